@@ -1,0 +1,61 @@
+/**
+ * Compiles src/main.ts into one executable with a configuration baked in.
+ * Usage: bun scripts/build.ts [--outfile FILE] [--platform bun-linux-x64]
+ *        [--name N] [--user U] [--target PATH] [--helper PATH] [--home PATH]
+ *        [--opt-out-var VAR] [--umask 002]
+ */
+import minimist from "minimist";
+import { type ConfigInput, resolveConfig } from "../src/config.ts";
+
+const SETTINGS = {
+  name: "name",
+  user: "user",
+  target: "target",
+  helper: "helper",
+  home: "home",
+  "opt-out-var": "optOutVar",
+  umask: "umask",
+} as const;
+
+const args = minimist(process.argv.slice(2), {
+  string: [...Object.keys(SETTINGS), "outfile", "platform"],
+  unknown: (flag) => {
+    if (!flag.startsWith("-")) return true;
+    console.error(`build: unknown option ${flag}`);
+    process.exit(2);
+  },
+});
+
+const input: ConfigInput = {};
+for (const [flag, key] of Object.entries(SETTINGS)) {
+  const value = args[flag];
+  if (value !== undefined) input[key] = String(value);
+}
+const resolved = resolveConfig(input);
+if ("errors" in resolved) {
+  for (const e of resolved.errors) console.error(`build: ${e}`);
+  process.exit(2);
+}
+const { config } = resolved;
+const outfile = args.outfile ?? `dist/${config.name}`;
+
+const build = Bun.spawnSync(
+  [
+    process.execPath,
+    "build",
+    "--compile",
+    "--minify",
+    // CONTRACT §4: nothing in the working directory may steer a root process.
+    "--no-compile-autoload-dotenv",
+    "--no-compile-autoload-bunfig",
+    "--no-compile-autoload-tsconfig",
+    "--no-compile-autoload-package-json",
+    `--target=${args.platform ?? "bun"}`,
+    `--define=SHIM_CONFIG=${JSON.stringify(config)}`,
+    "--outfile",
+    outfile,
+    `${import.meta.dir}/../src/main.ts`,
+  ],
+  { stdout: "inherit", stderr: "inherit" },
+);
+if (build.exitCode !== 0) process.exit(build.exitCode ?? 1);

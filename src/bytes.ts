@@ -1,0 +1,54 @@
+/**
+ * argv and environ as the kernel gave them: NUL-separated byte strings,
+ * never decoded, so bytes that are not UTF-8 reach the CLI unchanged.
+ */
+export type Bytes = Uint8Array;
+
+const encoder = new TextEncoder();
+
+export function bytes(text: string): Bytes {
+  return encoder.encode(text);
+}
+
+/** Splits `/proc/self/cmdline`-style data into its strings (views, no copies). */
+export function splitNul(data: Bytes): Bytes[] {
+  const parts: Bytes[] = [];
+  let start = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] === 0) {
+      parts.push(data.subarray(start, i));
+      start = i + 1;
+    }
+  }
+  if (start < data.length) parts.push(data.subarray(start));
+  return parts;
+}
+
+function startsWithName(entry: Bytes, name: Bytes): boolean {
+  if (entry.length <= name.length || entry[name.length] !== 0x3d) return false;
+  for (let i = 0; i < name.length; i++) if (entry[i] !== name[i]) return false;
+  return true;
+}
+
+/** Every value the environment gives `name`, in order (duplicates are possible). */
+export function envValues(env: readonly Bytes[], name: string): Bytes[] {
+  const key = bytes(name);
+  return env.filter((entry) => startsWithName(entry, key)).map((entry) => entry.subarray(key.length + 1));
+}
+
+/** The environment with `name` set to `value`: first entry replaced in place, duplicates dropped. */
+export function envWith(env: readonly Bytes[], name: string, value: string): Bytes[] {
+  const key = bytes(name);
+  const entry = bytes(`${name}=${value}`);
+  const out: Bytes[] = [];
+  let placed = false;
+  for (const e of env) {
+    if (!startsWithName(e, key)) out.push(e);
+    else if (!placed) {
+      out.push(entry);
+      placed = true;
+    }
+  }
+  if (!placed) out.push(entry);
+  return out;
+}

@@ -1,0 +1,63 @@
+/** Carrying out an exec plan: undo what the runtime changed in this process, then execve. */
+import type { Bytes } from "../bytes.ts";
+import { inheritedFds } from "../fds.ts";
+import { type Limit, parseNofile, softLimitToRestore } from "../limits.ts";
+import { openFds, readAll } from "./files.ts";
+import { errno, F_SETFD, libc, ptr, RLIMIT_NOFILE, SIG_DFL, SIGPIPE, SIGXFSZ } from "./libc.ts";
+
+/** One buffer of NUL-terminated strings and the NULL-terminated pointer array into it. */
+function cArray(items: readonly Bytes[]): { data: Uint8Array; pointers: BigUint64Array } {
+  let size = 0;
+  for (const item of items) size += item.length + 1;
+  const data = new Uint8Array(size || 1);
+  const pointers = new BigUint64Array(items.length + 1);
+  const base = BigInt(ptr(data));
+  let at = 0;
+  items.forEach((item, i) => {
+    data.set(item, at);
+    pointers[i] = base + BigInt(at);
+    at += item.length + 1;
+  });
+  return { data, pointers };
+}
+
+function nofile(): Limit {
+  const buf = new BigUint64Array(2);
+  libc.getrlimit(RLIMIT_NOFILE, buf);
+  return { soft: buf[0] ?? 0n, hard: buf[1] ?? 0n };
+}
+
+/** The caller's soft RLIMIT_NOFILE, as far as it can be known (src/limits.ts). */
+function restoreNofile(): void {
+  const parent = libc.getppid();
+  const text = parent > 0 ? readAll(`/proc/${parent}/limits`) : undefined;
+  const current = nofile();
+  const soft = softLimitToRestore(current, text && parseNofile(new TextDecoder().decode(text)));
+  if (soft !== undefined) libc.setrlimit(RLIMIT_NOFILE, new BigUint64Array([soft, current.hard]));
+}
+
+/** Hand every inherited descriptor on: the runtime marked those from 4 up close-on-exec. */
+function keepInheritedFds(): void {
+  const listing = openFds();
+  if (!listing) return;
+  for (const fd of inheritedFds(listing.open, listing.lowestFree)) libc.fcntl(fd, F_SETFD, 0);
+}
+
+/**
+ * Replaces this process with `path`. Returns errno only if execve failed;
+ * the process state is by then already the CLI's, which no caller minds
+ * since the shim exits at once.
+ */
+export function execve(path: Bytes, argv: readonly Bytes[], env: readonly Bytes[], umask?: number): number {
+  keepInheritedFds();
+  restoreNofile();
+  // The only dispositions the runtime sets to ignore; handlers it installed reset by themselves.
+  libc.signal(SIGPIPE, SIG_DFL);
+  libc.signal(SIGXFSZ, SIG_DFL);
+  if (umask !== undefined) libc.umask(umask);
+  const file = cArray([path]);
+  const args = cArray(argv);
+  const vars = cArray(env);
+  libc.execve(file.data, args.pointers, vars.pointers);
+  return errno();
+}

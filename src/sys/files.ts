@@ -1,0 +1,109 @@
+/** Reading the kernel's view of this process and of files, without node:fs (which costs milliseconds to load). */
+import { type Bytes, bytes, splitNul } from "../bytes.ts";
+import type { OpenFd } from "../fds.ts";
+import type { Node } from "../trust.ts";
+import { cstr, ENOENT, errno, F_OK, libc, O_CLOEXEC, O_RDONLY, SYS, X_OK } from "./libc.ts";
+
+/** Whole file, followed in memory by a NUL so its last string is terminated; undefined if unreadable. */
+export function readAll(path: string): Bytes | undefined {
+  const fd = libc.open(cstr(path), O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0) return undefined;
+  let buf = new Uint8Array(16384);
+  let len = 0;
+  for (;;) {
+    if (buf.length - len < 4096) {
+      const bigger = new Uint8Array(buf.length * 2);
+      bigger.set(buf.subarray(0, len));
+      buf = bigger;
+    }
+    const n = Number(libc.read(fd, buf.subarray(len), buf.length - len - 1));
+    if (n <= 0) break;
+    len += n;
+  }
+  libc.close(fd);
+  return buf.subarray(0, len);
+}
+
+export interface Invocation {
+  argv: Bytes[];
+  env: Bytes[];
+}
+
+/** argv and environment exactly as execve delivered them. */
+export function invocation(): Invocation {
+  const cmdline = readAll("/proc/self/cmdline");
+  const environ = readAll("/proc/self/environ");
+  if (cmdline && environ) return { argv: splitNul(cmdline), env: splitNul(environ) };
+  // Without /proc only the runtime's decoded copies are left: lossy for bytes that are not UTF-8.
+  return {
+    argv: [bytes(process.argv0), ...process.argv.slice(2).map(bytes)],
+    env: Object.entries(process.env).map(([k, v]) => bytes(`${k}=${v ?? ""}`)),
+  };
+}
+
+const decoder = new TextDecoder();
+
+function readlink(path: string): string | undefined {
+  const buf = new Uint8Array(4096);
+  const n = Number(libc.readlink(cstr(path), buf, buf.length));
+  return n < 0 ? undefined : decoder.decode(buf.subarray(0, n));
+}
+
+/**
+ * Open descriptors and the number the listing itself got (the lowest free
+ * one). Targets are read only below that number: only there can the
+ * runtime's own descriptors be.
+ */
+export function openFds(): { open: OpenFd[]; lowestFree: number } | undefined {
+  const dir = libc.open(cstr("/proc/self/fd"), O_RDONLY | O_CLOEXEC, 0);
+  if (dir < 0) return undefined;
+  const open: OpenFd[] = [];
+  const buf = new Uint8Array(8192);
+  const view = new DataView(buf.buffer);
+  for (;;) {
+    const n = Number(libc.syscall(SYS.getdents64, BigInt(dir), buf, BigInt(buf.length), 0n, null));
+    if (n <= 0) break;
+    for (let off = 0; off < n; off += view.getUint16(off + 16, true)) {
+      let end = off + 19;
+      while (buf[end] !== 0) end++;
+      const name = decoder.decode(buf.subarray(off + 19, end));
+      if (!/^\d+$/.test(name)) continue;
+      const fd = Number(name);
+      const target = fd >= 4 && fd < dir ? (readlink(`/proc/self/fd/${fd}`) ?? "") : "";
+      open.push({ fd, target });
+    }
+  }
+  libc.close(dir);
+  return { open, lowestFree: dir };
+}
+
+const AT_FDCWD = -100n;
+const AT_SYMLINK_NOFOLLOW = 0x100n;
+const STATX_BASIC = 0x7ffn;
+const S_IFMT = 0o170000;
+
+export function lstat(path: string): Node {
+  const buf = new Uint8Array(256);
+  if (Number(libc.syscall(SYS.statx, AT_FDCWD, cstr(path), AT_SYMLINK_NOFOLLOW, STATX_BASIC, buf)) < 0) {
+    return { kind: "missing" };
+  }
+  const view = new DataView(buf.buffer);
+  const uid = view.getUint32(20, true);
+  const mode = view.getUint16(28, true);
+  switch (mode & S_IFMT) {
+    case 0o120000:
+      return { kind: "symlink", target: readlink(path) ?? "" };
+    case 0o040000:
+      return { kind: "dir", uid, mode };
+    case 0o100000:
+      return { kind: "file", uid, mode };
+    default:
+      return { kind: "other", uid, mode };
+  }
+}
+
+export function executableStatus(path: string): "ok" | "missing" | "not-executable" {
+  const p = cstr(path);
+  if (libc.access(p, X_OK) === 0) return "ok";
+  return libc.access(p, F_OK) === 0 || errno() !== ENOENT ? "not-executable" : "missing";
+}

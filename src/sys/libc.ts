@@ -1,0 +1,61 @@
+/**
+ * The few libc calls the shim needs, through bun:ffi. "libc.so.6" names
+ * glibc, and musl's loader maps the same name to itself, so one binding
+ * serves both. Structures whose layout differs between the two libcs are
+ * avoided: statx and getdents64 go through syscall() with kernel layouts.
+ */
+import { dlopen, FFIType, ptr, read } from "bun:ffi";
+
+const { i32, i64, u32, u64, ptr: p } = FFIType;
+
+export const libc = dlopen("libc.so.6", {
+  open: { args: [p, i32, i32], returns: i32 },
+  read: { args: [i32, p, u64], returns: i64 },
+  write: { args: [i32, p, u64], returns: i64 },
+  close: { args: [i32], returns: i32 },
+  readlink: { args: [p, p, u64], returns: i64 },
+  fcntl: { args: [i32, i32, i32], returns: i32 },
+  access: { args: [p, i32], returns: i32 },
+  execve: { args: [p, p, p], returns: i32 },
+  geteuid: { args: [], returns: u32 },
+  getppid: { args: [], returns: i32 },
+  umask: { args: [u32], returns: u32 },
+  signal: { args: [i32, u64], returns: u64 },
+  getrlimit: { args: [i32, p], returns: i32 },
+  setrlimit: { args: [i32, p], returns: i32 },
+  syscall: { args: [i64, i64, p, i64, i64, p], returns: i64 },
+  __errno_location: { args: [], returns: p },
+}).symbols;
+
+export function errno(): number {
+  const where = libc.__errno_location();
+  return where === null ? 0 : read.i32(where, 0);
+}
+
+const encoder = new TextEncoder();
+
+/** A NUL-terminated copy of `text` for a `const char *` argument. */
+export function cstr(text: string): Uint8Array {
+  return encoder.encode(`${text}\0`);
+}
+
+export { ptr };
+
+/** Flag and number values shared by x86_64 and aarch64 Linux. */
+export const O_RDONLY = 0;
+export const O_CLOEXEC = 0o2000000;
+export const F_SETFD = 2;
+export const X_OK = 1;
+export const F_OK = 0;
+export const SIG_DFL = 0n;
+export const SIGPIPE = 13;
+export const SIGXFSZ = 25;
+export const RLIMIT_NOFILE = 7;
+export const ENOENT = 2;
+
+const SYSCALLS = {
+  x64: { getdents64: 217n, statx: 332n },
+  arm64: { getdents64: 61n, statx: 291n },
+} as const;
+
+export const SYS = SYSCALLS[process.arch as keyof typeof SYSCALLS] ?? SYSCALLS.x64;
