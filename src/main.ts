@@ -22,6 +22,10 @@ const ERRORS: Record<number, string> = {
 };
 
 const call = invocation();
+if (!call) {
+  writeStderr(`${config.name}: cannot read /proc/self/cmdline and /proc/self/environ; refusing to guess.\n`);
+  process.exit(126);
+}
 const euid = libc.geteuid();
 const facts: Facts = {
   euid,

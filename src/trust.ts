@@ -32,9 +32,8 @@ function octal(mode: number): string {
 /** Why a root-run node at `path` could be rewritten by someone else, if it could. */
 function weakness(path: string, node: { uid: number; mode: number }): string | undefined {
   if (node.uid !== 0) return `${path} is owned by uid ${node.uid}, not root`;
-  if (node.mode & 0o020) return `${path} is writable by its group (mode ${octal(node.mode)})`;
-  if (node.mode & 0o002) return `${path} is writable by others (mode ${octal(node.mode)})`;
-  return undefined;
+  const writers = [node.mode & 0o020 ? "its group" : "", node.mode & 0o002 ? "others" : ""].filter(Boolean);
+  return writers.length > 0 ? `${path} is writable by ${writers.join(" and ")} (mode ${octal(node.mode)})` : undefined;
 }
 
 export function checkTrust(path: string, lstat: Lstat): Trust {

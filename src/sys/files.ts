@@ -1,5 +1,5 @@
 /** Reading the kernel's view of this process and of files, without node:fs (which costs milliseconds to load). */
-import { type Bytes, bytes, splitNul } from "../bytes.ts";
+import { type Bytes, splitNul } from "../bytes.ts";
 import type { OpenFd } from "../fds.ts";
 import type { Node } from "../trust.ts";
 import { cstr, ENOENT, errno, F_OK, libc, O_CLOEXEC, O_RDONLY, SYS, X_OK } from "./libc.ts";
@@ -29,16 +29,15 @@ export interface Invocation {
   env: Bytes[];
 }
 
-/** argv and environment exactly as execve delivered them. */
-export function invocation(): Invocation {
+/**
+ * argv and environment exactly as execve delivered them. The runtime itself
+ * aborts at start-up when /proc is missing, so there is no other source to
+ * fall back on; undefined only if /proc is mounted but unreadable.
+ */
+export function invocation(): Invocation | undefined {
   const cmdline = readAll("/proc/self/cmdline");
   const environ = readAll("/proc/self/environ");
-  if (cmdline && environ) return { argv: splitNul(cmdline), env: splitNul(environ) };
-  // Without /proc only the runtime's decoded copies are left: lossy for bytes that are not UTF-8.
-  return {
-    argv: [bytes(process.argv0), ...process.argv.slice(2).map(bytes)],
-    env: Object.entries(process.env).map(([k, v]) => bytes(`${k}=${v ?? ""}`)),
-  };
+  return cmdline && environ ? { argv: splitNul(cmdline), env: splitNul(environ) } : undefined;
 }
 
 const decoder = new TextDecoder();

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Builds the exec shim and installs it as PREFIX/NAME. See README.md.
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: ./install.sh [--prefix DIR] [build settings]
+
+Builds the shim (installing npm dependencies first if needed) and installs it
+as DIR/NAME, mode 0755, replacing any earlier copy atomically.
+
+  --prefix DIR          where to install (default /opt/NAME/bin)
+  --name NAME           product name (default hermes)
+  --user USER           runtime user to drop to (default NAME)
+  --target PATH         the real CLI (default /opt/NAME/.venv/bin/NAME)
+  --helper PATH         privilege-drop helper (default /command/s6-setuidgid)
+  --home PATH           HOME on the drop path (default /opt/data)
+  --opt-out-var VAR     opt-out variable (default NAME_DOCKER_EXEC_AS_ROOT)
+  --umask MODE          umask on the drop path (default 002)
+  -h, --help            show this help
+USAGE
+}
+
+die() {
+  echo "install.sh: $*" >&2
+  exit 2
+}
+
+cd "$(dirname "$0")"
+name=hermes
+prefix=
+build=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+  esac
+  opt=${1%%=*}
+  case "$opt" in
+    --prefix | --name | --user | --target | --helper | --home | --opt-out-var | --umask) ;;
+    *) die "unknown option $1 (see --help)" ;;
+  esac
+  if [ "$opt" != "$1" ]; then
+    value=${1#*=}
+    shift
+  else
+    [ $# -ge 2 ] || die "$opt needs a value"
+    value=$2
+    shift 2
+  fi
+  case "$opt" in
+    --prefix) prefix=$value ;;
+    --name) name=$value; build+=("--name=$value") ;;
+    *) build+=("$opt=$value") ;;
+  esac
+done
+[ -n "$name" ] || die "--name must not be empty"
+case "$name" in */* | .*) die "--name '$name' is not a file name" ;; esac
+prefix=${prefix:-/opt/$name/bin}
+
+command -v node >/dev/null || die "Node.js is required (with npm) to build the shim"
+command -v npm >/dev/null || die "npm is required to build the shim"
+if [ ! -x node_modules/.bin/bun ]; then
+  npm ci --no-audit --no-fund >&2 || die "npm ci failed"
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+node_modules/.bin/bun scripts/build.ts "${build[@]}" --outfile "$work/$name" >&2 || die "build failed"
+
+mkdir -p "$prefix"
+install -m 0755 "$work/$name" "$prefix/.$name.new"
+mv -f "$prefix/.$name.new" "$prefix/$name"
+echo "installed $prefix/$name"
