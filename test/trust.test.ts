@@ -37,7 +37,12 @@ describe("checkTrust", () => {
       "/command/s6-setuidgid is writable by its group and others (mode 0777)",
       false,
     ],
-    ["a writable directory", { "/command": dir(0o777) }, "/command is writable by its group and others (mode 0777)", false],
+    [
+      "a writable directory",
+      { "/command": dir(0o777) },
+      "/command is writable by its group and others (mode 0777)",
+      false,
+    ],
     [
       "a sticky world-writable directory",
       { "/command": dir(0o1777) },
