@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 
-USAGE = "usage: hermes [--version] {config,login,auth,chat,whoami,exit,kill,prompt} ..."
+USAGE = "usage: hermes [--version] {config,login,auth,chat,note,whoami,exit,kill,prompt} ..."
 
 
 def home():
@@ -74,6 +74,10 @@ def main(argv=None):
             print("usage: hermes chat [-q MESSAGE]")
             return 0
         return 0 if read_auth() is not None else 1
+    if cmd == "note" and len(rest) == 1:
+        os.makedirs(os.path.join(home(), "notes"), exist_ok=True)
+        write_private(os.path.join("notes", rest[0]), f"{os.getuid()}\n")
+        return 0
     if cmd == "whoami":
         print(f"uid={os.getuid()} gid={os.getgid()} home={os.environ.get('HOME', '')} umask={os.umask(0):04o}")
         return 0

@@ -1,0 +1,138 @@
+/** CONTRACT §4: nothing the runtime user can write steers the shim while it runs as root. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Container } from "../container/container.ts";
+
+let ct: Container;
+beforeAll(async () => {
+  ct = await Container.create();
+});
+afterAll(() => ct.destroy());
+
+const PWNED = "/tmp/pwned";
+const noCodeRan = () => expect(ct.run(`test -e ${PWNED}`).code).not.toBe(0);
+
+describe("a hostile working directory, written by the runtime user", () => {
+  beforeAll(() => {
+    ct.ok(
+      [
+        "mkdir -p /opt/data/work && cd /opt/data/work",
+        `printf 'require("fs").writeFileSync("${PWNED}", "preload")\\n' > evil.js`,
+        `printf 'preload = ["./evil.js"]\\n[run]\\nbun = true\\n' > bunfig.toml`,
+        "printf 'HERMES_DOCKER_EXEC_AS_ROOT=1\\nLD_PRELOAD=/opt/data/work/evil.so\\nBUN_OPTIONS=--preload=./evil.js\\n' > .env",
+        `printf '{"name":"x","scripts":{"preinstall":"touch ${PWNED}"},"bun":{"preload":["./evil.js"]}}' > package.json`,
+        `printf '{"compilerOptions":{"paths":{"*":["./evil.js"]}}}' > tsconfig.json`,
+      ].join(" && "),
+      { asRuntimeUser: true },
+    );
+  });
+
+  it("changes nothing: root still drops, no code runs, no loader complaint", () => {
+    const r = ct.run("cd /opt/data/work && hermes whoami");
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout).toMatch(/^uid=10000 /);
+    noCodeRan();
+  });
+
+  it("nor under the opt-out or for the pass-through", () => {
+    expect(ct.run("cd /opt/data/work && HERMES_DOCKER_EXEC_AS_ROOT=1 hermes --version").code).toBe(0);
+    expect(ct.ok("cd /opt/data/work && hermes --version", { asRuntimeUser: true })).toBe("hermes-standin 1.0\n");
+    noCodeRan();
+  });
+
+  it("nor with the same files in $HERMES_HOME itself", () => {
+    ct.ok("cp -a /opt/data/work/. /opt/data/", { asRuntimeUser: true });
+    expect(ct.ok("cd /opt/data && HERMES_HOME=/opt/data hermes whoami")).toMatch(/^uid=10000 /);
+    noCodeRan();
+  });
+});
+
+describe("the helper", () => {
+  const FAKE = "/opt/data/bin/s6-setuidgid";
+  beforeAll(() => {
+    ct.ok(
+      `mkdir -p /opt/data/bin && printf '#!/bin/sh\\ntouch ${PWNED}\\nexec "$@"\\n' > ${FAKE} && chmod 0755 ${FAKE}`,
+      {
+        asRuntimeUser: true,
+      },
+    );
+  });
+  const withFakeFirst = () => ({ ...ct.baseEnv(), PATH: `/opt/data/bin:${ct.baseEnv().PATH}` });
+
+  it("is never looked up on PATH, even a fake one first on it", () => {
+    expect(ct.ok("hermes whoami", { env: withFakeFirst() })).toMatch(/^uid=10000 /);
+    noCodeRan();
+  });
+
+  it("is not replaced by one on PATH when it is missing: 126", () => {
+    ct.ok("mv /command/s6-setuidgid /command/off");
+    try {
+      expect(ct.run("hermes whoami", { env: withFakeFirst() }).code).toBe(126);
+      noCodeRan();
+    } finally {
+      ct.ok("mv /command/off /command/s6-setuidgid");
+    }
+  });
+
+  it.each([
+    ["replaced by a hermes-owned copy", "chown hermes /command/s6-setuidgid", "owned by uid 10000, not root"],
+    ["made world-writable", "chmod 0777 /command/s6-setuidgid", "writable by its group and others (mode 0777)"],
+    ["made group-writable", "chmod 0775 /command/s6-setuidgid", "writable by its group (mode 0775)"],
+    ["in a world-writable directory", "chmod 0777 /command", "/command is writable by its group and others"],
+    ["in a directory hermes owns", "chown hermes /command", "/command is owned by uid 10000"],
+    [
+      "a symlink into hermes's tree",
+      `mv /command/s6-setuidgid /command/real && ln -s ${FAKE} /command/s6-setuidgid`,
+      "/opt/data is owned by uid 10000",
+    ],
+  ])("%s is refused like a missing one: 126 naming file and reason", (_, change, reason) => {
+    const saved = "cp -a /command /tmp/command.saved";
+    ct.ok(`rm -rf /tmp/command.saved && ${saved} && ${change}`);
+    try {
+      const r = ct.run("hermes config set should not");
+      expect(r.code).toBe(126);
+      expect(r.stderr).toContain(reason);
+      expect(r.stderr).toContain("refusing to run hermes as root");
+      expect(r.stdout).toBe("");
+      noCodeRan();
+    } finally {
+      ct.ok("rm -rf /command && cp -a /tmp/command.saved /command");
+    }
+  });
+});
+
+describe("the opt-out", () => {
+  it("still runs a CLI hermes can rewrite, but says who can", () => {
+    const r = ct.run("HERMES_DOCKER_EXEC_AS_ROOT=1 hermes whoami");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^uid=0 /);
+    expect(r.stderr).toBe(
+      "hermes: warning: HERMES_DOCKER_EXEC_AS_ROOT keeps root, but /opt/hermes/.venv is owned by uid 10000, not root: whoever can write there can run code as root\n",
+    );
+  });
+
+  it("is silent when root owns the whole chain", () => {
+    ct.ok("chown -R root:root /opt/hermes/.venv");
+    try {
+      expect(ct.run("HERMES_DOCKER_EXEC_AS_ROOT=1 hermes whoami")).toMatchObject({ code: 0, stderr: "" });
+    } finally {
+      ct.ok("chown -R hermes:hermes /opt/hermes/.venv");
+    }
+  });
+});
+
+describe("load", () => {
+  it("500 concurrent root invocations all drop: nothing lost or mis-owned", () => {
+    const out = ct.ok(
+      [
+        "rm -rf /opt/data/notes /tmp/codes && mkdir /tmp/codes",
+        'for i in $(seq 500); do (hermes note "n$i"; echo $? > "/tmp/codes/$i") & done; wait',
+        "cat /tmp/codes/* | sort | uniq -c",
+        "ls /opt/data/notes | wc -l",
+        "find /opt/data/notes -type f ! -user hermes | wc -l",
+        "cat /opt/data/notes/* | sort | uniq -c",
+      ].join("\n"),
+      { timeoutMs: 300_000 },
+    );
+    expect(out.split("\n").map((l) => l.trim())).toEqual(["500 0", "500", "0", "500 10000", ""]);
+  });
+});
