@@ -1,0 +1,123 @@
+/** Downstream forks: one build, baked settings, no source edits (issue: forks). */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultsFor, type ShimConfig } from "../../src/config.ts";
+import { Container, REPO } from "../container/container.ts";
+
+const out = mkdtempSync(join(tmpdir(), "shim-forks-"));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+function build(file: string, flags: string[]): string {
+  const outfile = join(out, file);
+  const r = spawnSync(join(REPO, "node_modules/.bin/bun"), ["scripts/build.ts", ...flags, "--outfile", outfile], {
+    cwd: REPO,
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+  return outfile;
+}
+
+describe("a rabbit image: own name, user, paths and opt-out variable", () => {
+  const rabbit: ShimConfig = defaultsFor("rabbit");
+  let ct: Container;
+  beforeAll(async () => {
+    ct = await Container.create({ config: rabbit, shim: build("rabbit", ["--name", "rabbit"]) });
+  });
+  afterAll(() => ct.destroy());
+
+  it("root drops to rabbit, HOME and umask as configured", () => {
+    expect(ct.ok("rabbit whoami")).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
+    expect(ct.ok("id -un 10000")).toBe("rabbit\n");
+  });
+
+  it("rabbit itself passes through", () => {
+    expect(ct.ok("umask 022; rabbit whoami", { asRuntimeUser: true })).toBe(
+      "uid=10000 gid=10000 home=/opt/data umask=0022\n",
+    );
+  });
+
+  it("RABBIT_DOCKER_EXEC_AS_ROOT opts out; Hermes's variable does not", () => {
+    expect(ct.ok("RABBIT_DOCKER_EXEC_AS_ROOT=yes rabbit whoami")).toMatch(/^uid=0 /);
+    expect(ct.ok("HERMES_DOCKER_EXEC_AS_ROOT=1 rabbit whoami")).toMatch(/^uid=10000 /);
+  });
+
+  it("missing helper: 126 naming the helper and the fork's own variable", () => {
+    ct.ok("mv /command/s6-setuidgid /command/off");
+    try {
+      const r = ct.run("rabbit whoami");
+      expect(r.code).toBe(126);
+      expect(r.stderr).toBe(
+        "rabbit: cannot drop to rabbit: /command/s6-setuidgid does not exist; refusing to run rabbit as root.\n" +
+          "rabbit: run it as rabbit (docker exec --user rabbit …) or, to keep root on purpose, set RABBIT_DOCKER_EXEC_AS_ROOT=1.\n",
+      );
+    } finally {
+      ct.ok("mv /command/off /command/s6-setuidgid");
+    }
+  });
+
+  it("missing CLI: 127 naming the fork's path", () => {
+    ct.ok("mv /opt/rabbit/.venv/bin/rabbit /tmp/rabbit.off");
+    try {
+      const r = ct.run("rabbit whoami");
+      expect(r.code).toBe(127);
+      expect(r.stderr).toContain("/opt/rabbit/.venv/bin/rabbit");
+    } finally {
+      ct.ok("mv /tmp/rabbit.off /opt/rabbit/.venv/bin/rabbit");
+    }
+  });
+});
+
+describe("an image without s6-overlay: gosu as the helper", () => {
+  const config: ShimConfig = { ...defaultsFor("hermes"), helper: "/usr/sbin/gosu" };
+  let ct: Container;
+  beforeAll(async () => {
+    ct = await Container.create({
+      config,
+      shim: build("hermes-gosu", ["--helper", "/usr/sbin/gosu"]),
+      helperSource: "/usr/sbin/gosu",
+    });
+  });
+  afterAll(() => ct.destroy());
+
+  it("drops root to hermes and writes hermes-owned files", () => {
+    ct.ok("hermes config set model opus");
+    expect(ct.ok("stat -c '%U:%G %a' /opt/data/config.yaml")).toBe("hermes:hermes 600\n");
+    expect(ct.ok("hermes whoami")).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
+  });
+
+  it("refuses when the image has no gosu, with the same remedies", () => {
+    ct.ok("mv /usr/sbin/gosu /tmp/gosu.off");
+    try {
+      const r = ct.run("hermes whoami");
+      expect(r.code).toBe(126);
+      expect(r.stderr).toContain("/usr/sbin/gosu does not exist");
+      expect(r.stderr).toContain("HERMES_DOCKER_EXEC_AS_ROOT=1");
+    } finally {
+      ct.ok("mv /tmp/gosu.off /usr/sbin/gosu");
+    }
+  });
+});
+
+describe("build settings", () => {
+  it.each([
+    [["--name", ""], "name"],
+    [["--target", "venv/bin/x"], "must be a clean absolute path"],
+    [["--user", "bad user"], "not a portable user name"],
+    [["--umask", "8"], "three octal digits"],
+    [["--frobnicate", "1"], "unknown option --frobnicate"],
+  ])("%j is rejected at build time with a clear message", (flags, message) => {
+    const r = spawnSync(
+      join(REPO, "node_modules/.bin/bun"),
+      ["scripts/build.ts", ...flags, "--outfile", join(out, "x")],
+      {
+        cwd: REPO,
+        encoding: "utf8",
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+});
