@@ -4,12 +4,15 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: ./install.sh [--prefix DIR] [build settings]
+Usage: ./install.sh [--prefix DIR] [--admin-link] [build settings]
 
 Builds the shim (installing npm dependencies first if needed) and installs it
 as DIR/NAME, mode 0755, replacing any earlier copy atomically.
 
   --prefix DIR          where to install (default /opt/NAME/bin)
+  --admin-link          also create the symlink DIR/NAME-exec-shim -> NAME,
+                        the name under which the binary is the admin CLI
+                        (NAME-exec-shim explain, NAME-exec-shim doctor)
   --name NAME           product name (default hermes)
   --user USER           runtime user to drop to (default NAME)
   --target PATH         the real CLI (default /opt/NAME/.venv/bin/NAME)
@@ -29,10 +32,12 @@ die() {
 cd "$(dirname "$0")"
 name=hermes
 prefix=
+admin_link=
 build=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -h | --help) usage; exit 0 ;;
+    --admin-link) admin_link=1; shift; continue ;;
   esac
   opt=${1%%=*}
   case "$opt" in
@@ -71,3 +76,9 @@ mkdir -p "$prefix"
 install -m 0755 "$work/$name" "$prefix/.$name.new"
 mv -f "$prefix/.$name.new" "$prefix/$name"
 echo "installed $prefix/$name"
+if [ -n "$admin_link" ]; then
+  # Relative, so the link keeps working wherever the directory is mounted.
+  ln -sf "$name" "$prefix/.$name-exec-shim.new"
+  mv -f "$prefix/.$name-exec-shim.new" "$prefix/$name-exec-shim"
+  echo "linked $prefix/$name-exec-shim -> $name"
+fi

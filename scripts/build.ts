@@ -38,6 +38,7 @@ if ("errors" in resolved) {
 }
 const { config } = resolved;
 const outfile = args.outfile ?? `dist/${config.name}`;
+const { version } = (await Bun.file(`${import.meta.dir}/../package.json`).json()) as { version: string };
 
 const build = Bun.spawnSync(
   [
@@ -52,6 +53,7 @@ const build = Bun.spawnSync(
     "--no-compile-autoload-package-json",
     `--target=${args.platform ?? "bun"}`,
     `--define=SHIM_CONFIG=${JSON.stringify(config)}`,
+    `--define=SHIM_VERSION=${JSON.stringify(version)}`,
     "--outfile",
     outfile,
     `${import.meta.dir}/../src/main.ts`,

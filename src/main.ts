@@ -1,17 +1,20 @@
 /**
  * The shim: gather the facts, let decide() choose, carry out the plan.
  * Nothing here parses the caller's arguments; they reach the CLI as bytes.
+ * Only under its admin name is the binary an admin CLI instead.
  */
+import { isAdminName } from "./admin/name.ts";
 import { bytes, envWith } from "./bytes.ts";
 import type { ShimConfig } from "./config.ts";
-import { decide, type Facts } from "./decide.ts";
+import { decide } from "./decide.ts";
 import { execve } from "./sys/exec.ts";
-import { executableStatus, invocation, lstat } from "./sys/files.ts";
-import { ENOENT, libc } from "./sys/libc.ts";
+import { gatherFacts } from "./sys/facts.ts";
+import { invocation } from "./sys/files.ts";
+import { ENOENT } from "./sys/libc.ts";
 import { writeStderr } from "./sys/stderr.ts";
-import { checkTrust } from "./trust.ts";
 
 declare const SHIM_CONFIG: ShimConfig;
+declare const SHIM_VERSION: string;
 const config = SHIM_CONFIG;
 
 const ERRORS: Record<number, string> = {
@@ -26,16 +29,12 @@ if (!call) {
   writeStderr(`${config.name}: cannot read /proc/self/cmdline and /proc/self/environ; refusing to guess.\n`);
   process.exit(126);
 }
-const euid = libc.geteuid();
-const facts: Facts = {
-  euid,
-  env: call.env,
-  target: executableStatus(config.target),
-  ...(euid === 0
-    ? { root: { helper: checkTrust(config.helper, lstat), target: checkTrust(config.target, lstat) } }
-    : {}),
-};
-const plan = decide(config, facts);
+if (isAdminName(call.argv[0], config.name)) {
+  // Loaded on demand so that every ordinary call does not pay to evaluate it.
+  const { runAdmin } = await import("./admin/cli.ts");
+  process.exit(runAdmin(config, SHIM_VERSION, call));
+}
+const plan = decide(config, gatherFacts(config, call.env));
 if (plan.kind === "refuse") {
   writeStderr(plan.message);
   process.exit(plan.code);

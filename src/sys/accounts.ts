@@ -1,0 +1,10 @@
+import { type Account, parseAccount } from "../admin/passwd.ts";
+import { readAll } from "./files.ts";
+
+const decoder = new TextDecoder();
+
+export function readAccount(name: string): Account | undefined {
+  const passwd = readAll("/etc/passwd");
+  const group = readAll("/etc/group");
+  return passwd && parseAccount(decoder.decode(passwd), group ? decoder.decode(group) : "", name);
+}
