@@ -14,11 +14,10 @@ export function bytes(text: string): Bytes {
 export function splitNul(data: Bytes): Bytes[] {
   const parts: Bytes[] = [];
   let start = 0;
-  for (let i = 0; i < data.length; i++) {
-    if (data[i] === 0) {
-      parts.push(data.subarray(start, i));
-      start = i + 1;
-    }
+  // indexOf scans natively: a JS loop over every byte runs hot enough to start the JIT's compiler thread.
+  for (let end = data.indexOf(0); end !== -1; end = data.indexOf(0, start)) {
+    parts.push(data.subarray(start, end));
+    start = end + 1;
   }
   if (start < data.length) parts.push(data.subarray(start));
   return parts;

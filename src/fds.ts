@@ -19,7 +19,10 @@ const RUNTIME_KINDS = new Set(["anon_inode:[eventpoll]", "anon_inode:[eventfd]"]
  * others: every descriptor the runtime opened at start-up took a lower one.
  */
 export function inheritedFds(open: readonly OpenFd[], lowestFree: number): number[] {
-  return open
-    .filter(({ fd, target }) => fd >= 4 && fd !== lowestFree && !(fd < lowestFree && RUNTIME_KINDS.has(target)))
-    .map(({ fd }) => fd);
+  // A loop, not filter and map: each array builtin costs tens of microseconds on its first call.
+  const fds: number[] = [];
+  for (const { fd, target } of open) {
+    if (fd >= 4 && fd !== lowestFree && !(fd < lowestFree && RUNTIME_KINDS.has(target))) fds.push(fd);
+  }
+  return fds;
 }

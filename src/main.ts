@@ -4,13 +4,13 @@
  * Only under its admin name is the binary an admin CLI instead.
  */
 import { isAdminName } from "./admin/name.ts";
-import { bytes, envWith } from "./bytes.ts";
+import { type Bytes, bytes, envWith } from "./bytes.ts";
 import type { ShimConfig } from "./config.ts";
 import { decide } from "./decide.ts";
 import { execve } from "./sys/exec.ts";
 import { gatherFacts } from "./sys/facts.ts";
-import { invocation } from "./sys/files.ts";
-import { ENOENT } from "./sys/libc.ts";
+import { readArgv, readEnv } from "./sys/files.ts";
+import { ENOENT, libc } from "./sys/libc.ts";
 import { writeStderr } from "./sys/stderr.ts";
 
 declare const SHIM_CONFIG: ShimConfig;
@@ -24,23 +24,33 @@ const ERRORS: Record<number, string> = {
   13: "permission denied",
 };
 
-const call = invocation();
-if (!call) {
+function unreadable(): never {
   writeStderr(`${config.name}: cannot read /proc/self/cmdline and /proc/self/environ; refusing to guess.\n`);
   process.exit(126);
 }
-if (isAdminName(call.argv[0], config.name)) {
+
+const callerArgv = readArgv() ?? unreadable();
+if (isAdminName(callerArgv[0], config.name)) {
   // Loaded on demand so that every ordinary call does not pay to evaluate it.
   const { runAdmin } = await import("./admin/cli.ts");
-  process.exit(runAdmin(config, SHIM_VERSION, call));
+  process.exit(runAdmin(config, SHIM_VERSION, { argv: callerArgv, env: readEnv() ?? unreadable() }));
 }
-const plan = decide(config, gatherFacts(config, call.env));
+// Only root's plan depends on the environment (the opt-out, HOME on the drop path). Otherwise it is never
+// read: execv hands on the C library's environ, which the runtime leaves as the caller passed it.
+const asRoot = libc.geteuid() === 0;
+const callerEnv = asRoot ? (readEnv() ?? unreadable()) : [];
+const plan = decide(config, gatherFacts(config, callerEnv));
 if (plan.kind === "refuse") {
   writeStderr(plan.message);
   process.exit(plan.code);
 }
 if (plan.warning) writeStderr(plan.warning);
-const env = plan.setEnv ? envWith(call.env, plan.setEnv.name, plan.setEnv.value) : call.env;
-const failure = execve(bytes(plan.path), [...plan.prefix.map(bytes), ...call.argv.slice(1)], env, plan.umask);
+// As root, what is executed gets exactly the environment the decision read.
+const env = plan.setEnv ? envWith(callerEnv, plan.setEnv.name, plan.setEnv.value) : asRoot ? callerEnv : undefined;
+const argv: Bytes[] = [];
+// Loops, not map(): an array builtin costs tens of microseconds on its first call, on every call of the shim.
+for (const arg of plan.prefix) argv.push(bytes(arg));
+for (let i = 1; i < callerArgv.length; i++) argv.push(callerArgv[i] as Bytes);
+const failure = execve(bytes(plan.path), argv, env, plan.umask);
 writeStderr(`${config.name}: cannot execute ${plan.path}: ${ERRORS[failure] ?? `errno ${failure}`}\n`);
 process.exit(failure === ENOENT ? 127 : 126);

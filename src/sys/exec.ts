@@ -13,11 +13,13 @@ function cArray(items: readonly Bytes[]): { data: Uint8Array; pointers: BigUint6
   const pointers = new BigUint64Array(items.length + 1);
   const base = BigInt(ptr(data));
   let at = 0;
-  items.forEach((item, i) => {
+  // A plain loop: a callback per environment entry runs hot enough to start the JIT's compiler thread.
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as Bytes;
     data.set(item, at);
     pointers[i] = base + BigInt(at);
     at += item.length + 1;
-  });
+  }
   return { data, pointers };
 }
 
@@ -48,7 +50,7 @@ function keepInheritedFds(): void {
  * the process state is by then already the CLI's, which no caller minds
  * since the shim exits at once.
  */
-export function execve(path: Bytes, argv: readonly Bytes[], env: readonly Bytes[], umask?: number): number {
+export function execve(path: Bytes, argv: readonly Bytes[], env: readonly Bytes[] | undefined, umask?: number): number {
   keepInheritedFds();
   restoreNofile();
   // The only dispositions the runtime sets to ignore; handlers it installed reset by themselves.
@@ -57,7 +59,11 @@ export function execve(path: Bytes, argv: readonly Bytes[], env: readonly Bytes[
   if (umask !== undefined) libc.umask(umask);
   const file = cArray([path]);
   const args = cArray(argv);
-  const vars = cArray(env);
-  libc.execve(file.data, args.pointers, vars.pointers);
+  if (env === undefined) {
+    // execv hands on the C library's environ: the caller's, byte for byte, since Bun reads it but never writes it.
+    libc.execv(file.data, args.pointers);
+  } else {
+    libc.execve(file.data, args.pointers, cArray(env).pointers);
+  }
   return errno();
 }

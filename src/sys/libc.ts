@@ -17,6 +17,7 @@ export const libc = dlopen("libc.so.6", {
   fcntl: { args: [i32, i32, i32], returns: i32 },
   access: { args: [p, i32], returns: i32 },
   execve: { args: [p, p, p], returns: i32 },
+  execv: { args: [p, p], returns: i32 },
   geteuid: { args: [], returns: u32 },
   getppid: { args: [], returns: i32 },
   umask: { args: [u32], returns: u32 },
