@@ -1,0 +1,77 @@
+/**
+ * Issue 7: the release artifacts run for real in the test container, the
+ * arm64 one under qemu user-mode emulation. No binfmt handler is involved:
+ * qemu-aarch64-static is named on each command line and loads the arm64
+ * glibc from Debian's multiarch packages; what the shim execs (s6-setuidgid,
+ * the CLI) is x86-64 again and runs natively.
+ */
+import { spawnSync } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Container } from "../container/container.ts";
+import { release } from "./release-run.ts";
+
+const QEMU = "qemu-aarch64-static";
+const NATIVE = ["hermes-linux-x64", "hermes-linux-x64-baseline"];
+
+let dir = "";
+let ct: Container;
+beforeAll(async () => {
+  const qemu = spawnSync(QEMU, ["--version"]);
+  if (qemu.status !== 0) {
+    throw new Error(
+      `${QEMU} is missing: apt-get install qemu-user-static libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64`,
+    );
+  }
+  dir = release();
+  ct = await Container.create({ shim: `${dir}/hermes-linux-arm64` });
+  for (const name of NATIVE) {
+    ct.ok(`cat > /opt/hermes/bin/${name} && chmod 0755 /opt/hermes/bin/${name}`, {
+      input: readFileSync(`${dir}/${name}`),
+    });
+  }
+}, 600_000);
+afterAll(() => {
+  ct?.destroy();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe.each([
+  ["hermes-linux-arm64 under qemu", `${QEMU} /opt/hermes/bin/hermes`],
+  ...NATIVE.map((name) => [name, `/opt/hermes/bin/${name}`]),
+])("%s", (_, shim) => {
+  it("passes a non-root caller straight through, arguments and exit status included", () => {
+    const out = ct.ok(`umask 022; ${shim} whoami && ${shim} chat --help`, { asRuntimeUser: true });
+    expect(out).toBe("uid=10000 gid=10000 home=/opt/data umask=0022\nusage: hermes chat [-q MESSAGE]\n");
+    expect(ct.run(`${shim} exit 42`, { asRuntimeUser: true }).code).toBe(42);
+  });
+
+  it("drops root to hermes with HOME=/opt/data and umask 002", () => {
+    expect(ct.ok(`umask 077; ${shim} whoami`)).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
+  });
+
+  it("refuses to run as root without the helper: 126 and both remedies", () => {
+    ct.ok("mv /command/s6-setuidgid /command/s6-setuidgid.off");
+    try {
+      const r = ct.run(`${shim} whoami`);
+      expect(r.code).toBe(126);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toContain("refusing to run hermes as root");
+      expect(r.stderr).toContain("docker exec --user hermes");
+      expect(r.stderr).toContain("HERMES_DOCKER_EXEC_AS_ROOT=1");
+    } finally {
+      ct.ok("mv /command/s6-setuidgid.off /command/s6-setuidgid");
+    }
+  });
+
+  it("refuses a missing CLI: 127 naming its path", () => {
+    ct.ok("mv /opt/hermes/.venv/bin/hermes /opt/hermes/.venv/bin/hermes.off");
+    try {
+      const r = ct.run(`${shim} whoami`, { asRuntimeUser: true });
+      expect(r.code).toBe(127);
+      expect(r.stderr).toContain("/opt/hermes/.venv/bin/hermes");
+    } finally {
+      ct.ok("mv /opt/hermes/.venv/bin/hermes.off /opt/hermes/.venv/bin/hermes");
+    }
+  });
+});
