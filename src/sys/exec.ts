@@ -23,18 +23,26 @@ function cArray(items: readonly Bytes[]): { data: Uint8Array; pointers: BigUint6
   return { data, pointers };
 }
 
-function nofile(): Limit {
-  const buf = new BigUint64Array(2);
-  libc.getrlimit(RLIMIT_NOFILE, buf);
+function limit(buf: BigUint64Array): Limit {
   return { soft: buf[0] ?? 0n, hard: buf[1] ?? 0n };
+}
+
+/** The parent's RLIMIT_NOFILE: prlimit where allowed (same user, or root), else its /proc limits file. */
+function parentNofile(): Limit | undefined {
+  const parent = libc.getppid();
+  if (parent <= 0) return undefined;
+  const buf = new BigUint64Array(2);
+  if (libc.prlimit(parent, RLIMIT_NOFILE, null, buf) === 0) return limit(buf);
+  const text = readAll(`/proc/${parent}/limits`);
+  return text && parseNofile(new TextDecoder().decode(text));
 }
 
 /** The caller's soft RLIMIT_NOFILE, as far as it can be known (src/limits.ts). */
 function restoreNofile(): void {
-  const parent = libc.getppid();
-  const text = parent > 0 ? readAll(`/proc/${parent}/limits`) : undefined;
-  const current = nofile();
-  const soft = softLimitToRestore(current, text && parseNofile(new TextDecoder().decode(text)));
+  const buf = new BigUint64Array(2);
+  libc.getrlimit(RLIMIT_NOFILE, buf);
+  const current = limit(buf);
+  const soft = softLimitToRestore(current, parentNofile());
   if (soft !== undefined) libc.setrlimit(RLIMIT_NOFILE, new BigUint64Array([soft, current.hard]));
 }
 

@@ -24,6 +24,7 @@ export const libc = dlopen("libc.so.6", {
   signal: { args: [i32, u64], returns: u64 },
   getrlimit: { args: [i32, p], returns: i32 },
   setrlimit: { args: [i32, p], returns: i32 },
+  prlimit: { args: [i32, i32, p, p], returns: i32 },
   syscall: { args: [i64, i64, p, i64, i64, p], returns: i64 },
   __errno_location: { args: [], returns: p },
 }).symbols;
