@@ -65,7 +65,8 @@ prefix=${prefix:-/opt/$name/bin}
 command -v node >/dev/null || die "Node.js is required (with npm) to build the shim"
 command -v npm >/dev/null || die "npm is required to build the shim"
 if [ ! -x node_modules/.bin/bun ]; then
-  npm ci --no-audit --no-fund >&2 || die "npm ci failed"
+  # npm install, not npm ci: see .ci/run.
+  npm install --no-audit --no-fund >&2 || die "npm install failed"
 fi
 
 work=$(mktemp -d)
