@@ -11,7 +11,7 @@ import { execve } from "./sys/exec.ts";
 import { gatherFacts } from "./sys/facts.ts";
 import { readArgv, readEnv } from "./sys/files.ts";
 import { ENOENT, libc } from "./sys/libc.ts";
-import { writeStderr } from "./sys/stderr.ts";
+import { writeStderr } from "./sys/write.ts";
 
 declare const SHIM_CONFIG: ShimConfig;
 declare const SHIM_VERSION: string;
@@ -37,9 +37,10 @@ if (isAdminName(callerArgv[0], config.name)) {
 }
 // Only root's plan depends on the environment (the opt-out, HOME on the drop path). Otherwise it is never
 // read: execv hands on the C library's environ, which the runtime leaves as the caller passed it.
-const asRoot = libc.geteuid() === 0;
+const euid = libc.geteuid();
+const asRoot = euid === 0;
 const callerEnv = asRoot ? (readEnv() ?? unreadable()) : [];
-const plan = decide(config, gatherFacts(config, callerEnv));
+const plan = decide(config, gatherFacts(config, euid, callerEnv));
 if (plan.kind === "refuse") {
   writeStderr(plan.message);
   process.exit(plan.code);

@@ -3,8 +3,8 @@ import type { ShimConfig } from "../config.ts";
 import { decide } from "../decide.ts";
 import { gatherFacts } from "../sys/facts.ts";
 import type { Invocation } from "../sys/files.ts";
-import { writeStderr } from "../sys/stderr.ts";
-import { writeStdout } from "../sys/stdout.ts";
+import { libc } from "../sys/libc.ts";
+import { writeStderr, writeStdout } from "../sys/write.ts";
 import { parseAdminArgs } from "./args.ts";
 import { doctor } from "./doctor.ts";
 import { explainReport, explainText } from "./explain.ts";
@@ -13,7 +13,7 @@ import { usageError, usageText, versionText } from "./usage.ts";
 const decoder = new TextDecoder();
 
 function explain(config: ShimConfig, call: Invocation, options: { json: boolean; args: string[] }): number {
-  const facts = gatherFacts(config, call.env);
+  const facts = gatherFacts(config, libc.geteuid(), call.env);
   const report = explainReport(config, facts, decide(config, facts), options.args);
   writeStdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : explainText(config, report));
   return 0;

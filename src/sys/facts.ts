@@ -4,10 +4,8 @@ import type { ShimConfig } from "../config.ts";
 import type { Facts } from "../decide.ts";
 import { checkTrust } from "../trust.ts";
 import { executableStatus, lstat } from "./files.ts";
-import { libc } from "./libc.ts";
 
-export function gatherFacts(config: ShimConfig, env: readonly Bytes[]): Facts {
-  const euid = libc.geteuid();
+export function gatherFacts(config: ShimConfig, euid: number, env: readonly Bytes[]): Facts {
   return {
     euid,
     env,

@@ -1,6 +1,6 @@
 /** A one-line progress count on stderr, only on a terminal and only for trees large enough to wonder about. */
 import { at } from "./dirfd.ts";
-import { writeStderr } from "./stderr.ts";
+import { writeStderr } from "./write.ts";
 
 /** Smaller trees are done before anyone could read a count. */
 const LARGE = 10_000;

@@ -1,0 +1,16 @@
+import { libc } from "./libc.ts";
+
+const encoder = new TextEncoder();
+
+/** Unbuffered, so everything is out before the process execs or exits, even into a pipe. */
+function writeAll(fd: number, text: string): void {
+  let rest = encoder.encode(text);
+  while (rest.length > 0) {
+    const n = Number(libc.write(fd, rest, rest.length));
+    if (n <= 0) return;
+    rest = rest.subarray(n);
+  }
+}
+
+export const writeStdout = (text: string): void => writeAll(1, text);
+export const writeStderr = (text: string): void => writeAll(2, text);
