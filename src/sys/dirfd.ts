@@ -27,14 +27,8 @@ const O_PATH = 0o10000000;
 export const OPEN_DIR = O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 /** A handle on the node itself, even a symlink or a device, that neither follows nor opens it. */
 export const OPEN_NODE = O_PATH | O_NOFOLLOW | O_CLOEXEC;
-export const AT_FDCWD = -100;
-export const AT_SYMLINK_NOFOLLOW = 0x100;
-export const AT_EMPTY_PATH = 0x1000;
 export const ENOTDIR = 20;
 export const ELOOP = 40;
-
-/** The empty path that, with AT_EMPTY_PATH, makes an *at call act on the descriptor itself. */
-export const SELF = new Uint8Array(1);
 
 export function strerror(errno: number): string {
   return String(at.strerror(errno)).toLowerCase();

@@ -2,7 +2,20 @@
 import { type Bytes, splitNul } from "../bytes.ts";
 import type { OpenFd } from "../fds.ts";
 import type { Node } from "../trust.ts";
-import { cstr, ENOENT, errno, F_OK, libc, O_CLOEXEC, O_RDONLY, SYS, X_OK } from "./libc.ts";
+import {
+  AT_FDCWD,
+  AT_SYMLINK_NOFOLLOW,
+  cstr,
+  ENOENT,
+  errno,
+  F_OK,
+  libc,
+  O_CLOEXEC,
+  O_RDONLY,
+  SYS,
+  X_OK,
+} from "./libc.ts";
+import { statAt } from "./statx.ts";
 
 /** Whole file, followed in memory by a NUL so its last string is terminated; undefined if unreadable. */
 export function readAll(path: string): Bytes | undefined {
@@ -84,29 +97,11 @@ export function openFds(): { open: OpenFd[]; lowestFree: number } | undefined {
   return { open, lowestFree: dir };
 }
 
-const AT_FDCWD = -100n;
-const AT_SYMLINK_NOFOLLOW = 0x100n;
-const STATX_BASIC = 0x7ffn;
-const S_IFMT = 0o170000;
-
 export function lstat(path: string): Node {
-  const buf = new Uint8Array(256);
-  if (Number(libc.syscall(SYS.statx, AT_FDCWD, cstr(path), AT_SYMLINK_NOFOLLOW, STATX_BASIC, buf)) < 0) {
-    return { kind: "missing" };
-  }
-  const view = new DataView(buf.buffer);
-  const uid = view.getUint32(20, true);
-  const mode = view.getUint16(28, true);
-  switch (mode & S_IFMT) {
-    case 0o120000:
-      return { kind: "symlink", target: readlink(path) ?? "" };
-    case 0o040000:
-      return { kind: "dir", uid, mode };
-    case 0o100000:
-      return { kind: "file", uid, mode };
-    default:
-      return { kind: "other", uid, mode };
-  }
+  const st = statAt(AT_FDCWD, cstr(path), AT_SYMLINK_NOFOLLOW);
+  if (!st.ok) return { kind: "missing" };
+  const { kind, uid, mode } = st.node;
+  return kind === "symlink" ? { kind, target: readlink(path) ?? "" } : { kind, uid, mode };
 }
 
 export function executableStatus(path: string): "ok" | "missing" | "not-executable" {

@@ -54,6 +54,12 @@ export const SIGPIPE = 13;
 export const SIGXFSZ = 25;
 export const RLIMIT_NOFILE = 7;
 export const ENOENT = 2;
+export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+export const AT_EMPTY_PATH = 0x1000;
+
+/** The empty path that, with AT_EMPTY_PATH, makes an *at call act on the descriptor itself. */
+export const SELF = new Uint8Array(1);
 
 const SYSCALLS = {
   x64: { getdents64: 217n, statx: 332n },

@@ -1,7 +1,6 @@
 /** statx(2) with the kernel's own struct layout, the same under glibc and musl. */
 import type { NodeStat } from "../admin/verdict.ts";
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, SELF } from "./dirfd.ts";
-import { cstr, errno, libc, SYS } from "./libc.ts";
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, errno, libc, SELF, SYS } from "./libc.ts";
 
 const STATX_BASIC_STATS = 0x7ffn;
 const STATX_ATTR_MOUNT_ROOT = 0x2000n;

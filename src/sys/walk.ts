@@ -10,20 +10,8 @@
 import type { Account } from "../admin/passwd.ts";
 import { judge, type NodeStat, type Verdict } from "../admin/verdict.ts";
 import type { HomeState, Outcome, WalkResult } from "../admin/walkResult.ts";
-import {
-  AT_EMPTY_PATH,
-  AT_FDCWD,
-  AT_SYMLINK_NOFOLLOW,
-  at,
-  ELOOP,
-  ENOTDIR,
-  OPEN_DIR,
-  OPEN_NODE,
-  readNames,
-  SELF,
-  strerror,
-} from "./dirfd.ts";
-import { cstr, ENOENT, errno, libc } from "./libc.ts";
+import { at, ELOOP, ENOTDIR, OPEN_DIR, OPEN_NODE, readNames, strerror } from "./dirfd.ts";
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, ENOENT, errno, libc, SELF } from "./libc.ts";
 import { statAt, statFd } from "./statx.ts";
 
 export interface WalkOptions {
