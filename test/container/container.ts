@@ -115,6 +115,21 @@ export class Container {
     return r.stdout;
   }
 
+  /** Runs `body` after the script `change`, and the script `undo` afterwards, whatever happens. */
+  altered<T>(change: string, undo: string, body: () => T): T {
+    this.ok(change);
+    try {
+      return body();
+    } finally {
+      this.ok(undo);
+    }
+  }
+
+  /** Runs `body` with `path` moved aside, putting it back whatever happens. */
+  without<T>(path: string, body: () => T): T {
+    return this.altered(`mv ${path} ${path}.aside`, `mv ${path}.aside ${path}`, body);
+  }
+
   /** Copies host files into /mnt (outside the overlay) where setup scripts find them. */
   private stage(from: string, name: string): string {
     const r = spawnSync("/usr/bin/nsenter", [

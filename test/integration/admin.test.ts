@@ -26,16 +26,6 @@ const doctorJson = (flags = "") => {
 };
 const tree = (report: DoctorReport) => report.findings.filter((f) => f.check === "tree");
 
-/** Runs `body` with `path` moved away, putting it back whatever happens. */
-function without<T>(path: string, body: () => T): T {
-  ct.ok(`mv ${path} ${path}.off`);
-  try {
-    return body();
-  } finally {
-    ct.ok(`mv ${path}.off ${path}`);
-  }
-}
-
 describe("dispatch on the admin name", () => {
   it("--version: the package version and the baked configuration", () => {
     const { version } = JSON.parse(readFileSync(resolve(REPO, "package.json"), "utf8")) as { version: string };
@@ -62,7 +52,7 @@ describe("dispatch on the admin name", () => {
 
 describe("explain, row by row of CONTRACT §2, agreeing with what the shim then does", () => {
   it("1. CLI missing: refuse, 127", () => {
-    without(CLI, () => {
+    ct.without(CLI, () => {
       const report = explain("--version");
       expect(report.facts.cli.status).toBe("missing");
       expect(report.plan).toMatchObject({ kind: "refuse", code: 127 });
@@ -112,7 +102,7 @@ describe("explain, row by row of CONTRACT §2, agreeing with what the shim then 
   });
 
   it("5. root, helper missing: refuse, 126", () => {
-    without(HELPER, () => {
+    ct.without(HELPER, () => {
       const report = explain("whoami");
       expect(report.facts.helper.trust).toEqual({
         trusted: false,
@@ -142,7 +132,7 @@ describe("doctor", () => {
   });
 
   it("finds what is wrong with the installation, each with a remedy", () => {
-    without(HELPER, () => {
+    ct.without(HELPER, () => {
       const r = ct.run(`${ADMIN} doctor`);
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(`PROBLEM  the helper ${HELPER} cannot be used: ${HELPER} does not exist`);

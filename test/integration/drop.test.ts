@@ -65,8 +65,8 @@ describe("the opt-out", () => {
 
 describe("refusals", () => {
   it("helper missing: 126, both remedies, and the CLI did not run", () => {
-    ct.ok("mv /command/s6-setuidgid /command/s6-setuidgid.off && rm -f /opt/data/config.yaml");
-    try {
+    ct.ok("rm -f /opt/data/config.yaml");
+    ct.without("/command/s6-setuidgid", () => {
       const r = ct.run("hermes config set should not");
       expect(r.code).toBe(126);
       expect(r.stdout).toBe("");
@@ -77,32 +77,24 @@ describe("refusals", () => {
       expect(lines[1]).toContain("docker exec --user hermes");
       expect(lines[1]).toContain("HERMES_DOCKER_EXEC_AS_ROOT=1");
       expect(ct.run("test -e /opt/data/config.yaml").code).not.toBe(0);
-    } finally {
-      ct.ok("mv /command/s6-setuidgid.off /command/s6-setuidgid");
-    }
+    });
   });
 
   it("CLI missing: 127 naming its path, for root and non-root alike", () => {
-    ct.ok("mv /opt/hermes/.venv/bin/hermes /opt/hermes/.venv/bin/hermes.off");
-    try {
+    ct.without("/opt/hermes/.venv/bin/hermes", () => {
       for (const asRuntimeUser of [false, true]) {
         const r = ct.run("hermes --version", { asRuntimeUser });
         expect(r.code).toBe(127);
         expect(r.stderr).toContain("/opt/hermes/.venv/bin/hermes");
         expect(r.stdout).toBe("");
       }
-    } finally {
-      ct.ok("mv /opt/hermes/.venv/bin/hermes.off /opt/hermes/.venv/bin/hermes");
-    }
+    });
   });
 
   it("CLI not executable: 127", () => {
-    ct.ok("chmod 0644 /opt/hermes/.venv/bin/hermes");
-    try {
+    ct.altered("chmod 0644 /opt/hermes/.venv/bin/hermes", "chmod 0755 /opt/hermes/.venv/bin/hermes", () => {
       expect(ct.run("hermes --version").code).toBe(127);
-    } finally {
-      ct.ok("chmod 0755 /opt/hermes/.venv/bin/hermes");
-    }
+    });
   });
 
   it("never re-enters itself, whatever PATH says", () => {

@@ -51,27 +51,21 @@ describe.each([
   });
 
   it("refuses to run as root without the helper: 126 and both remedies", () => {
-    ct.ok("mv /command/s6-setuidgid /command/s6-setuidgid.off");
-    try {
+    ct.without("/command/s6-setuidgid", () => {
       const r = ct.run(`${shim} whoami`);
       expect(r.code).toBe(126);
       expect(r.stdout).toBe("");
       expect(r.stderr).toContain("refusing to run hermes as root");
       expect(r.stderr).toContain("docker exec --user hermes");
       expect(r.stderr).toContain("HERMES_DOCKER_EXEC_AS_ROOT=1");
-    } finally {
-      ct.ok("mv /command/s6-setuidgid.off /command/s6-setuidgid");
-    }
+    });
   });
 
   it("refuses a missing CLI: 127 naming its path", () => {
-    ct.ok("mv /opt/hermes/.venv/bin/hermes /opt/hermes/.venv/bin/hermes.off");
-    try {
+    ct.without("/opt/hermes/.venv/bin/hermes", () => {
       const r = ct.run(`${shim} whoami`, { asRuntimeUser: true });
       expect(r.code).toBe(127);
       expect(r.stderr).toContain("/opt/hermes/.venv/bin/hermes");
-    } finally {
-      ct.ok("mv /opt/hermes/.venv/bin/hermes.off /opt/hermes/.venv/bin/hermes");
-    }
+    });
   });
 });

@@ -45,28 +45,22 @@ describe("a rabbit image: own name, user, paths and opt-out variable", () => {
   });
 
   it("missing helper: 126 naming the helper and the fork's own variable", () => {
-    ct.ok("mv /command/s6-setuidgid /command/off");
-    try {
+    ct.without("/command/s6-setuidgid", () => {
       const r = ct.run("rabbit whoami");
       expect(r.code).toBe(126);
       expect(r.stderr).toBe(
         "rabbit: cannot drop to rabbit: /command/s6-setuidgid does not exist; refusing to run rabbit as root.\n" +
           "rabbit: run it as rabbit (docker exec --user rabbit …) or, to keep root on purpose, set RABBIT_DOCKER_EXEC_AS_ROOT=1.\n",
       );
-    } finally {
-      ct.ok("mv /command/off /command/s6-setuidgid");
-    }
+    });
   });
 
   it("missing CLI: 127 naming the fork's path", () => {
-    ct.ok("mv /opt/rabbit/.venv/bin/rabbit /tmp/rabbit.off");
-    try {
+    ct.without("/opt/rabbit/.venv/bin/rabbit", () => {
       const r = ct.run("rabbit whoami");
       expect(r.code).toBe(127);
       expect(r.stderr).toContain("/opt/rabbit/.venv/bin/rabbit");
-    } finally {
-      ct.ok("mv /tmp/rabbit.off /opt/rabbit/.venv/bin/rabbit");
-    }
+    });
   });
 });
 
@@ -89,15 +83,12 @@ describe("an image without s6-overlay: gosu as the helper", () => {
   });
 
   it("refuses when the image has no gosu, with the same remedies", () => {
-    ct.ok("mv /usr/sbin/gosu /tmp/gosu.off");
-    try {
+    ct.without("/usr/sbin/gosu", () => {
       const r = ct.run("hermes whoami");
       expect(r.code).toBe(126);
       expect(r.stderr).toContain("/usr/sbin/gosu does not exist");
       expect(r.stderr).toContain("HERMES_DOCKER_EXEC_AS_ROOT=1");
-    } finally {
-      ct.ok("mv /tmp/gosu.off /usr/sbin/gosu");
-    }
+    });
   });
 });
 

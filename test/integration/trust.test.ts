@@ -64,13 +64,10 @@ describe("the helper", () => {
   });
 
   it("is not replaced by one on PATH when it is missing: 126", () => {
-    ct.ok("mv /command/s6-setuidgid /command/off");
-    try {
+    ct.without("/command/s6-setuidgid", () => {
       expect(ct.run("hermes whoami", { env: withFakeFirst() }).code).toBe(126);
       noCodeRan();
-    } finally {
-      ct.ok("mv /command/off /command/s6-setuidgid");
-    }
+    });
   });
 
   it.each([
@@ -85,18 +82,18 @@ describe("the helper", () => {
       "/opt/data is owned by uid 10000",
     ],
   ])("%s is refused like a missing one: 126 naming file and reason", (_, change, reason) => {
-    const saved = "cp -a /command /tmp/command.saved";
-    ct.ok(`rm -rf /tmp/command.saved && ${saved} && ${change}`);
-    try {
-      const r = ct.run("hermes config set should not");
-      expect(r.code).toBe(126);
-      expect(r.stderr).toContain(reason);
-      expect(r.stderr).toContain("refusing to run hermes as root");
-      expect(r.stdout).toBe("");
-      noCodeRan();
-    } finally {
-      ct.ok("rm -rf /command && cp -a /tmp/command.saved /command");
-    }
+    ct.altered(
+      `rm -rf /tmp/command.saved && cp -a /command /tmp/command.saved && ${change}`,
+      "rm -rf /command && cp -a /tmp/command.saved /command",
+      () => {
+        const r = ct.run("hermes config set should not");
+        expect(r.code).toBe(126);
+        expect(r.stderr).toContain(reason);
+        expect(r.stderr).toContain("refusing to run hermes as root");
+        expect(r.stdout).toBe("");
+        noCodeRan();
+      },
+    );
   });
 });
 
@@ -111,12 +108,9 @@ describe("the opt-out", () => {
   });
 
   it("is silent when root owns the whole chain", () => {
-    ct.ok("chown -R root:root /opt/hermes/.venv");
-    try {
+    ct.altered("chown -R root:root /opt/hermes/.venv", "chown -R hermes:hermes /opt/hermes/.venv", () => {
       expect(ct.run("HERMES_DOCKER_EXEC_AS_ROOT=1 hermes whoami")).toMatchObject({ code: 0, stderr: "" });
-    } finally {
-      ct.ok("chown -R hermes:hermes /opt/hermes/.venv");
-    }
+    });
   });
 });
 
