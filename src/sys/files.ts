@@ -17,7 +17,7 @@ import {
 } from "./libc.ts";
 import { statAt } from "./statx.ts";
 
-/** Whole file, followed in memory by a NUL so its last string is terminated; undefined if unreadable. */
+/** The whole file, or undefined if it cannot be opened. */
 export function readAll(path: string): Bytes | undefined {
   const fd = libc.open(cstr(path), O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return undefined;
@@ -29,7 +29,7 @@ export function readAll(path: string): Bytes | undefined {
       bigger.set(buf.subarray(0, len));
       buf = bigger;
     }
-    const n = Number(libc.read(fd, buf.subarray(len), buf.length - len - 1));
+    const n = Number(libc.read(fd, buf.subarray(len), buf.length - len));
     if (n <= 0) break;
     len += n;
   }
@@ -48,7 +48,6 @@ export interface Invocation {
  * The runtime itself aborts at start-up when /proc is missing, so there is no
  * other source to fall back on; undefined only if /proc is mounted but unreadable.
  */
-
 export function readArgv(): Bytes[] | undefined {
   const cmdline = readAll("/proc/self/cmdline");
   return cmdline && splitNul(cmdline);
