@@ -10,7 +10,7 @@
 import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import minimist from "minimist";
-import { defaultsFor } from "../src/config.ts";
+import { defaultsFor } from "../src/core/config.ts";
 import { Container, REPO, RUNTIME_UID } from "../test/container/container.ts";
 import { buildFloor, FLOOR_VARIANTS, type FloorVariant } from "./bench/floors.ts";
 import { median, type PathResult, type Row, render } from "./bench/report.ts";

@@ -5,7 +5,7 @@
  *        [--opt-out-var VAR] [--umask 002]
  */
 import minimist from "minimist";
-import { type ConfigInput, resolveConfig } from "../src/config.ts";
+import { type ConfigInput, resolveConfig } from "../src/core/config.ts";
 
 const SETTINGS = {
   name: "name",

@@ -3,26 +3,19 @@
  * Nothing here parses the caller's arguments; they reach the CLI as bytes.
  * Only under its admin name is the binary an admin CLI instead.
  */
-import { isAdminName } from "./admin/name.ts";
-import { type Bytes, bytes, envWith } from "./bytes.ts";
-import type { ShimConfig } from "./config.ts";
-import { decide } from "./decide.ts";
+import { type Bytes, bytes, envWith } from "./core/bytes.ts";
+import type { ShimConfig } from "./core/config.ts";
+import { decide } from "./core/decide.ts";
+import { isAdminName } from "./core/name.ts";
 import { execve } from "./sys/exec.ts";
 import { gatherFacts } from "./sys/facts.ts";
 import { readArgv, readEnv } from "./sys/files.ts";
-import { ENOENT, libc } from "./sys/libc.ts";
+import { ENOENT, libc, strerror } from "./sys/libc.ts";
 import { writeStderr } from "./sys/write.ts";
 
 declare const SHIM_CONFIG: ShimConfig;
 declare const SHIM_VERSION: string;
 const config = SHIM_CONFIG;
-
-const ERRORS: Record<number, string> = {
-  2: "no such file or directory",
-  7: "argument list too long",
-  8: "exec format error",
-  13: "permission denied",
-};
 
 function unreadable(): never {
   writeStderr(`${config.name}: cannot read /proc/self/cmdline and /proc/self/environ; refusing to guess.\n`);
@@ -32,7 +25,7 @@ function unreadable(): never {
 const callerArgv = readArgv() ?? unreadable();
 if (isAdminName(callerArgv[0], config.name)) {
   // Loaded on demand so that every ordinary call does not pay to evaluate it.
-  const { runAdmin } = await import("./admin/cli.ts");
+  const { runAdmin } = await import("./admin/sys/cli.ts");
   process.exit(runAdmin(config, SHIM_VERSION, { argv: callerArgv, env: readEnv() ?? unreadable() }));
 }
 // Only root's plan depends on the environment (the opt-out, HOME on the drop path). Otherwise it is never
@@ -53,5 +46,5 @@ const argv: Bytes[] = [];
 for (const arg of plan.prefix) argv.push(bytes(arg));
 for (let i = 1; i < callerArgv.length; i++) argv.push(callerArgv[i] as Bytes);
 const failure = execve(bytes(plan.path), argv, env, plan.umask);
-writeStderr(`${config.name}: cannot execute ${plan.path}: ${ERRORS[failure] ?? `errno ${failure}`}\n`);
+writeStderr(`${config.name}: cannot execute ${plan.path}: ${strerror(failure)}\n`);
 process.exit(failure === ENOENT ? 127 : 126);

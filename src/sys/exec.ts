@@ -1,7 +1,7 @@
 /** Carrying out an exec plan: undo what the runtime changed in this process, then execve. */
-import type { Bytes } from "../bytes.ts";
-import { inheritedFds } from "../fds.ts";
-import { type Limit, parseNofile, softLimitToRestore } from "../limits.ts";
+import type { Bytes } from "../core/bytes.ts";
+import { inheritedFds } from "../core/fds.ts";
+import { type Limit, parseNofile, softLimitToRestore } from "../core/limits.ts";
 import { openFds, readAll } from "./files.ts";
 import { errno, F_SETFD, libc, ptr, RLIMIT_NOFILE, SIG_DFL, SIGPIPE, SIGXFSZ } from "./libc.ts";
 

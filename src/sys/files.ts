@@ -1,7 +1,8 @@
 /** Reading the kernel's view of this process and of files, without node:fs (which costs milliseconds to load). */
-import { type Bytes, splitNul } from "../bytes.ts";
-import type { OpenFd } from "../fds.ts";
-import type { Node } from "../trust.ts";
+import { type Bytes, splitNul } from "../core/bytes.ts";
+import type { OpenFd } from "../core/fds.ts";
+import type { ProgramStatus } from "../core/program.ts";
+import type { Node } from "../core/trust.ts";
 import {
   AT_FDCWD,
   AT_SYMLINK_NOFOLLOW,
@@ -37,12 +38,6 @@ export function readAll(path: string): Bytes | undefined {
   return buf.subarray(0, len);
 }
 
-/** argv and environment exactly as execve delivered them. */
-export interface Invocation {
-  argv: Bytes[];
-  env: Bytes[];
-}
-
 /*
  * Read from /proc, separately: a non-root call never needs the environment.
  * The runtime itself aborts at start-up when /proc is missing, so there is no
@@ -60,10 +55,40 @@ export function readEnv(): Bytes[] | undefined {
 
 const decoder = new TextDecoder();
 
-function readlink(path: string): string | undefined {
+export function readlink(path: string): string | undefined {
   const buf = new Uint8Array(4096);
   const n = Number(libc.readlink(cstr(path), buf, buf.length));
   return n < 0 ? undefined : decoder.decode(buf.subarray(0, n));
+}
+
+// Shared by every listing: a walk of a large tree lists one directory at a time.
+const listing = new Uint8Array(1 << 15);
+
+/** Every name in the open directory but . and .., each NUL-terminated for the *at calls. */
+export function readNames(fd: number): Uint8Array[] {
+  const names: Uint8Array[] = [];
+  for (;;) {
+    const n = Number(libc.syscall(SYS.getdents64, BigInt(fd), listing, BigInt(listing.length), 0n, null));
+    if (n <= 0) return names;
+    // d_reclen at 16, d_name at 19.
+    for (let off = 0; off < n; off += (listing[off + 16] as number) | ((listing[off + 17] as number) << 8)) {
+      const end = listing.indexOf(0, off + 19);
+      const length = end - off - 19;
+      const dots = listing[off + 19] === 0x2e && (length === 1 || (length === 2 && listing[off + 20] === 0x2e));
+      if (!dots) names.push(listing.slice(off + 19, end + 1));
+    }
+  }
+}
+
+/** A descriptor number from its NUL-terminated name in /proc/self/fd, by hand: a regular expression costs more to compile. */
+function fdNumber(name: Uint8Array): number {
+  let fd = 0;
+  for (let i = 0; i < name.length - 1; i++) {
+    const digit = (name[i] as number) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    fd = fd * 10 + digit;
+  }
+  return name.length > 1 ? fd : -1;
 }
 
 /**
@@ -75,22 +100,11 @@ export function openFds(): { open: OpenFd[]; lowestFree: number } | undefined {
   const dir = libc.open(cstr("/proc/self/fd"), O_RDONLY | O_CLOEXEC, 0);
   if (dir < 0) return undefined;
   const open: OpenFd[] = [];
-  const buf = new Uint8Array(8192);
-  for (;;) {
-    const n = Number(libc.syscall(SYS.getdents64, BigInt(dir), buf, BigInt(buf.length), 0n, null));
-    if (n <= 0) break;
-    // d_reclen at 16, d_name at 19. Names are read as digits by hand: a regular expression costs more to compile.
-    for (let off = 0; off < n; off += (buf[off + 16] as number) | ((buf[off + 17] as number) << 8)) {
-      let fd = 0;
-      let at = off + 19;
-      for (; buf[at] !== 0 && fd >= 0; at++) {
-        const digit = (buf[at] as number) - 0x30;
-        fd = digit >= 0 && digit <= 9 ? fd * 10 + digit : -1;
-      }
-      if (fd < 0 || at === off + 19) continue;
-      const target = fd >= 4 && fd < dir ? (readlink(`/proc/self/fd/${fd}`) ?? "") : "";
-      open.push({ fd, target });
-    }
+  for (const name of readNames(dir)) {
+    const fd = fdNumber(name);
+    if (fd < 0) continue;
+    const target = fd >= 4 && fd < dir ? (readlink(`/proc/self/fd/${fd}`) ?? "") : "";
+    open.push({ fd, target });
   }
   libc.close(dir);
   return { open, lowestFree: dir };
@@ -103,7 +117,7 @@ export function lstat(path: string): Node {
   return kind === "symlink" ? { kind, target: readlink(path) ?? "" } : { kind, uid, mode };
 }
 
-export function executableStatus(path: string): "ok" | "missing" | "not-executable" {
+export function executableStatus(path: string): ProgramStatus {
   const p = cstr(path);
   if (libc.access(p, X_OK) === 0) return "ok";
   return libc.access(p, F_OK) === 0 || errno() !== ENOENT ? "not-executable" : "missing";

@@ -6,10 +6,15 @@
  */
 import { dlopen, FFIType, ptr, read } from "bun:ffi";
 
-const { i32, i64, u32, u64, ptr: p } = FFIType;
+const { i32, i64, u32, u64, ptr: p, cstring } = FFIType;
 
+/** One handle for the shim and its admin CLI: binding a symbol that a call never uses costs nothing measurable. */
 export const libc = dlopen("libc.so.6", {
   open: { args: [p, i32, i32], returns: i32 },
+  openat: { args: [i32, p, i32, i32], returns: i32 },
+  fchownat: { args: [i32, p, u32, u32, i32], returns: i32 },
+  isatty: { args: [i32], returns: i32 },
+  strerror: { args: [i32], returns: cstring },
   read: { args: [i32, p, u64], returns: i64 },
   write: { args: [i32, p, u64], returns: i64 },
   close: { args: [i32], returns: i32 },
@@ -32,6 +37,11 @@ export const libc = dlopen("libc.so.6", {
 export function errno(): number {
   const where = libc.__errno_location();
   return where === null ? 0 : read.i32(where, 0);
+}
+
+/** The C library's wording, as the rest of a message: "no such file or directory". */
+export function strerror(code: number): string {
+  return String(libc.strerror(code)).toLowerCase();
 }
 
 const encoder = new TextEncoder();

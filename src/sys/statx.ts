@@ -1,11 +1,11 @@
 /** statx(2) with the kernel's own struct layout, the same under glibc and musl. */
-import type { NodeStat } from "../admin/verdict.ts";
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, errno, libc, SELF, SYS } from "./libc.ts";
+import type { NodeKind, NodeStat } from "../core/node.ts";
+import { errno, libc, SYS } from "./libc.ts";
 
 const STATX_BASIC_STATS = 0x7ffn;
 const STATX_ATTR_MOUNT_ROOT = 0x2000n;
 
-function kind(mode: number): NodeStat["kind"] {
+function kind(mode: number): NodeKind {
   switch (mode & 0o170000) {
     case 0o040000:
       return "dir";
@@ -43,15 +43,4 @@ export function statAt(dirfd: number, name: Uint8Array, flags: number): StatResu
       mountRoot,
     },
   };
-}
-
-/** What an open descriptor refers to: for an O_PATH handle on a symlink, the symlink. */
-export function statFd(fd: number): StatResult {
-  return statAt(fd, SELF, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
-}
-
-/** Device and inode of what `path` names, through symlinks: the file's identity whatever it is called. */
-export function fileIdentity(path: string): string | undefined {
-  const st = statAt(AT_FDCWD, cstr(path), 0);
-  return st.ok && st.node.kind === "file" ? `${st.node.dev}:${st.ino}` : undefined;
 }

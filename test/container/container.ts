@@ -7,7 +7,7 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { defaultsFor, type ShimConfig } from "../../src/config.ts";
+import { defaultsFor, type ShimConfig } from "../../src/core/config.ts";
 
 const HERE = import.meta.dirname;
 export const REPO = resolve(HERE, "../..");

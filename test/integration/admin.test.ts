@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ExplainReport } from "../../src/admin/explain.ts";
-import type { DoctorReport } from "../../src/admin/finding.ts";
+import type { ExplainReport } from "../../src/admin/core/explain.ts";
+import type { DoctorReport } from "../../src/admin/core/finding.ts";
 import { Container, REPO, type RunOptions } from "../container/container.ts";
 
 const ADMIN = "hermes-exec-shim";

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultsFor, type ShimConfig } from "../../src/config.ts";
+import { defaultsFor, type ShimConfig } from "../../src/core/config.ts";
 import { Container, REPO } from "../container/container.ts";
 
 const out = mkdtempSync(join(tmpdir(), "shim-forks-"));

@@ -1,0 +1,75 @@
+/** doctor's checks of the installation: each turns one gathered fact into a finding with its remedy. */
+import type { ShimConfig } from "../../core/config.ts";
+import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "../../core/program.ts";
+import type { Trust } from "../../core/trust.ts";
+import type { Finding } from "./finding.ts";
+import type { Account } from "./passwd.ts";
+
+function finding(check: Finding["check"], ok: boolean, message: string, remedy: string | null = null): Finding {
+  return { check, status: ok ? "ok" : "problem", message, remedy: ok ? null : remedy, items: [] };
+}
+
+export function cliCheck(config: ShimConfig, status: ProgramStatus): Finding {
+  return finding(
+    "cli",
+    status === "ok",
+    `the CLI ${config.target} ${PROGRAM_STATUS_TEXT[status]}`,
+    `install the ${config.name} CLI there, or rebuild the shim with --target set to where it is; until then every call exits 127`,
+  );
+}
+
+export function helperCheck(config: ShimConfig, trust: Trust): Finding {
+  if (trust.ok)
+    return finding("helper", true, `the helper ${config.helper} is trusted (resolves to ${trust.resolved})`);
+  const remedy = trust.missing
+    ? `install it (s6-overlay provides ${config.helper}), or rebuild the shim with --helper set to a root-owned drop helper such as /usr/sbin/gosu`
+    : "make it and every directory on its way owned by root and writable only by root (chown root:root, chmod go-w)";
+  return finding(
+    "helper",
+    false,
+    `the helper ${config.helper} cannot be used: ${trust.reason}; root calls exit 126`,
+    remedy,
+  );
+}
+
+export function userCheck(config: ShimConfig, account: Account | undefined): Finding[] {
+  if (!account) {
+    return [
+      finding(
+        "user",
+        false,
+        `the runtime user ${config.user} is not in /etc/passwd; its home and ${config.home} were not checked`,
+        `create it (useradd --home-dir ${config.home} ${config.user}), or rebuild the shim with --user`,
+      ),
+    ];
+  }
+  const found = finding(
+    "user",
+    true,
+    `the runtime user ${config.user} exists (uid ${account.uid}, gid ${account.gid})`,
+  );
+  if (account.home === config.home) return [found];
+  const note: Finding = {
+    check: "user",
+    status: "note",
+    message: `/etc/passwd gives ${config.user} the home ${account.home}; the shim sets HOME=${config.home} when it drops`,
+    remedy: null,
+    items: [],
+  };
+  return [found, note];
+}
+
+/** `found` is what PATH resolves the product name to; `shim` is this binary's own path. */
+export function pathCheck(config: ShimConfig, found: string | undefined, isShim: boolean, shim: string): Finding {
+  const dir = shim.slice(0, shim.lastIndexOf("/")) || "/";
+  const remedy = `put ${dir} first on PATH (in the image: ENV PATH=${dir}:$PATH)`;
+  if (found === undefined) return finding("path", false, `${config.name} is not on PATH`, remedy);
+  return finding(
+    "path",
+    isShim,
+    isShim
+      ? `${config.name} on PATH is this shim (${found})`
+      : `${config.name} on PATH is ${found}, not this shim (${shim}): root calls would not drop`,
+    remedy,
+  );
+}

@@ -1,0 +1,21 @@
+/** The configuration baked into this build, as explain, doctor and --version show it. */
+import type { ShimConfig } from "../../core/config.ts";
+import { octal } from "../../core/node.ts";
+import type { Row } from "./table.ts";
+
+export function configRows(config: ShimConfig): Row[] {
+  return [
+    ["product name", config.name],
+    ["runtime user", config.user],
+    ["CLI", config.target],
+    ["helper", config.helper],
+    ["home", config.home],
+    ["opt-out variable", config.optOutVar],
+    ["umask", octal(config.umask)],
+  ];
+}
+
+/** For --json: the umask as the octal text operators write, not a bare number. */
+export function configJson(config: ShimConfig): Omit<ShimConfig, "umask"> & { umask: string } {
+  return { ...config, umask: octal(config.umask) };
+}

@@ -1,0 +1,140 @@
+/**
+ * `explain`: the facts the shim sees and the plan decide() makes of them,
+ * described without running anything.
+ */
+import { envValues } from "../../core/bytes.ts";
+import type { ShimConfig } from "../../core/config.ts";
+import { type Facts, isStrictlyTruthy, type Plan } from "../../core/decide.ts";
+import { adminName } from "../../core/name.ts";
+import { octal } from "../../core/node.ts";
+import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "../../core/program.ts";
+import type { Trust } from "../../core/trust.ts";
+import { configJson, configRows } from "./configRows.ts";
+import { type Row, table } from "./table.ts";
+
+type TrustReport = { trusted: true; resolved: string } | { trusted: false; missing: boolean; reason: string };
+
+export interface ExplainReport {
+  config: ReturnType<typeof configJson>;
+  args: string[];
+  facts: {
+    euid: number;
+    cli: { path: string; status: ProgramStatus; trustForRoot: TrustReport | null };
+    optOut: { variable: string; values: string[]; counts: boolean };
+    /** null when the shim did not look at it: it does so only as root. */
+    helper: { path: string; trust: TrustReport | null };
+  };
+  plan:
+    | {
+        kind: "exec";
+        path: string;
+        argv: string[];
+        setEnv: Record<string, string>;
+        umask: string | null;
+        warning: string | null;
+      }
+    | { kind: "refuse"; code: number; message: string };
+}
+
+const decoder = new TextDecoder();
+
+function trustReport(trust: Trust | undefined): TrustReport | null {
+  if (!trust) return null;
+  return trust.ok
+    ? { trusted: true, resolved: trust.resolved }
+    : { trusted: false, missing: trust.missing, reason: trust.reason };
+}
+
+export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args: readonly string[]): ExplainReport {
+  const values = envValues(facts.env, config.optOutVar);
+  return {
+    config: configJson(config),
+    args: [...args],
+    facts: {
+      euid: facts.euid,
+      cli: { path: config.target, status: facts.cli, trustForRoot: trustReport(facts.asRoot?.cliTrust) },
+      optOut: {
+        variable: config.optOutVar,
+        values: values.map((v) => decoder.decode(v)),
+        counts: isStrictlyTruthy(values),
+      },
+      helper: { path: config.helper, trust: trustReport(facts.asRoot?.helperTrust) },
+    },
+    plan:
+      plan.kind === "refuse"
+        ? { kind: "refuse", code: plan.code, message: plan.message }
+        : {
+            kind: "exec",
+            path: plan.path,
+            argv: [...plan.prefix, ...args],
+            setEnv: plan.setEnv ? { [plan.setEnv.name]: plan.setEnv.value } : {},
+            umask: plan.umask === undefined ? null : octal(plan.umask),
+            warning: plan.warning ?? null,
+          },
+  };
+}
+
+const quote = (text: string) => JSON.stringify(text);
+
+function describeTrust(trust: TrustReport): string {
+  return trust.trusted ? `trusted (resolves to ${trust.resolved})` : `not trusted: ${trust.reason}`;
+}
+
+function factRows(report: ExplainReport): Row[] {
+  const { euid, cli, optOut, helper } = report.facts;
+  const setTo =
+    optOut.values.length === 0
+      ? "is not set"
+      : optOut.values.length === 1
+        ? `is ${optOut.values.map(quote).join("")}`
+        : `is set ${optOut.values.length} times (${optOut.values.map(quote).join(", ")})`;
+  const counts = optOut.counts
+    ? "opts out: keeps root"
+    : optOut.values.length === 0
+      ? "no opt-out"
+      : "does not opt out (only 1, true or yes do, in any case)";
+  return [
+    ["effective uid", euid === 0 ? "0 (root)" : `${euid} (not root: the shim passes straight through)`],
+    ["CLI", `${cli.path} ${PROGRAM_STATUS_TEXT[cli.status]}`],
+    ...(cli.trustForRoot
+      ? ([["CLI as root", `${describeTrust(cli.trustForRoot)} (only the opt-out runs it as root)`]] as Row[])
+      : []),
+    ["opt-out", `${optOut.variable} ${setTo}: ${counts}${euid === 0 ? "" : " (matters only for root)"}`],
+    [
+      "helper",
+      `${helper.path} ${helper.trust ? describeTrust(helper.trust) : "not examined: the shim looks at it only as root"}`,
+    ],
+  ];
+}
+
+function planText(config: ShimConfig, report: ExplainReport): string {
+  const { plan, facts } = report;
+  if (plan.kind === "refuse") {
+    const message = plan.message.trimEnd().split("\n").join("\n    ");
+    return `plan: refuse, exit ${plan.code}, with this on stderr:\n    ${message}\n`;
+  }
+  const what =
+    plan.path === config.helper
+      ? `drop to ${config.user} through ${config.helper}`
+      : facts.euid === 0
+        ? `run the CLI as root`
+        : `pass straight through as uid ${facts.euid}`;
+  const env = Object.entries(plan.setEnv).map(([name, value]) => `${name}=${value}`);
+  const rows: Row[] = [
+    ["execve", plan.path],
+    ["argv", plan.argv.map(quote).join(" ")],
+    ["environment", env.length > 0 ? `${env.join(" ")}, the rest as given` : "as given"],
+    ["umask", plan.umask ?? "as given"],
+  ];
+  const warning = plan.warning ? `  warning: ${plan.warning.trimEnd()}\n` : "";
+  return `plan: ${what}\n${table(rows)}${warning}`;
+}
+
+export function explainText(config: ShimConfig, report: ExplainReport): string {
+  const command = [config.name, ...report.args].map((a) => (/^[\w./=:@%+-]+$/.test(a) ? a : quote(a)));
+  return (
+    `${adminName(config.name)} explain: what \`${command.join(" ")}\` would do here. Nothing was run.\n\n` +
+    `facts\n${table(factRows(report))}\n${planText(config, report)}\n` +
+    `configuration (baked in at build time)\n${table(configRows(config))}`
+  );
+}

@@ -1,0 +1,58 @@
+/** One line of doctor's verdict, and how the lot is shown. */
+import { adminName } from "../../core/name.ts";
+
+export type Status = "ok" | "fixed" | "note" | "problem";
+
+export interface Item {
+  path: string;
+  detail: string;
+}
+
+export interface Finding {
+  check: "cli" | "helper" | "user" | "path" | "home" | "tree";
+  status: Status;
+  message: string;
+  remedy: string | null;
+  items: Item[];
+}
+
+export interface DoctorReport {
+  healthy: boolean;
+  fix: boolean;
+  home: string;
+  entries: number;
+  findings: Finding[];
+}
+
+/** Enough to act on in a terminal; --json lists every one. */
+const SHOWN_ITEMS = 20;
+
+const LABEL: Record<Status, string> = { ok: "ok", fixed: "fixed", note: "note", problem: "PROBLEM" };
+
+export function plural(n: number, one: string, many: string): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
+}
+
+export function doctorReport(home: string, fix: boolean, entries: number, findings: Finding[]): DoctorReport {
+  return { healthy: !findings.some((f) => f.status === "problem"), fix, home, entries, findings };
+}
+
+function findingText({ status, message, remedy, items }: Finding): string {
+  const pad = " ".repeat(9);
+  let out = `${LABEL[status].padEnd(9)}${message}\n`;
+  for (const { path, detail } of items.slice(0, SHOWN_ITEMS)) out += `${pad}  ${path} (${detail})\n`;
+  if (items.length > SHOWN_ITEMS)
+    out += `${pad}  … and ${(items.length - SHOWN_ITEMS).toLocaleString("en-US")} more (--json lists them all)\n`;
+  if (remedy) out += `${pad}remedy: ${remedy}\n`;
+  return out;
+}
+
+export function doctorText(name: string, report: DoctorReport): string {
+  const problems = report.findings.filter((f) => f.status === "problem").length;
+  const verdict = problems === 0 ? "healthy" : plural(problems, "problem", "problems");
+  return (
+    `${adminName(name)} doctor${report.fix ? " --fix" : ""}\n` +
+    report.findings.map(findingText).join("") +
+    `${plural(report.entries, "entry", "entries")} examined under ${report.home}: ${verdict}\n`
+  );
+}

@@ -1,0 +1,121 @@
+/** doctor's findings about the home and everything under it, from the walk's outcomes. */
+import type { ShimConfig } from "../../core/config.ts";
+import { adminName } from "../../core/name.ts";
+import { type NodeStat, octal } from "../../core/node.ts";
+import { mayAccess, SEARCH, WRITE } from "./access.ts";
+import { type Finding, type Item, plural, type Status } from "./finding.ts";
+import type { Account } from "./passwd.ts";
+import type { WalkResult } from "./walkResult.ts";
+
+const KIND = { dir: "directory", file: "file", symlink: "symlink", other: "special file" };
+
+function describe(node: NodeStat, before = false): string {
+  return `${KIND[node.kind]}, ${before ? "was " : ""}uid ${node.uid} gid ${node.gid}, mode ${octal(node.mode)}`;
+}
+
+/** "3 entries under /opt/data are", "1 entry under /opt/data is". */
+function subject(items: readonly Item[], home: string): string {
+  return `${plural(items.length, "entry", "entries")} under ${home} ${items.length === 1 ? "is" : "are"}`;
+}
+
+function byPath(a: Item, b: Item): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+function finding(status: Status, message: string, remedy: string | null, items: Item[] = []): Finding {
+  return { check: "tree", status, message, remedy, items };
+}
+
+export function homeCheck(config: ShimConfig, account: Account, walk: WalkResult): Finding {
+  const { home, user } = config;
+  const fixIt = `run \`${adminName(config.name)} doctor --fix\` as root`;
+  if (walk.home.kind === "unusable") {
+    const remedy = walk.home.missing ? `mkdir -p ${home} && chown ${user}: ${home}` : `make ${home} a real directory`;
+    return { check: "home", status: "problem", message: `the home ${home} ${walk.home.reason}`, remedy, items: [] };
+  }
+  const { node, changed } = walk.home;
+  const now = changed ? { ...node, uid: account.uid, gid: account.gid } : node;
+  if (mayAccess(now, account, WRITE | SEARCH)) {
+    return {
+      check: "home",
+      status: "ok",
+      message: `the home ${home} exists and ${user} can write to it`,
+      remedy: null,
+      items: [],
+    };
+  }
+  return {
+    check: "home",
+    status: "problem",
+    message: `${user} cannot write to its home ${home} (${describe(now)})`,
+    remedy: now.uid === account.uid ? `chmod u+rwx ${home}` : fixIt,
+    items: [],
+  };
+}
+
+export function treeChecks(config: ShimConfig, account: Account, walk: WalkResult): Finding[] {
+  const { home, user } = config;
+  const unreadable: Item[] = [];
+  const readable: Item[] = [];
+  const changed: Item[] = [];
+  const linked: Item[] = [];
+  const mounts: Item[] = [];
+  const special: Item[] = [];
+  const errors: Item[] = [];
+  let linkedUnreadable = false;
+  for (const outcome of walk.outcomes) {
+    if ("error" in outcome) {
+      errors.push({ path: outcome.path, detail: outcome.error });
+      continue;
+    }
+    const item = { path: outcome.path, detail: describe(outcome.node, outcome.changed) };
+    const { verdict } = outcome;
+    if (verdict.kind === "foreign") (outcome.changed ? changed : verdict.readable ? readable : unreadable).push(item);
+    else if (verdict.kind === "linked") {
+      linked.push(item);
+      linkedUnreadable ||= !verdict.readable;
+    } else (verdict.kind === "mount" ? mounts : special).push(item);
+  }
+
+  // The walk's order is the directories' hash order: useless for reading or diffing.
+  for (const items of [unreadable, readable, changed, linked, mounts, special, errors]) items.sort(byPath);
+  const admin = adminName(config.name);
+  const them = (items: readonly Item[]) => (items.length === 1 ? "it" : "them");
+  const findings: Finding[] = [];
+  if (changed.length > 0) {
+    const what = `gave ${plural(changed.length, "entry", "entries")} under ${home} to ${user} (${account.uid}:${account.gid})`;
+    findings.push(finding("fixed", what, null, changed));
+  }
+  if (unreadable.length > 0) {
+    const what = `${subject(unreadable, home)} not ${user}'s and ${user} cannot read ${them(unreadable)}`;
+    findings.push(finding("problem", what, `run \`${admin} doctor --fix\` as root`, unreadable));
+  }
+  if (readable.length > 0) {
+    const what = `${subject(readable, home)} someone else's: ${user} can read but not change ${them(readable)}`;
+    findings.push(finding("note", what, `\`${admin} doctor --fix\` gives ${them(readable)} to ${user}`, readable));
+  }
+  if (linked.length > 0) {
+    const what = `${subject(linked, home)} someone else's with more hard links, maybe outside ${home}: doctor never changes ${them(linked)}`;
+    const remedy =
+      "see where else each is linked (find / -xdev -samefile PATH); if it belongs here only, replace it with a copy (cp -p PATH PATH.new && mv PATH.new PATH) and run doctor --fix again";
+    findings.push(finding(linkedUnreadable ? "problem" : "note", what, remedy, linked));
+  }
+  if (mounts.length > 0) {
+    const what = `${subject(mounts, home)} another filesystem: not checked or changed`;
+    findings.push(
+      finding("note", what, `check ${them(mounts)} on ${mounts.length === 1 ? "its" : "their"} own`, mounts),
+    );
+  }
+  if (special.length > 0) {
+    const what = `${subject(special, home)} someone else's device, FIFO or socket: left alone`;
+    findings.push(finding("note", what, null, special));
+  }
+  if (errors.length > 0) {
+    const what = `${plural(errors.length, "entry", "entries")} under ${home} could not be checked or changed`;
+    findings.push(finding("problem", what, "look at each, then run doctor again", errors));
+  }
+  if (!findings.some((f) => f.status === "problem")) {
+    findings.push(finding("ok", `everything under ${home} is ${user}'s or readable by ${user}`, null));
+  }
+  return findings;
+}

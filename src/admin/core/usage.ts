@@ -1,0 +1,39 @@
+/** Texts of the admin CLI that depend on nothing but the build. */
+import type { ShimConfig } from "../../core/config.ts";
+import { adminName } from "../../core/name.ts";
+import { configRows } from "./configRows.ts";
+import { table } from "./table.ts";
+
+export function usageText(config: ShimConfig): string {
+  const admin = adminName(config.name);
+  return `Usage: ${admin} COMMAND [OPTIONS]
+
+Administers the ${config.name} exec shim. Under the name ${config.name} the same
+binary is the shim itself and never reads its arguments.
+
+Commands:
+  explain [--json] [-- ARGS...]
+        Show what \`${config.name} ARGS...\` would do here and why: the facts the
+        shim sees and the plan it makes from them. Runs nothing.
+  doctor [--fix] [--json]
+        Check the installation and that ${config.user} owns or can read
+        everything under ${config.home}. Exit 0 when healthy, 1 otherwise.
+        --fix (as root) gives what is not ${config.user}'s under ${config.home}
+        to ${config.user}, never following symlinks, never leaving the
+        filesystem, never touching files with other hard links.
+
+Options:
+  --json        machine-readable output
+  -h, --help    show this help
+  --version     show the version and the configuration baked into this build
+`;
+}
+
+export function versionText(config: ShimConfig, version: string): string {
+  return `${adminName(config.name)} ${version}\nconfiguration (baked in at build time):\n${table(configRows(config))}`;
+}
+
+export function usageError(config: ShimConfig, message: string): string {
+  const admin = adminName(config.name);
+  return `${admin}: ${message}\nTry '${admin} --help'.\n`;
+}

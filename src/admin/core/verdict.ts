@@ -1,0 +1,36 @@
+/**
+ * What doctor does with one node under the home, given only its lstat. The
+ * walk in src/sys/walk.ts asks again for every node it is about to change,
+ * on the node it actually opened, so a tree that changes meanwhile is judged
+ * by what is there, not by what was there.
+ */
+import type { NodeStat } from "../../core/node.ts";
+import { mayAccess, type Principal, READ, SEARCH } from "./access.ts";
+
+export type Verdict =
+  /** Already the runtime user's: nothing to check or change. */
+  | { kind: "owned"; enter: boolean }
+  /** Someone else's; `--fix` gives it to the runtime user. */
+  | { kind: "foreign"; readable: boolean; enter: boolean }
+  /** Someone else's, with another name that may be outside the home: chowning it could hand over that file. */
+  | { kind: "linked"; readable: boolean }
+  /** A device, FIFO or socket that is someone else's: handing a device to the agent would give it the device. */
+  | { kind: "special" }
+  /** Another filesystem mounted under the home: outside what doctor may touch. */
+  | { kind: "mount" };
+
+/**
+ * `dev` is the home's filesystem. Only directories are compared with it:
+ * overlayfs gives files of different layers different st_dev, while a
+ * mount, even a bind mount of a single file, always shows as a mount root.
+ */
+export function judge(node: NodeStat, user: Principal, dev: string): Verdict {
+  if (node.mountRoot || (node.kind === "dir" && node.dev !== dev)) return { kind: "mount" };
+  const enter = node.kind === "dir";
+  if (node.uid === user.uid) return { kind: "owned", enter };
+  if (node.kind === "other") return { kind: "special" };
+  // A symlink's own permissions are never checked: reading through it depends on its target.
+  const readable = node.kind === "symlink" || mayAccess(node, user, enter ? READ | SEARCH : READ);
+  if (!enter && node.nlink > 1) return { kind: "linked", readable };
+  return { kind: "foreign", readable, enter };
+}

@@ -1,0 +1,46 @@
+/** The admin CLI: what the binary is when invoked as NAME-exec-shim. Loaded only then. */
+import type { Bytes } from "../../core/bytes.ts";
+import type { ShimConfig } from "../../core/config.ts";
+import { decide } from "../../core/decide.ts";
+import { gatherFacts } from "../../sys/facts.ts";
+import { libc } from "../../sys/libc.ts";
+import { writeStderr, writeStdout } from "../../sys/write.ts";
+import { parseAdminArgs } from "../core/args.ts";
+import { explainReport, explainText } from "../core/explain.ts";
+import { usageError, usageText, versionText } from "../core/usage.ts";
+import { doctor } from "./doctor.ts";
+
+/** argv and environment exactly as execve delivered them. */
+export interface Invocation {
+  argv: Bytes[];
+  env: Bytes[];
+}
+
+const decoder = new TextDecoder();
+
+function explain(config: ShimConfig, call: Invocation, options: { json: boolean; args: string[] }): number {
+  const facts = gatherFacts(config, libc.geteuid(), call.env);
+  const report = explainReport(config, facts, decide(config, facts), options.args);
+  writeStdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : explainText(config, report));
+  return 0;
+}
+
+/** Returns the exit status. */
+export function runAdmin(config: ShimConfig, version: string, call: Invocation): number {
+  const command = parseAdminArgs(call.argv.slice(1).map((arg) => decoder.decode(arg)));
+  switch (command.kind) {
+    case "help":
+      writeStdout(usageText(config));
+      return 0;
+    case "version":
+      writeStdout(versionText(config, version));
+      return 0;
+    case "usage-error":
+      writeStderr(usageError(config, command.message));
+      return 2;
+    case "explain":
+      return explain(config, call, command);
+    case "doctor":
+      return doctor(config, call.env, command);
+  }
+}

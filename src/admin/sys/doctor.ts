@@ -1,0 +1,43 @@
+/** `doctor`: gathers every fact its checks need, then reports them as findings. */
+import type { Bytes } from "../../core/bytes.ts";
+import type { ShimConfig } from "../../core/config.ts";
+import { adminName } from "../../core/name.ts";
+import { checkTrust } from "../../core/trust.ts";
+import { executableStatus, lstat } from "../../sys/files.ts";
+import { libc } from "../../sys/libc.ts";
+import { writeStderr, writeStdout } from "../../sys/write.ts";
+import { cliCheck, helperCheck, pathCheck, userCheck } from "../core/checks.ts";
+import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
+import { homeCheck, treeChecks } from "../core/treeChecks.ts";
+import { readAccount } from "./accounts.ts";
+import { commandOnPath } from "./onPath.ts";
+import { progressMeter } from "./progress.ts";
+import { walkHome } from "./walk.ts";
+
+export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix: boolean; json: boolean }): number {
+  const { fix, json } = options;
+  if (fix && libc.geteuid() !== 0) {
+    writeStderr(`${adminName(config.name)}: doctor --fix changes owners, so it must run as root\n`);
+    return 1;
+  }
+  const account = readAccount(config.user);
+  const onPath = commandOnPath(config.name, env);
+  const findings: Finding[] = [
+    cliCheck(config, executableStatus(config.target)),
+    helperCheck(config, checkTrust(config.helper, lstat)),
+    ...userCheck(config, account),
+    pathCheck(config, onPath.found, onPath.isShim, onPath.shim),
+  ];
+  let entries = 0;
+  if (account) {
+    const progress = progressMeter(`${adminName(config.name)} doctor: ${config.home}`);
+    const walk = walkHome(config.home, account, { fix, onProgress: progress.update });
+    progress.done();
+    entries = walk.entries;
+    findings.push(homeCheck(config, account, walk));
+    if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk));
+  }
+  const report = doctorReport(config.home, fix, entries, findings);
+  writeStdout(json ? `${JSON.stringify(report, null, 2)}\n` : doctorText(config.name, report));
+  return report.healthy ? 0 : 1;
+}

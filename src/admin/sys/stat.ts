@@ -1,0 +1,14 @@
+/** statx on what doctor holds open, and a file's identity whatever it is called. */
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, SELF } from "../../sys/libc.ts";
+import { type StatResult, statAt } from "../../sys/statx.ts";
+
+/** What an open descriptor refers to: for an O_PATH handle on a symlink, the symlink. */
+export function statFd(fd: number): StatResult {
+  return statAt(fd, SELF, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+}
+
+/** Device and inode of what `path` names, through symlinks: the file's identity whatever it is called. */
+export function fileIdentity(path: string): string | undefined {
+  const st = statAt(AT_FDCWD, cstr(path), 0);
+  return st.ok && st.node.kind === "file" ? `${st.node.dev}:${st.ino}` : undefined;
+}

@@ -1,0 +1,148 @@
+/**
+ * doctor's walk of the home, and with --fix its repair. Every step is
+ * relative to a directory descriptor already held, every directory is opened
+ * with O_NOFOLLOW|O_DIRECTORY, and every node is changed through a handle on
+ * the node itself after it was judged again (src/admin/verdict.ts) through
+ * that handle. Whatever is renamed, swapped for a symlink or hard-linked
+ * meanwhile, what gets chowned was reached from the home without following a
+ * symlink or leaving its filesystem, and had no other name when chowned.
+ */
+
+import type { NodeStat } from "../../core/node.ts";
+import { readNames } from "../../sys/files.ts";
+import {
+  AT_EMPTY_PATH,
+  AT_FDCWD,
+  AT_SYMLINK_NOFOLLOW,
+  cstr,
+  ENOENT,
+  errno,
+  libc,
+  SELF,
+  strerror,
+} from "../../sys/libc.ts";
+import { statAt } from "../../sys/statx.ts";
+import type { Account } from "../core/passwd.ts";
+import { judge, type Verdict } from "../core/verdict.ts";
+import type { HomeState, Outcome, WalkResult } from "../core/walkResult.ts";
+import { ELOOP, ENOTDIR, OPEN_DIR, OPEN_NODE } from "./dirfd.ts";
+import { statFd } from "./stat.ts";
+
+export interface WalkOptions {
+  fix: boolean;
+  /** Called now and then with the number of nodes examined so far. */
+  onProgress?: (entries: number) => void;
+}
+
+interface Frame {
+  fd: number;
+  path: string;
+  names: Uint8Array[];
+  next: number;
+}
+
+const decoder = new TextDecoder();
+
+function homeUnusable(error: number): HomeState {
+  const reason =
+    error === ENOENT
+      ? "does not exist"
+      : error === ELOOP
+        ? "is a symlink: doctor neither checks nor changes anything through one"
+        : error === ENOTDIR
+          ? "is not a directory"
+          : `cannot be opened: ${strerror(error)}`;
+  return { kind: "unusable", reason, missing: error === ENOENT };
+}
+
+function enters(verdict: Verdict): boolean {
+  return (verdict.kind === "owned" || verdict.kind === "foreign") && verdict.enter;
+}
+
+export function walkHome(home: string, account: Account, { fix, onProgress }: WalkOptions): WalkResult {
+  const outcomes: Outcome[] = [];
+  let entries = 0;
+
+  const rootFd = libc.openat(AT_FDCWD, cstr(home), OPEN_DIR, 0);
+  if (rootFd < 0) return { home: homeUnusable(errno()), entries, outcomes };
+  const rootStat = statFd(rootFd);
+  if (!rootStat.ok) {
+    libc.close(rootFd);
+    return { home: homeUnusable(rootStat.errno), entries, outcomes };
+  }
+  const { dev } = rootStat.node;
+
+  /** What `fd`, just opened, refers to now. */
+  const examine = (fd: number, path: string): NodeStat | undefined => {
+    const st = statFd(fd);
+    if (st.ok) return st.node;
+    outcomes.push({ path, error: `cannot examine it: ${strerror(st.errno)}` });
+    return undefined;
+  };
+
+  /** Records `node`, open as `fd`, and with --fix gives it to the runtime user if it is someone else's. */
+  const settle = (fd: number, path: string, node: NodeStat): { verdict: Verdict; changed: boolean } => {
+    const verdict = judge(node, account, dev);
+    if (verdict.kind === "owned") return { verdict, changed: false };
+    if (fix && verdict.kind === "foreign" && libc.fchownat(fd, SELF, account.uid, account.gid, AT_EMPTY_PATH) !== 0) {
+      outcomes.push({ path, error: `cannot change its owner: ${strerror(errno())}` });
+      return { verdict, changed: false };
+    }
+    const changed = fix && verdict.kind === "foreign";
+    outcomes.push({ path, node, verdict, changed });
+    return { verdict, changed };
+  };
+
+  /** Opens `name` in `dir` without following it; a node gone or swapped since it was examined is skipped. */
+  const open = (dir: Frame, name: Uint8Array, path: string, flags: number): number | undefined => {
+    const fd = libc.openat(dir.fd, name, flags, 0);
+    if (fd >= 0) return fd;
+    const error = errno();
+    if (error === ELOOP || error === ENOTDIR) outcomes.push({ path, error: "replaced while doctor ran: skipped" });
+    else if (error !== ENOENT) outcomes.push({ path, error: `cannot open it: ${strerror(error)}` });
+    return undefined;
+  };
+
+  const frame = (fd: number, path: string): Frame => ({ fd, path, names: readNames(fd), next: 0 });
+
+  entries++;
+  // The home is often a volume's mount root: only what lies below it must stay on its filesystem.
+  const homeNode = { ...rootStat.node, mountRoot: false };
+  const homeState: HomeState = { kind: "dir", node: homeNode, changed: settle(rootFd, home, homeNode).changed };
+  const stack: Frame[] = [frame(rootFd, home)];
+
+  while (stack.length > 0) {
+    const dir = stack[stack.length - 1] as Frame;
+    const name = dir.names[dir.next++];
+    if (name === undefined) {
+      libc.close(dir.fd);
+      stack.pop();
+      continue;
+    }
+    if (++entries % 1024 === 0) onProgress?.(entries);
+    const seen = statAt(dir.fd, name, AT_SYMLINK_NOFOLLOW);
+    if (!seen.ok && seen.errno === ENOENT) continue;
+    const path = `${dir.path}/${decoder.decode(name.subarray(0, -1))}`;
+    if (!seen.ok) {
+      outcomes.push({ path, error: `cannot examine it: ${strerror(seen.errno)}` });
+      continue;
+    }
+    const verdict = judge(seen.node, account, dev);
+    if (enters(verdict)) {
+      const fd = open(dir, name, path, OPEN_DIR);
+      if (fd === undefined) continue;
+      const node = examine(fd, path);
+      if (node && enters(settle(fd, path, node).verdict)) stack.push(frame(fd, path));
+      else libc.close(fd);
+    } else if (fix && verdict.kind === "foreign") {
+      const fd = open(dir, name, path, OPEN_NODE);
+      if (fd === undefined) continue;
+      const node = examine(fd, path);
+      if (node) settle(fd, path, node);
+      libc.close(fd);
+    } else if (verdict.kind !== "owned") {
+      outcomes.push({ path, node: seen.node, verdict, changed: false });
+    }
+  }
+  return { home: homeState, entries, outcomes };
+}

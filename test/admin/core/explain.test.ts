@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { explainReport, explainText } from "../../../src/admin/core/explain.ts";
+import { bytes } from "../../../src/core/bytes.ts";
+import { defaultsFor } from "../../../src/core/config.ts";
+import { decide, type Facts } from "../../../src/core/decide.ts";
+import type { Trust } from "../../../src/core/trust.ts";
+
+const config = defaultsFor("hermes");
+const TRUSTED: Trust = { ok: true, resolved: "/command/s6-setuidgid" };
+const CLI_TRUSTED: Trust = { ok: true, resolved: config.target };
+
+function explain(facts: Facts, args: string[] = ["auth", "list"]) {
+  const report = explainReport(config, facts, decide(config, facts), args);
+  return { report, text: explainText(config, report) };
+}
+
+const root = (env: string[] = [], helper: Trust = TRUSTED): Facts => ({
+  euid: 0,
+  env: env.map(bytes),
+  cli: "ok",
+  asRoot: { helperTrust: helper, cliTrust: CLI_TRUSTED },
+});
+
+describe("explain", () => {
+  it("root, no opt-out: drops through the helper with HOME and umask", () => {
+    const { report, text } = explain(root(["HOME=/root"]));
+    expect(report.plan).toEqual({
+      kind: "exec",
+      path: "/command/s6-setuidgid",
+      argv: ["/command/s6-setuidgid", "hermes", "/opt/hermes/.venv/bin/hermes", "auth", "list"],
+      setEnv: { HOME: "/opt/data" },
+      umask: "0002",
+      warning: null,
+    });
+    expect(report.facts.helper).toEqual({
+      path: "/command/s6-setuidgid",
+      trust: { trusted: true, resolved: "/command/s6-setuidgid" },
+    });
+    expect(text).toContain("what `hermes auth list` would do here. Nothing was run.");
+    expect(text).toContain("plan: drop to hermes through /command/s6-setuidgid\n");
+    expect(text).toContain(
+      'argv         "/command/s6-setuidgid" "hermes" "/opt/hermes/.venv/bin/hermes" "auth" "list"\n',
+    );
+    expect(text).toContain("environment  HOME=/opt/data, the rest as given\n");
+    expect(text).toContain("HERMES_DOCKER_EXEC_AS_ROOT is not set: no opt-out\n");
+  });
+
+  it("non-root: passes through, helper not examined, environment as given", () => {
+    const { report, text } = explain({ euid: 10000, env: [], cli: "ok" });
+    expect(report.plan).toMatchObject({ kind: "exec", path: config.target, setEnv: {}, umask: null });
+    expect(report.facts.helper.trust).toBeNull();
+    expect(text).toContain("10000 (not root: the shim passes straight through)");
+    expect(text).toContain("plan: pass straight through as uid 10000\n");
+    expect(text).toContain("not examined: the shim looks at it only as root");
+  });
+
+  it("opt-out: keeps root, and says which value counted", () => {
+    const { report, text } = explain(root(["HERMES_DOCKER_EXEC_AS_ROOT=Yes"]));
+    expect(report.facts.optOut).toEqual({ variable: "HERMES_DOCKER_EXEC_AS_ROOT", values: ["Yes"], counts: true });
+    expect(report.plan).toMatchObject({ kind: "exec", path: config.target, argv: [config.target, "auth", "list"] });
+    expect(text).toContain('HERMES_DOCKER_EXEC_AS_ROOT is "Yes": opts out: keeps root\n');
+    expect(text).toContain("plan: run the CLI as root\n");
+  });
+
+  it("a value that does not count is shown as such, duplicates included", () => {
+    const { report, text } = explain(root(["HERMES_DOCKER_EXEC_AS_ROOT=1", "HERMES_DOCKER_EXEC_AS_ROOT= 1"]));
+    expect(report.facts.optOut.counts).toBe(false);
+    expect(report.plan).toMatchObject({ path: "/command/s6-setuidgid" });
+    expect(text).toContain('is set 2 times ("1", " 1"): does not opt out (only 1, true or yes do, in any case)');
+  });
+
+  it("missing helper: refusal 126 with the shim's own message", () => {
+    const missing: Trust = { ok: false, missing: true, reason: "/command/s6-setuidgid does not exist" };
+    const { report, text } = explain(root([], missing));
+    expect(report.plan).toMatchObject({ kind: "refuse", code: 126 });
+    expect(report.facts.helper.trust).toEqual({
+      trusted: false,
+      missing: true,
+      reason: "/command/s6-setuidgid does not exist",
+    });
+    expect(text).toContain("plan: refuse, exit 126, with this on stderr:\n    hermes: cannot drop to hermes");
+  });
+
+  it("missing CLI: refusal 127", () => {
+    const { report, text } = explain({ euid: 10000, env: [], cli: "missing" });
+    expect(report.plan).toEqual({
+      kind: "refuse",
+      code: 127,
+      message: "hermes: cannot run the hermes CLI at /opt/hermes/.venv/bin/hermes: it does not exist\n",
+    });
+    expect(text).toContain("CLI            /opt/hermes/.venv/bin/hermes does not exist\n");
+  });
+
+  it("opt-out with a CLI root should not trust: the warning is part of the plan", () => {
+    const weak: Trust = { ok: false, missing: false, reason: "/opt/hermes/.venv is owned by uid 10000, not root" };
+    const facts: Facts = {
+      ...root(["HERMES_DOCKER_EXEC_AS_ROOT=1"]),
+      asRoot: { helperTrust: TRUSTED, cliTrust: weak },
+    };
+    const { report, text } = explain(facts);
+    expect(report.plan).toMatchObject({ kind: "exec", warning: expect.stringContaining("keeps root") });
+    expect(text).toContain("(only the opt-out runs it as root)");
+    expect(text).toContain("  warning: hermes: warning: HERMES_DOCKER_EXEC_AS_ROOT keeps root");
+  });
+
+  it("quotes arguments a shell would need quoted, and shows the baked configuration", () => {
+    const { report, text } = explain({ euid: 10000, env: [], cli: "ok" }, ["chat", "-q", "hi there", ""]);
+    expect(text).toContain('what `hermes chat -q "hi there" ""` would do');
+    expect(text).toContain("configuration (baked in at build time)\n  product name      hermes\n");
+    expect(report.config).toEqual({ ...config, umask: "0002" });
+  });
+});

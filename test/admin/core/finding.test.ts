@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { doctorReport, doctorText, type Finding } from "../../../src/admin/core/finding.ts";
+
+const ok: Finding = { check: "cli", status: "ok", message: "the CLI is fine", remedy: null, items: [] };
+const many: Finding = {
+  check: "tree",
+  status: "problem",
+  message: "25 entries are bad",
+  remedy: "fix them",
+  items: Array.from({ length: 25 }, (_, i) => ({ path: `/opt/data/f${i}`, detail: "file" })),
+};
+
+describe("doctor's report", () => {
+  it("is healthy only without problems; notes do not count", () => {
+    const note: Finding = { ...ok, status: "note" };
+    expect(doctorReport("/opt/data", false, 3, [ok, note]).healthy).toBe(true);
+    expect(doctorReport("/opt/data", false, 3, [ok, many]).healthy).toBe(false);
+  });
+
+  it("text: one line per finding, items capped, remedy last, verdict at the end", () => {
+    const text = doctorText("hermes", doctorReport("/opt/data", true, 12345, [ok, many]));
+    const lines = text.split("\n");
+    expect(lines[0]).toBe("hermes-exec-shim doctor --fix");
+    expect(lines[1]).toBe("ok       the CLI is fine");
+    expect(lines[2]).toBe("PROBLEM  25 entries are bad");
+    expect(lines[3]).toBe("           /opt/data/f0 (file)");
+    expect(text).toContain("           /opt/data/f19 (file)\n           … and 5 more (--json lists them all)\n");
+    expect(text).not.toContain("/opt/data/f20");
+    expect(text).toContain("         remedy: fix them\n");
+    expect(text.endsWith("12,345 entries examined under /opt/data: 1 problem\n")).toBe(true);
+  });
+
+  it("says healthy when it is", () => {
+    expect(doctorText("hermes", doctorReport("/opt/data", false, 1, [ok]))).toContain(
+      "1 entry examined under /opt/data: healthy\n",
+    );
+  });
+});

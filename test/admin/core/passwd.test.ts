@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { parseAccount } from "../../../src/admin/core/passwd.ts";
+
+const passwd = [
+  "root:x:0:0:root:/root:/bin/bash",
+  "# a comment",
+  "",
+  "hermesx:x:1:1::/nope:/bin/sh",
+  "hermes:x:10000:10000::/opt/data:/usr/sbin/nologin",
+  "broken:x:abc:1::/x:/bin/sh",
+].join("\n");
+const group = [
+  "root:x:0:",
+  "hermes:x:10000:",
+  "docker:x:999:alice,hermes",
+  "audio:x:29:hermesx",
+  "odd:x:nan:hermes",
+].join("\n");
+
+describe("parseAccount", () => {
+  it("finds the user, its home and every group it is in", () => {
+    expect(parseAccount(passwd, group, "hermes")).toEqual({
+      name: "hermes",
+      uid: 10000,
+      gid: 10000,
+      groups: [10000, 999],
+      home: "/opt/data",
+    });
+  });
+
+  it("matches whole names only", () => {
+    expect(parseAccount(passwd, group, "herm")).toBeUndefined();
+    expect(parseAccount(passwd, group, "hermesx")?.groups).toEqual([1, 29]);
+  });
+
+  it("rejects an entry whose ids are not numbers", () => {
+    expect(parseAccount(passwd, group, "broken")).toBeUndefined();
+  });
+
+  it("works without /etc/group", () => {
+    expect(parseAccount(passwd, "", "hermes")?.groups).toEqual([10000]);
+  });
+});

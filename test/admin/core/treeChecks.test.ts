@@ -1,0 +1,161 @@
+import { describe, expect, it } from "vitest";
+import { homeCheck, treeChecks } from "../../../src/admin/core/treeChecks.ts";
+import type { Outcome, WalkResult } from "../../../src/admin/core/walkResult.ts";
+import { defaultsFor } from "../../../src/core/config.ts";
+import type { NodeStat } from "../../../src/core/node.ts";
+
+const config = defaultsFor("hermes");
+const account = { name: "hermes", uid: 10000, gid: 10000, groups: [10000], home: "/opt/data" };
+const stat = (over: Partial<NodeStat> = {}): NodeStat => ({
+  kind: "file",
+  uid: 0,
+  gid: 0,
+  mode: 0o100600,
+  nlink: 1,
+  dev: "0:1",
+  mountRoot: false,
+  ...over,
+});
+const homeDir = stat({ kind: "dir", uid: 10000, gid: 10000, mode: 0o040755 });
+const walk = (outcomes: Outcome[], home = homeDir, changed = false): WalkResult => ({
+  home: { kind: "dir", node: home, changed },
+  entries: outcomes.length + 1,
+  outcomes,
+});
+
+describe("homeCheck", () => {
+  it("wants the home writable and searchable by the runtime user", () => {
+    expect(homeCheck(config, account, walk([]))).toMatchObject({ status: "ok" });
+    const rootHome = stat({ kind: "dir", mode: 0o040755 });
+    expect(homeCheck(config, account, walk([], rootHome))).toMatchObject({
+      status: "problem",
+      message: "hermes cannot write to its home /opt/data (directory, uid 0 gid 0, mode 0755)",
+      remedy: "run `hermes-exec-shim doctor --fix` as root",
+    });
+    expect(homeCheck(config, account, walk([], rootHome, true))).toMatchObject({ status: "ok" });
+    const readOnly = stat({ kind: "dir", uid: 10000, mode: 0o040555 });
+    expect(homeCheck(config, account, walk([], readOnly))).toMatchObject({ remedy: "chmod u+rwx /opt/data" });
+  });
+
+  it("reports a home that cannot be walked", () => {
+    const missing: WalkResult = {
+      home: { kind: "unusable", reason: "does not exist", missing: true },
+      entries: 0,
+      outcomes: [],
+    };
+    expect(homeCheck(config, account, missing)).toMatchObject({
+      status: "problem",
+      message: "the home /opt/data does not exist",
+      remedy: "mkdir -p /opt/data && chown hermes: /opt/data",
+    });
+  });
+});
+
+describe("treeChecks", () => {
+  it("is ok when everything is the runtime user's", () => {
+    expect(treeChecks(config, account, walk([]))).toEqual([
+      expect.objectContaining({
+        status: "ok",
+        message: "everything under /opt/data is hermes's or readable by hermes",
+      }),
+    ]);
+  });
+
+  it("the pre-shim volume: unreadable root files are problems, readable ones notes", () => {
+    const findings = treeChecks(
+      config,
+      account,
+      walk([
+        {
+          path: "/opt/data/auth.json",
+          node: stat(),
+          verdict: { kind: "foreign", readable: false, enter: false },
+          changed: false,
+        },
+        {
+          path: "/opt/data/skills",
+          node: stat({ kind: "dir", mode: 0o040700 }),
+          verdict: { kind: "foreign", readable: false, enter: true },
+          changed: false,
+        },
+        {
+          path: "/opt/data/notes.md",
+          node: stat({ mode: 0o100644 }),
+          verdict: { kind: "foreign", readable: true, enter: false },
+          changed: false,
+        },
+      ]),
+    );
+    expect(findings).toEqual([
+      {
+        check: "tree",
+        status: "problem",
+        message: "2 entries under /opt/data are not hermes's and hermes cannot read them",
+        remedy: "run `hermes-exec-shim doctor --fix` as root",
+        items: [
+          { path: "/opt/data/auth.json", detail: "file, uid 0 gid 0, mode 0600" },
+          { path: "/opt/data/skills", detail: "directory, uid 0 gid 0, mode 0700" },
+        ],
+      },
+      {
+        check: "tree",
+        status: "note",
+        message: "1 entry under /opt/data is someone else's: hermes can read but not change it",
+        remedy: "`hermes-exec-shim doctor --fix` gives it to hermes",
+        items: [{ path: "/opt/data/notes.md", detail: "file, uid 0 gid 0, mode 0644" }],
+      },
+    ]);
+  });
+
+  it("after --fix: what changed, and what was left and why", () => {
+    const findings = treeChecks(
+      config,
+      account,
+      walk([
+        {
+          path: "/opt/data/auth.json",
+          node: stat(),
+          verdict: { kind: "foreign", readable: false, enter: false },
+          changed: true,
+        },
+        {
+          path: "/opt/data/shadow",
+          node: stat({ nlink: 2 }),
+          verdict: { kind: "linked", readable: false },
+          changed: false,
+        },
+        { path: "/opt/data/mnt", node: stat({ kind: "dir", dev: "8:1" }), verdict: { kind: "mount" }, changed: false },
+        { path: "/opt/data/sda", node: stat({ kind: "other" }), verdict: { kind: "special" }, changed: false },
+        { path: "/opt/data/gone", error: "replaced while doctor ran: skipped" },
+      ]),
+    );
+    expect(findings.map((f) => [f.status, f.message])).toEqual([
+      ["fixed", "gave 1 entry under /opt/data to hermes (10000:10000)"],
+      [
+        "problem",
+        "1 entry under /opt/data is someone else's with more hard links, maybe outside /opt/data: doctor never changes it",
+      ],
+      ["note", "1 entry under /opt/data is another filesystem: not checked or changed"],
+      ["note", "1 entry under /opt/data is someone else's device, FIFO or socket: left alone"],
+      ["problem", "1 entry under /opt/data could not be checked or changed"],
+    ]);
+    expect(findings[0]?.items).toEqual([{ path: "/opt/data/auth.json", detail: "file, was uid 0 gid 0, mode 0600" }]);
+    expect(findings[4]?.items).toEqual([{ path: "/opt/data/gone", detail: "replaced while doctor ran: skipped" }]);
+  });
+
+  it("a readable hard-linked file is only a note", () => {
+    const findings = treeChecks(
+      config,
+      account,
+      walk([
+        {
+          path: "/opt/data/x",
+          node: stat({ nlink: 2, mode: 0o100644 }),
+          verdict: { kind: "linked", readable: true },
+          changed: false,
+        },
+      ]),
+    );
+    expect(findings.map((f) => f.status)).toEqual(["note", "ok"]);
+  });
+});

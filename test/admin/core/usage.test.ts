@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { usageError, usageText, versionText } from "../../../src/admin/core/usage.ts";
+import { defaultsFor } from "../../../src/core/config.ts";
+
+describe("usage texts", () => {
+  it("--version: version and the baked configuration", () => {
+    expect(versionText(defaultsFor("hermes"), "1.2.3")).toBe(
+      [
+        "hermes-exec-shim 1.2.3",
+        "configuration (baked in at build time):",
+        "  product name      hermes",
+        "  runtime user      hermes",
+        "  CLI               /opt/hermes/.venv/bin/hermes",
+        "  helper            /command/s6-setuidgid",
+        "  home              /opt/data",
+        "  opt-out variable  HERMES_DOCKER_EXEC_AS_ROOT",
+        "  umask             0002",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("--help names both commands under the build's own names", () => {
+    const text = usageText(defaultsFor("rabbit"));
+    expect(text).toMatch(/^Usage: rabbit-exec-shim COMMAND/);
+    expect(text).toContain("explain [--json] [-- ARGS...]");
+    expect(text).toContain("doctor [--fix] [--json]");
+  });
+
+  it("a usage error points at --help", () => {
+    expect(usageError(defaultsFor("hermes"), "unknown option --x")).toBe(
+      "hermes-exec-shim: unknown option --x\nTry 'hermes-exec-shim --help'.\n",
+    );
+  });
+});

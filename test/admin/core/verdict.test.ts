@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { judge } from "../../../src/admin/core/verdict.ts";
+import type { NodeStat } from "../../../src/core/node.ts";
+
+const hermes = { uid: 10000, groups: [10000] };
+const DEV = "0:46";
+const node = (over: Partial<NodeStat>): NodeStat => ({
+  kind: "file",
+  uid: 0,
+  gid: 0,
+  mode: 0o100600,
+  nlink: 1,
+  dev: DEV,
+  mountRoot: false,
+  ...over,
+});
+
+describe("judge", () => {
+  it("leaves the runtime user's own nodes alone, entering its directories", () => {
+    expect(judge(node({ uid: 10000 }), hermes, DEV)).toEqual({ kind: "owned", enter: false });
+    expect(judge(node({ uid: 10000, kind: "dir", mode: 0o040700 }), hermes, DEV)).toEqual({
+      kind: "owned",
+      enter: true,
+    });
+    expect(judge(node({ uid: 10000, nlink: 3 }), hermes, DEV)).toEqual({ kind: "owned", enter: false });
+  });
+
+  it("marks someone else's nodes for --fix, saying whether the runtime user can read them", () => {
+    expect(judge(node({}), hermes, DEV)).toEqual({ kind: "foreign", readable: false, enter: false });
+    expect(judge(node({ mode: 0o100644 }), hermes, DEV)).toEqual({ kind: "foreign", readable: true, enter: false });
+    expect(judge(node({ gid: 10000, mode: 0o100640 }), hermes, DEV)).toMatchObject({ readable: true });
+  });
+
+  it("needs read and search on a directory", () => {
+    expect(judge(node({ kind: "dir", mode: 0o040755 }), hermes, DEV)).toEqual({
+      kind: "foreign",
+      readable: true,
+      enter: true,
+    });
+    expect(judge(node({ kind: "dir", mode: 0o040744 }), hermes, DEV)).toMatchObject({ readable: false });
+    expect(judge(node({ kind: "dir", mode: 0o040711 }), hermes, DEV)).toMatchObject({ readable: false });
+  });
+
+  it("changes a symlink itself, whatever it points at", () => {
+    expect(judge(node({ kind: "symlink", mode: 0o120777 }), hermes, DEV)).toEqual({
+      kind: "foreign",
+      readable: true,
+      enter: false,
+    });
+  });
+
+  it("never changes someone else's file with another hard link: the other may be outside the home", () => {
+    expect(judge(node({ nlink: 2 }), hermes, DEV)).toEqual({ kind: "linked", readable: false });
+    expect(judge(node({ nlink: 2, mode: 0o100644 }), hermes, DEV)).toEqual({ kind: "linked", readable: true });
+    expect(judge(node({ kind: "symlink", nlink: 2 }), hermes, DEV)).toEqual({ kind: "linked", readable: true });
+    // A directory's link count is its subdirectories, not other names.
+    expect(judge(node({ kind: "dir", mode: 0o040755, nlink: 5 }), hermes, DEV)).toMatchObject({ kind: "foreign" });
+  });
+
+  it("leaves someone else's devices, FIFOs and sockets alone", () => {
+    expect(judge(node({ kind: "other", mode: 0o060660 }), hermes, DEV)).toEqual({ kind: "special" });
+    expect(judge(node({ kind: "other", uid: 10000 }), hermes, DEV)).toEqual({ kind: "owned", enter: false });
+  });
+
+  it("stops at another filesystem: a directory on another device, or any mount root", () => {
+    expect(judge(node({ kind: "dir", dev: "8:1", uid: 10000 }), hermes, DEV)).toEqual({ kind: "mount" });
+    expect(judge(node({ mountRoot: true }), hermes, DEV)).toEqual({ kind: "mount" });
+    expect(judge(node({ kind: "dir", mountRoot: true, uid: 10000 }), hermes, DEV)).toEqual({ kind: "mount" });
+  });
+
+  it("does not take a file's own st_dev for another filesystem (overlayfs gives each layer its own)", () => {
+    expect(judge(node({ dev: "0:47" }), hermes, DEV)).toMatchObject({ kind: "foreign" });
+  });
+});

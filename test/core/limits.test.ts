@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { parseNofile, RLIM_INFINITY, softLimitToRestore } from "../../src/core/limits.ts";
+
+const PROC = `Limit                     Soft Limit           Hard Limit           Units
+Max cpu time              unlimited            unlimited            seconds
+Max open files            1024                 524288               files
+Max locked memory         8388608              8388608              bytes
+`;
+
+describe("parseNofile", () => {
+  it("reads the open-files row", () => {
+    expect(parseNofile(PROC)).toEqual({ soft: 1024n, hard: 524288n });
+  });
+  it("understands unlimited and rejects junk", () => {
+    expect(parseNofile("Max open files unlimited unlimited files\n")).toEqual({
+      soft: RLIM_INFINITY,
+      hard: RLIM_INFINITY,
+    });
+    expect(parseNofile("Max open files lots\n")).toBeUndefined();
+    expect(parseNofile("")).toBeUndefined();
+  });
+});
+
+describe("softLimitToRestore", () => {
+  const raised = { soft: 524288n, hard: 524288n };
+  it("restores the parent's soft limit the runtime raised", () => {
+    expect(softLimitToRestore(raised, { soft: 1024n, hard: 524288n })).toBe(1024n);
+  });
+  it("leaves the limit when there is no parent to ask (docker exec: outside the PID namespace)", () => {
+    expect(softLimitToRestore(raised, undefined)).toBeUndefined();
+  });
+  it("leaves the limit when the parent's hard limit differs: the caller changed its limits itself", () => {
+    expect(softLimitToRestore(raised, { soft: 1024n, hard: 4096n })).toBeUndefined();
+  });
+  it("leaves a soft limit the runtime did not raise", () => {
+    expect(softLimitToRestore({ soft: 100n, hard: 4096n }, { soft: 50n, hard: 4096n })).toBeUndefined();
+  });
+  it("never raises", () => {
+    expect(softLimitToRestore(raised, { soft: 524288n, hard: 524288n })).toBeUndefined();
+  });
+});

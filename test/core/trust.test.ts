@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import { checkTrust, type Lstat, type Node } from "../../src/core/trust.ts";
+
+const dir = (mode = 0o755, uid = 0): Node => ({ kind: "dir", uid, mode: 0o040000 | mode });
+const file = (mode = 0o755, uid = 0): Node => ({ kind: "file", uid, mode: 0o100000 | mode });
+const link = (target: string): Node => ({ kind: "symlink", target });
+
+function fs(tree: Record<string, Node>): Lstat {
+  return (path) => tree[path] ?? { kind: "missing" };
+}
+
+const base = { "/": dir(), "/command": dir(), "/command/s6-setuidgid": file() };
+
+describe("checkTrust", () => {
+  it("accepts a root-owned chain", () => {
+    expect(checkTrust("/command/s6-setuidgid", fs(base))).toEqual({ ok: true, resolved: "/command/s6-setuidgid" });
+  });
+
+  it.each([
+    ["a missing file", { "/command/s6-setuidgid": undefined }, "/command/s6-setuidgid does not exist", true],
+    ["a missing directory", { "/command": undefined }, "/command does not exist", true],
+    [
+      "a file owned by the runtime user",
+      { "/command/s6-setuidgid": file(0o755, 10000) },
+      "/command/s6-setuidgid is owned by uid 10000, not root",
+      false,
+    ],
+    [
+      "a group-writable file",
+      { "/command/s6-setuidgid": file(0o775) },
+      "/command/s6-setuidgid is writable by its group (mode 0775)",
+      false,
+    ],
+    [
+      "a world-writable file",
+      { "/command/s6-setuidgid": file(0o777) },
+      "/command/s6-setuidgid is writable by its group and others (mode 0777)",
+      false,
+    ],
+    [
+      "a writable directory",
+      { "/command": dir(0o777) },
+      "/command is writable by its group and others (mode 0777)",
+      false,
+    ],
+    [
+      "a sticky world-writable directory",
+      { "/command": dir(0o1777) },
+      "/command is writable by its group and others (mode 1777)",
+      false,
+    ],
+    [
+      "a directory owned by the runtime user",
+      { "/command": dir(0o755, 10000) },
+      "/command is owned by uid 10000, not root",
+      false,
+    ],
+    ["a writable root", { "/": dir(0o777) }, "/ is writable by its group and others (mode 0777)", false],
+    [
+      "a non-executable file",
+      { "/command/s6-setuidgid": file(0o644) },
+      "/command/s6-setuidgid is not executable",
+      true,
+    ],
+    [
+      "a directory in place of the file",
+      { "/command/s6-setuidgid": dir() },
+      "/command/s6-setuidgid is not a regular file",
+      false,
+    ],
+    ["a file in place of a directory", { "/command": file() }, "/command is not a directory", true],
+  ])("refuses %s", (_, change, reason, missing) => {
+    const tree: Record<string, Node> = { ...base };
+    for (const [k, v] of Object.entries(change)) {
+      if (v === undefined) delete tree[k];
+      else tree[k] = v;
+    }
+    expect(checkTrust("/command/s6-setuidgid", fs(tree))).toEqual({ ok: false, missing, reason });
+  });
+
+  it("follows symlinks and checks every directory looked up on the way (s6-overlay's layout)", () => {
+    const tree = {
+      "/": dir(),
+      "/command": link("/package/admin/s6-overlay/command"),
+      "/package": dir(),
+      "/package/admin": dir(),
+      "/package/admin/s6-overlay": link("s6-overlay-3.2"),
+      "/package/admin/s6-overlay-3.2": dir(),
+      "/package/admin/s6-overlay-3.2/command": dir(),
+      "/package/admin/s6-overlay-3.2/command/s6-setuidgid": link("../../s6/command/s6-setuidgid"),
+      "/package/admin/s6": dir(),
+      "/package/admin/s6/command": dir(),
+      "/package/admin/s6/command/s6-setuidgid": file(),
+    };
+    expect(checkTrust("/command/s6-setuidgid", fs(tree))).toEqual({
+      ok: true,
+      resolved: "/package/admin/s6/command/s6-setuidgid",
+    });
+    const weak = { ...tree, "/package/admin/s6-overlay-3.2/command": dir(0o775) };
+    expect(checkTrust("/command/s6-setuidgid", fs(weak))).toMatchObject({
+      ok: false,
+      reason: "/package/admin/s6-overlay-3.2/command is writable by its group (mode 0775)",
+    });
+    const hijacked = { ...tree, "/package/admin/s6/command/s6-setuidgid": file(0o755, 10000) };
+    expect(checkTrust("/command/s6-setuidgid", fs(hijacked))).toMatchObject({ ok: false });
+  });
+
+  it("refuses a symlink into a directory the runtime user owns", () => {
+    const tree = {
+      ...base,
+      "/command/s6-setuidgid": link("/opt/data/bin/s6"),
+      "/opt": dir(),
+      "/opt/data": dir(0o755, 10000),
+    };
+    expect(checkTrust("/command/s6-setuidgid", fs(tree))).toMatchObject({
+      ok: false,
+      reason: "/opt/data is owned by uid 10000, not root",
+    });
+  });
+
+  it("stops at symlink loops and dangling links", () => {
+    expect(checkTrust("/a", fs({ "/": dir(), "/a": link("/b"), "/b": link("/a") }))).toMatchObject({
+      ok: false,
+      reason: "/a: too many levels of symbolic links",
+    });
+    expect(checkTrust("/a", fs({ "/": dir(), "/a": link("/nowhere") }))).toMatchObject({ ok: false, missing: true });
+  });
+
+  it("refuses relative paths and directories", () => {
+    expect(checkTrust("command/x", fs(base))).toMatchObject({ ok: false, reason: "command/x is not an absolute path" });
+    expect(checkTrust("/command/..", fs(base))).toMatchObject({ ok: false });
+  });
+
+  it("resolves .. against the real directory, after symlinks", () => {
+    const tree = { ...base, "/l": link("/command/sub"), "/command/sub": dir() };
+    expect(checkTrust("/l/../s6-setuidgid", fs(tree))).toEqual({ ok: true, resolved: "/command/s6-setuidgid" });
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * Folders say who pays: src/core and src/sys run on every call, src/admin
+ * only under the admin name. Imports run one way, so an ordinary call can
+ * never load admin code and pure code never reaches for an effect.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const SRC = resolve(import.meta.dirname, "../src");
+
+/** Which folders each folder may import from (its own included). */
+const MAY_IMPORT: Record<string, readonly string[]> = {
+  core: ["core"],
+  sys: ["core", "sys"],
+  "admin/core": ["core", "admin/core"],
+  "admin/sys": ["core", "sys", "admin/core", "admin/sys"],
+  ".": ["core", "sys"],
+};
+const PACKAGES: Record<string, readonly string[]> = { sys: ["bun:ffi"], "admin/core": ["minimist"] };
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(resolve(dir, e.name)) : e.name.endsWith(".ts") ? [resolve(dir, e.name)] : [],
+  );
+}
+
+/** Static imports and re-exports; `import("…")` is the only on-demand form and is listed apart. */
+function imports(text: string): { static: string[]; dynamic: string[] } {
+  const found = (re: RegExp) => [...text.matchAll(re)].map((m) => m[1] as string);
+  return {
+    static: found(/^(?:import|export)\s[^;]*?\sfrom\s+"([^"]+)"/gms),
+    dynamic: found(/\bimport\(\s*"([^"]+)"\s*\)/g),
+  };
+}
+
+const folderOf = (file: string) => relative(SRC, dirname(file)) || ".";
+
+describe("src layout", () => {
+  const files = sources(SRC);
+
+  it("has only the four folders and main.ts", () => {
+    expect(new Set(files.map(folderOf))).toEqual(new Set(Object.keys(MAY_IMPORT)));
+    expect(files.filter((f) => folderOf(f) === ".").map((f) => relative(SRC, f))).toEqual(["main.ts"]);
+  });
+
+  it.each(files.map((f) => [relative(SRC, f), f]))("%s imports only what its folder may", (_, file) => {
+    const folder = folderOf(file);
+    const found = imports(readFileSync(file, "utf8"));
+    for (const spec of found.static) {
+      if (!spec.startsWith(".")) {
+        expect(PACKAGES[folder] ?? [], `${spec} in ${folder}`).toContain(spec);
+        continue;
+      }
+      expect(MAY_IMPORT[folder], `${spec}`).toContain(folderOf(resolve(dirname(file), spec)));
+    }
+    const lazy = folder === "." ? ["./admin/sys/cli.ts"] : [];
+    expect(found.dynamic).toEqual(lazy);
+  });
+
+  it("the check sees imports (it is not vacuous)", () => {
+    const main = imports(readFileSync(resolve(SRC, "main.ts"), "utf8"));
+    expect(main.static).toContain("./core/decide.ts");
+    expect(main.dynamic).toEqual(["./admin/sys/cli.ts"]);
+  });
+});
