@@ -1,12 +1,13 @@
 /**
  * The shim: gather the facts, let decide() choose, carry out the plan.
  * Nothing here parses the caller's arguments; they reach the CLI as bytes.
- * Only under its admin name is the binary an admin CLI instead.
+ * The name it is called as (argv[0]'s last path element) picks the command;
+ * under its admin name the binary is an admin CLI instead.
  */
 import { type Bytes, bytes, envWith } from "./core/bytes.ts";
 import type { ShimConfig } from "./core/config.ts";
 import { decide } from "./core/decide.ts";
-import { isAdminName } from "./core/name.ts";
+import { calledCommand, isAdminName } from "./core/name.ts";
 import { execve } from "./sys/exec.ts";
 import { gatherFacts } from "./sys/facts.ts";
 import { readArgv, readEnv } from "./sys/files.ts";
@@ -33,7 +34,7 @@ if (isAdminName(callerArgv[0], config.name)) {
 const euid = libc.geteuid();
 const asRoot = euid === 0;
 const callerEnv = asRoot ? (readEnv() ?? unreadable()) : [];
-const plan = decide(config, gatherFacts(config, euid, callerEnv));
+const plan = decide(config, gatherFacts(config, calledCommand(callerArgv[0], config.commands), euid, callerEnv));
 if (plan.kind === "refuse") {
   writeStderr(plan.message);
   process.exit(plan.code);

@@ -5,13 +5,16 @@
  */
 import { type Bytes, envValues } from "./bytes.ts";
 import type { ShimConfig } from "./config.ts";
+import { adminName, type Called } from "./name.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "./program.ts";
 import type { Trust } from "./trust.ts";
 
 export interface Facts {
+  /** The command argv[0] names (name.ts calledCommand): the plan runs that command's own target. */
+  command: Called;
   euid: number;
   env: readonly Bytes[];
-  /** Whether the real CLI is there to execute. */
+  /** Whether the command's target is there to execute; not examined for a name the build does not know. */
   cli: ProgramStatus;
   /** Examined only when euid is 0: the hot path never pays for it. */
   asRoot?: { helperTrust: Trust; cliTrust: Trust };
@@ -47,8 +50,25 @@ export function isStrictlyTruthy(values: readonly Bytes[]): boolean {
 
 const NOT_EXAMINED: Trust = { ok: false, missing: false, reason: "the helper was not examined" };
 
+/** "a, b and c": the known commands, as the refusal of an unknown name lists them. */
+export function listNames(names: readonly string[]): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
 export function decide(config: ShimConfig, facts: Facts): Plan {
-  const { name, target, helper, user, optOutVar } = config;
+  const { helper, user, optOutVar } = config;
+  const called = facts.command;
+  if ("unknown" in called) {
+    const known = listNames(config.commands.map((c) => c.name));
+    return {
+      kind: "refuse",
+      code: 127,
+      message:
+        `${adminName(config.name)}: called as ${JSON.stringify(called.unknown)}, which is not one of its commands; nothing was run.\n` +
+        `${adminName(config.name)}: it runs ${known}, each by the name it is called as.\n`,
+    };
+  }
+  const { name, target } = called;
   if (facts.cli !== "ok") {
     const why = PROGRAM_STATUS_TEXT[facts.cli];
     return { kind: "refuse", code: 127, message: `${name}: cannot run the ${name} CLI at ${target}: it ${why}\n` };

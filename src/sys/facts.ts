@@ -2,16 +2,20 @@
 import type { Bytes } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import type { Facts } from "../core/decide.ts";
+import type { Called } from "../core/name.ts";
 import { checkTrust } from "../core/trust.ts";
 import { executableStatus, lstat } from "./files.ts";
 
-export function gatherFacts(config: ShimConfig, euid: number, env: readonly Bytes[]): Facts {
+export function gatherFacts(config: ShimConfig, command: Called, euid: number, env: readonly Bytes[]): Facts {
+  // A name the build does not know has no target: decide() refuses it before looking at anything else.
+  if ("unknown" in command) return { command, euid, env, cli: "missing" };
   return {
+    command,
     euid,
     env,
-    cli: executableStatus(config.target),
+    cli: executableStatus(command.target),
     ...(euid === 0
-      ? { asRoot: { helperTrust: checkTrust(config.helper, lstat), cliTrust: checkTrust(config.target, lstat) } }
+      ? { asRoot: { helperTrust: checkTrust(config.helper, lstat), cliTrust: checkTrust(command.target, lstat) } }
       : {}),
   };
 }

@@ -33,7 +33,7 @@ export interface ContainerOptions {
   config?: ShimConfig;
   /** Host path of the compiled shim. */
   shim?: string;
-  /** What stands at config.target: the Python stand-in CLI, or the exec-state probe. */
+  /** What stands at every command's target: console scripts of the Python stand-in CLI, or the exec-state probe. */
   cli?: "standin" | "probe";
   /** Host path of the program installed as config.helper, or null for none. */
   helperSource?: string | null;
@@ -83,10 +83,11 @@ export class Container {
     return ct;
   }
 
-  /** Environment of `docker exec` into the image: PATH with the shim first. */
+  /** Environment of `docker exec` into the image: PATH with the shim first and, as in the Hermes image, the venv next. */
   baseEnv(): Record<string, string> {
+    const venvBins = [...new Set(this.config.commands.map((c) => c.target.replace(/\/[^/]+$/, "")))].join(":");
     return {
-      PATH: `/opt/${this.config.name}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+      PATH: `/opt/${this.config.name}/bin:${venvBins}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
       HOME: "/root",
       HOSTNAME: "hermes-test",
     };
@@ -147,40 +148,50 @@ export class Container {
   }
 
   private setUp(options: ContainerOptions): void {
-    const { name, user, target, helper, home } = this.config;
+    const { name, commands, user, helper, home } = this.config;
     const shim = this.stage(options.shim ?? resolve(REPO, "dist", name), "shim");
-    const venv = target.replace(/\/bin\/[^/]+$/, "");
+    const targets = commands.map((c) => c.target);
+    const [first] = targets as [string];
+    const venv = first.replace(/\/bin\/[^/]+$/, "");
     const lines = [
       "set -e",
       `groupadd -g ${RUNTIME_UID} ${user}`,
       `useradd -u ${RUNTIME_UID} -g ${RUNTIME_UID} -d ${home} -M -s /usr/sbin/nologin ${user}`,
       `mkdir -p ${home} && chown ${user}:${user} ${home}`,
       `install -D -m 0755 ${shim} ${this.shimPath}`,
+      // As install.sh does: one binary, a relative symlink for every other command name.
+      ...commands.filter((c) => c.name !== name).map((c) => `ln -s ${name} /opt/${name}/bin/${c.name}`),
     ];
     if (options.cli === "probe") {
       const src = this.stage(resolve(HERE, "execstate.c"), "execstate.c");
-      lines.push(`mkdir -p ${venv}/bin`, `cc -O2 -o ${target} ${src}`);
+      lines.push(`mkdir -p ${venv}/bin`, `cc -O2 -o ${first} ${src}`);
+      for (const target of targets.slice(1)) lines.push(`install -D -m 0755 ${first} ${target}`);
     } else {
       const pkg = this.stage(resolve(HERE, "standin/hermes_standin"), "hermes_standin");
       lines.push(
         `python3 -m venv --without-pip ${venv}`,
         `site=$(${venv}/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')`,
         `cp -r ${pkg} "$site/"`,
-        // The console script exactly as pip writes one.
-        `cat > ${target} <<'PY'`,
-        `#!${venv}/bin/python`,
-        "# -*- coding: utf-8 -*-",
-        "import re",
-        "import sys",
-        "from hermes_standin.cli import main",
-        "if __name__ == '__main__':",
-        "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])",
-        "    sys.exit(main())",
-        "PY",
-        `chmod 0755 ${target}`,
-        // As in the Hermes image, the runtime user owns the venv.
-        `chown -R ${user}:${user} ${venv}`,
       );
+      // Every command a console script exactly as pip writes one; all run the stand-in, which can say which ran.
+      for (const target of targets) {
+        lines.push(
+          `mkdir -p ${target.replace(/\/[^/]+$/, "")}`,
+          `cat > ${target} <<'PY'`,
+          `#!${venv}/bin/python`,
+          "# -*- coding: utf-8 -*-",
+          "import re",
+          "import sys",
+          "from hermes_standin.cli import main",
+          "if __name__ == '__main__':",
+          "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])",
+          "    sys.exit(main())",
+          "PY",
+          `chmod 0755 ${target}`,
+        );
+      }
+      // As in the Hermes image, the runtime user owns the venv.
+      lines.push(`chown -R ${user}:${user} ${venv}`);
     }
     const helperSource = options.helperSource === undefined ? "/usr/bin/s6-setuidgid" : options.helperSource;
     if (helperSource !== null) lines.push(`install -D -m 0755 ${this.stage(helperSource, "helper")} ${helper}`);

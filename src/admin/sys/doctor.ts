@@ -7,10 +7,11 @@ import { executableStatus, lstat } from "../../sys/files.ts";
 import { libc } from "../../sys/libc.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
 import { cliCheck, helperCheck, pathCheck, userCheck } from "../core/checks.ts";
+import { entryPointChecks } from "../core/entryPoints.ts";
 import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
 import { homeCheck, treeChecks } from "../core/treeChecks.ts";
 import { readAccount } from "./accounts.ts";
-import { commandOnPath } from "./onPath.ts";
+import { commandOnPath, venvExecutables } from "./onPath.ts";
 import { progressMeter } from "./progress.ts";
 import { walkHome } from "./walk.ts";
 
@@ -21,12 +22,15 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     return 1;
   }
   const account = readAccount(config.user);
-  const onPath = commandOnPath(config.name, env);
   const findings: Finding[] = [
-    cliCheck(config, executableStatus(config.target)),
+    ...config.commands.map((c) => cliCheck(c, executableStatus(c.target))),
     helperCheck(config, checkTrust(config.helper, lstat)),
     ...userCheck(config, account),
-    pathCheck(config, onPath.found, onPath.isShim, onPath.shim),
+    ...config.commands.map((c) => {
+      const onPath = commandOnPath(c.name, env);
+      return pathCheck(c.name, onPath.found, onPath.isShim, onPath.shim);
+    }),
+    ...entryPointChecks(config, venvExecutables(config, env)),
   ];
   let entries = 0;
   if (account) {
