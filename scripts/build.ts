@@ -23,7 +23,8 @@ const args = minimist(process.argv.slice(2), {
   boolean: ["check"],
   unknown: (flag) => {
     if (!flag.startsWith("-")) return true;
-    console.error(`build: unknown option ${flag}`);
+    if (/^--target(=|$)/.test(flag)) console.error("build: --target is gone: use --command NAME=PATH for each command");
+    else console.error(`build: unknown option ${flag}`);
     process.exit(2);
   },
 });
