@@ -37,7 +37,7 @@ function parentNofile(): Limit | undefined {
   return text && parseNofile(new TextDecoder().decode(text));
 }
 
-/** The caller's soft RLIMIT_NOFILE, as far as it can be known (src/limits.ts). */
+/** The caller's soft RLIMIT_NOFILE, as far as it can be known (src/core/limits.ts). */
 function restoreNofile(): void {
   const buf = new BigUint64Array(2);
   libc.getrlimit(RLIMIT_NOFILE, buf);
