@@ -34,7 +34,8 @@ if (isAdminName(callerArgv[0], config.name)) {
 const euid = libc.geteuid();
 const asRoot = euid === 0;
 const callerEnv = asRoot ? (readEnv() ?? unreadable()) : [];
-const plan = decide(config, gatherFacts(config, calledCommand(callerArgv[0], config.commands), euid, callerEnv));
+const called = calledCommand(callerArgv[0], config.commands);
+const plan = decide(config, gatherFacts(config, called, euid, callerEnv));
 if (plan.kind === "refuse") {
   writeStderr(plan.message);
   process.exit(plan.code);
@@ -47,5 +48,6 @@ const argv: Bytes[] = [];
 for (const arg of plan.prefix) argv.push(bytes(arg));
 for (let i = 1; i < callerArgv.length; i++) argv.push(callerArgv[i] as Bytes);
 const failure = execve(bytes(plan.path), argv, env, plan.umask);
-writeStderr(`${config.name}: cannot execute ${plan.path}: ${strerror(failure)}\n`);
+// Only a known command gets this far: decide() refuses a name it does not know.
+writeStderr(`${"name" in called ? called.name : config.name}: cannot execute ${plan.path}: ${strerror(failure)}\n`);
 process.exit(failure === ENOENT ? 127 : 126);

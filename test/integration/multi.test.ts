@@ -61,6 +61,20 @@ describe.each(COMMANDS)("%s", (name) => {
   });
 });
 
+describe("an exec that fails after the checks", () => {
+  it("names the command that was run", () => {
+    ct.altered(
+      `cp ${VENV}/hermes-acp /tmp/acp && printf '#!/nonexistent/python\\n' > ${VENV}/hermes-acp`,
+      `cp /tmp/acp ${VENV}/hermes-acp`,
+      () => {
+        const r = ct.run("hermes-acp argv0", { asRuntimeUser: true });
+        expect(r).toMatchObject({ code: 127, stdout: "" });
+        expect(r.stderr).toBe(`hermes-acp: cannot execute ${VENV}/hermes-acp: no such file or directory\n`);
+      },
+    );
+  });
+});
+
 describe("a name the build does not know", () => {
   it("runs nothing, as root or not, and exits 127 naming the known commands", () => {
     ct.altered("ln -s hermes /opt/hermes/bin/other", "rm /opt/hermes/bin/other", () => {
