@@ -28,6 +28,7 @@ const SYMBOLS = {
   getgid: { args: [], returns: u32 },
   getauxval: { args: [u64], returns: u64 },
   getppid: { args: [], returns: i32 },
+  getpid: { args: [], returns: i32 },
   umask: { args: [u32], returns: u32 },
   signal: { args: [i32, u64], returns: u64 },
   getrlimit: { args: [i32, p], returns: i32 },
