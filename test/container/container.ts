@@ -135,11 +135,16 @@ export class Container {
 
   /** Runs a /bin/sh script with `docker exec`, as the container's user (root) unless asked otherwise. */
   run(script: string, options: RunOptions = {}): Result {
-    const args = ["exec"];
+    return this.exec(["/bin/sh", "-c", script], options);
+  }
+
+  /** `docker exec [FLAGS] C COMMAND…`: what an operator types, no shell in between. */
+  exec(command: string[], options: RunOptions & { flags?: string[] } = {}): Result {
+    const args = ["exec", ...(options.flags ?? [])];
     if (options.input !== undefined) args.push("--interactive");
     if (options.asRuntimeUser) args.push("--user", `${RUNTIME_UID}:${RUNTIME_UID}`);
     for (const [name, value] of Object.entries(options.env ?? {})) args.push("--env", `${name}=${value}`);
-    return dockerRaw([...args, this.id, "/bin/sh", "-c", script], options);
+    return dockerRaw([...args, this.id, ...command], options);
   }
 
   /** Like run(), but fails the test with the output when the script fails. */
