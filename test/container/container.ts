@@ -1,111 +1,150 @@
 /**
- * A throwaway container without Docker: an overlay of the host's / (writes
- * go to a tmpfs), its own mount and PID namespaces, entered with chroot.
- * When its holder process ends, every mount and file of it is gone.
+ * A throwaway container of a test image (test/platform/hermes.Dockerfile) on
+ * the real Docker engine: started detached with `docker run`, driven with
+ * `docker exec` exactly as an operator reaches into a Hermes container, and
+ * removed with its anonymous volume by destroy().
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { once } from "node:events";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { defaultsFor, type ShimConfig } from "../../src/core/config.ts";
+import { docker, LABEL } from "../platform/docker.ts";
+import { build, type Helper, imageTags, variantKey } from "../platform/images.ts";
 
-const HERE = import.meta.dirname;
-export const REPO = resolve(HERE, "../..");
+export const REPO = resolve(import.meta.dirname, "../..");
 export const RUNTIME_UID = 10000;
-
-/** PID 1 of the container: mounts its world, then waits for stdin to close. */
-const HOLDER = `
-set -e
-mount --make-rprivate /
-mount -t tmpfs -o mode=0755 tmpfs /mnt
-mkdir /mnt/upper /mnt/work /mnt/root /mnt/stage
-mount -t overlay overlay -o lowerdir=/,upperdir=/mnt/upper,workdir=/mnt/work /mnt/root
-mount -t proc proc /mnt/root/proc
-mount --rbind /dev /mnt/root/dev
-mount -t tmpfs -o mode=1777 tmpfs /mnt/root/tmp
-mount --bind /mnt/stage /mnt/root/mnt
-echo ready
-read -r _ || true
-`;
 
 export interface ContainerOptions {
   /** The layout the image uses; the shim must have been built for the same. */
   config?: ShimConfig;
-  /** Host path of the compiled shim. */
+  /** Host path of a compiled shim to put in place of the image's own. */
   shim?: string;
   /** What stands at config.target: the Python stand-in CLI, or the exec-state probe. */
   cli?: "standin" | "probe";
-  /** Host path of the program installed as config.helper, or null for none. */
+  /** The helper the image carries: s6-setuidgid by default, /usr/sbin/gosu, or null for none. */
   helperSource?: string | null;
+  /** Extra `docker run` flags: --read-only, --cap-drop ALL, --user 10000:10000, --ulimit … */
+  runArgs?: string[];
+  /** What the entrypoint runs as PID 1; anything that keeps running. */
+  command?: string[];
 }
 
 export interface RunOptions {
-  /** Run as the runtime user (like `docker exec --user`), not root. */
+  /** Run as the runtime user (`docker exec --user 10000:10000`), not as the container's user. */
   asRuntimeUser?: boolean;
+  /** Variables to set with `docker exec -e`, over the container's own. */
   env?: Record<string, string>;
+  /** Given on stdin (`docker exec -i`). */
   input?: string | Buffer;
   timeoutMs?: number;
 }
 
 export interface Result {
+  /**
+   * The exit status `docker exec` reports. A death by signal N arrives as 128 + N, the way a shell
+   * reports it: the docker CLI cannot tell the two apart, so neither can this.
+   */
   code: number | null;
+  /** Only when the docker CLI itself was killed (the timeout). */
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+}
+
+const helperOf = (source: string | null | undefined): Helper =>
+  source === null ? "none" : source === "/usr/sbin/gosu" ? "gosu" : "s6";
+
+/** Runs `docker` with the exec's stdin, stdout and stderr; the output may be any bytes. */
+function dockerRaw(args: string[], options: RunOptions): Result {
+  const r = spawnSync("docker", args, {
+    input: options.input ?? "",
+    timeout: options.timeoutMs ?? 60_000,
+    maxBuffer: 64 << 20,
+  });
+  if (r.error && !r.signal) throw r.error;
+  return { code: r.status, signal: r.signal, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
 }
 
 export class Container {
   readonly config: ShimConfig;
   readonly shimPath: string;
 
-  /** PID 1 of the container, as the host sees it (holder is unshare, its parent). */
-  private readonly init: number;
-
   private constructor(
-    private readonly holder: ChildProcess,
+    readonly id: string,
+    readonly image: string,
     config: ShimConfig,
+    /** An image made for this container alone, removed with it. */
+    private readonly ownImage: string | null,
   ) {
     this.config = config;
-    this.init = Number(readFileSync(`/proc/${holder.pid}/task/${holder.pid}/children`, "utf8").trim());
     this.shimPath = `/opt/${config.name}/bin/${config.name}`;
   }
 
   static async create(options: ContainerOptions = {}): Promise<Container> {
     const config = options.config ?? defaultsFor("hermes");
-    const holder = spawn("unshare", ["--mount", "--pid", "--fork", "--kill-child", "sh", "-c", HOLDER], {
-      stdio: ["pipe", "pipe", "inherit"],
-    });
-    const [chunk] = (await once(holder.stdout, "data")) as [Buffer];
-    if (!chunk.toString().startsWith("ready")) throw new Error(`container holder failed: ${chunk}`);
-    const ct = new Container(holder, config);
+    const key = variantKey(config.name, options.cli ?? "standin", helperOf(options.helperSource));
+    const runId = process.env.HERMES_TEST_RUN ?? "manual";
+    const variant = imageTags()[key];
+    if (!variant) throw new Error(`no test image for ${key}`);
+    const ownImage = options.shim ? await Container.withShim(variant, options.shim, config, runId) : null;
+    const image = ownImage ?? variant;
+    const id = docker([
+      "run",
+      "--detach",
+      "--rm",
+      "--network",
+      "none",
+      "--hostname",
+      "hermes-test",
+      "--label",
+      `${LABEL}=${runId}`,
+      ...(options.runArgs ?? []),
+      image,
+      ...(options.command ?? ["sleep", "infinity"]),
+    ]).trim();
+    const ct = new Container(id, image, config, ownImage);
     process.once("exit", () => ct.destroy());
-    ct.setUp(options);
     return ct;
   }
 
-  /** Environment of `docker exec` into the image: PATH with the shim first. */
+  /** The variant's image with `shim` in place of its own shim. */
+  private static async withShim(variant: string, shim: string, config: ShimConfig, runId: string): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), "hermes-shim-image-"));
+    try {
+      copyFileSync(shim, join(dir, "shim"));
+      chmodSync(join(dir, "shim"), 0o755);
+      writeFileSync(join(dir, "Dockerfile"), `FROM ${variant}\nCOPY shim /opt/${config.name}/bin/${config.name}\n`);
+      const tag = `hermes-exec-shim-test/own-${Math.random().toString(36).slice(2)}:${runId}`;
+      await build(tag, runId, join(dir, "Dockerfile"), dir, {});
+      return tag;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Environment of `docker exec` into the image as root: the image's ENV, the hostname, root's HOME. */
   baseEnv(): Record<string, string> {
     return {
       PATH: `/opt/${this.config.name}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
-      HOME: "/root",
       HOSTNAME: "hermes-test",
+      HERMES_HOME: "/opt/data",
+      HOME: "/root",
     };
   }
 
-  /** Runs a /bin/sh script inside the container, as root unless asked otherwise. */
+  /** Runs a /bin/sh script with `docker exec`, as the container's user (root) unless asked otherwise. */
   run(script: string, options: RunOptions = {}): Result {
-    const user = options.asRuntimeUser ? [`--userspec=${RUNTIME_UID}:${RUNTIME_UID}`, `--groups=${RUNTIME_UID}`] : [];
-    const env = options.env ?? {
-      ...this.baseEnv(),
-      ...(options.asRuntimeUser ? { HOME: this.config.home } : {}),
-    };
-    const r = spawnSync(
-      "/usr/bin/nsenter",
-      ["-t", String(this.init), "-m", "-p", "--", "/usr/sbin/chroot", ...user, "/mnt/root", "/bin/sh", "-c", script],
-      { env, input: options.input ?? "", timeout: options.timeoutMs ?? 60_000, maxBuffer: 64 << 20 },
-    );
-    if (r.error) throw r.error;
-    return { code: r.status, signal: r.signal, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+    return this.exec(["/bin/sh", "-c", script], options);
+  }
+
+  /** `docker exec [FLAGS] C COMMAND…`: what an operator types, no shell in between. */
+  exec(command: string[], options: RunOptions & { flags?: string[] } = {}): Result {
+    const args = ["exec", ...(options.flags ?? [])];
+    if (options.input !== undefined) args.push("--interactive");
+    if (options.asRuntimeUser) args.push("--user", `${RUNTIME_UID}:${RUNTIME_UID}`);
+    for (const [name, value] of Object.entries(options.env ?? {})) args.push("--env", `${name}=${value}`);
+    return dockerRaw([...args, this.id, ...command], options);
   }
 
   /** Like run(), but fails the test with the output when the script fails. */
@@ -130,67 +169,9 @@ export class Container {
     return this.altered(`mv ${path} ${path}.aside`, `mv ${path}.aside ${path}`, body);
   }
 
-  /** Copies host files into /mnt (outside the overlay) where setup scripts find them. */
-  private stage(from: string, name: string): string {
-    const r = spawnSync("/usr/bin/nsenter", [
-      "-t",
-      String(this.init),
-      "-m",
-      "--",
-      "cp",
-      "-a",
-      from,
-      `/mnt/stage/${name}`,
-    ]);
-    if (r.status !== 0) throw new Error(`staging ${from}: ${r.stderr}`);
-    return `/mnt/${name}`;
-  }
-
-  private setUp(options: ContainerOptions): void {
-    const { name, user, target, helper, home } = this.config;
-    const shim = this.stage(options.shim ?? resolve(REPO, "dist", name), "shim");
-    const venv = target.replace(/\/bin\/[^/]+$/, "");
-    const lines = [
-      "set -e",
-      `groupadd -g ${RUNTIME_UID} ${user}`,
-      `useradd -u ${RUNTIME_UID} -g ${RUNTIME_UID} -d ${home} -M -s /usr/sbin/nologin ${user}`,
-      `mkdir -p ${home} && chown ${user}:${user} ${home}`,
-      `install -D -m 0755 ${shim} ${this.shimPath}`,
-    ];
-    if (options.cli === "probe") {
-      const src = this.stage(resolve(HERE, "execstate.c"), "execstate.c");
-      lines.push(`mkdir -p ${venv}/bin`, `cc -O2 -o ${target} ${src}`);
-    } else {
-      const pkg = this.stage(resolve(HERE, "standin/hermes_standin"), "hermes_standin");
-      lines.push(
-        `python3 -m venv --without-pip ${venv}`,
-        `site=$(${venv}/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')`,
-        `cp -r ${pkg} "$site/"`,
-        // The console script exactly as pip writes one.
-        `cat > ${target} <<'PY'`,
-        `#!${venv}/bin/python`,
-        "# -*- coding: utf-8 -*-",
-        "import re",
-        "import sys",
-        "from hermes_standin.cli import main",
-        "if __name__ == '__main__':",
-        "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])",
-        "    sys.exit(main())",
-        "PY",
-        `chmod 0755 ${target}`,
-        // As in the Hermes image, the runtime user owns the venv.
-        `chown -R ${user}:${user} ${venv}`,
-      );
-    }
-    const helperSource = options.helperSource === undefined ? "/usr/bin/s6-setuidgid" : options.helperSource;
-    if (helperSource !== null) lines.push(`install -D -m 0755 ${this.stage(helperSource, "helper")} ${helper}`);
-    this.ok(lines.join("\n"));
-  }
-
+  /** Removes the container with its anonymous volume, and the image made for it if any. */
   destroy(): void {
-    if (this.holder.exitCode === null && this.holder.signalCode === null) {
-      this.holder.stdin?.end();
-      this.holder.kill("SIGKILL");
-    }
+    spawnSync("docker", ["rm", "--force", "--volumes", this.id]);
+    if (this.ownImage) spawnSync("docker", ["rmi", "--force", this.ownImage]);
   }
 }

@@ -12,7 +12,8 @@ const HELPER = "/command/s6-setuidgid";
 
 let ct: Container;
 beforeAll(async () => {
-  ct = await Container.create();
+  // CAP_SYS_ADMIN (and no AppArmor profile to forbid it): doctor's tests mount a tmpfs and a bind mount inside.
+  ct = await Container.create({ runArgs: ["--cap-add", "SYS_ADMIN", "--security-opt", "apparmor=unconfined"] });
   ct.ok(`ln -s hermes /opt/hermes/bin/${ADMIN}`);
 });
 afterAll(() => ct.destroy());
@@ -180,14 +181,18 @@ describe("doctor", () => {
   });
 
   it("never chowns through a planted symlink or hard link", () => {
+    // A hard link needs both names on one mount, and the volume at /opt/data is a mount of its own: the
+    // tree is rebuilt on a tmpfs that also holds /srv/fs/outside, and that tree is bind-mounted over /opt/data.
     ct.ok(
       [
-        "mkdir -p /srv/outside",
-        "echo secret > /srv/outside/by-symlink && chmod 0600 /srv/outside/by-symlink",
-        "echo secret > /srv/outside/by-hardlink && chmod 0600 /srv/outside/by-hardlink",
-        "ln -s /srv/outside/by-symlink /opt/data/symlink",
-        "ln -s /srv/outside /opt/data/dir-symlink",
-        "ln /srv/outside/by-hardlink /opt/data/hardlink",
+        "mkdir -p /srv/fs && mount -t tmpfs tmpfs /srv/fs && mkdir /srv/fs/outside /srv/fs/data",
+        "chown hermes:hermes /srv/fs/data",
+        "echo secret > /srv/fs/outside/by-symlink && chmod 0600 /srv/fs/outside/by-symlink",
+        "echo secret > /srv/fs/outside/by-hardlink && chmod 0600 /srv/fs/outside/by-hardlink",
+        "ln -s /srv/fs/outside/by-symlink /srv/fs/data/symlink",
+        "ln -s /srv/fs/outside /srv/fs/data/dir-symlink",
+        "ln /srv/fs/outside/by-hardlink /srv/fs/data/hardlink",
+        "mount --bind /srv/fs/data /opt/data",
       ].join(" && "),
     );
     try {
@@ -197,14 +202,14 @@ describe("doctor", () => {
       expect(changed).toMatchObject({ status: "fixed" });
       expect(changed?.items.map((i) => i.path).sort()).toEqual(["/opt/data/dir-symlink", "/opt/data/symlink"]);
       expect(linked).toMatchObject({ status: "problem", items: [{ path: "/opt/data/hardlink" }] });
-      expect(owner("/srv/outside/by-symlink")).toBe("root:root");
-      expect(owner("/srv/outside/by-hardlink")).toBe("root:root");
-      expect(owner("/srv/outside")).toBe("root:root");
+      expect(owner("/srv/fs/outside/by-symlink")).toBe("root:root");
+      expect(owner("/srv/fs/outside/by-hardlink")).toBe("root:root");
+      expect(owner("/srv/fs/outside")).toBe("root:root");
       // The links themselves: the symlinks are now hermes's, the hard-linked file is not.
       expect(owner("/opt/data/symlink")).toBe("hermes:hermes");
       expect(owner("/opt/data/hardlink")).toBe("root:root");
     } finally {
-      ct.ok("rm -rf /srv/outside /opt/data/symlink /opt/data/dir-symlink /opt/data/hardlink");
+      ct.ok("umount /opt/data && umount /srv/fs && rm -rf /srv/fs");
     }
   });
 

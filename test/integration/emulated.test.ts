@@ -1,9 +1,10 @@
 /**
- * Issue 7: the release artifacts run for real in the test container, the
+ * Issue 7: the release artifacts run for real in a test container, the
  * arm64 one under qemu user-mode emulation. No binfmt handler is involved:
- * qemu-aarch64-static is named on each command line and loads the arm64
- * glibc from Debian's multiarch packages; what the shim execs (s6-setuidgid,
- * the CLI) is x86-64 again and runs natively.
+ * the host's qemu-aarch64-static, mounted into the container, is named on
+ * each command line and loads the arm64 glibc from the base image's
+ * multiarch packages; what the shim execs (s6-setuidgid, the CLI) is x86-64
+ * again and runs natively.
  */
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
@@ -17,14 +18,14 @@ const NATIVE = ["hermes-linux-x64", "hermes-linux-x64-baseline"];
 let dir = "";
 let ct: Container;
 beforeAll(async () => {
-  const qemu = spawnSync(QEMU, ["--version"]);
-  if (qemu.status !== 0) {
+  if (spawnSync(QEMU, ["--version"]).status !== 0) {
     throw new Error(
       `${QEMU} is missing: apt-get install qemu-user-static libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64`,
     );
   }
   dir = release();
-  ct = await Container.create({ shim: `${dir}/hermes-linux-arm64` });
+  const qemu = `/usr/bin/${QEMU}`;
+  ct = await Container.create({ shim: `${dir}/hermes-linux-arm64`, runArgs: ["--volume", `${qemu}:${qemu}:ro`] });
   for (const name of NATIVE) {
     ct.ok(`cat > /opt/hermes/bin/${name} && chmod 0755 /opt/hermes/bin/${name}`, {
       input: readFileSync(`${dir}/${name}`),

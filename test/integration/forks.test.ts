@@ -10,21 +10,12 @@ import { Container, REPO } from "../container/container.ts";
 const out = mkdtempSync(join(tmpdir(), "shim-forks-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-function build(file: string, flags: string[]): string {
-  const outfile = join(out, file);
-  const r = spawnSync(join(REPO, "node_modules/.bin/bun"), ["scripts/build.ts", ...flags, "--outfile", outfile], {
-    cwd: REPO,
-    encoding: "utf8",
-  });
-  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
-  return outfile;
-}
-
 describe("a rabbit image: own name, user, paths and opt-out variable", () => {
   const rabbit: ShimConfig = defaultsFor("rabbit");
   let ct: Container;
   beforeAll(async () => {
-    ct = await Container.create({ config: rabbit, shim: build("rabbit", ["--name", "rabbit"]) });
+    // The image's shim is built with --name rabbit (test/platform/images.ts).
+    ct = await Container.create({ config: rabbit });
   });
   afterAll(() => ct.destroy());
 
@@ -68,11 +59,8 @@ describe("an image without s6-overlay: gosu as the helper", () => {
   const config: ShimConfig = { ...defaultsFor("hermes"), helper: "/usr/sbin/gosu" };
   let ct: Container;
   beforeAll(async () => {
-    ct = await Container.create({
-      config,
-      shim: build("hermes-gosu", ["--helper", "/usr/sbin/gosu"]),
-      helperSource: "/usr/sbin/gosu",
-    });
+    // The image's shim is built with --helper /usr/sbin/gosu, and the image has no /command.
+    ct = await Container.create({ config, helperSource: "/usr/sbin/gosu" });
   });
   afterAll(() => ct.destroy());
 

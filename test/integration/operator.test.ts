@@ -1,0 +1,150 @@
+/** What an operator types: `docker exec` and `docker run` straight at the image, no shell in between. */
+import { spawn, spawnSync } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Container } from "../container/container.ts";
+import { LABEL } from "../platform/docker.ts";
+import { imageTags, variantKey } from "../platform/images.ts";
+
+let ct: Container;
+beforeAll(async () => {
+  ct = await Container.create();
+});
+afterAll(() => ct.destroy());
+
+const owner = (path: string) => ct.ok(`stat -c '%U:%G %a' ${path}`).trim();
+const opt = (value: string) => ({ flags: ["--env", `HERMES_DOCKER_EXEC_AS_ROOT=${value}`] });
+
+describe("docker exec C hermes …", () => {
+  it("as root drops: the file written is hermes:hermes", () => {
+    ct.ok("rm -f /opt/data/config.yaml");
+    expect(ct.exec(["hermes", "config", "set", "model", "opus"])).toMatchObject({ code: 0, stdout: "set model\n" });
+    expect(owner("/opt/data/config.yaml")).toBe("hermes:hermes 600");
+    expect(ct.exec(["hermes", "whoami"]).stdout).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
+  });
+
+  it("--user hermes passes straight through", () => {
+    const r = ct.exec(["hermes", "whoami"], { flags: ["--user", "hermes"] });
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout).toMatch(/^uid=10000 gid=10000 home=\/opt\/data /);
+  });
+
+  it("-e HERMES_DOCKER_EXEC_AS_ROOT=1 keeps root, with the warning", () => {
+    const r = ct.exec(["hermes", "whoami"], opt("1"));
+    expect(r.stdout).toMatch(/^uid=0 gid=0 home=\/root /);
+    expect(r.stderr).toContain("hermes: warning: HERMES_DOCKER_EXEC_AS_ROOT keeps root");
+  });
+
+  it.each(["0", "false", "no", "", "garbage", "2", " 1", "on", "1 "])("-e HERMES_DOCKER_EXEC_AS_ROOT=%j drops", (v) => {
+    expect(ct.exec(["hermes", "whoami"], opt(v))).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^uid=10000 /),
+    });
+  });
+
+  it("login as root, then the gateway's user reads auth.json", () => {
+    ct.ok("rm -f /opt/data/auth.json");
+    expect(ct.exec(["hermes", "login", "nous"]).stdout).toBe("logged in to nous\n");
+    expect(owner("/opt/data/auth.json")).toBe("hermes:hermes 600");
+    expect(ct.exec(["hermes", "auth", "list"], { flags: ["--user", "hermes"] })).toMatchObject({
+      code: 0,
+      stdout: "nous\n",
+    });
+  });
+
+  it("126 when the helper is missing, 127 when the CLI is: the shim's message, not docker's", () => {
+    ct.without("/command/s6-setuidgid", () => {
+      const r = ct.exec(["hermes", "whoami"]);
+      expect(r.code).toBe(126);
+      expect(r.stderr).toContain("refusing to run hermes as root");
+    });
+    ct.without("/opt/hermes/.venv/bin/hermes", () => {
+      const r = ct.exec(["hermes", "whoami"]);
+      expect(r.code).toBe(127);
+      expect(r.stderr).toContain("/opt/hermes/.venv/bin/hermes");
+    });
+  });
+
+  it.each([
+    [["exit", "0"], 0],
+    [["exit", "3"], 3],
+    [["exit", "255"], 255],
+    // docker exec reports a death by signal N as 128 + N.
+    [["kill", "SIGTERM"], 143],
+    [["kill", "SIGKILL"], 137],
+    [["kill", "SIGSEGV"], 139],
+  ])("hermes %j: docker exec exits %i, as root and as hermes", (args, code) => {
+    expect(ct.exec(["hermes", ...args]).code).toBe(code);
+    expect(ct.exec(["hermes", ...args], { asRuntimeUser: true }).code).toBe(code);
+  });
+
+  it("docker exec -i: stdin reaches the CLI, no terminal", () => {
+    const r = ct.exec(["hermes", "prompt"], { input: "Ada\n" });
+    expect(r).toMatchObject({ code: 0, stdout: "Your name? hello Ada (tty=000)\n" });
+  });
+
+  it("docker exec -it: the CLI gets the terminal (the docker CLI run under script's pty)", () => {
+    const r = spawnSync("script", ["-qec", `docker exec -it ${ct.id} hermes prompt`, "/dev/null"], {
+      input: "Ada\n",
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("Your name? ");
+    expect(r.stdout).toContain("hello Ada (tty=111)");
+  });
+
+  it("200 concurrent docker exec: every call drops, every file is hermes's", async () => {
+    ct.ok("rm -rf /opt/data/notes");
+    const one = (i: number) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn("docker", ["exec", ct.id, "hermes", "note", `n${i}`], { stdio: "ignore" });
+        child.on("close", resolve);
+      });
+    const codes = await Promise.all(Array.from({ length: 200 }, (_, i) => one(i)));
+    expect(codes.filter((c) => c !== 0)).toEqual([]);
+    const summary = ct.ok(
+      "ls /opt/data/notes | wc -l; find /opt/data/notes ! -user hermes | wc -l; cat /opt/data/notes/* | sort | uniq -c",
+    );
+    expect(summary.split("\n").map((l) => l.trim())).toEqual(["200", "0", "200 10000", ""]);
+  }, 300_000);
+});
+
+describe("docker run --rm IMAGE …: the entrypoint drops, then routes", () => {
+  const runImage = (image: string, args: string[]) => {
+    const r = spawnSync(
+      "docker",
+      ["run", "--rm", "--network", "none", "--label", `${LABEL}=${process.env.HERMES_TEST_RUN}`, image, ...args],
+      { encoding: "utf8", timeout: 60_000 },
+    );
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+  const image = () => imageTags()[variantKey("hermes", "standin", "s6")] as string;
+
+  it("chat --help: the CLI's own arguments", () => {
+    expect(runImage(image(), ["chat", "--help"])).toEqual({
+      code: 0,
+      stdout: "usage: hermes chat [-q MESSAGE]\n",
+      stderr: "",
+    });
+  });
+
+  it("no arguments: the CLI itself", () => {
+    expect(runImage(image(), []).stdout).toMatch(/^usage: hermes \[--version\]/);
+  });
+
+  it("hermes whoami: the CLI runs as hermes (a bare `whoami` is coreutils', a program on PATH)", () => {
+    expect(runImage(image(), ["hermes", "whoami"]).stdout).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
+    expect(runImage(image(), ["whoami"]).stdout).toBe("hermes\n");
+  });
+
+  it("a program on PATH runs that program, as hermes", () => {
+    expect(runImage(image(), ["id", "-u"]).stdout).toBe("10000\n");
+  });
+
+  it("an image without the helper refuses at the entrypoint: 126, never a silent root run", () => {
+    const r = runImage(imageTags()[variantKey("hermes", "standin", "none")] as string, ["hermes", "whoami"]);
+    expect(r.code).toBe(126);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("refusing to run hermes as root");
+  });
+});

@@ -1,0 +1,54 @@
+/** The docker CLI, called the two ways the tests need: blocking, and alongside other work. */
+import { spawn, spawnSync } from "node:child_process";
+
+/** Every container and image the tests create carries this label, valued with the run's id. */
+export const LABEL = "hermes-exec-shim-test";
+
+/**
+ * The classic builder: docker.io 20.10's CLI uses it by default and a newer CLI without the buildx
+ * plugin falls back to it, so saying so makes every machine build the same way.
+ */
+const ENV = { ...process.env, DOCKER_BUILDKIT: "0" };
+
+export interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+const failure = (args: readonly string[], r: Outcome) =>
+  new Error(`docker ${args.slice(0, 2).join(" ")} failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
+
+/** Runs docker and returns its stdout, throwing with its stderr when it fails. */
+export function docker(args: readonly string[], input?: string | Buffer): string {
+  const r = spawnSync("docker", args, { env: ENV, input: input ?? "", maxBuffer: 256 << 20, encoding: "utf8" });
+  if (r.error) throw r.error;
+  if (r.status !== 0) throw failure(args, { code: r.status, stdout: r.stdout, stderr: r.stderr });
+  return r.stdout;
+}
+
+/** Like docker(), without blocking the event loop. */
+export function dockerAsync(args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("docker", args, { env: ENV, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(failure(args, { code, stdout, stderr }))));
+  });
+}
+
+/** Removes what a run labelled, ignoring what is already gone. */
+export function removeLabelled(runId: string): void {
+  const filter = `label=${LABEL}=${runId}`;
+  const containers = docker(["ps", "-aq", "--filter", filter]).split("\n").filter(Boolean);
+  if (containers.length) spawnSync("docker", ["rm", "-fv", ...containers], { env: ENV });
+  const images = docker(["images", "-q", "--filter", filter]).split("\n").filter(Boolean);
+  if (images.length) spawnSync("docker", ["rmi", "-f", ...new Set(images)], { env: ENV });
+}

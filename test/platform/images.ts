@@ -1,0 +1,131 @@
+/**
+ * The test images: test/platform/hermes.Dockerfile built once per run for
+ * each variant the tests use, from the local base image, under tags unique to
+ * the run. Containers find them through HERMES_TEST_IMAGES.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { dockerAsync, LABEL } from "./docker.ts";
+
+const HERE = import.meta.dirname;
+export const REPO = resolve(HERE, "../..");
+const CONTAINER = resolve(REPO, "test/container");
+
+export type Cli = "standin" | "probe";
+export type Helper = "s6" | "gosu" | "none";
+
+export interface Variant {
+  name: string;
+  cli: Cli;
+  helper: Helper;
+  /** scripts/build.ts flags for this variant's shim; none means the default build in dist/. */
+  build: string[];
+}
+
+export const VARIANTS: Record<string, Variant> = {
+  hermes: { name: "hermes", cli: "standin", helper: "s6", build: [] },
+  probe: { name: "hermes", cli: "probe", helper: "s6", build: [] },
+  bare: { name: "hermes", cli: "standin", helper: "none", build: [] },
+  gosu: { name: "hermes", cli: "standin", helper: "gosu", build: ["--helper", "/usr/sbin/gosu"] },
+  rabbit: { name: "rabbit", cli: "standin", helper: "s6", build: ["--name", "rabbit"] },
+};
+
+export const variantKey = (name: string, cli: Cli, helper: Helper) => `${name}/${cli}/${helper}`;
+
+/** Tags by variant key, plus `base` and `node`: what the run built, as the tests see it. */
+export type ImageTags = Record<string, string>;
+
+export function imageTags(): ImageTags {
+  const json = process.env.HERMES_TEST_IMAGES;
+  if (!json) throw new Error("no test images: run under `npm test`, whose global setup builds them");
+  return JSON.parse(json) as ImageTags;
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(command, args, { cwd: REPO, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk;
+    });
+    child.on("error", fail);
+    child.on("close", (code) =>
+      code === 0 ? done() : fail(new Error(`${command} ${args.join(" ")} failed: ${stderr.trim()}`)),
+    );
+  });
+}
+
+/** Compiles the shim a variant needs into dir/shim, root's and mode 0755 as the image must hold it. */
+async function shimFor(variant: Variant, dir: string): Promise<void> {
+  const shim = join(dir, "shim");
+  if (variant.build.length === 0) copyFileSync(join(REPO, "dist", variant.name), shim);
+  else await run(join(REPO, "node_modules/.bin/bun"), ["scripts/build.ts", ...variant.build, "--outfile", shim]);
+  chmodSync(shim, 0o755);
+}
+
+/** A build context: the shim, and under layout/ what layout.sh installs around it. */
+async function context(variant: Variant, work: string, probe: string): Promise<string> {
+  const dir = mkdtempSync(join(work, "context-"));
+  const layout = join(dir, "layout");
+  mkdirSync(layout);
+  for (const file of ["layout.sh", "entrypoint.sh"]) copyFileSync(join(HERE, file), join(layout, file));
+  cpSync(join(CONTAINER, "standin/hermes_standin"), join(layout, "hermes_standin"), { recursive: true });
+  copyFileSync(probe, join(layout, "execstate"));
+  chmodSync(join(layout, "execstate"), 0o755);
+  await shimFor(variant, dir);
+  return dir;
+}
+
+/** Builds an image from `dockerfile` and `dir`, labelled for the run, leaving no intermediate containers. */
+export function build(
+  tag: string,
+  runId: string,
+  dockerfile: string,
+  dir: string,
+  args: Record<string, string>,
+): Promise<string> {
+  const buildArgs = Object.entries(args).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
+  return dockerAsync([
+    "build",
+    "--quiet",
+    "--force-rm",
+    "--network",
+    "none",
+    "--label",
+    `${LABEL}=${runId}`,
+    ...buildArgs,
+    "-f",
+    dockerfile,
+    "-t",
+    tag,
+    dir,
+  ]);
+}
+
+/** Builds every variant; returns their tags by variant key. */
+export async function buildVariants(base: string, runId: string): Promise<ImageTags> {
+  const work = mkdtempSync(join(tmpdir(), "hermes-images-"));
+  try {
+    const probe = join(work, "execstate");
+    const cc = spawnSync("gcc", ["-O2", "-o", probe, join(CONTAINER, "execstate.c")], { encoding: "utf8" });
+    if (cc.status !== 0) throw new Error(`test platform: compiling the exec-state probe failed: ${cc.stderr}`);
+    const entries = await Promise.all(
+      Object.entries(VARIANTS).map(async ([id, v]) => {
+        const tag = `hermes-exec-shim-test/${id}:${runId}`;
+        const dir = await context(v, work, probe);
+        await build(tag, runId, join(HERE, "hermes.Dockerfile"), dir, {
+          BASE: base,
+          NAME: v.name,
+          CLI: v.cli,
+          HELPER: v.helper,
+        });
+        return [variantKey(v.name, v.cli, v.helper), tag] as const;
+      }),
+    );
+    return Object.fromEntries(entries);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

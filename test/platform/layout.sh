@@ -1,0 +1,48 @@
+#!/bin/sh
+# Runs inside the image build: the runtime user, its home, the CLI the shim
+# wraps, the helper and the entrypoint. Usage: layout.sh NAME standin|probe s6|gosu|none
+set -eu
+name=$1 cli=$2 helper=$3
+here=$(dirname "$0")
+venv=/opt/$name/.venv
+target=$venv/bin/$name
+
+groupadd -g 10000 "$name"
+useradd -u 10000 -g 10000 -d /opt/data -M -s /usr/sbin/nologin "$name"
+mkdir -p /opt/data
+chown "$name:$name" /opt/data
+
+case $cli in
+  probe) install -D -m 0755 "$here/execstate" "$target" ;;
+  standin)
+    python3 -m venv --without-pip "$venv"
+    site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    cp -r "$here/hermes_standin" "$site/"
+    # The console script exactly as pip writes one.
+    cat >"$target" <<PY
+#!$venv/bin/python
+# -*- coding: utf-8 -*-
+import re
+import sys
+from hermes_standin.cli import main
+if __name__ == '__main__':
+    sys.argv[0] = re.sub(r'(-script\.pyw|\.exe)?$', '', sys.argv[0])
+    sys.exit(main())
+PY
+    chmod 0755 "$target"
+    # As in the Hermes image, the runtime user owns the venv.
+    chown -R "$name:$name" "$venv"
+    ;;
+  *) echo "layout.sh: unknown CLI $cli" >&2; exit 2 ;;
+esac
+
+case $helper in
+  # s6-overlay's path, filled with Debian's build of the same program.
+  s6) install -D -o root -g root -m 0755 /usr/bin/s6-setuidgid /command/s6-setuidgid ;;
+  # Debian's gosu is already at /usr/sbin/gosu in the base image.
+  gosu | none) ;;
+  *) echo "layout.sh: unknown helper $helper" >&2; exit 2 ;;
+esac
+
+sed "s/@NAME@/$name/" "$here/entrypoint.sh" >/usr/local/bin/entrypoint
+chmod 0755 /usr/local/bin/entrypoint

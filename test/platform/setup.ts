@@ -1,0 +1,38 @@
+/**
+ * Vitest's global setup: the Docker side of the test platform (the Debian
+ * packages come first, from packages.sh). Starts a Docker engine if none
+ * answers, makes sure the local base images exist, builds this run's test
+ * images, and at the end removes every container and image the run made and
+ * stops the engine if it started it.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { removeLabelled } from "./docker.ts";
+import { ensureDockerd } from "./dockerd.ts";
+import { buildVariants, REPO } from "./images.ts";
+
+function baseImage(kind: "base" | "node"): string {
+  const r = spawnSync("bash", [join(REPO, "test/platform/base-image.sh"), kind], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(r.stderr.trim() || `base-image.sh ${kind} failed`);
+  return r.stdout.trim();
+}
+
+export default async function setup(): Promise<() => Promise<void>> {
+  const runId = `${Date.now().toString(36)}-${process.pid}`;
+  const stopDockerd = await ensureDockerd();
+  const teardown = async () => {
+    removeLabelled(runId);
+    await stopDockerd?.();
+  };
+  try {
+    const base = baseImage("base");
+    const node = baseImage("node");
+    const variants = await buildVariants(base, runId);
+    process.env.HERMES_TEST_RUN = runId;
+    process.env.HERMES_TEST_IMAGES = JSON.stringify({ ...variants, base, node });
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
+}
