@@ -7,7 +7,7 @@
 import "./sys/lastResort.ts";
 import { type Bytes, bytes, envWith } from "./core/bytes.ts";
 import type { ShimConfig } from "./core/config.ts";
-import { decide } from "./core/decide.ts";
+import { decide, refuseSteered } from "./core/decide.ts";
 import { isAdminName } from "./core/name.ts";
 import { execve } from "./sys/exec.ts";
 import { gatherFacts } from "./sys/facts.ts";
@@ -30,8 +30,16 @@ function unreadable(): never {
   refuse("cannot read /proc/self/cmdline and /proc/self/environ; refusing to guess");
 }
 
+const probe = ffi ? libcProbe : portable.portableProbe;
+const euid = ffi ? libc.geteuid() : portable.geteuid();
 const callerArgv = (ffi ? readArgv() : portable.readArgv()) ?? unreadable();
 if (isAdminName(callerArgv[0], config.name)) {
+  // The admin commands change owners as root: a start a caller could steer runs none of them either.
+  const steered = refuseSteered(config, { ...probe.started(), euid }, probe.self());
+  if (steered?.kind === "refuse") {
+    writeStderr(steered.message);
+    process.exit(steered.code);
+  }
   if (!ffi) refuse(`the admin commands need bun:ffi, which this runtime cannot use (${ffiError})`);
   // Loaded on demand so that every ordinary call does not pay to evaluate it.
   const { runAdmin } = await import("./admin/sys/cli.ts");
@@ -39,11 +47,10 @@ if (isAdminName(callerArgv[0], config.name)) {
 }
 // Only root's plan depends on the environment (the opt-out, HOME on the drop path). Otherwise it is never
 // read: execv hands on the C library's environ, which the runtime leaves as the caller passed it.
-const euid = ffi ? libc.geteuid() : portable.geteuid();
 const asRoot = euid === 0;
 const readCallerEnv = ffi ? readEnv : portable.readEnv;
 const callerEnv = asRoot || !ffi ? (readCallerEnv() ?? unreadable()) : [];
-const plan = decide(config, gatherFacts(config, ffi ? libcProbe : portable.portableProbe, euid, callerEnv));
+const plan = decide(config, gatherFacts(config, probe, euid, callerEnv));
 if (plan.warning) writeStderr(plan.warning);
 if (plan.kind === "refuse") {
   writeStderr(plan.message);

@@ -63,21 +63,29 @@ function joinNames(names: readonly string[]): string {
   return names.length === 2 ? `${names[0]} and ${names[1]}` : (names[0] ?? "");
 }
 
+/**
+ * The refusal for a start a caller could steer (src/core/privilege.ts), or undefined. Also what the admin
+ * commands check before anything else: they too would run with the privileges of such a start.
+ */
+export function refuseSteered(config: ShimConfig, started: Started, self: string | undefined): Plan | undefined {
+  const steered = privilegedStart(started);
+  if (!steered) return undefined;
+  const { name } = config;
+  return {
+    kind: "refuse",
+    code: 126,
+    message:
+      `${name}: refusing to run: ${steered}, so whoever runs it could steer a privileged process.\n` +
+      `${name}: install it without the setuid and setgid bits: as root, chmod u-s,g-s ${self ?? `$(command -v ${name})`}\n`,
+  };
+}
+
 export function decide(config: ShimConfig, facts: Facts): Plan {
   const { name, target, helper, user, optOutVar } = config;
   // First of all: a process a caller could start with privileges the caller lacks (a setuid or setgid install)
   // must run nothing, not even the opt-out's root exec, and a setgid one must not pass through with gid 0.
-  const steered = privilegedStart({ ...facts.started, euid: facts.euid });
-  if (steered) {
-    const path = facts.self ?? `$(command -v ${name})`;
-    return {
-      kind: "refuse",
-      code: 126,
-      message:
-        `${name}: refusing to run: ${steered}, so whoever runs it could steer a privileged process.\n` +
-        `${name}: install it without the setuid and setgid bits: as root, chmod u-s,g-s ${path}\n`,
-    };
-  }
+  const steered = refuseSteered(config, { ...facts.started, euid: facts.euid }, facts.self);
+  if (steered) return steered;
   if (facts.cli !== "ok") {
     const why = PROGRAM_STATUS_TEXT[facts.cli];
     return { kind: "refuse", code: 127, message: `${name}: cannot run the ${name} CLI at ${target}: it ${why}\n` };
