@@ -9,7 +9,8 @@ Usage: ./install.sh [--prefix DIR] [--admin-link] [build settings]
 Builds the shim (installing npm dependencies first if needed) and installs it
 as DIR/NAME, mode 0755, replacing any earlier copy atomically.
 
-  --prefix DIR          where to install (default /opt/NAME/bin)
+  --prefix DIR          where to install (default /opt/NAME/bin); a relative
+                        DIR is taken from the directory you run this in
   --admin-link          also create the symlink DIR/NAME-exec-shim -> NAME,
                         the name under which the binary is the admin CLI
                         (NAME-exec-shim explain, NAME-exec-shim doctor)
@@ -21,15 +22,21 @@ as DIR/NAME, mode 0755, replacing any earlier copy atomically.
   --opt-out-var VAR     opt-out variable (default NAME_DOCKER_EXEC_AS_ROOT)
   --umask MODE          umask on the drop path (default 002)
   -h, --help            show this help
+
+Exit status: 0 installed, 1 the build or the copy failed, 2 a usage error
+(nothing was built).
 USAGE
 }
 
 die() {
   echo "install.sh: $*" >&2
-  exit 2
+  exit "${2:-1}"
 }
 
-cd "$(dirname "$0")"
+usage_error() {
+  die "$* (see --help)" 2
+}
+
 name=hermes
 prefix=
 admin_link=
@@ -42,32 +49,40 @@ while [ $# -gt 0 ]; do
   opt=${1%%=*}
   case "$opt" in
     --prefix | --name | --user | --target | --helper | --home | --opt-out-var | --umask) ;;
-    *) die "unknown option $1 (see --help)" ;;
+    *) usage_error "unknown option $1" ;;
   esac
   if [ "$opt" != "$1" ]; then
     value=${1#*=}
     shift
   else
-    [ $# -ge 2 ] || die "$opt needs a value"
+    [ $# -ge 2 ] || usage_error "$opt needs a value"
     value=$2
     shift 2
   fi
+  # A missing value must not swallow the next option, nor an empty one fall back to a default.
+  [ -n "$value" ] || usage_error "$opt needs a value, not an empty one"
+  case "$value" in -*) usage_error "$opt needs a value, not the option $value" ;; esac
   case "$opt" in
     --prefix) prefix=$value ;;
     --name) name=$value; build+=("--name=$value") ;;
     *) build+=("$opt=$value") ;;
   esac
 done
-[ -n "$name" ] || die "--name must not be empty"
-case "$name" in */* | .*) die "--name '$name' is not a file name" ;; esac
-prefix=${prefix:-/opt/$name/bin}
+case "$prefix" in
+  "" | /*) ;;
+  *) prefix=$PWD/$prefix ;;
+esac
 
+cd "$(dirname "$0")"
 command -v node >/dev/null || die "Node.js is required (with npm) to build the shim"
 command -v npm >/dev/null || die "npm is required to build the shim"
 if [ ! -x node_modules/.bin/bun ]; then
   # npm install, not npm ci: see .ci/run.
   npm install --no-audit --no-fund >&2 || die "npm install failed"
 fi
+# The build's own checks, before anything is built: one rule for install.sh and the build.
+node_modules/.bin/bun scripts/build.ts --check "${build[@]}" || exit 2
+prefix=${prefix:-/opt/$name/bin}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

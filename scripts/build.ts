@@ -1,6 +1,6 @@
 /**
  * Compiles src/main.ts into one executable with a configuration baked in.
- * Usage: bun scripts/build.ts [--outfile FILE] [--platform bun-linux-x64]
+ * Usage: bun scripts/build.ts [--check] [--outfile FILE] [--platform bun-linux-x64]
  *        [--name N] [--user U] [--target PATH] [--helper PATH] [--home PATH]
  *        [--opt-out-var VAR] [--umask 002]
  */
@@ -19,6 +19,8 @@ const SETTINGS = {
 
 const args = minimist(process.argv.slice(2), {
   string: [...Object.keys(SETTINGS), "outfile", "platform"],
+  // --check: validate the settings and stop, so install.sh refuses bad ones before building anything.
+  boolean: ["check"],
   unknown: (flag) => {
     if (!flag.startsWith("-")) return true;
     console.error(`build: unknown option ${flag}`);
@@ -36,6 +38,7 @@ if ("errors" in resolved) {
   for (const e of resolved.errors) console.error(`build: ${e}`);
   process.exit(2);
 }
+if (args.check) process.exit(0);
 const { config } = resolved;
 const outfile = args.outfile ?? `dist/${config.name}`;
 const { version } = (await Bun.file(`${import.meta.dir}/../package.json`).json()) as { version: string };
@@ -51,7 +54,7 @@ const build = Bun.spawnSync(
     "--bytecode",
     "--format=esm",
     "--splitting",
-    // CONTRACT §4: nothing in the working directory may steer a root process.
+    // README §4: nothing in the working directory may steer a root process.
     "--no-compile-autoload-dotenv",
     "--no-compile-autoload-bunfig",
     "--no-compile-autoload-tsconfig",

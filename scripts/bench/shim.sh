@@ -1,7 +1,7 @@
 #!/bin/sh
-# The shim's decision (CONTRACT §2) as the POSIX shell script an image could
+# The shim's decision (README §2) as the POSIX shell script an image could
 # carry instead, for the benchmark. It does not walk the helper's path for
-# trust (CONTRACT §4): that would cost it more forks still.
+# trust (README §4): that would cost it more forks still.
 cli=/opt/hermes/.venv/bin/hermes
 helper=/command/s6-setuidgid
 if [ ! -x "$cli" ]; then

@@ -1,6 +1,6 @@
 /**
  * What a build of the shim is for. Baked into the binary at build time
- * (CONTRACT §4: no runtime config file is ever read), so a fork gets its own
+ * (README §4: no runtime config file is ever read), so a fork gets its own
  * product name, user and paths without editing source.
  */
 export interface ShimConfig {

@@ -1,4 +1,4 @@
-/** CONTRACT §2, row by row, on the pure decision. */
+/** README §2, row by row, on the pure decision. */
 import { describe, expect, it } from "vitest";
 import { bytes } from "../../src/core/bytes.ts";
 import { defaultsFor } from "../../src/core/config.ts";

@@ -1,4 +1,4 @@
-/** CONTRACT §1–§2, §5 through the compiled shim in a throwaway container. */
+/** README §1–§2, §7 through the compiled shim in a throwaway container. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Container } from "../container/container.ts";
 

@@ -1,6 +1,6 @@
 /**
  * What doctor does with one node under the home, given only its lstat. The
- * walk in src/sys/walk.ts asks again for every node it is about to change,
+ * walk in src/admin/sys/walk.ts asks again for every node it is about to change,
  * on the node it actually opened, so a tree that changes meanwhile is judged
  * by what is there, not by what was there.
  */

@@ -1,4 +1,4 @@
-/** What the walk of the home (src/sys/walk.ts) reports, for doctor's findings to judge. */
+/** What the walk of the home (src/admin/sys/walk.ts) reports, for doctor's findings to judge. */
 import type { NodeStat } from "../../core/node.ts";
 import type { Verdict } from "./verdict.ts";
 

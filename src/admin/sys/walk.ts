@@ -2,7 +2,7 @@
  * doctor's walk of the home, and with --fix its repair. Every step is
  * relative to a directory descriptor already held, every directory is opened
  * with O_NOFOLLOW|O_DIRECTORY, and every node is changed through a handle on
- * the node itself after it was judged again (src/admin/verdict.ts) through
+ * the node itself after it was judged again (src/admin/core/verdict.ts) through
  * that handle. Whatever is renamed, swapped for a symlink or hard-linked
  * meanwhile, what gets chowned was reached from the home without following a
  * symlink or leaving its filesystem, and had no other name when chowned.

@@ -1,0 +1,65 @@
+/**
+ * The project explains itself: every file and contract section that the
+ * code, the tests and the docs cite is in this repository.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const REPO = resolve(import.meta.dirname, "..");
+const tracked = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], {
+  cwd: REPO,
+  encoding: "utf8",
+})
+  .split("\n")
+  .filter((f) => /\.(ts|md|sh|c|py|json)$|^\.ci\/run$|^install\.sh$/.test(f) && f !== "package-lock.json")
+  .filter((f) => existsSync(resolve(REPO, f)));
+const read = (file: string) => readFileSync(resolve(REPO, file), "utf8");
+const readme = read("README.md");
+
+/** GitHub's anchor for a heading. */
+function slug(heading: string): string {
+  return heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+    .replace(/\s/g, "-");
+}
+const anchors = new Set([...readme.matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1] as string)));
+const sections = new Set([...readme.matchAll(/^### §(\d+) /gm)].map((m) => m[1]));
+
+describe.each(tracked.map((f) => [f]))("%s", (file) => {
+  const text = read(file);
+
+  it("cites no file outside the repository", () => {
+    expect(text).not.toMatch(/CONTRACT\.md|\.\.\/shared|\bshared\//);
+  });
+
+  it("cites only contract sections the README has", () => {
+    for (const m of text.matchAll(/§(\d+)/g)) expect(sections, `§${m[1]}`).toContain(m[1]);
+  });
+
+  it("names only repository paths that exist", () => {
+    for (const m of text.matchAll(/(?<![\w./-])((?:src|test|scripts|\.ci)\/[\w./-]*\w)/g)) {
+      expect(existsSync(resolve(REPO, m[1] as string)), m[1]).toBe(true);
+    }
+    for (const m of text.matchAll(/(?<![\w./-])([A-Z][A-Z_]*\.md)\b/g)) {
+      expect(existsSync(resolve(REPO, m[1] as string)), m[1]).toBe(true);
+    }
+  });
+});
+
+it.each(tracked.filter((f) => f.endsWith(".md")))("%s links only to files and headings that exist", (file) => {
+  const text = read(file);
+  for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+    const target = m[1] as string;
+    if (/^[a-z]+:/.test(target)) continue;
+    const [path, anchor] = target.split("#");
+    if (path) expect(existsSync(resolve(REPO, path)), target).toBe(true);
+    if (anchor && (!path || path === "README.md")) expect(anchors, target).toContain(anchor);
+  }
+});
+
+it("the README has the contract's sections in order", () => {
+  expect([...sections]).toEqual(["1", "2", "3", "4", "5", "6", "7"]);
+});
