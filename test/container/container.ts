@@ -182,6 +182,10 @@ export class Container {
   /** Removes the container with its anonymous volume, and the image made for it if any. */
   destroy(): void {
     spawnSync("docker", ["rm", "--force", "--volumes", this.id]);
+    // With --rm the engine may be removing it already, and `docker rm` then returns before it is gone.
+    while (spawnSync("docker", ["container", "inspect", this.id], { stdio: "ignore" }).status === 0) {
+      spawnSync("sleep", ["0.1"]);
+    }
     if (this.ownImage) spawnSync("docker", ["rmi", "--force", this.ownImage]);
   }
 }

@@ -47,8 +47,14 @@ export function dockerAsync(args: readonly string[]): Promise<string> {
 /** Removes what a run labelled, ignoring what is already gone. */
 export function removeLabelled(runId: string): void {
   const filter = `label=${LABEL}=${runId}`;
-  const containers = docker(["ps", "-aq", "--filter", filter]).split("\n").filter(Boolean);
-  if (containers.length) spawnSync("docker", ["rm", "-fv", ...containers], { env: ENV });
+  const containers = () => docker(["ps", "-aq", "--filter", filter]).split("\n").filter(Boolean);
+  // A --rm container the engine is already removing makes `docker rm` return before it is gone.
+  for (let left = containers(); left.length; left = containers()) {
+    spawnSync("docker", ["rm", "-fv", ...left], { env: ENV });
+    spawnSync("sleep", ["0.2"]);
+  }
+  const volumes = docker(["volume", "ls", "-q", "--filter", filter]).split("\n").filter(Boolean);
+  if (volumes.length) spawnSync("docker", ["volume", "rm", "-f", ...volumes], { env: ENV });
   const images = docker(["images", "-q", "--filter", filter]).split("\n").filter(Boolean);
   if (images.length) spawnSync("docker", ["rmi", "-f", ...new Set(images)], { env: ENV });
 }

@@ -78,13 +78,17 @@ async function context(variant: Variant, work: string, probe: string): Promise<s
   return dir;
 }
 
-/** Builds an image from `dockerfile` and `dir`, labelled for the run, leaving no intermediate containers. */
+/**
+ * Builds an image from `dockerfile` and `dir`, labelled for the run, leaving no intermediate containers.
+ * `flags` go before the defaults: a later --network wins.
+ */
 export function build(
   tag: string,
   runId: string,
   dockerfile: string,
   dir: string,
   args: Record<string, string>,
+  flags: string[] = [],
 ): Promise<string> {
   const buildArgs = Object.entries(args).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
   return dockerAsync([
@@ -93,6 +97,7 @@ export function build(
     "--force-rm",
     "--network",
     "none",
+    ...flags,
     "--label",
     `${LABEL}=${runId}`,
     ...buildArgs,

@@ -1,0 +1,142 @@
+/**
+ * Every Dockerfile in README.md, built as written on the real engine: only
+ * the placeholders are filled in (the base images, the checksum, and
+ * NODE_IMAGE pointed at the local base image plus Debian's nodejs and npm).
+ * Each must add the shim to the image once: the bytes the recipe adds are
+ * about one binary's worth.
+ */
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { docker } from "../platform/docker.ts";
+import { build, imageTags, REPO, variantKey } from "../platform/images.ts";
+import { DOCKERFILES, readmeBlock, readmeBlocks } from "../platform/readme.ts";
+
+const runId = process.env.HERMES_TEST_RUN ?? "manual";
+const recipe = (marker: string) => readmeBlock("dockerfile", marker);
+
+const context = mkdtempSync(join(tmpdir(), "hermes-readme-"));
+const tags: string[] = [];
+afterAll(() => {
+  if (tags.length) spawnSync("docker", ["rmi", "--force", ...tags]);
+  rmSync(context, { recursive: true, force: true });
+});
+
+/** The repository as an image builder checks it out beside the Dockerfile, dependencies included. */
+beforeAll(() => {
+  const files = spawnSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: REPO, encoding: "utf8" });
+  const copy = spawnSync(
+    "sh",
+    [
+      "-c",
+      `mkdir "$1" && xargs -0 cp --parents -a -t "$1" && cp -a node_modules "$1/"`,
+      "sh",
+      join(context, "hermes-exec-shim"),
+    ],
+    {
+      cwd: REPO,
+      input: files.stdout,
+    },
+  );
+  if (copy.status !== 0) throw new Error(`copying the repository: ${copy.stderr}`);
+});
+
+/** Builds `dockerfile` (every named stage first, under its own tag, so none is left behind untagged). */
+async function buildRecipe(name: string, dockerfile: string, flags: string[] = []): Promise<string> {
+  const file = join(context, `${name}.Dockerfile`);
+  writeFileSync(file, dockerfile);
+  const tag = `hermes-exec-shim-test/readme-${name}:${runId}`;
+  const args = { NODE_IMAGE: imageTags().node as string };
+  for (const [, stage] of dockerfile.matchAll(/^FROM \S+ AS (\S+)$/gm)) {
+    tags.push(`${tag}-${stage}`);
+    await build(`${tag}-${stage}`, runId, file, context, args, [...flags, "--target", stage as string]);
+  }
+  tags.push(tag);
+  await build(tag, runId, file, context, args, flags);
+  return tag;
+}
+
+const imageSize = (tag: string) => Number(docker(["image", "inspect", "--format", "{{.Size}}", tag]).trim());
+/** `docker run --rm --entrypoint /bin/sh TAG -c SCRIPT`: stdout, or the failure. */
+function sh(tag: string, script: string): string {
+  const r = spawnSync("docker", ["run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", tag, "-c", script], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`exit ${r.status}: ${script}\n${r.stdout}${r.stderr}`);
+  return r.stdout;
+}
+
+function addsTheBinaryOnce(tag: string, base: string, binary: number) {
+  const added = imageSize(tag) - imageSize(base);
+  expect(added).toBeGreaterThan(binary * 0.95);
+  expect(added).toBeLessThan(binary * 1.05);
+}
+
+describe("Install: the multi-stage build from source", () => {
+  const hermesBase = () => imageTags()[variantKey("hermes", "standin", "s6")] as string;
+  let tag = "";
+  beforeAll(async () => {
+    const dockerfile = recipe(DOCKERFILES.install).replace("your-hermes-base", hermesBase());
+    tag = await buildRecipe("install", dockerfile);
+  }, 600_000);
+
+  it("installs a root-owned 0755 shim that drops root to hermes", () => {
+    expect(sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami")).toBe(
+      "root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\n",
+    );
+  });
+
+  it("adds about one binary's worth of bytes", () => {
+    const binary = Number(sh(tag, "stat -c %s /opt/hermes/bin/hermes"));
+    addsTheBinaryOnce(tag, hermesBase(), binary);
+  });
+});
+
+describe("Prebuilt artifacts: checked with sha256sum -c", () => {
+  const hermesBase = () => imageTags()[variantKey("hermes", "standin", "s6")] as string;
+  const artifact = join(REPO, "dist/hermes");
+  const sha = () => createHash("sha256").update(readFileSync(artifact)).digest("hex");
+  const dockerfile = (sum: string) =>
+    recipe(DOCKERFILES.artifact).replaceAll("your-hermes-base", hermesBase()).replace("<sha256 from SHA256SUMS>", sum);
+  beforeAll(() => {
+    // As downloaded: not executable. The default build stands in for hermes-linux-x64: same target, same bytes.
+    copyFileSync(artifact, join(context, "hermes-linux-x64"));
+    chmodSync(join(context, "hermes-linux-x64"), 0o644);
+  });
+
+  it("with the right checksum: one layer of one binary, root's, 0755, and it drops", async () => {
+    const tag = await buildRecipe("artifact", dockerfile(sha()));
+    expect(sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami")).toBe(
+      "root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\n",
+    );
+    addsTheBinaryOnce(tag, hermesBase(), statSync(artifact).size);
+  }, 600_000);
+
+  it("with a wrong checksum the build fails", async () => {
+    await expect(buildRecipe("bad-artifact", dockerfile("0".repeat(64)))).rejects.toThrow(/FAILED|did NOT match/);
+  }, 600_000);
+});
+
+describe("For forks: a rabbit image with gosu", () => {
+  it("builds (apt-get needs the network: the host's) and drops root to rabbit through gosu", async () => {
+    const rabbitBase = imageTags()[variantKey("rabbit", "standin", "s6")] as string;
+    const tag = await buildRecipe("rabbit", recipe(DOCKERFILES.rabbit).replace("your-rabbit-base", rabbitBase), [
+      "--network",
+      "host",
+    ]);
+    // Without /command the rabbit image has only gosu to drop with: the shim was built for it.
+    expect(sh(tag, "mv /command /command.aside && rabbit whoami")).toBe(
+      "uid=10000 gid=10000 home=/opt/data umask=0002\n",
+    );
+  }, 600_000);
+});
+
+it("README.md has no other Dockerfile (the boot-repair ones are built by boot-repair.test.ts)", () => {
+  const known = Object.values(DOCKERFILES);
+  expect(readmeBlocks("dockerfile").map((block) => known.filter((marker) => block.includes(marker)))).toEqual(
+    known.map((marker) => [marker]),
+  );
+});

@@ -1,0 +1,88 @@
+/** The ways operators deploy the image, each a container started with those `docker run` flags. */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Container } from "../container/container.ts";
+
+/** A container for one describe block, with the flags of the deployment shape. */
+function shape(runArgs: string[], extra: { cli?: "probe"; command?: string[] } = {}) {
+  const holder: { ct?: Container } = {};
+  beforeAll(async () => {
+    holder.ct = await Container.create({ runArgs, ...extra });
+  });
+  afterAll(() => holder.ct?.destroy());
+  return () => holder.ct as Container;
+}
+
+/** The drop works: the CLI runs as hermes and what it writes is hermes's. */
+function drops(ct: () => Container, uid = 10000) {
+  it("root drops to hermes and writes hermes-owned files", () => {
+    expect(ct().exec(["hermes", "config", "set", "model", "opus"])).toMatchObject({ code: 0, stderr: "" });
+    expect(ct().ok("stat -c '%u:%g %a' /opt/data/config.yaml")).toBe(`${uid}:${uid} 600\n`);
+    expect(ct().exec(["hermes", "whoami"]).stdout).toBe(`uid=${uid} gid=${uid} home=/opt/data umask=0002\n`);
+  });
+}
+
+describe("--read-only root filesystem, a tmpfs /tmp and the volume", () => {
+  const ct = shape(["--read-only", "--tmpfs", "/tmp"]);
+  drops(ct);
+  it("the root filesystem is really read-only", () => {
+    expect(ct().run("touch /etc/probe").stderr).toContain("Read-only file system");
+  });
+});
+
+describe("--security-opt no-new-privileges", () => {
+  const ct = shape(["--security-opt", "no-new-privileges"]);
+  drops(ct);
+  it("the CLI runs with no_new_privs set", () => {
+    expect(ct().ok("hermes --version && grep NoNewPrivs /proc/self/status")).toMatch(/NoNewPrivs:\s+1\n$/);
+  });
+});
+
+describe("Kubernetes-hardened: --cap-drop ALL plus SETUID, SETGID, CHOWN, DAC_OVERRIDE", () => {
+  const ct = shape([
+    "--cap-drop",
+    "ALL",
+    ...["SETUID", "SETGID", "CHOWN", "DAC_OVERRIDE"].flatMap((cap) => ["--cap-add", cap]),
+  ]);
+  drops(ct);
+});
+
+describe("--user 10000:10000 --group-add 4242: pass-through keeps the groups", () => {
+  const ct = shape(["--user", "10000:10000", "--group-add", "4242"], { cli: "probe" });
+  it("the CLI sees the same uid, gids and supplementary groups as the caller", () => {
+    const sorted = (list: string | undefined) => (list ?? "").split(/[ ,]/).sort();
+    const out = ct().ok("id -G; hermes");
+    const caller = sorted(out.split("\n")[0]);
+    expect(caller).toEqual(["10000", "4242"]);
+    expect(out).toContain("uids=10000:10000:10000\n");
+    expect(sorted(out.match(/^groups=(.*)$/m)?.[1])).toEqual(caller);
+  });
+});
+
+describe("the hermes user remapped at boot (usermod/groupmod to 10500 before the entrypoint)", () => {
+  const remap = "usermod -u 10500 hermes && groupmod -g 10500 hermes && chown -R hermes:hermes /opt/data";
+  const ct = shape(["--entrypoint", "/bin/sh"], { command: ["-c", `${remap} && exec entrypoint sleep infinity`] });
+  drops(ct, 10500);
+  it("the entrypoint's own drop went to the new uid too", () => {
+    expect(ct().ok("ps -o uid= -p 1").trim()).toBe("10500");
+  });
+});
+
+describe("--ulimit nofile=1024:8192", () => {
+  const ct = shape(["--ulimit", "nofile=1024:8192"], { cli: "probe" });
+  const nofile = (command: string, asRuntimeUser: boolean) =>
+    ct()
+      .ok(command, { asRuntimeUser })
+      .match(/^rlimits=(.*)$/m)?.[1]
+      ?.split(",")[7];
+
+  it("a direct exec of the CLI gets soft 1024, hard 8192", () => {
+    expect(nofile("exec /opt/hermes/.venv/bin/hermes", true)).toBe("1024:8192");
+    expect(nofile("exec /opt/hermes/.venv/bin/hermes", false)).toBe("1024:8192");
+  });
+
+  // Under docker exec the shim's parent is outside the container's PID namespace: the limit comes from PID 1 (§3).
+  it("through the shim the CLI gets the same, as hermes and as root", () => {
+    expect(nofile("exec hermes", true)).toBe("1024:8192");
+    expect(nofile("exec hermes", false)).toBe("1024:8192");
+  });
+});
