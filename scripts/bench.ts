@@ -1,22 +1,26 @@
 /**
- * Start-up cost of the shim beside the alternatives (issue 7), in the test
- * container with the CLI replaced by a no-op C program, so that only the
- * wrappers' cost is measured. Every program runs once per round, in turn
- * (scripts/bench/timer.c), so all of them share whatever else the machine is
- * doing. Writes dist/bench.md and prints it.
+ * Start-up cost of the shim beside the alternatives (issue 7), in a test
+ * container on the Docker engine with the CLI replaced by a no-op C program,
+ * so that only the wrappers' cost is measured. Every program runs once per
+ * round, in turn (scripts/bench/timer.c), so all of them share whatever else
+ * the machine is doing; then whole `docker exec` calls, as an operator feels
+ * them. Writes dist/bench.md and prints it.
  *
- * Run as root: bun scripts/bench.ts [--rounds 300] [--cold-rounds 10]
+ * Run as root: npm run bench [-- --rounds 300] [--cold-rounds 10] [--exec-rounds 50]
  */
+import { spawnSync } from "node:child_process";
 import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import minimist from "minimist";
 import { defaultsFor } from "../src/core/config.ts";
 import { Container, REPO, RUNTIME_UID } from "../test/container/container.ts";
+import setup from "../test/platform/setup.ts";
+import { renderDockerExec, timeDockerExec } from "./bench/docker-exec.ts";
 import { buildFloor, FLOOR_VARIANTS, type FloorVariant } from "./bench/floors.ts";
 import { median, type PathResult, type Row, render } from "./bench/report.ts";
 
 const args = minimist(process.argv.slice(2), {
-  string: ["rounds", "cold-rounds"],
+  string: ["rounds", "cold-rounds", "exec-rounds"],
   unknown: (flag) => {
     console.error(`bench: unknown option ${flag}`);
     process.exit(2);
@@ -24,6 +28,7 @@ const args = minimist(process.argv.slice(2), {
 });
 const rounds = Number(args.rounds ?? 300);
 const coldRounds = Number(args["cold-rounds"] ?? 10);
+const execRounds = Number(args["exec-rounds"] ?? 50);
 const WARMUP = 20;
 
 const config = defaultsFor("hermes");
@@ -48,6 +53,13 @@ await Promise.all([
   ]),
   copyFile(`${REPO}/scripts/bench/shim.sh`, `${OUT}/hermes-sh`).then(() => chmod(`${OUT}/hermes-sh`, 0o755)),
 ]);
+for (const [source, out, flags] of [
+  ["noop.c", "noop", ["-static"]],
+  ["timer.c", "bench-timer", []],
+] as const) {
+  const cc = spawnSync("gcc", ["-O2", ...flags, "-o", `${OUT}/${out}`, `${REPO}/scripts/bench/${source}`]);
+  if (cc.status !== 0) throw new Error(`bench: compiling ${source} failed: ${cc.stderr}`);
+}
 
 interface Program {
   label: string;
@@ -110,13 +122,21 @@ const IMAGE_ENV = {
 };
 const envBytes = Object.entries(IMAGE_ENV).reduce((n, [k, v]) => n + k.length + v.length + 2, 0);
 
-const ct = await Container.create({ config, shim: `${OUT}/${config.name}`, cli: "probe" });
+const teardown = await setup();
+// Privileged, to drop the page cache for the cold starts; dist/bench mounted where the cold runs read it.
+const ct = await Container.create({
+  config,
+  shim: `${OUT}/${config.name}`,
+  cli: "probe",
+  runArgs: ["--privileged", "--volume", `${OUT}:${OUT}:ro`],
+});
 try {
-  const source = (name: string) => readFile(`${REPO}/scripts/bench/${name}`);
-  ct.ok(`cc -O2 -static -x c -o ${config.target} -`, { input: await source("noop.c") });
-  ct.ok("cc -O2 -x c -o /usr/local/bin/bench-timer -", { input: await source("timer.c") });
+  const copyIn = async (from: string, to: string) =>
+    ct.ok(`cat > ${to} && chmod 0755 ${to}`, { input: await readFile(from) });
+  await copyIn(`${OUT}/noop`, config.target);
+  await copyIn(`${OUT}/bench-timer`, "/usr/local/bin/bench-timer");
   for (const name of ["hermes-sh", ...VARIANTS.flatMap((v) => [`floor-${v}`, `floor-${v}-drop`])]) {
-    ct.ok(`cat > ${BIN}/${name} && chmod 0755 ${BIN}/${name}`, { input: await readFile(`${OUT}/${name}`) });
+    await copyIn(`${OUT}/${name}`, `${BIN}/${name}`);
   }
 
   /** Runs each program `n` times, round-robin; one array of milliseconds per program. */
@@ -186,9 +206,20 @@ try {
     "Every program is written into the container's tmpfs just before timing: how a binary sits in the page cache " +
       "(freshly written, or read back from disk after the cache was dropped) alone moves a Bun start by about 1 ms.",
   );
-  const markdown = render(results, notes);
+  const execRows = timeDockerExec(
+    ct.id,
+    [
+      { label: "this shim", command: config.name, adds: `${OUT}/${config.name}` },
+      { label: "POSIX sh shim", command: `${BIN}/hermes-sh`, adds: `${OUT}/hermes-sh` },
+      { label: "the CLI directly", command: config.target },
+    ],
+    RUNTIME_UID,
+    execRounds,
+  );
+  const markdown = `${render(results, notes)}\n${renderDockerExec(execRows, execRounds)}`;
   await writeFile(`${REPO}/dist/bench.md`, markdown);
   process.stdout.write(markdown);
 } finally {
   ct.destroy();
+  await teardown();
 }

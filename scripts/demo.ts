@@ -1,10 +1,12 @@
 /**
- * An operator's view of the bug and the fix, in a throwaway container:
+ * An operator's view of the bug and the fix, in a throwaway Docker container:
  * `docker exec <c> hermes login` as root, without and with the shim.
  * Run as root: bun scripts/demo.ts (npm run demo), after npm run build.
  */
 import { Container } from "../test/container/container.ts";
+import setup from "../test/platform/setup.ts";
 
+const teardown = await setup();
 const ct = await Container.create();
 try {
   const noShim = { ...ct.baseEnv(), PATH: "/opt/hermes/.venv/bin:/usr/bin:/bin" };
@@ -23,4 +25,5 @@ try {
   show("With the shim first on PATH: the same command drops to hermes", ct.baseEnv());
 } finally {
   ct.destroy();
+  await teardown();
 }
