@@ -60,7 +60,8 @@ export function timeDockerExec(container: string, ways: readonly ExecWay[], uid:
   }));
 }
 
-const kib = (bytes: number) => (bytes ? `${(bytes / 1024).toFixed(1)} KiB` : "none");
+const kib = (bytes: number) =>
+  !bytes ? "none" : bytes < 1 << 20 ? `${(bytes / 1024).toFixed(1)} KiB` : `${(bytes / (1 << 20)).toFixed(1)} MiB`;
 
 export function renderDockerExec(rows: readonly ExecRow[], rounds: number): string {
   return [
