@@ -88,6 +88,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 node_modules/.bin/bun scripts/build.ts "${build[@]}" --outfile "$work/$name" >&2 || die "build failed"
 
+# Root runs what lands here: never a directory or file anyone else can write (whatever the caller's umask),
+# never a setuid or setgid bit (SECURITY.md).
+umask 022
 mkdir -p "$prefix"
 install -m 0755 "$work/$name" "$prefix/.$name.new"
 mv -f "$prefix/.$name.new" "$prefix/$name"

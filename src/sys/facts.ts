@@ -2,16 +2,42 @@
 import type { Bytes } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import type { Facts } from "../core/decide.ts";
-import { checkTrust } from "../core/trust.ts";
-import { executableStatus, lstat } from "./files.ts";
+import { parseCapEff } from "../core/privilege.ts";
+import type { ProgramStatus } from "../core/program.ts";
+import { checkTrust, type Lstat } from "../core/trust.ts";
 
-export function gatherFacts(config: ShimConfig, euid: number, env: readonly Bytes[]): Facts {
+/** How facts are read: through libc (src/sys/files.ts) or, where bun:ffi is unavailable, src/sys/portable.ts. */
+export interface Probe {
+  started(): Facts["started"];
+  executableStatus(path: string): ProgramStatus;
+  lstat: Lstat;
+  /** The shim's own file. */
+  self(): string | undefined;
+  readText(path: string): string | undefined;
+}
+
+export function gatherFacts(config: ShimConfig, probe: Probe, euid: number, env: readonly Bytes[]): Facts {
+  const started = probe.started();
+  const privileged = euid === 0 || started.ruid !== euid || started.rgid !== started.egid || started.secure !== false;
+  const self = privileged ? probe.self() : undefined;
+  const status = euid === 0 ? probe.readText("/proc/self/status") : undefined;
   return {
     euid,
+    started,
+    ...(self !== undefined ? { self } : {}),
     env,
-    cli: executableStatus(config.target),
+    cli: probe.executableStatus(config.target),
     ...(euid === 0
-      ? { asRoot: { helperTrust: checkTrust(config.helper, lstat), cliTrust: checkTrust(config.target, lstat) } }
+      ? {
+          asRoot: {
+            helperTrust: checkTrust(config.helper, probe.lstat),
+            cliTrust: checkTrust(config.target, probe.lstat),
+            selfTrust: self
+              ? checkTrust(self, probe.lstat)
+              : { ok: false, missing: true, reason: "its own file is unknown" },
+            capEff: status === undefined ? undefined : parseCapEff(status),
+          },
+        }
       : {}),
   };
 }

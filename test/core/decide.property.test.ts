@@ -78,7 +78,13 @@ describe("decide under random environments", () => {
         env.splice(r.int(env.length + 1), 0, Uint8Array.from([...bytes(`${NAME}=`), ...randomValue(r)]));
       }
       const helper = r.pick(helpers);
-      const plan = decide(config, { euid: 0, env, cli: "ok", asRoot: { helperTrust: helper, cliTrust: helper } });
+      const plan = decide(config, {
+        euid: 0,
+        started: { ruid: 0, rgid: 0, egid: 0, secure: false },
+        env,
+        cli: "ok",
+        asRoot: { helperTrust: helper, cliTrust: helper, selfTrust: helper, capEff: 0x1ffffffffffn },
+      });
       const keepsRoot = plan.kind === "exec" && plan.path === config.target;
       const expected = oracle(envValues(env, NAME));
       if (keepsRoot !== expected || isStrictlyTruthy(envValues(env, NAME)) !== expected) {
@@ -95,7 +101,8 @@ describe("decide under random environments", () => {
     const r = rng(7);
     for (let i = 0; i < 5_000; i++) {
       const env = [Uint8Array.from([...bytes(`${NAME}=`), ...randomValue(r)]), r.raw(10)];
-      const plan = decide(config, { euid: 1 + r.int(65_000), env, cli: "ok" });
+      const euid = 1 + r.int(65_000);
+      const plan = decide(config, { euid, started: { ruid: euid, rgid: 7, egid: 7, secure: false }, env, cli: "ok" });
       expect(plan).toEqual({ kind: "exec", path: config.target, prefix: [config.target] });
     }
   });

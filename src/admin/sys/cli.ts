@@ -3,6 +3,7 @@ import type { Bytes } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { decide } from "../../core/decide.ts";
 import { gatherFacts } from "../../sys/facts.ts";
+import { libcProbe } from "../../sys/files.ts";
 import { libc } from "../../sys/libc.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
 import { parseAdminArgs } from "../core/args.ts";
@@ -19,7 +20,7 @@ export interface Invocation {
 const decoder = new TextDecoder();
 
 function explain(config: ShimConfig, call: Invocation, options: { json: boolean; args: string[] }): number {
-  const facts = gatherFacts(config, libc.geteuid(), call.env);
+  const facts = gatherFacts(config, libcProbe, libc.geteuid(), call.env);
   const report = explainReport(config, facts, decide(config, facts), options.args);
   writeStdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : explainText(config, report));
   return 0;

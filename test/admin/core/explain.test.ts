@@ -14,11 +14,22 @@ function explain(facts: Facts, args: string[] = ["auth", "list"]) {
   return { report, text: explainText(config, report) };
 }
 
+const SELF: Trust = { ok: true, resolved: "/opt/hermes/bin/hermes" };
+const ALL_CAPS = 0x1ffffffffffn;
+
 const root = (env: string[] = [], helper: Trust = TRUSTED): Facts => ({
   euid: 0,
+  started: { ruid: 0, rgid: 0, egid: 0, secure: false },
   env: env.map(bytes),
   cli: "ok",
-  asRoot: { helperTrust: helper, cliTrust: CLI_TRUSTED },
+  asRoot: { helperTrust: helper, cliTrust: CLI_TRUSTED, selfTrust: SELF, capEff: ALL_CAPS },
+});
+
+const user = (cli: Facts["cli"] = "ok"): Facts => ({
+  euid: 10000,
+  started: { ruid: 10000, rgid: 10000, egid: 10000, secure: false },
+  env: [],
+  cli,
 });
 
 describe("explain", () => {
@@ -46,7 +57,7 @@ describe("explain", () => {
   });
 
   it("non-root: passes through, helper not examined, environment as given", () => {
-    const { report, text } = explain({ euid: 10000, env: [], cli: "ok" });
+    const { report, text } = explain(user());
     expect(report.plan).toMatchObject({ kind: "exec", path: config.target, setEnv: {}, umask: null });
     expect(report.facts.helper.trust).toBeNull();
     expect(text).toContain("10000 (not root: the shim passes straight through)");
@@ -82,7 +93,7 @@ describe("explain", () => {
   });
 
   it("missing CLI: refusal 127", () => {
-    const { report, text } = explain({ euid: 10000, env: [], cli: "missing" });
+    const { report, text } = explain(user("missing"));
     expect(report.plan).toEqual({
       kind: "refuse",
       code: 127,
@@ -95,7 +106,7 @@ describe("explain", () => {
     const weak: Trust = { ok: false, missing: false, reason: "/opt/hermes/.venv is owned by uid 10000, not root" };
     const facts: Facts = {
       ...root(["HERMES_DOCKER_EXEC_AS_ROOT=1"]),
-      asRoot: { helperTrust: TRUSTED, cliTrust: weak },
+      asRoot: { helperTrust: TRUSTED, cliTrust: weak, selfTrust: SELF, capEff: ALL_CAPS },
     };
     const { report, text } = explain(facts);
     expect(report.plan).toMatchObject({ kind: "exec", warning: expect.stringContaining("keeps root") });
@@ -104,7 +115,7 @@ describe("explain", () => {
   });
 
   it("quotes arguments a shell would need quoted, and shows the baked configuration", () => {
-    const { report, text } = explain({ euid: 10000, env: [], cli: "ok" }, ["chat", "-q", "hi there", ""]);
+    const { report, text } = explain(user(), ["chat", "-q", "hi there", ""]);
     expect(text).toContain('what `hermes chat -q "hi there" ""` would do');
     expect(text).toContain("configuration (baked in at build time)\n  product name      hermes\n");
     expect(report.config).toEqual({ ...config, umask: "0002" });
