@@ -106,6 +106,9 @@ link() {
   echo "linked $prefix/$1 -> $first"
 }
 
+# Root runs what lands here: never a directory or file anyone else can write (whatever the caller's umask),
+# never a setuid or setgid bit (SECURITY.md).
+umask 022
 mkdir -p "$prefix"
 install -m 0755 "$work/$first" "$prefix/.$first.new"
 mv -f "$prefix/.$first.new" "$prefix/$first"

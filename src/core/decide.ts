@@ -6,6 +6,7 @@
 import { type Bytes, envValues } from "./bytes.ts";
 import type { ShimConfig } from "./config.ts";
 import { adminName, type Called } from "./name.ts";
+import { missingDropCaps, privilegedStart, type Started } from "./privilege.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "./program.ts";
 import type { Trust } from "./trust.ts";
 
@@ -13,11 +14,22 @@ export interface Facts {
   /** The command argv[0] names (name.ts calledCommand): the plan runs that command's own target. */
   command: Called;
   euid: number;
+  /** Real ids and AT_SECURE beside the effective uid: how the kernel started this process. */
+  started: Omit<Started, "euid">;
+  /** The shim's own file (readlink /proc/self/exe); read only when a rule needs it (root, or a privileged start). */
+  self?: string;
   env: readonly Bytes[];
   /** Whether the command's target is there to execute; not examined for a name the build does not know. */
   cli: ProgramStatus;
   /** Examined only when euid is 0: the hot path never pays for it. */
-  asRoot?: { helperTrust: Trust; cliTrust: Trust };
+  asRoot?: {
+    helperTrust: Trust;
+    cliTrust: Trust;
+    /** Whether root may run the shim itself: whoever could replace it runs code at the next root call. */
+    selfTrust: Trust;
+    /** CapEff from /proc/self/status, or undefined if unreadable. */
+    capEff: bigint | undefined;
+  };
 }
 
 export type Plan =
@@ -30,7 +42,7 @@ export type Plan =
       umask?: number;
       warning?: string;
     }
-  | { kind: "refuse"; code: 126 | 127; message: string };
+  | { kind: "refuse"; code: 126 | 127; message: string; warning?: string };
 
 const TRUTHY = new Set(["1", "true", "yes"]);
 
@@ -50,13 +62,35 @@ export function isStrictlyTruthy(values: readonly Bytes[]): boolean {
 
 const NOT_EXAMINED: Trust = { ok: false, missing: false, reason: "the helper was not examined" };
 
-/** "a, b and c": the known commands, as the refusal of an unknown name lists them. */
+/** "a", "a and b", "a, b and c": the known commands in the refusal of an unknown name, the lacking capabilities. */
 export function listNames(names: readonly string[]): string {
   return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
+/**
+ * The refusal for a start a caller could steer (src/core/privilege.ts), or undefined. Also what the admin
+ * commands check before anything else: they too would run with the privileges of such a start.
+ */
+export function refuseSteered(config: ShimConfig, started: Started, self: string | undefined): Plan | undefined {
+  const steered = privilegedStart(started);
+  if (!steered) return undefined;
+  const { name } = config;
+  return {
+    kind: "refuse",
+    code: 126,
+    message:
+      `${name}: refusing to run: ${steered}, so whoever runs it could steer a privileged process.\n` +
+      `${name}: install it without the setuid and setgid bits: as root, chmod u-s,g-s ${self ?? `$(command -v ${name})`}\n`,
+  };
+}
+
 export function decide(config: ShimConfig, facts: Facts): Plan {
   const { helper, user, optOutVar } = config;
+  // First of all: a process a caller could start with privileges the caller lacks (a setuid or setgid install)
+  // must run nothing, not even the opt-out's root exec, and a setgid one must not pass through with gid 0.
+  const steered = refuseSteered(config, { ...facts.started, euid: facts.euid }, facts.self);
+  if (steered) return steered;
+  // Then the name it was run as: one of the build's commands, each with its own target, or nothing at all.
   const called = facts.command;
   if ("unknown" in called) {
     const known = listNames(config.commands.map((c) => c.name));
@@ -75,13 +109,37 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   }
   if (facts.euid !== 0) return { kind: "exec", path: target, prefix: [target] };
 
+  const self = facts.asRoot?.selfTrust;
+  const selfWarning =
+    self && !self.ok
+      ? `${name}: warning: ${self.reason}: whoever can write there can replace this ${name}, which root runs\n`
+      : "";
+
   if (isStrictlyTruthy(envValues(facts.env, optOutVar))) {
     const trust = facts.asRoot?.cliTrust;
     const warning =
-      trust && !trust.ok
+      selfWarning +
+      (trust && !trust.ok
         ? `${name}: warning: ${optOutVar} keeps root, but ${trust.reason}: whoever can write there can run code as root\n`
-        : undefined;
+        : "");
     return { kind: "exec", path: target, prefix: [target], ...(warning ? { warning } : {}) };
+  }
+
+  const refuse = (problem: string, remedy: string): Plan => ({
+    kind: "refuse",
+    code: 126,
+    message: `${name}: ${problem}; refusing to run ${name} as root.\n${name}: ${remedy}\n`,
+    ...(selfWarning ? { warning: selfWarning } : {}),
+  });
+  const asUser = `run it as ${user} (docker exec --user ${user} …)`;
+  const keepRoot = `to keep root on purpose, set ${optOutVar}=1`;
+  // Unknown capabilities go on to the helper: without them it fails on its own, and never runs anything as root.
+  const lacking = missingDropCaps(facts.asRoot?.capEff);
+  if (lacking && lacking.length > 0) {
+    return refuse(
+      `cannot drop to ${user}: root here lacks ${listNames(lacking)} (the container runs with capabilities dropped)`,
+      `${asUser}, give the container --cap-add SETUID --cap-add SETGID, or, ${keepRoot}.`,
+    );
   }
 
   const trust = facts.asRoot?.helperTrust ?? NOT_EXAMINED;
@@ -92,16 +150,11 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
       prefix: [helper, user, target],
       setEnv: { name: "HOME", value: config.home },
       umask: config.umask,
+      ...(selfWarning ? { warning: selfWarning } : {}),
     };
   }
   const problem = trust.missing
     ? `cannot drop to ${user}: ${trust.reason}`
     : `will not trust ${helper}: ${trust.reason}`;
-  return {
-    kind: "refuse",
-    code: 126,
-    message:
-      `${name}: ${problem}; refusing to run ${name} as root.\n` +
-      `${name}: run it as ${user} (docker exec --user ${user} …) or, to keep root on purpose, set ${optOutVar}=1.\n`,
-  };
+  return refuse(problem, `${asUser} or, ${keepRoot}.`);
 }

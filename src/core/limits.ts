@@ -58,10 +58,18 @@ export function parseNofile(limits: string): Limit | undefined {
 
 /**
  * The soft limit to restore before execve, or undefined to leave it. Only
- * when the runtime's raise is visible (soft == hard) and the parent shares
- * the hard limit but had a lower soft one.
+ * when the runtime's raise is visible (soft == hard) and the evidence shares
+ * the hard limit but had a lower soft one. The evidence is the parent's
+ * limit; when the parent is not visible (`docker exec`: it is outside the
+ * container's PID namespace), the limit the container gave its processes,
+ * which its PID 1 runs with (`docker run --ulimit`).
  */
-export function softLimitToRestore(current: Limit, parent: Limit | undefined): bigint | undefined {
-  if (!parent || current.soft !== current.hard || parent.hard !== current.hard) return undefined;
-  return parent.soft < current.soft ? parent.soft : undefined;
+export function softLimitToRestore(
+  current: Limit,
+  parent: Limit | undefined,
+  container?: Limit | undefined,
+): bigint | undefined {
+  const evidence = parent ?? container;
+  if (!evidence || current.soft !== current.hard || evidence.hard !== current.hard) return undefined;
+  return evidence.soft < current.soft ? evidence.soft : undefined;
 }

@@ -27,13 +27,11 @@ function limit(buf: BigUint64Array): Limit {
   return { soft: buf[0] ?? 0n, hard: buf[1] ?? 0n };
 }
 
-/** The parent's RLIMIT_NOFILE: prlimit where allowed (same user, or root), else its /proc limits file. */
-function parentNofile(): Limit | undefined {
-  const parent = libc.getppid();
-  if (parent <= 0) return undefined;
+/** A process's RLIMIT_NOFILE: prlimit where allowed (same user, or root), else its /proc limits file. */
+function nofileOf(pid: number): Limit | undefined {
   const buf = new BigUint64Array(2);
-  if (libc.prlimit(parent, RLIMIT_NOFILE, null, buf) === 0) return limit(buf);
-  const text = readAll(`/proc/${parent}/limits`);
+  if (libc.prlimit(pid, RLIMIT_NOFILE, null, buf) === 0) return limit(buf);
+  const text = readAll(`/proc/${pid}/limits`);
   return text && parseNofile(new TextDecoder().decode(text));
 }
 
@@ -42,7 +40,12 @@ function restoreNofile(): void {
   const buf = new BigUint64Array(2);
   libc.getrlimit(RLIMIT_NOFILE, buf);
   const current = limit(buf);
-  const soft = softLimitToRestore(current, parentNofile());
+  // getppid() is 0 when the parent is outside this PID namespace (docker exec): then ask the container's PID 1.
+  const parent = libc.getppid();
+  const soft =
+    parent > 0
+      ? softLimitToRestore(current, nofileOf(parent))
+      : softLimitToRestore(current, undefined, libc.getpid() === 1 ? undefined : nofileOf(1));
   if (soft !== undefined) libc.setrlimit(RLIMIT_NOFILE, new BigUint64Array([soft, current.hard]));
 }
 

@@ -1,8 +1,10 @@
 /** Reading the kernel's view of this process and of files, without node:fs (which costs milliseconds to load). */
 import { type Bytes, splitNul } from "../core/bytes.ts";
 import type { OpenFd } from "../core/fds.ts";
+import { AT_SECURE } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
 import type { Node } from "../core/trust.ts";
+import type { Probe } from "./facts.ts";
 import {
   AT_FDCWD,
   AT_SYMLINK_NOFOLLOW,
@@ -122,3 +124,20 @@ export function executableStatus(path: string): ProgramStatus {
   if (libc.access(p, X_OK) === 0) return "ok";
   return libc.access(p, F_OK) === 0 || errno() !== ENOENT ? "not-executable" : "missing";
 }
+
+/** The facts as libc reports them: the shim's usual way. */
+export const libcProbe: Probe = {
+  started: () => ({
+    ruid: libc.getuid(),
+    rgid: libc.getgid(),
+    egid: libc.getegid(),
+    secure: Number(libc.getauxval(AT_SECURE)) !== 0,
+  }),
+  executableStatus,
+  lstat,
+  self: () => readlink("/proc/self/exe"),
+  readText: (path) => {
+    const text = readAll(path);
+    return text && decoder.decode(text);
+  },
+};

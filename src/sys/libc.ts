@@ -8,8 +8,7 @@ import { dlopen, FFIType, ptr, read } from "bun:ffi";
 
 const { i32, i64, u32, u64, ptr: p, cstring } = FFIType;
 
-/** One handle for the shim and its admin CLI: binding a symbol that a call never uses costs nothing measurable. */
-export const libc = dlopen("libc.so.6", {
+const SYMBOLS = {
   open: { args: [p, i32, i32], returns: i32 },
   openat: { args: [i32, p, i32, i32], returns: i32 },
   fchownat: { args: [i32, p, u32, u32, i32], returns: i32 },
@@ -24,7 +23,12 @@ export const libc = dlopen("libc.so.6", {
   execve: { args: [p, p, p], returns: i32 },
   execv: { args: [p, p], returns: i32 },
   geteuid: { args: [], returns: u32 },
+  getuid: { args: [], returns: u32 },
+  getegid: { args: [], returns: u32 },
+  getgid: { args: [], returns: u32 },
+  getauxval: { args: [u64], returns: u64 },
   getppid: { args: [], returns: i32 },
+  getpid: { args: [], returns: i32 },
   umask: { args: [u32], returns: u32 },
   signal: { args: [i32, u64], returns: u64 },
   getrlimit: { args: [i32, p], returns: i32 },
@@ -32,7 +36,35 @@ export const libc = dlopen("libc.so.6", {
   prlimit: { args: [i32, i32, p, p], returns: i32 },
   syscall: { args: [i64, i64, p, i64, i64, p], returns: i64 },
   __errno_location: { args: [], returns: p },
-}).symbols;
+} as const;
+
+type Libc = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
+
+/*
+ * bun:ffi needs the JIT, and the runtime starts without it when it cannot
+ * reserve executable memory (RLIMIT_AS below about 2.2 GiB): dlopen then
+ * throws. That must not end the shim with a stack trace, so the failure is
+ * caught here and main.ts takes the path without bun:ffi (src/sys/portable.ts).
+ */
+function load(): { libc: Libc; ffiError?: undefined } | { libc?: undefined; ffiError: string } {
+  try {
+    return { libc: dlopen("libc.so.6", SYMBOLS).symbols };
+  } catch (error) {
+    return { ffiError: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+const loaded = load();
+
+/** Why bun:ffi cannot be used in this process, or undefined when it can. */
+export const ffiError = loaded.ffiError;
+
+/**
+ * One handle for the shim and its admin CLI: binding a symbol that a call never uses costs nothing measurable.
+ * Undefined at run time exactly when ffiError is set; only main.ts and the admin CLI's entry check, and
+ * neither reaches code that uses it then.
+ */
+export const libc = loaded.libc as Libc;
 
 export function errno(): number {
   const where = libc.__errno_location();

@@ -1,10 +1,15 @@
-import { libc } from "./libc.ts";
+import { ffiError, libc } from "./libc.ts";
 
 const encoder = new TextEncoder();
 
 /** Unbuffered, so everything is out before the process execs or exits, even into a pipe. */
 function writeAll(fd: number, text: string): void {
   let rest = encoder.encode(text);
+  if (ffiError !== undefined) {
+    // Without bun:ffi (src/sys/portable.ts): node:fs, loaded only on that path.
+    process.getBuiltinModule("node:fs").writeSync(fd, rest);
+    return;
+  }
   while (rest.length > 0) {
     const n = Number(libc.write(fd, rest, rest.length));
     if (n <= 0) return;

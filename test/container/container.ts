@@ -55,6 +55,12 @@ export interface Result {
 const helperOf = (source: string | null | undefined): Helper =>
   source === null ? "none" : source === "/usr/sbin/gosu" ? "gosu" : "s6";
 
+/**
+ * The runtime's own report of an uncaught JavaScript error: numbered source lines ("155 |   let result = …")
+ * and stack frames ("at dlopen (bun:ffi:155:28)"). The shim must never print one, whatever happens.
+ */
+export const JS_ERROR_REPORT = /^ *\d+ \| |^\s+at .*:\d+:\d+\)?$/m;
+
 /** Runs `docker` with the exec's stdin, stdout and stderr; the output may be any bytes. */
 function dockerRaw(args: string[], options: RunOptions): Result {
   const r = spawnSync("docker", args, {
@@ -63,7 +69,11 @@ function dockerRaw(args: string[], options: RunOptions): Result {
     maxBuffer: 64 << 20,
   });
   if (r.error && !r.signal) throw r.error;
-  return { code: r.status, signal: r.signal, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+  const result = { code: r.status, signal: r.signal, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+  // Every invocation in every test: a JavaScript stack trace or source excerpt fails it.
+  if (JS_ERROR_REPORT.test(result.stderr) || JS_ERROR_REPORT.test(result.stdout))
+    throw new Error(`docker ${args.join(" ")} printed a JavaScript error report:\n${result.stderr}${result.stdout}`);
+  return result;
 }
 
 export class Container {

@@ -83,9 +83,10 @@ describe("decide under random environments", () => {
       const plan = decide(config, {
         command,
         euid: 0,
+        started: { ruid: 0, rgid: 0, egid: 0, secure: false },
         env,
         cli: "ok",
-        asRoot: { helperTrust: helper, cliTrust: helper },
+        asRoot: { helperTrust: helper, cliTrust: helper, selfTrust: helper, capEff: 0x1ffffffffffn },
       });
       const keepsRoot = plan.kind === "exec" && plan.path === command.target;
       const expected = oracle(envValues(env, NAME));
@@ -104,7 +105,9 @@ describe("decide under random environments", () => {
     for (let i = 0; i < 5_000; i++) {
       const env = [Uint8Array.from([...bytes(`${NAME}=`), ...randomValue(r)]), r.raw(10)];
       const command = r.pick(config.commands);
-      const plan = decide(config, { command, euid: 1 + r.int(65_000), env, cli: "ok" });
+      const euid = 1 + r.int(65_000);
+      const started = { ruid: euid, rgid: 7, egid: 7, secure: false };
+      const plan = decide(config, { command, euid, started, env, cli: "ok" });
       expect(plan).toEqual({ kind: "exec", path: command.target, prefix: [command.target] });
     }
   });
@@ -124,7 +127,8 @@ describe("decide under random environments", () => {
         throw new Error(`case ${i}: ${JSON.stringify(text)} → ${JSON.stringify(called)}`);
       }
       for (const euid of [0, 10000]) {
-        const plan = decide(config, { command: called, euid, env: [bytes(`${NAME}=1`)], cli: "ok" });
+        const started = { ruid: euid, rgid: 7, egid: 7, secure: false };
+        const plan = decide(config, { command: called, euid, started, env: [bytes(`${NAME}=1`)], cli: "ok" });
         if (expected) expect(plan).toMatchObject({ kind: "exec", prefix: [expected.target] });
         else expect(plan).toMatchObject({ kind: "refuse", code: 127 });
       }

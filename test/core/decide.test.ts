@@ -11,15 +11,24 @@ const trusted: Trust = { ok: true, resolved: "/command/s6-setuidgid" };
 const missing: Trust = { ok: false, missing: true, reason: "/command/s6-setuidgid does not exist" };
 const writable: Trust = { ok: false, missing: false, reason: "/command is writable by others (mode 0777)" };
 
+/** Started as it normally is: real ids equal to the effective ones, no AT_SECURE. */
+const plainStart = (id: number) => ({ ruid: id, rgid: id, egid: id, secure: false });
+const ALL_CAPS = 0x1ffffffffffn;
+
+function roots(over: Partial<NonNullable<Facts["asRoot"]>> = {}): NonNullable<Facts["asRoot"]> {
+  return { helperTrust: trusted, cliTrust: trusted, selfTrust: trusted, capEff: ALL_CAPS, ...over };
+}
+
 function facts(over: Partial<Facts> & { optOut?: string | string[] } = {}): Facts {
   const { optOut, ...rest } = over;
   const values = optOut === undefined ? [] : Array.isArray(optOut) ? optOut : [optOut];
   return {
     command: HERMES,
     euid: 0,
+    started: plainStart(over.euid ?? 0),
     env: [bytes("PATH=/usr/bin"), ...values.map((v) => bytes(`HERMES_DOCKER_EXEC_AS_ROOT=${v}`))],
     cli: "ok",
-    asRoot: { helperTrust: trusted, cliTrust: trusted },
+    asRoot: roots(),
     ...rest,
   };
 }
@@ -60,7 +69,7 @@ describe("0. the name it is called as picks the command; a name it does not know
       code: 127,
       message: `${name}: cannot run the ${name} CLI at ${target}: it does not exist\n`,
     });
-    const refused = decide(config, facts({ command, asRoot: { helperTrust: missing, cliTrust: trusted } }));
+    const refused = decide(config, facts({ command, asRoot: roots({ helperTrust: missing, cliTrust: trusted }) }));
     expect(refused).toMatchObject({ kind: "refuse", code: 126 });
     expect(refused.kind === "refuse" && refused.message).toBe(
       `${name}: cannot drop to hermes: /command/s6-setuidgid does not exist; refusing to run ${name} as root.\n` +
@@ -88,7 +97,9 @@ describe("1. the real CLI must exist and be executable", () => {
 describe("2. not root → exec the CLI directly", () => {
   it.each([1, 10000, 65534])("euid %i passes through, whatever the environment", (euid) => {
     expect(decide(config, facts({ euid, optOut: "0" }))).toEqual(passThrough);
-    expect(decide(config, facts({ euid, asRoot: { helperTrust: missing, cliTrust: missing } }))).toEqual(passThrough);
+    expect(decide(config, facts({ euid, asRoot: roots({ helperTrust: missing, cliTrust: missing }) }))).toEqual(
+      passThrough,
+    );
   });
   it("needs no root facts", () => {
     const { asRoot: _, ...nonRoot } = facts({ euid: 10000 });
@@ -101,12 +112,12 @@ describe("3. root with a strictly truthy opt-out keeps root", () => {
     expect(decide(config, facts({ optOut: value }))).toEqual(passThrough);
   });
   it("even when the helper is missing", () => {
-    expect(decide(config, facts({ optOut: "1", asRoot: { helperTrust: missing, cliTrust: trusted } }))).toEqual(
+    expect(decide(config, facts({ optOut: "1", asRoot: roots({ helperTrust: missing, cliTrust: trusted }) }))).toEqual(
       passThrough,
     );
   });
   it("warns once when the runtime user could rewrite the CLI", () => {
-    const plan = decide(config, facts({ optOut: "yes", asRoot: { helperTrust: trusted, cliTrust: writable } }));
+    const plan = decide(config, facts({ optOut: "yes", asRoot: roots({ helperTrust: trusted, cliTrust: writable }) }));
     expect(plan).toMatchObject({ kind: "exec", path: HERMES.target });
     expect(plan.kind === "exec" && plan.warning).toBe(
       "hermes: warning: HERMES_DOCKER_EXEC_AS_ROOT keeps root, but /command is writable by others (mode 0777): whoever can write there can run code as root\n",
@@ -144,7 +155,7 @@ describe("4. root without opt-out drops through the helper", () => {
 
 describe("5. root, no opt-out, helper unusable → 126, never root", () => {
   it("missing helper: what is missing, the refusal, both remedies", () => {
-    const plan = decide(config, facts({ asRoot: { helperTrust: missing, cliTrust: trusted } }));
+    const plan = decide(config, facts({ asRoot: roots({ helperTrust: missing, cliTrust: trusted }) }));
     expect(plan).toEqual({
       kind: "refuse",
       code: 126,
@@ -154,7 +165,7 @@ describe("5. root, no opt-out, helper unusable → 126, never root", () => {
     });
   });
   it("untrusted helper is refused like a missing one, with the reason", () => {
-    const plan = decide(config, facts({ asRoot: { helperTrust: writable, cliTrust: trusted } }));
+    const plan = decide(config, facts({ asRoot: roots({ helperTrust: writable, cliTrust: trusted }) }));
     expect(plan).toMatchObject({ kind: "refuse", code: 126 });
     expect(plan.kind === "refuse" && plan.message).toContain(
       "will not trust /command/s6-setuidgid: /command is writable by others (mode 0777); refusing to run hermes as root.",
@@ -195,5 +206,136 @@ describe("isStrictlyTruthy", () => {
     expect(isStrictlyTruthy([new Uint8Array([0xff, 0x31])])).toBe(false);
     expect(isStrictlyTruthy([new Uint8Array([0x59, 0x45, 0x53])])).toBe(true);
     expect(isStrictlyTruthy([])).toBe(false);
+  });
+});
+
+describe("0. started setuid, setgid or with AT_SECURE → 126 before anything else, opt-out included", () => {
+  const fix = "hermes: install it without the setuid and setgid bits: as root, chmod u-s,g-s /opt/hermes/bin/hermes\n";
+  const self = "/opt/hermes/bin/hermes";
+  it.each([
+    [
+      "setuid root, run by hermes",
+      0,
+      { ruid: 10000, rgid: 10000, egid: 10000, secure: true },
+      "real uid 10000 but effective uid 0",
+    ],
+    [
+      "setuid root, AT_SECURE unseen",
+      0,
+      { ruid: 10000, rgid: 10000, egid: 10000, secure: false },
+      "real uid 10000 but effective uid 0",
+    ],
+    [
+      "setgid root, run by hermes (euid 10000, egid 0)",
+      10000,
+      { ruid: 10000, rgid: 10000, egid: 0, secure: true },
+      "real gid 10000 but effective gid 0",
+    ],
+    [
+      "setgid to another group, run by root",
+      0,
+      { ruid: 0, rgid: 0, egid: 10000, secure: true },
+      "real gid 0 but effective gid 10000",
+    ],
+    [
+      "setuid to hermes, run by root",
+      10000,
+      { ruid: 0, rgid: 0, egid: 0, secure: true },
+      "real uid 0 but effective uid 10000",
+    ],
+    ["AT_SECURE alone (file capabilities)", 0, { ruid: 0, rgid: 0, egid: 0, secure: true }, "secure-execution mode"],
+    ["AT_SECURE unknown", 10000, { ruid: 10000, rgid: 10000, egid: 10000, secure: undefined }, "AT_SECURE unreadable"],
+  ] as const)("%s", (_, euid, started, why) => {
+    for (const optOut of [undefined, "1"]) {
+      for (const cli of ["ok", "missing"] as const) {
+        const plan = decide(config, { ...facts({ euid, cli, ...(optOut ? { optOut } : {}) }), started, self });
+        expect(plan.kind).toBe("refuse");
+        if (plan.kind !== "refuse") return;
+        expect(plan.code).toBe(126);
+        const lines = plan.message.split("\n");
+        expect(lines).toHaveLength(3);
+        expect(lines[0]).toContain(why);
+        expect(`${lines[1]}\n`).toBe(fix);
+        expect(plan.warning).toBeUndefined();
+      }
+    }
+  });
+  it("names the shim by what the shell finds when its own path is unknown", () => {
+    const plan = decide(config, {
+      ...facts({ euid: 0 }),
+      started: { ruid: 10000, rgid: 10000, egid: 10000, secure: true },
+    });
+    expect(plan).toMatchObject({
+      kind: "refuse",
+      code: 126,
+      message: expect.stringContaining("chmod u-s,g-s $(command -v hermes)\n"),
+    });
+  });
+  it("an ordinary start is not refused", () => {
+    expect(decide(config, facts({ euid: 10000 }))).toEqual(passThrough);
+    expect(decide(config, facts())).toEqual(drop);
+  });
+});
+
+describe("6. root without CAP_SETUID or CAP_SETGID → 126 before the helper runs", () => {
+  const SETUID = 1n << 7n;
+  const SETGID = 1n << 6n;
+  it.each([
+    ["--cap-drop ALL", 0n, "CAP_SETUID and CAP_SETGID"],
+    ["only SETUID", SETUID, "CAP_SETGID"],
+    ["only SETGID", SETGID, "CAP_SETUID"],
+  ])("%s: names the capability and every remedy", (_, capEff, lacking) => {
+    const plan = decide(config, facts({ asRoot: roots({ capEff }) }));
+    expect(plan).toEqual({
+      kind: "refuse",
+      code: 126,
+      message:
+        `hermes: cannot drop to hermes: root here lacks ${lacking} (the container runs with capabilities dropped); refusing to run hermes as root.\n` +
+        "hermes: run it as hermes (docker exec --user hermes …), give the container --cap-add SETUID --cap-add SETGID, or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n",
+    });
+  });
+  it("the Kubernetes-hardened set (SETUID, SETGID, CHOWN, DAC_OVERRIDE) drops", () => {
+    const capEff = SETUID | SETGID | (1n << 0n) | (1n << 1n);
+    expect(decide(config, facts({ asRoot: roots({ capEff }) }))).toEqual(drop);
+  });
+  it("comes before the helper's own refusal", () => {
+    const plan = decide(config, facts({ asRoot: roots({ capEff: 0n, helperTrust: missing }) }));
+    expect(plan.kind === "refuse" && plan.message).toContain("lacks CAP_SETUID and CAP_SETGID");
+  });
+  it("unknown capabilities go on to the helper, which fails safe on its own", () => {
+    expect(decide(config, facts({ asRoot: roots({ capEff: undefined }) }))).toEqual(drop);
+  });
+  it("the opt-out needs no capabilities", () => {
+    expect(decide(config, facts({ optOut: "1", asRoot: roots({ capEff: 0n }) }))).toEqual(passThrough);
+  });
+  it("does not concern non-root callers", () => {
+    expect(decide(config, facts({ euid: 10000, asRoot: roots({ capEff: 0n }) }))).toEqual(passThrough);
+  });
+});
+
+describe("7. root, the shim's own file replaceable by someone else → one warning line on every root call", () => {
+  const weakSelf: Trust = { ok: false, missing: false, reason: "/opt/hermes is owned by uid 10000, not root" };
+  const line =
+    "hermes: warning: /opt/hermes is owned by uid 10000, not root: whoever can write there can replace this hermes, which root runs\n";
+  it("on the drop", () => {
+    expect(decide(config, facts({ asRoot: roots({ selfTrust: weakSelf }) }))).toEqual({ ...drop, warning: line });
+  });
+  it("on the opt-out, before the CLI's own warning", () => {
+    const plan = decide(config, facts({ optOut: "1", asRoot: roots({ selfTrust: weakSelf, cliTrust: writable }) }));
+    expect(plan.kind === "exec" && plan.warning?.startsWith(line)).toBe(true);
+    expect(plan.kind === "exec" && plan.warning?.split("\n")).toHaveLength(3);
+  });
+  it("beside a refusal", () => {
+    for (const asRoot of [
+      roots({ selfTrust: weakSelf, capEff: 0n }),
+      roots({ selfTrust: weakSelf, helperTrust: missing }),
+    ]) {
+      const plan = decide(config, facts({ asRoot }));
+      expect(plan).toMatchObject({ kind: "refuse", code: 126, warning: line });
+      expect(plan.kind === "refuse" && plan.message.split("\n")).toHaveLength(3);
+    }
+  });
+  it("not for non-root callers", () => {
+    expect(decide(config, facts({ euid: 10000, asRoot: roots({ selfTrust: weakSelf }) }))).toEqual(passThrough);
   });
 });

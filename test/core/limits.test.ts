@@ -38,4 +38,23 @@ describe("softLimitToRestore", () => {
   it("never raises", () => {
     expect(softLimitToRestore(raised, { soft: 524288n, hard: 524288n })).toBeUndefined();
   });
+
+  describe("when the parent is not visible, the container's limits (PID 1's)", () => {
+    it("docker run --ulimit nofile=1024:8192, then docker exec: soft 1024 like a direct exec", () => {
+      const current = { soft: 8192n, hard: 8192n };
+      expect(softLimitToRestore(current, undefined, { soft: 1024n, hard: 8192n })).toBe(1024n);
+    });
+    it("only when PID 1's hard limit equals ours", () => {
+      expect(softLimitToRestore(raised, undefined, { soft: 1024n, hard: 4096n })).toBeUndefined();
+    });
+    it("a visible parent wins, even when it disagrees", () => {
+      expect(softLimitToRestore(raised, { soft: 2048n, hard: 524288n }, { soft: 1024n, hard: 524288n })).toBe(2048n);
+      expect(softLimitToRestore(raised, { soft: 1024n, hard: 4096n }, { soft: 1024n, hard: 524288n })).toBeUndefined();
+    });
+    it("nothing to go on, or nothing raised: left alone", () => {
+      expect(softLimitToRestore(raised, undefined, undefined)).toBeUndefined();
+      expect(softLimitToRestore({ soft: 100n, hard: 4096n }, undefined, { soft: 50n, hard: 4096n })).toBeUndefined();
+      expect(softLimitToRestore(raised, undefined, raised)).toBeUndefined();
+    });
+  });
 });

@@ -1,5 +1,6 @@
 /** doctor's checks of the installation: each turns one gathered fact into a finding with its remedy. */
 import type { Command, ShimConfig } from "../../core/config.ts";
+import { octal } from "../../core/node.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "../../core/program.ts";
 import type { Trust } from "../../core/trust.ts";
 import type { Finding } from "./finding.ts";
@@ -7,6 +8,50 @@ import type { Account } from "./passwd.ts";
 
 function finding(check: Finding["check"], ok: boolean, message: string, remedy: string | null = null): Finding {
   return { check, status: ok ? "ok" : "problem", message, remedy: ok ? null : remedy, items: [] };
+}
+
+/**
+ * The shim's own installation: `path` is its file (readlink /proc/self/exe), `mode` that file's mode.
+ * A setuid or setgid bit makes every call refuse (and the runtime itself obeys BUN_* variables first);
+ * a file or directory above it that someone but root can write lets them replace what root runs.
+ */
+export function shimCheck(
+  config: ShimConfig,
+  path: string | undefined,
+  mode: number | undefined,
+  trust: Trust,
+): Finding[] {
+  if (path === undefined || mode === undefined)
+    return [finding("shim", false, "cannot find this shim's own file (/proc/self/exe)", "mount /proc")];
+  const found: Finding[] = [];
+  const bits = [mode & 0o4000 ? "setuid" : "", mode & 0o2000 ? "setgid" : ""].filter(Boolean).join(" and ");
+  if (bits)
+    found.push(
+      finding(
+        "shim",
+        false,
+        `this shim ${path} is ${bits} (mode ${octal(mode)}): anyone who runs it could steer a privileged process, so every call exits 126`,
+        `as root: chmod u-s,g-s ${path}`,
+      ),
+    );
+  if (!trust.ok)
+    found.push(
+      finding(
+        "shim",
+        false,
+        `this shim cannot be trusted by root: ${trust.reason}; whoever can write there can replace ${config.name}, which root runs`,
+        `make ${path} and every directory above it owned by root and writable only by root (chown root:root, chmod go-w)`,
+      ),
+    );
+  return found.length > 0
+    ? found
+    : [
+        finding(
+          "shim",
+          true,
+          `this shim ${path} is root's alone: root-owned, not setuid or setgid, nothing above it writable by others`,
+        ),
+      ];
 }
 
 export function cliCheck(command: Command, status: ProgramStatus): Finding {

@@ -4,6 +4,7 @@ import type { ShimConfig } from "../../core/config.ts";
 import { decide } from "../../core/decide.ts";
 import { calledCommand } from "../../core/name.ts";
 import { gatherFacts } from "../../sys/facts.ts";
+import { libcProbe } from "../../sys/files.ts";
 import { libc } from "../../sys/libc.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
 import { parseAdminArgs } from "../core/args.ts";
@@ -26,7 +27,7 @@ function explain(
 ): number {
   // The name is looked up exactly as the shim looks up argv[0]: by its last path element.
   const command = calledCommand(bytes(options.command ?? config.name), config.commands);
-  const facts = gatherFacts(config, command, libc.geteuid(), call.env);
+  const facts = gatherFacts(config, libcProbe, command, libc.geteuid(), call.env);
   const report = explainReport(config, facts, decide(config, facts), options.args);
   writeStdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : explainText(config, report));
   return 0;

@@ -3,10 +3,11 @@ import type { Bytes } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
 import { checkTrust } from "../../core/trust.ts";
-import { executableStatus, lstat } from "../../sys/files.ts";
-import { libc } from "../../sys/libc.ts";
+import { executableStatus, lstat, readlink } from "../../sys/files.ts";
+import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc } from "../../sys/libc.ts";
+import { statAt } from "../../sys/statx.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
-import { cliCheck, helperCheck, pathCheck, userCheck } from "../core/checks.ts";
+import { cliCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/checks.ts";
 import { entryPointChecks } from "../core/entryPoints.ts";
 import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
 import { homeCheck, treeChecks } from "../core/treeChecks.ts";
@@ -22,7 +23,15 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     return 1;
   }
   const account = readAccount(config.user);
+  const self = readlink("/proc/self/exe");
+  const selfStat = self === undefined ? undefined : statAt(AT_FDCWD, cstr(self), AT_SYMLINK_NOFOLLOW);
   const findings: Finding[] = [
+    ...shimCheck(
+      config,
+      self,
+      selfStat?.ok ? selfStat.node.mode : undefined,
+      self === undefined ? { ok: false, missing: true, reason: "unknown" } : checkTrust(self, lstat),
+    ),
     ...config.commands.map((c) => cliCheck(c, executableStatus(c.target))),
     helperCheck(config, checkTrust(config.helper, lstat)),
     ...userCheck(config, account),

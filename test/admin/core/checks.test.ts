@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cliCheck, helperCheck, pathCheck, userCheck } from "../../../src/admin/core/checks.ts";
+import { cliCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../../../src/admin/core/checks.ts";
 import { type Command, defaultsFor } from "../../../src/core/config.ts";
 
 const config = defaultsFor("hermes");
@@ -68,5 +68,35 @@ describe("installation checks", () => {
       status: "problem",
       remedy: "link it to the shim (ln -sf hermes /opt/hermes/bin/hermes-agent)",
     });
+  });
+});
+
+describe("shimCheck: the shim's own installation", () => {
+  const config = defaultsFor("hermes");
+  const path = "/opt/hermes/bin/hermes";
+  const trusted = { ok: true as const, resolved: path };
+  it("root-owned, mode 0755, nothing writable above it: ok", () => {
+    expect(shimCheck(config, path, 0o100755, trusted)).toEqual([
+      expect.objectContaining({ check: "shim", status: "ok", remedy: null }),
+    ]);
+  });
+  it.each([
+    [0o104755, "setuid (mode 4755)"],
+    [0o102755, "setgid (mode 2755)"],
+    [0o106755, "setuid and setgid (mode 6755)"],
+  ])("mode %o is a problem with the chmod that fixes it", (mode, text) => {
+    const [f] = shimCheck(config, path, mode, trusted);
+    expect(f).toMatchObject({ check: "shim", status: "problem", remedy: `as root: chmod u-s,g-s ${path}` });
+    expect(f?.message).toContain(text);
+  });
+  it("owned or writable by someone but root, itself or a directory above it: a problem", () => {
+    const trust = { ok: false as const, missing: false, reason: "/opt/hermes is owned by uid 10000, not root" };
+    const found = shimCheck(config, path, 0o104755, trust);
+    expect(found.map((f) => f.status)).toEqual(["problem", "problem"]);
+    expect(found[1]?.message).toContain("/opt/hermes is owned by uid 10000, not root");
+    expect(found[1]?.remedy).toContain("chown root:root, chmod go-w");
+  });
+  it("its own file unknown: a problem", () => {
+    expect(shimCheck(config, undefined, undefined, trusted)[0]).toMatchObject({ status: "problem" });
   });
 });

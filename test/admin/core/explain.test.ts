@@ -15,12 +15,24 @@ function explain(facts: Facts, args: string[] = ["auth", "list"]) {
   return { report, text: explainText(config, report) };
 }
 
+const SELF: Trust = { ok: true, resolved: "/opt/hermes/bin/hermes" };
+const ALL_CAPS = 0x1ffffffffffn;
+
 const root = (env: string[] = [], helper: Trust = TRUSTED): Facts => ({
   command: HERMES,
   euid: 0,
+  started: { ruid: 0, rgid: 0, egid: 0, secure: false },
   env: env.map(bytes),
   cli: "ok",
-  asRoot: { helperTrust: helper, cliTrust: CLI_TRUSTED },
+  asRoot: { helperTrust: helper, cliTrust: CLI_TRUSTED, selfTrust: SELF, capEff: ALL_CAPS },
+});
+
+const user = (cli: Facts["cli"] = "ok"): Facts => ({
+  command: HERMES,
+  euid: 10000,
+  started: { ruid: 10000, rgid: 10000, egid: 10000, secure: false },
+  env: [],
+  cli,
 });
 
 describe("explain", () => {
@@ -48,7 +60,7 @@ describe("explain", () => {
   });
 
   it("non-root: passes through, helper not examined, environment as given", () => {
-    const { report, text } = explain({ command: HERMES, euid: 10000, env: [], cli: "ok" });
+    const { report, text } = explain(user());
     expect(report.plan).toMatchObject({ kind: "exec", path: HERMES.target, setEnv: {}, umask: null });
     expect(report.facts.helper.trust).toBeNull();
     expect(text).toContain("10000 (not root: the shim passes straight through)");
@@ -84,7 +96,7 @@ describe("explain", () => {
   });
 
   it("missing CLI: refusal 127", () => {
-    const { report, text } = explain({ command: HERMES, euid: 10000, env: [], cli: "missing" });
+    const { report, text } = explain(user("missing"));
     expect(report.plan).toEqual({
       kind: "refuse",
       code: 127,
@@ -97,7 +109,7 @@ describe("explain", () => {
     const weak: Trust = { ok: false, missing: false, reason: "/opt/hermes/.venv is owned by uid 10000, not root" };
     const facts: Facts = {
       ...root(["HERMES_DOCKER_EXEC_AS_ROOT=1"]),
-      asRoot: { helperTrust: TRUSTED, cliTrust: weak },
+      asRoot: { helperTrust: TRUSTED, cliTrust: weak, selfTrust: SELF, capEff: ALL_CAPS },
     };
     const { report, text } = explain(facts);
     expect(report.plan).toMatchObject({ kind: "exec", warning: expect.stringContaining("keeps root") });
@@ -106,12 +118,7 @@ describe("explain", () => {
   });
 
   it("quotes arguments a shell would need quoted, and shows the baked configuration", () => {
-    const { report, text } = explain({ command: HERMES, euid: 10000, env: [], cli: "ok" }, [
-      "chat",
-      "-q",
-      "hi there",
-      "",
-    ]);
+    const { report, text } = explain(user(), ["chat", "-q", "hi there", ""]);
     expect(text).toContain('what `hermes chat -q "hi there" ""` would do');
     expect(text).toContain(
       "configuration (baked in at build time)\n" +
@@ -135,7 +142,10 @@ describe("explain", () => {
   });
 
   it("a name the build does not know: refusal 127, no CLI, nothing examined", () => {
-    const { report, text } = explain({ command: { unknown: "other" }, euid: 0, env: [], cli: "missing" }, []);
+    const { report, text } = explain(
+      { command: { unknown: "other" }, euid: 0, started: root().started, env: [], cli: "missing" },
+      [],
+    );
     expect(report.facts.command).toEqual({ name: "other", target: null });
     expect(report.facts.cli).toBeNull();
     expect(report.plan).toMatchObject({ kind: "refuse", code: 127 });

@@ -1,0 +1,141 @@
+/**
+ * The shim's effects without bun:ffi, for a runtime started without its JIT
+ * (a small RLIMIT_AS). Only Bun's own process API and node:fs, loaded on
+ * demand so an ordinary call never pays for them. Every privilege rule still
+ * holds: the same facts reach the same decide(); what this path cannot
+ * reproduce of an exec (see README) concerns only fidelity.
+ */
+import { type Bytes, splitNul } from "../core/bytes.ts";
+import { auxvSecure } from "../core/privilege.ts";
+import type { ProgramStatus } from "../core/program.ts";
+import type { Node } from "../core/trust.ts";
+import type { Probe } from "./facts.ts";
+
+const loadFs = () => process.getBuiltinModule("node:fs");
+let loadedFs: ReturnType<typeof loadFs> | undefined;
+/** node:fs only when this path runs: it costs milliseconds to load, and a static import would load it on every call. */
+function fs(): ReturnType<typeof loadFs> {
+  loadedFs ??= loadFs();
+  return loadedFs;
+}
+
+function readBytes(path: string): Bytes | undefined {
+  try {
+    return fs().readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+export function readArgv(): Bytes[] | undefined {
+  const data = readBytes("/proc/self/cmdline");
+  return data && splitNul(data);
+}
+
+export function readEnv(): Bytes[] | undefined {
+  const data = readBytes("/proc/self/environ");
+  return data && splitNul(data);
+}
+
+export function geteuid(): number {
+  return process.geteuid?.() ?? -1;
+}
+
+function lstat(path: string): Node {
+  try {
+    const st = fs().lstatSync(path);
+    if (st.isSymbolicLink()) return { kind: "symlink", target: fs().readlinkSync(path, "utf8") };
+    const kind = st.isDirectory() ? "dir" : st.isFile() ? "file" : "other";
+    return { kind, uid: st.uid, mode: st.mode };
+  } catch {
+    return { kind: "missing" };
+  }
+}
+
+function executableStatus(path: string): ProgramStatus {
+  try {
+    fs().accessSync(path, fs().constants.X_OK);
+    return "ok";
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "not-executable";
+  }
+}
+
+export const portableProbe: Probe = {
+  started: () => {
+    const auxv = readBytes("/proc/self/auxv");
+    return {
+      ruid: process.getuid?.() ?? -1,
+      rgid: process.getgid?.() ?? -1,
+      egid: process.getegid?.() ?? -1,
+      // Unreadable means unknown, and unknown is refused.
+      secure: auxv && auxvSecure(auxv),
+    };
+  },
+  executableStatus,
+  lstat,
+  self: () => {
+    try {
+      return fs().readlinkSync("/proc/self/exe", "utf8");
+    } catch {
+      return undefined;
+    }
+  },
+  readText: (path) => {
+    const data = readBytes(path);
+    return data && new TextDecoder().decode(data);
+  },
+};
+
+const strict = new TextDecoder("utf-8", { fatal: true });
+
+function text(b: Bytes): string | undefined {
+  try {
+    return strict.decode(b);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * process.execve takes strings and an environment object: argv or an
+ * environment it cannot carry byte for byte (bytes that are not UTF-8,
+ * a name given twice, an entry without '=') make this undefined.
+ */
+export function representable(
+  argv: readonly Bytes[],
+  env: readonly Bytes[],
+): { args: string[]; env: Record<string, string> } | undefined {
+  const args: string[] = [];
+  for (const a of argv) {
+    const t = text(a);
+    if (t === undefined) return undefined;
+    args.push(t);
+  }
+  const out: Record<string, string> = {};
+  for (const e of env) {
+    const t = text(e);
+    const eq = t === undefined ? -1 : t.indexOf("=");
+    if (t === undefined || eq <= 0 || Object.hasOwn(out, t.slice(0, eq))) return undefined;
+    out[t.slice(0, eq)] = t.slice(eq + 1);
+  }
+  return { args, env: out };
+}
+
+/** Returns a reason only if the exec failed or could not be attempted faithfully. */
+export function execve(path: string, args: string[], env: Record<string, string>, umask?: number): string {
+  // Adding then removing a listener puts a signal back to its default: the runtime ignores these two for itself.
+  const nothing = () => {};
+  for (const signal of ["SIGPIPE", "SIGXFSZ"] as const) {
+    process.on(signal, nothing);
+    process.off(signal, nothing);
+  }
+  if (umask !== undefined) process.umask(umask);
+  try {
+    process.execve?.(path, args, env);
+    return "process.execve is unavailable";
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === "ENOENT" ? "no such file or directory" : code === "EACCES" ? "permission denied" : String(code);
+  }
+}
