@@ -1,7 +1,7 @@
 /** The admin CLI (hermes-exec-shim explain / doctor) through the compiled shim in a throwaway container. */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ExplainReport } from "../../src/admin/core/explain.ts";
 import type { DoctorReport } from "../../src/admin/core/finding.ts";
 import { Container, REPO, type RunOptions } from "../container/container.ts";
@@ -17,6 +17,9 @@ beforeAll(async () => {
   ct.ok(`ln -s hermes /opt/hermes/bin/${ADMIN}`);
 });
 afterAll(() => ct.destroy());
+// Every call here is a synchronous docker exec, and the file runs for over a minute: yield to the event loop
+// between tests, or the worker cannot hear vitest's replies and its progress reports time out (60 s).
+afterEach(() => new Promise<void>((resolve) => setImmediate(resolve)));
 
 const owner = (path: string) => ct.ok(`stat -c '%U:%G' ${path}`).trim();
 const explain = (args: string, options: RunOptions = {}) =>
