@@ -53,6 +53,11 @@ describe("0. the name it is called as picks the command; a name it does not know
         "hermes-exec-shim: it runs hermes, hermes-agent and hermes-acp, each by the name it is called as.\n",
     });
   });
+  it("a start a caller could steer is refused (126) before the name is looked at", () => {
+    const started = { ruid: 10000, rgid: 10000, egid: 10000, secure: true };
+    const plan = decide(config, facts({ command: { unknown: "other" }, started }));
+    expect(plan).toMatchObject({ kind: "refuse", code: 126, message: expect.stringContaining("chmod u-s,g-s") });
+  });
   it("an empty name is unknown too", () => {
     expect(decide(config, facts({ command: { unknown: "" } }))).toMatchObject({ kind: "refuse", code: 127 });
   });
