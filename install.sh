@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the exec shim and installs it as PREFIX/NAME. See README.md.
+# Builds the exec shim and installs it once, with a relative symlink for every other command name. See README.md.
 set -euo pipefail
 
 usage() {
@@ -7,16 +7,21 @@ usage() {
 Usage: ./install.sh [--prefix DIR] [--admin-link] [build settings]
 
 Builds the shim (installing npm dependencies first if needed) and installs it
-as DIR/NAME, mode 0755, replacing any earlier copy atomically.
+as DIR/CMD for its first command (mode 0755), and a relative symlink
+DIR/CMD2 -> CMD for each other command, replacing earlier ones atomically.
+With the defaults: DIR/hermes, DIR/hermes-agent -> hermes, DIR/hermes-acp -> hermes.
 
   --prefix DIR          where to install (default /opt/NAME/bin); a relative
                         DIR is taken from the directory you run this in
-  --admin-link          also create the symlink DIR/NAME-exec-shim -> NAME,
+  --admin-link          also create the symlink DIR/NAME-exec-shim -> CMD,
                         the name under which the binary is the admin CLI
                         (NAME-exec-shim explain, NAME-exec-shim doctor)
   --name NAME           product name (default hermes)
+  --command CMD[=PATH]  a command to guard, and its real CLI (default PATH
+                        /opt/NAME/.venv/bin/CMD); repeat for each; any
+                        --command replaces the default list NAME,
+                        NAME-agent, NAME-acp
   --user USER           runtime user to drop to (default NAME)
-  --target PATH         the real CLI (default /opt/NAME/.venv/bin/NAME)
   --helper PATH         privilege-drop helper (default /command/s6-setuidgid)
   --home PATH           HOME on the drop path (default /opt/data)
   --opt-out-var VAR     opt-out variable (default NAME_DOCKER_EXEC_AS_ROOT)
@@ -29,7 +34,7 @@ USAGE
 }
 
 die() {
-  echo "install.sh: $*" >&2
+  echo "install.sh: $1" >&2
   exit "${2:-1}"
 }
 
@@ -48,7 +53,8 @@ while [ $# -gt 0 ]; do
   esac
   opt=${1%%=*}
   case "$opt" in
-    --prefix | --name | --user | --target | --helper | --home | --opt-out-var | --umask) ;;
+    --prefix | --name | --command | --user | --helper | --home | --opt-out-var | --umask) ;;
+    --target) usage_error "--target is gone: use --command NAME=PATH, one for each command" ;;
     *) usage_error "unknown option $1" ;;
   esac
   if [ "$opt" != "$1" ]; then
@@ -80,24 +86,32 @@ if [ ! -x node_modules/.bin/bun ]; then
   # npm install, not npm ci: see .ci/run.
   npm install --no-audit --no-fund >&2 || die "npm install failed"
 fi
-# The build's own checks, before anything is built: one rule for install.sh and the build.
-node_modules/.bin/bun scripts/build.ts --check "${build[@]}" || exit 2
+# The build's own checks, before anything is built: one rule for install.sh and the build. It prints the
+# command names, one a line (validated: nothing a shell could misread).
+names=$(node_modules/.bin/bun scripts/build.ts --check "${build[@]}") || exit 2
+read -r -d '' -a commands <<<"$names" || true
+[ ${#commands[@]} -gt 0 ] || die "the build named no command"
+first=${commands[0]}
 prefix=${prefix:-/opt/$name/bin}
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-node_modules/.bin/bun scripts/build.ts "${build[@]}" --outfile "$work/$name" >&2 || die "build failed"
+node_modules/.bin/bun scripts/build.ts "${build[@]}" --outfile "$work/$first" >&2 || die "build failed"
+
+# Relative symlinks, so they keep working wherever the directory is copied or mounted, and a Dockerfile's
+# COPY keeps them as links (a hard link would become one more 100 MB copy). See README.md.
+link() {
+  ln -sf "$first" "$prefix/.$1.new"
+  mv -f "$prefix/.$1.new" "$prefix/$1"
+  echo "linked $prefix/$1 -> $first"
+}
 
 # Root runs what lands here: never a directory or file anyone else can write (whatever the caller's umask),
 # never a setuid or setgid bit (SECURITY.md).
 umask 022
 mkdir -p "$prefix"
-install -m 0755 "$work/$name" "$prefix/.$name.new"
-mv -f "$prefix/.$name.new" "$prefix/$name"
-echo "installed $prefix/$name"
-if [ -n "$admin_link" ]; then
-  # Relative, so the link keeps working wherever the directory is mounted.
-  ln -sf "$name" "$prefix/.$name-exec-shim.new"
-  mv -f "$prefix/.$name-exec-shim.new" "$prefix/$name-exec-shim"
-  echo "linked $prefix/$name-exec-shim -> $name"
-fi
+install -m 0755 "$work/$first" "$prefix/.$first.new"
+mv -f "$prefix/.$first.new" "$prefix/$first"
+echo "installed $prefix/$first"
+for command in "${commands[@]:1}"; do link "$command"; done
+if [ -n "$admin_link" ]; then link "$name-exec-shim"; fi

@@ -1,8 +1,9 @@
 /**
  * Compiles src/main.ts into one executable with a configuration baked in.
  * Usage: bun scripts/build.ts [--check] [--outfile FILE] [--platform bun-linux-x64]
- *        [--name N] [--user U] [--target PATH] [--helper PATH] [--home PATH]
+ *        [--name N] [--command NAME[=PATH]]... [--user U] [--helper PATH] [--home PATH]
  *        [--opt-out-var VAR] [--umask 002]
+ * --check validates the settings, builds nothing, and prints the command names one a line.
  */
 import minimist from "minimist";
 import { type ConfigInput, resolveConfig } from "../src/core/config.ts";
@@ -10,7 +11,6 @@ import { type ConfigInput, resolveConfig } from "../src/core/config.ts";
 const SETTINGS = {
   name: "name",
   user: "user",
-  target: "target",
   helper: "helper",
   home: "home",
   "opt-out-var": "optOutVar",
@@ -18,12 +18,13 @@ const SETTINGS = {
 } as const;
 
 const args = minimist(process.argv.slice(2), {
-  string: [...Object.keys(SETTINGS), "outfile", "platform"],
+  string: [...Object.keys(SETTINGS), "command", "outfile", "platform"],
   // --check: validate the settings and stop, so install.sh refuses bad ones before building anything.
   boolean: ["check"],
   unknown: (flag) => {
     if (!flag.startsWith("-")) return true;
-    console.error(`build: unknown option ${flag}`);
+    if (/^--target(=|$)/.test(flag)) console.error("build: --target is gone: use --command NAME=PATH for each command");
+    else console.error(`build: unknown option ${flag}`);
     process.exit(2);
   },
 });
@@ -31,15 +32,26 @@ const args = minimist(process.argv.slice(2), {
 const input: ConfigInput = {};
 for (const [flag, key] of Object.entries(SETTINGS)) {
   const value = args[flag];
-  if (value !== undefined) input[key] = String(value);
+  if (value === undefined) continue;
+  if (Array.isArray(value)) {
+    console.error(`build: --${flag} is given more than once`);
+    process.exit(2);
+  }
+  input[key] = String(value);
 }
+// Repeatable; any --command replaces the default list (NAME, NAME-agent, NAME-acp) as a whole.
+if (args.command !== undefined) input.commands = [args.command].flat().map(String);
 const resolved = resolveConfig(input);
 if ("errors" in resolved) {
   for (const e of resolved.errors) console.error(`build: ${e}`);
   process.exit(2);
 }
-if (args.check) process.exit(0);
 const { config } = resolved;
+if (args.check) {
+  // install.sh reads these to link every name to the binary.
+  for (const command of config.commands) console.log(command.name);
+  process.exit(0);
+}
 const outfile = args.outfile ?? `dist/${config.name}`;
 const { version } = (await Bun.file(`${import.meta.dir}/../package.json`).json()) as { version: string };
 

@@ -1,14 +1,15 @@
 /**
  * The shim: gather the facts, let decide() choose, carry out the plan.
  * Nothing here parses the caller's arguments; they reach the CLI as bytes.
- * Only under its admin name is the binary an admin CLI instead.
+ * The name it is called as (argv[0]'s last path element) picks the command;
+ * under its admin name the binary is an admin CLI instead.
  */
 // First: from here on no error reaches the runtime's report with its stack trace and source lines.
 import "./sys/lastResort.ts";
 import { type Bytes, bytes, envWith } from "./core/bytes.ts";
 import type { ShimConfig } from "./core/config.ts";
 import { decide, refuseSteered } from "./core/decide.ts";
-import { isAdminName } from "./core/name.ts";
+import { calledCommand, isAdminName } from "./core/name.ts";
 import { execve } from "./sys/exec.ts";
 import { gatherFacts } from "./sys/facts.ts";
 import { libcProbe, readArgv, readEnv } from "./sys/files.ts";
@@ -50,7 +51,8 @@ if (isAdminName(callerArgv[0], config.name)) {
 const asRoot = euid === 0;
 const readCallerEnv = ffi ? readEnv : portable.readEnv;
 const callerEnv = asRoot || !ffi ? (readCallerEnv() ?? unreadable()) : [];
-const plan = decide(config, gatherFacts(config, probe, euid, callerEnv));
+const called = calledCommand(callerArgv[0], config.commands);
+const plan = decide(config, gatherFacts(config, probe, called, euid, callerEnv));
 if (plan.warning) writeStderr(plan.warning);
 if (plan.kind === "refuse") {
   writeStderr(plan.message);
@@ -70,5 +72,6 @@ if (!ffi) {
   refuse(`cannot execute ${plan.path}: ${why}`);
 }
 const failure = execve(bytes(plan.path), argv, env, plan.umask);
-writeStderr(`${config.name}: cannot execute ${plan.path}: ${strerror(failure)}\n`);
+// Only a known command gets this far: decide() refuses a name it does not know.
+writeStderr(`${"name" in called ? called.name : config.name}: cannot execute ${plan.path}: ${strerror(failure)}\n`);
 process.exit(failure === ENOENT ? 127 : 126);

@@ -1,6 +1,6 @@
 /** install.sh from a caller's seat: usage errors build nothing, and a relative --prefix is the caller's. */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -21,11 +21,14 @@ describe("usage errors exit 2 before anything is built", () => {
     [["--prefix", "--admin-link"], "--prefix needs a value, not the option --admin-link"],
     [["--name", "--prefix", "x"], "--name needs a value, not the option --prefix"],
     [["--user"], "--user needs a value"],
+    [["--command", "--name", "x"], "--command needs a value, not the option --name"],
+    [["--command="], "--command needs a value, not an empty one"],
+    [["--target", "/opt/x"], "--target is gone: use --command NAME=PATH, one for each command"],
     [["--frobnicate"], "unknown option --frobnicate"],
   ])("%j", (args, message) => {
     const r = install(args);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`install.sh: ${message}`);
+    expect(r.stderr).toBe(`install.sh: ${message} (see --help)\n`);
     expect(r.stdout).toBe("");
     expect(readdirSync(here)).toEqual([]);
   });
@@ -34,7 +37,9 @@ describe("usage errors exit 2 before anything is built", () => {
     [["--name", "Hermes Agent"], "name"],
     [["--name", "../evil"], "name"],
     [["--user", "root:0"], "user"],
-    [["--target", "relative/hermes"], "target"],
+    [["--command", "hermes=relative/hermes"], "command"],
+    [["--command", "hermes", "--command", "hermes"], "command"],
+    [["--command", "hermes-exec-shim"], "command"],
     [["--helper", "/command/../tmp/x"], "helper"],
     [["--opt-out-var", "A-B"], "opt-out-var"],
     [["--umask", "0999"], "umask"],
@@ -50,8 +55,32 @@ describe("installing", () => {
   it("a relative --prefix is taken from where the caller stands", () => {
     const r = install(["--prefix", "out", "--admin-link"]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe(`installed ${here}/out/hermes\nlinked ${here}/out/hermes-exec-shim -> hermes\n`);
+    expect(r.stdout).toBe(
+      [
+        `installed ${here}/out/hermes`,
+        `linked ${here}/out/hermes-agent -> hermes`,
+        `linked ${here}/out/hermes-acp -> hermes`,
+        `linked ${here}/out/hermes-exec-shim -> hermes`,
+        "",
+      ].join("\n"),
+    );
     expect(statSync(join(here, "out/hermes")).mode & 0o7777).toBe(0o755);
+    // One binary; every other name a relative symlink to it, which COPY and docker cp keep as links.
+    for (const name of ["hermes-agent", "hermes-acp", "hermes-exec-shim"]) {
+      expect(readlinkSync(join(here, "out", name))).toBe("hermes");
+    }
+    expect(readdirSync(join(here, "out")).sort()).toEqual(["hermes", "hermes-acp", "hermes-agent", "hermes-exec-shim"]);
     expect(existsSync(resolve(INSTALL, "../out"))).toBe(false);
+  });
+
+  it("a fork's own commands: the first is the binary, the rest link to it; running it again is harmless", () => {
+    const args = ["--prefix", "fork", "--name", "rabbit", "--command", "rabbit", "--command=rabbit-agent=/srv/agent"];
+    for (let i = 0; i < 2; i++) {
+      const r = install(args);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(`installed ${here}/fork/rabbit\nlinked ${here}/fork/rabbit-agent -> rabbit\n`);
+    }
+    expect(readdirSync(join(here, "fork")).sort()).toEqual(["rabbit", "rabbit-agent"]);
+    expect(readlinkSync(join(here, "fork/rabbit-agent"))).toBe("rabbit");
   });
 });

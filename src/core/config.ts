@@ -1,15 +1,25 @@
 /**
  * What a build of the shim is for. Baked into the binary at build time
  * (README §4: no runtime config file is ever read), so a fork gets its own
- * product name, user and paths without editing source.
+ * product name, commands, user and paths without editing source.
  */
-export interface ShimConfig {
-  /** Product name: the command users type and the binary's file name. */
+import { adminName } from "./name.ts";
+
+/** One name the binary answers to, and the real program it guards under that name. */
+export interface Command {
+  /** The command users type: the last path element of argv[0]. */
   name: string;
+  /** Absolute path of the real program (a console script in the product's venv). */
+  target: string;
+}
+
+export interface ShimConfig {
+  /** Product name: the admin name NAME-exec-shim and every default derive from it. */
+  name: string;
+  /** Every name the binary is installed under, each with its own target. Never empty. */
+  commands: Command[];
   /** Unprivileged runtime user that root invocations drop to. */
   user: string;
-  /** Absolute path of the real CLI. */
-  target: string;
   /** Absolute path of a helper called as `HELPER USER PROGRAM ARGS…`. */
   helper: string;
   /** HOME given to the CLI on the drop path. */
@@ -20,19 +30,30 @@ export interface ShimConfig {
   umask: number;
 }
 
-export type ConfigInput = Partial<Record<keyof ShimConfig, string>>;
+/** Build settings as text. `commands` holds `--command` values, `NAME` or `NAME=PATH`. */
+export type ConfigInput = Partial<Record<Exclude<keyof ShimConfig, "commands">, string>> & { commands?: string[] };
 
 const NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
 const VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const UMASK = /^0?[0-7]{3}$/;
 
+/** The console scripts a product's package installs; Hermes's are hermes, hermes-agent and hermes-acp. */
+export function defaultCommandNames(name: string): string[] {
+  return [name, `${name}-agent`, `${name}-acp`];
+}
+
+/** Where a command's real program lives unless `--command NAME=PATH` says otherwise. */
+export function defaultTarget(product: string, command: string): string {
+  return `/opt/${product}/.venv/bin/${command}`;
+}
+
 /** Every default derives from the product name, the way a fork renames Hermes. */
 export function defaultsFor(name: string): ShimConfig {
   return {
     name,
+    commands: defaultCommandNames(name).map((c) => ({ name: c, target: defaultTarget(name, c) })),
     user: name,
-    target: `/opt/${name}/.venv/bin/${name}`,
     helper: "/command/s6-setuidgid",
     home: "/opt/data",
     optOutVar: `${name.toUpperCase().replaceAll("-", "_")}_DOCKER_EXEC_AS_ROOT`,
@@ -44,6 +65,26 @@ function isCleanAbsolute(path: string): boolean {
   return /^(\/[^/\0]+)+$/.test(path) && !/\/\.\.?(\/|$)/.test(path);
 }
 
+/** `--command` values, or the product's defaults when none is given: any --command replaces the whole list. */
+function resolveCommands(product: string, specs: readonly string[] | undefined, errors: string[]): Command[] {
+  const list = specs ?? defaultCommandNames(product);
+  if (list.length === 0) errors.push("command list is empty: give at least one --command NAME[=PATH]");
+  const commands: Command[] = [];
+  for (const spec of list) {
+    const eq = spec.indexOf("=");
+    const name = eq < 0 ? spec : spec.slice(0, eq);
+    const target = eq < 0 ? defaultTarget(product, name) : spec.slice(eq + 1);
+    const what = `command ${JSON.stringify(spec)}${specs ? "" : ` (a default of --name ${product}; set --command)`}`;
+    if (!NAME.test(name)) errors.push(`${what}: the name must be 1-32 characters a-z 0-9 _ -, starting with a letter`);
+    else if (name === adminName(product))
+      errors.push(`${what}: ${name} is the admin name of this build (${name} explain, ${name} doctor)`);
+    else if (commands.some((c) => c.name === name)) errors.push(`${what}: ${name} is given more than once`);
+    if (!isCleanAbsolute(target)) errors.push(`${what}: the path must be a clean absolute path`);
+    commands.push({ name, target });
+  }
+  return commands;
+}
+
 /** Build-time validation: a bad value fails the build, never the container. */
 export function resolveConfig(input: ConfigInput): { config: ShimConfig } | { errors: string[] } {
   const errors: string[] = [];
@@ -53,15 +94,15 @@ export function resolveConfig(input: ConfigInput): { config: ShimConfig } | { er
   const base = defaultsFor(NAME.test(name) ? name : "hermes");
   const config: ShimConfig = {
     name,
+    commands: resolveCommands(base.name, input.commands, errors),
     user: input.user ?? base.user,
-    target: input.target ?? base.target,
     helper: input.helper ?? base.helper,
     home: input.home ?? base.home,
     optOutVar: input.optOutVar ?? base.optOutVar,
     umask: input.umask === undefined ? base.umask : Number.parseInt(input.umask, 8),
   };
   if (!USER.test(config.user)) errors.push(`user ${JSON.stringify(config.user)}: not a portable user name`);
-  for (const key of ["target", "helper", "home"] as const) {
+  for (const key of ["helper", "home"] as const) {
     if (!isCleanAbsolute(config[key]))
       errors.push(`${key} ${JSON.stringify(config[key])}: must be a clean absolute path`);
   }

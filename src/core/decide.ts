@@ -5,18 +5,21 @@
  */
 import { type Bytes, envValues } from "./bytes.ts";
 import type { ShimConfig } from "./config.ts";
+import { adminName, type Called } from "./name.ts";
 import { missingDropCaps, privilegedStart, type Started } from "./privilege.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "./program.ts";
 import type { Trust } from "./trust.ts";
 
 export interface Facts {
+  /** The command argv[0] names (name.ts calledCommand): the plan runs that command's own target. */
+  command: Called;
   euid: number;
   /** Real ids and AT_SECURE beside the effective uid: how the kernel started this process. */
   started: Omit<Started, "euid">;
   /** The shim's own file (readlink /proc/self/exe); read only when a rule needs it (root, or a privileged start). */
   self?: string;
   env: readonly Bytes[];
-  /** Whether the real CLI is there to execute. */
+  /** Whether the command's target is there to execute; not examined for a name the build does not know. */
   cli: ProgramStatus;
   /** Examined only when euid is 0: the hot path never pays for it. */
   asRoot?: {
@@ -59,8 +62,9 @@ export function isStrictlyTruthy(values: readonly Bytes[]): boolean {
 
 const NOT_EXAMINED: Trust = { ok: false, missing: false, reason: "the helper was not examined" };
 
-function joinNames(names: readonly string[]): string {
-  return names.length === 2 ? `${names[0]} and ${names[1]}` : (names[0] ?? "");
+/** "a", "a and b", "a, b and c": the known commands in the refusal of an unknown name, the lacking capabilities. */
+export function listNames(names: readonly string[]): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
 }
 
 /**
@@ -81,11 +85,24 @@ export function refuseSteered(config: ShimConfig, started: Started, self: string
 }
 
 export function decide(config: ShimConfig, facts: Facts): Plan {
-  const { name, target, helper, user, optOutVar } = config;
+  const { helper, user, optOutVar } = config;
   // First of all: a process a caller could start with privileges the caller lacks (a setuid or setgid install)
   // must run nothing, not even the opt-out's root exec, and a setgid one must not pass through with gid 0.
   const steered = refuseSteered(config, { ...facts.started, euid: facts.euid }, facts.self);
   if (steered) return steered;
+  // Then the name it was run as: one of the build's commands, each with its own target, or nothing at all.
+  const called = facts.command;
+  if ("unknown" in called) {
+    const known = listNames(config.commands.map((c) => c.name));
+    return {
+      kind: "refuse",
+      code: 127,
+      message:
+        `${adminName(config.name)}: called as ${JSON.stringify(called.unknown)}, which is not one of its commands; nothing was run.\n` +
+        `${adminName(config.name)}: it runs ${known}, each by the name it is called as.\n`,
+    };
+  }
+  const { name, target } = called;
   if (facts.cli !== "ok") {
     const why = PROGRAM_STATUS_TEXT[facts.cli];
     return { kind: "refuse", code: 127, message: `${name}: cannot run the ${name} CLI at ${target}: it ${why}\n` };
@@ -120,7 +137,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   const lacking = missingDropCaps(facts.asRoot?.capEff);
   if (lacking && lacking.length > 0) {
     return refuse(
-      `cannot drop to ${user}: root here lacks ${joinNames(lacking)} (the container runs with capabilities dropped)`,
+      `cannot drop to ${user}: root here lacks ${listNames(lacking)} (the container runs with capabilities dropped)`,
       `${asUser}, give the container --cap-add SETUID --cap-add SETGID, or, ${keepRoot}.`,
     );
   }

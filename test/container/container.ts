@@ -20,7 +20,7 @@ export interface ContainerOptions {
   config?: ShimConfig;
   /** Host path of a compiled shim to put in place of the image's own. */
   shim?: string;
-  /** What stands at config.target: the Python stand-in CLI, or the exec-state probe. */
+  /** What stands at every command's target: console scripts of the Python stand-in CLI, or the exec-state probe. */
   cli?: "standin" | "probe";
   /** The helper the image carries: s6-setuidgid by default, /usr/sbin/gosu, or null for none. */
   helperSource?: string | null;
@@ -136,7 +136,8 @@ export class Container {
   /** Environment of `docker exec` into the image as root: the image's ENV, the hostname, root's HOME. */
   baseEnv(): Record<string, string> {
     return {
-      PATH: `/opt/${this.config.name}/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+      // As in the Hermes image (test/platform/hermes.Dockerfile): the shim first, the venv right after.
+      PATH: `/opt/${this.config.name}/bin:/opt/${this.config.name}/.venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
       HOSTNAME: "hermes-test",
       HERMES_HOME: "/opt/data",
       HOME: "/root",

@@ -1,13 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { defaultsFor, resolveConfig } from "../../src/core/config.ts";
+import { type ConfigInput, defaultsFor, resolveConfig } from "../../src/core/config.ts";
 
 describe("resolveConfig", () => {
   it("with no settings is today's Hermes shim", () => {
     expect(resolveConfig({})).toEqual({
       config: {
         name: "hermes",
+        commands: [
+          { name: "hermes", target: "/opt/hermes/.venv/bin/hermes" },
+          { name: "hermes-agent", target: "/opt/hermes/.venv/bin/hermes-agent" },
+          { name: "hermes-acp", target: "/opt/hermes/.venv/bin/hermes-acp" },
+        ],
         user: "hermes",
-        target: "/opt/hermes/.venv/bin/hermes",
         helper: "/command/s6-setuidgid",
         home: "/opt/data",
         optOutVar: "HERMES_DOCKER_EXEC_AS_ROOT",
@@ -18,26 +22,87 @@ describe("resolveConfig", () => {
   it("derives a fork's defaults from its name", () => {
     expect(resolveConfig({ name: "rabbit" })).toEqual({ config: defaultsFor("rabbit") });
     expect(defaultsFor("my-agent").optOutVar).toBe("MY_AGENT_DOCKER_EXEC_AS_ROOT");
+    expect(defaultsFor("rabbit").commands.map((c) => c.name)).toEqual(["rabbit", "rabbit-agent", "rabbit-acp"]);
   });
   it("takes every setting", () => {
     const input = {
       name: "rabbit",
       user: "bunny",
-      target: "/srv/venv/bin/rabbit",
       helper: "/usr/sbin/gosu",
       home: "/srv/data",
       optOutVar: "RABBIT_ROOT",
       umask: "027",
     };
-    expect(resolveConfig(input)).toEqual({ config: { ...input, umask: 0o027 } });
+    const commands = [{ name: "rabbit", target: "/srv/venv/bin/rabbit" }];
+    expect(resolveConfig({ ...input, commands: ["rabbit=/srv/venv/bin/rabbit"] })).toEqual({
+      config: { ...input, commands, umask: 0o027 },
+    });
   });
+});
+
+describe("commands", () => {
+  const commandsOf = (input: ConfigInput) => {
+    const r = resolveConfig(input);
+    if ("errors" in r) throw new Error(r.errors.join("\n"));
+    return r.config.commands;
+  };
+  it("any --command replaces the whole default list, in the order given", () => {
+    expect(commandsOf({ name: "rabbit", commands: ["rabbit-agent", "rabbit"] })).toEqual([
+      { name: "rabbit-agent", target: "/opt/rabbit/.venv/bin/rabbit-agent" },
+      { name: "rabbit", target: "/opt/rabbit/.venv/bin/rabbit" },
+    ]);
+  });
+  it("NAME=PATH sets the target; only the first = splits", () => {
+    expect(commandsOf({ commands: ["hermes=/srv/a=b/hermes", "hermes-agent"] })).toEqual([
+      { name: "hermes", target: "/srv/a=b/hermes" },
+      { name: "hermes-agent", target: "/opt/hermes/.venv/bin/hermes-agent" },
+    ]);
+  });
+  it("the product name need not be one of them", () => {
+    expect(commandsOf({ commands: ["hermes-agent"] })).toEqual([
+      { name: "hermes-agent", target: "/opt/hermes/.venv/bin/hermes-agent" },
+    ]);
+  });
+  it.each([
+    [[], "give at least one --command"],
+    [["hermes", "hermes"], "hermes is given more than once"],
+    [["hermes=/a", "hermes=/b"], "hermes is given more than once"],
+    [["hermes-exec-shim"], "hermes-exec-shim is the admin name of this build"],
+    [["Hermes"], "the name must be"],
+    [["a/b"], "the name must be"],
+    [["=/opt/x"], "the name must be"],
+    [["-x"], "the name must be"],
+    [[`h${"x".repeat(32)}`], "the name must be"],
+    [["hermes="], "clean absolute path"],
+    [["hermes=bin/hermes"], "clean absolute path"],
+    [["hermes=/opt/../hermes"], "clean absolute path"],
+    [["hermes=/opt/hermes/"], "clean absolute path"],
+  ])("rejects %j", (commands, message) => {
+    const r = resolveConfig({ commands });
+    expect("errors" in r && r.errors.join("\n")).toMatch(/^command /m);
+    expect("errors" in r && r.errors.join("\n")).toContain(message);
+  });
+  it("a product name too long for its derived defaults says to set --command", () => {
+    const name = `a${"b".repeat(26)}`;
+    const r = resolveConfig({ name });
+    expect("errors" in r && r.errors).toEqual([
+      `command "${name}-agent" (a default of --name ${name}; set --command): the name must be 1-32 characters a-z 0-9 _ -, starting with a letter`,
+    ]);
+    expect(resolveConfig({ name, commands: [name] })).toHaveProperty("config");
+  });
+  it("a fork's admin name is reserved for that fork", () => {
+    expect(resolveConfig({ name: "rabbit", commands: ["rabbit-exec-shim"] })).toHaveProperty("errors");
+    expect(resolveConfig({ name: "rabbit", commands: ["hermes-exec-shim"] })).toHaveProperty("config");
+  });
+});
+
+describe("other settings", () => {
   it.each([
     [{ name: "" }, "name"],
     [{ name: "Rabbit" }, "name"],
     [{ name: "a/b" }, "name"],
     [{ user: "bad user" }, "user"],
     [{ user: "x;rm" }, "user"],
-    [{ target: "venv/bin/hermes" }, "target"],
     [{ helper: "s6-setuidgid" }, "helper"],
     [{ helper: "/command/../bin/sh" }, "helper"],
     [{ home: "/opt//data" }, "home"],

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { type Bytes, bytes, envValues, envWith, splitNul } from "../../src/core/bytes.ts";
 import { defaultsFor } from "../../src/core/config.ts";
 import { decide, isStrictlyTruthy } from "../../src/core/decide.ts";
+import { calledCommand } from "../../src/core/name.ts";
 import type { Trust } from "../../src/core/trust.ts";
 
 /** xorshift32: no dependency, reproducible from the seed. */
@@ -78,20 +79,22 @@ describe("decide under random environments", () => {
         env.splice(r.int(env.length + 1), 0, Uint8Array.from([...bytes(`${NAME}=`), ...randomValue(r)]));
       }
       const helper = r.pick(helpers);
+      const command = r.pick(config.commands);
       const plan = decide(config, {
+        command,
         euid: 0,
         started: { ruid: 0, rgid: 0, egid: 0, secure: false },
         env,
         cli: "ok",
         asRoot: { helperTrust: helper, cliTrust: helper, selfTrust: helper, capEff: 0x1ffffffffffn },
       });
-      const keepsRoot = plan.kind === "exec" && plan.path === config.target;
+      const keepsRoot = plan.kind === "exec" && plan.path === command.target;
       const expected = oracle(envValues(env, NAME));
       if (keepsRoot !== expected || isStrictlyTruthy(envValues(env, NAME)) !== expected) {
         throw new Error(`case ${i}: ${JSON.stringify(env.map((e) => [...e]))} → ${JSON.stringify(plan)}`);
       }
       if (!keepsRoot && plan.kind === "exec") {
-        expect(plan.prefix).toEqual([config.helper, config.user, config.target]);
+        expect(plan.prefix).toEqual([config.helper, config.user, command.target]);
       }
       if (!helper.ok && !expected) expect(plan).toMatchObject({ kind: "refuse", code: 126 });
     }
@@ -101,9 +104,34 @@ describe("decide under random environments", () => {
     const r = rng(7);
     for (let i = 0; i < 5_000; i++) {
       const env = [Uint8Array.from([...bytes(`${NAME}=`), ...randomValue(r)]), r.raw(10)];
+      const command = r.pick(config.commands);
       const euid = 1 + r.int(65_000);
-      const plan = decide(config, { euid, started: { ruid: euid, rgid: 7, egid: 7, secure: false }, env, cli: "ok" });
-      expect(plan).toEqual({ kind: "exec", path: config.target, prefix: [config.target] });
+      const started = { ruid: euid, rgid: 7, egid: 7, secure: false };
+      const plan = decide(config, { command, euid, started, env, cli: "ok" });
+      expect(plan).toEqual({ kind: "exec", path: command.target, prefix: [command.target] });
+    }
+  });
+
+  it("argv[0] runs a command only when its last path element is that command's name (20,000 cases)", () => {
+    const r = rng(0xa160);
+    const names = config.commands.map((c) => c.name);
+    const pieces = [...names, "hermes-exec-shim", "other", "", "/", "//", "bin", "-", "agent", "\xff"];
+    for (let i = 0; i < 20_000; i++) {
+      const parts = Array.from({ length: r.int(4) + 1 }, () => (r.next() < 0.1 ? r.raw(3) : bytes(r.pick(pieces))));
+      const argv0 = Uint8Array.from(parts.flatMap((p) => [...p]));
+      const text = Buffer.from(argv0).toString("latin1");
+      const base = text.slice(text.lastIndexOf("/") + 1);
+      const called = calledCommand(argv0, config.commands);
+      const expected = config.commands.find((c) => c.name === base);
+      if (expected ? called !== expected : !("unknown" in called)) {
+        throw new Error(`case ${i}: ${JSON.stringify(text)} → ${JSON.stringify(called)}`);
+      }
+      for (const euid of [0, 10000]) {
+        const started = { ruid: euid, rgid: 7, egid: 7, secure: false };
+        const plan = decide(config, { command: called, euid, started, env: [bytes(`${NAME}=1`)], cli: "ok" });
+        if (expected) expect(plan).toMatchObject({ kind: "exec", prefix: [expected.target] });
+        else expect(plan).toMatchObject({ kind: "refuse", code: 127 });
+      }
     }
   });
 });

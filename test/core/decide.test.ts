@@ -1,11 +1,12 @@
 /** README §2, row by row, on the pure decision. */
 import { describe, expect, it } from "vitest";
 import { bytes } from "../../src/core/bytes.ts";
-import { defaultsFor } from "../../src/core/config.ts";
-import { decide, type Facts, isStrictlyTruthy } from "../../src/core/decide.ts";
+import { type Command, defaultsFor } from "../../src/core/config.ts";
+import { decide, type Facts, isStrictlyTruthy, listNames } from "../../src/core/decide.ts";
 import type { Trust } from "../../src/core/trust.ts";
 
 const config = defaultsFor("hermes");
+const [HERMES, AGENT, ACP] = config.commands as [Command, Command, Command];
 const trusted: Trust = { ok: true, resolved: "/command/s6-setuidgid" };
 const missing: Trust = { ok: false, missing: true, reason: "/command/s6-setuidgid does not exist" };
 const writable: Trust = { ok: false, missing: false, reason: "/command is writable by others (mode 0777)" };
@@ -22,6 +23,7 @@ function facts(over: Partial<Facts> & { optOut?: string | string[] } = {}): Fact
   const { optOut, ...rest } = over;
   const values = optOut === undefined ? [] : Array.isArray(optOut) ? optOut : [optOut];
   return {
+    command: HERMES,
     euid: 0,
     started: plainStart(over.euid ?? 0),
     env: [bytes("PATH=/usr/bin"), ...values.map((v) => bytes(`HERMES_DOCKER_EXEC_AS_ROOT=${v}`))],
@@ -31,7 +33,7 @@ function facts(over: Partial<Facts> & { optOut?: string | string[] } = {}): Fact
   };
 }
 
-const passThrough = { kind: "exec", path: config.target, prefix: [config.target] };
+const passThrough = { kind: "exec", path: HERMES.target, prefix: [HERMES.target] };
 const drop = {
   kind: "exec",
   path: "/command/s6-setuidgid",
@@ -39,6 +41,47 @@ const drop = {
   setEnv: { name: "HOME", value: "/opt/data" },
   umask: 0o002,
 };
+
+describe("0. the name it is called as picks the command; a name it does not know runs nothing", () => {
+  it.each([0, 10000])("an unknown name → 127 listing the known commands, whatever else holds (euid %i)", (euid) => {
+    const plan = decide(config, facts({ euid, command: { unknown: "other" }, optOut: "1" }));
+    expect(plan).toEqual({
+      kind: "refuse",
+      code: 127,
+      message:
+        'hermes-exec-shim: called as "other", which is not one of its commands; nothing was run.\n' +
+        "hermes-exec-shim: it runs hermes, hermes-agent and hermes-acp, each by the name it is called as.\n",
+    });
+  });
+  it("a start a caller could steer is refused (126) before the name is looked at", () => {
+    const started = { ruid: 10000, rgid: 10000, egid: 10000, secure: true };
+    const plan = decide(config, facts({ command: { unknown: "other" }, started }));
+    expect(plan).toMatchObject({ kind: "refuse", code: 126, message: expect.stringContaining("chmod u-s,g-s") });
+  });
+  it("an empty name is unknown too", () => {
+    expect(decide(config, facts({ command: { unknown: "" } }))).toMatchObject({ kind: "refuse", code: 127 });
+  });
+  it.each([AGENT, ACP])("$name: every rule applies with its own target and name", (command) => {
+    const { name, target } = command;
+    expect(decide(config, facts({ command, euid: 10000 }))).toEqual({ kind: "exec", path: target, prefix: [target] });
+    expect(decide(config, facts({ command, optOut: "yes" }))).toEqual({ kind: "exec", path: target, prefix: [target] });
+    expect(decide(config, facts({ command }))).toEqual({
+      ...drop,
+      prefix: ["/command/s6-setuidgid", "hermes", target],
+    });
+    expect(decide(config, facts({ command, cli: "missing" }))).toEqual({
+      kind: "refuse",
+      code: 127,
+      message: `${name}: cannot run the ${name} CLI at ${target}: it does not exist\n`,
+    });
+    const refused = decide(config, facts({ command, asRoot: roots({ helperTrust: missing, cliTrust: trusted }) }));
+    expect(refused).toMatchObject({ kind: "refuse", code: 126 });
+    expect(refused.kind === "refuse" && refused.message).toBe(
+      `${name}: cannot drop to hermes: /command/s6-setuidgid does not exist; refusing to run ${name} as root.\n` +
+        `${name}: run it as hermes (docker exec --user hermes …) or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n`,
+    );
+  });
+});
 
 describe("1. the real CLI must exist and be executable", () => {
   it.each([
@@ -80,7 +123,7 @@ describe("3. root with a strictly truthy opt-out keeps root", () => {
   });
   it("warns once when the runtime user could rewrite the CLI", () => {
     const plan = decide(config, facts({ optOut: "yes", asRoot: roots({ helperTrust: trusted, cliTrust: writable }) }));
-    expect(plan).toMatchObject({ kind: "exec", path: config.target });
+    expect(plan).toMatchObject({ kind: "exec", path: HERMES.target });
     expect(plan.kind === "exec" && plan.warning).toBe(
       "hermes: warning: HERMES_DOCKER_EXEC_AS_ROOT keeps root, but /command is writable by others (mode 0777): whoever can write there can run code as root\n",
     );
@@ -143,14 +186,23 @@ describe("a fork's configuration", () => {
   const rabbit = { ...defaultsFor("rabbit"), helper: "/usr/sbin/gosu" };
   it("uses its own names everywhere", () => {
     const env = [bytes("RABBIT_DOCKER_EXEC_AS_ROOT=1")];
-    expect(decide(rabbit, { ...facts(), env })).toEqual({
+    const command = rabbit.commands[0] as Command;
+    expect(decide(rabbit, { ...facts({ command }), env })).toEqual({
       kind: "exec",
       path: "/opt/rabbit/.venv/bin/rabbit",
       prefix: ["/opt/rabbit/.venv/bin/rabbit"],
     });
-    const plan = decide(rabbit, { ...facts(), env: [bytes("HERMES_DOCKER_EXEC_AS_ROOT=1")] });
+    const plan = decide(rabbit, { ...facts({ command }), env: [bytes("HERMES_DOCKER_EXEC_AS_ROOT=1")] });
     expect(plan).toMatchObject({ prefix: ["/usr/sbin/gosu", "rabbit", "/opt/rabbit/.venv/bin/rabbit"] });
   });
+});
+
+describe("listNames", () => {
+  it.each([
+    [["hermes"], "hermes"],
+    [["hermes", "hermes-agent"], "hermes and hermes-agent"],
+    [["a", "b", "c"], "a, b and c"],
+  ])("%j", (names, text) => expect(listNames(names)).toBe(text));
 });
 
 describe("isStrictlyTruthy", () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bytes } from "../../src/core/bytes.ts";
-import { isAdminName } from "../../src/core/name.ts";
+import { defaultsFor } from "../../src/core/config.ts";
+import { calledCommand, isAdminName } from "../../src/core/name.ts";
 
 describe("isAdminName", () => {
   it.each(["hermes-exec-shim", "/opt/hermes/bin/hermes-exec-shim", "./hermes-exec-shim", "/hermes-exec-shim"])(
@@ -26,5 +27,45 @@ describe("isAdminName", () => {
   it("treats a missing argv[0] and bytes that are not UTF-8 as the product name", () => {
     expect(isAdminName(undefined, "hermes")).toBe(false);
     expect(isAdminName(new Uint8Array([0xff, 0x2f, 0x68]), "hermes")).toBe(false);
+  });
+});
+
+describe("calledCommand: the command is the last path element of argv[0]", () => {
+  const { commands } = defaultsFor("hermes");
+  const [hermes, agent, acp] = commands;
+
+  it.each([
+    ["hermes", hermes],
+    ["/opt/hermes/bin/hermes", hermes],
+    ["hermes-agent", agent],
+    ["/opt/hermes/bin/hermes-agent", agent],
+    ["./hermes-acp", acp],
+    ["/x/hermes/hermes-acp", acp],
+  ])("%j", (argv0, command) => expect(calledCommand(bytes(argv0), commands)).toBe(command));
+
+  it.each([
+    ["other", "other"],
+    ["/opt/hermes/bin/other", "other"],
+    ["hermes-agent2", "hermes-agent2"],
+    ["xhermes", "xhermes"],
+    ["hermes-", "hermes-"],
+    ["HERMES", "HERMES"],
+    ["hermes/", ""],
+    ["", ""],
+    ["/opt/hermes/.venv/bin/python3", "python3"],
+    ["hermes-exec-shim", "hermes-exec-shim"],
+  ])("%j names none of them", (argv0, unknown) => {
+    expect(calledCommand(bytes(argv0), commands)).toEqual({ unknown });
+  });
+
+  it("a missing argv[0] names none; bytes that are not UTF-8 are shown, not matched", () => {
+    expect(calledCommand(undefined, commands)).toEqual({ unknown: "" });
+    expect(calledCommand(new Uint8Array([0x68, 0xff]), commands)).toEqual({ unknown: "h\uFFFD" });
+  });
+
+  it("follows the build's own list", () => {
+    const rabbit = [{ name: "rabbit-agent", target: "/srv/rabbit-agent" }];
+    expect(calledCommand(bytes("/usr/bin/rabbit-agent"), rabbit)).toBe(rabbit[0]);
+    expect(calledCommand(bytes("hermes"), rabbit)).toEqual({ unknown: "hermes" });
   });
 });

@@ -1,7 +1,7 @@
 /** The admin CLI (hermes-exec-shim explain / doctor) through the compiled shim in a throwaway container. */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { ExplainReport } from "../../src/admin/core/explain.ts";
 import type { DoctorReport } from "../../src/admin/core/finding.ts";
 import { Container, REPO, type RunOptions } from "../container/container.ts";
@@ -17,6 +17,9 @@ beforeAll(async () => {
   ct.ok(`ln -s hermes /opt/hermes/bin/${ADMIN}`);
 });
 afterAll(() => ct.destroy());
+// Every call here is a synchronous docker exec, and the file runs for over a minute: yield to the event loop
+// between tests, or the worker cannot hear vitest's replies and its progress reports time out (60 s).
+afterEach(() => new Promise<void>((resolve) => setImmediate(resolve)));
 
 const owner = (path: string) => ct.ok(`stat -c '%U:%G' ${path}`).trim();
 const explain = (args: string, options: RunOptions = {}) =>
@@ -32,12 +35,13 @@ describe("dispatch on the admin name", () => {
     const { version } = JSON.parse(readFileSync(resolve(REPO, "package.json"), "utf8")) as { version: string };
     const out = ct.ok(`${ADMIN} --version`);
     expect(out.split("\n")[0]).toBe(`${ADMIN} ${version}`);
-    expect(out).toContain(`CLI               ${CLI}\n`);
+    expect(out).toContain(`command hermes        ${CLI}\n`);
+    expect(out).toContain(`command hermes-agent  ${CLI}-agent\n`);
   });
 
   it("--help exits 0; unknown flags and commands are usage errors, exit 2", () => {
     expect(ct.run(`${ADMIN} --help`)).toMatchObject({ code: 0, stdout: expect.stringContaining("doctor [--fix]") });
-    for (const args of ["--bogus", "frobnicate", "", "explain auth", "explain --fix"]) {
+    for (const args of ["--bogus", "frobnicate", "", "explain auth list", "explain --fix"]) {
       const r = ct.run(`${ADMIN} ${args}`);
       expect(r).toMatchObject({ code: 2, stdout: "" });
       expect(r.stderr).toContain(`Try '${ADMIN} --help'.`);
@@ -55,7 +59,7 @@ describe("explain, row by row of README §2, agreeing with what the shim then do
   it("1. CLI missing: refuse, 127", () => {
     ct.without(CLI, () => {
       const report = explain("--version");
-      expect(report.facts.cli.status).toBe("missing");
+      expect(report.facts.cli?.status).toBe("missing");
       expect(report.plan).toMatchObject({ kind: "refuse", code: 127 });
       expect(ct.run("hermes --version").code).toBe(127);
       expect(ct.ok(`${ADMIN} explain -- --version`)).toContain("plan: refuse, exit 127");
@@ -124,6 +128,17 @@ describe("explain, row by row of README §2, agreeing with what the shim then do
   });
 });
 
+describe("explain COMMAND", () => {
+  it("explains the named command with its own target, and a name the build does not know as 127", () => {
+    const agent = JSON.parse(ct.ok(`${ADMIN} explain hermes-agent --json -- run`)) as ExplainReport;
+    expect(agent.facts.command).toEqual({ name: "hermes-agent", target: `${CLI}-agent` });
+    expect(agent.plan).toMatchObject({ kind: "exec", argv: [HELPER, "hermes", `${CLI}-agent`, "run"] });
+    expect(ct.ok(`${ADMIN} explain /opt/hermes/bin/hermes-acp`)).toContain("what `hermes-acp` would do here");
+    const other = JSON.parse(ct.ok(`${ADMIN} explain other --json`)) as ExplainReport;
+    expect(other.plan).toMatchObject({ kind: "refuse", code: 127 });
+  });
+});
+
 describe("doctor", () => {
   it("a fresh installation is healthy", () => {
     const r = ct.run(`${ADMIN} doctor`);
@@ -147,6 +162,42 @@ describe("doctor", () => {
     } finally {
       ct.ok("rm /usr/local/bin/hermes");
     }
+  });
+
+  it("checks every command, and names a venv script PATH reaches unguarded", () => {
+    const healthy = ct.ok(`${ADMIN} doctor`);
+    for (const name of ["hermes", "hermes-agent", "hermes-acp"]) {
+      expect(healthy).toContain(`ok       the ${name} CLI /opt/hermes/.venv/bin/${name} exists and is executable\n`);
+      expect(healthy).toContain(`ok       ${name} on PATH is this shim (/opt/hermes/bin/${name})\n`);
+    }
+    expect(healthy).toContain(
+      "ok       every entry point in /opt/hermes/.venv/bin that PATH reaches is guarded by the shim\n",
+    );
+    expect(healthy).toMatch(/^note {5}the venv's interpreter and tools run as root when called by name \(.*python3/m);
+
+    ct.altered(
+      "cp /opt/hermes/.venv/bin/hermes /opt/hermes/.venv/bin/hermes-worker",
+      "rm /opt/hermes/.venv/bin/hermes-worker",
+      () => {
+        const r = ct.run(`${ADMIN} doctor`);
+        expect(r.code).toBe(1);
+        expect(r.stdout).toContain("PROBLEM  1 unguarded entry point: PATH reaches it and no shim name shadows it");
+        expect(r.stdout).toContain("/opt/hermes/.venv/bin/hermes-worker (`hermes-worker` on PATH runs it)");
+        expect(r.stdout).toContain("--command hermes-acp --command hermes-worker");
+        // Shadowed by a link to the shim, it is guarded (and, unknown to this build, runs nothing).
+        ct.altered("ln -s hermes /opt/hermes/bin/hermes-worker", "rm /opt/hermes/bin/hermes-worker", () => {
+          expect(ct.run(`${ADMIN} doctor`).stdout).not.toContain("unguarded");
+        });
+      },
+    );
+
+    ct.altered("rm /opt/hermes/bin/hermes-acp", "ln -s hermes /opt/hermes/bin/hermes-acp", () => {
+      const r = ct.run(`${ADMIN} doctor`);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(
+        "PROBLEM  hermes-acp on PATH is /opt/hermes/.venv/bin/hermes-acp, not this shim (/opt/hermes/bin/hermes): root calls would not drop",
+      );
+    });
   });
 
   it("pre-shim volume: root-owned auth.json and directory are found, then fixed, and the gateway's user logs in", () => {

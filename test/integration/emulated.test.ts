@@ -27,9 +27,13 @@ beforeAll(async () => {
   const qemu = `/usr/bin/${QEMU}`;
   ct = await Container.create({ shim: `${dir}/hermes-linux-arm64`, runArgs: ["--volume", `${qemu}:${qemu}:ro`] });
   for (const name of NATIVE) {
-    ct.ok(`cat > /opt/hermes/bin/${name} && chmod 0755 /opt/hermes/bin/${name}`, {
-      input: readFileSync(`${dir}/${name}`),
-    });
+    // Each under the name hermes, as an image installs it: under its artifact name it is no command (127).
+    ct.ok(
+      `mkdir -p /opt/release/${name} && cat > /opt/release/${name}/hermes && chmod 0755 /opt/release/${name}/hermes`,
+      {
+        input: readFileSync(`${dir}/${name}`),
+      },
+    );
   }
 }, 600_000);
 afterAll(() => {
@@ -39,7 +43,7 @@ afterAll(() => {
 
 describe.each([
   ["hermes-linux-arm64 under qemu", `${QEMU} /opt/hermes/bin/hermes`],
-  ...NATIVE.map((name) => [name, `/opt/hermes/bin/${name}`]),
+  ...NATIVE.map((name) => [name, `/opt/release/${name}/hermes`]),
 ])("%s", (_, shim) => {
   it("passes a non-root caller straight through, arguments and exit status included", () => {
     const out = ct.ok(`umask 022; ${shim} whoami && ${shim} chat --help`, { asRuntimeUser: true });

@@ -10,11 +10,17 @@ import { Container, REPO } from "../container/container.ts";
 const out = mkdtempSync(join(tmpdir(), "shim-forks-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-describe("a rabbit image: own name, user, paths and opt-out variable", () => {
-  const rabbit: ShimConfig = defaultsFor("rabbit");
+describe("a rabbit image: own name, commands, user, paths and opt-out variable", () => {
+  const rabbit: ShimConfig = {
+    ...defaultsFor("rabbit"),
+    commands: [
+      { name: "rabbit", target: "/opt/rabbit/.venv/bin/rabbit" },
+      { name: "rabbit-agent", target: "/opt/rabbit/.venv/bin/rabbit-agent" },
+    ],
+  };
   let ct: Container;
   beforeAll(async () => {
-    // The image's shim is built with --name rabbit (test/platform/images.ts).
+    // The image's shim is built with --name rabbit --command rabbit --command rabbit-agent (test/platform/images.ts).
     ct = await Container.create({ config: rabbit });
   });
   afterAll(() => ct.destroy());
@@ -22,6 +28,28 @@ describe("a rabbit image: own name, user, paths and opt-out variable", () => {
   it("root drops to rabbit, HOME and umask as configured", () => {
     expect(ct.ok("rabbit whoami")).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
     expect(ct.ok("id -un 10000")).toBe("rabbit\n");
+  });
+
+  it("rabbit-agent is guarded too: root drops and runs its own script; as rabbit it passes through", () => {
+    expect(ct.ok("rabbit-agent argv0")).toBe("rabbit-agent uid=10000\n");
+    expect(ct.ok("rabbit argv0")).toBe("rabbit uid=10000\n");
+    expect(ct.ok("rabbit-agent argv0", { asRuntimeUser: true })).toBe("rabbit-agent uid=10000\n");
+    expect(ct.ok("RABBIT_DOCKER_EXEC_AS_ROOT=1 rabbit-agent argv0")).toBe("rabbit-agent uid=0\n");
+  });
+
+  it("a name this build was not given runs nothing, even when its script exists", () => {
+    ct.altered(
+      "cp /opt/rabbit/.venv/bin/rabbit /opt/rabbit/.venv/bin/rabbit-acp && ln -s rabbit /opt/rabbit/bin/rabbit-acp",
+      "rm /opt/rabbit/.venv/bin/rabbit-acp /opt/rabbit/bin/rabbit-acp",
+      () => {
+        const r = ct.run("rabbit-acp argv0");
+        expect(r).toMatchObject({ code: 127, stdout: "" });
+        expect(r.stderr).toBe(
+          'rabbit-exec-shim: called as "rabbit-acp", which is not one of its commands; nothing was run.\n' +
+            "rabbit-exec-shim: it runs rabbit and rabbit-agent, each by the name it is called as.\n",
+        );
+      },
+    );
   });
 
   it("rabbit itself passes through", () => {
@@ -83,7 +111,10 @@ describe("an image without s6-overlay: gosu as the helper", () => {
 describe("build settings", () => {
   it.each([
     [["--name", ""], "name"],
-    [["--target", "venv/bin/x"], "must be a clean absolute path"],
+    [["--command", "x=venv/bin/x"], "must be a clean absolute path"],
+    [["--command", "x", "--command", "x"], "x is given more than once"],
+    [["--name", "rabbit", "--command", "rabbit-exec-shim"], "rabbit-exec-shim is the admin name of this build"],
+    [["--target", "/opt/x"], "--target is gone: use --command NAME=PATH"],
     [["--user", "bad user"], "not a portable user name"],
     [["--umask", "8"], "three octal digits"],
     [["--frobnicate", "1"], "unknown option --frobnicate"],

@@ -89,6 +89,13 @@ describe("Install: the multi-stage build from source", () => {
     );
   });
 
+  it("copies every command as a relative symlink, and each drops to hermes and runs its own script", () => {
+    expect(sh(tag, "cd /opt/hermes/bin && readlink hermes-agent hermes-acp")).toBe("hermes\nhermes\n");
+    expect(sh(tag, "hermes argv0 && hermes-agent argv0 && hermes-acp argv0")).toBe(
+      "hermes uid=10000\nhermes-agent uid=10000\nhermes-acp uid=10000\n",
+    );
+  });
+
   it("adds about one binary's worth of bytes", () => {
     const binary = Number(sh(tag, "stat -c %s /opt/hermes/bin/hermes"));
     addsTheBinaryOnce(tag, hermesBase(), binary);
@@ -109,9 +116,10 @@ describe("Prebuilt artifacts: checked with sha256sum -c", () => {
 
   it("with the right checksum: one layer of one binary, root's, 0755, and it drops", async () => {
     const tag = await buildRecipe("artifact", dockerfile(sha()));
-    expect(sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami")).toBe(
-      "root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\n",
+    expect(sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami && hermes-agent argv0")).toBe(
+      "root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\nhermes-agent uid=10000\n",
     );
+    expect(sh(tag, "cd /opt/hermes/bin && readlink hermes-agent hermes-acp")).toBe("hermes\nhermes\n");
     addsTheBinaryOnce(tag, hermesBase(), statSync(artifact).size);
   }, 600_000);
 
@@ -128,8 +136,8 @@ describe("For forks: a rabbit image with gosu", () => {
       "host",
     ]);
     // Without /command the rabbit image has only gosu to drop with: the shim was built for it.
-    expect(sh(tag, "mv /command /command.aside && rabbit whoami")).toBe(
-      "uid=10000 gid=10000 home=/opt/data umask=0002\n",
+    expect(sh(tag, "mv /command /command.aside && rabbit whoami && rabbit-agent argv0")).toBe(
+      "uid=10000 gid=10000 home=/opt/data umask=0002\nrabbit-agent uid=10000\n",
     );
   }, 600_000);
 });

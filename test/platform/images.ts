@@ -18,18 +18,29 @@ export type Helper = "s6" | "gosu" | "none";
 
 export interface Variant {
   name: string;
+  /** The commands the shim guards: a console script and a link to the shim for each. */
+  commands: string[];
   cli: Cli;
   helper: Helper;
   /** scripts/build.ts flags for this variant's shim; none means the default build in dist/. */
   build: string[];
 }
 
+const HERMES = ["hermes", "hermes-agent", "hermes-acp"];
+
 export const VARIANTS: Record<string, Variant> = {
-  hermes: { name: "hermes", cli: "standin", helper: "s6", build: [] },
-  probe: { name: "hermes", cli: "probe", helper: "s6", build: [] },
-  bare: { name: "hermes", cli: "standin", helper: "none", build: [] },
-  gosu: { name: "hermes", cli: "standin", helper: "gosu", build: ["--helper", "/usr/sbin/gosu"] },
-  rabbit: { name: "rabbit", cli: "standin", helper: "s6", build: ["--name", "rabbit"] },
+  hermes: { name: "hermes", commands: HERMES, cli: "standin", helper: "s6", build: [] },
+  probe: { name: "hermes", commands: HERMES, cli: "probe", helper: "s6", build: [] },
+  bare: { name: "hermes", commands: HERMES, cli: "standin", helper: "none", build: [] },
+  gosu: { name: "hermes", commands: HERMES, cli: "standin", helper: "gosu", build: ["--helper", "/usr/sbin/gosu"] },
+  // A fork that guards two commands of its own.
+  rabbit: {
+    name: "rabbit",
+    commands: ["rabbit", "rabbit-agent"],
+    cli: "standin",
+    helper: "s6",
+    build: ["--name", "rabbit", "--command", "rabbit", "--command", "rabbit-agent"],
+  },
 };
 
 export const variantKey = (name: string, cli: Cli, helper: Helper) => `${name}/${cli}/${helper}`;
@@ -125,6 +136,7 @@ export async function buildVariants(base: string, runId: string): Promise<ImageT
           NAME: v.name,
           CLI: v.cli,
           HELPER: v.helper,
+          COMMANDS: v.commands.join(" "),
         });
         return [variantKey(v.name, v.cli, v.helper), tag] as const;
       }),

@@ -1,25 +1,33 @@
 #!/bin/sh
 # Runs inside the image build: the runtime user, its home, the CLI the shim
-# wraps, the helper and the entrypoint. Usage: layout.sh NAME standin|probe s6|gosu|none
+# wraps (one console script per command), a link to the shim for every other
+# command, the helper and the entrypoint.
+# Usage: layout.sh NAME standin|probe s6|gosu|none "COMMAND..."
 set -eu
-name=$1 cli=$2 helper=$3
+name=$1 cli=$2 helper=$3 commands=$4
 here=$(dirname "$0")
 venv=/opt/$name/.venv
-target=$venv/bin/$name
 
 groupadd -g 10000 "$name"
 useradd -u 10000 -g 10000 -d /opt/data -M -s /usr/sbin/nologin "$name"
 mkdir -p /opt/data
 chown "$name:$name" /opt/data
 
+# As install.sh does: the shim once, a relative symlink for every other command.
+for command in $commands; do
+  [ "$command" = "$name" ] || ln -s "$name" "/opt/$name/bin/$command"
+done
+
 case $cli in
-  probe) install -D -m 0755 "$here/execstate" "$target" ;;
+  probe) for command in $commands; do install -D -m 0755 "$here/execstate" "$venv/bin/$command"; done ;;
   standin)
     python3 -m venv --without-pip "$venv"
     site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
     cp -r "$here/hermes_standin" "$site/"
-    # The console script exactly as pip writes one.
-    cat >"$target" <<PY
+    # Every command's console script exactly as pip writes one; all run the stand-in, which says which ran.
+    for command in $commands; do
+      target=$venv/bin/$command
+      cat >"$target" <<PY
 #!$venv/bin/python
 # -*- coding: utf-8 -*-
 import re
@@ -29,7 +37,8 @@ if __name__ == '__main__':
     sys.argv[0] = re.sub(r'(-script\.pyw|\.exe)?$', '', sys.argv[0])
     sys.exit(main())
 PY
-    chmod 0755 "$target"
+      chmod 0755 "$target"
+    done
     # As in the Hermes image, the runtime user owns the venv.
     chown -R "$name:$name" "$venv"
     ;;

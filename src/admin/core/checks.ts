@@ -1,5 +1,5 @@
 /** doctor's checks of the installation: each turns one gathered fact into a finding with its remedy. */
-import type { ShimConfig } from "../../core/config.ts";
+import type { Command, ShimConfig } from "../../core/config.ts";
 import { octal } from "../../core/node.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "../../core/program.ts";
 import type { Trust } from "../../core/trust.ts";
@@ -54,12 +54,13 @@ export function shimCheck(
       ];
 }
 
-export function cliCheck(config: ShimConfig, status: ProgramStatus): Finding {
+export function cliCheck(command: Command, status: ProgramStatus): Finding {
+  const { name, target } = command;
   return finding(
     "cli",
     status === "ok",
-    `the CLI ${config.target} ${PROGRAM_STATUS_TEXT[status]}`,
-    `install the ${config.name} CLI there, or rebuild the shim with --target set to where it is; until then every call exits 127`,
+    `the ${name} CLI ${target} ${PROGRAM_STATUS_TEXT[status]}`,
+    `install the ${name} CLI there, or rebuild the shim with --command ${name}=PATH for where it is; until then every ${name} call exits 127`,
   );
 }
 
@@ -104,17 +105,21 @@ export function userCheck(config: ShimConfig, account: Account | undefined): Fin
   return [found, note];
 }
 
-/** `found` is what PATH resolves the product name to; `shim` is this binary's own path. */
-export function pathCheck(config: ShimConfig, found: string | undefined, isShim: boolean, shim: string): Finding {
-  const dir = shim.slice(0, shim.lastIndexOf("/")) || "/";
-  const remedy = `put ${dir} first on PATH (in the image: ENV PATH=${dir}:$PATH)`;
-  if (found === undefined) return finding("path", false, `${config.name} is not on PATH`, remedy);
+const dirOf = (path: string) => path.slice(0, path.lastIndexOf("/")) || "/";
+
+/** `found` is what PATH resolves the command's name to; `shim` is this binary's own path. */
+export function pathCheck(name: string, found: string | undefined, isShim: boolean, shim: string): Finding {
+  const dir = dirOf(shim);
+  const onPath = `put ${dir} first on PATH (in the image: ENV PATH=${dir}:$PATH)`;
+  // Every command is a link to the one binary, next to it (install.sh makes them).
+  const link = `link it to the shim (ln -sf ${shim.slice(dir.length + 1)} ${dir}/${name})`;
+  if (found === undefined) return finding("path", false, `${name} is not on PATH`, `${link} and ${onPath}`);
   return finding(
     "path",
     isShim,
     isShim
-      ? `${config.name} on PATH is this shim (${found})`
-      : `${config.name} on PATH is ${found}, not this shim (${shim}): root calls would not drop`,
-    remedy,
+      ? `${name} on PATH is this shim (${found})`
+      : `${name} on PATH is ${found}, not this shim (${shim}): root calls would not drop`,
+    dirOf(found) === dir ? link : onPath,
   );
 }

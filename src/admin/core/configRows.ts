@@ -6,8 +6,9 @@ import type { Row } from "./table.ts";
 export function configRows(config: ShimConfig): Row[] {
   return [
     ["product name", config.name],
+    // One row per command, each with its own target: `command hermes-agent  /opt/hermes/.venv/bin/hermes-agent`.
+    ...config.commands.map((c): Row => [`command ${c.name}`, c.target]),
     ["runtime user", config.user],
-    ["CLI", config.target],
     ["helper", config.helper],
     ["home", config.home],
     ["opt-out variable", config.optOutVar],

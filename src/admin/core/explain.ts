@@ -4,7 +4,7 @@
  */
 import { envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
-import { type Facts, isStrictlyTruthy, type Plan } from "../../core/decide.ts";
+import { type Facts, isStrictlyTruthy, listNames, type Plan } from "../../core/decide.ts";
 import { adminName } from "../../core/name.ts";
 import { octal } from "../../core/node.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "../../core/program.ts";
@@ -18,8 +18,11 @@ export interface ExplainReport {
   config: ReturnType<typeof configJson>;
   args: string[];
   facts: {
+    /** The name explained; `target` is null when the build has no command of that name. */
+    command: { name: string; target: string | null };
     euid: number;
-    cli: { path: string; status: ProgramStatus; trustForRoot: TrustReport | null };
+    /** null for a name the build does not know: there is no CLI to look at. */
+    cli: { path: string; status: ProgramStatus; trustForRoot: TrustReport | null } | null;
     optOut: { variable: string; values: string[]; counts: boolean };
     /** null when the shim did not look at it: it does so only as root. */
     helper: { path: string; trust: TrustReport | null };
@@ -47,12 +50,17 @@ function trustReport(trust: Trust | undefined): TrustReport | null {
 
 export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args: readonly string[]): ExplainReport {
   const values = envValues(facts.env, config.optOutVar);
+  const called = facts.command;
   return {
     config: configJson(config),
     args: [...args],
     facts: {
+      command: "unknown" in called ? { name: called.unknown, target: null } : { ...called },
       euid: facts.euid,
-      cli: { path: config.target, status: facts.cli, trustForRoot: trustReport(facts.asRoot?.cliTrust) },
+      cli:
+        "unknown" in called
+          ? null
+          : { path: called.target, status: facts.cli, trustForRoot: trustReport(facts.asRoot?.cliTrust) },
       optOut: {
         variable: config.optOutVar,
         values: values.map((v) => decoder.decode(v)),
@@ -80,8 +88,8 @@ function describeTrust(trust: TrustReport): string {
   return trust.trusted ? `trusted (resolves to ${trust.resolved})` : `not trusted: ${trust.reason}`;
 }
 
-function factRows(report: ExplainReport): Row[] {
-  const { euid, cli, optOut, helper } = report.facts;
+function factRows(config: ShimConfig, report: ExplainReport): Row[] {
+  const { command, euid, cli, optOut, helper } = report.facts;
   const setTo =
     optOut.values.length === 0
       ? "is not set"
@@ -94,15 +102,21 @@ function factRows(report: ExplainReport): Row[] {
       ? "no opt-out"
       : "does not opt out (only 1, true or yes do, in any case)";
   return [
+    [
+      "command",
+      command.target === null
+        ? `${quote(command.name)} is not one of this build's commands (${listNames(config.commands.map((c) => c.name))})`
+        : `${command.name}, whose CLI is ${command.target}`,
+    ],
     ["effective uid", euid === 0 ? "0 (root)" : `${euid} (not root: the shim passes straight through)`],
-    ["CLI", `${cli.path} ${PROGRAM_STATUS_TEXT[cli.status]}`],
-    ...(cli.trustForRoot
+    ...(cli ? ([["CLI", `${cli.path} ${PROGRAM_STATUS_TEXT[cli.status]}`]] as Row[]) : []),
+    ...(cli?.trustForRoot
       ? ([["CLI as root", `${describeTrust(cli.trustForRoot)} (only the opt-out runs it as root)`]] as Row[])
       : []),
     ["opt-out", `${optOut.variable} ${setTo}: ${counts}${euid === 0 ? "" : " (matters only for root)"}`],
     [
       "helper",
-      `${helper.path} ${helper.trust ? describeTrust(helper.trust) : "not examined: the shim looks at it only as root"}`,
+      `${helper.path} ${helper.trust ? describeTrust(helper.trust) : command.target === null ? "not examined: nothing runs under that name" : "not examined: the shim looks at it only as root"}`,
     ],
   ];
 }
@@ -131,10 +145,10 @@ function planText(config: ShimConfig, report: ExplainReport): string {
 }
 
 export function explainText(config: ShimConfig, report: ExplainReport): string {
-  const command = [config.name, ...report.args].map((a) => (/^[\w./=:@%+-]+$/.test(a) ? a : quote(a)));
+  const command = [report.facts.command.name, ...report.args].map((a) => (/^[\w./=:@%+-]+$/.test(a) ? a : quote(a)));
   return (
     `${adminName(config.name)} explain: what \`${command.join(" ")}\` would do here. Nothing was run.\n\n` +
-    `facts\n${table(factRows(report))}\n${planText(config, report)}\n` +
+    `facts\n${table(factRows(config, report))}\n${planText(config, report)}\n` +
     `configuration (baked in at build time)\n${table(configRows(config))}`
   );
 }

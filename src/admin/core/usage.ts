@@ -1,23 +1,29 @@
 /** Texts of the admin CLI that depend on nothing but the build. */
 import type { ShimConfig } from "../../core/config.ts";
+import { listNames } from "../../core/decide.ts";
 import { adminName } from "../../core/name.ts";
 import { configRows } from "./configRows.ts";
 import { table } from "./table.ts";
 
 export function usageText(config: ShimConfig): string {
   const admin = adminName(config.name);
+  const names = listNames(config.commands.map((c) => c.name));
   return `Usage: ${admin} COMMAND [OPTIONS]
 
-Administers the ${config.name} exec shim. Under the name ${config.name} the same
-binary is the shim itself and never reads its arguments.
+Administers the ${config.name} exec shim. Under the names ${names} the
+same binary is the shim itself, runs that command's own CLI, and never reads
+its arguments.
 
 Commands:
-  explain [--json] [-- ARGS...]
-        Show what \`${config.name} ARGS...\` would do here and why: the facts the
-        shim sees and the plan it makes from them. Runs nothing.
+  explain [COMMAND] [--json] [-- ARGS...]
+        Show what \`COMMAND ARGS...\` would do here and why: the facts the
+        shim sees and the plan it makes from them. Runs nothing. COMMAND
+        defaults to ${config.name}.
   doctor [--fix] [--json]
-        Check the installation and that ${config.user} owns or can read
-        everything under ${config.home}. Exit 0 when healthy, 1 otherwise.
+        Check the installation (every command's CLI and link on PATH, and
+        executables in the venv that PATH reaches unguarded) and that
+        ${config.user} owns or can read everything under ${config.home}.
+        Exit 0 when healthy, 1 otherwise.
         --fix (as root) gives what is not ${config.user}'s under ${config.home}
         to ${config.user}, never following symlinks, never leaving the
         filesystem, never touching files with other hard links.

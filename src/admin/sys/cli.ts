@@ -1,7 +1,8 @@
 /** The admin CLI: what the binary is when invoked as NAME-exec-shim. Loaded only then. */
-import type { Bytes } from "../../core/bytes.ts";
+import { type Bytes, bytes } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { decide } from "../../core/decide.ts";
+import { calledCommand } from "../../core/name.ts";
 import { gatherFacts } from "../../sys/facts.ts";
 import { libcProbe } from "../../sys/files.ts";
 import { libc } from "../../sys/libc.ts";
@@ -19,8 +20,14 @@ export interface Invocation {
 
 const decoder = new TextDecoder();
 
-function explain(config: ShimConfig, call: Invocation, options: { json: boolean; args: string[] }): number {
-  const facts = gatherFacts(config, libcProbe, libc.geteuid(), call.env);
+function explain(
+  config: ShimConfig,
+  call: Invocation,
+  options: { json: boolean; command: string | null; args: string[] },
+): number {
+  // The name is looked up exactly as the shim looks up argv[0]: by its last path element.
+  const command = calledCommand(bytes(options.command ?? config.name), config.commands);
+  const facts = gatherFacts(config, libcProbe, command, libc.geteuid(), call.env);
   const report = explainReport(config, facts, decide(config, facts), options.args);
   writeStdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : explainText(config, report));
   return 0;

@@ -8,10 +8,11 @@ import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
 import { cliCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/checks.ts";
+import { entryPointChecks } from "../core/entryPoints.ts";
 import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
 import { homeCheck, treeChecks } from "../core/treeChecks.ts";
 import { readAccount } from "./accounts.ts";
-import { commandOnPath } from "./onPath.ts";
+import { commandOnPath, venvExecutables } from "./onPath.ts";
 import { progressMeter } from "./progress.ts";
 import { walkHome } from "./walk.ts";
 
@@ -22,7 +23,6 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     return 1;
   }
   const account = readAccount(config.user);
-  const onPath = commandOnPath(config.name, env);
   const self = readlink("/proc/self/exe");
   const selfStat = self === undefined ? undefined : statAt(AT_FDCWD, cstr(self), AT_SYMLINK_NOFOLLOW);
   const findings: Finding[] = [
@@ -32,10 +32,14 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
       selfStat?.ok ? selfStat.node.mode : undefined,
       self === undefined ? { ok: false, missing: true, reason: "unknown" } : checkTrust(self, lstat),
     ),
-    cliCheck(config, executableStatus(config.target)),
+    ...config.commands.map((c) => cliCheck(c, executableStatus(c.target))),
     helperCheck(config, checkTrust(config.helper, lstat)),
     ...userCheck(config, account),
-    pathCheck(config, onPath.found, onPath.isShim, onPath.shim),
+    ...config.commands.map((c) => {
+      const onPath = commandOnPath(c.name, env);
+      return pathCheck(c.name, onPath.found, onPath.isShim, onPath.shim);
+    }),
+    ...entryPointChecks(config, venvExecutables(config, env)),
   ];
   let entries = 0;
   if (account) {

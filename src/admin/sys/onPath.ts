@@ -1,9 +1,13 @@
-/** Whether a bare command name reaches this very binary through PATH. */
+/** Whether a bare command name reaches this very binary through PATH, and what else in the venv it reaches. */
 
 import { type Bytes, envValues } from "../../core/bytes.ts";
-import { executableStatus, readlink } from "../../sys/files.ts";
+import type { ShimConfig } from "../../core/config.ts";
+import { executableStatus, readlink, readNames } from "../../sys/files.ts";
+import { AT_FDCWD, cstr, libc } from "../../sys/libc.ts";
+import type { VenvExecutable } from "../core/entryPoints.ts";
 import { resolveCommand } from "../core/pathLookup.ts";
-import { fileIdentity } from "./stat.ts";
+import { OPEN_DIR } from "./dirfd.ts";
+import { dirIdentity, fileIdentity } from "./stat.ts";
 
 export interface OnPath {
   /** What PATH resolves the name to, if anything. */
@@ -15,20 +19,42 @@ export interface OnPath {
 
 const decoder = new TextDecoder();
 
-export function commandOnPath(name: string, env: readonly Bytes[]): OnPath {
+const isProgram = (p: string) => fileIdentity(p) !== undefined && executableStatus(p) === "ok";
+
+function onPath(name: string, env: readonly Bytes[]): string | undefined {
   const path = envValues(env, "PATH")[0];
-  const found =
-    path === undefined
-      ? undefined
-      : resolveCommand(
-          decoder.decode(path),
-          name,
-          (p) => fileIdentity(p) !== undefined && executableStatus(p) === "ok",
-        );
+  return path === undefined ? undefined : resolveCommand(decoder.decode(path), name, isProgram);
+}
+
+export function commandOnPath(name: string, env: readonly Bytes[]): OnPath {
+  const found = onPath(name, env);
   const self = fileIdentity("/proc/self/exe");
   return {
     found,
     isShim: found !== undefined && self !== undefined && fileIdentity(found) === self,
     shim: readlink("/proc/self/exe") ?? "/proc/self/exe",
   };
+}
+
+/**
+ * Every executable in the directories of the commands' targets, and whether
+ * PATH reaches it there: through the same directory, however PATH spells it.
+ */
+export function venvExecutables(config: ShimConfig, env: readonly Bytes[]): VenvExecutable[] {
+  const dirs = new Set(config.commands.map((c) => c.target.slice(0, c.target.lastIndexOf("/")) || "/"));
+  const found: VenvExecutable[] = [];
+  for (const dir of dirs) {
+    const fd = libc.openat(AT_FDCWD, cstr(dir), OPEN_DIR, 0);
+    if (fd < 0) continue;
+    const names = readNames(fd).map((n) => decoder.decode(n.subarray(0, -1)));
+    libc.close(fd);
+    const self = dirIdentity(dir);
+    for (const name of names.sort()) {
+      if (!isProgram(`${dir}/${name}`)) continue;
+      const where = onPath(name, env);
+      const reached = where !== undefined && dirIdentity(where.slice(0, where.lastIndexOf("/")) || "/") === self;
+      found.push({ dir, name, reached });
+    }
+  }
+  return found;
 }

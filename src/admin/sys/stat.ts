@@ -12,3 +12,9 @@ export function fileIdentity(path: string): string | undefined {
   const st = statAt(AT_FDCWD, cstr(path), 0);
   return st.ok && st.node.kind === "file" ? `${st.node.dev}:${st.ino}` : undefined;
 }
+
+/** Device and inode of the directory `path` names, through symlinks. */
+export function dirIdentity(path: string): string | undefined {
+  const st = statAt(AT_FDCWD, cstr(path), 0);
+  return st.ok && st.node.kind === "dir" ? `${st.node.dev}:${st.ino}` : undefined;
+}

@@ -1,19 +1,24 @@
 import { describe, expect, it } from "vitest";
 import { cliCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../../../src/admin/core/checks.ts";
-import { defaultsFor } from "../../../src/core/config.ts";
+import { type Command, defaultsFor } from "../../../src/core/config.ts";
 
 const config = defaultsFor("hermes");
+const [HERMES, AGENT] = config.commands as [Command, Command];
 const account = { name: "hermes", uid: 10000, gid: 10000, groups: [10000], home: "/opt/data" };
 
 describe("installation checks", () => {
-  it("the CLI", () => {
-    expect(cliCheck(config, "ok")).toMatchObject({ status: "ok", remedy: null });
-    expect(cliCheck(config, "missing")).toMatchObject({
+  it("each command's CLI", () => {
+    expect(cliCheck(HERMES, "ok")).toMatchObject({ status: "ok", remedy: null });
+    expect(cliCheck(HERMES, "missing")).toMatchObject({
       status: "problem",
-      message: "the CLI /opt/hermes/.venv/bin/hermes does not exist",
-      remedy: expect.stringContaining("--target"),
+      message: "the hermes CLI /opt/hermes/.venv/bin/hermes does not exist",
+      remedy: expect.stringContaining("--command hermes=PATH"),
     });
-    expect(cliCheck(config, "not-executable")).toMatchObject({ status: "problem" });
+    expect(cliCheck(AGENT, "not-executable")).toMatchObject({
+      status: "problem",
+      message: "the hermes-agent CLI /opt/hermes/.venv/bin/hermes-agent is not executable",
+      remedy: expect.stringContaining("every hermes-agent call exits 127"),
+    });
   });
 
   it("the helper: missing and untrusted get different remedies", () => {
@@ -41,16 +46,27 @@ describe("installation checks", () => {
 
   it("PATH", () => {
     const shim = "/opt/hermes/bin/hermes";
-    expect(pathCheck(config, shim, true, shim)).toMatchObject({ status: "ok" });
-    expect(pathCheck(config, "/usr/local/bin/hermes", false, shim)).toMatchObject({
+    expect(pathCheck("hermes", shim, true, shim)).toMatchObject({ status: "ok" });
+    expect(pathCheck("hermes-agent", "/opt/hermes/bin/hermes-agent", true, shim)).toMatchObject({
+      status: "ok",
+      message: "hermes-agent on PATH is this shim (/opt/hermes/bin/hermes-agent)",
+    });
+    expect(pathCheck("hermes", "/usr/local/bin/hermes", false, shim)).toMatchObject({
       status: "problem",
       message:
         "hermes on PATH is /usr/local/bin/hermes, not this shim (/opt/hermes/bin/hermes): root calls would not drop",
       remedy: "put /opt/hermes/bin first on PATH (in the image: ENV PATH=/opt/hermes/bin:$PATH)",
     });
-    expect(pathCheck(config, undefined, false, shim)).toMatchObject({
+    expect(pathCheck("hermes-acp", undefined, false, shim)).toMatchObject({
       status: "problem",
-      message: "hermes is not on PATH",
+      message: "hermes-acp is not on PATH",
+      remedy:
+        "link it to the shim (ln -sf hermes /opt/hermes/bin/hermes-acp) and put /opt/hermes/bin first on PATH (in the image: ENV PATH=/opt/hermes/bin:$PATH)",
+    });
+    // A name next to the shim that is another file (a stale copy): link it, PATH is fine.
+    expect(pathCheck("hermes-agent", "/opt/hermes/bin/hermes-agent", false, shim)).toMatchObject({
+      status: "problem",
+      remedy: "link it to the shim (ln -sf hermes /opt/hermes/bin/hermes-agent)",
     });
   });
 });

@@ -1,13 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { explainReport, explainText } from "../../../src/admin/core/explain.ts";
 import { bytes } from "../../../src/core/bytes.ts";
-import { defaultsFor } from "../../../src/core/config.ts";
+import { type Command, defaultsFor } from "../../../src/core/config.ts";
 import { decide, type Facts } from "../../../src/core/decide.ts";
 import type { Trust } from "../../../src/core/trust.ts";
 
 const config = defaultsFor("hermes");
+const [HERMES, AGENT] = config.commands as [Command, Command];
 const TRUSTED: Trust = { ok: true, resolved: "/command/s6-setuidgid" };
-const CLI_TRUSTED: Trust = { ok: true, resolved: config.target };
+const CLI_TRUSTED: Trust = { ok: true, resolved: HERMES.target };
 
 function explain(facts: Facts, args: string[] = ["auth", "list"]) {
   const report = explainReport(config, facts, decide(config, facts), args);
@@ -18,6 +19,7 @@ const SELF: Trust = { ok: true, resolved: "/opt/hermes/bin/hermes" };
 const ALL_CAPS = 0x1ffffffffffn;
 
 const root = (env: string[] = [], helper: Trust = TRUSTED): Facts => ({
+  command: HERMES,
   euid: 0,
   started: { ruid: 0, rgid: 0, egid: 0, secure: false },
   env: env.map(bytes),
@@ -26,6 +28,7 @@ const root = (env: string[] = [], helper: Trust = TRUSTED): Facts => ({
 });
 
 const user = (cli: Facts["cli"] = "ok"): Facts => ({
+  command: HERMES,
   euid: 10000,
   started: { ruid: 10000, rgid: 10000, egid: 10000, secure: false },
   env: [],
@@ -58,7 +61,7 @@ describe("explain", () => {
 
   it("non-root: passes through, helper not examined, environment as given", () => {
     const { report, text } = explain(user());
-    expect(report.plan).toMatchObject({ kind: "exec", path: config.target, setEnv: {}, umask: null });
+    expect(report.plan).toMatchObject({ kind: "exec", path: HERMES.target, setEnv: {}, umask: null });
     expect(report.facts.helper.trust).toBeNull();
     expect(text).toContain("10000 (not root: the shim passes straight through)");
     expect(text).toContain("plan: pass straight through as uid 10000\n");
@@ -68,7 +71,7 @@ describe("explain", () => {
   it("opt-out: keeps root, and says which value counted", () => {
     const { report, text } = explain(root(["HERMES_DOCKER_EXEC_AS_ROOT=Yes"]));
     expect(report.facts.optOut).toEqual({ variable: "HERMES_DOCKER_EXEC_AS_ROOT", values: ["Yes"], counts: true });
-    expect(report.plan).toMatchObject({ kind: "exec", path: config.target, argv: [config.target, "auth", "list"] });
+    expect(report.plan).toMatchObject({ kind: "exec", path: HERMES.target, argv: [HERMES.target, "auth", "list"] });
     expect(text).toContain('HERMES_DOCKER_EXEC_AS_ROOT is "Yes": opts out: keeps root\n');
     expect(text).toContain("plan: run the CLI as root\n");
   });
@@ -117,7 +120,40 @@ describe("explain", () => {
   it("quotes arguments a shell would need quoted, and shows the baked configuration", () => {
     const { report, text } = explain(user(), ["chat", "-q", "hi there", ""]);
     expect(text).toContain('what `hermes chat -q "hi there" ""` would do');
-    expect(text).toContain("configuration (baked in at build time)\n  product name      hermes\n");
+    expect(text).toContain(
+      "configuration (baked in at build time)\n" +
+        "  product name          hermes\n" +
+        "  command hermes        /opt/hermes/.venv/bin/hermes\n" +
+        "  command hermes-agent  /opt/hermes/.venv/bin/hermes-agent\n" +
+        "  command hermes-acp    /opt/hermes/.venv/bin/hermes-acp\n",
+    );
     expect(report.config).toEqual({ ...config, umask: "0002" });
+  });
+
+  it("another command: its own name, target and messages", () => {
+    const { report, text } = explain({ ...root(), command: AGENT }, ["run"]);
+    expect(report.facts.command).toEqual({ name: "hermes-agent", target: "/opt/hermes/.venv/bin/hermes-agent" });
+    expect(report.plan).toMatchObject({
+      argv: ["/command/s6-setuidgid", "hermes", "/opt/hermes/.venv/bin/hermes-agent", "run"],
+    });
+    expect(text).toContain("what `hermes-agent run` would do here. Nothing was run.");
+    expect(text).toContain("command        hermes-agent, whose CLI is /opt/hermes/.venv/bin/hermes-agent\n");
+    expect(text).toContain("CLI            /opt/hermes/.venv/bin/hermes-agent exists and is executable\n");
+  });
+
+  it("a name the build does not know: refusal 127, no CLI, nothing examined", () => {
+    const { report, text } = explain(
+      { command: { unknown: "other" }, euid: 0, started: root().started, env: [], cli: "missing" },
+      [],
+    );
+    expect(report.facts.command).toEqual({ name: "other", target: null });
+    expect(report.facts.cli).toBeNull();
+    expect(report.plan).toMatchObject({ kind: "refuse", code: 127 });
+    expect(text).toContain(
+      'command        "other" is not one of this build\'s commands (hermes, hermes-agent and hermes-acp)\n',
+    );
+    expect(text).not.toContain("CLI ");
+    expect(text).toContain("/command/s6-setuidgid not examined: nothing runs under that name\n");
+    expect(text).toContain('plan: refuse, exit 127, with this on stderr:\n    hermes-exec-shim: called as "other"');
   });
 });

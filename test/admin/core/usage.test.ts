@@ -8,13 +8,15 @@ describe("usage texts", () => {
       [
         "hermes-exec-shim 1.2.3",
         "configuration (baked in at build time):",
-        "  product name      hermes",
-        "  runtime user      hermes",
-        "  CLI               /opt/hermes/.venv/bin/hermes",
-        "  helper            /command/s6-setuidgid",
-        "  home              /opt/data",
-        "  opt-out variable  HERMES_DOCKER_EXEC_AS_ROOT",
-        "  umask             0002",
+        "  product name          hermes",
+        "  command hermes        /opt/hermes/.venv/bin/hermes",
+        "  command hermes-agent  /opt/hermes/.venv/bin/hermes-agent",
+        "  command hermes-acp    /opt/hermes/.venv/bin/hermes-acp",
+        "  runtime user          hermes",
+        "  helper                /command/s6-setuidgid",
+        "  home                  /opt/data",
+        "  opt-out variable      HERMES_DOCKER_EXEC_AS_ROOT",
+        "  umask                 0002",
         "",
       ].join("\n"),
     );
@@ -23,7 +25,8 @@ describe("usage texts", () => {
   it("--help names both commands under the build's own names", () => {
     const text = usageText(defaultsFor("rabbit"));
     expect(text).toMatch(/^Usage: rabbit-exec-shim COMMAND/);
-    expect(text).toContain("explain [--json] [-- ARGS...]");
+    expect(text).toContain("explain [COMMAND] [--json] [-- ARGS...]");
+    expect(text).toContain("rabbit, rabbit-agent and rabbit-acp");
     expect(text).toContain("doctor [--fix] [--json]");
   });
 

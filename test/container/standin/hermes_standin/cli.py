@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 
-USAGE = "usage: hermes [--version] {config,login,auth,chat,note,whoami,exit,kill,prompt} ..."
+USAGE = "usage: hermes [--version] {config,login,auth,chat,note,whoami,argv0,exit,kill,prompt} ..."
 
 
 def home():
@@ -80,6 +80,10 @@ def main(argv=None):
         return 0
     if cmd == "whoami":
         print(f"uid={os.getuid()} gid={os.getgid()} home={os.environ.get('HOME', '')} umask={os.umask(0):04o}")
+        return 0
+    if cmd == "argv0":
+        # Which console script ran: hermes, hermes-agent and hermes-acp all call this main().
+        print(f"{os.path.basename(sys.argv[0])} uid={os.getuid()}")
         return 0
     if cmd == "exit":
         return int(rest[0])

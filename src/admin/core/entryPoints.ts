@@ -1,0 +1,78 @@
+/**
+ * doctor's search for doors the shim does not guard: executables in the
+ * venv's bin directory (where the commands' targets live) that a bare name
+ * reaches through PATH, so that `docker exec C NAME` runs them as root.
+ */
+import type { ShimConfig } from "../../core/config.ts";
+import { adminName } from "../../core/name.ts";
+import type { Finding, Item } from "./finding.ts";
+
+export interface VenvExecutable {
+  /** Its directory: the directory of one or more commands' targets. */
+  dir: string;
+  name: string;
+  /** Whether PATH resolves `name` to this very file in `dir`, ahead of any shim of that name. */
+  reached: boolean;
+}
+
+/**
+ * The venv's own interpreter, installer and activation scripts. They run as
+ * root when called by name too, but they are tools an operator calls on
+ * purpose, not the product's entry points: guarding `python3` would drop
+ * every root use of it, so doctor notes them instead of flagging them.
+ */
+export function isVenvTool(name: string): boolean {
+  return /^(python|pip)(w|\d+(\.\d+)*)?$|^activate(\..+)?$|^Activate\.ps1$|^deactivate$/.test(name);
+}
+
+const listed = (names: readonly string[]) => names.join(", ");
+
+/** `executables` lists every executable found in the commands' target directories. */
+export function entryPointChecks(config: ShimConfig, executables: readonly VenvExecutable[]): Finding[] {
+  const guarded = new Set([...config.commands.map((c) => c.name), adminName(config.name)]);
+  const open = executables.filter((e) => e.reached && !guarded.has(e.name));
+  const scripts = open.filter((e) => !isVenvTool(e.name));
+  const tools = open.filter((e) => isVenvTool(e.name));
+  const dirs = [...new Set(config.commands.map((c) => c.target.slice(0, c.target.lastIndexOf("/")) || "/"))];
+  const item = (e: VenvExecutable): Item => ({
+    path: `${e.dir}/${e.name}`,
+    detail: `\`${e.name}\` on PATH runs it`,
+  });
+  const findings: Finding[] = [];
+  if (scripts.length === 0) {
+    findings.push({
+      check: "entry-points",
+      status: "ok",
+      message: `every entry point in ${listed(dirs)} that PATH reaches is guarded by the shim`,
+      remedy: null,
+      items: [],
+    });
+  } else {
+    const current = config.commands.map((c) => `--command ${c.name}`).join(" ");
+    const added = scripts.map((e) => `--command ${e.name}`).join(" ");
+    findings.push({
+      check: "entry-points",
+      status: "problem",
+      message:
+        `${scripts.length === 1 ? "1 unguarded entry point" : `${scripts.length} unguarded entry points`}: ` +
+        `PATH reaches ${scripts.length === 1 ? "it" : "them"} and no shim name shadows ${scripts.length === 1 ? "it" : "them"}, ` +
+        `so docker exec runs ${scripts.length === 1 ? "it" : "them"} as root`,
+      remedy:
+        `guard ${scripts.length === 1 ? "it" : "them"}: rebuild the shim with every name (install.sh ${current} ${added}), ` +
+        `which links each to the shim, or take ${listed([...new Set(scripts.map((e) => e.dir))])} off PATH`,
+      items: scripts.map(item),
+    });
+  }
+  if (tools.length > 0) {
+    findings.push({
+      check: "entry-points",
+      status: "note",
+      message:
+        `the venv's interpreter and tools run as root when called by name (${listed(tools.map((e) => e.name))}); ` +
+        `they are not ${config.name}'s entry points, but what they write as root stays root's`,
+      remedy: `run them as ${config.user} (docker exec --user ${config.user} …) when they write files`,
+      items: [],
+    });
+  }
+  return findings;
+}

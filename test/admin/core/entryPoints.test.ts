@@ -1,0 +1,86 @@
+import { describe, expect, it } from "vitest";
+import { entryPointChecks, isVenvTool, type VenvExecutable } from "../../../src/admin/core/entryPoints.ts";
+import { defaultsFor } from "../../../src/core/config.ts";
+
+const config = defaultsFor("hermes");
+const BIN = "/opt/hermes/.venv/bin";
+const exe = (name: string, reached = true): VenvExecutable => ({ dir: BIN, name, reached });
+const GUARDED = ["hermes", "hermes-agent", "hermes-acp"].map((n) => exe(n));
+
+describe("isVenvTool", () => {
+  it.each([
+    "python",
+    "python3",
+    "python3.11",
+    "pythonw",
+    "pip",
+    "pip3",
+    "pip3.11",
+    "activate",
+    "activate.fish",
+    "Activate.ps1",
+  ])("%j is the venv's own tooling", (name) => expect(isVenvTool(name)).toBe(true));
+  it.each(["hermes-worker", "pythonista", "pip-audit", "py", "uvicorn", "hermes"])("%j is not", (name) =>
+    expect(isVenvTool(name)).toBe(false),
+  );
+});
+
+describe("unguarded entry points", () => {
+  it("all guarded: one ok line", () => {
+    expect(entryPointChecks(config, GUARDED)).toEqual([
+      {
+        check: "entry-points",
+        status: "ok",
+        message: `every entry point in ${BIN} that PATH reaches is guarded by the shim`,
+        remedy: null,
+        items: [],
+      },
+    ]);
+  });
+
+  it("a console script PATH reaches is a problem, with the rebuild that guards it", () => {
+    const [finding] = entryPointChecks(config, [...GUARDED, exe("hermes-worker")]);
+    expect(finding).toEqual({
+      check: "entry-points",
+      status: "problem",
+      message: "1 unguarded entry point: PATH reaches it and no shim name shadows it, so docker exec runs it as root",
+      remedy:
+        "guard it: rebuild the shim with every name (install.sh --command hermes --command hermes-agent --command hermes-acp --command hermes-worker), " +
+        `which links each to the shim, or take ${BIN} off PATH`,
+      items: [{ path: `${BIN}/hermes-worker`, detail: "`hermes-worker` on PATH runs it" }],
+    });
+  });
+
+  it("one that PATH does not reach (shadowed, or the venv not on PATH) is no door", () => {
+    expect(entryPointChecks(config, [exe("hermes-worker", false), exe("uvicorn", false)])).toMatchObject([
+      { status: "ok" },
+    ]);
+  });
+
+  it("the build's own names and its admin name are never reported here (the PATH check covers them)", () => {
+    expect(entryPointChecks(config, [exe("hermes-agent"), exe("hermes-exec-shim")])).toMatchObject([{ status: "ok" }]);
+  });
+
+  it("a build that guards fewer names reports the rest", () => {
+    const fork = { ...config, commands: [{ name: "hermes", target: `${BIN}/hermes` }] };
+    const [finding] = entryPointChecks(fork, GUARDED);
+    expect(finding).toMatchObject({ status: "problem", message: expect.stringMatching(/^2 unguarded entry points/) });
+    expect(finding?.items.map((i) => i.path)).toEqual([`${BIN}/hermes-agent`, `${BIN}/hermes-acp`]);
+  });
+
+  it("the interpreter and installer are a note with a remedy, not a problem", () => {
+    const findings = entryPointChecks(config, [...GUARDED, exe("python3"), exe("python"), exe("pip", false)]);
+    expect(findings).toEqual([
+      expect.objectContaining({ status: "ok" }),
+      {
+        check: "entry-points",
+        status: "note",
+        message:
+          "the venv's interpreter and tools run as root when called by name (python3, python); " +
+          "they are not hermes's entry points, but what they write as root stays root's",
+        remedy: "run them as hermes (docker exec --user hermes …) when they write files",
+        items: [],
+      },
+    ]);
+  });
+});
