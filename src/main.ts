@@ -14,7 +14,6 @@ import { execve } from "./sys/exec.ts";
 import { gatherFacts } from "./sys/facts.ts";
 import { libcProbe, readArgv, readEnv } from "./sys/files.ts";
 import { ENOENT, ffiError, libc, strerror } from "./sys/libc.ts";
-import * as portable from "./sys/portable.ts";
 import { writeStderr } from "./sys/write.ts";
 
 declare const SHIM_CONFIG: ShimConfig;
@@ -31,9 +30,11 @@ function unreadable(): never {
   refuse("cannot read /proc/self/cmdline and /proc/self/environ; refusing to guess");
 }
 
-const probe = ffi ? libcProbe : portable.portableProbe;
-const euid = ffi ? libc.geteuid() : portable.geteuid();
-const callerArgv = (ffi ? readArgv() : portable.readArgv()) ?? unreadable();
+// Loaded only where bun:ffi is unavailable: every ordinary call would otherwise pay to evaluate it.
+const portable = ffi ? undefined : await import("./sys/portable.ts");
+const probe = portable ? portable.portableProbe : libcProbe;
+const euid = portable ? portable.geteuid() : libc.geteuid();
+const callerArgv = (portable ? portable.readArgv() : readArgv()) ?? unreadable();
 if (isAdminName(callerArgv[0], config.name)) {
   // The admin commands change owners as root: a start a caller could steer runs none of them either.
   const steered = refuseSteered(config, { ...probe.started(), euid }, probe.self());
@@ -49,7 +50,7 @@ if (isAdminName(callerArgv[0], config.name)) {
 // Only root's plan depends on the environment (the opt-out, HOME on the drop path). Otherwise it is never
 // read: execv hands on the C library's environ, which the runtime leaves as the caller passed it.
 const asRoot = euid === 0;
-const readCallerEnv = ffi ? readEnv : portable.readEnv;
+const readCallerEnv = portable ? portable.readEnv : readEnv;
 const callerEnv = asRoot || !ffi ? (readCallerEnv() ?? unreadable()) : [];
 const called = calledCommand(callerArgv[0], config.commands);
 const plan = decide(config, gatherFacts(config, probe, called, euid, callerEnv));
@@ -64,7 +65,7 @@ const argv: Bytes[] = [];
 // Loops, not map(): an array builtin costs tens of microseconds on its first call, on every call of the shim.
 for (const arg of plan.prefix) argv.push(bytes(arg));
 for (let i = 1; i < callerArgv.length; i++) argv.push(callerArgv[i] as Bytes);
-if (!ffi) {
+if (portable) {
   // Without the JIT: process.execve, which takes strings, so only what it can carry exactly is run.
   const call = portable.representable(argv, env ?? callerEnv);
   if (!call) refuse("without bun:ffi, cannot pass on arguments or an environment that are not plain UTF-8 text");

@@ -10,10 +10,6 @@ const { i32, i64, u32, u64, ptr: p, cstring } = FFIType;
 
 const SYMBOLS = {
   open: { args: [p, i32, i32], returns: i32 },
-  openat: { args: [i32, p, i32, i32], returns: i32 },
-  fchownat: { args: [i32, p, u32, u32, i32], returns: i32 },
-  isatty: { args: [i32], returns: i32 },
-  strerror: { args: [i32], returns: cstring },
   read: { args: [i32, p, u64], returns: i64 },
   write: { args: [i32, p, u64], returns: i64 },
   close: { args: [i32], returns: i32 },
@@ -23,10 +19,10 @@ const SYMBOLS = {
   execve: { args: [p, p, p], returns: i32 },
   execv: { args: [p, p], returns: i32 },
   geteuid: { args: [], returns: u32 },
-  getuid: { args: [], returns: u32 },
-  getegid: { args: [], returns: u32 },
-  getgid: { args: [], returns: u32 },
   getauxval: { args: [u64], returns: u64 },
+  getuid: { args: [], returns: u32 },
+  getgid: { args: [], returns: u32 },
+  getegid: { args: [], returns: u32 },
   getppid: { args: [], returns: i32 },
   getpid: { args: [], returns: i32 },
   umask: { args: [u32], returns: u32 },
@@ -38,7 +34,19 @@ const SYMBOLS = {
   __errno_location: { args: [], returns: p },
 } as const;
 
+/**
+ * Bound only when first used (the admin CLI, or a message after a failed exec): each symbol bound costs
+ * every call of the shim some microseconds, and these are needed on none of the ordinary calls.
+ */
+const MORE_SYMBOLS = {
+  openat: { args: [i32, p, i32, i32], returns: i32 },
+  fchownat: { args: [i32, p, u32, u32, i32], returns: i32 },
+  isatty: { args: [i32], returns: i32 },
+  strerror: { args: [i32], returns: cstring },
+} as const;
+
 type Libc = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
+type MoreLibc = ReturnType<typeof dlopen<typeof MORE_SYMBOLS>>["symbols"];
 
 /*
  * bun:ffi needs the JIT, and the runtime starts without it when it cannot
@@ -60,11 +68,18 @@ const loaded = load();
 export const ffiError = loaded.ffiError;
 
 /**
- * One handle for the shim and its admin CLI: binding a symbol that a call never uses costs nothing measurable.
- * Undefined at run time exactly when ffiError is set; only main.ts and the admin CLI's entry check, and
+ * The calls every run of the shim may make. Undefined at run time exactly when ffiError is set; only main.ts and the admin CLI's entry check, and
  * neither reaches code that uses it then.
  */
 export const libc = loaded.libc as Libc;
+
+let more: MoreLibc | undefined;
+
+/** The rarer calls (MORE_SYMBOLS), from the same C library. */
+export function moreLibc(): MoreLibc {
+  more ??= dlopen("libc.so.6", MORE_SYMBOLS).symbols;
+  return more;
+}
 
 export function errno(): number {
   const where = libc.__errno_location();
@@ -73,7 +88,7 @@ export function errno(): number {
 
 /** The C library's wording, as the rest of a message: "no such file or directory". */
 export function strerror(code: number): string {
-  return String(libc.strerror(code)).toLowerCase();
+  return String(moreLibc().strerror(code)).toLowerCase();
 }
 
 const encoder = new TextEncoder();

@@ -3,7 +3,7 @@
 import { type Bytes, envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { executableStatus, readlink, readNames } from "../../sys/files.ts";
-import { AT_FDCWD, cstr, libc } from "../../sys/libc.ts";
+import { AT_FDCWD, cstr, libc, moreLibc } from "../../sys/libc.ts";
 import type { VenvExecutable } from "../core/entryPoints.ts";
 import { resolveCommand } from "../core/pathLookup.ts";
 import { OPEN_DIR } from "./dirfd.ts";
@@ -44,7 +44,7 @@ export function venvExecutables(config: ShimConfig, env: readonly Bytes[]): Venv
   const dirs = new Set(config.commands.map((c) => c.target.slice(0, c.target.lastIndexOf("/")) || "/"));
   const found: VenvExecutable[] = [];
   for (const dir of dirs) {
-    const fd = libc.openat(AT_FDCWD, cstr(dir), OPEN_DIR, 0);
+    const fd = moreLibc().openat(AT_FDCWD, cstr(dir), OPEN_DIR, 0);
     if (fd < 0) continue;
     const names = readNames(fd).map((n) => decoder.decode(n.subarray(0, -1)));
     libc.close(fd);

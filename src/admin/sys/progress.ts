@@ -1,5 +1,5 @@
 /** A one-line progress count on stderr, only on a terminal and only for trees large enough to wonder about. */
-import { libc } from "../../sys/libc.ts";
+import { moreLibc } from "../../sys/libc.ts";
 import { writeStderr } from "../../sys/write.ts";
 
 /** Smaller trees are done before anyone could read a count. */
@@ -13,7 +13,7 @@ export interface Progress {
 }
 
 export function progressMeter(label: string): Progress {
-  if (libc.isatty(2) !== 1) return { update() {}, done() {} };
+  if (moreLibc().isatty(2) !== 1) return { update() {}, done() {} };
   let last = 0;
   let shown = false;
   return {

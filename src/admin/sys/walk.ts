@@ -18,6 +18,7 @@ import {
   ENOENT,
   errno,
   libc,
+  moreLibc,
   SELF,
   strerror,
 } from "../../sys/libc.ts";
@@ -63,7 +64,7 @@ export function walkHome(home: string, account: Account, { fix, onProgress }: Wa
   const outcomes: Outcome[] = [];
   let entries = 0;
 
-  const rootFd = libc.openat(AT_FDCWD, cstr(home), OPEN_DIR, 0);
+  const rootFd = moreLibc().openat(AT_FDCWD, cstr(home), OPEN_DIR, 0);
   if (rootFd < 0) return { home: homeUnusable(errno()), entries, outcomes };
   const rootStat = statFd(rootFd);
   if (!rootStat.ok) {
@@ -84,7 +85,11 @@ export function walkHome(home: string, account: Account, { fix, onProgress }: Wa
   const settle = (fd: number, path: string, node: NodeStat): { verdict: Verdict; changed: boolean } => {
     const verdict = judge(node, account, dev);
     if (verdict.kind === "owned") return { verdict, changed: false };
-    if (fix && verdict.kind === "foreign" && libc.fchownat(fd, SELF, account.uid, account.gid, AT_EMPTY_PATH) !== 0) {
+    if (
+      fix &&
+      verdict.kind === "foreign" &&
+      moreLibc().fchownat(fd, SELF, account.uid, account.gid, AT_EMPTY_PATH) !== 0
+    ) {
       outcomes.push({ path, error: `cannot change its owner: ${strerror(errno())}` });
       return { verdict, changed: false };
     }
@@ -95,7 +100,7 @@ export function walkHome(home: string, account: Account, { fix, onProgress }: Wa
 
   /** Opens `name` in `dir` without following it; a node gone or swapped since it was examined is skipped. */
   const open = (dir: Frame, name: Uint8Array, path: string, flags: number): number | undefined => {
-    const fd = libc.openat(dir.fd, name, flags, 0);
+    const fd = moreLibc().openat(dir.fd, name, flags, 0);
     if (fd >= 0) return fd;
     const error = errno();
     if (error === ELOOP || error === ENOTDIR) outcomes.push({ path, error: "replaced while doctor ran: skipped" });
