@@ -11,15 +11,14 @@ import type { ShimConfig } from "./core/config.ts";
 import { decide, refuseSteered } from "./core/decide.ts";
 import { calledCommand, isAdminName } from "./core/name.ts";
 import { execve } from "./sys/exec.ts";
-import { gatherFacts } from "./sys/facts.ts";
-import { libcProbe, readArgv, readEnv } from "./sys/files.ts";
-import { ENOENT, ffiError, libc, strerror } from "./sys/libc.ts";
+import { gatherFacts, procStrings } from "./sys/facts.ts";
+import { libcProbe } from "./sys/files.ts";
+import { ENOENT, ffiError, strerror } from "./sys/libc.ts";
 import { writeStderr } from "./sys/write.ts";
 
 declare const SHIM_CONFIG: ShimConfig;
 declare const SHIM_VERSION: string;
 const config = SHIM_CONFIG;
-const ffi = ffiError === undefined;
 
 function refuse(why: string): never {
   writeStderr(`${config.name}: ${why}; nothing was run.\n`);
@@ -31,27 +30,29 @@ function unreadable(): never {
 }
 
 // Loaded only where bun:ffi is unavailable: every ordinary call would otherwise pay to evaluate it.
-const portable = ffi ? undefined : await import("./sys/portable.ts");
+const portable = ffiError === undefined ? undefined : await import("./sys/portable.ts");
 const probe = portable ? portable.portableProbe : libcProbe;
-const euid = portable ? portable.geteuid() : libc.geteuid();
-const callerArgv = (portable ? portable.readArgv() : readArgv()) ?? unreadable();
+const euid = probe.geteuid();
+const callerArgv = procStrings(probe, "cmdline") ?? unreadable();
 if (isAdminName(callerArgv[0], config.name)) {
   // The admin commands change owners as root: a start a caller could steer runs none of them either.
   const steered = refuseSteered(config, { ...probe.started(), euid }, probe.self());
-  if (steered?.kind === "refuse") {
+  if (steered) {
     writeStderr(steered.message);
     process.exit(steered.code);
   }
-  if (!ffi) refuse(`the admin commands need bun:ffi, which this runtime cannot use (${ffiError})`);
+  if (portable) refuse(`the admin commands need bun:ffi, which this runtime cannot use (${ffiError})`);
   // Loaded on demand so that every ordinary call does not pay to evaluate it.
   const { runAdmin } = await import("./admin/sys/cli.ts");
-  process.exit(runAdmin(config, SHIM_VERSION, { argv: callerArgv, env: readEnv() ?? unreadable() }));
+  process.exit(
+    runAdmin(config, SHIM_VERSION, { argv: callerArgv, env: procStrings(probe, "environ") ?? unreadable() }),
+  );
 }
 // Only root's plan depends on the environment (the opt-out, HOME on the drop path). Otherwise it is never
 // read: execv hands on the C library's environ, which the runtime leaves as the caller passed it.
 const asRoot = euid === 0;
-const readCallerEnv = portable ? portable.readEnv : readEnv;
-const callerEnv = asRoot || !ffi ? (readCallerEnv() ?? unreadable()) : [];
+// Without bun:ffi there is no execv to hand environ on as it is: it is read, and must survive process.execve.
+const callerEnv = asRoot || portable ? (procStrings(probe, "environ") ?? unreadable()) : [];
 const called = calledCommand(callerArgv[0], config.commands);
 const plan = decide(config, gatherFacts(config, probe, called, euid, callerEnv));
 if (plan.warning) writeStderr(plan.warning);

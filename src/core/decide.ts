@@ -71,7 +71,11 @@ export function listNames(names: readonly string[]): string {
  * The refusal for a start a caller could steer (src/core/privilege.ts), or undefined. Also what the admin
  * commands check before anything else: they too would run with the privileges of such a start.
  */
-export function refuseSteered(config: ShimConfig, started: Started, self: string | undefined): Plan | undefined {
+export function refuseSteered(
+  config: ShimConfig,
+  started: Started,
+  self: string | undefined,
+): Extract<Plan, { kind: "refuse" }> | undefined {
   const steered = privilegedStart(started);
   if (!steered) return undefined;
   const { name } = config;

@@ -1,20 +1,32 @@
 /** What the shim sees before deciding: shared by the shim itself and `explain`, so the two cannot disagree. */
-import type { Bytes } from "../core/bytes.ts";
+import { type Bytes, splitNul } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import type { Facts } from "../core/decide.ts";
 import type { Called } from "../core/name.ts";
-import { parseCapEff } from "../core/privilege.ts";
+import { parseCapEff, privilegedStart } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
 import { checkTrust, type Lstat } from "../core/trust.ts";
 
 /** How facts are read: through libc (src/sys/files.ts) or, where bun:ffi is unavailable, src/sys/portable.ts. */
 export interface Probe {
+  geteuid(): number;
   started(): Facts["started"];
   executableStatus(path: string): ProgramStatus;
   lstat: Lstat;
   /** The shim's own file. */
   self(): string | undefined;
-  readText(path: string): string | undefined;
+  /** A whole file, or undefined if it cannot be read. */
+  read(path: string): Bytes | undefined;
+}
+
+/*
+ * argv or the environment exactly as execve delivered them, read separately: a non-root call never needs
+ * the environment. The runtime aborts at start-up when /proc is missing, so there is no other source to
+ * fall back on; undefined only if /proc is mounted but unreadable.
+ */
+export function procStrings(probe: Probe, file: "cmdline" | "environ"): Bytes[] | undefined {
+  const data = probe.read(`/proc/self/${file}`);
+  return data && splitNul(data);
 }
 
 export function gatherFacts(
@@ -25,18 +37,14 @@ export function gatherFacts(
   env: readonly Bytes[],
 ): Facts {
   const started = probe.started();
-  const privileged = euid === 0 || started.ruid !== euid || started.rgid !== started.egid || started.secure !== false;
-  const self = privileged ? probe.self() : undefined;
+  // The shim's own file matters to root and to the refusal of a steered start, which names it.
+  const self = euid === 0 || privilegedStart({ ...started, euid }) ? probe.self() : undefined;
+  const known = { command, euid, started, ...(self !== undefined ? { self } : {}), env };
   // A name the build does not know has no target: decide() refuses it once it knows the start is not steered.
-  if ("unknown" in command)
-    return { command, euid, started, ...(self !== undefined ? { self } : {}), env, cli: "missing" };
-  const status = euid === 0 ? probe.readText("/proc/self/status") : undefined;
+  if ("unknown" in command) return { ...known, cli: "missing" };
+  const status = euid === 0 ? probe.read("/proc/self/status") : undefined;
   return {
-    command,
-    euid,
-    started,
-    ...(self !== undefined ? { self } : {}),
-    env,
+    ...known,
     cli: probe.executableStatus(command.target),
     ...(euid === 0
       ? {
@@ -46,7 +54,7 @@ export function gatherFacts(
             selfTrust: self
               ? checkTrust(self, probe.lstat)
               : { ok: false, missing: true, reason: "its own file is unknown" },
-            capEff: status === undefined ? undefined : parseCapEff(status),
+            capEff: status === undefined ? undefined : parseCapEff(new TextDecoder().decode(status)),
           },
         }
       : {}),

@@ -1,5 +1,5 @@
 /** Reading the kernel's view of this process and of files, without node:fs (which costs milliseconds to load). */
-import { type Bytes, splitNul } from "../core/bytes.ts";
+import type { Bytes } from "../core/bytes.ts";
 import type { OpenFd } from "../core/fds.ts";
 import { AT_SECURE } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
@@ -38,21 +38,6 @@ export function readAll(path: string): Bytes | undefined {
   }
   libc.close(fd);
   return buf.subarray(0, len);
-}
-
-/*
- * Read from /proc, separately: a non-root call never needs the environment.
- * The runtime itself aborts at start-up when /proc is missing, so there is no
- * other source to fall back on; undefined only if /proc is mounted but unreadable.
- */
-export function readArgv(): Bytes[] | undefined {
-  const cmdline = readAll("/proc/self/cmdline");
-  return cmdline && splitNul(cmdline);
-}
-
-export function readEnv(): Bytes[] | undefined {
-  const environ = readAll("/proc/self/environ");
-  return environ && splitNul(environ);
 }
 
 const decoder = new TextDecoder();
@@ -127,6 +112,7 @@ export function executableStatus(path: string): ProgramStatus {
 
 /** The facts as libc reports them: the shim's usual way. */
 export const libcProbe: Probe = {
+  geteuid: () => libc.geteuid(),
   started: () => ({
     ruid: libc.getuid(),
     rgid: libc.getgid(),
@@ -136,8 +122,5 @@ export const libcProbe: Probe = {
   executableStatus,
   lstat,
   self: () => readlink("/proc/self/exe"),
-  readText: (path) => {
-    const text = readAll(path);
-    return text && decoder.decode(text);
-  },
+  read: readAll,
 };

@@ -5,7 +5,7 @@
  * holds: the same facts reach the same decide(); what this path cannot
  * reproduce of an exec (see README) concerns only fidelity.
  */
-import { type Bytes, splitNul } from "../core/bytes.ts";
+import type { Bytes } from "../core/bytes.ts";
 import { auxvSecure } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
 import type { Node } from "../core/trust.ts";
@@ -25,20 +25,6 @@ function readBytes(path: string): Bytes | undefined {
   } catch {
     return undefined;
   }
-}
-
-export function readArgv(): Bytes[] | undefined {
-  const data = readBytes("/proc/self/cmdline");
-  return data && splitNul(data);
-}
-
-export function readEnv(): Bytes[] | undefined {
-  const data = readBytes("/proc/self/environ");
-  return data && splitNul(data);
-}
-
-export function geteuid(): number {
-  return process.geteuid?.() ?? -1;
 }
 
 function lstat(path: string): Node {
@@ -62,6 +48,7 @@ function executableStatus(path: string): ProgramStatus {
 }
 
 export const portableProbe: Probe = {
+  geteuid: () => process.geteuid?.() ?? -1,
   started: () => {
     const auxv = readBytes("/proc/self/auxv");
     return {
@@ -81,10 +68,7 @@ export const portableProbe: Probe = {
       return undefined;
     }
   },
-  readText: (path) => {
-    const data = readBytes(path);
-    return data && new TextDecoder().decode(data);
-  },
+  read: readBytes,
 };
 
 const strict = new TextDecoder("utf-8", { fatal: true });
