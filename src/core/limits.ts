@@ -4,6 +4,8 @@
  * inherited its limits unchanged from its parent, so the parent's soft limit
  * is the best evidence left of what the caller had.
  */
+import { procRow, words } from "./procText.ts";
+
 export interface Limit {
   soft: bigint;
   hard: bigint;
@@ -11,10 +13,7 @@ export interface Limit {
 
 export const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
 
-/*
- * Parsed by hand: on the shim's every call, compiling a regular expression or
- * loading an array builtin costs more than the whole parse.
- */
+/** The row of /proc/PID/limits that holds RLIMIT_NOFILE. */
 const ROW = "Max open files";
 
 function isDigits(text: string): boolean {
@@ -30,28 +29,11 @@ function value(text: string | undefined): bigint | undefined {
   return text !== undefined && isDigits(text) ? BigInt(text) : undefined;
 }
 
-/** The words of a line, split on spaces and tabs. */
-function words(line: string): string[] {
-  const found: string[] = [];
-  let start = -1;
-  for (let i = 0; i <= line.length; i++) {
-    const c = line.charCodeAt(i);
-    const blank = i === line.length || c === 0x20 || c === 0x09;
-    if (!blank && start < 0) start = i;
-    if (blank && start >= 0) {
-      found.push(line.slice(start, i));
-      start = -1;
-    }
-  }
-  return found;
-}
-
 /** The "Max open files" row of /proc/PID/limits. */
 export function parseNofile(limits: string): Limit | undefined {
-  const at = limits.startsWith(ROW) ? 0 : limits.indexOf(`\n${ROW}`) + 1;
-  if (at === 0 && !limits.startsWith(ROW)) return undefined;
-  const end = limits.indexOf("\n", at);
-  const [soft, hard] = words(limits.slice(at + ROW.length, end < 0 ? limits.length : end));
+  const row = procRow(limits, ROW);
+  if (row === undefined) return undefined;
+  const [soft, hard] = words(row);
   const limit = { soft: value(soft), hard: value(hard) };
   return limit.soft !== undefined && limit.hard !== undefined ? { soft: limit.soft, hard: limit.hard } : undefined;
 }

@@ -5,6 +5,7 @@
  * privileges the caller does not have; and root without CAP_SETUID and
  * CAP_SETGID cannot drop to anyone.
  */
+import { procRow, words } from "./procText.ts";
 
 /** getauxval's AT_SECURE: the kernel ran this program with privileges its caller lacks. */
 export const AT_SECURE = 23n;
@@ -29,7 +30,7 @@ export function privilegedStart(s: Started): string | undefined {
   return undefined;
 }
 
-/** Parsed by hand: core code runs on every call, and a regular expression costs more to compile than this. */
+/** Parsed by hand, like the row it comes from (procText.ts). */
 function hexValue(text: string): bigint | undefined {
   if (text.length === 0 || text.length > 16) return undefined;
   for (let i = 0; i < text.length; i++) {
@@ -41,14 +42,9 @@ function hexValue(text: string): bigint | undefined {
 
 /** The CapEff mask from the text of /proc/self/status. */
 export function parseCapEff(status: string): bigint | undefined {
-  const key = "CapEff:";
-  const at = status.startsWith(key) ? 0 : status.indexOf(`\n${key}`) + 1;
-  if (at === 0 && !status.startsWith(key)) return undefined;
-  let start = at + key.length;
-  while (status.charCodeAt(start) === 0x20 || status.charCodeAt(start) === 0x09) start++;
-  let end = start;
-  while (end < status.length && status.charCodeAt(end) !== 0x0a) end++;
-  return hexValue(status.slice(start, end));
+  const row = procRow(status, "CapEff:");
+  const value = row === undefined ? undefined : words(row)[0];
+  return value === undefined ? undefined : hexValue(value);
 }
 
 export function hasCap(mask: bigint, cap: number): boolean {
