@@ -34,21 +34,16 @@ const PRE_SHIM = [
   "ln -s /etc/shadow /opt/data/shadow-link",
 ].join(" && ");
 
+/** Runs a shell script in a throwaway container of `image`, with `volume` (if any) as /opt/data; its stdout. */
+function script(image: string, text: string, volume?: string): string {
+  const mount = volume === undefined ? [] : ["-v", `${volume}:/opt/data`];
+  return docker(["run", "--rm", "--network", "none", ...mount, "--entrypoint", "/bin/sh", image, "-c", text]);
+}
+
 function preShimVolume(): string {
   const volume = docker(["volume", "create", "--label", label]).trim();
   made.volumes.push(volume);
-  docker([
-    "run",
-    "--rm",
-    "--network",
-    "none",
-    "-v",
-    `${volume}:/opt/data`,
-    imageTags().base as string,
-    "sh",
-    "-c",
-    PRE_SHIM,
-  ]);
+  script(imageTags().base as string, PRE_SHIM, volume);
   return volume;
 }
 
@@ -93,7 +88,7 @@ describe.each([
     image = `hermes-exec-shim-test/boot-${name.replace(/\W+/g, "-")}:${runId}`;
     made.images.push(image);
     await build(image, runId, join(context, "Dockerfile"), context, {});
-    untouched = docker(["run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", image, "-c", OUTSIDE]);
+    untouched = script(image, OUTSIDE);
   }, 300_000);
 
   it("after boot the gateway's user reads everything; nothing outside the volume changed owner; a second boot changes nothing", () => {
@@ -113,19 +108,7 @@ describe.each([
     }
     const second = boot(volume, [...flags, image, ...command]);
     try {
-      const before = docker([
-        "run",
-        "--rm",
-        "--network",
-        "none",
-        "-v",
-        `${volume}:/opt/data`,
-        "--entrypoint",
-        "/bin/sh",
-        image,
-        "-c",
-        INSIDE,
-      ]);
+      const before = script(image, INSIDE, volume);
       expect(logs(second)).not.toContain("fixed ");
       expect(logs(second)).toMatch(/entries examined under \/opt\/data: healthy/);
       expect(exec(second, ["sh", "-c", INSIDE])).toBe(before);
