@@ -12,7 +12,7 @@ import { entryPointChecks } from "../core/entryPoints.ts";
 import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
 import { homeCheck, treeChecks } from "../core/treeChecks.ts";
 import { readAccount } from "./accounts.ts";
-import { commandOnPath, venvExecutables } from "./onPath.ts";
+import { commandsOnPath, venvExecutables } from "./onPath.ts";
 import { progressMeter } from "./progress.ts";
 import { walkHome } from "./walk.ts";
 
@@ -35,10 +35,10 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     ...config.commands.map((c) => cliCheck(c, executableStatus(c.target))),
     helperCheck(config, checkTrust(config.helper, lstat)),
     ...userCheck(config, account),
-    ...config.commands.map((c) => {
-      const onPath = commandOnPath(c.name, env);
-      return pathCheck(c.name, onPath.found, onPath.isShim, onPath.shim);
-    }),
+    ...commandsOnPath(
+      config.commands.map((c) => c.name),
+      env,
+    ).map((p) => pathCheck(p.name, p.found, p.isShim, p.shim)),
     ...entryPointChecks(config, venvExecutables(config, env)),
   ];
   let entries = 0;

@@ -10,6 +10,8 @@ import { OPEN_DIR } from "./dirfd.ts";
 import { dirIdentity, fileIdentity } from "./stat.ts";
 
 export interface OnPath {
+  /** The bare command name looked up. */
+  name: string;
   /** What PATH resolves the name to, if anything. */
   found: string | undefined;
   isShim: boolean;
@@ -26,14 +28,14 @@ function onPath(name: string, env: readonly Bytes[]): string | undefined {
   return path === undefined ? undefined : resolveCommand(decoder.decode(path), name, isProgram);
 }
 
-export function commandOnPath(name: string, env: readonly Bytes[]): OnPath {
-  const found = onPath(name, env);
+/** Where PATH takes each name, and whether that is this very binary. */
+export function commandsOnPath(names: readonly string[], env: readonly Bytes[]): OnPath[] {
   const self = fileIdentity("/proc/self/exe");
-  return {
-    found,
-    isShim: found !== undefined && self !== undefined && fileIdentity(found) === self,
-    shim: readlink("/proc/self/exe") ?? "/proc/self/exe",
-  };
+  const shim = readlink("/proc/self/exe") ?? "/proc/self/exe";
+  return names.map((name) => {
+    const found = onPath(name, env);
+    return { name, found, isShim: found !== undefined && self !== undefined && fileIdentity(found) === self, shim };
+  });
 }
 
 /**
