@@ -1,28 +1,15 @@
 /**
  * doctor and the supervision tree, in a container whose PID 1 is Debian's
- * s6-svscan, as root, over /run/service: `dashboard` a service directory
- * there, `gateway` a symlink to one elsewhere with a log/ of its own (as
- * s6-overlay links them), each run script dropping to hermes.
+ * s6-svscan, as root, over /run/service with the services of
+ * test/container/s6tree.ts.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { DoctorReport } from "../../src/admin/core/finding.ts";
 import { Container } from "../container/container.ts";
+import { CONTROL, MAKE_SERVICES, SCAN, SERVICES } from "../container/s6tree.ts";
 
 const ADMIN = "hermes-exec-shim";
-const SCAN = "/run/service";
-const SERVICES = [`${SCAN}/dashboard`, `${SCAN}/gateway`, `${SCAN}/gateway/log`];
-
-const BOOT = `
-set -e
-ln -s hermes /opt/hermes/bin/${ADMIN}
-mkdir -p ${SCAN}/dashboard /srv/sv/gateway/log
-printf '#!/bin/sh\\nexec s6-setuidgid hermes sleep infinity\\n' > ${SCAN}/dashboard/run
-cp ${SCAN}/dashboard/run /srv/sv/gateway/run
-printf '#!/bin/sh\\nexec s6-setuidgid hermes s6-log n2 /tmp/gateway-log\\n' > /srv/sv/gateway/log/run
-chmod 0755 ${SCAN}/dashboard/run /srv/sv/gateway/run /srv/sv/gateway/log/run
-ln -s /srv/sv/gateway ${SCAN}/gateway
-exec s6-svscan ${SCAN}
-`;
+const BOOT = `set -e\nln -s hermes /opt/hermes/bin/${ADMIN}\n${MAKE_SERVICES}\nexec s6-svscan ${SCAN}\n`;
 
 let ct: Container;
 beforeAll(async () => {
@@ -36,8 +23,6 @@ beforeAll(async () => {
 afterAll(() => ct.destroy());
 afterEach(() => new Promise<void>((resolve) => setImmediate(resolve)));
 
-/** What the runtime user's CLI runs: restart the gateway, read its status, ask the scanner to rescan. */
-const CONTROL = [`s6-svc -r ${SCAN}/gateway`, `s6-svstat ${SCAN}/gateway/log`, `s6-svscanctl -a ${SCAN}`];
 const asHermes = (command: string) => ct.run(command, { asRuntimeUser: true });
 const doctor = (flags = "") => ct.run(`${ADMIN} doctor ${flags}`);
 const doctorJson = (flags = "") => JSON.parse(doctor(`--json ${flags}`).stdout) as DoctorReport;
