@@ -146,7 +146,7 @@ describe("doctor", () => {
     expect(r.stdout).toMatch(/: healthy\n$/);
     expect(r.stdout).not.toMatch(/^PROBLEM/m);
     // No supervision tree here (no /run/service): doctor says nothing about one.
-    expect(r.stdout).not.toMatch(/s6|\/run\/service|supervis/);
+    expect(r.stdout).not.toMatch(/s6-svscan|\/run\/service|supervis/);
     expect(doctorJson().report.findings.filter((f) => f.check === "supervision")).toEqual([]);
   });
 
