@@ -26,6 +26,8 @@ With the defaults: DIR/hermes, DIR/hermes-agent -> hermes, DIR/hermes-acp -> her
   --home PATH           HOME on the drop path (default /opt/data)
   --opt-out-var VAR     opt-out variable (default NAME_DOCKER_EXEC_AS_ROOT)
   --umask MODE          umask on the drop path (default 002)
+  --scan-dir PATH       s6's scan directory, which doctor checks when it
+                        exists (default /run/service)
   -h, --help            show this help
 
 Exit status: 0 installed, 1 the build or the copy failed, 2 a usage error
@@ -53,7 +55,7 @@ while [ $# -gt 0 ]; do
   esac
   opt=${1%%=*}
   case "$opt" in
-    --prefix | --name | --command | --user | --helper | --home | --opt-out-var | --umask) ;;
+    --prefix | --name | --command | --user | --helper | --home | --opt-out-var | --umask | --scan-dir) ;;
     --target) usage_error "--target is gone: use --command NAME=PATH, one for each command" ;;
     *) usage_error "unknown option $1" ;;
   esac

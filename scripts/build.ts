@@ -2,7 +2,7 @@
  * Compiles src/main.ts into one executable with a configuration baked in.
  * Usage: bun scripts/build.ts [--check] [--outfile FILE] [--platform bun-linux-x64]
  *        [--name N] [--command NAME[=PATH]]... [--user U] [--helper PATH] [--home PATH]
- *        [--opt-out-var VAR] [--umask 002]
+ *        [--opt-out-var VAR] [--umask 002] [--scan-dir PATH]
  * --check validates the settings, builds nothing, and prints the command names one a line.
  */
 import minimist from "minimist";
@@ -15,6 +15,7 @@ const SETTINGS = {
   home: "home",
   "opt-out-var": "optOutVar",
   umask: "umask",
+  "scan-dir": "scanDir",
 } as const;
 
 const args = minimist(process.argv.slice(2), {

@@ -43,6 +43,7 @@ describe("usage errors exit 2 before anything is built", () => {
     [["--helper", "/command/../tmp/x"], "helper"],
     [["--opt-out-var", "A-B"], "opt-out-var"],
     [["--umask", "0999"], "umask"],
+    [["--scan-dir", "/run/../tmp"], "scan-dir"],
   ])("%j: the build's own check, before building", (args, setting) => {
     const r = install([...args, "--prefix", "out"]);
     expect(r.code).toBe(2);

@@ -28,6 +28,8 @@ export interface ShimConfig {
   optOutVar: string;
   /** umask on the drop path, so files stay group-readable for the runtime. */
   umask: number;
+  /** Where s6-svscan supervises the runtime's services, when it does: doctor checks that tree. */
+  scanDir: string;
 }
 
 /** Build settings as text. `commands` holds `--command` values, `NAME` or `NAME=PATH`. */
@@ -58,6 +60,7 @@ export function defaultsFor(name: string): ShimConfig {
     home: "/opt/data",
     optOutVar: `${name.toUpperCase().replaceAll("-", "_")}_DOCKER_EXEC_AS_ROOT`,
     umask: 0o002,
+    scanDir: "/run/service",
   };
 }
 
@@ -100,11 +103,16 @@ export function resolveConfig(input: ConfigInput): { config: ShimConfig } | { er
     home: input.home ?? base.home,
     optOutVar: input.optOutVar ?? base.optOutVar,
     umask: input.umask === undefined ? base.umask : Number.parseInt(input.umask, 8),
+    scanDir: input.scanDir ?? base.scanDir,
   };
   if (!USER.test(config.user)) errors.push(`user ${JSON.stringify(config.user)}: not a portable user name`);
-  for (const key of ["helper", "home"] as const) {
+  for (const [key, flag] of [
+    ["helper", "helper"],
+    ["home", "home"],
+    ["scanDir", "scan-dir"],
+  ] as const) {
     if (!isCleanAbsolute(config[key]))
-      errors.push(`${key} ${JSON.stringify(config[key])}: must be a clean absolute path`);
+      errors.push(`${flag} ${JSON.stringify(config[key])}: must be a clean absolute path`);
   }
   if (!VAR.test(config.optOutVar))
     errors.push(`opt-out-var ${JSON.stringify(config.optOutVar)}: not a valid variable name`);

@@ -15,7 +15,8 @@ export type Node =
 /** lstat-like view of the filesystem (never follows the last symlink). */
 export type Lstat = (path: string) => Node;
 
-export type Trust = { ok: true; resolved: string } | { ok: false; missing: boolean; reason: string };
+/** `rewritable`: the reason is that someone but root could rewrite a node on the way. */
+export type Trust = { ok: true; resolved: string } | { ok: false; missing: boolean; reason: string; rewritable?: true };
 
 const MAX_SYMLINKS = 40;
 
@@ -35,13 +36,18 @@ function weakness(path: string, node: { uid: number; mode: number }): string | u
   return writers.length > 0 ? `${path} is writable by ${writers.join(" and ")} (mode ${octal(node.mode)})` : undefined;
 }
 
-export function checkTrust(path: string, lstat: Lstat): Trust {
+/**
+ * `want` is what the path must name: a program root runs, or a directory
+ * whose contents root runs (s6's scan and service directories).
+ */
+export function checkTrust(path: string, lstat: Lstat, want: "program" | "dir" = "program"): Trust {
   const fail = (reason: string, missing = false): Trust => ({ ok: false, missing, reason });
+  const rewritable = (reason: string): Trust => ({ ok: false, missing: false, reason, rewritable: true });
   if (!path.startsWith("/")) return fail(`${path} is not an absolute path`);
   const slash = lstat("/");
   if (slash.kind !== "dir") return fail("/ is not a directory");
   const slashWeak = weakness("/", slash);
-  if (slashWeak) return fail(slashWeak);
+  if (slashWeak) return rewritable(slashWeak);
 
   let dir = "/";
   let pending = path.split("/").filter((c) => c !== "" && c !== ".");
@@ -63,9 +69,10 @@ export function checkTrust(path: string, lstat: Lstat): Trust {
       continue;
     }
     const weak = weakness(here, node);
-    if (weak) return fail(weak);
-    if (pending.length > 0) {
+    if (weak) return rewritable(weak);
+    if (pending.length > 0 || want === "dir") {
       if (node.kind !== "dir") return fail(`${here} is not a directory`, true);
+      if (pending.length === 0) return { ok: true, resolved: here };
       dir = here;
       continue;
     }
@@ -73,5 +80,5 @@ export function checkTrust(path: string, lstat: Lstat): Trust {
     if ((node.mode & 0o111) === 0) return fail(`${here} is not executable`, true);
     return { ok: true, resolved: here };
   }
-  return fail(`${path} names a directory, not a program`);
+  return want === "dir" ? { ok: true, resolved: dir } : fail(`${path} names a directory, not a program`);
 }

@@ -41,6 +41,7 @@ const SYMBOLS = {
 const MORE_SYMBOLS = {
   openat: { args: [i32, p, i32, i32], returns: i32 },
   fchownat: { args: [i32, p, u32, u32, i32], returns: i32 },
+  chmod: { args: [p, u32], returns: i32 },
   isatty: { args: [i32], returns: i32 },
   strerror: { args: [i32], returns: cstring },
 } as const;

@@ -16,6 +16,7 @@ describe("resolveConfig", () => {
         home: "/opt/data",
         optOutVar: "HERMES_DOCKER_EXEC_AS_ROOT",
         umask: 0o002,
+        scanDir: "/run/service",
       },
     });
   });
@@ -32,6 +33,7 @@ describe("resolveConfig", () => {
       home: "/srv/data",
       optOutVar: "RABBIT_ROOT",
       umask: "027",
+      scanDir: "/run/rabbit-service",
     };
     const commands = [{ name: "rabbit", target: "/srv/venv/bin/rabbit" }];
     expect(resolveConfig({ ...input, commands: ["rabbit=/srv/venv/bin/rabbit"] })).toEqual({
@@ -111,6 +113,8 @@ describe("other settings", () => {
     [{ optOutVar: "A-B" }, "opt-out-var"],
     [{ umask: "999" }, "umask"],
     [{ umask: "2" }, "umask"],
+    [{ scanDir: "run/service" }, "scan-dir"],
+    [{ scanDir: "/run/service/" }, "scan-dir"],
   ])("rejects %j", (input, what) => {
     const r = resolveConfig(input);
     expect("errors" in r && r.errors.join("\n")).toMatch(new RegExp(`^${what} `, "m"));

@@ -75,7 +75,9 @@ describe("checkTrust", () => {
       if (v === undefined) delete tree[k];
       else tree[k] = v;
     }
-    expect(checkTrust("/command/s6-setuidgid", fs(tree))).toEqual({ ok: false, missing, reason });
+    // Only a node someone but root could rewrite is `rewritable`: a missing or misshapen one is not.
+    const rewritable = /is writable by|not root$/.test(reason) ? { rewritable: true } : {};
+    expect(checkTrust("/command/s6-setuidgid", fs(tree))).toEqual({ ok: false, missing, reason, ...rewritable });
   });
 
   it("follows symlinks and checks every directory looked up on the way (s6-overlay's layout)", () => {
@@ -129,6 +131,32 @@ describe("checkTrust", () => {
   it("refuses relative paths and directories", () => {
     expect(checkTrust("command/x", fs(base))).toMatchObject({ ok: false, reason: "command/x is not an absolute path" });
     expect(checkTrust("/command/..", fs(base))).toMatchObject({ ok: false });
+  });
+
+  it("for a directory (s6's scan and service directories): the same walk, ending at a directory", () => {
+    const tree = {
+      ...base,
+      "/run": dir(),
+      "/run/service": dir(),
+      "/run/service/gateway": link("/srv/sv/gateway"),
+      "/srv": dir(),
+      "/srv/sv": dir(),
+      "/srv/sv/gateway": dir(),
+    };
+    expect(checkTrust("/run/service/gateway", fs(tree), "dir")).toEqual({ ok: true, resolved: "/srv/sv/gateway" });
+    expect(checkTrust("/run/service", fs(tree), "dir")).toEqual({ ok: true, resolved: "/run/service" });
+    expect(checkTrust("/srv/sv/..", fs(tree), "dir")).toEqual({ ok: true, resolved: "/srv" });
+    expect(checkTrust("/run/service/gateway", fs({ ...tree, "/srv/sv": dir(0o755, 10000) }), "dir")).toEqual({
+      ok: false,
+      missing: false,
+      reason: "/srv/sv is owned by uid 10000, not root",
+      rewritable: true,
+    });
+    expect(checkTrust("/srv/sv/gateway", fs({ ...tree, "/srv/sv/gateway": file() }), "dir")).toEqual({
+      ok: false,
+      missing: true,
+      reason: "/srv/sv/gateway is not a directory",
+    });
   });
 
   it("resolves .. against the real directory, after symlinks", () => {

@@ -145,6 +145,9 @@ describe("doctor", () => {
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(r.stdout).toMatch(/: healthy\n$/);
     expect(r.stdout).not.toMatch(/^PROBLEM/m);
+    // No supervision tree here (no /run/service): doctor says nothing about one.
+    expect(r.stdout).not.toMatch(/s6-svscan|\/run\/service|supervis/);
+    expect(doctorJson().report.findings.filter((f) => f.check === "supervision")).toEqual([]);
   });
 
   it("finds what is wrong with the installation, each with a remedy", () => {

@@ -10,6 +10,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CONTROL, MAKE_SERVICES, SCAN, SERVICES } from "../container/s6tree.ts";
 import { docker, LABEL } from "../platform/docker.ts";
 import { build, imageTags, variantKey } from "../platform/images.ts";
 import { DOCKERFILES, readmeBlock } from "../platform/readme.ts";
@@ -51,15 +52,33 @@ function preShimVolume(): string {
 const OUTSIDE = "find / -xdev -path /opt/data -prune -o -printf '%U:%G %m %p\\n' | sort";
 const INSIDE = "find /opt/data -printf '%U:%G %m %p\\n' | sort";
 
-/** Boots `image` on `volume` with `run` flags, waits for PID 1 to be the long-running command, returns it. */
-function boot(volume: string, args: string[]): string {
+const sleeping = (ct: string) =>
+  spawnSync("docker", ["exec", ct, "cat", "/proc/1/comm"], { encoding: "utf8" }).stdout === "sleep\n";
+
+/** Boots `image` on `volume` with `run` flags, waits until it is `booted` (PID 1 the long-running sleep), returns it. */
+function boot(volume: string, args: string[], booted = sleeping): string {
   const id = docker(["run", "--detach", "--network", "none", "--label", label, "-v", `${volume}:/opt/data`, ...args]);
   const ct = id.trim();
   for (let i = 0; i < 600; i++) {
-    if (spawnSync("docker", ["exec", ct, "cat", "/proc/1/comm"], { encoding: "utf8" }).stdout === "sleep\n") return ct;
+    if (booted(ct)) return ct;
     spawnSync("sleep", ["0.1"]);
   }
   throw new Error(`container never booted: ${docker(["logs", ct])}`);
+}
+
+/** The docs' Dockerfile that `marker` names, with the docs' script beside it, built on the test image. */
+async function bootImage(name: string, marker: string): Promise<string> {
+  const context = mkdtempSync(join(dir, "context-"));
+  writeFileSync(join(context, "hermes-fix-ownership"), readmeBlock("sh", "doctor --fix"));
+  chmodSync(join(context, "hermes-fix-ownership"), 0o755);
+  writeFileSync(
+    join(context, "Dockerfile"),
+    readmeBlock("dockerfile", marker).replace("your-hermes-image", hermesImage()),
+  );
+  const image = `hermes-exec-shim-test/boot-${name.replace(/\W+/g, "-")}:${runId}`;
+  made.images.push(image);
+  await build(image, runId, join(context, "Dockerfile"), context, {});
+  return image;
 }
 
 const exec = (ct: string, args: string[]) => docker(["exec", ct, ...args]);
@@ -78,16 +97,7 @@ describe.each([
   let image = "";
   let untouched = "";
   beforeAll(async () => {
-    const context = mkdtempSync(join(dir, "context-"));
-    writeFileSync(join(context, "hermes-fix-ownership"), readmeBlock("sh", "doctor --fix"));
-    chmodSync(join(context, "hermes-fix-ownership"), 0o755);
-    writeFileSync(
-      join(context, "Dockerfile"),
-      readmeBlock("dockerfile", marker).replace("your-hermes-image", hermesImage()),
-    );
-    image = `hermes-exec-shim-test/boot-${name.replace(/\W+/g, "-")}:${runId}`;
-    made.images.push(image);
-    await build(image, runId, join(context, "Dockerfile"), context, {});
+    image = await bootImage(name, marker);
     untouched = script(image, OUTSIDE);
   }, 300_000);
 
@@ -114,6 +124,50 @@ describe.each([
       expect(exec(second, ["sh", "-c", INSIDE])).toBe(before);
     } finally {
       remove(second);
+    }
+  }, 300_000);
+});
+
+describe("s6-overlay cont-init.d under s6-svscan as PID 1", () => {
+  // As s6-overlay boots: the scanner first, as PID 1; then, once it runs, the cont-init.d scripts as root.
+  const STAGE2 = `${MAKE_SERVICES}
+(
+  until [ -p ${SCAN}/.s6-svscan/control ]; do sleep 0.1; done
+  for f in /etc/cont-init.d/*; do "$f"; done
+  touch /run/booted
+) &
+exec s6-svscan ${SCAN}
+`;
+  const booted = (ct: string) => spawnSync("docker", ["exec", ct, "test", "-e", "/run/booted"]).status === 0;
+  const asHermes = (ct: string, command: string) =>
+    spawnSync("docker", ["exec", "--user", "hermes", ct, "sh", "-c", command], { encoding: "utf8" });
+  let image = "";
+  beforeAll(async () => {
+    image = await bootImage("s6-svscan", DOCKERFILES.bootS6);
+  }, 300_000);
+
+  it("hermes controls the services present at boot; one registered later is the gap doctor names", () => {
+    const ct = boot(preShimVolume(), ["--entrypoint", "/bin/sh", image, "-c", STAGE2], booted);
+    try {
+      expect(logs(ct)).toContain("fixed    gave 5 entries under /opt/data to hermes (10000:10000)");
+      expect(logs(ct)).toContain(
+        `fixed    gave group hermes (10000) the control of the services under ${SCAN}: 11 nodes`,
+      );
+      for (const command of CONTROL) expect(asHermes(ct, command).status, command).toBe(0);
+
+      const later = `${SCAN}/later`;
+      exec(ct, [
+        "sh",
+        "-c",
+        `mkdir /srv/sv/later && cp /srv/sv/gateway/run /srv/sv/later/ && ln -s /srv/sv/later ${later} && s6-svscanctl -a ${SCAN} && until s6-svok ${later}; do sleep 0.1; done`,
+      ]);
+      expect(asHermes(ct, `s6-svc -r ${later}`).status).toBe(111);
+      const found = spawnSync("docker", ["exec", ct, "hermes-exec-shim", "doctor"], { encoding: "utf8" });
+      expect(found.status).toBe(1);
+      expect(found.stdout).toContain(`${later}/supervise (directory, uid 0 gid 0, mode 0700: hermes cannot search it`);
+      for (const service of SERVICES) expect(found.stdout).not.toContain(`${service}/supervise (`);
+    } finally {
+      remove(ct);
     }
   }, 300_000);
 });

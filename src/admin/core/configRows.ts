@@ -13,6 +13,7 @@ export function configRows(config: ShimConfig): Row[] {
     ["home", config.home],
     ["opt-out variable", config.optOutVar],
     ["umask", octal(config.umask)],
+    ["scan directory", config.scanDir],
   ];
 }
 

@@ -24,9 +24,13 @@ Commands:
         executables in the venv that PATH reaches unguarded) and that
         ${config.user} owns or can read everything under ${config.home}.
         Exit 0 when healthy, 1 otherwise.
+        Where s6 supervises services over ${config.scanDir}, also that
+        ${config.user} can control them and that nobody but root can change
+        what s6 runs as root.
         --fix (as root) gives what is not ${config.user}'s under ${config.home}
         to ${config.user}, never following symlinks, never leaving the
-        filesystem, never touching files with other hard links.
+        filesystem, never touching files with other hard links; and gives
+        group ${config.user} the services' control FIFOs, nothing more.
 
 Options:
   --json        machine-readable output

@@ -10,10 +10,12 @@ import { writeStderr, writeStdout } from "../../sys/write.ts";
 import { cliCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/checks.ts";
 import { entryPointChecks } from "../core/entryPoints.ts";
 import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
+import { supervisionChecks } from "../core/supervision.ts";
 import { homeCheck, treeChecks } from "../core/treeChecks.ts";
 import { readAccount } from "./accounts.ts";
 import { commandsOnPath, venvExecutables } from "./onPath.ts";
 import { progressMeter } from "./progress.ts";
+import { gatherTree } from "./supervision.ts";
 import { walkHome } from "./walk.ts";
 
 export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix: boolean; json: boolean }): number {
@@ -49,6 +51,9 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     entries = walk.entries;
     findings.push(homeCheck(config, account, walk));
     if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk));
+    // Only where s6 supervises: without a scan directory there is nothing to say about one.
+    const tree = gatherTree(config.scanDir, account, fix);
+    if (tree) findings.push(...supervisionChecks(config, account, tree, fix));
   }
   const report = doctorReport(config.home, fix, entries, findings);
   writeStdout(json ? `${JSON.stringify(report, null, 2)}\n` : doctorText(config.name, report));

@@ -17,6 +17,7 @@ describe("usage texts", () => {
         "  home                  /opt/data",
         "  opt-out variable      HERMES_DOCKER_EXEC_AS_ROOT",
         "  umask                 0002",
+        "  scan directory        /run/service",
         "",
       ].join("\n"),
     );

@@ -1,0 +1,198 @@
+/**
+ * doctor's findings about the supervision tree (s6-svscan, as root, over the
+ * scan directory): whether the runtime user can control its services, and
+ * whether anyone but root can change what s6 runs as root.
+ */
+import type { ShimConfig } from "../../core/config.ts";
+import { adminName } from "../../core/name.ts";
+import { type NodeStat, octal } from "../../core/node.ts";
+import { mayAccess } from "./access.ts";
+import { NEEDS, type Repair, type Role } from "./controlSurface.ts";
+import { type Finding, type Item, plural, type Status } from "./finding.ts";
+import type { Account } from "./passwd.ts";
+
+/** One node of a service's or the scanner's control surface, or a directory on the way to it. */
+export interface SurfaceNode {
+  /** As s6's tools name it: through the scan directory. */
+  path: string;
+  role: Role;
+  /** As found (before --fix changed it); undefined when it does not exist or could not be examined. */
+  node?: NodeStat;
+  /** Why it could not be examined or changed. */
+  error?: string;
+  /** What --fix does to it, or would do. */
+  repair?: Repair;
+  changed: boolean;
+}
+
+/** What doctor gathered from the tree (src/admin/sys/supervision.ts). */
+export interface TreeFacts {
+  scanDir: string;
+  /** Services found there, log services included, as named there. */
+  services: string[];
+  /** What s6 runs as root, or reads to learn what to run, that someone but root could rewrite. */
+  doors: Item[];
+  /** The scan directory or services whose control surface doctor neither examined nor changed: the way there is not root's alone. */
+  unreached: Item[];
+  surface: SurfaceNode[];
+}
+
+const S_IFMT = 0o170000;
+
+const KIND = { dir: "directory", file: "file", symlink: "symlink", other: "special file" };
+
+function describe(node: NodeStat): string {
+  const what = node.kind === "other" && (node.mode & S_IFMT) === 0o010000 ? "FIFO" : KIND[node.kind];
+  return `${what}, uid ${node.uid} gid ${node.gid}, mode ${octal(node.mode)}`;
+}
+
+const VERB: Record<Role, string> = {
+  path: "search it",
+  supervise: "search it",
+  control: "write to it",
+  status: "read it",
+  event: "subscribe in it (write and search)",
+  scanner: "search it",
+  "scanner-control": "write to it",
+};
+
+function fails(config: ShimConfig, role: Role): string {
+  const restart = `s6-svc fails (\`${config.name} gateway restart\`)`;
+  const rescan = `s6-svscanctl fails (\`${config.name} profile create\` adds a service that nothing starts)`;
+  return {
+    path: "s6-svc, s6-svstat and s6-svscanctl cannot reach past it",
+    supervise: `s6-svc and s6-svstat fail (\`${config.name} gateway restart\`)`,
+    control: restart,
+    status: "s6-svstat fails: the CLI cannot tell whether the service runs",
+    event: "s6-svc -w and s6-svwait fail: nothing can wait for the service to come up",
+    scanner: rescan,
+    "scanner-control": rescan,
+  }[role];
+}
+
+/** Remedies for what --fix does not change, by role. */
+const UNFIXED: Partial<Record<Role, string>> = {
+  path: "make each directory on the way searchable (chmod o+x DIR)",
+  status: "start s6-svscan under umask 022: s6-supervise writes status anew, with its umask, on every change",
+};
+
+function finding(status: Status, message: string, remedy: string | null, items: Item[] = []): Finding {
+  return { check: "supervision", status, message, remedy, items };
+}
+
+const byPath = (a: Item, b: Item) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+function controlFindings(config: ShimConfig, account: Account, tree: TreeFacts, fix: boolean): Finding[] {
+  const { scanDir } = tree;
+  const { user } = config;
+  const changed: Item[] = [];
+  const closed: Item[] = [];
+  const unsupervised: Item[] = [];
+  const remedies = new Set<string>();
+  let fixable = false;
+  const seen = new Set<string>();
+  for (const s of tree.surface) {
+    // Directories on the way are shared by every service below them.
+    if (seen.has(s.path)) continue;
+    seen.add(s.path);
+    if (s.changed && s.node && s.repair?.kind === "change") {
+      const now = `now gid ${s.repair.gid}, mode ${octal(s.repair.mode)}`;
+      changed.push({ path: s.path, detail: `${describe(s.node).replace("uid", "was uid")}; ${now}` });
+      continue;
+    }
+    if (s.error) {
+      closed.push({ path: s.path, detail: s.error });
+      remedies.add("look at each, then run doctor again");
+      continue;
+    }
+    if (!s.node) {
+      unsupervised.push({ path: s.path, detail: "does not exist yet" });
+      continue;
+    }
+    if (mayAccess(s.node, account, NEEDS[s.role])) continue;
+    const refused = s.repair?.kind === "refused" ? `; --fix: ${s.repair.reason}` : "";
+    closed.push({
+      path: s.path,
+      detail: `${describe(s.node)}: ${user} cannot ${VERB[s.role]}, so ${fails(config, s.role)}${refused}`,
+    });
+    if (s.repair?.kind === "change") fixable = true;
+    else remedies.add(UNFIXED[s.role] ?? "make it as s6 does (root's), then run doctor --fix again");
+  }
+  for (const items of [changed, closed, unsupervised]) items.sort(byPath);
+
+  const found: Finding[] = [];
+  if (changed.length > 0)
+    found.push(
+      finding(
+        "fixed",
+        `gave group ${user} (${account.gid}) the control of the services under ${scanDir}: ${plural(changed.length, "node", "nodes")}`,
+        null,
+        changed,
+      ),
+    );
+  if (closed.length > 0) {
+    const all = [
+      ...(fixable && !fix
+        ? [
+            `run \`${adminName(config.name)} doctor --fix\` as root: it gives group ${user} what \`s6-svperms -G ${user} -E ${user}\` and the same for .s6-svscan/ would, and nothing else`,
+          ]
+        : []),
+      ...remedies,
+    ];
+    found.push(
+      finding(
+        "problem",
+        `${user} cannot control the services under ${scanDir} or ask s6-svscan to rescan: ${plural(closed.length, "node is", "nodes are")} closed to it`,
+        all.join("; "),
+        closed,
+      ),
+    );
+  }
+  if (unsupervised.length > 0)
+    found.push(
+      finding(
+        "note",
+        `${plural(unsupervised.length, "part", "parts")} of the control surface under ${scanDir} s6 has not made yet: when it does, they are root's alone`,
+        `once s6 supervises them, run \`${adminName(config.name)} doctor --fix\` as root again`,
+        unsupervised,
+      ),
+    );
+  if (closed.length === 0 && unsupervised.length === 0)
+    found.push(
+      finding(
+        "ok",
+        `${user} can control every service under ${scanDir} (${plural(tree.services.length, "service", "services")}, logs included) and ask s6-svscan to rescan`,
+        null,
+      ),
+    );
+  return found;
+}
+
+export function supervisionChecks(config: ShimConfig, account: Account, tree: TreeFacts, fix: boolean): Finding[] {
+  const { scanDir } = tree;
+  const found = controlFindings(config, account, tree, fix);
+  if (tree.doors.length > 0) {
+    found.push(
+      finding(
+        "problem",
+        `s6 runs what is under ${scanDir} as root, and someone but root can change it: a door to root`,
+        `keep ${scanDir}, every service directory and its run and finish scripts root's alone (chown root:root, chmod go-w); register services at runtime through something root runs, never by letting ${config.user} write to ${scanDir}; doctor --fix changes none of this`,
+        [...tree.doors].sort(byPath),
+      ),
+    );
+  } else {
+    found.push(
+      finding("ok", `${scanDir}, its service directories and their run and finish scripts are root's alone`, null),
+    );
+  }
+  if (tree.unreached.length > 0)
+    found.push(
+      finding(
+        "note",
+        `doctor neither examined nor changed the control surface under ${plural(tree.unreached.length, "path", "paths")}: the way there is not root's alone`,
+        null,
+        [...tree.unreached].sort(byPath),
+      ),
+    );
+  return found;
+}
