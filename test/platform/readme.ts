@@ -19,7 +19,11 @@ export function readmeBlock(lang: string, marker: string): string {
 /** What tells the README's Dockerfiles apart, in the README's order; each is built by a test. */
 export const DOCKERFILES = {
   install: "install.sh --prefix /out",
-  artifact: "sha256sum -c",
+  artifact: "COPY hermes-linux-x64 /out/hermes",
+  buildKit: "COPY --chmod=0755",
+  signed: "gpgv",
+  image: "COPY --from=hermes-exec-shim:",
+  deb: "dpkg -i",
   bootS6: "/etc/cont-init.d/",
   bootEntrypoint: "ENTRYPOINT",
   rabbit: "--name rabbit",
