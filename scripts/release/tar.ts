@@ -17,7 +17,8 @@ export function tar(dir: string, names: readonly string[], out: string, epoch: n
       "--directory",
       dir,
       "--",
-      ...names,
+      // --sort orders what tar finds in a directory; the names given, it takes as given.
+      ...[...names].sort(),
     ],
     { encoding: "utf8" },
   );

@@ -1,5 +1,7 @@
 /**
- * Every Dockerfile in README.md and docs/, built as written on the real engine: only
+ * Every Dockerfile in README.md and docs/, built as written on the real engine (the BuildKit one through
+ * Debian's own client with DOCKER_BUILDKIT=1; the release's image, package and signed sums are built by
+ * release.test.ts and release-ways.test.ts, which make a release): only
  * the placeholders are filled in (the base images, the checksum, and
  * NODE_IMAGE pointed at the local base image plus Debian's nodejs and npm).
  * Each must add the shim to the image once: the bytes the recipe adds are
@@ -45,17 +47,17 @@ beforeAll(() => {
 });
 
 /** Builds `dockerfile` (every named stage first, under its own tag, so none is left behind untagged). */
-async function buildRecipe(name: string, dockerfile: string, flags: string[] = []): Promise<string> {
+async function buildRecipe(name: string, dockerfile: string, flags: string[] = [], buildKit = false): Promise<string> {
   const file = join(context, `${name}.Dockerfile`);
   writeFileSync(file, dockerfile);
   const tag = `hermes-exec-shim-test/readme-${name}:${runId}`;
   const args = { NODE_IMAGE: imageTags().node as string };
   for (const [, stage] of dockerfile.matchAll(/^FROM \S+ AS (\S+)$/gm)) {
     tags.push(`${tag}-${stage}`);
-    await build(`${tag}-${stage}`, runId, file, context, args, [...flags, "--target", stage as string]);
+    await build(`${tag}-${stage}`, runId, file, context, args, [...flags, "--target", stage as string], buildKit);
   }
   tags.push(tag);
-  await build(tag, runId, file, context, args, flags);
+  await build(tag, runId, file, context, args, flags, buildKit);
   return tag;
 }
 
@@ -128,6 +130,29 @@ describe("Prebuilt artifacts: checked with sha256sum -c", () => {
   }, 600_000);
 });
 
+describe("Prebuilt artifacts with BuildKit: COPY --chmod, through Debian's own docker client", () => {
+  const hermesBase = () => imageTags()[variantKey("hermes", "standin", "s6")] as string;
+  const artifact = join(REPO, "dist/hermes");
+  const sha = () => createHash("sha256").update(readFileSync(artifact)).digest("hex");
+  const dockerfile = (sum: string) =>
+    recipe(DOCKERFILES.buildKit).replace("your-hermes-base", hermesBase()).replace("<sha256 from SHA256SUMS>", sum);
+
+  it("with the right checksum: the binary root's and 0755 in one layer, the links made, and it drops", async () => {
+    const tag = await buildRecipe("buildkit", dockerfile(sha()), [], true);
+    expect(sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami && hermes-acp argv0")).toBe(
+      "root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\nhermes-acp uid=10000\n",
+    );
+    expect(sh(tag, "cd /opt/hermes/bin && readlink hermes-agent hermes-acp")).toBe("hermes\nhermes\n");
+    addsTheBinaryOnce(tag, hermesBase(), statSync(artifact).size);
+  }, 600_000);
+
+  it("with a wrong checksum the build fails", async () => {
+    await expect(buildRecipe("bad-buildkit", dockerfile("0".repeat(64)), [], true)).rejects.toThrow(
+      /FAILED|did NOT match/,
+    );
+  }, 600_000);
+});
+
 describe("For forks: a rabbit image with gosu", () => {
   it("builds (apt-get needs the network: the host's) and drops root to rabbit through gosu", async () => {
     const rabbitBase = imageTags()[variantKey("rabbit", "standin", "s6")] as string;
@@ -142,7 +167,7 @@ describe("For forks: a rabbit image with gosu", () => {
   }, 600_000);
 });
 
-it("README.md and docs/ have no other Dockerfile (the boot-repair ones are built by boot-repair.test.ts)", () => {
+it("README.md and docs/ have no other Dockerfile (boot-repair.test.ts and the release tests build the rest)", () => {
   const known = Object.values(DOCKERFILES);
   expect(readmeBlocks("dockerfile").map((block) => known.filter((marker) => block.includes(marker)))).toEqual(
     known.map((marker) => [marker]),

@@ -31,10 +31,10 @@ export const DOCKERFILES = {
   install: "install.sh --prefix /out",
   artifact: "COPY hermes-linux-x64 /out/hermes",
   buildKit: "COPY --chmod=0755",
-  signed: "gpgv",
   image: "COPY --from=hermes-exec-shim:",
   deb: "dpkg -i",
   bootS6: "/etc/cont-init.d/",
   bootEntrypoint: "ENTRYPOINT",
   rabbit: "--name rabbit",
+  signed: "gpgv",
 } as const;
