@@ -136,6 +136,10 @@ describe("Prebuilt artifacts with BuildKit: COPY --chmod, through Debian's own d
   const sha = () => createHash("sha256").update(readFileSync(artifact)).digest("hex");
   const dockerfile = (sum: string) =>
     recipe(DOCKERFILES.buildKit).replace("your-hermes-base", hermesBase()).replace("<sha256 from SHA256SUMS>", sum);
+  beforeAll(() => {
+    copyFileSync(artifact, join(context, "hermes-linux-x64"));
+    chmodSync(join(context, "hermes-linux-x64"), 0o644);
+  });
 
   it("with the right checksum: the binary root's and 0755 in one layer, the links made, and it drops", async () => {
     const tag = await buildRecipe("buildkit", dockerfile(sha()), [], true);
