@@ -13,9 +13,9 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { docker } from "../platform/docker.ts";
 import { build, imageTags, REPO, variantKey } from "../platform/images.ts";
 import { DOCKERFILES, readmeBlock, readmeBlocks } from "../platform/readme.ts";
+import { addsTheBinaryOnce, sh } from "./image-checks.ts";
 
 const runId = process.env.HERMES_TEST_RUN ?? "manual";
 const recipe = (marker: string) => readmeBlock("dockerfile", marker);
@@ -61,22 +61,6 @@ async function buildRecipe(name: string, dockerfile: string, flags: string[] = [
   return tag;
 }
 
-const imageSize = (tag: string) => Number(docker(["image", "inspect", "--format", "{{.Size}}", tag]).trim());
-/** `docker run --rm --entrypoint /bin/sh TAG -c SCRIPT`: stdout, or the failure. */
-function sh(tag: string, script: string): string {
-  const r = spawnSync("docker", ["run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", tag, "-c", script], {
-    encoding: "utf8",
-  });
-  if (r.status !== 0) throw new Error(`exit ${r.status}: ${script}\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
-function addsTheBinaryOnce(tag: string, base: string, binary: number) {
-  const added = imageSize(tag) - imageSize(base);
-  expect(added).toBeGreaterThan(binary * 0.95);
-  expect(added).toBeLessThan(binary * 1.05);
-}
-
 describe("Install: the multi-stage build from source", () => {
   const hermesBase = () => imageTags()[variantKey("hermes", "standin", "s6")] as string;
   let tag = "";
@@ -104,20 +88,24 @@ describe("Install: the multi-stage build from source", () => {
   });
 });
 
-describe("Prebuilt artifacts: checked with sha256sum -c", () => {
+describe.each([
+  ["the classic builder, in a throwaway stage", DOCKERFILES.artifact, false],
+  ["BuildKit's COPY --chmod, through Debian's own docker client", DOCKERFILES.buildKit, true],
+])("Prebuilt artifacts, checked with sha256sum -c: %s", (_, marker, buildKit) => {
   const hermesBase = () => imageTags()[variantKey("hermes", "standin", "s6")] as string;
   const artifact = join(REPO, "dist/hermes");
   const sha = () => createHash("sha256").update(readFileSync(artifact)).digest("hex");
   const dockerfile = (sum: string) =>
-    recipe(DOCKERFILES.artifact).replaceAll("your-hermes-base", hermesBase()).replace("<sha256 from SHA256SUMS>", sum);
+    recipe(marker).replaceAll("your-hermes-base", hermesBase()).replace("<sha256 from SHA256SUMS>", sum);
+  const name = buildKit ? "buildkit" : "artifact";
   beforeAll(() => {
     // As downloaded: not executable. The default build stands in for hermes-linux-x64: same target, same bytes.
     copyFileSync(artifact, join(context, "hermes-linux-x64"));
     chmodSync(join(context, "hermes-linux-x64"), 0o644);
   });
 
-  it("with the right checksum: one layer of one binary, root's, 0755, and it drops", async () => {
-    const tag = await buildRecipe("artifact", dockerfile(sha()));
+  it("with the right checksum: one layer of one binary, root's, 0755, the links made, and it drops", async () => {
+    const tag = await buildRecipe(name, dockerfile(sha()), [], buildKit);
     expect(sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami && hermes-agent argv0")).toBe(
       "root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\nhermes-agent uid=10000\n",
     );
@@ -126,32 +114,7 @@ describe("Prebuilt artifacts: checked with sha256sum -c", () => {
   }, 600_000);
 
   it("with a wrong checksum the build fails", async () => {
-    await expect(buildRecipe("bad-artifact", dockerfile("0".repeat(64)))).rejects.toThrow(/FAILED|did NOT match/);
-  }, 600_000);
-});
-
-describe("Prebuilt artifacts with BuildKit: COPY --chmod, through Debian's own docker client", () => {
-  const hermesBase = () => imageTags()[variantKey("hermes", "standin", "s6")] as string;
-  const artifact = join(REPO, "dist/hermes");
-  const sha = () => createHash("sha256").update(readFileSync(artifact)).digest("hex");
-  const dockerfile = (sum: string) =>
-    recipe(DOCKERFILES.buildKit).replace("your-hermes-base", hermesBase()).replace("<sha256 from SHA256SUMS>", sum);
-  beforeAll(() => {
-    copyFileSync(artifact, join(context, "hermes-linux-x64"));
-    chmodSync(join(context, "hermes-linux-x64"), 0o644);
-  });
-
-  it("with the right checksum: the binary root's and 0755 in one layer, the links made, and it drops", async () => {
-    const tag = await buildRecipe("buildkit", dockerfile(sha()), [], true);
-    expect(sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami && hermes-acp argv0")).toBe(
-      "root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\nhermes-acp uid=10000\n",
-    );
-    expect(sh(tag, "cd /opt/hermes/bin && readlink hermes-agent hermes-acp")).toBe("hermes\nhermes\n");
-    addsTheBinaryOnce(tag, hermesBase(), statSync(artifact).size);
-  }, 600_000);
-
-  it("with a wrong checksum the build fails", async () => {
-    await expect(buildRecipe("bad-buildkit", dockerfile("0".repeat(64)), [], true)).rejects.toThrow(
+    await expect(buildRecipe(`bad-${name}`, dockerfile("0".repeat(64)), [], buildKit)).rejects.toThrow(
       /FAILED|did NOT match/,
     );
   }, 600_000);

@@ -15,6 +15,7 @@ import { Container } from "../container/container.ts";
 import { docker } from "../platform/docker.ts";
 import { build, imageTags, variantKey } from "../platform/images.ts";
 import { DOCKERFILES, readmeBlock } from "../platform/readme.ts";
+import { addsTheBinaryOnce, imageSize, sh } from "./image-checks.ts";
 import { release } from "./release-run.ts";
 
 const runId = process.env.HERMES_TEST_RUN ?? "manual";
@@ -36,15 +37,6 @@ afterAll(() => {
 });
 
 const tar = (args: string[], cwd = work) => execFileSync("tar", args, { cwd, encoding: "utf8", maxBuffer: 1 << 20 });
-const imageSize = (tag: string) => Number(docker(["image", "inspect", "--format", "{{.Size}}", tag]).trim());
-function sh(tag: string, script: string): string {
-  const r = spawnSync("docker", ["run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", tag, "-c", script], {
-    encoding: "utf8",
-  });
-  if (r.status !== 0) throw new Error(`exit ${r.status}: ${script}\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
 /** Builds README.md's recipe `marker` from a context holding `files`, with `replace` applied. */
 async function buildRecipe(name: string, marker: string, files: string[], replace: [string, string][], kit = false) {
   const context = mkdtempSync(join(work, `${name}-`));
@@ -147,10 +139,7 @@ describe(`${ARCHIVE}: hermes-exec-shim:${version}`, () => {
       expect(sh(tag, "hermes whoami && hermes-agent argv0 && hermes-acp argv0")).toBe(
         "uid=10000 gid=10000 home=/opt/data umask=0002\nhermes-agent uid=10000\nhermes-acp uid=10000\n",
       );
-      const added = imageSize(tag) - imageSize(hermesBase());
-      const binary = statSync(join(dir, "hermes-linux-x64")).size;
-      expect(added).toBeGreaterThan(binary * 0.95);
-      expect(added).toBeLessThan(binary * 1.05);
+      addsTheBinaryOnce(tag, hermesBase(), statSync(join(dir, "hermes-linux-x64")).size);
     });
   });
 });
@@ -214,7 +203,5 @@ it("README.md's RUN --mount recipe installs the amd64 package with the binary in
   expect(sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami && dpkg-query -W hermes-exec-shim")).toBe(
     `root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\nhermes-exec-shim\t${version}\n`,
   );
-  const added = imageSize(tag) - imageSize(hermesBase());
-  const binary = statSync(join(dir, "hermes-linux-x64")).size;
-  expect(added).toBeLessThan(binary * 1.05);
+  addsTheBinaryOnce(tag, hermesBase(), statSync(join(dir, "hermes-linux-x64")).size);
 }, 600_000);

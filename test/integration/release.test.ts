@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, imageTags, variantKey } from "../platform/images.ts";
 import { DOCKERFILES, readmeBlock } from "../platform/readme.ts";
+import { sh as shIn } from "./image-checks.ts";
 import { releaseWith } from "./release-run.ts";
 
 const glibc = (loader: string) => ["libc.so.6", loader, "libpthread.so.0", "libdl.so.2", "libm.so.6"];
@@ -177,22 +178,7 @@ describe("signed SHA256SUMS", () => {
 
     it("builds from the signed release: the binary root's and 0755, its links, and it drops", async () => {
       const tag = await buildSigned("good");
-      const r = spawnSync(
-        "docker",
-        [
-          "run",
-          "--rm",
-          "--network",
-          "none",
-          "--entrypoint",
-          "/bin/sh",
-          tag,
-          "-c",
-          "ls /opt/hermes/bin && stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami",
-        ],
-        { encoding: "utf8" },
-      );
-      expect(r.stdout, r.stderr).toBe(
+      expect(shIn(tag, "ls /opt/hermes/bin && stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami")).toBe(
         "hermes\nhermes-acp\nhermes-agent\nroot 755\nuid=10000 gid=10000 home=/opt/data umask=0002\n",
       );
     }, 600_000);
