@@ -106,8 +106,15 @@ for (const file of [...binaries, image, ...debs].sort()) {
 await writeFile(`${outdir}/SHA256SUMS`, sums);
 process.stdout.write(sums);
 if (signingKey) {
-  const fingerprint = await sign(resolve(signingKey), `${outdir}/SHA256SUMS`, `${outdir}/${PACKAGE}-signing-key.gpg`);
-  console.error(`release: signed SHA256SUMS with ${fingerprint} (SHA256SUMS.asc)`);
+  try {
+    const key = `${outdir}/${PACKAGE}-signing-key.gpg`;
+    const fingerprint = await sign(resolve(signingKey), `${outdir}/SHA256SUMS`, key);
+    console.error(`release: signed SHA256SUMS with ${fingerprint} (SHA256SUMS.asc)`);
+  } catch (error) {
+    // A maintainer's mistake (no such file, no secret key in it, a wrong passphrase): its message, not a trace.
+    console.error((error as Error).message);
+    process.exit(1);
+  }
 } else {
   console.error("release: no signing key given (--signing-key FILE or HERMES_SIGNING_KEY): SHA256SUMS is not signed");
 }

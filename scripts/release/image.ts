@@ -12,13 +12,6 @@ import { join } from "node:path";
 import { tar } from "./tar.ts";
 import { shimTree } from "./tree.ts";
 
-export interface Image {
-  /** Where the archive was written. */
-  archive: string;
-  /** `sha256:…`, the ID the engine gives the loaded image. */
-  id: string;
-}
-
 const sha256 = (bytes: Buffer | string) => createHash("sha256").update(bytes).digest("hex");
 
 export async function writeImage(
@@ -28,7 +21,7 @@ export async function writeImage(
   version: string,
   epoch: number,
   archive: string,
-): Promise<Image> {
+): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), "hermes-image-"));
   try {
     const names = await shimTree(binary, join(work, "root"), commands);
@@ -55,7 +48,6 @@ export async function writeImage(
     await mkdir(join(work, diffId), { mode: 0o755 });
     await rename(join(work, "layer.tar"), join(work, layerPath));
     tar(work, ["manifest.json", `${configId}.json`, diffId], archive, epoch);
-    return { archive, id: `sha256:${configId}` };
   } finally {
     await rm(work, { recursive: true, force: true });
   }

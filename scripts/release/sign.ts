@@ -13,25 +13,26 @@ import { join } from "node:path";
 export async function sign(keyFile: string, sums: string, publicKeyOut: string): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), "hermes-gnupg-"));
   const env = { ...process.env, GNUPGHOME: home };
-  const gpg = (args: string[], inherit = false) => {
+  const gpg = (what: string, args: string[], inherit = false) => {
     const r = spawnSync("gpg", ["--quiet", ...args], {
       env,
       encoding: "utf8",
       // Signing may ask for the key's passphrase: on the maintainer's terminal (loopback), not a desktop pinentry.
       stdio: inherit ? ["inherit", "pipe", "pipe"] : "pipe",
     });
-    if (r.status !== 0) throw new Error(`release: gpg ${args[0]} failed: ${r.error ?? r.stderr.trim()}`);
+    if (r.status !== 0) throw new Error(`release: gpg could not ${what}: ${r.error ?? r.stderr.trim()}`);
     return r.stdout;
   };
   try {
-    gpg(["--batch", "--import", keyFile]);
-    const fingerprints = gpg(["--batch", "--with-colons", "--list-secret-keys"])
+    gpg(`import the key ${keyFile}`, ["--batch", "--import", keyFile]);
+    const fingerprints = gpg("list its secret keys", ["--batch", "--with-colons", "--list-secret-keys"])
       .split("\n")
       .filter((line) => line.startsWith("fpr:"));
     const fingerprint = fingerprints[0]?.split(":")[9];
     if (!fingerprint) throw new Error(`release: ${keyFile} holds no secret key`);
     const signature = `${sums}.asc`;
     gpg(
+      `sign ${sums}`,
       [
         "--yes",
         "--pinentry-mode",
@@ -46,7 +47,7 @@ export async function sign(keyFile: string, sums: string, publicKeyOut: string):
       ],
       true,
     );
-    gpg(["--batch", "--yes", "--export", "--output", publicKeyOut, fingerprint]);
+    gpg("export the public key", ["--batch", "--yes", "--export", "--output", publicKeyOut, fingerprint]);
     return fingerprint;
   } finally {
     spawnSync("gpgconf", ["--kill", "gpg-agent"], { env });
