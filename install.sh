@@ -6,7 +6,7 @@ usage() {
   cat <<'USAGE'
 Usage: ./install.sh [--prefix DIR] [--admin-link] [build settings]
 
-Builds the shim (installing npm dependencies first if needed) and installs it
+Builds the shim (installing the locked npm dependencies first if needed) and installs it
 as DIR/CMD for its first command (mode 0755), and a relative symlink
 DIR/CMD2 -> CMD for each other command, replacing earlier ones atomically.
 With the defaults: DIR/hermes, DIR/hermes-agent -> hermes, DIR/hermes-acp -> hermes.
@@ -85,8 +85,8 @@ cd "$(dirname "$0")"
 command -v node >/dev/null || die "Node.js is required (with npm) to build the shim"
 command -v npm >/dev/null || die "npm is required to build the shim"
 if [ ! -x node_modules/.bin/bun ]; then
-  # npm install, not npm ci: see .ci/run.
-  npm install --no-audit --no-fund >&2 || die "npm install failed"
+  # npm ci: exactly the committed lockfile, which it never rewrites, so the clone stays clean.
+  npm ci --no-audit --no-fund >&2 || die "npm ci failed"
 fi
 # The build's own checks, before anything is built: one rule for install.sh and the build. It prints the
 # command names, one a line (validated: nothing a shell could misread).

@@ -4,9 +4,11 @@
  * so that only the wrappers' cost is measured. Every program runs once per
  * round, in turn (scripts/bench/timer.c), so all of them share whatever else
  * the machine is doing; then whole `docker exec` calls, as an operator feels
- * them. Writes dist/bench.md and prints it.
+ * them; then the first call with the page cache dropped, on the host (scripts/bench/cold.ts). Writes
+ * dist/bench.md and prints it.
  *
- * Run as root: npm run bench [-- --rounds 300] [--cold-rounds 10] [--exec-rounds 50]
+ * Run as root: npm run bench [-- --rounds 300] [--cold-rounds 9] [--exec-rounds 50]
+ * Every cold run drops the whole machine's page cache, which slows everything else on it for a moment.
  */
 import { spawnSync } from "node:child_process";
 import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
@@ -15,6 +17,7 @@ import minimist from "minimist";
 import { defaultsFor } from "../src/core/config.ts";
 import { Container, REPO, RUNTIME_UID } from "../test/container/container.ts";
 import setup from "../test/platform/setup.ts";
+import { hostPrograms, renderCold, timeCold } from "./bench/cold.ts";
 import { renderDockerExec, timeDockerExec } from "./bench/docker-exec.ts";
 import { buildFloor, FLOOR_VARIANTS, type FloorVariant } from "./bench/floors.ts";
 import { median, type PathResult, type Row, render } from "./bench/report.ts";
@@ -27,7 +30,7 @@ const args = minimist(process.argv.slice(2), {
   },
 });
 const rounds = Number(args.rounds ?? 300);
-const coldRounds = Number(args["cold-rounds"] ?? 10);
+const coldRounds = Number(args["cold-rounds"] ?? 9);
 const execRounds = Number(args["exec-rounds"] ?? 50);
 const WARMUP = 20;
 
@@ -67,23 +70,18 @@ interface Program {
   label: string;
   uid: number;
   argv: string[];
-  /** The same program read from dist/bench on disk, whose page cache can be dropped (the container's / is a tmpfs). */
-  onDisk?: string;
 }
 
-const program = (label: string, uid: number, argv: string[], onDisk?: string): Program =>
-  onDisk === undefined ? { label, uid, argv } : { label, uid, argv, onDisk };
+const program = (label: string, uid: number, argv: string[]): Program => ({ label, uid, argv });
 
 const pass = {
   title: "pass-through",
   runsAs: config.user,
   direct: program("direct exec of the CLI", RUNTIME_UID, [TARGET]),
   others: [],
-  shell: program("POSIX sh shim", RUNTIME_UID, [`${BIN}/hermes-sh`], "hermes-sh"),
-  floors: VARIANTS.map((v) =>
-    program(`Bun floor, ${FLOOR_VARIANTS[v]}`, RUNTIME_UID, [`${BIN}/floor-${v}`], `floor-${v}`),
-  ),
-  shim: program("this shim", RUNTIME_UID, [`${BIN}/${config.name}`], config.name),
+  shell: program("POSIX sh shim", RUNTIME_UID, [`${BIN}/hermes-sh`]),
+  floors: VARIANTS.map((v) => program(`Bun floor, ${FLOOR_VARIANTS[v]}`, RUNTIME_UID, [`${BIN}/floor-${v}`])),
+  shim: program("this shim", RUNTIME_UID, [`${BIN}/${config.name}`]),
 };
 const drop = {
   title: "drop",
@@ -127,14 +125,7 @@ const envBytes = Object.entries(IMAGE_ENV).reduce((n, [k, v]) => n + k.length + 
 const teardown = await setup();
 let created: Container | undefined;
 try {
-  // dist/bench mounted where the cold runs read it (they need the page cache dropped, which an unprivileged
-  // container cannot do: then the cold column stays empty and a note says why).
-  const ct = await Container.create({
-    config,
-    shim: `${OUT}/${config.name}`,
-    cli: "probe",
-    runArgs: ["--volume", `${OUT}:${OUT}:ro`],
-  });
+  const ct = await Container.create({ config, shim: `${OUT}/${config.name}`, cli: "probe" });
   created = ct;
   const copyIn = async (from: string, to: string) =>
     ct.ok(`cat > ${to} && chmod 0755 ${to}`, { input: await readFile(from) });
@@ -145,9 +136,9 @@ try {
   }
 
   /** Runs each program `n` times, round-robin; one array of milliseconds per program. */
-  const time = (programs: readonly Program[], argv: (p: Program) => string[], n: number, cold: boolean) => {
-    const input = programs.map((p) => `${p.uid} ${argv(p).join(" ")}`).join("\n");
-    const out = ct.ok(`bench-timer ${n} ${cold ? 0 : WARMUP} ${cold ? 1 : 0}`, {
+  const time = (programs: readonly Program[], n: number) => {
+    const input = programs.map((p) => `${p.uid} ${p.argv.join(" ")}`).join("\n");
+    const out = ct.ok(`bench-timer ${n} ${WARMUP} 0`, {
       input,
       env: IMAGE_ENV,
       timeoutMs: 3_600_000,
@@ -158,38 +149,19 @@ try {
       .map((line) => line.split(" ").map((ns) => Number(ns) / 1e6));
   };
 
-  const warm = new Map(time(all, (p) => p.argv, rounds, false).map((samples, i) => [all[i], median(samples)]));
-
-  const coldPrograms = [pass.direct, pass.shell, ...pass.floors, pass.shim];
+  const warm = new Map(time(all, rounds).map((samples, i) => [all[i], median(samples)]));
   const notes: string[] = [];
-  const dropCache = ct.run("echo 3 > /proc/sys/vm/drop_caches");
-  const readable = ct.run(`test -x ${OUT}/${config.name}`, { asRuntimeUser: true });
-  const cold = new Map<Program, number>();
-  if (dropCache.code !== 0) {
-    notes.push(`Cold start not measured: the page cache cannot be dropped here (${dropCache.stderr.trim()}).`);
-  } else if (readable.code !== 0) {
-    notes.push(`Cold start not measured: ${OUT} is not reachable for ${config.user} inside the container.`);
-  } else {
-    const onDisk = (p: Program) => (p.onDisk ? [`${OUT}/${p.onDisk}`] : p.argv);
-    time(coldPrograms, onDisk, coldRounds, true).forEach((samples, i) => {
-      cold.set(coldPrograms[i] as Program, median(samples));
-    });
-    notes.push(
-      `Cold start: \`echo 3 > /proc/sys/vm/drop_caches\` before each of ${coldRounds} runs per program, programs read ` +
-        "from dist/bench on disk; the no-op CLI lives in the container's tmpfs and stays cached.",
-    );
-  }
 
   const sizeOf = new Map<string, number>();
   for (const p of all) {
     const file = p.argv[0] as string;
     if (!sizeOf.has(file)) sizeOf.set(file, Number(ct.ok(`stat -L -c %s ${file}`)));
   }
-  const row = (p: Program): Row => {
-    const r: Row = { label: p.label, median: warm.get(p) ?? Number.NaN, size: sizeOf.get(p.argv[0] as string) ?? 0 };
-    const c = cold.get(p);
-    return c === undefined ? r : { ...r, cold: c };
-  };
+  const row = (p: Program): Row => ({
+    label: p.label,
+    median: warm.get(p) ?? Number.NaN,
+    size: sizeOf.get(p.argv[0] as string) ?? 0,
+  });
   const results: PathResult[] = paths.map((p) => ({
     title: p.title,
     runsAs: p.runsAs,
@@ -221,7 +193,16 @@ try {
     RUNTIME_UID,
     execRounds,
   );
-  const markdown = `${render(results, notes)}\n${renderDockerExec(execRows, execRounds)}`;
+  const host = await hostPrograms(REPO, OUT, `${OUT}/noop`);
+  const coldRows = timeCold(
+    `${OUT}/bench-timer`,
+    host,
+    RUNTIME_UID,
+    { warm: rounds, warmup: WARMUP, cold: coldRounds },
+    IMAGE_ENV,
+  );
+  const cold = renderCold(coldRows, { warm: rounds, cold: coldRounds }, kernel);
+  const markdown = `${render(results, notes)}\n${renderDockerExec(execRows, execRounds)}\n${cold}`;
   await writeFile(`${REPO}/dist/bench.md`, markdown);
   process.stdout.write(markdown);
 } finally {

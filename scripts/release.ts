@@ -1,20 +1,32 @@
 /**
- * Release artifacts: the default shim for every Linux an image uses, and a
- * SHA256SUMS that `sha256sum -c` checks. Each binary is exactly what
- * scripts/build.ts makes for that platform; Bun fetches the other platforms'
- * runtimes from the npm registry (`@oven/bun-linux-*`, the version pinned in
- * package.json) on first use and caches them.
+ * Release artifacts, every way an image maintainer takes a tool like this:
+ * - the default shim for every Linux an image uses, `hermes-linux-*`;
+ * - an image to `COPY --from`, hermes-exec-shim:VERSION, as `hermes-exec-shim-image.tar` for `docker load`
+ *   (x86-64: the `hermes-linux-x64` build, its links, nothing else; scripts/release/image.ts);
+ * - Debian packages, `hermes-exec-shim_VERSION_{amd64,arm64}.deb` (scripts/release/deb.ts);
+ * - SHA256SUMS of all of them, which `sha256sum -c` checks, signed with the maintainer's OpenPGP key when one is
+ *   given as SHA256SUMS.asc, with the public key beside it (scripts/release/sign.ts).
+ * Each binary is exactly what scripts/build.ts makes for that platform; Bun fetches the other platforms'
+ * runtimes from the npm registry (`@oven/bun-linux-*`, the version pinned in package.json) on first use and
+ * caches them.
  *
- * Reproducible: two runs from the same commit give the same bytes. Bun
- * embeds no time stamp and no build path; the one other input it embeds is
- * the output file's base name (as /$bunfs/root/NAME), fixed here per platform.
+ * Reproducible: two runs from the same commit give the same bytes (the signature aside: it holds the time of
+ * signing). Bun embeds no time stamp and no build path; the one other input it embeds is the output file's
+ * base name (as /$bunfs/root/NAME), fixed here per platform. The image and the packages carry the time of the
+ * last commit (or SOURCE_DATE_EPOCH) in every stamp.
  *
- * Usage: bun scripts/release.ts [--outdir dist/release]
+ * Usage: bun scripts/release.ts [--outdir dist/release] [--signing-key FILE]
+ * FILE (default $HERMES_SIGNING_KEY) is an exported OpenPGP secret key (`gpg --export-secret-keys`).
  */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import minimist from "minimist";
+import { defaultsFor } from "../src/core/config.ts";
+import { writeDeb } from "./release/deb.ts";
+import { writeImage } from "./release/image.ts";
+import { sign } from "./release/sign.ts";
 
 /** Artifact suffix → Bun compile target. x64 needs AVX2; x64-baseline runs on any x86-64. */
 const PLATFORMS = {
@@ -25,18 +37,36 @@ const PLATFORMS = {
   "linux-arm64-musl": "bun-linux-arm64-musl",
 } as const;
 
+/** Debian architecture → the artifact its package carries. */
+const DEBS = { amd64: "linux-x64", arm64: "linux-arm64" } as const;
+
 /** The product name of build.ts's default configuration. */
 const NAME = "hermes";
+const PACKAGE = "hermes-exec-shim";
+const COMMANDS = defaultsFor(NAME).commands.map((c) => c.name);
 
 const args = minimist(process.argv.slice(2), {
-  string: ["outdir"],
+  string: ["outdir", "signing-key"],
   unknown: (flag) => {
     console.error(`release: unknown option ${flag}`);
     process.exit(2);
   },
 });
 const outdir = resolve(args.outdir ?? "dist/release");
+const signingKey: string | undefined = args["signing-key"] || process.env.HERMES_SIGNING_KEY || undefined;
+const { version, description } = (await Bun.file(`${import.meta.dir}/../package.json`).json()) as {
+  version: string;
+  description: string;
+};
+const epoch = Number(
+  process.env.SOURCE_DATE_EPOCH ||
+    spawnSync("git", ["log", "-1", "--format=%ct"], { cwd: import.meta.dir, encoding: "utf8" }).stdout.trim() ||
+    0,
+);
 await mkdir(outdir, { recursive: true });
+// A signature or key from an earlier run would not match the new sums.
+await rm(`${outdir}/SHA256SUMS.asc`, { force: true });
+await rm(`${outdir}/${PACKAGE}-signing-key.gpg`, { force: true });
 
 const builds = Object.entries(PLATFORMS).map(async ([suffix, platform]) => {
   const file = `${NAME}-${suffix}`;
@@ -47,13 +77,44 @@ const builds = Object.entries(PLATFORMS).map(async ([suffix, platform]) => {
   if ((await build.exited) !== 0) throw new Error(`release: building ${file} for ${platform} failed`);
   return file;
 });
-const files = (await Promise.all(builds)).sort();
+const binaries = await Promise.all(builds);
+
+const image = `${PACKAGE}-image.tar`;
+await writeImage(
+  `${outdir}/${NAME}-linux-x64`,
+  COMMANDS,
+  `${PACKAGE}:${version}`,
+  version,
+  epoch,
+  `${outdir}/${image}`,
+);
+const debs = await Promise.all(
+  Object.entries(DEBS).map(async ([arch, suffix]) => {
+    const file = `${PACKAGE}_${version}_${arch}.deb`;
+    const deb = { name: PACKAGE, version, arch, description, dir: `opt/${NAME}/bin` };
+    await writeDeb(`${outdir}/${NAME}-${suffix}`, COMMANDS, deb, epoch, `${outdir}/${file}`);
+    return file;
+  }),
+);
 
 let sums = "";
-for (const file of files) {
+for (const file of [...binaries, image, ...debs].sort()) {
   sums += `${createHash("sha256")
     .update(await readFile(`${outdir}/${file}`))
     .digest("hex")}  ${file}\n`;
 }
 await writeFile(`${outdir}/SHA256SUMS`, sums);
 process.stdout.write(sums);
+if (signingKey) {
+  try {
+    const key = `${outdir}/${PACKAGE}-signing-key.gpg`;
+    const fingerprint = await sign(resolve(signingKey), `${outdir}/SHA256SUMS`, key);
+    console.error(`release: signed SHA256SUMS with ${fingerprint} (SHA256SUMS.asc)`);
+  } catch (error) {
+    // A maintainer's mistake (no such file, no secret key in it, a wrong passphrase): its message, not a trace.
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+} else {
+  console.error("release: no signing key given (--signing-key FILE or HERMES_SIGNING_KEY): SHA256SUMS is not signed");
+}

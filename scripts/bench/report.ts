@@ -4,8 +4,6 @@ export interface Row {
   label: string;
   /** Median wall time of one call, ms. */
   median: number;
-  /** Median with the page cache dropped first, ms, where measured. */
-  cold?: number;
   /** Bytes of the program run (not of what it execs). */
   size?: number;
 }
@@ -44,8 +42,7 @@ function tableRows(path: PathResult): string[] {
   const rows = [path.direct, ...path.others, path.shell, ...path.floors, path.shim];
   return rows.map((row) => {
     const over = row === path.direct ? "" : ms(row.median - path.direct.median);
-    const cold = row.cold === undefined ? "" : ms(row.cold);
-    return `| ${path.title} (as ${path.runsAs}) | ${row.label} | ${ms(row.median)} | ${over} | ${cold} | ${size(row.size)} |`;
+    return `| ${path.title} (as ${path.runsAs}) | ${row.label} | ${ms(row.median)} | ${over} | ${size(row.size)} |`;
   });
 }
 
@@ -62,8 +59,8 @@ function ratios(path: PathResult): string {
 
 export function render(paths: readonly PathResult[], notes: readonly string[]): string {
   return [
-    "| Path | Program | Median (ms) | Over direct exec (ms) | Cold start (ms) | Size |",
-    "|---|---|--:|--:|--:|--:|",
+    "| Path | Program | Median (ms) | Over direct exec (ms) | Size |",
+    "|---|---|--:|--:|--:|",
     ...paths.flatMap(tableRows),
     "",
     ...paths.map(ratios).flatMap((line) => [line, ""]),

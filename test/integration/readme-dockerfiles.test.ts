@@ -1,5 +1,7 @@
 /**
- * Every Dockerfile in README.md and docs/, built as written on the real engine: only
+ * Every Dockerfile in README.md and docs/, built as written on the real engine (the BuildKit one through
+ * Debian's own client with DOCKER_BUILDKIT=1; the release's image, package and signed sums are built by
+ * release.test.ts and release-ways.test.ts, which make a release): only
  * the placeholders are filled in (the base images, the checksum, and
  * NODE_IMAGE pointed at the local base image plus Debian's nodejs and npm).
  * Each must add the shim to the image once: the bytes the recipe adds are
@@ -11,9 +13,9 @@ import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { docker } from "../platform/docker.ts";
 import { build, imageTags, REPO, variantKey } from "../platform/images.ts";
 import { DOCKERFILES, readmeBlock, readmeBlocks } from "../platform/readme.ts";
+import { addsTheBinaryOnce, sh } from "./image-checks.ts";
 
 const runId = process.env.HERMES_TEST_RUN ?? "manual";
 const recipe = (marker: string) => readmeBlock("dockerfile", marker);
@@ -45,34 +47,18 @@ beforeAll(() => {
 });
 
 /** Builds `dockerfile` (every named stage first, under its own tag, so none is left behind untagged). */
-async function buildRecipe(name: string, dockerfile: string, flags: string[] = []): Promise<string> {
+async function buildRecipe(name: string, dockerfile: string, flags: string[] = [], buildKit = false): Promise<string> {
   const file = join(context, `${name}.Dockerfile`);
   writeFileSync(file, dockerfile);
   const tag = `hermes-exec-shim-test/readme-${name}:${runId}`;
   const args = { NODE_IMAGE: imageTags().node as string };
   for (const [, stage] of dockerfile.matchAll(/^FROM \S+ AS (\S+)$/gm)) {
     tags.push(`${tag}-${stage}`);
-    await build(`${tag}-${stage}`, runId, file, context, args, [...flags, "--target", stage as string]);
+    await build(`${tag}-${stage}`, runId, file, context, args, [...flags, "--target", stage as string], buildKit);
   }
   tags.push(tag);
-  await build(tag, runId, file, context, args, flags);
+  await build(tag, runId, file, context, args, flags, buildKit);
   return tag;
-}
-
-const imageSize = (tag: string) => Number(docker(["image", "inspect", "--format", "{{.Size}}", tag]).trim());
-/** `docker run --rm --entrypoint /bin/sh TAG -c SCRIPT`: stdout, or the failure. */
-function sh(tag: string, script: string): string {
-  const r = spawnSync("docker", ["run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", tag, "-c", script], {
-    encoding: "utf8",
-  });
-  if (r.status !== 0) throw new Error(`exit ${r.status}: ${script}\n${r.stdout}${r.stderr}`);
-  return r.stdout;
-}
-
-function addsTheBinaryOnce(tag: string, base: string, binary: number) {
-  const added = imageSize(tag) - imageSize(base);
-  expect(added).toBeGreaterThan(binary * 0.95);
-  expect(added).toBeLessThan(binary * 1.05);
 }
 
 describe("Install: the multi-stage build from source", () => {
@@ -102,20 +88,24 @@ describe("Install: the multi-stage build from source", () => {
   });
 });
 
-describe("Prebuilt artifacts: checked with sha256sum -c", () => {
+describe.each([
+  ["the classic builder, in a throwaway stage", DOCKERFILES.artifact, false],
+  ["BuildKit's COPY --chmod, through Debian's own docker client", DOCKERFILES.buildKit, true],
+])("Prebuilt artifacts, checked with sha256sum -c: %s", (_, marker, buildKit) => {
   const hermesBase = () => imageTags()[variantKey("hermes", "standin", "s6")] as string;
   const artifact = join(REPO, "dist/hermes");
   const sha = () => createHash("sha256").update(readFileSync(artifact)).digest("hex");
   const dockerfile = (sum: string) =>
-    recipe(DOCKERFILES.artifact).replaceAll("your-hermes-base", hermesBase()).replace("<sha256 from SHA256SUMS>", sum);
+    recipe(marker).replaceAll("your-hermes-base", hermesBase()).replace("<sha256 from SHA256SUMS>", sum);
+  const name = buildKit ? "buildkit" : "artifact";
   beforeAll(() => {
     // As downloaded: not executable. The default build stands in for hermes-linux-x64: same target, same bytes.
     copyFileSync(artifact, join(context, "hermes-linux-x64"));
     chmodSync(join(context, "hermes-linux-x64"), 0o644);
   });
 
-  it("with the right checksum: one layer of one binary, root's, 0755, and it drops", async () => {
-    const tag = await buildRecipe("artifact", dockerfile(sha()));
+  it("with the right checksum: one layer of one binary, root's, 0755, the links made, and it drops", async () => {
+    const tag = await buildRecipe(name, dockerfile(sha()), [], buildKit);
     expect(sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami && hermes-agent argv0")).toBe(
       "root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\nhermes-agent uid=10000\n",
     );
@@ -124,7 +114,9 @@ describe("Prebuilt artifacts: checked with sha256sum -c", () => {
   }, 600_000);
 
   it("with a wrong checksum the build fails", async () => {
-    await expect(buildRecipe("bad-artifact", dockerfile("0".repeat(64)))).rejects.toThrow(/FAILED|did NOT match/);
+    await expect(buildRecipe(`bad-${name}`, dockerfile("0".repeat(64)), [], buildKit)).rejects.toThrow(
+      /FAILED|did NOT match/,
+    );
   }, 600_000);
 });
 
@@ -142,7 +134,7 @@ describe("For forks: a rabbit image with gosu", () => {
   }, 600_000);
 });
 
-it("README.md and docs/ have no other Dockerfile (the boot-repair ones are built by boot-repair.test.ts)", () => {
+it("README.md and docs/ have no other Dockerfile (boot-repair.test.ts and the release tests build the rest)", () => {
   const known = Object.values(DOCKERFILES);
   expect(readmeBlocks("dockerfile").map((block) => known.filter((marker) => block.includes(marker)))).toEqual(
     known.map((marker) => [marker]),

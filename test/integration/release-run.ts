@@ -10,11 +10,17 @@ import { REPO } from "../container/container.ts";
  * more on a busy machine, and a worker blocked that long misses vitest's progress calls (an unhandled
  * "Timeout calling onTaskUpdate" fails the run).
  */
-export function release(): Promise<string> {
+export async function release(): Promise<string> {
+  return (await releaseWith({})).dir;
+}
+
+/** release() with `env` over this process's environment; the directory, and what the release printed. */
+export function releaseWith(env: Record<string, string>): Promise<{ dir: string; output: string }> {
   const outdir = mkdtempSync(join(tmpdir(), "hermes-release-"));
   return new Promise((resolve, reject) => {
     const child = spawn(join(REPO, "node_modules/.bin/bun"), ["scripts/release.ts", "--outdir", outdir], {
       cwd: REPO,
+      env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
@@ -26,7 +32,9 @@ export function release(): Promise<string> {
     });
     child.on("error", reject);
     child.on("close", (code, signal) =>
-      code === 0 ? resolve(outdir) : reject(new Error(`release failed (exit ${code ?? signal}):\n${output}`)),
+      code === 0
+        ? resolve({ dir: outdir, output })
+        : reject(new Error(`release failed (exit ${code ?? signal}):\n${output}`)),
     );
   });
 }

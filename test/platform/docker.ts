@@ -27,10 +27,19 @@ export function docker(args: readonly string[], input?: string | Buffer): string
   return r.stdout;
 }
 
-/** Like docker(), without blocking the event loop. */
-export function dockerAsync(args: readonly string[]): Promise<string> {
+/**
+ * BuildKit as Debian's docker.io 20.10 client reaches it: DOCKER_BUILDKIT=1 builds through the engine's
+ * embedded BuildKit (`COPY --chmod`, `RUN --mount`), without the buildx plugin a newer client would want.
+ */
+export const BUILDKIT = { client: "/usr/bin/docker", env: { ...process.env, DOCKER_BUILDKIT: "1" } };
+
+/** Like docker(), without blocking the event loop; `via` another client or environment (BUILDKIT). */
+export function dockerAsync(
+  args: readonly string[],
+  via: { client: string; env: NodeJS.ProcessEnv } = { client: "docker", env: ENV },
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn("docker", args, { env: ENV, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(via.client, args, { env: via.env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => {

@@ -7,7 +7,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { dockerAsync, LABEL } from "./docker.ts";
+import { BUILDKIT, dockerAsync, LABEL } from "./docker.ts";
 
 const HERE = import.meta.dirname;
 export const REPO = resolve(HERE, "../..");
@@ -90,8 +90,8 @@ async function context(variant: Variant, work: string, probe: string): Promise<s
 }
 
 /**
- * Builds an image from `dockerfile` and `dir`, labelled for the run, leaving no intermediate containers.
- * `flags` go before the defaults: a later --network wins.
+ * Builds an image from `dockerfile` and `dir`, labelled for the run, leaving no intermediate containers, with
+ * the classic builder unless `buildKit`. `flags` go before the defaults: a later --network wins.
  */
 export function build(
   tag: string,
@@ -100,24 +100,28 @@ export function build(
   dir: string,
   args: Record<string, string>,
   flags: string[] = [],
+  buildKit = false,
 ): Promise<string> {
   const buildArgs = Object.entries(args).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
-  return dockerAsync([
-    "build",
-    "--quiet",
-    "--force-rm",
-    "--network",
-    "none",
-    ...flags,
-    "--label",
-    `${LABEL}=${runId}`,
-    ...buildArgs,
-    "-f",
-    dockerfile,
-    "-t",
-    tag,
-    dir,
-  ]);
+  return dockerAsync(
+    [
+      "build",
+      "--quiet",
+      "--force-rm",
+      "--network",
+      "none",
+      ...flags,
+      "--label",
+      `${LABEL}=${runId}`,
+      ...buildArgs,
+      "-f",
+      dockerfile,
+      "-t",
+      tag,
+      dir,
+    ],
+    buildKit ? BUILDKIT : undefined,
+  );
 }
 
 /** Builds every variant; returns their tags by variant key. */

@@ -29,8 +29,12 @@ export function readmeBlock(lang: string, marker: string): string {
 /** What tells the docs' Dockerfiles apart, in the docs' order; each is built by a test. */
 export const DOCKERFILES = {
   install: "install.sh --prefix /out",
-  artifact: "sha256sum -c",
+  artifact: "COPY hermes-linux-x64 /out/hermes",
+  buildKit: "COPY --chmod=0755",
+  image: "COPY --from=hermes-exec-shim:",
+  deb: "dpkg -i",
   bootS6: "/etc/cont-init.d/",
   bootEntrypoint: "ENTRYPOINT",
   rabbit: "--name rabbit",
+  signed: "gpgv",
 } as const;

@@ -1,0 +1,207 @@
+/**
+ * Issue 18: the release's other ways in, each used as an image maintainer would. The image archive is loaded
+ * by Podman into a storage of its own (as released, tag and all) and by Docker under this run's tag (its
+ * manifest retagged, layer and config untouched, so no run moves a tag another uses), then README.md's
+ * `COPY --from` recipe builds a Hermes test image from it. Each .deb is installed with dpkg in a Debian
+ * container, called, and removed; README.md's `RUN --mount` recipe installs the amd64 one in a build.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Container } from "../container/container.ts";
+import { docker } from "../platform/docker.ts";
+import { build, imageTags, variantKey } from "../platform/images.ts";
+import { DOCKERFILES, readmeBlock } from "../platform/readme.ts";
+import { addsTheBinaryOnce, imageSize, sh } from "./image-checks.ts";
+import { release } from "./release-run.ts";
+
+const runId = process.env.HERMES_TEST_RUN ?? "manual";
+const { version } = JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")) as {
+  version: string;
+};
+const ARCHIVE = "hermes-exec-shim-image.tar";
+const hermesBase = () => imageTags()[variantKey("hermes", "standin", "s6")] as string;
+
+let dir = "";
+const work = mkdtempSync(join(tmpdir(), "hermes-ways-"));
+const tags: string[] = [];
+beforeAll(async () => {
+  dir = await release();
+}, 600_000);
+afterAll(() => {
+  if (tags.length) spawnSync("docker", ["rmi", "--force", ...tags]);
+  for (const d of [dir, work]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+const tar = (args: string[], cwd = work) => execFileSync("tar", args, { cwd, encoding: "utf8", maxBuffer: 1 << 20 });
+/** Builds README.md's recipe `marker` from a context holding `files`, with `replace` applied. */
+async function buildRecipe(name: string, marker: string, files: string[], replace: [string, string][], kit = false) {
+  const context = mkdtempSync(join(work, `${name}-`));
+  for (const file of files) copyFileSync(join(dir, file), join(context, file));
+  let dockerfile = readmeBlock("dockerfile", marker);
+  for (const [from, to] of replace) dockerfile = dockerfile.replaceAll(from, to);
+  writeFileSync(join(context, "Dockerfile"), dockerfile);
+  const tag = `hermes-exec-shim-test/ways-${name}:${runId}`;
+  tags.push(tag);
+  await build(tag, runId, join(context, "Dockerfile"), context, {}, [], kit);
+  return tag;
+}
+
+describe(`${ARCHIVE}: hermes-exec-shim:${version}`, () => {
+  let manifest: { Config: string; RepoTags: string[]; Layers: string[] }[] = [];
+  beforeAll(() => {
+    mkdirSync(join(work, "image"));
+    tar(["-xf", join(dir, ARCHIVE), "-C", "image"]);
+    manifest = JSON.parse(readFileSync(join(work, "image/manifest.json"), "utf8"));
+  });
+
+  it("is one image, tagged hermes-exec-shim:VERSION, of one layer: the binary, root's, 0755, and two links", () => {
+    expect(manifest.map((m) => [m.RepoTags, m.Layers.length])).toEqual([[[`hermes-exec-shim:${version}`], 1]]);
+    const layer = join(work, "image", manifest[0]?.Layers[0] as string);
+    const listing = tar(["-tvf", layer, "--numeric-owner"])
+      .trimEnd()
+      .split("\n")
+      .map((line) => line.replace(/ +\d{4}-\d\d-\d\d \d\d:\d\d/, "").replace(/ +/g, " "));
+    const size = statSync(join(dir, "hermes-linux-x64")).size;
+    expect(listing).toEqual([
+      `-rwxr-xr-x 0/0 ${size} hermes`,
+      "lrwxrwxrwx 0/0 0 hermes-acp -> hermes",
+      "lrwxrwxrwx 0/0 0 hermes-agent -> hermes",
+    ]);
+    const binary = execFileSync("tar", ["-xOf", layer, "hermes"], { maxBuffer: 1 << 30 });
+    expect(binary.equals(readFileSync(join(dir, "hermes-linux-x64")))).toBe(true);
+  });
+
+  it("podman load accepts it as released, tag and ID", () => {
+    const storage = join(work, "podman");
+    const podman = (...args: string[]) =>
+      execFileSync(
+        "podman",
+        ["--root", `${storage}/root`, "--runroot", `${storage}/run`, "--storage-driver", "vfs", ...args],
+        { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+      );
+    try {
+      podman("--events-backend", "none", "load", "--quiet", "--input", join(dir, ARCHIVE));
+      expect(podman("images", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}")).toBe(
+        `localhost/hermes-exec-shim:${version} sha256:${manifest[0]?.Config.replace(/\.json$/, "")}\n`,
+      );
+    } finally {
+      spawnSync("podman", [
+        "--root",
+        `${storage}/root`,
+        "--runroot",
+        `${storage}/run`,
+        "--storage-driver",
+        "vfs",
+        "rmi",
+        "--all",
+        "--force",
+      ]);
+    }
+  });
+
+  describe("docker load, then README.md's COPY --from recipe", () => {
+    const own = `hermes-exec-shim-test/image:${runId}`;
+    let tag = "";
+    beforeAll(async () => {
+      const m = manifest[0] as (typeof manifest)[0];
+      writeFileSync(join(work, "image/manifest.json"), JSON.stringify([{ ...m, RepoTags: [own] }]));
+      tar(["-cf", "retagged.tar", "-C", "image", "manifest.json", m.Config, m.Layers[0]?.split("/")[0] as string]);
+      tags.push(own);
+      expect(docker(["load", "--input", join(work, "retagged.tar")])).toBe(`Loaded image: ${own}\n`);
+      tag = await buildRecipe(
+        "copy-from",
+        DOCKERFILES.image,
+        [],
+        [
+          [`hermes-exec-shim:${version}`, own],
+          ["your-hermes-base", hermesBase()],
+        ],
+      );
+    }, 600_000);
+
+    it("loads under the ID the archive promises, the binary's size and no more", () => {
+      const config = readFileSync(join(work, "image", manifest[0]?.Config as string));
+      expect(docker(["image", "inspect", "--format", "{{.Id}}", own]).trim()).toBe(
+        `sha256:${createHash("sha256").update(config).digest("hex")}`,
+      );
+      const binary = statSync(join(dir, "hermes-linux-x64")).size;
+      expect(imageSize(own) - binary).toBeLessThan(4096);
+    });
+
+    it("the image built with it: the binary root's 0755, the links still links, one copy, a root call drops", () => {
+      expect(sh(tag, "cd /opt/hermes/bin && stat -c '%U %a %F' hermes && readlink hermes-agent hermes-acp")).toBe(
+        "root 755 regular file\nhermes\nhermes\n",
+      );
+      expect(sh(tag, "hermes whoami && hermes-agent argv0 && hermes-acp argv0")).toBe(
+        "uid=10000 gid=10000 home=/opt/data umask=0002\nhermes-agent uid=10000\nhermes-acp uid=10000\n",
+      );
+      addsTheBinaryOnce(tag, hermesBase(), statSync(join(dir, "hermes-linux-x64")).size);
+    });
+  });
+});
+
+describe.each([
+  ["amd64", ""],
+  // No binfmt handler here: the arm64 binary runs under the host's qemu, named on the command line.
+  ["arm64", "qemu-aarch64-static "],
+])("hermes-exec-shim_VERSION_%s.deb", (arch, runner) => {
+  const deb = () => `hermes-exec-shim_${version}_${arch}.deb`;
+  let ct: Container;
+  beforeAll(async () => {
+    const qemu = "/usr/bin/qemu-aarch64-static";
+    ct = await Container.create({ runArgs: ["--volume", `${dir}:/release:ro`, "--volume", `${qemu}:${qemu}:ro`] });
+    // An image that does not carry the shim yet.
+    ct.ok("rm -r /opt/hermes/bin");
+  }, 600_000);
+  afterAll(() => ct?.destroy());
+
+  it("holds the binary and its links under /opt/hermes/bin, root's, and declares no conflict", () => {
+    const fields = execFileSync("dpkg-deb", ["--field", join(dir, deb())], { encoding: "utf8" });
+    expect(fields).toContain(`Package: hermes-exec-shim\nVersion: ${version}\nArchitecture: ${arch}\n`);
+    expect(fields).not.toMatch(/^(Conflicts|Breaks|Replaces|Provides|Pre-Depends):/m);
+    const listing = execFileSync("dpkg-deb", ["--contents", join(dir, deb())], { encoding: "utf8" })
+      .trimEnd()
+      .split("\n")
+      .map((line) => line.split(/ +/))
+      .map((f) => `${f[0]} ${f[1]} ${f.slice(5).join(" ")}`);
+    expect(listing).toEqual([
+      "drwxr-xr-x root/root ./",
+      "drwxr-xr-x root/root ./opt/",
+      "drwxr-xr-x root/root ./opt/hermes/",
+      "drwxr-xr-x root/root ./opt/hermes/bin/",
+      "-rwxr-xr-x root/root ./opt/hermes/bin/hermes",
+      "lrwxrwxrwx root/root ./opt/hermes/bin/hermes-acp -> hermes",
+      "lrwxrwxrwx root/root ./opt/hermes/bin/hermes-agent -> hermes",
+    ]);
+  });
+
+  it("dpkg -i installs it, a root call drops to hermes, and dpkg -r removes every file it brought", () => {
+    // The whole file system but dpkg's log and the stand-in CLI's venv (Python leaves its __pycache__ there).
+    const files = () =>
+      ct.ok(
+        "find / -xdev \\( -path /proc -o -path /sys -o -path /var/log -o -path /opt/hermes/.venv \\) -prune -o -print | sort",
+      );
+    const before = files();
+    ct.ok(`dpkg -i /release/${deb()}`);
+    expect(ct.ok("cd /opt/hermes/bin && stat -c '%U:%G %a' hermes && readlink hermes-agent hermes-acp")).toBe(
+      "root:root 755\nhermes\nhermes\n",
+    );
+    expect(ct.ok(`${runner}/opt/hermes/bin/hermes whoami`)).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
+    ct.ok("dpkg -r hermes-exec-shim");
+    expect(files()).toBe(before);
+    expect(ct.run("dpkg-query --show hermes-exec-shim").stdout).not.toContain(version);
+  });
+});
+
+it("README.md's RUN --mount recipe installs the amd64 package with the binary in the image once", async () => {
+  const deb = `hermes-exec-shim_${version}_amd64.deb`;
+  const tag = await buildRecipe("deb", DOCKERFILES.deb, [deb], [["your-hermes-base", hermesBase()]], true);
+  expect(sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami && dpkg-query -W hermes-exec-shim")).toBe(
+    `root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\nhermes-exec-shim\t${version}\n`,
+  );
+  addsTheBinaryOnce(tag, hermesBase(), statSync(join(dir, "hermes-linux-x64")).size);
+}, 600_000);
