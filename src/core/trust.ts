@@ -10,7 +10,7 @@ import { type NodeKind, type NodeStat, octal } from "./node.ts";
 export type Node =
   | { kind: "missing" }
   | { kind: "symlink"; target: string }
-  | ({ kind: Exclude<NodeKind, "symlink"> } & Pick<NodeStat, "uid" | "mode">);
+  | ({ kind: Exclude<NodeKind, "symlink"> } & Pick<NodeStat, "uid" | "gid" | "mode">);
 
 /** lstat-like view of the filesystem (never follows the last symlink). */
 export type Lstat = (path: string) => Node;

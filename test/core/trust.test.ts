@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { checkTrust, type Lstat, type Node } from "../../src/core/trust.ts";
 
-const dir = (mode = 0o755, uid = 0): Node => ({ kind: "dir", uid, mode: 0o040000 | mode });
-const file = (mode = 0o755, uid = 0): Node => ({ kind: "file", uid, mode: 0o100000 | mode });
+const dir = (mode = 0o755, uid = 0): Node => ({ kind: "dir", uid, gid: 0, mode: 0o040000 | mode });
+const file = (mode = 0o755, uid = 0): Node => ({ kind: "file", uid, gid: 0, mode: 0o100000 | mode });
 const link = (target: string): Node => ({ kind: "symlink", target });
 
 function fs(tree: Record<string, Node>): Lstat {

@@ -1,10 +1,11 @@
 /** doctor's findings about the home and everything under it, from the walk's outcomes. */
+
+import { mayAccess, SEARCH, WRITE } from "../../core/access.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
 import { type NodeStat, octal } from "../../core/node.ts";
-import { mayAccess, SEARCH, WRITE } from "./access.ts";
+import type { Account } from "../../core/passwd.ts";
 import { type Finding, type Item, plural, type Status } from "./finding.ts";
-import type { Account } from "./passwd.ts";
 import type { WalkResult } from "./walkResult.ts";
 
 const KIND = { dir: "directory", file: "file", symlink: "symlink", other: "special file" };

@@ -3,7 +3,8 @@ import type { Bytes } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
 import { checkTrust } from "../../core/trust.ts";
-import { executableStatus, lstat, readlink } from "../../sys/files.ts";
+import { readAccount } from "../../sys/accounts.ts";
+import { executableStatus, lstat, readAll, readlink } from "../../sys/files.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
@@ -11,7 +12,6 @@ import { cliCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/
 import { entryPointChecks } from "../core/entryPoints.ts";
 import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
 import { homeCheck, treeChecks } from "../core/treeChecks.ts";
-import { readAccount } from "./accounts.ts";
 import { commandsOnPath, venvExecutables } from "./onPath.ts";
 import { progressMeter } from "./progress.ts";
 import { walkHome } from "./walk.ts";
@@ -22,7 +22,7 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     writeStderr(`${adminName(config.name)}: doctor --fix changes owners, so it must run as root\n`);
     return 1;
   }
-  const account = readAccount(config.user);
+  const account = readAccount(config.user, readAll);
   const self = readlink("/proc/self/exe");
   const selfStat = self === undefined ? undefined : statAt(AT_FDCWD, cstr(self), AT_SYMLINK_NOFOLLOW);
   const findings: Finding[] = [

@@ -9,6 +9,7 @@
  */
 
 import type { NodeStat } from "../../core/node.ts";
+import type { Account } from "../../core/passwd.ts";
 import { readNames } from "../../sys/files.ts";
 import {
   AT_EMPTY_PATH,
@@ -23,7 +24,6 @@ import {
   strerror,
 } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
-import type { Account } from "../core/passwd.ts";
 import { judge, type Verdict } from "../core/verdict.ts";
 import type { HomeState, Outcome, WalkResult } from "../core/walkResult.ts";
 import { ELOOP, ENOTDIR, OPEN_DIR, OPEN_NODE } from "./dirfd.ts";
