@@ -47,8 +47,8 @@ export function blockText(check: HomeCheck): string {
   return `cannot write ${what}: it is ${owned(at)}`;
 }
 
-/** What works on the drop path, the most direct first. */
-function dropRemedies(config: ShimConfig, check: HomeCheck): string[] {
+/** What works on the drop path (and for doctor), the most direct first. */
+export function homeRemedies(config: ShimConfig, check: HomeCheck): string[] {
   const { user, home, optOutVar } = config;
   const { reach, path } = check;
   const keepRoot = `set ${optOutVar}=1 to keep root`;
@@ -92,7 +92,7 @@ export function homeWarnings(config: ShimConfig, command: string, homes: Homes |
   let out = "";
   for (const check of homes.checks) {
     if (check.reach.ok) continue;
-    const remedies = dropping ? dropRemedies(config, check) : passRemedies(config, homes, check.reach);
+    const remedies = dropping ? homeRemedies(config, check) : passRemedies(config, homes, check.reach);
     out += `${command}: warning: ${whoText(homes)} ${blockText(check)}, so the ${command} CLI may fail; ${remedies.join(", or ")}\n`;
   }
   return out;

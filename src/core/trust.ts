@@ -35,7 +35,11 @@ function weakness(path: string, node: { uid: number; mode: number }): string | u
   return writers.length > 0 ? `${path} is writable by ${writers.join(" and ")} (mode ${octal(node.mode)})` : undefined;
 }
 
-export function checkTrust(path: string, lstat: Lstat): Trust {
+/**
+ * A program by default; with `dir`, a directory that root looks programs up in (PATH): one that does not exist
+ * yet is fine when only root could create it.
+ */
+export function checkTrust(path: string, lstat: Lstat, dir = false): Trust {
   const fail = (reason: string, missing = false): Trust => ({ ok: false, missing, reason });
   if (!path.startsWith("/")) return fail(`${path} is not an absolute path`);
   const slash = lstat("/");
@@ -43,22 +47,22 @@ export function checkTrust(path: string, lstat: Lstat): Trust {
   const slashWeak = weakness("/", slash);
   if (slashWeak) return fail(slashWeak);
 
-  let dir = "/";
+  let at = "/";
   let pending = path.split("/").filter((c) => c !== "" && c !== ".");
   let hops = 0;
   while (pending.length > 0) {
     const [name, ...rest] = pending as [string, ...string[]];
     pending = rest;
     if (name === "..") {
-      dir = parent(dir);
+      at = parent(at);
       continue;
     }
-    const here = join(dir, name);
+    const here = join(at, name);
     const node = lstat(here);
-    if (node.kind === "missing") return fail(`${here} does not exist`, true);
+    if (node.kind === "missing") return dir ? { ok: true, resolved: here } : fail(`${here} does not exist`, true);
     if (node.kind === "symlink") {
       if (++hops > MAX_SYMLINKS) return fail(`${path}: too many levels of symbolic links`);
-      if (node.target.startsWith("/")) dir = "/";
+      if (node.target.startsWith("/")) at = "/";
       pending = [...node.target.split("/").filter((c) => c !== "" && c !== "."), ...pending];
       continue;
     }
@@ -66,12 +70,13 @@ export function checkTrust(path: string, lstat: Lstat): Trust {
     if (weak) return fail(weak);
     if (pending.length > 0) {
       if (node.kind !== "dir") return fail(`${here} is not a directory`, true);
-      dir = here;
+      at = here;
       continue;
     }
+    if (dir) return node.kind === "dir" ? { ok: true, resolved: here } : fail(`${here} is not a directory`);
     if (node.kind !== "file") return fail(`${here} is not a regular file`);
     if ((node.mode & 0o111) === 0) return fail(`${here} is not executable`, true);
     return { ok: true, resolved: here };
   }
-  return fail(`${path} names a directory, not a program`);
+  return dir ? { ok: true, resolved: "/" } : fail(`${path} names a directory, not a program`);
 }

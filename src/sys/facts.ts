@@ -1,7 +1,7 @@
 /** What the shim sees before deciding: shared by the shim itself and `explain`, so the two cannot disagree. */
 import { type Bytes, envValues, splitNul } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
-import type { Facts } from "../core/decide.ts";
+import { type Facts, isStrictlyTruthy } from "../core/decide.ts";
 import { homeVar } from "../core/homes.ts";
 import type { Called } from "../core/name.ts";
 import { parseCapEff, privilegedStart } from "../core/privilege.ts";
@@ -55,9 +55,9 @@ export function gatherFacts(
   if ("unknown" in command) return { ...known, cli: "missing" };
   const status = euid === 0 ? probe.read("/proc/self/status") : undefined;
   const cli = probe.executableStatus(command.target);
-  // Nothing runs on a steered start or without the CLI: no home to look at.
+  // Nothing runs on a steered start or without the CLI, and the opt-out runs it as root: no home to look at.
   const homes =
-    steered || cli !== "ok"
+    steered || cli !== "ok" || (euid === 0 && isStrictlyTruthy(envValues(env ?? [], config.optOutVar)))
       ? undefined
       : euid === 0
         ? runtimeHomes(config, probe, env ?? [])

@@ -369,10 +369,7 @@ describe("7. the CLI's home, as the user it will run as finds it", () => {
   });
 
   it("pass-through warns for the caller and still passes through", () => {
-    const plan = decide(
-      config,
-      facts({ euid: 1000, asRoot: undefined, homes: { who: { uid: 1000 }, checks: [blocked] } }),
-    );
+    const plan = decide(config, facts({ euid: 1000, homes: { who: { uid: 1000 }, checks: [blocked] } }));
     expect(plan).toMatchObject({
       ...passThrough,
       warning: expect.stringContaining("uid 1000 cannot write HERMES_HOME /opt/data"),
@@ -382,7 +379,7 @@ describe("7. the CLI's home, as the user it will run as finds it", () => {
   it("healthy homes add nothing", () => {
     const ok = { who: { uid: 10000, user: "hermes" }, checks: [{ ...blocked, reach: { ok: true as const } }] };
     expect(decide(config, facts({ homes: ok }))).toEqual(drop);
-    expect(decide(config, facts({ euid: 10000, asRoot: undefined, homes: ok }))).toEqual(passThrough);
+    expect(decide(config, facts({ euid: 10000, homes: ok }))).toEqual(passThrough);
   });
 
   it("neither the opt-out nor a refusal speaks of the runtime user's home", () => {

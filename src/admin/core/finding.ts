@@ -9,7 +9,7 @@ export interface Item {
 }
 
 export interface Finding {
-  check: "shim" | "cli" | "helper" | "user" | "path" | "entry-points" | "home" | "tree";
+  check: "shim" | "cli" | "helper" | "user" | "path" | "path-dirs" | "entry-points" | "home" | "reach" | "tree";
   status: Status;
   message: string;
   remedy: string | null;

@@ -1,20 +1,30 @@
 /** `doctor`: gathers every fact its checks need, then reports them as findings. */
-import type { Bytes } from "../../core/bytes.ts";
+import { type Bytes, envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
 import { checkTrust } from "../../core/trust.ts";
 import { readAccount } from "../../sys/accounts.ts";
-import { executableStatus, lstat, readAll, readlink } from "../../sys/files.ts";
+import { executableStatus, libcProbe, lstat, readAll, readlink } from "../../sys/files.ts";
+import { runtimeHomes } from "../../sys/homes.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
 import { cliCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/checks.ts";
 import { entryPointChecks } from "../core/entryPoints.ts";
 import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
+import { homeReachChecks } from "../core/homeReach.ts";
+import { pathDirChecks } from "../core/pathDirs.ts";
 import { homeCheck, treeChecks } from "../core/treeChecks.ts";
 import { commandsOnPath, venvExecutables } from "./onPath.ts";
 import { progressMeter } from "./progress.ts";
 import { walkHome } from "./walk.ts";
+
+const decoder = new TextDecoder();
+
+function pathOf(env: readonly Bytes[]): string | undefined {
+  const value = envValues(env, "PATH")[0];
+  return value && decoder.decode(value);
+}
 
 export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix: boolean; json: boolean }): number {
   const { fix, json } = options;
@@ -40,6 +50,7 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
       env,
     ).map((p) => pathCheck(p.name, p.found, p.isShim, p.shim)),
     ...entryPointChecks(config, venvExecutables(config, env)),
+    ...pathDirChecks(pathOf(env), (dir) => checkTrust(dir, lstat, true)),
   ];
   let entries = 0;
   if (account) {
@@ -49,6 +60,8 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     entries = walk.entries;
     findings.push(homeCheck(config, account, walk));
     if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk));
+    // After the walk: what --fix changed counts.
+    findings.push(...homeReachChecks(config, runtimeHomes(config, libcProbe, env)));
   }
   const report = doctorReport(config.home, fix, entries, findings);
   writeStdout(json ? `${JSON.stringify(report, null, 2)}\n` : doctorText(config.name, report));
