@@ -149,6 +149,8 @@ try {
   if (baseline) {
     ct.ok(`mkdir -p ${BASELINE.slice(0, BASELINE.lastIndexOf("/"))}`);
     await copyIn(baseline, BASELINE);
+    // Written the same way just before, as the note below says every program is: a fair comparison.
+    await copyIn(`${OUT}/${config.name}`, `${BIN}/${config.name}`);
   }
   for (const name of ["hermes-sh", ...VARIANTS.flatMap((v) => [`floor-${v}`, `floor-${v}-drop`])]) {
     await copyIn(`${OUT}/${name}`, `${BIN}/${name}`);

@@ -2,10 +2,10 @@
 import type { Bytes } from "../core/bytes.ts";
 import { type Account, parseAccount } from "../core/passwd.ts";
 
-const decoder = new TextDecoder();
-
 export function readAccount(name: string, read: (path: string) => Bytes | undefined): Account | undefined {
   const passwd = read("/etc/passwd");
   const group = read("/etc/group");
+  // Made here, not at load: the hot path loads this module and never calls it.
+  const decoder = new TextDecoder();
   return passwd && parseAccount(decoder.decode(passwd), group ? decoder.decode(group) : "", name);
 }

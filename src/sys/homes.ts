@@ -7,12 +7,14 @@ import { readAccount } from "./accounts.ts";
 import type { Probe } from "./facts.ts";
 import { ENOENT, W_OK, X_OK } from "./libc.ts";
 
-const strict = new TextDecoder("utf-8", { fatal: true });
+// Made when first needed: the hot path never decodes a path.
+let strict: TextDecoder | undefined;
 
 /** An absolute path as text; undefined for one that is relative or not UTF-8, which is not checked. */
 function absolute(path: Bytes): string | undefined {
   if (path[0] !== 0x2f) return undefined;
   try {
+    strict ??= new TextDecoder("utf-8", { fatal: true });
     return strict.decode(path);
   } catch {
     return undefined;

@@ -136,3 +136,18 @@ describe("checkTrust", () => {
     expect(checkTrust("/l/../s6-setuidgid", fs(tree))).toEqual({ ok: true, resolved: "/command/s6-setuidgid" });
   });
 });
+
+describe("checkTrust for a directory on PATH", () => {
+  it("a root-owned directory, or one only root could create, is trusted; a weak ancestor is not", () => {
+    const tree = fs({ "/": dir(), "/usr": dir(), "/usr/bin": dir(), "/bin": link("usr/bin"), "/opt": dir() });
+    expect(checkTrust("/usr/bin", tree, true)).toEqual({ ok: true, resolved: "/usr/bin" });
+    expect(checkTrust("/bin", tree, true)).toEqual({ ok: true, resolved: "/usr/bin" });
+    expect(checkTrust("/opt/missing/bin", tree, true)).toMatchObject({ ok: true });
+    const data = fs({ "/": dir(), "/opt": dir(), "/opt/data": dir(0o755, 10000) });
+    expect(checkTrust("/opt/data/.local/bin", data, true)).toEqual({
+      ok: false,
+      missing: false,
+      reason: "/opt/data is owned by uid 10000, not root",
+    });
+  });
+});
