@@ -69,7 +69,7 @@ export const portableProbe: Probe = {
     }
   },
   read: readBytes,
-  // main.ts reads the whole environment on this path anyway: this is only for completeness.
+  // Unused by main.ts, which reads the whole environment on this path (process.execve needs it): the Probe's one lookup.
   getenv: (name) => envValues(splitNul(readBytes("/proc/self/environ") ?? new Uint8Array()), name)[0],
   access: (path, mode) => {
     try {
