@@ -23,7 +23,7 @@ export interface Facts {
   /** Whether the command's target is there to execute; not examined for a name the build does not know. */
   cli: ProgramStatus;
   /**
-   * The CLI's homes as the user the CLI will run as finds them (README §7): the runtime user's on the drop path,
+   * The CLI's homes as the user the CLI will run as finds them (contract §7): the runtime user's on the drop path,
    * the caller's otherwise; undefined when nothing will run.
    */
   homes?: Homes;

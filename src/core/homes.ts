@@ -1,5 +1,5 @@
 /**
- * The CLI's home as the user it will run as finds it (README §7), and the
+ * The CLI's home as the user it will run as finds it (contract §7), and the
  * warning line for one it cannot reach or write: the drop is correct, and
  * still the CLI fails there with a traceback that names nothing to act on.
  */

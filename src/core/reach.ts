@@ -1,5 +1,5 @@
 /**
- * Whether a user can reach and write the CLI's home (README §7): every
+ * Whether a user can reach and write the CLI's home (contract §7): every
  * directory looked up on the way, through every symlink, must be searchable
  * by that user, and the home writable; a home that does not exist yet needs
  * its nearest existing ancestor writable instead. Unix permission bits only,

@@ -1,4 +1,4 @@
-/** Gathers README §7's facts: the CLI's homes as the user it will run as finds them. */
+/** Gathers contract §7's facts: the CLI's homes as the user it will run as finds them. */
 import { type Bytes, bytes, envValues } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import { type HomeCheck, type Homes, homeVar } from "../core/homes.ts";

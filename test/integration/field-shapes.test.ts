@@ -1,5 +1,5 @@
 /**
- * README §7 in the shapes operators deploy, each on the real engine: the drop (or the pass-through) is
+ * contract §7 in the shapes operators deploy, each on the real engine: the drop (or the pass-through) is
  * correct and the CLI still cannot write its home. Each test asserts what the operator sees: one warning line
  * naming the path, what blocks and a remedy that works there; no root-owned file left behind; the CLI's exit
  * status as it would be without the shim. And the healthy shapes stay silent.

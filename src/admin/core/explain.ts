@@ -27,7 +27,7 @@ export interface ExplainReport {
     optOut: { variable: string; values: string[]; counts: boolean };
     /** null when the shim did not look at it: it does so only as root. */
     helper: { path: string; trust: TrustReport | null };
-    /** The CLI's homes as the user it will run as finds them (README §7); null when nothing would run. */
+    /** The CLI's homes as the user it will run as finds them (contract §7); null when nothing would run. */
     homes: {
       runsAs: string;
       checks: { variable: string | null; path: string; usable: boolean; text: string }[];

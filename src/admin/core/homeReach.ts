@@ -1,4 +1,4 @@
-/** doctor's view of README §7: whether the runtime user can reach and write the CLI's homes, as the drop checks. */
+/** doctor's view of contract §7: whether the runtime user can reach and write the CLI's homes, as the drop checks. */
 import type { ShimConfig } from "../../core/config.ts";
 import { blockText, type Homes, homeRemedies, whoText } from "../../core/homes.ts";
 import type { Finding } from "./finding.ts";

@@ -1,5 +1,5 @@
 /**
- * doctor's check of PATH itself (README §7): whatever is put in a directory
+ * doctor's check of PATH itself (contract §7): whatever is put in a directory
  * on it runs as root under `docker exec C COMMAND`, the shell included, so
  * anyone but root who can write one of them (or a directory on the way there)
  * can plant a command that root runs.
