@@ -7,8 +7,10 @@
  * them; then the first call with the page cache dropped, on the host (scripts/bench/cold.ts). Writes
  * dist/bench.md and prints it.
  *
- * Run as root: npm run bench [-- --rounds 300] [--cold-rounds 9] [--exec-rounds 50]
+ * Run as root: npm run bench [-- --rounds 300] [--cold-rounds 9] [--exec-rounds 50] [--baseline FILE]
  * Every cold run drops the whole machine's page cache, which slows everything else on it for a moment.
+ * --baseline FILE: a shim compiled from an earlier commit, timed in the same rounds as a row of its own on
+ * both paths, so that a change's cost is a ratio measured in one run.
  */
 import { spawnSync } from "node:child_process";
 import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
@@ -23,7 +25,7 @@ import { buildFloor, FLOOR_VARIANTS, type FloorVariant } from "./bench/floors.ts
 import { median, type PathResult, type Row, render } from "./bench/report.ts";
 
 const args = minimist(process.argv.slice(2), {
-  string: ["rounds", "cold-rounds", "exec-rounds"],
+  string: ["rounds", "cold-rounds", "exec-rounds", "baseline"],
   unknown: (flag) => {
     console.error(`bench: unknown option ${flag}`);
     process.exit(2);
@@ -40,6 +42,9 @@ const TARGET = (config.commands[0] as { target: string }).target;
 const OUT = `${REPO}/dist/bench`;
 const BIN = `/opt/${config.name}/bin`;
 const VARIANTS = Object.keys(FLOOR_VARIANTS) as FloorVariant[];
+const baseline = args.baseline === undefined ? undefined : String(args.baseline);
+/** Called by its command's name, as the shim must be, from a root-owned directory of its own. */
+const BASELINE = `/opt/${config.name}/baseline/${config.name}`;
 
 async function buildShim(): Promise<void> {
   const build = Bun.spawn([process.execPath, `${REPO}/scripts/build.ts`, "--outfile", `${OUT}/hermes`], {
@@ -78,7 +83,7 @@ const pass = {
   title: "pass-through",
   runsAs: config.user,
   direct: program("direct exec of the CLI", RUNTIME_UID, [TARGET]),
-  others: [],
+  others: baseline ? [program("previous build of this shim (--baseline)", RUNTIME_UID, [BASELINE])] : [],
   shell: program("POSIX sh shim", RUNTIME_UID, [`${BIN}/hermes-sh`]),
   floors: VARIANTS.map((v) => program(`Bun floor, ${FLOOR_VARIANTS[v]}`, RUNTIME_UID, [`${BIN}/floor-${v}`])),
   shim: program("this shim", RUNTIME_UID, [`${BIN}/${config.name}`]),
@@ -90,6 +95,7 @@ const drop = {
   others: [
     program("s6-setuidgid alone", 0, [config.helper, config.user, TARGET]),
     program("gosu alone", 0, ["/usr/sbin/gosu", config.user, TARGET]),
+    ...(baseline ? [program("previous build of this shim (--baseline) → s6-setuidgid", 0, [BASELINE])] : []),
   ],
   shell: program("POSIX sh shim → s6-setuidgid", 0, [`${BIN}/hermes-sh`]),
   floors: VARIANTS.map((v) => program(`Bun floor, ${FLOOR_VARIANTS[v]} → s6-setuidgid`, 0, [`${BIN}/floor-${v}-drop`])),
@@ -131,6 +137,12 @@ try {
     ct.ok(`cat > ${to} && chmod 0755 ${to}`, { input: await readFile(from) });
   await copyIn(`${OUT}/noop`, TARGET);
   await copyIn(`${OUT}/bench-timer`, "/usr/local/bin/bench-timer");
+  if (baseline) {
+    ct.ok(`mkdir -p ${BASELINE.slice(0, BASELINE.lastIndexOf("/"))}`);
+    await copyIn(baseline, BASELINE);
+    // Written the same way just before, as the note below says every program is: a fair comparison.
+    await copyIn(`${OUT}/${config.name}`, `${BIN}/${config.name}`);
+  }
   for (const name of ["hermes-sh", ...VARIANTS.flatMap((v) => [`floor-${v}`, `floor-${v}-drop`])]) {
     await copyIn(`${OUT}/${name}`, `${BIN}/${name}`);
   }
@@ -193,6 +205,15 @@ try {
     RUNTIME_UID,
     execRounds,
   );
+  if (baseline) {
+    for (const p of paths) {
+      const before = warm.get(p.others[p.others.length - 1] as Program) ?? Number.NaN;
+      const now = warm.get(p.shim) ?? Number.NaN;
+      notes.unshift(
+        `${p.title}: this shim ${now.toFixed(3)} ms against the previous build's ${before.toFixed(3)} ms (median of whole calls): ×${(now / before).toFixed(3)}.`,
+      );
+    }
+  }
   const host = await hostPrograms(REPO, OUT, `${OUT}/noop`);
   const coldRows = timeCold(
     `${OUT}/bench-timer`,

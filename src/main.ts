@@ -48,11 +48,11 @@ if (isAdminName(callerArgv[0], config.name)) {
     runAdmin(config, SHIM_VERSION, { argv: callerArgv, env: procStrings(probe, "environ") ?? unreadable() }),
   );
 }
-// Only root's plan depends on the environment (the opt-out, HOME on the drop path). Otherwise it is never
-// read: execv hands on the C library's environ, which the runtime leaves as the caller passed it.
+// Only root's plan depends on the whole environment (the opt-out, HOME on the drop path). Otherwise only the
+// home variable is looked up: execv hands on the C library's environ, which the runtime leaves as passed.
 const asRoot = euid === 0;
 // Without bun:ffi there is no execv to hand environ on as it is: it is read, and must survive process.execve.
-const callerEnv = asRoot || portable ? (procStrings(probe, "environ") ?? unreadable()) : [];
+const callerEnv = asRoot || portable ? (procStrings(probe, "environ") ?? unreadable()) : undefined;
 const called = calledCommand(callerArgv[0], config.commands);
 const plan = decide(config, gatherFacts(config, probe, called, euid, callerEnv));
 if (plan.warning) writeStderr(plan.warning);
@@ -61,14 +61,18 @@ if (plan.kind === "refuse") {
   process.exit(plan.code);
 }
 // As root, what is executed gets exactly the environment the decision read.
-const env = plan.setEnv ? envWith(callerEnv, plan.setEnv.name, plan.setEnv.value) : asRoot ? callerEnv : undefined;
+const env = plan.setEnv
+  ? envWith(callerEnv ?? [], plan.setEnv.name, plan.setEnv.value)
+  : asRoot
+    ? callerEnv
+    : undefined;
 const argv: Bytes[] = [];
 // Loops, not map(): an array builtin costs tens of microseconds on its first call, on every call of the shim.
 for (const arg of plan.prefix) argv.push(bytes(arg));
 for (let i = 1; i < callerArgv.length; i++) argv.push(callerArgv[i] as Bytes);
 if (portable) {
   // Without the JIT: process.execve, which takes strings, so only what it can carry exactly is run.
-  const call = portable.representable(argv, env ?? callerEnv);
+  const call = portable.representable(argv, env ?? callerEnv ?? []);
   if (!call) refuse("without bun:ffi, cannot pass on arguments or an environment that are not plain UTF-8 text");
   const why = portable.execve(plan.path, call.args, call.env, plan.umask);
   refuse(`cannot execute ${plan.path}: ${why}`);

@@ -5,6 +5,7 @@
  */
 import { type Bytes, envValues } from "./bytes.ts";
 import type { ShimConfig } from "./config.ts";
+import { type Homes, homeWarnings } from "./homes.ts";
 import { adminName, type Called } from "./name.ts";
 import { missingDropCaps, privilegedStart, type Started } from "./privilege.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "./program.ts";
@@ -21,6 +22,11 @@ export interface Facts {
   env: readonly Bytes[];
   /** Whether the command's target is there to execute; not examined for a name the build does not know. */
   cli: ProgramStatus;
+  /**
+   * The CLI's homes as the user the CLI will run as finds them (contract §7): the runtime user's on the drop path,
+   * the caller's otherwise; undefined when nothing will run.
+   */
+  homes?: Homes;
   /** Examined only when euid is 0: the hot path never pays for it. */
   asRoot?: {
     helperTrust: Trust;
@@ -111,7 +117,10 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     const why = PROGRAM_STATUS_TEXT[facts.cli];
     return { kind: "refuse", code: 127, message: `${name}: cannot run the ${name} CLI at ${target}: it ${why}\n` };
   }
-  if (facts.euid !== 0) return { kind: "exec", path: target, prefix: [target] };
+  if (facts.euid !== 0) {
+    const warning = homeWarnings(config, name, facts.homes, false);
+    return { kind: "exec", path: target, prefix: [target], ...(warning ? { warning } : {}) };
+  }
 
   const self = facts.asRoot?.selfTrust;
   const selfWarning =
@@ -148,13 +157,15 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
 
   const trust = facts.asRoot?.helperTrust ?? NOT_EXAMINED;
   if (trust.ok) {
+    // Never a refusal on this alone: a command that only reads works without a writable home.
+    const warning = selfWarning + homeWarnings(config, name, facts.homes, true);
     return {
       kind: "exec",
       path: helper,
       prefix: [helper, user, target],
       setEnv: { name: "HOME", value: config.home },
       umask: config.umask,
-      ...(selfWarning ? { warning: selfWarning } : {}),
+      ...(warning ? { warning } : {}),
     };
   }
   const problem = trust.missing

@@ -10,7 +10,7 @@ import { type NodeKind, type NodeStat, octal } from "./node.ts";
 export type Node =
   | { kind: "missing" }
   | { kind: "symlink"; target: string }
-  | ({ kind: Exclude<NodeKind, "symlink"> } & Pick<NodeStat, "uid" | "mode">);
+  | ({ kind: Exclude<NodeKind, "symlink"> } & Pick<NodeStat, "uid" | "gid" | "mode">);
 
 /** lstat-like view of the filesystem (never follows the last symlink). */
 export type Lstat = (path: string) => Node;
@@ -37,10 +37,12 @@ function weakness(path: string, node: { uid: number; mode: number }): string | u
 }
 
 /**
- * `want` is what the path must name: a program root runs, or a directory
- * whose contents root runs (s6's scan and service directories).
+/**
+ * `want` is what the path must name: a program root runs; a directory whose contents root runs (s6's scan and
+ * service directories); or a directory root looks programs up in (PATH), where one that does not exist yet is
+ * fine when only root could create it.
  */
-export function checkTrust(path: string, lstat: Lstat, want: "program" | "dir" = "program"): Trust {
+export function checkTrust(path: string, lstat: Lstat, want: "program" | "dir" | "lookup-dir" = "program"): Trust {
   const fail = (reason: string, missing = false): Trust => ({ ok: false, missing, reason });
   const rewritable = (reason: string): Trust => ({ ok: false, missing: false, reason, rewritable: true });
   if (!path.startsWith("/")) return fail(`${path} is not an absolute path`);
@@ -49,36 +51,37 @@ export function checkTrust(path: string, lstat: Lstat, want: "program" | "dir" =
   const slashWeak = weakness("/", slash);
   if (slashWeak) return rewritable(slashWeak);
 
-  let dir = "/";
+  let at = "/";
   let pending = path.split("/").filter((c) => c !== "" && c !== ".");
   let hops = 0;
   while (pending.length > 0) {
     const [name, ...rest] = pending as [string, ...string[]];
     pending = rest;
     if (name === "..") {
-      dir = parent(dir);
+      at = parent(at);
       continue;
     }
-    const here = join(dir, name);
+    const here = join(at, name);
     const node = lstat(here);
-    if (node.kind === "missing") return fail(`${here} does not exist`, true);
+    if (node.kind === "missing")
+      return want === "lookup-dir" ? { ok: true, resolved: here } : fail(`${here} does not exist`, true);
     if (node.kind === "symlink") {
       if (++hops > MAX_SYMLINKS) return fail(`${path}: too many levels of symbolic links`);
-      if (node.target.startsWith("/")) dir = "/";
+      if (node.target.startsWith("/")) at = "/";
       pending = [...node.target.split("/").filter((c) => c !== "" && c !== "."), ...pending];
       continue;
     }
     const weak = weakness(here, node);
     if (weak) return rewritable(weak);
-    if (pending.length > 0 || want === "dir") {
+    if (pending.length > 0 || want !== "program") {
       if (node.kind !== "dir") return fail(`${here} is not a directory`, true);
       if (pending.length === 0) return { ok: true, resolved: here };
-      dir = here;
+      at = here;
       continue;
     }
     if (node.kind !== "file") return fail(`${here} is not a regular file`);
     if ((node.mode & 0o111) === 0) return fail(`${here} is not executable`, true);
     return { ok: true, resolved: here };
   }
-  return want === "dir" ? { ok: true, resolved: dir } : fail(`${path} names a directory, not a program`);
+  return want === "program" ? fail(`${path} names a directory, not a program`) : { ok: true, resolved: at };
 }

@@ -1,11 +1,13 @@
 /** What the shim sees before deciding: shared by the shim itself and `explain`, so the two cannot disagree. */
-import { type Bytes, splitNul } from "../core/bytes.ts";
+import { type Bytes, envValues, splitNul } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
-import type { Facts } from "../core/decide.ts";
+import { type Facts, isStrictlyTruthy } from "../core/decide.ts";
+import { homeVar } from "../core/homes.ts";
 import type { Called } from "../core/name.ts";
 import { parseCapEff, privilegedStart } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
 import { checkTrust, type Lstat } from "../core/trust.ts";
+import { callerHomes, runtimeHomes } from "./homes.ts";
 
 /** How facts are read: through libc (src/sys/files.ts) or, where bun:ffi is unavailable, src/sys/portable.ts. */
 export interface Probe {
@@ -17,6 +19,13 @@ export interface Probe {
   self(): string | undefined;
   /** A whole file, or undefined if it cannot be read. */
   read(path: string): Bytes | undefined;
+  /** One variable of the environment as execve delivered it, without reading the rest. */
+  getenv(name: string): Bytes | undefined;
+  /** access(2) with the caller's own ids: 0, or the errno. */
+  access(path: Bytes, mode: number): number;
+  /** The caller's effective gid and supplementary groups. */
+  groups(): number[];
+  strerror(code: number): string;
 }
 
 /*
@@ -29,23 +38,39 @@ export function procStrings(probe: Probe, file: "cmdline" | "environ"): Bytes[] 
   return data && splitNul(data);
 }
 
+/** `env` is undefined when it was not read: a non-root call reads only the one variable it needs. */
 export function gatherFacts(
   config: ShimConfig,
   probe: Probe,
   command: Called,
   euid: number,
-  env: readonly Bytes[],
+  env: readonly Bytes[] | undefined,
 ): Facts {
   const started = probe.started();
+  const steered = privilegedStart({ ...started, euid });
   // The shim's own file matters to root and to the refusal of a steered start, which names it.
-  const self = euid === 0 || privilegedStart({ ...started, euid }) ? probe.self() : undefined;
-  const known = { command, euid, started, ...(self !== undefined ? { self } : {}), env };
+  const self = euid === 0 || steered ? probe.self() : undefined;
+  const known = { command, euid, started, ...(self !== undefined ? { self } : {}), env: env ?? [] };
   // A name the build does not know has no target: decide() refuses it once it knows the start is not steered.
   if ("unknown" in command) return { ...known, cli: "missing" };
   const status = euid === 0 ? probe.read("/proc/self/status") : undefined;
+  const cli = probe.executableStatus(command.target);
+  // Nothing runs on a steered start or without the CLI, and the opt-out runs it as root: no home to look at.
+  const homes =
+    steered || cli !== "ok" || (euid === 0 && isStrictlyTruthy(envValues(env ?? [], config.optOutVar)))
+      ? undefined
+      : euid === 0
+        ? runtimeHomes(config, probe, env ?? [])
+        : callerHomes(
+            config,
+            probe,
+            euid,
+            env ? envValues(env, homeVar(config.name))[0] : probe.getenv(homeVar(config.name)),
+          );
   return {
     ...known,
-    cli: probe.executableStatus(command.target),
+    cli,
+    ...(homes ? { homes } : {}),
     ...(euid === 0
       ? {
           asRoot: {

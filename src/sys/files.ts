@@ -1,4 +1,5 @@
 /** Reading the kernel's view of this process and of files, without node:fs (which costs milliseconds to load). */
+import { toArrayBuffer } from "bun:ffi";
 import type { Bytes } from "../core/bytes.ts";
 import type { OpenFd } from "../core/fds.ts";
 import { AT_SECURE } from "../core/privilege.ts";
@@ -13,9 +14,11 @@ import {
   errno,
   F_OK,
   libc,
+  moreLibc,
   O_CLOEXEC,
   O_RDONLY,
   SYS,
+  strerror,
   X_OK,
 } from "./libc.ts";
 import { statAt } from "./statx.ts";
@@ -100,14 +103,38 @@ export function openFds(): { open: OpenFd[]; lowestFree: number } | undefined {
 export function lstat(path: string): Node {
   const st = statAt(AT_FDCWD, cstr(path), AT_SYMLINK_NOFOLLOW);
   if (!st.ok) return { kind: "missing" };
-  const { kind, uid, mode } = st.node;
-  return kind === "symlink" ? { kind, target: readlink(path) ?? "" } : { kind, uid, mode };
+  const { kind, uid, gid, mode } = st.node;
+  return kind === "symlink" ? { kind, target: readlink(path) ?? "" } : { kind, uid, gid, mode };
 }
 
 export function executableStatus(path: string): ProgramStatus {
   const p = cstr(path);
   if (libc.access(p, X_OK) === 0) return "ok";
   return libc.access(p, F_OK) === 0 || errno() !== ENOENT ? "not-executable" : "missing";
+}
+
+/** `text` NUL-terminated, for a `const char *` argument. */
+function cbytes(text: Bytes): Uint8Array {
+  const z = new Uint8Array(text.length + 1);
+  z.set(text);
+  return z;
+}
+
+/** The C library's own lookup, which the exec'd CLI sees too: the first entry of that name. */
+export function getenv(name: string): Bytes | undefined {
+  const value = libc.getenv(cstr(name));
+  return value === null ? undefined : new Uint8Array(toArrayBuffer(value)).slice();
+}
+
+export function access(path: Bytes, mode: number): number {
+  return libc.access(cbytes(path), mode) === 0 ? 0 : errno();
+}
+
+export function groups(): number[] {
+  const n = moreLibc().getgroups(0, null);
+  const list = new Uint32Array(Math.max(n, 1));
+  const got = moreLibc().getgroups(n, list);
+  return [libc.getegid(), ...list.subarray(0, Math.max(got, 0))];
 }
 
 /** The facts as libc reports them: the shim's usual way. */
@@ -123,4 +150,8 @@ export const libcProbe: Probe = {
   lstat,
   self: () => readlink("/proc/self/exe"),
   read: readAll,
+  getenv,
+  access,
+  groups,
+  strerror,
 };

@@ -16,6 +16,7 @@ const SYMBOLS = {
   readlink: { args: [p, p, u64], returns: i64 },
   fcntl: { args: [i32, i32, i32], returns: i32 },
   access: { args: [p, i32], returns: i32 },
+  getenv: { args: [p], returns: p },
   execve: { args: [p, p, p], returns: i32 },
   execv: { args: [p, p], returns: i32 },
   geteuid: { args: [], returns: u32 },
@@ -43,6 +44,7 @@ const MORE_SYMBOLS = {
   fchownat: { args: [i32, p, u32, u32, i32], returns: i32 },
   chmod: { args: [p, u32], returns: i32 },
   isatty: { args: [i32], returns: i32 },
+  getgroups: { args: [i32, p], returns: i32 },
   strerror: { args: [i32], returns: cstring },
 } as const;
 
@@ -106,6 +108,7 @@ export const O_RDONLY = 0;
 export const O_CLOEXEC = 0o2000000;
 export const F_SETFD = 2;
 export const X_OK = 1;
+export const W_OK = 2;
 export const F_OK = 0;
 export const SIG_DFL = 0n;
 export const SIGPIPE = 13;

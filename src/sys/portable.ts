@@ -5,7 +5,7 @@
  * holds: the same facts reach the same decide(); what this path cannot
  * reproduce of an exec (see contract §3) concerns only fidelity.
  */
-import type { Bytes } from "../core/bytes.ts";
+import { type Bytes, envValues, splitNul } from "../core/bytes.ts";
 import { auxvSecure } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
 import type { Node } from "../core/trust.ts";
@@ -32,7 +32,7 @@ function lstat(path: string): Node {
     const st = fs().lstatSync(path);
     if (st.isSymbolicLink()) return { kind: "symlink", target: fs().readlinkSync(path, "utf8") };
     const kind = st.isDirectory() ? "dir" : st.isFile() ? "file" : "other";
-    return { kind, uid: st.uid, mode: st.mode };
+    return { kind, uid: st.uid, gid: st.gid, mode: st.mode };
   } catch {
     return { kind: "missing" };
   }
@@ -69,6 +69,24 @@ export const portableProbe: Probe = {
     }
   },
   read: readBytes,
+  // Unused by main.ts, which reads the whole environment on this path (process.execve needs it): the Probe's one lookup.
+  getenv: (name) => envValues(splitNul(readBytes("/proc/self/environ") ?? new Uint8Array()), name)[0],
+  access: (path, mode) => {
+    try {
+      fs().accessSync(Buffer.from(path), mode);
+      return 0;
+    } catch (error) {
+      return Math.abs((error as NodeJS.ErrnoException).errno ?? 1);
+    }
+  },
+  groups: () => [process.getegid?.() ?? -1, ...(process.getgroups?.() ?? [])],
+  strerror: (code) => {
+    try {
+      return process.getBuiltinModule("node:util").getSystemErrorName(-code);
+    } catch {
+      return `errno ${code}`;
+    }
+  },
 };
 
 const strict = new TextDecoder("utf-8", { fatal: true });

@@ -344,3 +344,47 @@ describe("7. root, the shim's own file replaceable by someone else → one warni
     expect(decide(config, facts({ euid: 10000, asRoot: roots({ selfTrust: weakSelf }) }))).toEqual(passThrough);
   });
 });
+
+describe("7. the CLI's home, as the user it will run as finds it", () => {
+  const blocked = {
+    variable: "HERMES_HOME",
+    path: "/opt/data",
+    reach: {
+      ok: false as const,
+      blocks: "write" as const,
+      missing: false,
+      at: { dir: "/opt/data", uid: 1000, gid: 1000, mode: 0o040755 },
+    },
+  };
+  const runtime = { who: { uid: 10000, user: "hermes" }, checks: [blocked] };
+
+  it("the drop warns and still drops: never a refusal on this alone", () => {
+    const plan = decide(config, facts({ homes: runtime }));
+    expect(plan).toMatchObject({
+      ...drop,
+      warning: expect.stringMatching(
+        /^hermes: warning: hermes \(uid 10000\) cannot write HERMES_HOME \/opt\/data: .*doctor --fix.*\n$/,
+      ),
+    });
+  });
+
+  it("pass-through warns for the caller and still passes through", () => {
+    const plan = decide(config, facts({ euid: 1000, homes: { who: { uid: 1000 }, checks: [blocked] } }));
+    expect(plan).toMatchObject({
+      ...passThrough,
+      warning: expect.stringContaining("uid 1000 cannot write HERMES_HOME /opt/data"),
+    });
+  });
+
+  it("healthy homes add nothing", () => {
+    const ok = { who: { uid: 10000, user: "hermes" }, checks: [{ ...blocked, reach: { ok: true as const } }] };
+    expect(decide(config, facts({ homes: ok }))).toEqual(drop);
+    expect(decide(config, facts({ euid: 10000, homes: ok }))).toEqual(passThrough);
+  });
+
+  it("neither the opt-out nor a refusal speaks of the runtime user's home", () => {
+    expect(decide(config, facts({ optOut: "1", homes: runtime }))).toEqual(passThrough);
+    const refused = decide(config, facts({ homes: runtime, asRoot: roots({ helperTrust: missing }) }));
+    expect(refused).not.toHaveProperty("warning");
+  });
+});

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { checkTrust, type Lstat, type Node } from "../../src/core/trust.ts";
 
-const dir = (mode = 0o755, uid = 0): Node => ({ kind: "dir", uid, mode: 0o040000 | mode });
-const file = (mode = 0o755, uid = 0): Node => ({ kind: "file", uid, mode: 0o100000 | mode });
+const dir = (mode = 0o755, uid = 0): Node => ({ kind: "dir", uid, gid: 0, mode: 0o040000 | mode });
+const file = (mode = 0o755, uid = 0): Node => ({ kind: "file", uid, gid: 0, mode: 0o100000 | mode });
 const link = (target: string): Node => ({ kind: "symlink", target });
 
 function fs(tree: Record<string, Node>): Lstat {
@@ -162,5 +162,21 @@ describe("checkTrust", () => {
   it("resolves .. against the real directory, after symlinks", () => {
     const tree = { ...base, "/l": link("/command/sub"), "/command/sub": dir() };
     expect(checkTrust("/l/../s6-setuidgid", fs(tree))).toEqual({ ok: true, resolved: "/command/s6-setuidgid" });
+  });
+});
+
+describe("checkTrust for a directory on PATH", () => {
+  it("a root-owned directory, or one only root could create, is trusted; a weak ancestor is not", () => {
+    const tree = fs({ "/": dir(), "/usr": dir(), "/usr/bin": dir(), "/bin": link("usr/bin"), "/opt": dir() });
+    expect(checkTrust("/usr/bin", tree, "lookup-dir")).toEqual({ ok: true, resolved: "/usr/bin" });
+    expect(checkTrust("/bin", tree, "lookup-dir")).toEqual({ ok: true, resolved: "/usr/bin" });
+    expect(checkTrust("/opt/missing/bin", tree, "lookup-dir")).toMatchObject({ ok: true });
+    const data = fs({ "/": dir(), "/opt": dir(), "/opt/data": dir(0o755, 10000) });
+    expect(checkTrust("/opt/data/.local/bin", data, "lookup-dir")).toEqual({
+      ok: false,
+      missing: false,
+      reason: "/opt/data is owned by uid 10000, not root",
+      rewritable: true,
+    });
   });
 });

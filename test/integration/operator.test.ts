@@ -28,10 +28,14 @@ describe("docker exec C hermes …", () => {
     expect(r.stdout).toMatch(/^uid=10000 gid=10000 home=\/opt\/data /);
   });
 
-  it("-e HERMES_DOCKER_EXEC_AS_ROOT=1 keeps root, with the warning", () => {
+  it("-e HERMES_DOCKER_EXEC_AS_ROOT=1 keeps root; silent on a root-owned venv, warned on one hermes owns", () => {
     const r = ct.exec(["hermes", "whoami"], opt("1"));
-    expect(r.stdout).toMatch(/^uid=0 gid=0 home=\/root /);
-    expect(r.stderr).toContain("hermes: warning: HERMES_DOCKER_EXEC_AS_ROOT keeps root");
+    expect(r).toMatchObject({ stdout: expect.stringMatching(/^uid=0 gid=0 home=\/root /), stderr: "" });
+    ct.altered("chown -R hermes:hermes /opt/hermes/.venv", "chown -R root:root /opt/hermes/.venv", () => {
+      expect(ct.exec(["hermes", "whoami"], opt("1")).stderr).toContain(
+        "hermes: warning: HERMES_DOCKER_EXEC_AS_ROOT keeps root",
+      );
+    });
   });
 
   it.each(["0", "false", "no", "", "garbage", "2", " 1", "on", "1 "])("-e HERMES_DOCKER_EXEC_AS_ROOT=%j drops", (v) => {

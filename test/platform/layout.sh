@@ -39,8 +39,8 @@ if __name__ == '__main__':
 PY
       chmod 0755 "$target"
     done
-    # As in the Hermes image, the runtime user owns the venv.
-    chown -R "$name:$name" "$venv"
+    # Root's, as README's recommended image keeps it: a venv the runtime user owns, on PATH, lets it plant
+    # commands that root runs (doctor says so; test/integration/field-shapes.test.ts gives it to hermes).
     ;;
   *) echo "layout.sh: unknown CLI $cli" >&2; exit 2 ;;
 esac

@@ -9,6 +9,8 @@ packages=(
   # s6: the real s6-setuidgid; gosu: a second helper; python3-venv: the
   # stand-in CLI's venv on the host side of the release tests.
   s6 gosu python3 python3-venv
+  # bindfs: a FUSE volume whose filesystem refuses chown even to root (--chown-deny).
+  bindfs
   # gcc: the exec-state probe and the benchmark's programs; binutils: readelf.
   gcc libc6-dev binutils shellcheck util-linux passwd coreutils procps
   # The arm64 release artifact runs under qemu user-mode emulation.

@@ -1,10 +1,10 @@
 /** doctor's checks of the installation: each turns one gathered fact into a finding with its remedy. */
 import type { Command, ShimConfig } from "../../core/config.ts";
 import { octal } from "../../core/node.ts";
+import type { Account } from "../../core/passwd.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "../../core/program.ts";
 import type { Trust } from "../../core/trust.ts";
 import type { Finding } from "./finding.ts";
-import type { Account } from "./passwd.ts";
 
 function finding(check: Finding["check"], ok: boolean, message: string, remedy: string | null = null): Finding {
   return { check, status: ok ? "ok" : "problem", message, remedy: ok ? null : remedy, items: [] };

@@ -6,9 +6,10 @@
  * scanner's .s6-svscan/ and its control FIFO. Owners stay root: whoever owned
  * supervise/ could plant a symlink where s6-supervise, as root, writes status.
  */
+
+import { mayAccess, READ, SEARCH, WRITE } from "../../core/access.ts";
 import type { NodeStat } from "../../core/node.ts";
-import { mayAccess, READ, SEARCH, WRITE } from "./access.ts";
-import type { Account } from "./passwd.ts";
+import type { Account } from "../../core/passwd.ts";
 
 export type Role =
   /** A directory on the way to a service or the scan directory: never changed. */

@@ -5,6 +5,7 @@
 import { envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { type Facts, isStrictlyTruthy, listNames, type Plan } from "../../core/decide.ts";
+import { blockText, type Homes, whoText } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { octal } from "../../core/node.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "../../core/program.ts";
@@ -26,6 +27,11 @@ export interface ExplainReport {
     optOut: { variable: string; values: string[]; counts: boolean };
     /** null when the shim did not look at it: it does so only as root. */
     helper: { path: string; trust: TrustReport | null };
+    /** The CLI's homes as the user it will run as finds them (contract §7); null when nothing would run. */
+    homes: {
+      runsAs: string;
+      checks: { variable: string | null; path: string; usable: boolean; text: string }[];
+    } | null;
   };
   plan:
     | {
@@ -67,6 +73,17 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
         counts: isStrictlyTruthy(values),
       },
       helper: { path: config.helper, trust: trustReport(facts.asRoot?.helperTrust) },
+      homes: facts.homes
+        ? {
+            runsAs: whoText(facts.homes),
+            checks: facts.homes.checks.map((c) => ({
+              variable: c.variable,
+              path: c.path,
+              usable: c.reach.ok,
+              text: `${whoText(facts.homes as Homes)} ${blockText(c)}`,
+            })),
+          }
+        : null,
     },
     plan:
       plan.kind === "refuse"
@@ -89,7 +106,7 @@ function describeTrust(trust: TrustReport): string {
 }
 
 function factRows(config: ShimConfig, report: ExplainReport): Row[] {
-  const { command, euid, cli, optOut, helper } = report.facts;
+  const { command, euid, cli, optOut, helper, homes } = report.facts;
   const setTo =
     optOut.values.length === 0
       ? "is not set"
@@ -118,6 +135,7 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
       "helper",
       `${helper.path} ${helper.trust ? describeTrust(helper.trust) : command.target === null ? "not examined: nothing runs under that name" : "not examined: the shim looks at it only as root"}`,
     ],
+    ...(homes?.checks.map((c): Row => ["home", c.text]) ?? []),
   ];
 }
 

@@ -9,7 +9,18 @@ export interface Item {
 }
 
 export interface Finding {
-  check: "shim" | "cli" | "helper" | "user" | "path" | "entry-points" | "home" | "tree" | "supervision";
+  check:
+    | "shim"
+    | "cli"
+    | "helper"
+    | "user"
+    | "path"
+    | "path-dirs"
+    | "entry-points"
+    | "home"
+    | "reach"
+    | "tree"
+    | "supervision";
   status: Status;
   message: string;
   remedy: string | null;

@@ -3,13 +3,14 @@
  * scan directory): whether the runtime user can control its services, and
  * whether anyone but root can change what s6 runs as root.
  */
+
+import { mayAccess } from "../../core/access.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
 import { type NodeStat, octal } from "../../core/node.ts";
-import { mayAccess } from "./access.ts";
+import type { Account } from "../../core/passwd.ts";
 import { NEEDS, type Repair, type Role } from "./controlSurface.ts";
 import { type Finding, type Item, plural, type Status } from "./finding.ts";
-import type { Account } from "./passwd.ts";
 
 /** One node of a service's or the scanner's control surface, or a directory on the way to it. */
 export interface SurfaceNode {

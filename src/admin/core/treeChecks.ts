@@ -1,10 +1,11 @@
 /** doctor's findings about the home and everything under it, from the walk's outcomes. */
+
+import { mayAccess, SEARCH, WRITE } from "../../core/access.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
 import { type NodeStat, octal } from "../../core/node.ts";
-import { mayAccess, SEARCH, WRITE } from "./access.ts";
+import type { Account } from "../../core/passwd.ts";
 import { type Finding, type Item, plural, type Status } from "./finding.ts";
-import type { Account } from "./passwd.ts";
 import type { WalkResult } from "./walkResult.ts";
 
 const KIND = { dir: "directory", file: "file", symlink: "symlink", other: "special file" };
@@ -25,6 +26,20 @@ function byPath(a: Item, b: Item): number {
 function finding(status: Status, message: string, remedy: string | null, items: Item[] = []): Finding {
   return { check: "tree", status, message, remedy, items };
 }
+
+/**
+ * What works where the filesystem refuses to change an owner even for root: doctor --fix cannot help there,
+ * so it is never offered again. `owner` is the home's, the volume's owner as the container sees it.
+ */
+export function refusedRemedy(config: ShimConfig, account: Account, owner: { uid: number; gid: number }): string {
+  return (
+    `change the owner where the filesystem lives (on the host or NAS: chown -R ${account.uid}:${account.gid} the directory behind ${config.home}), ` +
+    `or run the container as the volume's owner (docker run --user ${owner.uid}:${owner.gid})`
+  );
+}
+
+const wasRefused = (walk: WalkResult, path: string) =>
+  walk.outcomes.some((o) => o.path === path && "error" in o && o.refused);
 
 export function homeCheck(config: ShimConfig, account: Account, walk: WalkResult): Finding {
   const { home, user } = config;
@@ -48,7 +63,12 @@ export function homeCheck(config: ShimConfig, account: Account, walk: WalkResult
     check: "home",
     status: "problem",
     message: `${user} cannot write to its home ${home} (${describe(now)})`,
-    remedy: now.uid === account.uid ? `chmod u+rwx ${home}` : fixIt,
+    remedy:
+      now.uid === account.uid
+        ? `chmod u+rwx ${home}`
+        : wasRefused(walk, home)
+          ? refusedRemedy(config, account, now)
+          : fixIt,
     items: [],
   };
 }
@@ -62,10 +82,11 @@ export function treeChecks(config: ShimConfig, account: Account, walk: WalkResul
   const mounts: Item[] = [];
   const special: Item[] = [];
   const errors: Item[] = [];
+  const refused: Item[] = [];
   let linkedUnreadable = false;
   for (const outcome of walk.outcomes) {
     if ("error" in outcome) {
-      errors.push({ path: outcome.path, detail: outcome.error });
+      (outcome.refused ? refused : errors).push({ path: outcome.path, detail: outcome.error });
       continue;
     }
     const item = { path: outcome.path, detail: describe(outcome.node, outcome.changed) };
@@ -78,7 +99,7 @@ export function treeChecks(config: ShimConfig, account: Account, walk: WalkResul
   }
 
   // The walk's order is the directories' hash order: useless for reading or diffing.
-  for (const items of [unreadable, readable, changed, linked, mounts, special, errors]) items.sort(byPath);
+  for (const items of [unreadable, readable, changed, linked, mounts, special, errors, refused]) items.sort(byPath);
   const admin = adminName(config.name);
   const them = (items: readonly Item[]) => (items.length === 1 ? "it" : "them");
   const findings: Finding[] = [];
@@ -109,6 +130,12 @@ export function treeChecks(config: ShimConfig, account: Account, walk: WalkResul
   if (special.length > 0) {
     const what = `${subject(special, home)} someone else's device, FIFO or socket: left alone`;
     findings.push(finding("note", what, null, special));
+  }
+  if (refused.length > 0 && walk.home.kind === "dir") {
+    const what =
+      `the filesystem of ${home} refused to change the owner of ${plural(refused.length, "entry", "entries")}, even for root ` +
+      "(a NAS share, an ACL'd or user-namespaced mount): doctor --fix cannot repair it";
+    findings.push(finding("problem", what, refusedRemedy(config, account, walk.home.node), refused));
   }
   if (errors.length > 0) {
     const what = `${plural(errors.length, "entry", "entries")} under ${home} could not be checked or changed`;

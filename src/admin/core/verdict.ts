@@ -4,8 +4,9 @@
  * on the node it actually opened, so a tree that changes meanwhile is judged
  * by what is there, not by what was there.
  */
+
+import { mayAccess, type Principal, READ, SEARCH } from "../../core/access.ts";
 import type { NodeStat } from "../../core/node.ts";
-import { mayAccess, type Principal, READ, SEARCH } from "./access.ts";
 
 export type Verdict =
   /** Already the runtime user's: nothing to check or change. */

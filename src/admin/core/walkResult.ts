@@ -5,8 +5,8 @@ import type { Verdict } from "./verdict.ts";
 export type Outcome =
   /** A node that is not simply the runtime user's, as it was when last examined. */
   | { path: string; node: NodeStat; verdict: Exclude<Verdict, { kind: "owned" }>; changed: boolean }
-  /** A node that could not be examined, entered or changed. */
-  | { path: string; error: string };
+  /** A node that could not be examined, entered or changed; `refused` when its filesystem would not change the owner. */
+  | { path: string; error: string; refused?: true };
 
 export type HomeState =
   | { kind: "dir"; node: NodeStat; changed: boolean }

@@ -16,5 +16,7 @@ const O_PATH = 0o10000000;
 export const OPEN_DIR = O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 /** A handle on the node itself, even a symlink or a device, that neither follows nor opens it. */
 export const OPEN_NODE = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+export const EPERM = 1;
 export const ENOTDIR = 20;
+export const EINVAL = 22;
 export const ELOOP = 40;

@@ -1,22 +1,32 @@
 /** `doctor`: gathers every fact its checks need, then reports them as findings. */
-import type { Bytes } from "../../core/bytes.ts";
+import { type Bytes, envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
 import { checkTrust } from "../../core/trust.ts";
-import { executableStatus, lstat, readlink } from "../../sys/files.ts";
+import { readAccount } from "../../sys/accounts.ts";
+import { executableStatus, libcProbe, lstat, readAll, readlink } from "../../sys/files.ts";
+import { runtimeHomes } from "../../sys/homes.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
 import { cliCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/checks.ts";
 import { entryPointChecks } from "../core/entryPoints.ts";
 import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
+import { homeReachChecks } from "../core/homeReach.ts";
+import { pathDirChecks } from "../core/pathDirs.ts";
 import { supervisionChecks } from "../core/supervision.ts";
 import { homeCheck, treeChecks } from "../core/treeChecks.ts";
-import { readAccount } from "./accounts.ts";
 import { commandsOnPath, venvExecutables } from "./onPath.ts";
 import { progressMeter } from "./progress.ts";
 import { gatherTree } from "./supervision.ts";
 import { walkHome } from "./walk.ts";
+
+const decoder = new TextDecoder();
+
+function pathOf(env: readonly Bytes[]): string | undefined {
+  const value = envValues(env, "PATH")[0];
+  return value && decoder.decode(value);
+}
 
 export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix: boolean; json: boolean }): number {
   const { fix, json } = options;
@@ -24,7 +34,7 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     writeStderr(`${adminName(config.name)}: doctor --fix changes owners, so it must run as root\n`);
     return 1;
   }
-  const account = readAccount(config.user);
+  const account = readAccount(config.user, readAll);
   const self = readlink("/proc/self/exe");
   const selfStat = self === undefined ? undefined : statAt(AT_FDCWD, cstr(self), AT_SYMLINK_NOFOLLOW);
   const findings: Finding[] = [
@@ -42,6 +52,7 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
       env,
     ).map((p) => pathCheck(p.name, p.found, p.isShim, p.shim)),
     ...entryPointChecks(config, venvExecutables(config, env)),
+    ...pathDirChecks(pathOf(env), (dir) => checkTrust(dir, lstat, "lookup-dir")),
   ];
   let entries = 0;
   if (account) {
@@ -51,6 +62,8 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     entries = walk.entries;
     findings.push(homeCheck(config, account, walk));
     if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk));
+    // After the walk: what --fix changed counts.
+    findings.push(...homeReachChecks(config, runtimeHomes(config, libcProbe, env)));
     // Only where s6 supervises: without a scan directory there is nothing to say about one.
     const tree = gatherTree(config.scanDir, account, fix);
     if (tree) findings.push(...supervisionChecks(config, account, tree, fix));

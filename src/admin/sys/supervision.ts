@@ -8,6 +8,7 @@
  * on the node just examined.
  */
 import type { NodeStat } from "../../core/node.ts";
+import type { Account } from "../../core/passwd.ts";
 import { checkTrust, type Trust } from "../../core/trust.ts";
 import { lstat, readNames } from "../../sys/files.ts";
 import {
@@ -24,7 +25,6 @@ import {
 } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { type Role, repair } from "../core/controlSurface.ts";
-import type { Account } from "../core/passwd.ts";
 import type { SurfaceNode, TreeFacts } from "../core/supervision.ts";
 import { ELOOP, ENOTDIR, OPEN_DIR, OPEN_NODE } from "./dirfd.ts";
 import { statFd } from "./stat.ts";

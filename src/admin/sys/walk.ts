@@ -9,6 +9,7 @@
  */
 
 import type { NodeStat } from "../../core/node.ts";
+import type { Account } from "../../core/passwd.ts";
 import { readNames } from "../../sys/files.ts";
 import {
   AT_EMPTY_PATH,
@@ -23,10 +24,9 @@ import {
   strerror,
 } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
-import type { Account } from "../core/passwd.ts";
 import { judge, type Verdict } from "../core/verdict.ts";
 import type { HomeState, Outcome, WalkResult } from "../core/walkResult.ts";
-import { ELOOP, ENOTDIR, OPEN_DIR, OPEN_NODE } from "./dirfd.ts";
+import { EINVAL, ELOOP, ENOTDIR, EPERM, OPEN_DIR, OPEN_NODE } from "./dirfd.ts";
 import { statFd } from "./stat.ts";
 
 export interface WalkOptions {
@@ -90,7 +90,10 @@ export function walkHome(home: string, account: Account, { fix, onProgress }: Wa
       verdict.kind === "foreign" &&
       moreLibc().fchownat(fd, SELF, account.uid, account.gid, AT_EMPTY_PATH) !== 0
     ) {
-      outcomes.push({ path, error: `cannot change its owner: ${strerror(errno())}` });
+      const code = errno();
+      // The filesystem's own refusal, even to root: a NAS share, an ACL'd or user-namespaced mount.
+      const refused = code === EPERM || code === EINVAL;
+      outcomes.push({ path, error: `cannot change its owner: ${strerror(code)}`, ...(refused ? { refused } : {}) });
       return { verdict, changed: false };
     }
     const changed = fix && verdict.kind === "foreign";

@@ -159,3 +159,27 @@ describe("treeChecks", () => {
     expect(findings.map((f) => f.status)).toEqual(["note", "ok"]);
   });
 });
+
+describe("a filesystem that refuses chown", () => {
+  const hostHome = stat({ kind: "dir", uid: 1000, gid: 1000, mode: 0o040755 });
+  const refused: Outcome[] = [
+    { path: "/opt/data", error: "cannot change its owner: operation not permitted", refused: true },
+    { path: "/opt/data/auth.json", error: "cannot change its owner: operation not permitted", refused: true },
+  ];
+
+  it("says the filesystem refused, with remedies that work there and never doctor --fix again", () => {
+    const found = treeChecks(config, account, walk(refused, hostHome));
+    const problem = found.find((f) => f.message.includes("refused"));
+    expect(problem).toMatchObject({
+      status: "problem",
+      message:
+        "the filesystem of /opt/data refused to change the owner of 2 entries, even for root (a NAS share, an ACL'd or user-namespaced mount): doctor --fix cannot repair it",
+      items: [{ path: "/opt/data" }, { path: "/opt/data/auth.json" }],
+    });
+    expect(problem?.remedy).toContain("chown -R 10000:10000 the directory behind /opt/data");
+    expect(problem?.remedy).toContain("docker run --user 1000:1000");
+    const home = homeCheck(config, account, walk(refused, hostHome));
+    expect(home).toMatchObject({ status: "problem" });
+    for (const f of [...found, home]) expect(f.remedy ?? "").not.toContain("doctor --fix");
+  });
+});

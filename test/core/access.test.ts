@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mayAccess, READ, SEARCH, WRITE } from "../../../src/admin/core/access.ts";
+import { mayAccess, READ, SEARCH, WRITE } from "../../src/core/access.ts";
 
 const hermes = { uid: 10000, groups: [10000, 27] };
 

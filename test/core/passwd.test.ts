@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAccount } from "../../../src/admin/core/passwd.ts";
+import { parseAccount } from "../../src/core/passwd.ts";
 
 const passwd = [
   "root:x:0:0:root:/root:/bin/bash",

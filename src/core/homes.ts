@@ -1,0 +1,99 @@
+/**
+ * The CLI's home as the user it will run as finds it (contract §7), and the
+ * warning line for one it cannot reach or write: the drop is correct, and
+ * still the CLI fails there with a traceback that names nothing to act on.
+ */
+import type { ShimConfig } from "./config.ts";
+import { adminName } from "./name.ts";
+import { octal } from "./node.ts";
+import type { Blocker, Reach } from "./reach.ts";
+
+/** The variable that moves the CLI's home: HERMES_HOME for hermes. */
+export function homeVar(name: string): string {
+  return `${name.toUpperCase().replaceAll("-", "_")}_HOME`;
+}
+
+export interface HomeCheck {
+  /** The home variable when the path is its value; null for the drop HOME (the build's --home). */
+  variable: string | null;
+  path: string;
+  reach: Reach;
+}
+
+export interface Homes {
+  /** Who the CLI will run as: the runtime user by name on the drop path, the caller by uid otherwise. */
+  who: { uid: number; user?: string };
+  /** The runtime user's uid, when the caller is someone else and cannot use its home. */
+  runtimeUid?: number;
+  checks: HomeCheck[];
+}
+
+const owned = (at: Blocker) => `owned by uid ${at.uid} gid ${at.gid}, mode ${octal(at.mode)}`;
+
+/** "hermes (uid 10000)" or "uid 1000". */
+export function whoText(homes: Homes): string {
+  return homes.who.user === undefined ? `uid ${homes.who.uid}` : `${homes.who.user} (uid ${homes.who.uid})`;
+}
+
+/** What stops the user: "cannot write HERMES_HOME /srv/h: it is owned by …". */
+export function blockText(check: HomeCheck): string {
+  const { reach, path } = check;
+  const what = check.variable === null ? `its home ${path}` : `${check.variable} ${path}`;
+  if (reach.ok) return `can reach and write ${what}`;
+  if (reach.blocks === "other") return `cannot use ${what}: ${reach.reason}`;
+  const { at } = reach;
+  if (reach.blocks === "search") return `cannot reach ${what}: ${at.dir} is ${owned(at)}, and not searchable by it`;
+  if (reach.missing) return `cannot create ${what}: ${at.dir} is ${owned(at)}`;
+  return `cannot write ${what}: it is ${owned(at)}`;
+}
+
+/** What works on the drop path (and for doctor), the most direct first. */
+export function homeRemedies(config: ShimConfig, check: HomeCheck): string[] {
+  const { user, home, optOutVar } = config;
+  const { reach, path } = check;
+  const keepRoot = `set ${optOutVar}=1 to keep root`;
+  if (reach.ok) return [];
+  if (reach.blocks === "search")
+    return [`move ${check.variable ?? "the home"} where ${user} can reach it (under ${home})`, keepRoot];
+  if (reach.blocks === "other") return [keepRoot];
+  const remedies = [
+    reach.missing
+      ? `mkdir -p ${path} && chown ${user}:${user} ${path}`
+      : path === home
+        ? `as root, run ${adminName(config.name)} doctor --fix`
+        : `chown -R ${user}:${user} ${path}`,
+  ];
+  // A directory someone else owns is usually a volume from the host: its owner can use it as it is.
+  const { uid, gid } = reach.at;
+  if (uid !== 0 && !reach.missing)
+    remedies.push(`run the container as the volume's owner (docker run --user ${uid}:${gid})`);
+  remedies.push(keepRoot);
+  return remedies;
+}
+
+/** What works for a caller that is not root: the drop, the runtime user, or the owner of what blocks. */
+function passRemedies(config: ShimConfig, homes: Homes, reach: Reach): string[] {
+  const { user } = config;
+  const remedies = [
+    `run it as root (docker exec without --user: the shim drops to ${user})`,
+    `as ${user} (docker exec --user ${user})`,
+  ];
+  if (!reach.ok && reach.blocks !== "other" && reach.at.uid !== 0 && reach.at.uid !== homes.runtimeUid)
+    remedies.push(`as its owner (docker exec --user ${reach.at.uid}:${reach.at.gid})`);
+  return remedies;
+}
+
+/**
+ * One line for every home the user cannot use, or "". Dropping (root's plan) names the runtime user and how
+ * to give it the home; passing through names the caller's uid and who can use the home instead.
+ */
+export function homeWarnings(config: ShimConfig, command: string, homes: Homes | undefined, dropping: boolean): string {
+  if (!homes) return "";
+  let out = "";
+  for (const check of homes.checks) {
+    if (check.reach.ok) continue;
+    const remedies = dropping ? homeRemedies(config, check) : passRemedies(config, homes, check.reach);
+    out += `${command}: warning: ${whoText(homes)} ${blockText(check)}, so the ${command} CLI may fail; ${remedies.join(", or ")}\n`;
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+/** Gathers contract §7's facts: the CLI's homes as the user it will run as finds them. */
+import { type Bytes, bytes, envValues } from "../core/bytes.ts";
+import type { ShimConfig } from "../core/config.ts";
+import { type HomeCheck, type Homes, homeVar } from "../core/homes.ts";
+import { reach } from "../core/reach.ts";
+import { readAccount } from "./accounts.ts";
+import type { Probe } from "./facts.ts";
+import { ENOENT, W_OK, X_OK } from "./libc.ts";
+
+// Made when first needed: the hot path never decodes a path.
+let strict: TextDecoder | undefined;
+
+/** An absolute path as text; undefined for one that is relative or not UTF-8, which is not checked. */
+function absolute(path: Bytes): string | undefined {
+  if (path[0] !== 0x2f) return undefined;
+  try {
+    strict ??= new TextDecoder("utf-8", { fatal: true });
+    return strict.decode(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The caller's own home: the variable's value, else the build's home. One access(2) with the kernel's own
+ * judgement when all is well, which is every call on the hot path; the walk runs only to say why not.
+ */
+export function callerHomes(config: ShimConfig, probe: Probe, euid: number, value: Bytes | undefined): Homes {
+  const who = { uid: euid };
+  const path = value ?? bytes(config.home);
+  const failed = probe.access(path, W_OK | X_OK);
+  const text = failed === 0 ? undefined : absolute(path);
+  if (text === undefined) return { who, checks: [] };
+  const variable = value === undefined ? null : homeVar(config.name);
+  let found = reach(text, { uid: euid, groups: probe.groups() }, probe.lstat);
+  // The bits allow it: a home the CLI can create, or a refusal they do not explain (a read-only mount, an ACL).
+  if (found.ok && failed !== ENOENT) found = { ok: false, blocks: "other", reason: probe.strerror(failed) };
+  const runtime = found.ok ? undefined : readAccount(config.user, probe.read);
+  return { who, ...(runtime ? { runtimeUid: runtime.uid } : {}), checks: [{ variable, path: text, reach: found }] };
+}
+
+/** The runtime user's homes on the drop path: the variable's value when the environment sets it, and the drop HOME. */
+export function runtimeHomes(config: ShimConfig, probe: Probe, env: readonly Bytes[]): Homes | undefined {
+  const account = readAccount(config.user, probe.read);
+  if (!account) return undefined;
+  const variable = homeVar(config.name);
+  const value = envValues(env, variable)[0];
+  const paths: [string | null, string | undefined][] = [
+    [variable, value && absolute(value)],
+    [null, config.home],
+  ];
+  const checks: HomeCheck[] = [];
+  for (const [name, path] of paths) {
+    if (path === undefined || checks.some((c) => c.path === path)) continue;
+    checks.push({ variable: name, path, reach: reach(path, account, probe.lstat) });
+  }
+  return { who: { uid: account.uid, user: account.name }, checks };
+}

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { pathDirChecks } from "../../../src/admin/core/pathDirs.ts";
+import type { Trust } from "../../../src/core/trust.ts";
+
+const weak: Record<string, string> = {
+  "/opt/data/.local/bin": "/opt/data is owned by uid 10000, not root",
+  "/opt/hermes/.venv/bin": "/opt/hermes/.venv is owned by uid 10000, not root",
+};
+const trustOf = (dir: string): Trust =>
+  weak[dir] ? { ok: false, missing: false, reason: weak[dir] } : { ok: true, resolved: dir };
+
+describe("pathDirChecks", () => {
+  it("one ok when every directory is root's alone", () => {
+    expect(pathDirChecks("/opt/hermes/bin:/usr/bin:/bin:/usr/bin", trustOf)).toEqual([
+      {
+        check: "path-dirs",
+        status: "ok",
+        message: "every directory on PATH is root's alone (3 checked)",
+        remedy: null,
+        items: [],
+      },
+    ]);
+  });
+
+  it("a problem for every directory anyone but root can write, and for a relative entry", () => {
+    const found = pathDirChecks("/opt/data/.local/bin:/opt/hermes/bin:/opt/hermes/.venv/bin::/usr/bin", trustOf);
+    expect(found.map((f) => f.status)).toEqual(["problem", "problem", "problem"]);
+    expect(found[0]?.message).toBe(
+      "/opt/data/.local/bin on PATH is not root's alone: /opt/data is owned by uid 10000, not root; whoever can write there can plant a command that runs as root under docker exec, the shell included",
+    );
+    expect(found[0]?.remedy).toContain("take /opt/data/.local/bin off PATH in the image's ENV PATH");
+    expect(found[1]?.message).toContain("/opt/hermes/.venv/bin on PATH is not root's alone");
+    expect(found[2]?.message).toContain('PATH holds "", which is relative');
+  });
+
+  it("a PATH that is not set is a note", () => {
+    expect(pathDirChecks(undefined, trustOf)).toMatchObject([{ status: "note" }]);
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { defaultsFor } from "../../src/core/config.ts";
+import { type Homes, homeVar, homeWarnings } from "../../src/core/homes.ts";
+import type { Reach } from "../../src/core/reach.ts";
+
+const config = defaultsFor("hermes");
+const at = (dir: string, uid: number, gid: number, mode: number) => ({ dir, uid, gid, mode: 0o040000 | mode });
+const runtime = (checks: Homes["checks"]): Homes => ({ who: { uid: 10000, user: "hermes" }, checks });
+const home = (reach: Reach, path = "/opt/data", variable: string | null = "HERMES_HOME") => ({ variable, path, reach });
+
+describe("homeVar", () => {
+  it("derives from the product name, as the opt-out does", () => {
+    expect(homeVar("hermes")).toBe("HERMES_HOME");
+    expect(homeVar("my-fork")).toBe("MY_FORK_HOME");
+  });
+});
+
+describe("homeWarnings on the drop path", () => {
+  it("is silent when every home is usable, or none was examined", () => {
+    expect(homeWarnings(config, "hermes", runtime([home({ ok: true })]), true)).toBe("");
+    expect(homeWarnings(config, "hermes", undefined, true)).toBe("");
+  });
+
+  it("a volume owned by a host uid: doctor --fix, the volume's owner, the opt-out", () => {
+    const reach: Reach = { ok: false, blocks: "write", missing: false, at: at("/opt/data", 1000, 1000, 0o755) };
+    expect(homeWarnings(config, "hermes", runtime([home(reach)]), true)).toBe(
+      "hermes: warning: hermes (uid 10000) cannot write HERMES_HOME /opt/data: it is owned by uid 1000 gid 1000, mode 0755, " +
+        "so the hermes CLI may fail; as root, run hermes-exec-shim doctor --fix, or run the container as the volume's owner " +
+        "(docker run --user 1000:1000), or set HERMES_DOCKER_EXEC_AS_ROOT=1 to keep root\n",
+    );
+  });
+
+  it("a root-owned HERMES_HOME elsewhere: chown -R, one line each, the drop HOME named as its home", () => {
+    const blocked: Reach = { ok: false, blocks: "write", missing: false, at: at("/srv/h", 0, 0, 0o755) };
+    const text = homeWarnings(
+      config,
+      "hermes",
+      runtime([home(blocked, "/srv/h"), home({ ...blocked, at: at("/opt/data", 0, 0, 0o755) }, "/opt/data", null)]),
+      true,
+    );
+    expect(text.split("\n")).toEqual([
+      "hermes: warning: hermes (uid 10000) cannot write HERMES_HOME /srv/h: it is owned by uid 0 gid 0, mode 0755, so the hermes CLI may fail; chown -R hermes:hermes /srv/h, or set HERMES_DOCKER_EXEC_AS_ROOT=1 to keep root",
+      "hermes: warning: hermes (uid 10000) cannot write its home /opt/data: it is owned by uid 0 gid 0, mode 0755, so the hermes CLI may fail; as root, run hermes-exec-shim doctor --fix, or set HERMES_DOCKER_EXEC_AS_ROOT=1 to keep root",
+      "",
+    ]);
+  });
+
+  it("a 0700 parent: move the home where the user can reach it", () => {
+    const reach: Reach = { ok: false, blocks: "search", at: at("/root", 0, 0, 0o700) };
+    expect(homeWarnings(config, "hermes", runtime([home(reach, "/root/.hermes")]), true)).toBe(
+      "hermes: warning: hermes (uid 10000) cannot reach HERMES_HOME /root/.hermes: /root is owned by uid 0 gid 0, mode 0700, " +
+        "and not searchable by it, so the hermes CLI may fail; move HERMES_HOME where hermes can reach it (under /opt/data), " +
+        "or set HERMES_DOCKER_EXEC_AS_ROOT=1 to keep root\n",
+    );
+  });
+
+  it("a home to be created where the user cannot", () => {
+    const reach: Reach = { ok: false, blocks: "write", missing: true, at: at("/srv", 0, 0, 0o755) };
+    expect(homeWarnings(config, "hermes", runtime([home(reach, "/srv/h")]), true)).toContain(
+      "cannot create HERMES_HOME /srv/h: /srv is owned by uid 0 gid 0, mode 0755, so the hermes CLI may fail; mkdir -p /srv/h && chown hermes:hermes /srv/h, or",
+    );
+  });
+});
+
+describe("homeWarnings on the pass-through path", () => {
+  it("names the caller's uid, the owner, and who can use the home", () => {
+    const reach: Reach = { ok: false, blocks: "write", missing: false, at: at("/opt/data", 10000, 10000, 0o755) };
+    const homes: Homes = { who: { uid: 1000 }, runtimeUid: 10000, checks: [home(reach)] };
+    expect(homeWarnings(config, "hermes", homes, false)).toBe(
+      "hermes: warning: uid 1000 cannot write HERMES_HOME /opt/data: it is owned by uid 10000 gid 10000, mode 0755, so the " +
+        "hermes CLI may fail; run it as root (docker exec without --user: the shim drops to hermes), or as hermes (docker exec --user hermes)\n",
+    );
+  });
+
+  it("adds the owner when it is neither root nor the runtime user", () => {
+    const reach: Reach = { ok: false, blocks: "write", missing: false, at: at("/opt/data", 1000, 1000, 0o755) };
+    const homes: Homes = { who: { uid: 10000 }, runtimeUid: 10000, checks: [home(reach)] };
+    expect(homeWarnings(config, "hermes", homes, false)).toContain(
+      ", or as its owner (docker exec --user 1000:1000)\n",
+    );
+  });
+
+  it("a refusal the permission bits do not explain is named as the kernel gave it", () => {
+    const homes: Homes = {
+      who: { uid: 1000 },
+      checks: [home({ ok: false, blocks: "other", reason: "read-only file system" })],
+    };
+    expect(homeWarnings(config, "hermes", homes, false)).toContain(
+      "uid 1000 cannot use HERMES_HOME /opt/data: read-only file system, so the hermes CLI may fail; run it as root",
+    );
+  });
+});
