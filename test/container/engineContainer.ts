@@ -4,7 +4,7 @@
  * `kubectl exec` arrives at on a node. Calls do not block, so engines and cases can run side by side.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chmodSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ctrArgv, ctrImage } from "../platform/containerd.ts";
@@ -161,10 +161,11 @@ export class CtrContainer extends EngineContainer {
 
   /**
    * A container in a user namespace of its own (a pod with hostUsers: false): its root is the run's first
-   * subordinate uid on the host. ctr's own remapped snapshot cannot be used here: runc, as the mapped root,
-   * must reach the rootfs under the state directory of docker.io's containerd, /run/docker, which is 0700.
-   * So the image's files are copied to a directory the mapped root can reach, shifted into the range as
-   * `--uidmap` expects, and run with `--rootfs`, which takes nothing from the image config: its ENV is given.
+   * subordinate uid on the host. ctr's --uidmap cannot be used here: it remaps a snapshot under the state
+   * directory of docker.io's containerd, in /run/docker (mode 0700), where runc, as the mapped root, cannot
+   * reach it. So the image's files are copied to a directory the mapped root can reach, shifted into the
+   * range, and run from a spec of containerd's defaults (`ctr oci spec`) with the mappings added; a spec
+   * given whole takes nothing from the image config, so its ENV is written in.
    */
   static async createUserNamespaced(): Promise<CtrContainer> {
     const { namespace, images, rootless } = engines();
@@ -181,21 +182,32 @@ export class CtrContainer extends EngineContainer {
       spawnSync("docker", ["rm", created]);
     }
     shiftOwners(ct.rootfs, rootless.subid);
-    const map = `0:${rootless.subid}:65536`;
+    const spec = JSON.parse(await must([...ct.cli, "oci", "spec"]));
+    const map = [{ containerID: 0, hostID: rootless.subid, size: 65536 }];
+    spec.root = { path: ct.rootfs, readonly: false };
+    spec.process.args = ["sleep", "infinity"];
+    spec.process.env = [
+      "PATH=/opt/hermes/bin:/opt/hermes/.venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+      "HERMES_HOME=/opt/data",
+    ];
+    spec.linux.namespaces.push({ type: "user" });
+    Object.assign(spec.linux, { uidMappings: map, gidMappings: map, cgroupsPath: `/${namespace}/${id}` });
+    writeFileSync(join(dir, "config.json"), JSON.stringify(spec));
     await must([
       ...ct.cli,
-      ...["run", "--detach", "--null-io", "--label", `${LABEL}=${runId()}`, "--uidmap", map, "--gidmap", map],
-      ...[
-        "--env",
-        "PATH=/opt/hermes/bin:/opt/hermes/.venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-      ],
-      ...["--env", "HERMES_HOME=/opt/data", "--rootfs", ct.rootfs],
-      ...[id, "sleep", "infinity"],
+      "run",
+      "--detach",
+      "--null-io",
+      "--label",
+      `${LABEL}=${runId()}`,
+      "--config",
+      join(dir, "config.json"),
+      id,
     ]);
     return ct;
   }
 
-  /** The host path of a file in a --rootfs container. */
+  /** The host path of a file in the user-namespaced container. */
   hostPath(path: string): string {
     if (!this.rootfs) throw new Error("only a user-namespaced container has its rootfs on the host");
     return join(this.rootfs, path);
