@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the exec shim and installs it once, with a relative symlink for every other command name. See README.md.
+# Builds the exec shim and installs it once, with a relative symlink for every other command name. See docs/install.md.
 set -euo pipefail
 
 usage() {
@@ -99,7 +99,7 @@ trap 'rm -rf "$work"' EXIT
 node_modules/.bin/bun scripts/build.ts "${build[@]}" --outfile "$work/$first" >&2 || die "build failed"
 
 # Relative symlinks, so they keep working wherever the directory is copied or mounted, and a Dockerfile's
-# COPY keeps them as links (a hard link would become one more 100 MB copy). See README.md.
+# COPY keeps them as links (a hard link would become one more 100 MB copy). See docs/install.md.
 link() {
   ln -sf "$first" "$prefix/.$1.new"
   mv -f "$prefix/.$1.new" "$prefix/$1"

@@ -66,7 +66,7 @@ const build = Bun.spawnSync(
     "--bytecode",
     "--format=esm",
     "--splitting",
-    // README §4: nothing in the working directory may steer a root process.
+    // contract §4: nothing in the working directory may steer a root process.
     "--no-compile-autoload-dotenv",
     "--no-compile-autoload-bunfig",
     "--no-compile-autoload-tsconfig",

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 
 const REPO = resolve(import.meta.dirname, "..");
@@ -16,7 +16,7 @@ const tracked = execFileSync("git", ["ls-files", "--cached", "--others", "--excl
   .filter((f) => /\.(ts|md|sh|c|py|json)$|^\.ci\/run$|^install\.sh$/.test(f) && f !== "package-lock.json")
   .filter((f) => existsSync(resolve(REPO, f)));
 const read = (file: string) => readFileSync(resolve(REPO, file), "utf8");
-const readme = read("README.md");
+const CONTRACT = "docs/contract.md";
 
 /** GitHub's anchor for a heading. */
 function slug(heading: string): string {
@@ -25,8 +25,8 @@ function slug(heading: string): string {
     .replace(/[^\p{L}\p{N}\s_-]/gu, "")
     .replace(/\s/g, "-");
 }
-const anchors = new Set([...readme.matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1] as string)));
-const sections = new Set([...readme.matchAll(/^### §(\d+) /gm)].map((m) => m[1]));
+const anchorsOf = (file: string) => new Set([...read(file).matchAll(/^#+ (.+)$/gm)].map((m) => slug(m[1] as string)));
+const sections = new Set([...read(CONTRACT).matchAll(/^## §(\d+) /gm)].map((m) => m[1]));
 
 describe.each(tracked.map((f) => [f]))("%s", (file) => {
   const text = read(file);
@@ -35,12 +35,12 @@ describe.each(tracked.map((f) => [f]))("%s", (file) => {
     expect(text).not.toMatch(/CONTRACT\.md|\.\.\/shared|\bshared\//);
   });
 
-  it("cites only contract sections the README has", () => {
+  it(`cites only contract sections ${CONTRACT} has`, () => {
     for (const m of text.matchAll(/§(\d+)/g)) expect(sections, `§${m[1]}`).toContain(m[1]);
   });
 
   it("names only repository paths that exist", () => {
-    for (const m of text.matchAll(/(?<![\w./-])((?:src|test|scripts|\.ci)\/[\w./-]*\w)/g)) {
+    for (const m of text.matchAll(/(?<![\w./-])((?:src|test|scripts|docs|\.ci)\/[\w./-]*\w)/g)) {
       expect(existsSync(resolve(REPO, m[1] as string)), m[1]).toBe(true);
     }
     for (const m of text.matchAll(/(?<![\w./-])([A-Z][A-Z_]*\.md)\b/g)) {
@@ -55,11 +55,18 @@ it.each(tracked.filter((f) => f.endsWith(".md")))("%s links only to files and he
     const target = m[1] as string;
     if (/^[a-z]+:/.test(target)) continue;
     const [path, anchor] = target.split("#");
-    if (path) expect(existsSync(resolve(REPO, path)), target).toBe(true);
-    if (anchor && (!path || path === "README.md")) expect(anchors, target).toContain(anchor);
+    const linked = path ? relative(REPO, resolve(REPO, dirname(file), path)) : file;
+    expect(existsSync(resolve(REPO, linked)), `${file}: ${target}`).toBe(true);
+    if (anchor) expect(anchorsOf(linked), `${file}: ${target}`).toContain(anchor);
   }
 });
 
-it("the README has the contract's sections in order", () => {
-  expect([...sections]).toEqual(["1", "2", "3", "4", "5", "6", "7"]);
+it(`${CONTRACT} has the contract's sections in order`, () => {
+  expect([...sections]).toEqual(["1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+});
+
+it("README.md reads at a glance: at most 200 lines, the Dockerfile lines in its first 80", () => {
+  const lines = read("README.md").split("\n");
+  expect(lines.length).toBeLessThanOrEqual(200);
+  expect(lines.findIndex((line) => line === "```dockerfile")).toBeLessThan(80);
 });

@@ -1,7 +1,7 @@
 #!/bin/sh
-# The shim's decision (README §2) as the POSIX shell script an image could
+# The shim's decision (contract §2) as the POSIX shell script an image could
 # carry instead, for the benchmark. It does not walk the helper's path for
-# trust (README §4): that would cost it more forks still.
+# trust (contract §4): that would cost it more forks still.
 cli=/opt/hermes/.venv/bin/hermes
 helper=/command/s6-setuidgid
 if [ ! -x "$cli" ]; then

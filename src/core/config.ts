@@ -1,6 +1,6 @@
 /**
  * What a build of the shim is for. Baked into the binary at build time
- * (README §4: no runtime config file is ever read), so a fork gets its own
+ * (contract §4: no runtime config file is ever read), so a fork gets its own
  * product name, commands, user and paths without editing source.
  */
 import { adminName } from "./name.ts";

@@ -1,5 +1,5 @@
 /**
- * The whole policy (README §2) as one pure function: facts in, plan out.
+ * The whole policy (contract §2) as one pure function: facts in, plan out.
  * Everything that touches the system lives in src/sys and only gathers facts
  * or carries out the plan.
  */

@@ -1,5 +1,5 @@
 /**
- * Whether root may execute a path (README §4): every directory looked up on
+ * Whether root may execute a path (contract §4): every directory looked up on
  * the way, through every symlink, and the file itself must be owned by root
  * and writable by nobody else; otherwise whoever can write there could
  * replace what root runs.

@@ -3,7 +3,7 @@
  * (a small RLIMIT_AS). Only Bun's own process API and node:fs, loaded on
  * demand so an ordinary call never pays for them. Every privilege rule still
  * holds: the same facts reach the same decide(); what this path cannot
- * reproduce of an exec (see README) concerns only fidelity.
+ * reproduce of an exec (see contract §3) concerns only fidelity.
  */
 import type { Bytes } from "../core/bytes.ts";
 import { auxvSecure } from "../core/privilege.ts";

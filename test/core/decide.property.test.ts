@@ -48,7 +48,7 @@ const NEAR = [
   "ＴＲＵＥ",
 ];
 
-/** An independent statement of README §2.3, on latin1 text. */
+/** An independent statement of contract §2.3, on latin1 text. */
 function oracle(values: Bytes[]): boolean {
   const words = values.map((v) => Buffer.from(v).toString("latin1"));
   return words.length > 0 && words.every((w) => /^(1|true|yes)$/i.test(w) && /^[\x20-\x7e]*$/.test(w));

@@ -1,4 +1,4 @@
-/** README §2, row by row, on the pure decision. */
+/** contract §2, row by row, on the pure decision. */
 import { describe, expect, it } from "vitest";
 import { bytes } from "../../src/core/bytes.ts";
 import { type Command, defaultsFor } from "../../src/core/config.ts";

@@ -55,7 +55,7 @@ describe("dispatch on the admin name", () => {
   });
 });
 
-describe("explain, row by row of README §2, agreeing with what the shim then does", () => {
+describe("explain, row by row of contract §2, agreeing with what the shim then does", () => {
   it("1. CLI missing: refuse, 127", () => {
     ct.without(CLI, () => {
       const report = explain("--version");

@@ -1,5 +1,5 @@
 /**
- * README "Repair at boot", built and booted as written on a volume that an
+ * docs/admin.md "Repair at boot", built and booted as written on a volume that an
  * image without the shim left behind: root-owned auth.json (0600) and
  * skills/, plus a symlink out of the volume. s6-overlay is not in Debian, so
  * its cont-init.d recipe is booted the way s6-overlay's stage 2 runs it: each

@@ -1,4 +1,4 @@
-/** README §1–§2, §7 through the compiled shim in a throwaway container. */
+/** contract §1–§2, §8 through the compiled shim in a throwaway container. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Container } from "../container/container.ts";
 

@@ -23,7 +23,7 @@ beforeAll(async () => {
       `${QEMU} is missing: apt-get install qemu-user-static libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64`,
     );
   }
-  dir = release();
+  dir = await release();
   const qemu = `/usr/bin/${QEMU}`;
   ct = await Container.create({ shim: `${dir}/hermes-linux-arm64`, runArgs: ["--volume", `${qemu}:${qemu}:ro`] });
   for (const name of NATIVE) {

@@ -1,4 +1,4 @@
-/** README §3: the CLI is the process, so its exit status and its terminal are the caller's. */
+/** contract §3: the CLI is the process, so its exit status and its terminal are the caller's. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Container } from "../container/container.ts";
 

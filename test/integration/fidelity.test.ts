@@ -1,5 +1,5 @@
 /**
- * README §3: what the CLI receives through the shim equals what the same
+ * contract §3: what the CLI receives through the shim equals what the same
  * chain exec'd by hand gives it, field by field, on both paths. The CLI is
  * replaced by the exec-state probe (test/container/execstate.c).
  */

@@ -1,5 +1,5 @@
 /**
- * The caller's resource limits reach the CLI (README, Exec guarantees). Under `docker exec` the caller's
+ * The caller's resource limits reach the CLI (contract §3). Under `docker exec` the caller's
  * parent is outside the container, so the shim takes the limits the container was started with, which
  * its PID 1 runs with: `docker run --ulimit nofile=1024:8192` gives the CLI soft 1024, as a direct exec.
  */

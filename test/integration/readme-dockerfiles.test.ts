@@ -1,5 +1,5 @@
 /**
- * Every Dockerfile in README.md, built as written on the real engine: only
+ * Every Dockerfile in README.md and docs/, built as written on the real engine: only
  * the placeholders are filled in (the base images, the checksum, and
  * NODE_IMAGE pointed at the local base image plus Debian's nodejs and npm).
  * Each must add the shim to the image once: the bytes the recipe adds are
@@ -142,7 +142,7 @@ describe("For forks: a rabbit image with gosu", () => {
   }, 600_000);
 });
 
-it("README.md has no other Dockerfile (the boot-repair ones are built by boot-repair.test.ts)", () => {
+it("README.md and docs/ have no other Dockerfile (the boot-repair ones are built by boot-repair.test.ts)", () => {
   const known = Object.values(DOCKERFILES);
   expect(readmeBlocks("dockerfile").map((block) => known.filter((marker) => block.includes(marker)))).toEqual(
     known.map((marker) => [marker]),

@@ -1,5 +1,5 @@
 /**
- * Refusals beyond the helper's (README, What it does): a setuid or setgid install, root without the
+ * Refusals beyond the helper's (contract §6): a setuid or setgid install, root without the
  * capabilities a drop needs, a shim the runtime user could replace, and limits the runtime cannot
  * work under. Each through `docker exec` into a real container.
  */

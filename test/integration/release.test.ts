@@ -43,9 +43,9 @@ const ARTIFACTS = {
 
 let first = "";
 let second = "";
-beforeAll(() => {
-  first = release();
-  second = release();
+beforeAll(async () => {
+  first = await release();
+  second = await release();
 }, 600_000);
 afterAll(() => {
   for (const dir of [first, second]) if (dir) rmSync(dir, { recursive: true, force: true });

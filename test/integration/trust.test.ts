@@ -1,4 +1,4 @@
-/** README §4: nothing the runtime user can write steers the shim while it runs as root. */
+/** contract §4: nothing the runtime user can write steers the shim while it runs as root. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Container } from "../container/container.ts";
 
