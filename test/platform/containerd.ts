@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
+import { persist } from "./persist.ts";
 
 export const CONTAINERD_SOCKET = "/var/run/docker/containerd/containerd.sock";
 
@@ -32,7 +33,9 @@ export function removeNamespace(namespace: string): void {
   }
   const images = list("images", "ls", "-q");
   if (images.length) run("images", "rm", "--sync", ...images);
-  run("namespaces", "rm", namespace);
+  // Refused while the namespace holds anything, such as content the garbage collector has yet to remove.
+  if (run("namespaces", "ls", "-q").stdout.split("\n").includes(namespace))
+    persist([...ctr, "namespaces", "rm", namespace]);
   // runc leaves the namespace's own directory, empty, under the cgroup root (v2) or each controller's (v1).
   const root = "/sys/fs/cgroup";
   for (const dir of ["", ...readdirSync(root)].map((hierarchy) => join(root, hierarchy, namespace))) {

@@ -77,10 +77,22 @@ export async function setupEngines(
 ): Promise<{ engines: Engines; teardown: () => void }> {
   const namespace = namespaceFor(runId);
   let rootless: Rootless | null = null;
+  // Every step is tried; the first failure is reported after all of them ran.
   const teardown = () => {
-    removeRootfulLabelled(runId);
-    if (rootless) removeRootlessUser(rootless);
-    removeNamespace(namespace);
+    const steps = [
+      () => removeRootfulLabelled(runId),
+      () => rootless && removeRootlessUser(rootless),
+      () => removeNamespace(namespace),
+    ];
+    const failures = steps.flatMap((step) => {
+      try {
+        step();
+        return [];
+      } catch (error) {
+        return [error];
+      }
+    });
+    if (failures.length) throw failures[0];
   };
   try {
     const hermes = tags[variantKey("hermes", "standin", "s6")] as string;
@@ -98,7 +110,11 @@ export async function setupEngines(
     ]);
     return { engines: { rootless, namespace, images }, teardown };
   } catch (error) {
-    teardown();
+    try {
+      teardown();
+    } catch {
+      // What made the setup fail is the error to report.
+    }
     throw error;
   }
 }

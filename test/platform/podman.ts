@@ -7,6 +7,7 @@ import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LABEL } from "./docker.ts";
+import { persist } from "./persist.ts";
 
 /** The run's rootless user. */
 export interface Rootless {
@@ -54,7 +55,7 @@ function must(argv: string[]): string {
 /** A user for rootless Podman: useradd gives it a range in /etc/subuid and /etc/subgid. */
 export function makeRootlessUser(runId: string): Rootless {
   const user = `hermes-test-${runId}`;
-  must(["useradd", "--create-home", "--user-group", "--shell", "/usr/sbin/nologin", user]);
+  persist(["useradd", "--create-home", "--user-group", "--shell", "/usr/sbin/nologin", user]);
   try {
     const [, , uid, gid, , home] = must(["getent", "passwd", user]).trim().split(":");
     const range = (file: string) =>
@@ -82,8 +83,12 @@ export function makeRootlessUser(runId: string): Rootless {
  */
 export function removeRootlessUser(rootless: Rootless): void {
   spawnArgv([...podmanArgv(rootless), "system", "reset", "--force"]);
-  spawnSync("userdel", ["--remove", rootless.user], { stdio: "ignore" });
-  rmSync(rootless.runtimeDir, { recursive: true, force: true });
+  try {
+    // Refused while a process of the user is still exiting.
+    persist(["userdel", "--remove", rootless.user]);
+  } finally {
+    rmSync(rootless.runtimeDir, { recursive: true, force: true });
+  }
 }
 
 /** Removes what a run labelled in root's Podman: the test images keep the label docker build gave them. */

@@ -24,9 +24,12 @@ export default async function setup(): Promise<() => Promise<void>> {
   const stopDockerd = await ensureDockerd();
   let removeEngines = () => {};
   const teardown = async () => {
-    removeEngines();
-    removeLabelled(runId);
-    await stopDockerd?.();
+    try {
+      removeEngines();
+    } finally {
+      removeLabelled(runId);
+      await stopDockerd?.();
+    }
   };
   try {
     const base = baseImage("base");
