@@ -6,6 +6,10 @@ set -euo pipefail
 packages=(
   # The engine and the base image the test images start from.
   docker.io mmdebstrap
+  # The other engines operators run: Podman, rootful and rootless (uidmap's
+  # newuidmap and newgidmap map a user's subordinate ids); containerd's ctr
+  # comes with docker.io.
+  podman uidmap
   # s6: the real s6-setuidgid; gosu: a second helper; python3-venv: the
   # stand-in CLI's venv on the host side of the release tests.
   s6 gosu python3 python3-venv

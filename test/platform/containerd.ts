@@ -1,0 +1,48 @@
+/**
+ * containerd, the runtime Kubernetes nodes run, reached with its own client `ctr`: the containerd that
+ * Debian's docker.io starts for dockerd, in a namespace of the run's own, removed at its end.
+ */
+import { spawnSync } from "node:child_process";
+import { readdirSync, rmdirSync } from "node:fs";
+import { join } from "node:path";
+import { persist } from "./persist.ts";
+
+export const CONTAINERD_SOCKET = "/var/run/docker/containerd/containerd.sock";
+
+export const namespaceFor = (runId: string) => `hermes-exec-shim-test-${runId}`;
+
+export const ctrArgv = (namespace: string) => ["ctr", "--address", CONTAINERD_SOCKET, "--namespace", namespace];
+
+/** The name `ctr images import` gives an image that `docker save` wrote under `tag`. */
+export const ctrImage = (tag: string) => `docker.io/${tag}`;
+
+/**
+ * Removes the namespace and everything in it: tasks, containers with their snapshots, images (and, --sync,
+ * their content), then the namespace itself, and the cgroup that runc made for it under each hierarchy.
+ */
+export function removeNamespace(namespace: string): void {
+  const ctr = ctrArgv(namespace);
+  const run = (...args: string[]) => spawnSync(ctr[0] as string, [...ctr.slice(1), ...args], { encoding: "utf8" });
+  const list = (...args: string[]) =>
+    run(...args)
+      .stdout.split("\n")
+      .filter(Boolean);
+  for (const id of list("containers", "ls", "-q")) {
+    run("tasks", "rm", "--force", id);
+    run("containers", "rm", id);
+  }
+  const images = list("images", "ls", "-q");
+  if (images.length) run("images", "rm", "--sync", ...images);
+  // Refused while the namespace holds anything, such as content the garbage collector has yet to remove.
+  if (run("namespaces", "ls", "-q").stdout.split("\n").includes(namespace))
+    persist([...ctr, "namespaces", "rm", namespace]);
+  // runc leaves the namespace's own directory, empty, under the cgroup root (v2) or each controller's (v1).
+  const root = "/sys/fs/cgroup";
+  for (const dir of ["", ...readdirSync(root)].map((hierarchy) => join(root, hierarchy, namespace))) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // Not a hierarchy, or none made there.
+    }
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Podman for the run, both ways operators run it: rootful as root, and rootless as a user the run makes
+ * (its own subordinate ids, home and XDG_RUNTIME_DIR) and removes at its end, with its storage.
+ */
+import { spawnSync } from "node:child_process";
+import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LABEL } from "./docker.ts";
+import { persist } from "./persist.ts";
+
+/** The run's rootless user. */
+export interface Rootless {
+  user: string;
+  uid: number;
+  gid: number;
+  home: string;
+  runtimeDir: string;
+  /** The first of its 65536 subordinate uids (and gids): ids no other user on the machine has. */
+  subid: number;
+}
+
+/**
+ * Podman 4.3's defaults (nofile 1048576, nproc) are above this machine's hard limits, and runc then starts
+ * nothing ("error setting rlimits for ready process"), so every container is given limits within them.
+ */
+export const ulimits = (nofile = "4096:4096") => ["--ulimit", `nofile=${nofile}`, "--ulimit", "nproc=4096:4096"];
+
+/**
+ * The podman command, as root or as the rootless user. No systemd runs here: cgroupfs and a file for
+ * events. Rootless, with no storage.conf installed, podman would pick vfs (a full copy per layer and per
+ * container) where the kernel has native overlay. Warnings ("/" is not a shared mount) would mix with the
+ * CLI's stderr, which the tests compare.
+ */
+export function podmanArgv(rootless: Rootless | null): string[] {
+  const podman = ["podman", "--log-level", "error", "--cgroup-manager", "cgroupfs", "--events-backend", "file"];
+  if (!rootless) return podman;
+  const { uid, gid, home, runtimeDir } = rootless;
+  return [
+    ...["setpriv", "--reuid", `${uid}`, "--regid", `${gid}`, "--init-groups"],
+    ...["env", "-i", `HOME=${home}`, `XDG_RUNTIME_DIR=${runtimeDir}`, "PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
+    ...podman,
+    ...["--storage-driver", "overlay"],
+  ];
+}
+
+const spawnArgv = (argv: string[]) => spawnSync(argv[0] as string, argv.slice(1), { encoding: "utf8" });
+
+function must(argv: string[]): string {
+  const r = spawnArgv(argv);
+  if (r.status !== 0) throw new Error(`test platform: ${argv.join(" ")} failed: ${(r.stderr || r.stdout).trim()}`);
+  return r.stdout;
+}
+
+/** A user for rootless Podman: useradd gives it a range in /etc/subuid and /etc/subgid. */
+export function makeRootlessUser(runId: string): Rootless {
+  const user = `hermes-test-${runId}`;
+  persist(["useradd", "--create-home", "--user-group", "--shell", "/usr/sbin/nologin", user]);
+  try {
+    const [, , uid, gid, , home] = must(["getent", "passwd", user]).trim().split(":");
+    const range = (file: string) =>
+      readFileSync(file, "utf8")
+        .split("\n")
+        .find((line) => line.startsWith(`${user}:`))
+        ?.split(":");
+    const [subuid, subgid] = [range("/etc/subuid"), range("/etc/subgid")];
+    if (!subuid || !subgid || subuid[1] !== subgid[1] || subuid[2] !== "65536")
+      throw new Error(`test platform: useradd gave ${user} no matching subordinate uid and gid ranges`);
+    // No login session here makes /run/user/UID; podman needs one of the user's own.
+    const runtimeDir = mkdtempSync(join(tmpdir(), "hermes-xdg-"));
+    const ids = { uid: Number(uid), gid: Number(gid) };
+    chownSync(runtimeDir, ids.uid, ids.gid);
+    return { user, ...ids, home: home as string, runtimeDir, subid: Number(subuid[1]) };
+  } catch (error) {
+    spawnSync("userdel", ["--remove", user]);
+    throw error;
+  }
+}
+
+/**
+ * Everything the rootless user left: `podman system reset` removes its containers, images and storage and
+ * stops its pause process, so no process of the user is left and userdel can remove it with its home.
+ */
+export function removeRootlessUser(rootless: Rootless): void {
+  spawnArgv([...podmanArgv(rootless), "system", "reset", "--force"]);
+  try {
+    // Refused while a process of the user is still exiting.
+    persist(["userdel", "--remove", rootless.user]);
+  } finally {
+    rmSync(rootless.runtimeDir, { recursive: true, force: true });
+  }
+}
+
+/** Removes what a run labelled in root's Podman: the test images keep the label docker build gave them. */
+export function removeRootfulLabelled(runId: string): void {
+  const podman = podmanArgv(null);
+  const list = (args: string[]) => must([...podman, ...args, "--filter", `label=${LABEL}=${runId}`]).split("\n");
+  const containers = list(["ps", "-aq"]).filter(Boolean);
+  if (containers.length) spawnArgv([...podman, "rm", "-f", "-v", ...containers]);
+  const images = list(["images", "-q"]).filter(Boolean);
+  if (images.length) spawnArgv([...podman, "rmi", "-f", ...new Set(images)]);
+}
