@@ -138,14 +138,18 @@ describe.concurrent("podman, rootless, --userns keep-id: the exec runs as the ho
     const r = await ct.exec(["hermes", "whoami"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^uid=${uid} gid=${gid} `));
-    // Today nothing is said; issue #16 adds one warning line here naming this uid and /opt/data, which it
-    // cannot write. It is asserted here once #16 lands.
-    expect(r.stderr).toBe("");
+    // The host user does not own the volume: one line says so before the CLI runs (contract §7).
+    expect(r.stderr).toBe(
+      `hermes: warning: uid ${uid} cannot write HERMES_HOME /opt/data: it is owned by uid 10000 gid 10000, ` +
+        "mode 0755, so the hermes CLI may fail; run it as root (docker exec without --user: the shim drops to " +
+        "hermes), or as hermes (docker exec --user hermes)\n",
+    );
   });
 
   it("what the host user cannot write fails with the CLI's own exit status, and nothing runs as root", async () => {
     const r = await ct.exec(["hermes", "config", "set", "model", "opus"]);
     expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^hermes: warning: uid \d+ cannot write HERMES_HOME \/opt\/data: [^\n]*\n/);
     expect(r.stderr).toContain("PermissionError");
     expect((await ct.run("test -e /opt/data/config.yaml")).code).not.toBe(0);
   });
