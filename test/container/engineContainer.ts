@@ -179,7 +179,8 @@ export class CtrContainer extends EngineContainer {
     try {
       await must(["sh", "-c", 'docker export "$1" | tar -x --numeric-owner -C "$2"', "sh", created, ct.rootfs]);
     } finally {
-      spawnSync("docker", ["rm", created]);
+      // With its anonymous volume: the image declares VOLUME /opt/data, and a plain rm would leave it behind.
+      spawnSync("docker", ["rm", "--volumes", created]);
     }
     shiftOwners(ct.rootfs, rootless.subid);
     const spec = JSON.parse(await must([...ct.cli, "oci", "spec"]));
