@@ -7,10 +7,10 @@
  * again and runs natively.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Container } from "../container/container.ts";
-import { release } from "./release-run.ts";
+import { sharedRelease } from "./release-run.ts";
 
 const QEMU = "qemu-aarch64-static";
 const NATIVE = ["hermes-linux-x64", "hermes-linux-x64-baseline"];
@@ -23,7 +23,7 @@ beforeAll(async () => {
       `${QEMU} is missing: apt-get install qemu-user-static libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64`,
     );
   }
-  dir = await release();
+  dir = (await sharedRelease()).dir;
   const qemu = `/usr/bin/${QEMU}`;
   ct = await Container.create({ shim: `${dir}/hermes-linux-arm64`, runArgs: ["--volume", `${qemu}:${qemu}:ro`] });
   for (const name of NATIVE) {
@@ -35,10 +35,9 @@ beforeAll(async () => {
       },
     );
   }
-}, 600_000);
+}, 1_200_000);
 afterAll(() => {
   ct?.destroy();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe.each([

@@ -1,8 +1,9 @@
 /** Runs `npm run release`'s script into a fresh directory, as an image maintainer would get it. */
-import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { REPO } from "../container/container.ts";
 
 /**
@@ -10,11 +11,6 @@ import { REPO } from "../container/container.ts";
  * more on a busy machine, and a worker blocked that long misses vitest's progress calls (an unhandled
  * "Timeout calling onTaskUpdate" fails the run).
  */
-export async function release(): Promise<string> {
-  return (await releaseWith({})).dir;
-}
-
-/** release() with `env` over this process's environment; the directory, and what the release printed. */
 export function releaseWith(env: Record<string, string>): Promise<{ dir: string; output: string }> {
   const outdir = mkdtempSync(join(tmpdir(), "hermes-release-"));
   return new Promise((resolve, reject) => {
@@ -37,4 +33,51 @@ export function releaseWith(env: Record<string, string>): Promise<{ dir: string;
         : reject(new Error(`release failed (exit ${code ?? signal}):\n${output}`)),
     );
   });
+}
+
+/** Where the run's shared release is announced: its lock, its marker (naming its directory), its failure. */
+const sharedReleasePrefix = (runId: string) => join(tmpdir(), `hermes-release-${runId}`);
+
+/** For the global setup's teardown: the shared release, if a test file made one, and its markers. */
+export function removeSharedRelease(runId: string): void {
+  const prefix = sharedReleasePrefix(runId);
+  if (existsSync(`${prefix}.json`)) {
+    const { dir } = JSON.parse(readFileSync(`${prefix}.json`, "utf8")) as { dir: string };
+    rmSync(dir, { recursive: true, force: true });
+  }
+  for (const marker of [".json", ".json.tmp", ".failed", ".lock"])
+    rmSync(`${prefix}${marker}`, { recursive: true, force: true });
+}
+
+/**
+ * One unsigned release of the commit checked out, shared by the run's test files: each release takes 40 s
+ * or more of both cores, and most files only read one. The first file to ask builds it (mkdir is the lock);
+ * the others wait for its marker. Read it, never change it; the global setup removes it.
+ */
+export async function sharedRelease(): Promise<{ dir: string; output: string }> {
+  const prefix = sharedReleasePrefix(process.env.HERMES_TEST_RUN ?? "manual");
+  const done = `${prefix}.json`;
+  const failed = `${prefix}.failed`;
+  try {
+    mkdirSync(`${prefix}.lock`);
+  } catch {
+    const deadline = Date.now() + 900_000;
+    while (Date.now() < deadline) {
+      if (existsSync(done)) return JSON.parse(readFileSync(done, "utf8"));
+      if (existsSync(failed)) throw new Error(readFileSync(failed, "utf8"));
+      await sleep(500);
+    }
+    throw new Error(`the shared release at ${prefix} did not finish in 15 minutes`);
+  }
+  // The commit it is from, pinned: one committed here meanwhile must not count as another.
+  const git = spawnSync("git", ["log", "-1", "--format=%ct"], { cwd: REPO, encoding: "utf8" });
+  try {
+    const made = await releaseWith({ SOURCE_DATE_EPOCH: git.stdout.trim(), HERMES_SIGNING_KEY: "" });
+    writeFileSync(`${done}.tmp`, JSON.stringify(made));
+    renameSync(`${done}.tmp`, done);
+    return made;
+  } catch (error) {
+    writeFileSync(failed, String(error));
+    throw error;
+  }
 }

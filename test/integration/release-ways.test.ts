@@ -16,7 +16,7 @@ import { docker } from "../platform/docker.ts";
 import { build, imageTags, variantKey } from "../platform/images.ts";
 import { DOCKERFILES, readmeBlock } from "../platform/readme.ts";
 import { addsTheBinaryOnce, imageSize, sh } from "./image-checks.ts";
-import { release } from "./release-run.ts";
+import { sharedRelease } from "./release-run.ts";
 
 const runId = process.env.HERMES_TEST_RUN ?? "manual";
 const { version } = JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")) as {
@@ -29,11 +29,11 @@ let dir = "";
 const work = mkdtempSync(join(tmpdir(), "hermes-ways-"));
 const tags: string[] = [];
 beforeAll(async () => {
-  dir = await release();
-}, 600_000);
+  dir = (await sharedRelease()).dir;
+}, 1_200_000);
 afterAll(() => {
   if (tags.length) spawnSync("docker", ["rmi", "--force", ...tags]);
-  for (const d of [dir, work]) if (d) rmSync(d, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
 });
 
 const tar = (args: string[], cwd = work) => execFileSync("tar", args, { cwd, encoding: "utf8", maxBuffer: 1 << 20 });

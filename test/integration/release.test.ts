@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, imageTags, variantKey } from "../platform/images.ts";
 import { DOCKERFILES, readmeBlock } from "../platform/readme.ts";
 import { sh as shIn } from "./image-checks.ts";
-import { releaseWith } from "./release-run.ts";
+import { releaseWith, sharedRelease } from "./release-run.ts";
 
 const glibc = (loader: string) => ["libc.so.6", loader, "libpthread.so.0", "libdl.so.2", "libm.so.6"];
 const X64 = "Advanced Micro Devices X86-64";
@@ -90,16 +90,15 @@ let first = "";
 let second = "";
 let firstOutput = "";
 beforeAll(async () => {
-  // The commit both runs are from: one committed here meanwhile must not count as another.
+  // The run's shared release is the first, unsigned; the second, signed, is this file's own, of the same commit.
+  ({ dir: first, output: firstOutput } = await sharedRelease());
   const git = spawnSync("git", ["log", "-1", "--format=%ct"], { cwd: import.meta.dirname, encoding: "utf8" });
-  const commit = { SOURCE_DATE_EPOCH: git.stdout.trim() };
-  ({ dir: first, output: firstOutput } = await releaseWith({ ...commit, HERMES_SIGNING_KEY: "" }));
-  ({ dir: second } = await releaseWith({ ...commit, HERMES_SIGNING_KEY: testKey() }));
-}, 600_000);
+  ({ dir: second } = await releaseWith({ SOURCE_DATE_EPOCH: git.stdout.trim(), HERMES_SIGNING_KEY: testKey() }));
+}, 1_200_000);
 const tags: string[] = [];
 afterAll(() => {
   if (tags.length) spawnSync("docker", ["rmi", "--force", ...tags]);
-  for (const dir of [first, second, work]) if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [second, work]) if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 function readelf(flag: string, file: string): string {

@@ -8,6 +8,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
+import { removeSharedRelease } from "../integration/release-run.ts";
 import { removeLabelled } from "./docker.ts";
 import { ensureDockerd } from "./dockerd.ts";
 import { setupEngines } from "./engines.ts";
@@ -28,6 +29,7 @@ export default async function setup(): Promise<() => Promise<void>> {
       removeEngines();
     } finally {
       removeLabelled(runId);
+      removeSharedRelease(runId);
       await stopDockerd?.();
     }
   };
