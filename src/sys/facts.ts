@@ -4,9 +4,10 @@ import type { ShimConfig } from "../core/config.ts";
 import { type Facts, isStrictlyTruthy } from "../core/decide.ts";
 import { homeVar } from "../core/homes.ts";
 import type { Called } from "../core/name.ts";
+import type { Lstat } from "../core/pathWalk.ts";
 import { parseCapEff, privilegedStart } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
-import { checkTrust, type Lstat } from "../core/trust.ts";
+import { checkTrust } from "../core/trust.ts";
 import { callerHomes, runtimeHomes } from "./homes.ts";
 
 /** How facts are read: through libc (src/sys/files.ts) or, where bun:ffi is unavailable, src/sys/portable.ts. */

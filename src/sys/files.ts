@@ -2,9 +2,9 @@
 import { toArrayBuffer } from "bun:ffi";
 import type { Bytes } from "../core/bytes.ts";
 import type { OpenFd } from "../core/fds.ts";
+import type { Node } from "../core/pathWalk.ts";
 import { AT_SECURE } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
-import type { Node } from "../core/trust.ts";
 import type { Probe } from "./facts.ts";
 import {
   AT_FDCWD,

@@ -6,9 +6,9 @@
  * reproduce of an exec (see contract §3) concerns only fidelity.
  */
 import { type Bytes, envValues, splitNul } from "../core/bytes.ts";
+import type { Node } from "../core/pathWalk.ts";
 import { auxvSecure } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
-import type { Node } from "../core/trust.ts";
 import type { Probe } from "./facts.ts";
 
 const loadFs = () => process.getBuiltinModule("node:fs");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { Lstat, Node } from "../../src/core/pathWalk.ts";
 import { reach } from "../../src/core/reach.ts";
-import type { Lstat, Node } from "../../src/core/trust.ts";
 
 const dir = (mode = 0o755, uid = 0, gid = 0): Node => ({ kind: "dir", uid, gid, mode: 0o040000 | mode });
 const link = (target: string): Node => ({ kind: "symlink", target });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { checkTrust, type Lstat, type Node } from "../../src/core/trust.ts";
+import type { Lstat, Node } from "../../src/core/pathWalk.ts";
+import { checkTrust } from "../../src/core/trust.ts";
 
 const dir = (mode = 0o755, uid = 0): Node => ({ kind: "dir", uid, gid: 0, mode: 0o040000 | mode });
 const file = (mode = 0o755, uid = 0): Node => ({ kind: "file", uid, gid: 0, mode: 0o100000 | mode });
