@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CtrContainer, type EngineContainer, PodmanContainer } from "../container/engineContainer.ts";
+import { DROPPED, EXIT_STATUSES } from "../container/standin.ts";
 import { type EngineImages, engines } from "../platform/engines.ts";
 
 type Image = keyof Omit<EngineImages, "nonroot">;
@@ -27,7 +28,6 @@ const ENGINES: [string, Engine][] = [
   ["containerd (ctr)", { start: (image) => CtrContainer.create({ image }), nofile: "1024:1024" }],
 ];
 
-const DROPPED = "uid=10000 gid=10000 home=/opt/data umask=0002\n";
 const RLIMIT_NOFILE = 7;
 
 describe.concurrent.each(ENGINES)("%s", (_, engine) => {
@@ -73,15 +73,8 @@ describe.concurrent.each(ENGINES)("%s", (_, engine) => {
     expect((await ct("bare").run("test -e /opt/data/config.yaml")).code).not.toBe(0);
   });
 
-  it.each([
-    [["exit", "0"], 0],
-    [["exit", "3"], 3],
-    [["exit", "255"], 255],
-    // Each engine reports a death by signal N as 128 + N, as docker exec and a shell do.
-    [["kill", "SIGTERM"], 143],
-    [["kill", "SIGKILL"], 137],
-    [["kill", "SIGSEGV"], 139],
-  ])("hermes %j: the exec exits %i, as root and as hermes", async (args, code) => {
+  // Each engine reports a death by signal N as 128 + N, as docker exec and a shell do.
+  it.each(EXIT_STATUSES)("hermes %j: the exec exits %i, as root and as hermes", async (args, code) => {
     expect((await ct().exec(["hermes", ...args])).code).toBe(code);
     expect((await ct().exec(["hermes", ...args], { user: "hermes" })).code).toBe(code);
   });

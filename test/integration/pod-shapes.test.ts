@@ -6,6 +6,7 @@
 import { statSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CtrContainer } from "../container/engineContainer.ts";
+import { DROPPED } from "../container/standin.ts";
 import { engines } from "../platform/engines.ts";
 
 /** containerd's default capabilities; ctr's --cap-drop takes no ALL. */
@@ -16,8 +17,6 @@ const DEFAULT_CAPS = [
 /** `--cap-drop` for every default capability but `keep`, as a pod's drop: [ALL] plus add: keep. */
 const onlyCaps = (keep: string[]) =>
   DEFAULT_CAPS.filter((cap) => !keep.includes(cap)).flatMap((cap) => ["--cap-drop", `CAP_${cap}`]);
-
-const DROPPED = "uid=10000 gid=10000 home=/opt/data umask=0002\n";
 
 function shape(start: () => Promise<CtrContainer>) {
   const holder: { ct?: CtrContainer } = {};
