@@ -3,7 +3,7 @@
  * `podman exec` (rootful, or rootless as the run's user) and containerd's `ctr tasks exec`, which is what
  * `kubectl exec` arrives at on a node. Calls do not block, so engines and cases can run side by side.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { chmodSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import { ctrArgv, ctrImage } from "../platform/containerd.ts";
 import { LABEL } from "../platform/docker.ts";
 import { type EngineImages, engines } from "../platform/engines.ts";
 import { podmanArgv, ulimits } from "../platform/podman.ts";
+import { outcome as spawnOutcome } from "../platform/spawn.ts";
 import { JS_ERROR_REPORT, type Result } from "./container.ts";
 
 export interface EngineExecOptions {
@@ -25,25 +26,12 @@ export interface EngineExecOptions {
 const runId = () => process.env.HERMES_TEST_RUN ?? "manual";
 
 /** Runs argv to its end; a JavaScript error report in the output fails the caller, as in container.ts. */
-function outcome(argv: string[], options: EngineExecOptions = {}): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ["pipe", "pipe", "pipe"] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const result = { code, signal, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-      if (JS_ERROR_REPORT.test(result.stderr) || JS_ERROR_REPORT.test(result.stdout))
-        reject(new Error(`${argv.join(" ")} printed a JavaScript error report:\n${result.stderr}${result.stdout}`));
-      else resolve(result);
-    });
-    child.stdin.on("error", () => {});
-    child.stdin.end(options.input ?? "");
-  });
+async function outcome(argv: string[], options: EngineExecOptions = {}): Promise<Result> {
+  const { input, timeoutMs = 60_000 } = options;
+  const r = await spawnOutcome(argv, { ...(input === undefined ? {} : { input }), timeoutMs });
+  if (JS_ERROR_REPORT.test(r.stderr) || JS_ERROR_REPORT.test(r.stdout))
+    throw new Error(`${argv.join(" ")} printed a JavaScript error report:\n${r.stderr}${r.stdout}`);
+  return r;
 }
 
 async function must(argv: string[]): Promise<string> {

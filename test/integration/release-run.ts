@@ -1,38 +1,22 @@
 /** Runs `npm run release`'s script into a fresh directory, as an image maintainer would get it. */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { REPO } from "../container/container.ts";
+import { outcome } from "../platform/spawn.ts";
 
-/**
- * Each run leaves about 500 MB: remove the directory when done. Not spawnSync: a release takes a minute or
- * more on a busy machine, and a worker blocked that long misses vitest's progress calls (an unhandled
- * "Timeout calling onTaskUpdate" fails the run).
- */
-export function releaseWith(env: Record<string, string>): Promise<{ dir: string; output: string }> {
+/** Each run leaves about 500 MB: remove the directory when done. */
+export async function releaseWith(env: Record<string, string>): Promise<{ dir: string; output: string }> {
   const outdir = mkdtempSync(join(tmpdir(), "hermes-release-"));
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(REPO, "node_modules/.bin/bun"), ["scripts/release.ts", "--outdir", outdir], {
-      cwd: REPO,
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      output += chunk;
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      output += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code, signal) =>
-      code === 0
-        ? resolve({ dir: outdir, output })
-        : reject(new Error(`release failed (exit ${code ?? signal}):\n${output}`)),
-    );
+  const r = await outcome([join(REPO, "node_modules/.bin/bun"), "scripts/release.ts", "--outdir", outdir], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
   });
+  const output = r.stdout + r.stderr;
+  if (r.code !== 0) throw new Error(`release failed (exit ${r.code ?? r.signal}):\n${output}`);
+  return { dir: outdir, output };
 }
 
 /** Where the run's shared release is announced: its lock, its marker (naming its directory), its failure. */

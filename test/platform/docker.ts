@@ -1,5 +1,6 @@
 /** The docker CLI, called the two ways the tests need: blocking, and alongside other work. */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
+import { type Outcome, outcome } from "./spawn.ts";
 
 /** Every container and image the tests create carries this label, valued with the run's id. */
 export const LABEL = "hermes-exec-shim-test";
@@ -10,13 +11,7 @@ export const LABEL = "hermes-exec-shim-test";
  */
 const ENV = { ...process.env, DOCKER_BUILDKIT: "0" };
 
-export interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const failure = (args: readonly string[], r: Outcome) =>
+const failure = (args: readonly string[], r: Pick<Outcome, "code" | "stdout" | "stderr">) =>
   new Error(`docker ${args.slice(0, 2).join(" ")} failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
 
 /** Runs docker and returns its stdout, throwing with its stderr when it fails. */
@@ -34,23 +29,13 @@ export function docker(args: readonly string[], input?: string | Buffer): string
 export const BUILDKIT = { client: "/usr/bin/docker", env: { ...process.env, DOCKER_BUILDKIT: "1" } };
 
 /** Like docker(), without blocking the event loop; `via` another client or environment (BUILDKIT). */
-export function dockerAsync(
+export async function dockerAsync(
   args: readonly string[],
   via: { client: string; env: NodeJS.ProcessEnv } = { client: "docker", env: ENV },
 ): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(via.client, args, { env: via.env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(failure(args, { code, stdout, stderr }))));
-  });
+  const r = await outcome([via.client, ...args], { env: via.env });
+  if (r.code !== 0) throw failure(args, r);
+  return r.stdout;
 }
 
 /** Removes what a run labelled, ignoring what is already gone. */

@@ -3,11 +3,12 @@
  * each variant the tests use, from the local base image, under tags unique to
  * the run. Containers find them through HERMES_TEST_IMAGES.
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { BUILDKIT, dockerAsync, LABEL } from "./docker.ts";
+import { outcome } from "./spawn.ts";
 
 const HERE = import.meta.dirname;
 export const REPO = resolve(HERE, "../..");
@@ -54,18 +55,9 @@ export function imageTags(): ImageTags {
   return JSON.parse(json) as ImageTags;
 }
 
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((done, fail) => {
-    const child = spawn(command, args, { cwd: REPO, stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk;
-    });
-    child.on("error", fail);
-    child.on("close", (code) =>
-      code === 0 ? done() : fail(new Error(`${command} ${args.join(" ")} failed: ${stderr.trim()}`)),
-    );
-  });
+async function run(command: string, args: string[]): Promise<void> {
+  const r = await outcome([command, ...args], { cwd: REPO });
+  if (r.code !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${r.stderr.trim()}`);
 }
 
 /** Compiles the shim a variant needs into dir/shim, root's and mode 0755 as the image must hold it. */
