@@ -51,17 +51,18 @@ export function gatherFacts(
   const steered = privilegedStart({ ...started, euid });
   // The shim's own file matters to root and to the refusal of a steered start, which names it.
   const self = euid === 0 || steered ? probe.self() : undefined;
-  const known = { command, euid, started, ...(self !== undefined ? { self } : {}), env: env ?? [] };
+  const given = env ?? [];
+  const known = { command, euid, started, ...(self !== undefined ? { self } : {}), env: given };
   // A name the build does not know has no target: decide() refuses it once it knows the start is not steered.
   if ("unknown" in command) return { ...known, cli: "missing" };
   const status = euid === 0 ? probe.read("/proc/self/status") : undefined;
   const cli = probe.executableStatus(command.target);
   // Nothing runs on a steered start or without the CLI, and the opt-out runs it as root: no home to look at.
   const homes =
-    steered || cli !== "ok" || (euid === 0 && isStrictlyTruthy(envValues(env ?? [], config.optOutVar)))
+    steered || cli !== "ok" || (euid === 0 && isStrictlyTruthy(envValues(given, config.optOutVar)))
       ? undefined
       : euid === 0
-        ? runtimeHomes(config, probe, env ?? [])
+        ? runtimeHomes(config, probe, given)
         : callerHomes(
             config,
             probe,
