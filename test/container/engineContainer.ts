@@ -208,7 +208,12 @@ export class CtrContainer extends EngineContainer {
     if (options.user) flags.push("--user", IDS[options.user] ?? options.user);
     // ctr tasks exec has no --env, nor has kubectl exec: the caller's environment comes through env(1).
     const env = Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`);
-    return ["tasks", "exec", ...flags, this.id, ...(env.length ? ["env", ...env] : []), ...command];
+    const argv = [...(env.length ? ["env", ...env] : []), ...command];
+    // This ctr stops copying a process's output once it has exited, so under load it can lose the last
+    // write of a command that exits right after it (2 of 200 here): a shell around it lingers a moment.
+    // The command then has a parent inside the container, as under `kubectl exec -- sh -c`.
+    const linger = tty ? [] : ["sh", "-c", '"$@"; s=$?; sleep 0.05; exit $s', "sh"];
+    return ["tasks", "exec", ...flags, this.id, ...linger, ...argv];
   }
 
   destroy(): void {
