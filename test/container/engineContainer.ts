@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ctrArgv, ctrImage } from "../platform/containerd.ts";
+import { ctrArgv, ctrImage, removeContainer } from "../platform/containerd.ts";
 import { LABEL } from "../platform/docker.ts";
 import { type EngineImages, engines } from "../platform/engines.ts";
 import { podmanArgv, ulimits } from "../platform/podman.ts";
@@ -203,7 +203,13 @@ export class CtrContainer extends EngineContainer {
   }
 
   protected execArgs(command: string[], options: EngineExecOptions, tty: boolean): string[] {
-    const flags = ["--exec-id", `e${++execs}-${Math.random().toString(36).slice(2)}`];
+    // Its FIFOs in the run's directory: a ctr that is killed leaves them behind.
+    const flags = [
+      "--exec-id",
+      `e${++execs}-${Math.random().toString(36).slice(2)}`,
+      "--fifo-dir",
+      engines().ctrFifoDir,
+    ];
     if (tty) flags.push("--tty");
     if (options.user) flags.push("--user", IDS[options.user] ?? options.user);
     // ctr tasks exec has no --env, nor has kubectl exec: the caller's environment comes through env(1).
@@ -217,9 +223,7 @@ export class CtrContainer extends EngineContainer {
   }
 
   destroy(): void {
-    const ctr = (...args: string[]) => spawnSync(this.cli[0] as string, [...this.cli.slice(1), ...args]);
-    ctr("tasks", "rm", "--force", this.id);
-    ctr("containers", "rm", this.id);
+    removeContainer(engines().namespace, this.id);
     if (this.rootfs) rmSync(join(this.rootfs, ".."), { recursive: true, force: true });
   }
 }

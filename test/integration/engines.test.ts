@@ -93,15 +93,6 @@ describe.concurrent.each(ENGINES)("%s", (_, engine) => {
     expect(r.stdout).toContain("hello Ada (tty=111)");
   });
 
-  it("50 concurrent execs: every call drops, every file is hermes's", { timeout: 300_000 }, async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => ct().exec(["hermes", "note", `n${i}`])));
-    expect(results.filter((r) => r.code !== 0)).toEqual([]);
-    const summary = await ct().ok(
-      "ls /opt/data/notes | wc -l; find /opt/data/notes ! -user hermes | wc -l; cat /opt/data/notes/* | sort | uniq -c",
-    );
-    expect(summary.split("\n").map((l) => l.trim())).toEqual(["50", "0", "50 10000", ""]);
-  });
-
   it(`the container's RLIMIT_NOFILE (${engine.nofile}) reaches the CLI through the shim, as root and as hermes`, async () => {
     const nofile = async (command: string, user?: string) => {
       const r = await ct("probe").exec([command], user ? { user } : {});
@@ -116,6 +107,19 @@ describe.concurrent.each(ENGINES)("%s", (_, engine) => {
       );
       expect(await nofile("hermes", user)).toBe(engine.nofile);
     }
+  });
+
+  // Last and alone: containerd 1.6's shim starts one exec at a time and holds back every exit until that
+  // start is done, so 50 of them keep a case beside them from hearing its exit for a minute (seen in CI).
+  // Each exec waits as long as the case may: one killed while queued leaves the shim stuck for good.
+  it.sequential("50 concurrent execs: every call drops, every file is hermes's", { timeout: 300_000 }, async () => {
+    const note = (i: number) => ct().exec(["hermes", "note", `n${i}`], { timeoutMs: 280_000 });
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => note(i)));
+    expect(results.filter((r) => r.code !== 0)).toEqual([]);
+    const summary = await ct().ok(
+      "ls /opt/data/notes | wc -l; find /opt/data/notes ! -user hermes | wc -l; cat /opt/data/notes/* | sort | uniq -c",
+    );
+    expect(summary.split("\n").map((l) => l.trim())).toEqual(["50", "0", "50 10000", ""]);
   });
 });
 

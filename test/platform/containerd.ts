@@ -16,21 +16,40 @@ export const ctrArgv = (namespace: string) => ["ctr", "--address", CONTAINERD_SO
 /** The name `ctr images import` gives an image that `docker save` wrote under `tag`. */
 export const ctrImage = (tag: string) => `docker.io/${tag}`;
 
+const ctrIn = (namespace: string) => {
+  const ctr = ctrArgv(namespace);
+  // containerd answers in milliseconds; only a shim that is stuck (below) takes this long.
+  return (...args: string[]) =>
+    spawnSync(ctr[0] as string, [...ctr.slice(1), ...args], { encoding: "utf8", timeout: 30_000 });
+};
+
+/**
+ * Removes a container and its task. containerd 1.6's shim holds its event lock while it starts an exec,
+ * until the exec's client opens its output FIFOs: a `ctr tasks exec` killed before that (by a test's
+ * timeout) leaves the shim waiting for ever, and every later call to it hangs. Such a shim is killed,
+ * which containerd cleans up after.
+ */
+export function removeContainer(namespace: string, id: string): void {
+  const run = ctrIn(namespace);
+  if (run("tasks", "rm", "--force", id).error) {
+    spawnSync("pkill", ["--signal", "KILL", "--full", `containerd-shim-runc-v2 -namespace ${namespace} -id ${id} `]);
+    run("tasks", "rm", "--force", id);
+  }
+  run("containers", "rm", id);
+}
+
 /**
  * Removes the namespace and everything in it: tasks, containers with their snapshots, images (and, --sync,
  * their content), then the namespace itself, and the cgroup that runc made for it under each hierarchy.
  */
 export function removeNamespace(namespace: string): void {
   const ctr = ctrArgv(namespace);
-  const run = (...args: string[]) => spawnSync(ctr[0] as string, [...ctr.slice(1), ...args], { encoding: "utf8" });
+  const run = ctrIn(namespace);
   const list = (...args: string[]) =>
     run(...args)
       .stdout.split("\n")
       .filter(Boolean);
-  for (const id of list("containers", "ls", "-q")) {
-    run("tasks", "rm", "--force", id);
-    run("containers", "rm", id);
-  }
+  for (const id of list("containers", "ls", "-q")) removeContainer(namespace, id);
   const images = list("images", "ls", "-q");
   if (images.length) run("images", "rm", "--sync", ...images);
   // Refused while the namespace holds anything, such as content the garbage collector has yet to remove.

@@ -26,6 +26,8 @@ export interface EngineImages {
 export interface Engines {
   rootless: Rootless;
   namespace: string;
+  /** Where `ctr tasks exec` makes its FIFOs. */
+  ctrFifoDir: string;
   images: EngineImages;
 }
 
@@ -76,6 +78,7 @@ export async function setupEngines(
   tags: ImageTags,
 ): Promise<{ engines: Engines; teardown: () => void }> {
   const namespace = namespaceFor(runId);
+  const ctrFifoDir = mkdtempSync(join(tmpdir(), "hermes-ctr-io-"));
   let rootless: Rootless | null = null;
   // Every step is tried; the first failure is reported after all of them ran.
   const teardown = () => {
@@ -83,6 +86,7 @@ export async function setupEngines(
       () => removeRootfulLabelled(runId),
       () => rootless && removeRootlessUser(rootless),
       () => removeNamespace(namespace),
+      () => rmSync(ctrFifoDir, { recursive: true, force: true }),
     ];
     const failures = steps.flatMap((step) => {
       try {
@@ -108,7 +112,7 @@ export async function setupEngines(
       [...podmanArgv(rootless), "load", "--quiet"],
       [...ctrArgv(namespace), "images", "import", "-"],
     ]);
-    return { engines: { rootless, namespace, images }, teardown };
+    return { engines: { rootless, namespace, ctrFifoDir, images }, teardown };
   } catch (error) {
     try {
       teardown();
