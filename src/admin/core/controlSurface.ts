@@ -48,7 +48,7 @@ export type Repair =
   /** The runtime user already has what it needs. */
   { kind: "none" } | { kind: "change"; gid: number; mode: number } | { kind: "refused"; reason: string };
 
-const isFifo = (node: NodeStat) => (node.mode & S_IFMT) === S_IFIFO;
+export const isFifo = (node: NodeStat) => (node.mode & S_IFMT) === S_IFIFO;
 
 /** What --fix does to `node` in `role` so that `account` can use it, judged from its stat alone. */
 export function repair(role: Role, node: NodeStat, account: Account): Repair {

@@ -1,5 +1,6 @@
 /** One line of doctor's verdict, and how the lot is shown. */
 import { adminName } from "../../core/name.ts";
+import { type NodeStat, octal } from "../../core/node.ts";
 
 export type Status = "ok" | "fixed" | "note" | "problem";
 
@@ -39,6 +40,17 @@ export interface DoctorReport {
 const SHOWN_ITEMS = 20;
 
 const LABEL: Record<Status, string> = { ok: "ok", fixed: "fixed", note: "note", problem: "PROBLEM" };
+
+const KIND = { dir: "directory", file: "file", symlink: "symlink", other: "special file" };
+
+/** An item's detail: "directory, uid 0 gid 0, mode 0755", or with `before` "…, was uid 0 …" for what --fix changed. */
+export function describeNode(node: NodeStat, before = false, what: string = KIND[node.kind]): string {
+  return `${what}, ${before ? "was " : ""}uid ${node.uid} gid ${node.gid}, mode ${octal(node.mode)}`;
+}
+
+export function byPath(a: Item, b: Item): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
 
 export function plural(n: number, one: string, many: string): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;

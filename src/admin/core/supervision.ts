@@ -9,8 +9,8 @@ import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
 import { type NodeStat, octal } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
-import { NEEDS, type Repair, type Role } from "./controlSurface.ts";
-import { type Finding, type Item, plural, type Status } from "./finding.ts";
+import { isFifo, NEEDS, type Repair, type Role } from "./controlSurface.ts";
+import { byPath, describeNode, type Finding, type Item, plural, type Status } from "./finding.ts";
 
 /** One node of a service's or the scanner's control surface, or a directory on the way to it. */
 export interface SurfaceNode {
@@ -38,14 +38,8 @@ export interface TreeFacts {
   surface: SurfaceNode[];
 }
 
-const S_IFMT = 0o170000;
-
-const KIND = { dir: "directory", file: "file", symlink: "symlink", other: "special file" };
-
-function describe(node: NodeStat): string {
-  const what = node.kind === "other" && (node.mode & S_IFMT) === 0o010000 ? "FIFO" : KIND[node.kind];
-  return `${what}, uid ${node.uid} gid ${node.gid}, mode ${octal(node.mode)}`;
-}
+/** s6's control files are FIFOs, and named so. */
+const describe = (node: NodeStat, before = false) => describeNode(node, before, isFifo(node) ? "FIFO" : undefined);
 
 const VERB: Record<Role, string> = {
   path: "search it",
@@ -81,8 +75,6 @@ function finding(status: Status, message: string, remedy: string | null, items: 
   return { check: "supervision", status, message, remedy, items };
 }
 
-const byPath = (a: Item, b: Item) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-
 function controlFindings(config: ShimConfig, account: Account, tree: TreeFacts, fix: boolean): Finding[] {
   const { scanDir } = tree;
   const { user } = config;
@@ -98,7 +90,7 @@ function controlFindings(config: ShimConfig, account: Account, tree: TreeFacts, 
     seen.add(s.path);
     if (s.changed && s.node && s.repair?.kind === "change") {
       const now = `now gid ${s.repair.gid}, mode ${octal(s.repair.mode)}`;
-      changed.push({ path: s.path, detail: `${describe(s.node).replace("uid", "was uid")}; ${now}` });
+      changed.push({ path: s.path, detail: `${describe(s.node, true)}; ${now}` });
       continue;
     }
     if (s.error) {

@@ -3,24 +3,13 @@
 import { mayAccess, SEARCH, WRITE } from "../../core/access.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
-import { type NodeStat, octal } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
-import { type Finding, type Item, plural, type Status } from "./finding.ts";
+import { byPath, describeNode, type Finding, type Item, plural, type Status } from "./finding.ts";
 import type { WalkResult } from "./walkResult.ts";
-
-const KIND = { dir: "directory", file: "file", symlink: "symlink", other: "special file" };
-
-function describe(node: NodeStat, before = false): string {
-  return `${KIND[node.kind]}, ${before ? "was " : ""}uid ${node.uid} gid ${node.gid}, mode ${octal(node.mode)}`;
-}
 
 /** "3 entries under /opt/data are", "1 entry under /opt/data is". */
 function subject(items: readonly Item[], home: string): string {
   return `${plural(items.length, "entry", "entries")} under ${home} ${items.length === 1 ? "is" : "are"}`;
-}
-
-function byPath(a: Item, b: Item): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
 function finding(status: Status, message: string, remedy: string | null, items: Item[] = []): Finding {
@@ -62,7 +51,7 @@ export function homeCheck(config: ShimConfig, account: Account, walk: WalkResult
   return {
     check: "home",
     status: "problem",
-    message: `${user} cannot write to its home ${home} (${describe(now)})`,
+    message: `${user} cannot write to its home ${home} (${describeNode(now)})`,
     remedy:
       now.uid === account.uid
         ? `chmod u+rwx ${home}`
@@ -89,7 +78,7 @@ export function treeChecks(config: ShimConfig, account: Account, walk: WalkResul
       (outcome.refused ? refused : errors).push({ path: outcome.path, detail: outcome.error });
       continue;
     }
-    const item = { path: outcome.path, detail: describe(outcome.node, outcome.changed) };
+    const item = { path: outcome.path, detail: describeNode(outcome.node, outcome.changed) };
     const { verdict } = outcome;
     if (verdict.kind === "foreign") (outcome.changed ? changed : verdict.readable ? readable : unreadable).push(item);
     else if (verdict.kind === "linked") {
