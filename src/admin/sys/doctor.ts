@@ -1,5 +1,5 @@
 /** `doctor`: gathers every fact its checks need, then reports them as findings. */
-import { type Bytes, envValues } from "../../core/bytes.ts";
+import type { Bytes } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
 import { checkTrust } from "../../core/trust.ts";
@@ -16,17 +16,10 @@ import { homeReachChecks } from "../core/homeReach.ts";
 import { pathDirChecks } from "../core/pathDirs.ts";
 import { supervisionChecks } from "../core/supervision.ts";
 import { homeCheck, treeChecks } from "../core/treeChecks.ts";
-import { commandsOnPath, venvExecutables } from "./onPath.ts";
+import { commandsOnPath, pathOf, venvExecutables } from "./onPath.ts";
 import { progressMeter } from "./progress.ts";
 import { gatherTree } from "./supervision.ts";
 import { walkHome } from "./walk.ts";
-
-const decoder = new TextDecoder();
-
-function pathOf(env: readonly Bytes[]): string | undefined {
-  const value = envValues(env, "PATH")[0];
-  return value && decoder.decode(value);
-}
 
 export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix: boolean; json: boolean }): number {
   const { fix, json } = options;

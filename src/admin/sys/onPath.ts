@@ -23,9 +23,15 @@ const decoder = new TextDecoder();
 
 const isProgram = (p: string) => fileIdentity(p) !== undefined && executableStatus(p) === "ok";
 
+/** PATH as text, as the environment gives it. */
+export function pathOf(env: readonly Bytes[]): string | undefined {
+  const value = envValues(env, "PATH")[0];
+  return value && decoder.decode(value);
+}
+
 function onPath(name: string, env: readonly Bytes[]): string | undefined {
-  const path = envValues(env, "PATH")[0];
-  return path === undefined ? undefined : resolveCommand(decoder.decode(path), name, isProgram);
+  const path = pathOf(env);
+  return path === undefined ? undefined : resolveCommand(path, name, isProgram);
 }
 
 /** Where PATH takes each name, and whether that is this very binary. */
