@@ -12,7 +12,7 @@ import { decide, refuseSteered } from "./core/decide.ts";
 import { calledCommand, isAdminName } from "./core/name.ts";
 import { execve } from "./sys/exec.ts";
 import { gatherFacts, procStrings } from "./sys/facts.ts";
-import { libcProbe } from "./sys/files.ts";
+import { getenv, libcProbe } from "./sys/files.ts";
 import { ENOENT, ffiError, strerror } from "./sys/libc.ts";
 import { writeStderr } from "./sys/write.ts";
 
@@ -54,7 +54,7 @@ const asRoot = euid === 0;
 // Without bun:ffi there is no execv to hand environ on as it is: it is read, and must survive process.execve.
 const callerEnv = asRoot || portable ? (procStrings(probe, "environ") ?? unreadable()) : undefined;
 const called = calledCommand(callerArgv[0], config.commands);
-const plan = decide(config, gatherFacts(config, probe, called, euid, callerEnv));
+const plan = decide(config, gatherFacts(config, probe, called, euid, callerEnv ?? getenv));
 if (plan.warning) writeStderr(plan.warning);
 if (plan.kind === "refuse") {
   writeStderr(plan.message);

@@ -2,12 +2,13 @@
 import { type Bytes, envValues, splitNul } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import { type Facts, isStrictlyTruthy } from "../core/decide.ts";
-import { homeVar } from "../core/homes.ts";
+import { type Homes, homeVar } from "../core/homes.ts";
 import type { Called } from "../core/name.ts";
 import type { Lstat } from "../core/pathWalk.ts";
 import { parseCapEff, privilegedStart } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
 import { checkTrust } from "../core/trust.ts";
+import { readAccount } from "./accounts.ts";
 import { callerHomes, runtimeHomes } from "./homes.ts";
 
 /** How facts are read: through libc (src/sys/files.ts) or, where bun:ffi is unavailable, src/sys/portable.ts. */
@@ -20,8 +21,6 @@ export interface Probe {
   self(): string | undefined;
   /** A whole file, or undefined if it cannot be read. */
   read(path: string): Bytes | undefined;
-  /** One variable of the environment as execve delivered it, without reading the rest. */
-  getenv(name: string): Bytes | undefined;
   /** access(2) with the caller's own ids: 0, or the errno. */
   access(path: Bytes, mode: number): number;
   /** The caller's effective gid and supplementary groups. */
@@ -39,36 +38,32 @@ export function procStrings(probe: Probe, file: "cmdline" | "environ"): Bytes[] 
   return data && splitNul(data);
 }
 
-/** `env` is undefined when it was not read: a non-root call reads only the one variable it needs. */
-export function gatherFacts(
-  config: ShimConfig,
-  probe: Probe,
-  command: Called,
-  euid: number,
-  env: readonly Bytes[] | undefined,
-): Facts {
+/** The caller's environment: whole when it was read, else a lookup of one variable (a non-root call reads no more). */
+export type Environment = readonly Bytes[] | ((name: string) => Bytes | undefined);
+
+/** The homes of the user the CLI will run as: the caller's own, or on the drop path the runtime user's. */
+function homesFor(config: ShimConfig, probe: Probe, euid: number, env: Environment): Homes | undefined {
+  const variable = homeVar(config.name);
+  const value = typeof env === "function" ? env(variable) : envValues(env, variable)[0];
+  if (euid !== 0) return callerHomes(config, probe, euid, value);
+  const account = readAccount(config.user, probe.read);
+  return account && runtimeHomes(config, account, probe.lstat, value);
+}
+
+export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, euid: number, env: Environment): Facts {
   const started = probe.started();
   const steered = privilegedStart({ ...started, euid });
   // The shim's own file matters to root and to the refusal of a steered start, which names it.
   const self = euid === 0 || steered ? probe.self() : undefined;
-  const given = env ?? [];
+  const given = typeof env === "function" ? [] : env;
   const known = { command, euid, started, ...(self !== undefined ? { self } : {}), env: given };
   // A name the build does not know has no target: decide() refuses it once it knows the start is not steered.
   if ("unknown" in command) return { ...known, cli: "missing" };
   const status = euid === 0 ? probe.read("/proc/self/status") : undefined;
   const cli = probe.executableStatus(command.target);
   // Nothing runs on a steered start or without the CLI, and the opt-out runs it as root: no home to look at.
-  const homes =
-    steered || cli !== "ok" || (euid === 0 && isStrictlyTruthy(envValues(given, config.optOutVar)))
-      ? undefined
-      : euid === 0
-        ? runtimeHomes(config, probe, given)
-        : callerHomes(
-            config,
-            probe,
-            euid,
-            env ? envValues(env, homeVar(config.name))[0] : probe.getenv(homeVar(config.name)),
-          );
+  const optedOut = euid === 0 && isStrictlyTruthy(envValues(given, config.optOutVar));
+  const homes = steered || cli !== "ok" || optedOut ? undefined : homesFor(config, probe, euid, env);
   return {
     ...known,
     cli,

@@ -150,7 +150,6 @@ export const libcProbe: Probe = {
   lstat,
   self: () => readlink("/proc/self/exe"),
   read: readAll,
-  getenv,
   access,
   groups,
   strerror,

@@ -1,7 +1,9 @@
 /** Gathers contract §7's facts: the CLI's homes as the user it will run as finds them. */
-import { type Bytes, bytes, envValues } from "../core/bytes.ts";
+import { type Bytes, bytes } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import { type HomeCheck, type Homes, homeVar } from "../core/homes.ts";
+import type { Account } from "../core/passwd.ts";
+import type { Lstat } from "../core/pathWalk.ts";
 import { reach } from "../core/reach.ts";
 import { readAccount } from "./accounts.ts";
 import type { Probe } from "./facts.ts";
@@ -39,12 +41,9 @@ export function callerHomes(config: ShimConfig, probe: Probe, euid: number, valu
   return { who, ...(runtime ? { runtimeUid: runtime.uid } : {}), checks: [{ variable, path: text, reach: found }] };
 }
 
-/** The runtime user's homes on the drop path: the variable's value when the environment sets it, and the drop HOME. */
-export function runtimeHomes(config: ShimConfig, probe: Probe, env: readonly Bytes[]): Homes | undefined {
-  const account = readAccount(config.user, probe.read);
-  if (!account) return undefined;
+/** The runtime user's homes on the drop path: the variable's `value` when the environment sets it, and the drop HOME. */
+export function runtimeHomes(config: ShimConfig, account: Account, lstat: Lstat, value: Bytes | undefined): Homes {
   const variable = homeVar(config.name);
-  const value = envValues(env, variable)[0];
   const paths: [string | null, string | undefined][] = [
     [variable, value && absolute(value)],
     [null, config.home],
@@ -52,7 +51,7 @@ export function runtimeHomes(config: ShimConfig, probe: Probe, env: readonly Byt
   const checks: HomeCheck[] = [];
   for (const [name, path] of paths) {
     if (path === undefined || checks.some((c) => c.path === path)) continue;
-    checks.push({ variable: name, path, reach: reach(path, account, probe.lstat) });
+    checks.push({ variable: name, path, reach: reach(path, account, lstat) });
   }
   return { who: { uid: account.uid, user: account.name }, checks };
 }

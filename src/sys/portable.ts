@@ -5,7 +5,7 @@
  * holds: the same facts reach the same decide(); what this path cannot
  * reproduce of an exec (see contract §3) concerns only fidelity.
  */
-import { type Bytes, envValues, splitNul } from "../core/bytes.ts";
+import type { Bytes } from "../core/bytes.ts";
 import type { Node } from "../core/pathWalk.ts";
 import { auxvSecure } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
@@ -69,8 +69,6 @@ export const portableProbe: Probe = {
     }
   },
   read: readBytes,
-  // Unused by main.ts, which reads the whole environment on this path (process.execve needs it): the Probe's one lookup.
-  getenv: (name) => envValues(splitNul(readBytes("/proc/self/environ") ?? new Uint8Array()), name)[0],
   access: (path, mode) => {
     try {
       fs().accessSync(Buffer.from(path), mode);

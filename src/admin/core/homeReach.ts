@@ -7,8 +7,7 @@ import type { Finding } from "./finding.ts";
  * One finding for each home but the build's own, which homeCheck judges as --fix leaves it; of that one only
  * what homeCheck cannot see: a directory on the way that the runtime user cannot search.
  */
-export function homeReachChecks(config: ShimConfig, homes: Homes | undefined): Finding[] {
-  if (!homes) return [];
+export function homeReachChecks(config: ShimConfig, homes: Homes): Finding[] {
   const found: Finding[] = [];
   for (const check of homes.checks) {
     const { reach } = check;

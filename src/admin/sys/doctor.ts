@@ -1,10 +1,11 @@
 /** `doctor`: gathers every fact its checks need, then reports them as findings. */
-import type { Bytes } from "../../core/bytes.ts";
+import { type Bytes, envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
+import { homeVar } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { checkTrust } from "../../core/trust.ts";
 import { readAccount } from "../../sys/accounts.ts";
-import { executableStatus, libcProbe, lstat, readAll, readlink } from "../../sys/files.ts";
+import { executableStatus, lstat, readAll, readlink } from "../../sys/files.ts";
 import { runtimeHomes } from "../../sys/homes.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
@@ -56,7 +57,9 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     findings.push(homeCheck(config, account, walk));
     if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk));
     // After the walk: what --fix changed counts.
-    findings.push(...homeReachChecks(config, runtimeHomes(config, libcProbe, env)));
+    findings.push(
+      ...homeReachChecks(config, runtimeHomes(config, account, lstat, envValues(env, homeVar(config.name))[0])),
+    );
     // Only where s6 supervises: without a scan directory there is nothing to say about one.
     const tree = gatherTree(config.scanDir, account, fix);
     if (tree) findings.push(...supervisionChecks(config, account, tree, fix));
