@@ -41,6 +41,17 @@ const SHOWN_ITEMS = 20;
 
 const LABEL: Record<Status, string> = { ok: "ok", fixed: "fixed", note: "note", problem: "PROBLEM" };
 
+/** The maker of one check's findings. */
+export function findingFor(check: Finding["check"]) {
+  return (status: Status, message: string, remedy: string | null = null, items: Item[] = []): Finding => ({
+    check,
+    status,
+    message,
+    remedy,
+    items,
+  });
+}
+
 const KIND = { dir: "directory", file: "file", symlink: "symlink", other: "special file" };
 
 /** An item's detail: "directory, uid 0 gid 0, mode 0755", or with `before` "…, was uid 0 …" for what --fix changed. */

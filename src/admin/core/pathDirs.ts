@@ -5,15 +5,9 @@
  * can plant a command that root runs.
  */
 import type { Trust } from "../../core/trust.ts";
-import type { Finding } from "./finding.ts";
+import { type Finding, findingFor } from "./finding.ts";
 
-const finding = (status: Finding["status"], message: string, remedy: string | null = null): Finding => ({
-  check: "path-dirs",
-  status,
-  message,
-  remedy,
-  items: [],
-});
+const finding = findingFor("path-dirs");
 
 /** `trustOf` judges one absolute directory as root would (src/core/trust.ts, for a directory). */
 export function pathDirChecks(path: string | undefined, trustOf: (dir: string) => Trust): Finding[] {

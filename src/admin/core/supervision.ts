@@ -10,7 +10,7 @@ import { adminName } from "../../core/name.ts";
 import { type NodeStat, octal } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
 import { isFifo, NEEDS, type Repair, type Role } from "./controlSurface.ts";
-import { byPath, describeNode, type Finding, type Item, plural, type Status } from "./finding.ts";
+import { byPath, describeNode, type Finding, findingFor, type Item, plural } from "./finding.ts";
 
 /** One node of a service's or the scanner's control surface, or a directory on the way to it. */
 export interface SurfaceNode {
@@ -71,9 +71,7 @@ const UNFIXED: Partial<Record<Role, string>> = {
   status: "start s6-svscan under umask 022: s6-supervise writes status anew, with its umask, on every change",
 };
 
-function finding(status: Status, message: string, remedy: string | null, items: Item[] = []): Finding {
-  return { check: "supervision", status, message, remedy, items };
-}
+const finding = findingFor("supervision");
 
 function controlFindings(config: ShimConfig, account: Account, tree: TreeFacts, fix: boolean): Finding[] {
   const { scanDir } = tree;

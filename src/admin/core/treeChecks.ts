@@ -4,7 +4,7 @@ import { mayAccess, SEARCH, WRITE } from "../../core/access.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
 import type { Account } from "../../core/passwd.ts";
-import { byPath, describeNode, type Finding, type Item, plural, type Status } from "./finding.ts";
+import { byPath, describeNode, type Finding, findingFor, type Item, plural } from "./finding.ts";
 import type { WalkResult } from "./walkResult.ts";
 
 /** "3 entries under /opt/data are", "1 entry under /opt/data is". */
@@ -12,9 +12,7 @@ function subject(items: readonly Item[], home: string): string {
   return `${plural(items.length, "entry", "entries")} under ${home} ${items.length === 1 ? "is" : "are"}`;
 }
 
-function finding(status: Status, message: string, remedy: string | null, items: Item[] = []): Finding {
-  return { check: "tree", status, message, remedy, items };
-}
+const finding = findingFor("tree");
 
 /**
  * What works where the filesystem refuses to change an owner even for root: doctor --fix cannot help there,
