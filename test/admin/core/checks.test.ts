@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { cliCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../../../src/admin/core/checks.ts";
 import { type Command, defaultsFor } from "../../../src/core/config.ts";
+import { account } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
 const [HERMES, AGENT] = config.commands as [Command, Command];
-const account = { name: "hermes", uid: 10000, gid: 10000, groups: [10000], home: "/opt/data" };
 
 describe("installation checks", () => {
   it("each command's CLI", () => {

@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { repair } from "../../../src/admin/core/controlSurface.ts";
 import type { NodeStat } from "../../../src/core/node.ts";
+import { account, nodeMaker } from "./fixtures.ts";
 
-const account = { name: "hermes", uid: 10000, gid: 10000, groups: [10000], home: "/opt/data" };
-const node = (over: Partial<NodeStat>): NodeStat => ({
-  kind: "dir",
-  uid: 0,
-  gid: 0,
-  mode: 0o040700,
-  nlink: 2,
-  dev: "0:1",
-  mountRoot: false,
-  ...over,
-});
+const node = nodeMaker({ kind: "dir", mode: 0o040700, nlink: 2 });
 const fifo = (mode: number, over: Partial<NodeStat> = {}) =>
   node({ kind: "other", mode: 0o010000 | mode, nlink: 1, ...over });
 

@@ -3,19 +3,10 @@ import { repair } from "../../../src/admin/core/controlSurface.ts";
 import { type SurfaceNode, supervisionChecks, type TreeFacts } from "../../../src/admin/core/supervision.ts";
 import { defaultsFor } from "../../../src/core/config.ts";
 import type { NodeStat } from "../../../src/core/node.ts";
+import { account, nodeMaker } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
-const account = { name: "hermes", uid: 10000, gid: 10000, groups: [10000], home: "/opt/data" };
-const node = (over: Partial<NodeStat>): NodeStat => ({
-  kind: "dir",
-  uid: 0,
-  gid: 0,
-  mode: 0o040755,
-  nlink: 2,
-  dev: "0:1",
-  mountRoot: false,
-  ...over,
-});
+const node = nodeMaker({ kind: "dir", mode: 0o040755, nlink: 2 });
 const supervise = node({ mode: 0o040700 });
 const control = node({ kind: "other", mode: 0o010600, nlink: 1 });
 

@@ -2,20 +2,10 @@ import { describe, expect, it } from "vitest";
 import { homeCheck, treeChecks } from "../../../src/admin/core/treeChecks.ts";
 import type { Outcome, WalkResult } from "../../../src/admin/core/walkResult.ts";
 import { defaultsFor } from "../../../src/core/config.ts";
-import type { NodeStat } from "../../../src/core/node.ts";
+import { account, nodeMaker } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
-const account = { name: "hermes", uid: 10000, gid: 10000, groups: [10000], home: "/opt/data" };
-const stat = (over: Partial<NodeStat> = {}): NodeStat => ({
-  kind: "file",
-  uid: 0,
-  gid: 0,
-  mode: 0o100600,
-  nlink: 1,
-  dev: "0:1",
-  mountRoot: false,
-  ...over,
-});
+const stat = nodeMaker();
 const homeDir = stat({ kind: "dir", uid: 10000, gid: 10000, mode: 0o040755 });
 const walk = (outcomes: Outcome[], home = homeDir, changed = false): WalkResult => ({
   home: { kind: "dir", node: home, changed },

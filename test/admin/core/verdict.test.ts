@@ -1,19 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { judge } from "../../../src/admin/core/verdict.ts";
-import type { NodeStat } from "../../../src/core/node.ts";
+import { nodeMaker } from "./fixtures.ts";
 
 const hermes = { uid: 10000, groups: [10000] };
 const DEV = "0:46";
-const node = (over: Partial<NodeStat>): NodeStat => ({
-  kind: "file",
-  uid: 0,
-  gid: 0,
-  mode: 0o100600,
-  nlink: 1,
-  dev: DEV,
-  mountRoot: false,
-  ...over,
-});
+const node = nodeMaker({ dev: DEV });
 
 describe("judge", () => {
   it("leaves the runtime user's own nodes alone, entering its directories", () => {

@@ -1,0 +1,20 @@
+/** The runtime user and filesystem nodes as doctor's pure checks are given them. */
+import type { NodeStat } from "../../../src/core/node.ts";
+import type { Account } from "../../../src/core/passwd.ts";
+
+export const account: Account = { name: "hermes", uid: 10000, gid: 10000, groups: [10000], home: "/opt/data" };
+
+/** Makes nodes: a root-owned 0600 file on device 0:1, changed by `defaults`, then by each call's own fields. */
+export const nodeMaker =
+  (defaults: Partial<NodeStat> = {}) =>
+  (over: Partial<NodeStat> = {}): NodeStat => ({
+    kind: "file",
+    uid: 0,
+    gid: 0,
+    mode: 0o100600,
+    nlink: 1,
+    dev: "0:1",
+    mountRoot: false,
+    ...defaults,
+    ...over,
+  });
