@@ -48,6 +48,13 @@ const rootOwned = (ct: Container, paths: string) => ct.ok(`find ${paths} -user r
 const direct = (ct: Container, args: string, env: Record<string, string> = {}) =>
   ct.run(`HOME=/opt/data ${HELPER} hermes ${CLI} ${args}`, { env: { ...ct.baseEnv(), ...env } }).code;
 
+/** A remedy at work: the CLI writes without a word from the shim, and its file is `owner`'s (uid:gid). */
+function writesSilently(ct: Container, owner: string): void {
+  const r = ct.run("hermes config set model opus");
+  expect(r).toMatchObject({ code: 0, stderr: "" });
+  expect(ct.ok("stat -c '%u:%g' /opt/data/config.yaml")).toBe(`${owner}\n`);
+}
+
 describe("a bind mount owned by a host uid (1000)", () => {
   let ct: Container;
   let dir: string;
@@ -78,9 +85,7 @@ describe("a bind mount owned by a host uid (1000)", () => {
 
   it("the remedy it names works: after doctor --fix the drop is silent and writes hermes's files", () => {
     expect(ct.run("hermes-exec-shim doctor --fix").stdout).toContain("fixed    gave 1 entry under /opt/data to hermes");
-    const r = ct.run("hermes config set model opus");
-    expect(r).toMatchObject({ code: 0, stderr: "" });
-    expect(ct.ok("stat -c '%u:%g' /opt/data/config.yaml")).toBe("10000:10000\n");
+    writesSilently(ct, "10000:10000");
   });
 });
 
@@ -244,9 +249,7 @@ describe("a volume whose filesystem refuses chown (bindfs --chown-deny, FUSE)", 
 
   it("the remedy it names works: the container run as the volume's owner writes there, silently", async () => {
     const ct = await container(["--volume", `${mount}:/opt/data`, "--user", "1000:1000"]);
-    const r = ct.run("hermes config set model opus");
-    expect(r).toMatchObject({ code: 0, stderr: "" });
-    expect(ct.ok("stat -c '%u:%g' /opt/data/config.yaml")).toBe("1000:1000\n");
+    writesSilently(ct, "1000:1000");
   });
 });
 
