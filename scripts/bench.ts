@@ -138,7 +138,7 @@ try {
   await copyIn(`${OUT}/noop`, TARGET);
   await copyIn(`${OUT}/bench-timer`, "/usr/local/bin/bench-timer");
   if (baseline) {
-    ct.ok(`mkdir -p ${BASELINE.slice(0, BASELINE.lastIndexOf("/"))}`);
+    await ct.ok(`mkdir -p ${BASELINE.slice(0, BASELINE.lastIndexOf("/"))}`);
     await copyIn(baseline, BASELINE);
     // Written the same way just before, as the note below says every program is: a fair comparison.
     await copyIn(`${OUT}/${config.name}`, `${BIN}/${config.name}`);
@@ -148,9 +148,9 @@ try {
   }
 
   /** Runs each program `n` times, round-robin; one array of milliseconds per program. */
-  const time = (programs: readonly Program[], n: number) => {
+  const time = async (programs: readonly Program[], n: number) => {
     const input = programs.map((p) => `${p.uid} ${p.argv.join(" ")}`).join("\n");
-    const out = ct.ok(`bench-timer ${n} ${WARMUP} 0`, {
+    const out = await ct.ok(`bench-timer ${n} ${WARMUP} 0`, {
       input,
       env: IMAGE_ENV,
       timeoutMs: 3_600_000,
@@ -161,13 +161,13 @@ try {
       .map((line) => line.split(" ").map((ns) => Number(ns) / 1e6));
   };
 
-  const warm = new Map(time(all, rounds).map((samples, i) => [all[i], median(samples)]));
+  const warm = new Map((await time(all, rounds)).map((samples, i) => [all[i], median(samples)]));
   const notes: string[] = [];
 
   const sizeOf = new Map<string, number>();
   for (const p of all) {
     const file = p.argv[0] as string;
-    if (!sizeOf.has(file)) sizeOf.set(file, Number(ct.ok(`stat -L -c %s ${file}`)));
+    if (!sizeOf.has(file)) sizeOf.set(file, Number(await ct.ok(`stat -L -c %s ${file}`)));
   }
   const row = (p: Program): Row => ({
     label: p.label,
@@ -184,7 +184,7 @@ try {
     shim: row(p.shim),
   }));
 
-  const kernel = ct.ok("uname -r").trim();
+  const kernel = (await ct.ok("uname -r")).trim();
   notes.unshift(
     `Medians of ${rounds} rounds (after ${WARMUP} warm-up rounds), each program once per round in turn; ` +
       `Linux ${kernel}, ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Bun ${Bun.version}.`,
@@ -227,6 +227,6 @@ try {
   await writeFile(`${REPO}/dist/bench.md`, markdown);
   process.stdout.write(markdown);
 } finally {
-  created?.destroy();
+  await created?.destroy();
   await teardown();
 }

@@ -8,9 +8,11 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { defaultsFor, type ShimConfig } from "../../src/core/config.ts";
 import { docker, LABEL } from "../platform/docker.ts";
 import { build, type Helper, imageTags, variantKey } from "../platform/images.ts";
+import { outcome } from "../platform/spawn.ts";
 
 export const REPO = resolve(import.meta.dirname, "../..");
 export const RUNTIME_UID = 10000;
@@ -62,14 +64,11 @@ const helperOf = (source: string | null | undefined): Helper =>
 export const JS_ERROR_REPORT = /^ *\d+ \| |^\s+at .*:\d+:\d+\)?$/m;
 
 /** Runs `docker` with the exec's stdin, stdout and stderr; the output may be any bytes. */
-function dockerRaw(args: string[], options: RunOptions): Result {
-  const r = spawnSync("docker", args, {
+async function dockerRaw(args: string[], options: RunOptions): Promise<Result> {
+  const result = await outcome(["docker", ...args], {
     input: options.input ?? "",
-    timeout: options.timeoutMs ?? 60_000,
-    maxBuffer: 64 << 20,
+    timeoutMs: options.timeoutMs ?? 60_000,
   });
-  if (r.error && !r.signal) throw r.error;
-  const result = { code: r.status, signal: r.signal, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
   // Every invocation in every test: a JavaScript stack trace or source excerpt fails it.
   if (JS_ERROR_REPORT.test(result.stderr) || JS_ERROR_REPORT.test(result.stdout))
     throw new Error(`docker ${args.join(" ")} printed a JavaScript error report:\n${result.stderr}${result.stdout}`);
@@ -99,22 +98,26 @@ export class Container {
     if (!variant) throw new Error(`no test image for ${key}`);
     const ownImage = options.shim ? await Container.withShim(variant, options.shim, config, runId) : null;
     const image = ownImage ?? variant;
-    const id = docker([
-      "run",
-      "--detach",
-      "--rm",
-      "--network",
-      "none",
-      "--hostname",
-      "hermes-test",
-      "--label",
-      `${LABEL}=${runId}`,
-      ...(options.runArgs ?? []),
-      image,
-      ...(options.command ?? ["sleep", "infinity"]),
-    ]).trim();
+    const id = (
+      await docker([
+        "run",
+        "--detach",
+        "--rm",
+        "--network",
+        "none",
+        "--hostname",
+        "hermes-test",
+        "--label",
+        `${LABEL}=${runId}`,
+        ...(options.runArgs ?? []),
+        image,
+        ...(options.command ?? ["sleep", "infinity"]),
+      ])
+    ).trim();
     const ct = new Container(id, image, config, ownImage);
-    process.once("exit", () => ct.destroy());
+    // A worker that ends without its afterAll (a failed hook, a crash) still leaves nothing behind; it is
+    // exiting, so waiting here holds up nothing.
+    process.once("exit", () => spawnSync("docker", ["rm", "--force", "--volumes", id]));
     return ct;
   }
 
@@ -145,12 +148,12 @@ export class Container {
   }
 
   /** Runs a /bin/sh script with `docker exec`, as the container's user (root) unless asked otherwise. */
-  run(script: string, options: RunOptions = {}): Result {
+  run(script: string, options: RunOptions = {}): Promise<Result> {
     return this.exec(["/bin/sh", "-c", script], options);
   }
 
   /** `docker exec [FLAGS] C COMMAND…`: what an operator types, no shell in between. */
-  exec(command: string[], options: RunOptions & { flags?: string[] } = {}): Result {
+  exec(command: string[], options: RunOptions & { flags?: string[] } = {}): Promise<Result> {
     const args = ["exec", ...(options.flags ?? [])];
     if (options.input !== undefined) args.push("--interactive");
     if (options.asRuntimeUser) args.push("--user", `${RUNTIME_UID}:${RUNTIME_UID}`);
@@ -159,34 +162,32 @@ export class Container {
   }
 
   /** Like run(), but fails the test with the output when the script fails. */
-  ok(script: string, options: RunOptions = {}): string {
-    const r = this.run(script, options);
+  async ok(script: string, options: RunOptions = {}): Promise<string> {
+    const r = await this.run(script, options);
     if (r.code !== 0) throw new Error(`exit ${r.code ?? r.signal}: ${script}\n${r.stdout}${r.stderr}`);
     return r.stdout;
   }
 
   /** Runs `body` after the script `change`, and the script `undo` afterwards, whatever happens. */
-  altered<T>(change: string, undo: string, body: () => T): T {
-    this.ok(change);
+  async altered<T>(change: string, undo: string, body: () => T | Promise<T>): Promise<T> {
+    await this.ok(change);
     try {
-      return body();
+      return await body();
     } finally {
-      this.ok(undo);
+      await this.ok(undo);
     }
   }
 
   /** Runs `body` with `path` moved aside, putting it back whatever happens. */
-  without<T>(path: string, body: () => T): T {
+  without<T>(path: string, body: () => T | Promise<T>): Promise<T> {
     return this.altered(`mv ${path} ${path}.aside`, `mv ${path}.aside ${path}`, body);
   }
 
   /** Removes the container with its anonymous volume, and the image made for it if any. */
-  destroy(): void {
-    spawnSync("docker", ["rm", "--force", "--volumes", this.id]);
+  async destroy(): Promise<void> {
+    await outcome(["docker", "rm", "--force", "--volumes", this.id]);
     // With --rm the engine may be removing it already, and `docker rm` then returns before it is gone.
-    while (spawnSync("docker", ["container", "inspect", this.id], { stdio: "ignore" }).status === 0) {
-      spawnSync("sleep", ["0.1"]);
-    }
-    if (this.ownImage) spawnSync("docker", ["rmi", "--force", this.ownImage]);
+    while ((await outcome(["docker", "container", "inspect", this.id])).code === 0) await sleep(100);
+    if (this.ownImage) await outcome(["docker", "rmi", "--force", this.ownImage]);
   }
 }

@@ -36,15 +36,15 @@ const PRE_SHIM = [
 ].join(" && ");
 
 /** Runs a shell script in a throwaway container of `image`, with `volume` (if any) as /opt/data; its stdout. */
-function script(image: string, text: string, volume?: string): string {
+function script(image: string, text: string, volume?: string): Promise<string> {
   const mount = volume === undefined ? [] : ["-v", `${volume}:/opt/data`];
   return docker(["run", "--rm", "--network", "none", ...mount, "--entrypoint", "/bin/sh", image, "-c", text]);
 }
 
-function preShimVolume(): string {
-  const volume = docker(["volume", "create", "--label", label]).trim();
+async function preShimVolume(): Promise<string> {
+  const volume = (await docker(["volume", "create", "--label", label])).trim();
   made.volumes.push(volume);
-  script(imageTags().base as string, PRE_SHIM, volume);
+  await script(imageTags().base as string, PRE_SHIM, volume);
   return volume;
 }
 
@@ -56,14 +56,24 @@ const sleeping = (ct: string) =>
   spawnSync("docker", ["exec", ct, "cat", "/proc/1/comm"], { encoding: "utf8" }).stdout === "sleep\n";
 
 /** Boots `image` on `volume` with `run` flags, waits until it is `booted` (PID 1 the long-running sleep), returns it. */
-function boot(volume: string, args: string[], booted = sleeping): string {
-  const id = docker(["run", "--detach", "--network", "none", "--label", label, "-v", `${volume}:/opt/data`, ...args]);
+async function boot(volume: string, args: string[], booted = sleeping): Promise<string> {
+  const id = await docker([
+    "run",
+    "--detach",
+    "--network",
+    "none",
+    "--label",
+    label,
+    "-v",
+    `${volume}:/opt/data`,
+    ...args,
+  ]);
   const ct = id.trim();
   for (let i = 0; i < 600; i++) {
     if (booted(ct)) return ct;
     spawnSync("sleep", ["0.1"]);
   }
-  throw new Error(`container never booted: ${docker(["logs", ct])}`);
+  throw new Error(`container never booted: ${await docker(["logs", ct])}`);
 }
 
 /** The docs' Dockerfile that `marker` names, with the docs' script beside it, built on the test image. */
@@ -98,30 +108,30 @@ describe.each([
   let untouched = "";
   beforeAll(async () => {
     image = await bootImage(name, marker);
-    untouched = script(image, OUTSIDE);
+    untouched = await script(image, OUTSIDE);
   }, 300_000);
 
-  it("after boot the gateway's user reads everything; nothing outside the volume changed owner; a second boot changes nothing", () => {
-    const volume = preShimVolume();
-    const first = boot(volume, [...flags, image, ...command]);
+  it("after boot the gateway's user reads everything; nothing outside the volume changed owner; a second boot changes nothing", async () => {
+    const volume = await preShimVolume();
+    const first = await boot(volume, [...flags, image, ...command]);
     try {
       // The volume root, auth.json, skills/ and its file, and the symlink itself (never its target).
       expect(logs(first)).toContain("fixed    gave 5 entries under /opt/data to hermes (10000:10000)");
       // Before the CLI runs here and Python writes its bytecode cache into the venv.
-      expect(exec(first, ["sh", "-c", OUTSIDE]).split("\n")).toEqual(untouched.split("\n"));
-      expect(exec(first, ["find", "/opt/data", "!", "-user", "hermes"])).toBe("");
-      expect(exec(first, ["hermes", "auth", "list"])).toBe("nous\n");
-      expect(docker(["exec", "--user", "hermes", first, "cat", "/opt/data/skills/web.md"])).toBe("x\n");
-      expect(exec(first, ["stat", "-c", "%U:%G %a", "/etc/shadow"])).toBe("root:shadow 640\n");
+      expect((await exec(first, ["sh", "-c", OUTSIDE])).split("\n")).toEqual(untouched.split("\n"));
+      expect(await exec(first, ["find", "/opt/data", "!", "-user", "hermes"])).toBe("");
+      expect(await exec(first, ["hermes", "auth", "list"])).toBe("nous\n");
+      expect(await docker(["exec", "--user", "hermes", first, "cat", "/opt/data/skills/web.md"])).toBe("x\n");
+      expect(await exec(first, ["stat", "-c", "%U:%G %a", "/etc/shadow"])).toBe("root:shadow 640\n");
     } finally {
       remove(first);
     }
-    const second = boot(volume, [...flags, image, ...command]);
+    const second = await boot(volume, [...flags, image, ...command]);
     try {
-      const before = script(image, INSIDE, volume);
+      const before = await script(image, INSIDE, volume);
       expect(logs(second)).not.toContain("fixed ");
       expect(logs(second)).toMatch(/entries examined under \/opt\/data: healthy/);
-      expect(exec(second, ["sh", "-c", INSIDE])).toBe(before);
+      expect(await exec(second, ["sh", "-c", INSIDE])).toBe(before);
     } finally {
       remove(second);
     }
@@ -146,8 +156,8 @@ exec s6-svscan ${SCAN}
     image = await bootImage("s6-svscan", DOCKERFILES.bootS6);
   }, 300_000);
 
-  it("hermes controls the services present at boot; one registered later is the gap doctor names", () => {
-    const ct = boot(preShimVolume(), ["--entrypoint", "/bin/sh", image, "-c", STAGE2], booted);
+  it("hermes controls the services present at boot; one registered later is the gap doctor names", async () => {
+    const ct = await boot(await preShimVolume(), ["--entrypoint", "/bin/sh", image, "-c", STAGE2], booted);
     try {
       expect(logs(ct)).toContain("fixed    gave 5 entries under /opt/data to hermes (10000:10000)");
       expect(logs(ct)).toContain(
@@ -156,7 +166,7 @@ exec s6-svscan ${SCAN}
       for (const command of CONTROL) expect(asHermes(ct, command).status, command).toBe(0);
 
       const later = `${SCAN}/later`;
-      exec(ct, [
+      await exec(ct, [
         "sh",
         "-c",
         `mkdir /srv/sv/later && cp /srv/sv/gateway/run /srv/sv/later/ && ln -s /srv/sv/later ${later} && s6-svscanctl -a ${SCAN} && until s6-svok ${later}; do sleep 0.1; done`,

@@ -28,7 +28,7 @@ beforeAll(async () => {
   ct = await Container.create({ shim: `${dir}/hermes-linux-arm64`, runArgs: ["--volume", `${qemu}:${qemu}:ro`] });
   for (const name of NATIVE) {
     // Each under the name hermes, as an image installs it: under its artifact name it is no command (127).
-    ct.ok(
+    await ct.ok(
       `mkdir -p /opt/release/${name} && cat > /opt/release/${name}/hermes && chmod 0755 /opt/release/${name}/hermes`,
       {
         input: readFileSync(`${dir}/${name}`),
@@ -36,27 +36,27 @@ beforeAll(async () => {
     );
   }
 }, 1_200_000);
-afterAll(() => {
-  ct?.destroy();
+afterAll(async () => {
+  await ct?.destroy();
 });
 
 describe.each([
   ["hermes-linux-arm64 under qemu", `${QEMU} /opt/hermes/bin/hermes`],
   ...NATIVE.map((name) => [name, `/opt/release/${name}/hermes`]),
 ])("%s", (_, shim) => {
-  it("passes a non-root caller straight through, arguments and exit status included", () => {
-    const out = ct.ok(`umask 022; ${shim} whoami && ${shim} chat --help`, { asRuntimeUser: true });
+  it("passes a non-root caller straight through, arguments and exit status included", async () => {
+    const out = await ct.ok(`umask 022; ${shim} whoami && ${shim} chat --help`, { asRuntimeUser: true });
     expect(out).toBe("uid=10000 gid=10000 home=/opt/data umask=0022\nusage: hermes chat [-q MESSAGE]\n");
-    expect(ct.run(`${shim} exit 42`, { asRuntimeUser: true }).code).toBe(42);
+    expect((await ct.run(`${shim} exit 42`, { asRuntimeUser: true })).code).toBe(42);
   });
 
-  it("drops root to hermes with HOME=/opt/data and umask 002", () => {
-    expect(ct.ok(`umask 077; ${shim} whoami`)).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
+  it("drops root to hermes with HOME=/opt/data and umask 002", async () => {
+    expect(await ct.ok(`umask 077; ${shim} whoami`)).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
   });
 
-  it("refuses to run as root without the helper: 126 and both remedies", () => {
-    ct.without("/command/s6-setuidgid", () => {
-      const r = ct.run(`${shim} whoami`);
+  it("refuses to run as root without the helper: 126 and both remedies", async () => {
+    await ct.without("/command/s6-setuidgid", async () => {
+      const r = await ct.run(`${shim} whoami`);
       expect(r.code).toBe(126);
       expect(r.stdout).toBe("");
       expect(r.stderr).toContain("refusing to run hermes as root");
@@ -65,9 +65,9 @@ describe.each([
     });
   });
 
-  it("refuses a missing CLI: 127 naming its path", () => {
-    ct.without("/opt/hermes/.venv/bin/hermes", () => {
-      const r = ct.run(`${shim} whoami`, { asRuntimeUser: true });
+  it("refuses a missing CLI: 127 naming its path", async () => {
+    await ct.without("/opt/hermes/.venv/bin/hermes", async () => {
+      const r = await ct.run(`${shim} whoami`, { asRuntimeUser: true });
       expect(r.code).toBe(127);
       expect(r.stderr).toContain("/opt/hermes/.venv/bin/hermes");
     });

@@ -18,17 +18,22 @@ const OUT = "/tmp/probe.out";
 type State = Record<string, string>;
 
 /** Runs `exec <command> <args>` after `prelude` in a fresh shell and returns what the probe saw. */
-function probe(prelude: string, command: string, args: string, asRuntimeUser: boolean): State & { caller: string } {
-  ct.ok(`rm -f ${OUT} /tmp/caller.pid`);
+async function probe(
+  prelude: string,
+  command: string,
+  args: string,
+  asRuntimeUser: boolean,
+): Promise<State & { caller: string }> {
+  await ct.ok(`rm -f ${OUT} /tmp/caller.pid`);
   const script = `export PROBE_OUT=${OUT}\n${prelude}\necho $$ > /tmp/caller.pid\nexec ${command} ${args}`;
-  const r = ct.run(script, { asRuntimeUser });
+  const r = await ct.run(script, { asRuntimeUser });
   if (r.code !== 0) throw new Error(`probe run failed (${r.code}): ${r.stderr}`);
   const state: State = {};
-  for (const line of ct.ok(`cat ${OUT}`).split("\n")) {
+  for (const line of (await ct.ok(`cat ${OUT}`)).split("\n")) {
     const cut = line.indexOf("=");
     if (cut > 0) state[line.slice(0, cut)] = line.slice(cut + 1).replace(/\/dev\/pts\/\d+/g, "/dev/pts/N");
   }
-  return { ...state, caller: ct.ok("cat /tmp/caller.pid").trim() };
+  return { ...state, caller: (await ct.ok("cat /tmp/caller.pid")).trim() };
 }
 
 const paths = {
@@ -91,9 +96,9 @@ const scenarios: Record<string, { prelude: string; args: string }> = {
 describe.each(Object.entries(paths))("%s", (_, path) => {
   const prelude = (p: string) => [p, "prelude" in path ? path.prelude : ""].filter(Boolean).join("\n");
 
-  it.each(Object.entries(scenarios))("%s: every probe field matches the hand-made exec", (_, s) => {
-    const shim = probe(s.prelude, "hermes", s.args, path.asRuntimeUser);
-    const hand = probe(prelude(s.prelude), path.byHand, s.args, path.asRuntimeUser);
+  it.each(Object.entries(scenarios))("%s: every probe field matches the hand-made exec", async (_, s) => {
+    const shim = await probe(s.prelude, "hermes", s.args, path.asRuntimeUser);
+    const hand = await probe(prelude(s.prelude), path.byHand, s.args, path.asRuntimeUser);
     expect(shim.pid).toBe(shim.caller);
     expect(hand.pid).toBe(hand.caller);
     const { pid: _a, caller: _b, ...shimRest } = shim;
@@ -101,21 +106,21 @@ describe.each(Object.entries(paths))("%s", (_, path) => {
     expect(shimRest).toEqual(handRest);
   });
 
-  it("an argv near the system's size limit arrives whole", () => {
+  it("an argv near the system's size limit arrives whole", async () => {
     const args = `$(for i in $(seq 14); do printf '%s ' "$big"; done)`;
     const big = "big=$(head -c 120000 /dev/zero | tr '\\0' a)";
-    const shim = probe(big, "hermes", args, path.asRuntimeUser);
-    const hand = probe(prelude(big), path.byHand, args, path.asRuntimeUser);
+    const shim = await probe(big, "hermes", args, path.asRuntimeUser);
+    const hand = await probe(prelude(big), path.byHand, args, path.asRuntimeUser);
     expect(shim.argv?.length).toBeGreaterThan(3_000_000);
     expect(shim.argv).toBe(hand.argv);
     expect(shim.env).toBe(hand.env);
   });
 
-  it("under a terminal the CLI sees ttys on 0-2, as by hand", () => {
+  it("under a terminal the CLI sees ttys on 0-2, as by hand", async () => {
     const run = (command: string) =>
       probe("", `script -qec '${command} tty' /dev/null`, "</dev/null", path.asRuntimeUser);
-    const shim = run("exec hermes");
-    const hand = run(`${"prelude" in path ? `${path.prelude};` : ""} exec ${path.byHand}`);
+    const shim = await run("exec hermes");
+    const hand = await run(`${"prelude" in path ? `${path.prelude};` : ""} exec ${path.byHand}`);
     expect(shim.tty).toBe("111");
     expect(shim.fds).toBe(hand.fds);
     expect(shim.SigIgn).toBe(hand.SigIgn);
@@ -123,18 +128,18 @@ describe.each(Object.entries(paths))("%s", (_, path) => {
 });
 
 describe("the pass-through leaves the runtime's own state behind", () => {
-  it("default dispositions, empty mask, only stdio open, the caller's limits", () => {
-    const s = probe("", "hermes", "x", true);
+  it("default dispositions, empty mask, only stdio open, the caller's limits", async () => {
+    const s = await probe("", "hermes", "x", true);
     expect(s.SigIgn).toBe("0000000000000000");
     expect(s.SigBlk).toBe("0000000000000000");
     expect(s.fds).toMatch(/^0:.*,1:.*,2:/);
     expect(s.fds).not.toMatch(/anon_inode/);
-    const caller = ct.ok("ulimit -Sn; ulimit -Hn", { asRuntimeUser: true }).split("\n");
+    const caller = (await ct.ok("ulimit -Sn; ulimit -Hn", { asRuntimeUser: true })).split("\n");
     expect(s.rlimits?.split(",")[7]).toBe(`${caller[0]}:${caller[1]}`.replace(/unlimited/g, "18446744073709551615"));
   });
 
-  it("restores a soft RLIMIT_NOFILE the caller inherited from its parent", () => {
-    const s = probe("ulimit -Sn 300", "sh", `-c 'hermes x; exit $?'`, true);
+  it("restores a soft RLIMIT_NOFILE the caller inherited from its parent", async () => {
+    const s = await probe("ulimit -Sn 300", "sh", `-c 'hermes x; exit $?'`, true);
     expect(s.rlimits?.split(",")[7]?.split(":")[0]).toBe("300");
   });
 });

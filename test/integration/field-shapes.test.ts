@@ -35,7 +35,7 @@ async function container(runArgs: string[] = []): Promise<Container> {
   const ct = await Container.create({ runArgs });
   undo.push(() => ct.destroy());
   // The admin name, as install.sh --admin-link makes it.
-  ct.exec(["ln", "-s", "hermes", "/opt/hermes/bin/hermes-exec-shim"], { flags: ["--user", "0"] });
+  await ct.exec(["ln", "-s", "hermes", "/opt/hermes/bin/hermes-exec-shim"], { flags: ["--user", "0"] });
   return ct;
 }
 
@@ -45,14 +45,14 @@ const shimLines = (r: Result) => r.stderr.split("\n").filter((l) => l.startsWith
 const rootOwned = (ct: Container, paths: string) => ct.ok(`find ${paths} -user root -mindepth 1`);
 
 /** The same command run straight through the helper, as the shim would run it, without the shim: its exit status. */
-const direct = (ct: Container, args: string, env: Record<string, string> = {}) =>
-  ct.run(`HOME=/opt/data ${HELPER} hermes ${CLI} ${args}`, { env: { ...ct.baseEnv(), ...env } }).code;
+const direct = async (ct: Container, args: string, env: Record<string, string> = {}) =>
+  (await ct.run(`HOME=/opt/data ${HELPER} hermes ${CLI} ${args}`, { env: { ...ct.baseEnv(), ...env } })).code;
 
 /** A remedy at work: the CLI writes without a word from the shim, and its file is `owner`'s (uid:gid). */
-function writesSilently(ct: Container, owner: string): void {
-  const r = ct.run("hermes config set model opus");
+async function writesSilently(ct: Container, owner: string): Promise<void> {
+  const r = await ct.run("hermes config set model opus");
   expect(r).toMatchObject({ code: 0, stderr: "" });
-  expect(ct.ok("stat -c '%u:%g' /opt/data/config.yaml")).toBe(`${owner}\n`);
+  expect(await ct.ok("stat -c '%u:%g' /opt/data/config.yaml")).toBe(`${owner}\n`);
 }
 
 describe("a bind mount owned by a host uid (1000)", () => {
@@ -63,8 +63,8 @@ describe("a bind mount owned by a host uid (1000)", () => {
     ct = await container(["--volume", `${dir}:/opt/data`]);
   });
 
-  it("root: one warning naming the path, its owner and mode, doctor --fix and the volume's owner; the CLI's status", () => {
-    const r = ct.run("hermes config set model opus");
+  it("root: one warning naming the path, its owner and mode, doctor --fix and the volume's owner; the CLI's status", async () => {
+    const r = await ct.run("hermes config set model opus");
     expect(firstLine(r)).toBe(
       "hermes: warning: hermes (uid 10000) cannot write HERMES_HOME /opt/data: it is owned by uid 1000 gid 1000, mode 0755, " +
         "so the hermes CLI may fail; as root, run hermes-exec-shim doctor --fix, or run the container as the volume's owner " +
@@ -72,20 +72,22 @@ describe("a bind mount owned by a host uid (1000)", () => {
     );
     expect(shimLines(r)).toHaveLength(1);
     expect(r.stderr).toContain("PermissionError");
-    expect(r.code).toBe(direct(ct, "config set model opus"));
-    expect(rootOwned(ct, "/opt/data")).toBe("");
+    expect(r.code).toBe(await direct(ct, "config set model opus"));
+    expect(await rootOwned(ct, "/opt/data")).toBe("");
   });
 
-  it("a command that only reads still works, with the same line", () => {
-    const r = ct.run("hermes --version");
+  it("a command that only reads still works, with the same line", async () => {
+    const r = await ct.run("hermes --version");
     expect(r).toMatchObject({ code: 0, stdout: "hermes-standin 1.0\n" });
     expect(shimLines(r)).toEqual([firstLine(r)]);
     expect(firstLine(r)).toContain("cannot write HERMES_HOME /opt/data");
   });
 
-  it("the remedy it names works: after doctor --fix the drop is silent and writes hermes's files", () => {
-    expect(ct.run("hermes-exec-shim doctor --fix").stdout).toContain("fixed    gave 1 entry under /opt/data to hermes");
-    writesSilently(ct, "10000:10000");
+  it("the remedy it names works: after doctor --fix the drop is silent and writes hermes's files", async () => {
+    expect((await ct.run("hermes-exec-shim doctor --fix")).stdout).toContain(
+      "fixed    gave 1 entry under /opt/data to hermes",
+    );
+    await writesSilently(ct, "10000:10000");
   });
 });
 
@@ -93,23 +95,23 @@ describe("HERMES_HOME outside the volume, root-owned", () => {
   let ct: Container;
   beforeAll(async () => {
     ct = await container();
-    ct.ok("mkdir -p /srv/hermes");
+    await ct.ok("mkdir -p /srv/hermes");
   });
 
-  it("root: one line for HERMES_HOME, chown -R as the remedy; the drop HOME is fine and not named", () => {
-    const r = ct.run("hermes config set model opus", { env: { ...ct.baseEnv(), HERMES_HOME: "/srv/hermes" } });
+  it("root: one line for HERMES_HOME, chown -R as the remedy; the drop HOME is fine and not named", async () => {
+    const r = await ct.run("hermes config set model opus", { env: { ...ct.baseEnv(), HERMES_HOME: "/srv/hermes" } });
     expect(shimLines(r)).toEqual([
       "hermes: warning: hermes (uid 10000) cannot write HERMES_HOME /srv/hermes: it is owned by uid 0 gid 0, mode 0755, " +
         "so the hermes CLI may fail; chown -R hermes:hermes /srv/hermes, or set HERMES_DOCKER_EXEC_AS_ROOT=1 to keep root",
     ]);
-    expect(r.code).toBe(direct(ct, "config set model opus", { HERMES_HOME: "/srv/hermes" }));
+    expect(r.code).toBe(await direct(ct, "config set model opus", { HERMES_HOME: "/srv/hermes" }));
     expect(r.code).not.toBe(0);
-    expect(rootOwned(ct, "/srv/hermes /opt/data")).toBe("");
+    expect(await rootOwned(ct, "/srv/hermes /opt/data")).toBe("");
   });
 
-  it("after the remedy, silent", () => {
-    ct.altered("chown -R hermes:hermes /srv/hermes", "chown -R root:root /srv/hermes", () => {
-      const r = ct.run("hermes config set model opus", { env: { ...ct.baseEnv(), HERMES_HOME: "/srv/hermes" } });
+  it("after the remedy, silent", async () => {
+    await ct.altered("chown -R hermes:hermes /srv/hermes", "chown -R root:root /srv/hermes", async () => {
+      const r = await ct.run("hermes config set model opus", { env: { ...ct.baseEnv(), HERMES_HOME: "/srv/hermes" } });
       expect(r).toMatchObject({ code: 0, stderr: "" });
     });
   });
@@ -119,20 +121,20 @@ describe("HERMES_HOME under a 0700 parent (/root/.hermes)", () => {
   let ct: Container;
   beforeAll(async () => {
     ct = await container();
-    ct.ok("mkdir -p /root/.hermes && chown hermes:hermes /root/.hermes");
+    await ct.ok("mkdir -p /root/.hermes && chown hermes:hermes /root/.hermes");
   });
 
-  it("root: names /root and its mode, even though hermes owns the home itself", () => {
+  it("root: names /root and its mode, even though hermes owns the home itself", async () => {
     const env = { ...ct.baseEnv(), HERMES_HOME: "/root/.hermes" };
-    const r = ct.run("hermes config set model opus", { env });
+    const r = await ct.run("hermes config set model opus", { env });
     expect(shimLines(r)).toEqual([
       "hermes: warning: hermes (uid 10000) cannot reach HERMES_HOME /root/.hermes: /root is owned by uid 0 gid 0, mode 0700, " +
         "and not searchable by it, so the hermes CLI may fail; move HERMES_HOME where hermes can reach it (under /opt/data), " +
         "or set HERMES_DOCKER_EXEC_AS_ROOT=1 to keep root",
     ]);
-    expect(r.code).toBe(direct(ct, "config set model opus", { HERMES_HOME: "/root/.hermes" }));
-    expect(rootOwned(ct, "/root/.hermes /opt/data")).toBe("");
-    expect(ct.run("hermes --version", { env })).toMatchObject({ code: 0, stdout: "hermes-standin 1.0\n" });
+    expect(r.code).toBe(await direct(ct, "config set model opus", { HERMES_HOME: "/root/.hermes" }));
+    expect(await rootOwned(ct, "/root/.hermes /opt/data")).toBe("");
+    expect(await ct.run("hermes --version", { env })).toMatchObject({ code: 0, stdout: "hermes-standin 1.0\n" });
   });
 });
 
@@ -142,27 +144,27 @@ describe("docker exec --user 1000: the pass-through as a caller that is not the 
     ct = await container();
   });
 
-  it("names the caller's uid, the path and its owner, and who can use it; the CLI's status unchanged", () => {
-    const r = ct.exec(["hermes", "config", "set", "model", "opus"], { flags: ["--user", "1000"] });
+  it("names the caller's uid, the path and its owner, and who can use it; the CLI's status unchanged", async () => {
+    const r = await ct.exec(["hermes", "config", "set", "model", "opus"], { flags: ["--user", "1000"] });
     expect(firstLine(r)).toBe(
       "hermes: warning: uid 1000 cannot write HERMES_HOME /opt/data: it is owned by uid 10000 gid 10000, mode 0755, so the " +
         "hermes CLI may fail; run it as root (docker exec without --user: the shim drops to hermes), or as hermes (docker exec --user hermes)",
     );
     expect(shimLines(r)).toHaveLength(1);
-    const straight = ct.exec([CLI, "config", "set", "model", "opus"], { flags: ["--user", "1000"] });
+    const straight = await ct.exec([CLI, "config", "set", "model", "opus"], { flags: ["--user", "1000"] });
     expect(r.code).toBe(straight.code);
     expect(r.code).not.toBe(0);
-    expect(rootOwned(ct, "/opt/data")).toBe("");
+    expect(await rootOwned(ct, "/opt/data")).toBe("");
   });
 
-  it("a command that only reads still works", () => {
-    const r = ct.exec(["hermes", "--version"], { flags: ["--user", "1000"] });
+  it("a command that only reads still works", async () => {
+    const r = await ct.exec(["hermes", "--version"], { flags: ["--user", "1000"] });
     expect(r).toMatchObject({ code: 0, stdout: "hermes-standin 1.0\n" });
     expect(shimLines(r)).toHaveLength(1);
   });
 
-  it("explain shows the same facts for the caller", () => {
-    const out = ct.exec(["hermes-exec-shim", "explain"], { flags: ["--user", "1000"] });
+  it("explain shows the same facts for the caller", async () => {
+    const out = await ct.exec(["hermes-exec-shim", "explain"], { flags: ["--user", "1000"] });
     expect(out.stdout).toContain(
       "home           uid 1000 cannot write HERMES_HOME /opt/data: it is owned by uid 10000",
     );
@@ -176,7 +178,7 @@ describe("a hermes-writable directory on PATH, with a planted command", () => {
   beforeAll(async () => {
     ct = await container();
     // What the agent, as hermes, can do on its own volume.
-    ct.ok(
+    await ct.ok(
       `mkdir -p ${planted} && printf '#!/bin/sh\\nid -u > /tmp/planted-ran\\n' > ${planted}/less && chmod 0755 ${planted}/less`,
       {
         asRuntimeUser: true,
@@ -185,13 +187,13 @@ describe("a hermes-writable directory on PATH, with a planted command", () => {
   });
   const upstreamPath = (ct: Container) => ({ ...ct.baseEnv(), PATH: `${planted}:${ct.baseEnv().PATH}` });
 
-  it("the door is real: root's next `less` runs the planted file as uid 0", () => {
-    ct.exec(["less"], { env: upstreamPath(ct) });
-    expect(ct.ok("cat /tmp/planted-ran")).toBe("0\n");
+  it("the door is real: root's next `less` runs the planted file as uid 0", async () => {
+    await ct.exec(["less"], { env: upstreamPath(ct) });
+    expect(await ct.ok("cat /tmp/planted-ran")).toBe("0\n");
   });
 
-  it("doctor flags it: who can write it and the fix", () => {
-    const r = ct.run("hermes-exec-shim doctor", { env: upstreamPath(ct) });
+  it("doctor flags it: who can write it and the fix", async () => {
+    const r = await ct.run("hermes-exec-shim doctor", { env: upstreamPath(ct) });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
       `PROBLEM  ${planted} on PATH is not root's alone: /opt/data is owned by uid 10000, not root; whoever can write there can plant a command that runs as root under docker exec, the shell included\n`,
@@ -199,10 +201,10 @@ describe("a hermes-writable directory on PATH, with a planted command", () => {
     expect(r.stdout).toContain(`remedy: take ${planted} off PATH in the image's ENV PATH, or make it`);
   });
 
-  it("a venv given to hermes, on PATH, is flagged too; the recommended image (root's venv) is not", () => {
-    expect(ct.ok("hermes-exec-shim doctor")).toMatch(/^ok {7}every directory on PATH is root's alone/m);
-    ct.altered("chown -R hermes:hermes /opt/hermes/.venv", "chown -R root:root /opt/hermes/.venv", () => {
-      const r = ct.run("hermes-exec-shim doctor");
+  it("a venv given to hermes, on PATH, is flagged too; the recommended image (root's venv) is not", async () => {
+    expect(await ct.ok("hermes-exec-shim doctor")).toMatch(/^ok {7}every directory on PATH is root's alone/m);
+    await ct.altered("chown -R hermes:hermes /opt/hermes/.venv", "chown -R root:root /opt/hermes/.venv", async () => {
+      const r = await ct.run("hermes-exec-shim doctor");
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(
         "PROBLEM  /opt/hermes/.venv/bin on PATH is not root's alone: /opt/hermes/.venv is owned by uid 10000, not root;",
@@ -226,13 +228,13 @@ describe("a volume whose filesystem refuses chown (bindfs --chown-deny, FUSE)", 
 
   it("the drop warns; doctor --fix says the filesystem refused and never offers itself again", async () => {
     const ct = await container(["--volume", `${mount}:/opt/data`]);
-    const r = ct.run("hermes config set model opus");
+    const r = await ct.run("hermes config set model opus");
     expect(firstLine(r)).toContain(
       "hermes (uid 10000) cannot write HERMES_HOME /opt/data: it is owned by uid 1000 gid 1000",
     );
-    expect(r.code).toBe(direct(ct, "config set model opus"));
+    expect(r.code).toBe(await direct(ct, "config set model opus"));
 
-    const fix = ct.run("hermes-exec-shim doctor --fix");
+    const fix = await ct.run("hermes-exec-shim doctor --fix");
     expect(fix.code).toBe(1);
     expect(fix.stdout).toContain(
       "PROBLEM  the filesystem of /opt/data refused to change the owner of 1 entry, even for root (a NAS share, an ACL'd or user-namespaced mount): doctor --fix cannot repair it",
@@ -244,12 +246,12 @@ describe("a volume whose filesystem refuses chown (bindfs --chown-deny, FUSE)", 
     );
     expect(remedies.join("\n")).toContain("run the container as the volume's owner (docker run --user 1000:1000)");
     expect(remedies.join("\n")).not.toContain("doctor --fix");
-    expect(rootOwned(ct, "/opt/data")).toBe("");
+    expect(await rootOwned(ct, "/opt/data")).toBe("");
   });
 
   it("the remedy it names works: the container run as the volume's owner writes there, silently", async () => {
     const ct = await container(["--volume", `${mount}:/opt/data`, "--user", "1000:1000"]);
-    writesSilently(ct, "1000:1000");
+    await writesSilently(ct, "1000:1000");
   });
 });
 
@@ -263,19 +265,21 @@ describe("healthy shapes say nothing new", () => {
     ["root drop", []],
     ["--user hermes", ["--user", "hermes"]],
     ["--user 10000:10000", ["--user", "10000:10000"]],
-  ])("%s: writes, silently", (_, flags) => {
-    const r = ct.exec(["hermes", "config", "set", "model", "opus"], { flags });
+  ])("%s: writes, silently", async (_, flags) => {
+    const r = await ct.exec(["hermes", "config", "set", "model", "opus"], { flags });
     expect(r).toMatchObject({ code: 0, stdout: "set model\n", stderr: "" });
   });
 
-  it("HERMES_HOME unset, as root and as hermes", () => {
+  it("HERMES_HOME unset, as root and as hermes", async () => {
     for (const flags of [[], ["--user", "hermes"]]) {
-      expect(ct.exec(["env", "-u", "HERMES_HOME", "hermes", "config", "set", "a", "b"], { flags })).toMatchObject({
-        code: 0,
-        stderr: "",
-      });
+      expect(await ct.exec(["env", "-u", "HERMES_HOME", "hermes", "config", "set", "a", "b"], { flags })).toMatchObject(
+        {
+          code: 0,
+          stderr: "",
+        },
+      );
     }
-    expect(rootOwned(ct, "/opt/data")).toBe("");
+    expect(await rootOwned(ct, "/opt/data")).toBe("");
   });
 
   it("the CMD path: the entrypoint drops, then runs hermes as hermes", () => {

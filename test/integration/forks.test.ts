@@ -25,24 +25,24 @@ describe("a rabbit image: own name, commands, user, paths and opt-out variable",
   });
   afterAll(() => ct.destroy());
 
-  it("root drops to rabbit, HOME and umask as configured", () => {
-    expect(ct.ok("rabbit whoami")).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
-    expect(ct.ok("id -un 10000")).toBe("rabbit\n");
+  it("root drops to rabbit, HOME and umask as configured", async () => {
+    expect(await ct.ok("rabbit whoami")).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
+    expect(await ct.ok("id -un 10000")).toBe("rabbit\n");
   });
 
-  it("rabbit-agent is guarded too: root drops and runs its own script; as rabbit it passes through", () => {
-    expect(ct.ok("rabbit-agent argv0")).toBe("rabbit-agent uid=10000\n");
-    expect(ct.ok("rabbit argv0")).toBe("rabbit uid=10000\n");
-    expect(ct.ok("rabbit-agent argv0", { asRuntimeUser: true })).toBe("rabbit-agent uid=10000\n");
-    expect(ct.ok("RABBIT_DOCKER_EXEC_AS_ROOT=1 rabbit-agent argv0")).toBe("rabbit-agent uid=0\n");
+  it("rabbit-agent is guarded too: root drops and runs its own script; as rabbit it passes through", async () => {
+    expect(await ct.ok("rabbit-agent argv0")).toBe("rabbit-agent uid=10000\n");
+    expect(await ct.ok("rabbit argv0")).toBe("rabbit uid=10000\n");
+    expect(await ct.ok("rabbit-agent argv0", { asRuntimeUser: true })).toBe("rabbit-agent uid=10000\n");
+    expect(await ct.ok("RABBIT_DOCKER_EXEC_AS_ROOT=1 rabbit-agent argv0")).toBe("rabbit-agent uid=0\n");
   });
 
-  it("a name this build was not given runs nothing, even when its script exists", () => {
-    ct.altered(
+  it("a name this build was not given runs nothing, even when its script exists", async () => {
+    await ct.altered(
       "cp /opt/rabbit/.venv/bin/rabbit /opt/rabbit/.venv/bin/rabbit-acp && ln -s rabbit /opt/rabbit/bin/rabbit-acp",
       "rm /opt/rabbit/.venv/bin/rabbit-acp /opt/rabbit/bin/rabbit-acp",
-      () => {
-        const r = ct.run("rabbit-acp argv0");
+      async () => {
+        const r = await ct.run("rabbit-acp argv0");
         expect(r).toMatchObject({ code: 127, stdout: "" });
         expect(r.stderr).toBe(
           'rabbit-exec-shim: called as "rabbit-acp", which is not one of its commands; nothing was run.\n' +
@@ -52,20 +52,20 @@ describe("a rabbit image: own name, commands, user, paths and opt-out variable",
     );
   });
 
-  it("rabbit itself passes through", () => {
-    expect(ct.ok("umask 022; rabbit whoami", { asRuntimeUser: true })).toBe(
+  it("rabbit itself passes through", async () => {
+    expect(await ct.ok("umask 022; rabbit whoami", { asRuntimeUser: true })).toBe(
       "uid=10000 gid=10000 home=/opt/data umask=0022\n",
     );
   });
 
-  it("RABBIT_DOCKER_EXEC_AS_ROOT opts out; Hermes's variable does not", () => {
-    expect(ct.ok("RABBIT_DOCKER_EXEC_AS_ROOT=yes rabbit whoami")).toMatch(/^uid=0 /);
-    expect(ct.ok("HERMES_DOCKER_EXEC_AS_ROOT=1 rabbit whoami")).toMatch(/^uid=10000 /);
+  it("RABBIT_DOCKER_EXEC_AS_ROOT opts out; Hermes's variable does not", async () => {
+    expect(await ct.ok("RABBIT_DOCKER_EXEC_AS_ROOT=yes rabbit whoami")).toMatch(/^uid=0 /);
+    expect(await ct.ok("HERMES_DOCKER_EXEC_AS_ROOT=1 rabbit whoami")).toMatch(/^uid=10000 /);
   });
 
-  it("missing helper: 126 naming the helper and the fork's own variable", () => {
-    ct.without("/command/s6-setuidgid", () => {
-      const r = ct.run("rabbit whoami");
+  it("missing helper: 126 naming the helper and the fork's own variable", async () => {
+    await ct.without("/command/s6-setuidgid", async () => {
+      const r = await ct.run("rabbit whoami");
       expect(r.code).toBe(126);
       expect(r.stderr).toBe(
         "rabbit: cannot drop to rabbit: /command/s6-setuidgid does not exist; refusing to run rabbit as root.\n" +
@@ -74,9 +74,9 @@ describe("a rabbit image: own name, commands, user, paths and opt-out variable",
     });
   });
 
-  it("missing CLI: 127 naming the fork's path", () => {
-    ct.without("/opt/rabbit/.venv/bin/rabbit", () => {
-      const r = ct.run("rabbit whoami");
+  it("missing CLI: 127 naming the fork's path", async () => {
+    await ct.without("/opt/rabbit/.venv/bin/rabbit", async () => {
+      const r = await ct.run("rabbit whoami");
       expect(r.code).toBe(127);
       expect(r.stderr).toContain("/opt/rabbit/.venv/bin/rabbit");
     });
@@ -92,15 +92,15 @@ describe("an image without s6-overlay: gosu as the helper", () => {
   });
   afterAll(() => ct.destroy());
 
-  it("drops root to hermes and writes hermes-owned files", () => {
-    ct.ok("hermes config set model opus");
-    expect(ct.ok("stat -c '%U:%G %a' /opt/data/config.yaml")).toBe("hermes:hermes 600\n");
-    expect(ct.ok("hermes whoami")).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
+  it("drops root to hermes and writes hermes-owned files", async () => {
+    await ct.ok("hermes config set model opus");
+    expect(await ct.ok("stat -c '%U:%G %a' /opt/data/config.yaml")).toBe("hermes:hermes 600\n");
+    expect(await ct.ok("hermes whoami")).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
   });
 
-  it("refuses when the image has no gosu, with the same remedies", () => {
-    ct.without("/usr/sbin/gosu", () => {
-      const r = ct.run("hermes whoami");
+  it("refuses when the image has no gosu, with the same remedies", async () => {
+    await ct.without("/usr/sbin/gosu", async () => {
+      const r = await ct.run("hermes whoami");
       expect(r.code).toBe(126);
       expect(r.stderr).toContain("/usr/sbin/gosu does not exist");
       expect(r.stderr).toContain("HERMES_DOCKER_EXEC_AS_ROOT=1");

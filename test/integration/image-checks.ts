@@ -3,7 +3,8 @@ import { spawnSync } from "node:child_process";
 import { expect } from "vitest";
 import { docker } from "../platform/docker.ts";
 
-export const imageSize = (tag: string) => Number(docker(["image", "inspect", "--format", "{{.Size}}", tag]).trim());
+export const imageSize = async (tag: string) =>
+  Number((await docker(["image", "inspect", "--format", "{{.Size}}", tag])).trim());
 
 /** `docker run --rm --entrypoint /bin/sh TAG -c SCRIPT`: stdout, or the failure. */
 export function sh(tag: string, script: string): string {
@@ -15,8 +16,8 @@ export function sh(tag: string, script: string): string {
 }
 
 /** The image adds one binary's worth of bytes over `base`: no second copy in another layer. */
-export function addsTheBinaryOnce(tag: string, base: string, binary: number) {
-  const added = imageSize(tag) - imageSize(base);
+export async function addsTheBinaryOnce(tag: string, base: string, binary: number) {
+  const added = (await imageSize(tag)) - (await imageSize(base));
   expect(added).toBeGreaterThan(binary * 0.95);
   expect(added).toBeLessThan(binary * 1.05);
 }

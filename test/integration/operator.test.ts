@@ -12,71 +12,77 @@ beforeAll(async () => {
 });
 afterAll(() => ct.destroy());
 
-const owner = (path: string) => ct.ok(`stat -c '%U:%G %a' ${path}`).trim();
+const owner = async (path: string) => (await ct.ok(`stat -c '%U:%G %a' ${path}`)).trim();
 const opt = (value: string) => ({ flags: ["--env", `HERMES_DOCKER_EXEC_AS_ROOT=${value}`] });
 
 describe("docker exec C hermes …", () => {
-  it("as root drops: the file written is hermes:hermes", () => {
-    ct.ok("rm -f /opt/data/config.yaml");
-    expect(ct.exec(["hermes", "config", "set", "model", "opus"])).toMatchObject({ code: 0, stdout: "set model\n" });
-    expect(owner("/opt/data/config.yaml")).toBe("hermes:hermes 600");
-    expect(ct.exec(["hermes", "whoami"]).stdout).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
+  it("as root drops: the file written is hermes:hermes", async () => {
+    await ct.ok("rm -f /opt/data/config.yaml");
+    expect(await ct.exec(["hermes", "config", "set", "model", "opus"])).toMatchObject({
+      code: 0,
+      stdout: "set model\n",
+    });
+    expect(await owner("/opt/data/config.yaml")).toBe("hermes:hermes 600");
+    expect((await ct.exec(["hermes", "whoami"])).stdout).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
   });
 
-  it("--user hermes passes straight through", () => {
-    const r = ct.exec(["hermes", "whoami"], { flags: ["--user", "hermes"] });
+  it("--user hermes passes straight through", async () => {
+    const r = await ct.exec(["hermes", "whoami"], { flags: ["--user", "hermes"] });
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(r.stdout).toMatch(/^uid=10000 gid=10000 home=\/opt\/data /);
   });
 
-  it("-e HERMES_DOCKER_EXEC_AS_ROOT=1 keeps root; silent on a root-owned venv, warned on one hermes owns", () => {
-    const r = ct.exec(["hermes", "whoami"], opt("1"));
+  it("-e HERMES_DOCKER_EXEC_AS_ROOT=1 keeps root; silent on a root-owned venv, warned on one hermes owns", async () => {
+    const r = await ct.exec(["hermes", "whoami"], opt("1"));
     expect(r).toMatchObject({ stdout: expect.stringMatching(/^uid=0 gid=0 home=\/root /), stderr: "" });
-    ct.altered("chown -R hermes:hermes /opt/hermes/.venv", "chown -R root:root /opt/hermes/.venv", () => {
-      expect(ct.exec(["hermes", "whoami"], opt("1")).stderr).toContain(
+    await ct.altered("chown -R hermes:hermes /opt/hermes/.venv", "chown -R root:root /opt/hermes/.venv", async () => {
+      expect((await ct.exec(["hermes", "whoami"], opt("1"))).stderr).toContain(
         "hermes: warning: HERMES_DOCKER_EXEC_AS_ROOT keeps root",
       );
     });
   });
 
-  it.each(["0", "false", "no", "", "garbage", "2", " 1", "on", "1 "])("-e HERMES_DOCKER_EXEC_AS_ROOT=%j drops", (v) => {
-    expect(ct.exec(["hermes", "whoami"], opt(v))).toMatchObject({
-      code: 0,
-      stdout: expect.stringMatching(/^uid=10000 /),
-    });
-  });
+  it.each(["0", "false", "no", "", "garbage", "2", " 1", "on", "1 "])(
+    "-e HERMES_DOCKER_EXEC_AS_ROOT=%j drops",
+    async (v) => {
+      expect(await ct.exec(["hermes", "whoami"], opt(v))).toMatchObject({
+        code: 0,
+        stdout: expect.stringMatching(/^uid=10000 /),
+      });
+    },
+  );
 
-  it("login as root, then the gateway's user reads auth.json", () => {
-    ct.ok("rm -f /opt/data/auth.json");
-    expect(ct.exec(["hermes", "login", "nous"]).stdout).toBe("logged in to nous\n");
-    expect(owner("/opt/data/auth.json")).toBe("hermes:hermes 600");
-    expect(ct.exec(["hermes", "auth", "list"], { flags: ["--user", "hermes"] })).toMatchObject({
+  it("login as root, then the gateway's user reads auth.json", async () => {
+    await ct.ok("rm -f /opt/data/auth.json");
+    expect((await ct.exec(["hermes", "login", "nous"])).stdout).toBe("logged in to nous\n");
+    expect(await owner("/opt/data/auth.json")).toBe("hermes:hermes 600");
+    expect(await ct.exec(["hermes", "auth", "list"], { flags: ["--user", "hermes"] })).toMatchObject({
       code: 0,
       stdout: "nous\n",
     });
   });
 
-  it("126 when the helper is missing, 127 when the CLI is: the shim's message, not docker's", () => {
-    ct.without("/command/s6-setuidgid", () => {
-      const r = ct.exec(["hermes", "whoami"]);
+  it("126 when the helper is missing, 127 when the CLI is: the shim's message, not docker's", async () => {
+    await ct.without("/command/s6-setuidgid", async () => {
+      const r = await ct.exec(["hermes", "whoami"]);
       expect(r.code).toBe(126);
       expect(r.stderr).toContain("refusing to run hermes as root");
     });
-    ct.without("/opt/hermes/.venv/bin/hermes", () => {
-      const r = ct.exec(["hermes", "whoami"]);
+    await ct.without("/opt/hermes/.venv/bin/hermes", async () => {
+      const r = await ct.exec(["hermes", "whoami"]);
       expect(r.code).toBe(127);
       expect(r.stderr).toContain("/opt/hermes/.venv/bin/hermes");
     });
   });
 
   // docker exec reports a death by signal N as 128 + N.
-  it.each(EXIT_STATUSES)("hermes %j: docker exec exits %i, as root and as hermes", (args, code) => {
-    expect(ct.exec(["hermes", ...args]).code).toBe(code);
-    expect(ct.exec(["hermes", ...args], { asRuntimeUser: true }).code).toBe(code);
+  it.each(EXIT_STATUSES)("hermes %j: docker exec exits %i, as root and as hermes", async (args, code) => {
+    expect((await ct.exec(["hermes", ...args])).code).toBe(code);
+    expect((await ct.exec(["hermes", ...args], { asRuntimeUser: true })).code).toBe(code);
   });
 
-  it("docker exec -i: stdin reaches the CLI, no terminal", () => {
-    const r = ct.exec(["hermes", "prompt"], { input: "Ada\n" });
+  it("docker exec -i: stdin reaches the CLI, no terminal", async () => {
+    const r = await ct.exec(["hermes", "prompt"], { input: "Ada\n" });
     expect(r).toMatchObject({ code: 0, stdout: "Your name? hello Ada (tty=000)\n" });
   });
 
@@ -92,7 +98,7 @@ describe("docker exec C hermes …", () => {
   });
 
   it("200 concurrent docker exec: every call drops, every file is hermes's", async () => {
-    ct.ok("rm -rf /opt/data/notes");
+    await ct.ok("rm -rf /opt/data/notes");
     const one = (i: number) =>
       new Promise<number | null>((resolve) => {
         const child = spawn("docker", ["exec", ct.id, "hermes", "note", `n${i}`], { stdio: "ignore" });
@@ -100,7 +106,7 @@ describe("docker exec C hermes …", () => {
       });
     const codes = await Promise.all(Array.from({ length: 200 }, (_, i) => one(i)));
     expect(codes.filter((c) => c !== 0)).toEqual([]);
-    const summary = ct.ok(
+    const summary = await ct.ok(
       "ls /opt/data/notes | wc -l; find /opt/data/notes ! -user hermes | wc -l; cat /opt/data/notes/* | sort | uniq -c",
     );
     expect(summary.split("\n").map((l) => l.trim())).toEqual(["200", "0", "200 10000", ""]);

@@ -26,44 +26,44 @@ describe("a setuid or setgid install is refused before anything runs", () => {
   it.each([
     ["setuid root (chmod u+s)", "chmod u+s", "real uid 10000 but effective uid 0"],
     ["setgid root (chmod g+s, group root)", "chgrp root && chmod g+s", "real gid 10000 but effective gid 0"],
-  ])("%s run by hermes: 126 with the fix, opt-out and admin commands included", (_, change, why) => {
+  ])("%s run by hermes: 126 with the fix, opt-out and admin commands included", async (_, change, why) => {
     const [cmd, bit] = change.includes("&&") ? ["chgrp root", "chmod g+s"] : [change, ""];
-    ct.altered(
+    await ct.altered(
       `${cmd} ${SHIM} ${bit ? `&& ${bit} ${SHIM}` : ""}`,
       `chmod u-s,g-s ${SHIM} && chown root:root ${SHIM}`,
-      () => {
-        ct.ok("rm -f /opt/data/config.yaml /tmp/ran");
+      async () => {
+        await ct.ok("rm -f /opt/data/config.yaml /tmp/ran");
         for (const options of [asHermes, optOut(asHermes.flags)]) {
-          const r = ct.exec(["hermes", "config", "set", "should", "not"], options);
+          const r = await ct.exec(["hermes", "config", "set", "should", "not"], options);
           expect(r.code).toBe(126);
           expect(r.stdout).toBe("");
           const [first, second] = twoLines(r.stderr);
           expect(first).toContain(why);
           expect(second).toBe(`hermes: install it without the setuid and setgid bits: as root, chmod u-s,g-s ${SHIM}`);
         }
-        expect(ct.run("test -e /opt/data/config.yaml").code).not.toBe(0);
+        expect((await ct.run("test -e /opt/data/config.yaml")).code).not.toBe(0);
         // The admin name, through a link as install.sh --admin-link makes it: doctor --fix would chown as root.
-        ct.ok(`ln -sf hermes /opt/hermes/bin/hermes-exec-shim`);
-        const admin = ct.exec(["hermes-exec-shim", "doctor", "--fix"], asHermes);
+        await ct.ok(`ln -sf hermes /opt/hermes/bin/hermes-exec-shim`);
+        const admin = await ct.exec(["hermes-exec-shim", "doctor", "--fix"], asHermes);
         expect(admin.code).toBe(126);
         expect(twoLines(admin.stderr)[1]).toContain("chmod u-s,g-s");
-        ct.ok("rm -f /opt/hermes/bin/hermes-exec-shim");
+        await ct.ok("rm -f /opt/hermes/bin/hermes-exec-shim");
       },
     );
   });
 
-  it("setuid, run by root: the ids agree, so it drops as usual (root gains nothing)", () => {
-    ct.altered(`chmod u+s ${SHIM}`, `chmod u-s ${SHIM}`, () => {
-      expect(ct.exec(["hermes", "whoami"]).stdout).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
+  it("setuid, run by root: the ids agree, so it drops as usual (root gains nothing)", async () => {
+    await ct.altered(`chmod u+s ${SHIM}`, `chmod u-s ${SHIM}`, async () => {
+      expect((await ct.exec(["hermes", "whoami"])).stdout).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
     });
   });
 
-  it("doctor reports the bit as a problem, with the chmod that fixes it", () => {
-    ct.altered(
+  it("doctor reports the bit as a problem, with the chmod that fixes it", async () => {
+    await ct.altered(
       `chmod u+s ${SHIM} && ln -s hermes /opt/hermes/bin/hermes-exec-shim`,
       `chmod u-s ${SHIM} && rm /opt/hermes/bin/hermes-exec-shim`,
-      () => {
-        const r = ct.exec(["hermes-exec-shim", "doctor"]);
+      async () => {
+        const r = await ct.exec(["hermes-exec-shim", "doctor"]);
         expect(r.code).toBe(1);
         expect(r.stdout).toContain(`PROBLEM  this shim ${SHIM} is setuid (mode 4755)`);
         expect(r.stdout).toContain(`remedy: as root: chmod u-s,g-s ${SHIM}`);
@@ -71,22 +71,22 @@ describe("a setuid or setgid install is refused before anything runs", () => {
     );
   });
 
-  it("a shim the runtime user could replace: one warning line on every root call, and a doctor problem", () => {
-    ct.altered("chown hermes /opt/hermes", "chown root /opt/hermes", () => {
+  it("a shim the runtime user could replace: one warning line on every root call, and a doctor problem", async () => {
+    await ct.altered("chown hermes /opt/hermes", "chown root /opt/hermes", async () => {
       const warning =
         "hermes: warning: /opt/hermes is owned by uid 10000, not root: whoever can write there can replace this hermes, which root runs";
-      const drop = ct.exec(["hermes", "whoami"]);
+      const drop = await ct.exec(["hermes", "whoami"]);
       expect(drop).toMatchObject({ code: 0, stdout: "uid=10000 gid=10000 home=/opt/data umask=0002\n" });
       expect(drop.stderr).toBe(`${warning}\n`);
-      const kept = ct.exec(["hermes", "whoami"], optOut());
+      const kept = await ct.exec(["hermes", "whoami"], optOut());
       expect(kept.stderr.split("\n")[0]).toBe(warning);
-      expect(ct.exec(["hermes", "whoami"], asHermes).stderr).toBe("");
-      ct.ok("ln -s hermes /opt/hermes/bin/hermes-exec-shim");
-      const doctor = ct.exec(["hermes-exec-shim", "doctor"]);
+      expect((await ct.exec(["hermes", "whoami"], asHermes)).stderr).toBe("");
+      await ct.ok("ln -s hermes /opt/hermes/bin/hermes-exec-shim");
+      const doctor = await ct.exec(["hermes-exec-shim", "doctor"]);
       expect(doctor.stdout).toContain(
         "PROBLEM  this shim cannot be trusted by root: /opt/hermes is owned by uid 10000",
       );
-      ct.ok("rm /opt/hermes/bin/hermes-exec-shim");
+      await ct.ok("rm /opt/hermes/bin/hermes-exec-shim");
     });
   });
 });
@@ -102,8 +102,8 @@ describe("root without CAP_SETUID and CAP_SETGID", () => {
   });
   afterAll(() => ct.destroy());
 
-  it("--cap-drop ALL: docker exec C hermes … exits 126, names the capabilities and the remedies, the CLI never ran", () => {
-    const r = ct.exec(["hermes", "config", "set", "should", "not"]);
+  it("--cap-drop ALL: docker exec C hermes … exits 126, names the capabilities and the remedies, the CLI never ran", async () => {
+    const r = await ct.exec(["hermes", "config", "set", "should", "not"]);
     expect(r.code).toBe(126);
     expect(r.stdout).toBe("");
     const [first, second] = twoLines(r.stderr);
@@ -112,12 +112,12 @@ describe("root without CAP_SETUID and CAP_SETGID", () => {
     expect(second).toContain("--cap-add SETUID --cap-add SETGID");
     expect(second).toContain("HERMES_DOCKER_EXEC_AS_ROOT=1");
     expect(r.stderr).not.toContain("s6-applyuidgid");
-    expect(ct.run("test -e /opt/data/config.yaml").code).not.toBe(0);
+    expect((await ct.run("test -e /opt/data/config.yaml")).code).not.toBe(0);
   });
 
-  it("--user hermes and the opt-out still work", () => {
-    expect(ct.exec(["hermes", "whoami"], asHermes).stdout).toMatch(/^uid=10000 /);
-    expect(ct.exec(["hermes", "whoami"], optOut()).stdout).toMatch(/^uid=0 /);
+  it("--user hermes and the opt-out still work", async () => {
+    expect((await ct.exec(["hermes", "whoami"], asHermes)).stdout).toMatch(/^uid=10000 /);
+    expect((await ct.exec(["hermes", "whoami"], optOut())).stdout).toMatch(/^uid=0 /);
   });
 });
 
@@ -130,8 +130,8 @@ describe("the Kubernetes-hardened capability set still drops", () => {
   });
   afterAll(() => ct.destroy());
 
-  it("root docker exec drops to hermes", () => {
-    expect(ct.exec(["hermes", "whoami"])).toMatchObject({
+  it("root docker exec drops to hermes", async () => {
+    expect(await ct.exec(["hermes", "whoami"])).toMatchObject({
       code: 0,
       stdout: "uid=10000 gid=10000 home=/opt/data umask=0002\n",
       stderr: "",
@@ -150,33 +150,37 @@ describe("limits the runtime cannot work under", () => {
   it.each([
     ["root", {}],
     ["hermes", asHermes],
-  ] as const)("ulimit -v 1 GiB as %s: the CLI still runs, dropped as usual", (_, options) => {
-    const r = ct.exec(["sh", "-c", "ulimit -v 1048576 && exec hermes whoami"], options);
+  ] as const)("ulimit -v 1 GiB as %s: the CLI still runs, dropped as usual", async (_, options) => {
+    const r = await ct.exec(["sh", "-c", "ulimit -v 1048576 && exec hermes whoami"], options);
     expect(r).toMatchObject({ code: 0, stdout: expect.stringMatching(/^uid=10000 gid=10000 home=\/opt\/data /) });
     expect(r.stderr).toBe("");
   });
 
-  it("ulimit -v 1 GiB with the opt-out keeps root; with --cap-drop refusals unchanged", () => {
-    const r = ct.exec(["sh", "-c", "ulimit -v 1048576 && exec hermes whoami"], optOut());
+  it("ulimit -v 1 GiB with the opt-out keeps root; with --cap-drop refusals unchanged", async () => {
+    const r = await ct.exec(["sh", "-c", "ulimit -v 1048576 && exec hermes whoami"], optOut());
     expect(r.stdout).toMatch(/^uid=0 gid=0 /);
   });
 
-  it("ulimit -v 1 GiB, setuid install run by hermes: still 126, never root", () => {
-    ct.altered(`chmod u+s ${SHIM}`, `chmod u-s ${SHIM}`, () => {
-      const r = ct.exec(["sh", "-c", "ulimit -v 1048576 && exec hermes whoami"], optOut(asHermes.flags));
+  it("ulimit -v 1 GiB, setuid install run by hermes: still 126, never root", async () => {
+    await ct.altered(`chmod u+s ${SHIM}`, `chmod u-s ${SHIM}`, async () => {
+      const r = await ct.exec(["sh", "-c", "ulimit -v 1048576 && exec hermes whoami"], optOut(asHermes.flags));
       expect(r.code).toBe(126);
       expect(r.stdout).toBe("");
       expect(twoLines(r.stderr)[1]).toContain("chmod u-s,g-s");
     });
   });
 
-  it("the admin commands say in one line that they need the JIT", () => {
-    ct.altered("ln -s hermes /opt/hermes/bin/hermes-exec-shim", "rm /opt/hermes/bin/hermes-exec-shim", () => {
-      const r = ct.exec(["sh", "-c", "ulimit -v 1048576 && exec hermes-exec-shim doctor"]);
-      expect(r.code).toBe(126);
-      expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
-      expect(r.stderr).toContain("need bun:ffi");
-    });
+  it("the admin commands say in one line that they need the JIT", async () => {
+    await ct.altered(
+      "ln -s hermes /opt/hermes/bin/hermes-exec-shim",
+      "rm /opt/hermes/bin/hermes-exec-shim",
+      async () => {
+        const r = await ct.exec(["sh", "-c", "ulimit -v 1048576 && exec hermes-exec-shim doctor"]);
+        expect(r.code).toBe(126);
+        expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+        expect(r.stderr).toContain("need bun:ffi");
+      },
+    );
   });
 
   it("the harness's check recognises the runtime's error report", () => {

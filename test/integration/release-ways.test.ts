@@ -111,7 +111,7 @@ describe(`${ARCHIVE}: hermes-exec-shim:${version}`, () => {
       writeFileSync(join(work, "image/manifest.json"), JSON.stringify([{ ...m, RepoTags: [own] }]));
       tar(["-cf", "retagged.tar", "-C", "image", "manifest.json", m.Config, m.Layers[0]?.split("/")[0] as string]);
       tags.push(own);
-      expect(docker(["load", "--input", join(work, "retagged.tar")])).toBe(`Loaded image: ${own}\n`);
+      expect(await docker(["load", "--input", join(work, "retagged.tar")])).toBe(`Loaded image: ${own}\n`);
       tag = await buildRecipe(
         "copy-from",
         DOCKERFILES.image,
@@ -123,23 +123,23 @@ describe(`${ARCHIVE}: hermes-exec-shim:${version}`, () => {
       );
     }, 600_000);
 
-    it("loads under the ID the archive promises, the binary's size and no more", () => {
+    it("loads under the ID the archive promises, the binary's size and no more", async () => {
       const config = readFileSync(join(work, "image", manifest[0]?.Config as string));
-      expect(docker(["image", "inspect", "--format", "{{.Id}}", own]).trim()).toBe(
+      expect((await docker(["image", "inspect", "--format", "{{.Id}}", own])).trim()).toBe(
         `sha256:${createHash("sha256").update(config).digest("hex")}`,
       );
       const binary = statSync(join(dir, "hermes-linux-x64")).size;
-      expect(imageSize(own) - binary).toBeLessThan(4096);
+      expect((await imageSize(own)) - binary).toBeLessThan(4096);
     });
 
-    it("the image built with it: the binary root's 0755, the links still links, one copy, a root call drops", () => {
+    it("the image built with it: the binary root's 0755, the links still links, one copy, a root call drops", async () => {
       expect(sh(tag, "cd /opt/hermes/bin && stat -c '%U %a %F' hermes && readlink hermes-agent hermes-acp")).toBe(
         "root 755 regular file\nhermes\nhermes\n",
       );
       expect(sh(tag, "hermes whoami && hermes-agent argv0 && hermes-acp argv0")).toBe(
         "uid=10000 gid=10000 home=/opt/data umask=0002\nhermes-agent uid=10000\nhermes-acp uid=10000\n",
       );
-      addsTheBinaryOnce(tag, hermesBase(), statSync(join(dir, "hermes-linux-x64")).size);
+      await addsTheBinaryOnce(tag, hermesBase(), statSync(join(dir, "hermes-linux-x64")).size);
     });
   });
 });
@@ -155,7 +155,7 @@ describe.each([
     const qemu = "/usr/bin/qemu-aarch64-static";
     ct = await Container.create({ runArgs: ["--volume", `${dir}:/release:ro`, "--volume", `${qemu}:${qemu}:ro`] });
     // An image that does not carry the shim yet.
-    ct.ok("rm -r /opt/hermes/bin");
+    await ct.ok("rm -r /opt/hermes/bin");
   }, 600_000);
   afterAll(() => ct?.destroy());
 
@@ -179,21 +179,23 @@ describe.each([
     ]);
   });
 
-  it("dpkg -i installs it, a root call drops to hermes, and dpkg -r removes every file it brought", () => {
+  it("dpkg -i installs it, a root call drops to hermes, and dpkg -r removes every file it brought", async () => {
     // The whole file system but dpkg's log and the stand-in CLI's venv (Python leaves its __pycache__ there).
     const files = () =>
       ct.ok(
         "find / -xdev \\( -path /proc -o -path /sys -o -path /var/log -o -path /opt/hermes/.venv \\) -prune -o -print | sort",
       );
-    const before = files();
-    ct.ok(`dpkg -i /release/${deb()}`);
-    expect(ct.ok("cd /opt/hermes/bin && stat -c '%U:%G %a' hermes && readlink hermes-agent hermes-acp")).toBe(
+    const before = await files();
+    await ct.ok(`dpkg -i /release/${deb()}`);
+    expect(await ct.ok("cd /opt/hermes/bin && stat -c '%U:%G %a' hermes && readlink hermes-agent hermes-acp")).toBe(
       "root:root 755\nhermes\nhermes\n",
     );
-    expect(ct.ok(`${runner}/opt/hermes/bin/hermes whoami`)).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
-    ct.ok("dpkg -r hermes-exec-shim");
-    expect(files()).toBe(before);
-    expect(ct.run("dpkg-query --show hermes-exec-shim").stdout).not.toContain(version);
+    expect(await ct.ok(`${runner}/opt/hermes/bin/hermes whoami`)).toBe(
+      "uid=10000 gid=10000 home=/opt/data umask=0002\n",
+    );
+    await ct.ok("dpkg -r hermes-exec-shim");
+    expect(await files()).toBe(before);
+    expect((await ct.run("dpkg-query --show hermes-exec-shim")).stdout).not.toContain(version);
   });
 });
 
@@ -203,5 +205,5 @@ it("README.md's RUN --mount recipe installs the amd64 package with the binary in
   expect(sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami && dpkg-query -W hermes-exec-shim")).toBe(
     `root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\nhermes-exec-shim\t${version}\n`,
   );
-  addsTheBinaryOnce(tag, hermesBase(), statSync(join(dir, "hermes-linux-x64")).size);
+  await addsTheBinaryOnce(tag, hermesBase(), statSync(join(dir, "hermes-linux-x64")).size);
 }, 600_000);

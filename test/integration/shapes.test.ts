@@ -14,26 +14,26 @@ function shape(runArgs: string[], extra: { cli?: "probe"; command?: string[] } =
 
 /** The drop works: the CLI runs as hermes and what it writes is hermes's. */
 function drops(ct: () => Container, uid = 10000) {
-  it("root drops to hermes and writes hermes-owned files", () => {
-    expect(ct().exec(["hermes", "config", "set", "model", "opus"])).toMatchObject({ code: 0, stderr: "" });
-    expect(ct().ok("stat -c '%u:%g %a' /opt/data/config.yaml")).toBe(`${uid}:${uid} 600\n`);
-    expect(ct().exec(["hermes", "whoami"]).stdout).toBe(`uid=${uid} gid=${uid} home=/opt/data umask=0002\n`);
+  it("root drops to hermes and writes hermes-owned files", async () => {
+    expect(await ct().exec(["hermes", "config", "set", "model", "opus"])).toMatchObject({ code: 0, stderr: "" });
+    expect(await ct().ok("stat -c '%u:%g %a' /opt/data/config.yaml")).toBe(`${uid}:${uid} 600\n`);
+    expect((await ct().exec(["hermes", "whoami"])).stdout).toBe(`uid=${uid} gid=${uid} home=/opt/data umask=0002\n`);
   });
 }
 
 describe("--read-only root filesystem, a tmpfs /tmp and the volume", () => {
   const ct = shape(["--read-only", "--tmpfs", "/tmp"]);
   drops(ct);
-  it("the root filesystem is really read-only", () => {
-    expect(ct().run("touch /etc/probe").stderr).toContain("Read-only file system");
+  it("the root filesystem is really read-only", async () => {
+    expect((await ct().run("touch /etc/probe")).stderr).toContain("Read-only file system");
   });
 });
 
 describe("--security-opt no-new-privileges", () => {
   const ct = shape(["--security-opt", "no-new-privileges"]);
   drops(ct);
-  it("the CLI runs with no_new_privs set", () => {
-    expect(ct().ok("hermes --version && grep NoNewPrivs /proc/self/status")).toMatch(/NoNewPrivs:\s+1\n$/);
+  it("the CLI runs with no_new_privs set", async () => {
+    expect(await ct().ok("hermes --version && grep NoNewPrivs /proc/self/status")).toMatch(/NoNewPrivs:\s+1\n$/);
   });
 });
 
@@ -48,9 +48,9 @@ describe("Kubernetes-hardened: --cap-drop ALL plus SETUID, SETGID, CHOWN, DAC_OV
 
 describe("--user 10000:10000 --group-add 4242: pass-through keeps the groups", () => {
   const ct = shape(["--user", "10000:10000", "--group-add", "4242"], { cli: "probe" });
-  it("the CLI sees the same uid, gids and supplementary groups as the caller", () => {
+  it("the CLI sees the same uid, gids and supplementary groups as the caller", async () => {
     const sorted = (list: string | undefined) => (list ?? "").split(/[ ,]/).sort();
-    const out = ct().ok("id -G; hermes");
+    const out = await ct().ok("id -G; hermes");
     const caller = sorted(out.split("\n")[0]);
     expect(caller).toEqual(["10000", "4242"]);
     expect(out).toContain("uids=10000:10000:10000\n");
@@ -62,8 +62,8 @@ describe("the hermes user remapped at boot (usermod/groupmod to 10500 before the
   const remap = "usermod -u 10500 hermes && groupmod -g 10500 hermes && chown -R hermes:hermes /opt/data";
   const ct = shape(["--entrypoint", "/bin/sh"], { command: ["-c", `${remap} && exec entrypoint sleep infinity`] });
   drops(ct, 10500);
-  it("the entrypoint's own drop went to the new uid too", () => {
-    expect(ct().ok("ps -o uid= -p 1").trim()).toBe("10500");
+  it("the entrypoint's own drop went to the new uid too", async () => {
+    expect((await ct().ok("ps -o uid= -p 1")).trim()).toBe("10500");
   });
 });
 
@@ -74,23 +74,23 @@ describe("--ulimit nofile=1024:8192", () => {
    * `docker exec` process the container's --ulimit only some of the time (here about half; otherwise soft =
    * hard, 8192), so the caller's own limit is read first and only such a caller counts.
    */
-  const nofile = (command: string, asRuntimeUser: boolean) => {
+  const nofile = async (command: string, asRuntimeUser: boolean) => {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const out = ct().ok(`ulimit -Sn; exec ${command}`, { asRuntimeUser });
+      const out = await ct().ok(`ulimit -Sn; exec ${command}`, { asRuntimeUser });
       if (out.startsWith("1024\n")) return out.match(/^rlimits=(.*)$/m)?.[1]?.split(",")[7];
     }
     throw new Error("no docker exec got the container's soft limit in 50 attempts");
   };
 
-  it("a direct exec of the CLI gets soft 1024, hard 8192", () => {
-    expect(nofile("/opt/hermes/.venv/bin/hermes", true)).toBe("1024:8192");
-    expect(nofile("/opt/hermes/.venv/bin/hermes", false)).toBe("1024:8192");
+  it("a direct exec of the CLI gets soft 1024, hard 8192", async () => {
+    expect(await nofile("/opt/hermes/.venv/bin/hermes", true)).toBe("1024:8192");
+    expect(await nofile("/opt/hermes/.venv/bin/hermes", false)).toBe("1024:8192");
   });
 
   // A shell inside the container is the shim's parent here, so its soft limit is restored (§3); with no
   // visible parent (a bare docker exec) the container's PID 1 is asked (test/integration/limits.test.ts).
-  it("through the shim the CLI gets the same, as hermes and as root", () => {
-    expect(nofile("hermes", true)).toBe("1024:8192");
-    expect(nofile("hermes", false)).toBe("1024:8192");
+  it("through the shim the CLI gets the same, as hermes and as root", async () => {
+    expect(await nofile("hermes", true)).toBe("1024:8192");
+    expect(await nofile("hermes", false)).toBe("1024:8192");
   });
 });

@@ -3,7 +3,7 @@
  * s6-svscan, as root, over /run/service with the services of
  * test/container/s6tree.ts.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DoctorReport } from "../../src/admin/core/finding.ts";
 import { Container } from "../container/container.ts";
 import { CONTROL, MAKE_SERVICES, SCAN, SERVICES } from "../container/s6tree.ts";
@@ -15,17 +15,16 @@ let ct: Container;
 beforeAll(async () => {
   ct = await Container.create({ runArgs: ["--entrypoint", "/bin/sh"], command: ["-c", BOOT] });
   // Until s6-supervise runs for every service, and so has made its supervise/.
-  for (let i = 0; ct.run(SERVICES.map((s) => `s6-svok ${s}`).join(" && ")).code !== 0; i++) {
+  for (let i = 0; (await ct.run(SERVICES.map((s) => `s6-svok ${s}`).join(" && "))).code !== 0; i++) {
     if (i > 100) throw new Error("s6 never supervised the services");
-    ct.run("sleep 0.1");
+    await ct.run("sleep 0.1");
   }
 });
 afterAll(() => ct.destroy());
-afterEach(() => new Promise<void>((resolve) => setImmediate(resolve)));
 
 const asHermes = (command: string) => ct.run(command, { asRuntimeUser: true });
 const doctor = (flags = "") => ct.run(`${ADMIN} doctor ${flags}`);
-const doctorJson = (flags = "") => JSON.parse(doctor(`--json ${flags}`).stdout) as DoctorReport;
+const doctorJson = async (flags = "") => JSON.parse((await doctor(`--json ${flags}`)).stdout) as DoctorReport;
 const supervision = (report: DoctorReport) => report.findings.filter((f) => f.check === "supervision");
 /** Owner, group and mode of everything in the tree and around it, links not followed. */
 const snapshot = () => ct.ok(`find ${SCAN} /srv -printf '%U:%G %m %y %p\\n' | sort`);
@@ -38,13 +37,13 @@ const SURFACE = [
 ].sort();
 
 describe("the supervision tree", () => {
-  it("before the fix: hermes cannot control, read or rescan, and doctor names each path", () => {
+  it("before the fix: hermes cannot control, read or rescan, and doctor names each path", async () => {
     for (const command of CONTROL) {
-      const r = asHermes(command);
+      const r = await asHermes(command);
       expect(r.code, command).toBe(111);
       expect(r.stderr, command).toContain("Permission denied");
     }
-    const r = doctor();
+    const r = await doctor();
     console.log(`doctor before --fix:\n${r.stdout}`);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
@@ -64,13 +63,13 @@ describe("the supervision tree", () => {
     expect(r.stdout).toContain(
       `ok       ${SCAN}, its service directories and their run and finish scripts are root's alone`,
     );
-    const [closed] = supervision(doctorJson());
+    const [closed] = supervision(await doctorJson());
     expect(closed?.items.map((i) => i.path)).toEqual(SURFACE);
   });
 
-  it("doctor --fix: then hermes controls, reads and rescans; only the control surface changed", () => {
-    const before = snapshot();
-    const r = doctor("--fix");
+  it("doctor --fix: then hermes controls, reads and rescans; only the control surface changed", async () => {
+    const before = await snapshot();
+    const r = await doctor("--fix");
     console.log(`doctor --fix:\n${r.stdout}`);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
@@ -80,45 +79,45 @@ describe("the supervision tree", () => {
       `${SCAN}/gateway/supervise (directory, was uid 0 gid 0, mode 0700; now gid 10000, mode 0710)`,
     );
     expect(r.stdout).toContain(`ok       hermes can control every service under ${SCAN} (3 services, logs included)`);
-    for (const command of CONTROL) expect(asHermes(command), command).toMatchObject({ code: 0 });
+    for (const command of CONTROL) expect(await asHermes(command), command).toMatchObject({ code: 0 });
     // s6-svwait subscribes in event/: it waits for the restarted gateway to be up again.
-    expect(asHermes(`s6-svwait -u -t 5000 ${SCAN}/gateway`).code).toBe(0);
-    expect(asHermes(`s6-svstat -o up ${SCAN}/gateway`).stdout).toBe("true\n");
+    expect((await asHermes(`s6-svwait -u -t 5000 ${SCAN}/gateway`)).code).toBe(0);
+    expect((await asHermes(`s6-svstat -o up ${SCAN}/gateway`)).stdout).toBe("true\n");
 
     // Exactly s6-svperms' modes, owners kept: nothing but the 11 nodes differs.
-    const after = snapshot();
+    const after = await snapshot();
     const changed = after.split("\n").filter((line) => !before.split("\n").includes(line));
     expect(changed.map((line) => line.split(" ").slice(0, 2).join(" ")).sort()).toEqual(
       [...Array(4).fill("0:10000 710"), ...Array(4).fill("0:10000 620"), ...Array(3).fill("0:10000 3730")].sort(),
     );
-    expect(ct.ok(`s6-svperms ${SERVICES.join(" ")}`)).toBe(
+    expect(await ct.ok(`s6-svperms ${SERVICES.join(" ")}`)).toBe(
       SERVICES.map((s) => ["status", "control", "events"].map((what) => `${s} ${what}: group hermes\n`).join("")).join(
         "",
       ),
     );
   });
 
-  it("a second --fix changes nothing", () => {
-    const before = snapshot();
-    const r = doctor("--fix");
+  it("a second --fix changes nothing", async () => {
+    const before = await snapshot();
+    const r = await doctor("--fix");
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/^fixed/m);
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
-  it("a scan directory given to hermes is a door to root: a PROBLEM that --fix widens nothing for, nor follows hermes's symlink", () => {
+  it("a scan directory given to hermes is a door to root: a PROBLEM that --fix widens nothing for, nor follows hermes's symlink", async () => {
     // Looks like a service to a walk that would follow hermes's symlink to it.
-    ct.ok(
+    await ct.ok(
       [
         "mkdir -p -m 0700 /srv/outside/supervise && mkfifo -m 0600 /srv/outside/supervise/control",
         "mkdir -m 3730 /srv/outside/event && touch /srv/outside/supervise/status",
       ].join(" && "),
     );
-    ct.ok(`chown hermes: ${SCAN}`);
+    await ct.ok(`chown hermes: ${SCAN}`);
     try {
-      expect(asHermes(`ln -s /srv/outside ${SCAN}/evil`).code).toBe(0);
-      const before = snapshot();
-      const r = doctor("--fix");
+      expect((await asHermes(`ln -s /srv/outside ${SCAN}/evil`)).code).toBe(0);
+      const before = await snapshot();
+      const r = await doctor("--fix");
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(
         `PROBLEM  s6 runs what is under ${SCAN} as root, and someone but root can change it: a door to root`,
@@ -126,35 +125,39 @@ describe("the supervision tree", () => {
       expect(r.stdout).toContain(`${SCAN} (${SCAN} is owned by uid 10000, not root)`);
       expect(r.stdout).toContain(`remedy: keep ${SCAN}, every service directory and its run and finish scripts root's`);
       expect(r.stdout).not.toMatch(/^fixed/m);
-      expect(snapshot()).toBe(before);
-      expect(ct.ok("stat -c '%U:%G %a' /srv/outside/supervise /srv/outside/supervise/control")).toBe(
+      expect(await snapshot()).toBe(before);
+      expect(await ct.ok("stat -c '%U:%G %a' /srv/outside/supervise /srv/outside/supervise/control")).toBe(
         "root:root 700\nroot:root 600\n",
       );
     } finally {
-      ct.ok(`rm ${SCAN}/evil && chown root:root ${SCAN}`);
+      await ct.ok(`rm ${SCAN}/evil && chown root:root ${SCAN}`);
     }
   });
 
-  it("a service directory given to hermes is a door too; its supervise/ swapped for a symlink is never followed", () => {
-    ct.ok(`chown hermes: ${SCAN}/dashboard`);
+  it("a service directory given to hermes is a door too; its supervise/ swapped for a symlink is never followed", async () => {
+    await ct.ok(`chown hermes: ${SCAN}/dashboard`);
     try {
       expect(
-        asHermes(`cd ${SCAN}/dashboard && mv supervise supervise.real && ln -s /srv/outside/supervise supervise`).code,
+        (
+          await asHermes(
+            `cd ${SCAN}/dashboard && mv supervise supervise.real && ln -s /srv/outside/supervise supervise`,
+          )
+        ).code,
       ).toBe(0);
-      const before = snapshot();
-      const r = doctor("--json --fix");
+      const before = await snapshot();
+      const r = await doctor("--json --fix");
       expect(r.code).toBe(1);
       const door = supervision(JSON.parse(r.stdout) as DoctorReport).find((f) => f.message.includes("a door to root"));
       expect(door?.items).toEqual([
         { path: `${SCAN}/dashboard`, detail: `${SCAN}/dashboard is owned by uid 10000, not root` },
       ]);
-      expect(snapshot()).toBe(before);
-      expect(ct.ok("stat -c '%U:%G %a' /srv/outside/supervise /srv/outside/supervise/control")).toBe(
+      expect(await snapshot()).toBe(before);
+      expect(await ct.ok("stat -c '%U:%G %a' /srv/outside/supervise /srv/outside/supervise/control")).toBe(
         "root:root 700\nroot:root 600\n",
       );
     } finally {
-      ct.ok(`cd ${SCAN}/dashboard && rm supervise && mv supervise.real supervise && chown root:root .`);
+      await ct.ok(`cd ${SCAN}/dashboard && rm supervise && mv supervise.real supervise && chown root:root .`);
     }
-    expect(doctor().code).toBe(0);
+    expect((await doctor()).code).toBe(0);
   });
 });

@@ -9,11 +9,11 @@ beforeAll(async () => {
 afterAll(() => ct.destroy());
 
 const PWNED = "/tmp/pwned";
-const noCodeRan = () => expect(ct.run(`test -e ${PWNED}`).code).not.toBe(0);
+const noCodeRan = async () => expect((await ct.run(`test -e ${PWNED}`)).code).not.toBe(0);
 
 describe("a hostile working directory, written by the runtime user", () => {
-  beforeAll(() => {
-    ct.ok(
+  beforeAll(async () => {
+    await ct.ok(
       [
         "mkdir -p /opt/data/work && cd /opt/data/work",
         `printf 'require("fs").writeFileSync("${PWNED}", "preload")\\n' > evil.js`,
@@ -26,30 +26,30 @@ describe("a hostile working directory, written by the runtime user", () => {
     );
   });
 
-  it("changes nothing: root still drops, no code runs, no loader complaint", () => {
-    const r = ct.run("cd /opt/data/work && hermes whoami");
+  it("changes nothing: root still drops, no code runs, no loader complaint", async () => {
+    const r = await ct.run("cd /opt/data/work && hermes whoami");
     expect(r).toMatchObject({ code: 0, stderr: "" });
     expect(r.stdout).toMatch(/^uid=10000 /);
-    noCodeRan();
+    await noCodeRan();
   });
 
-  it("nor under the opt-out or for the pass-through", () => {
-    expect(ct.run("cd /opt/data/work && HERMES_DOCKER_EXEC_AS_ROOT=1 hermes --version").code).toBe(0);
-    expect(ct.ok("cd /opt/data/work && hermes --version", { asRuntimeUser: true })).toBe("hermes-standin 1.0\n");
-    noCodeRan();
+  it("nor under the opt-out or for the pass-through", async () => {
+    expect((await ct.run("cd /opt/data/work && HERMES_DOCKER_EXEC_AS_ROOT=1 hermes --version")).code).toBe(0);
+    expect(await ct.ok("cd /opt/data/work && hermes --version", { asRuntimeUser: true })).toBe("hermes-standin 1.0\n");
+    await noCodeRan();
   });
 
-  it("nor with the same files in $HERMES_HOME itself", () => {
-    ct.ok("cp -a /opt/data/work/. /opt/data/", { asRuntimeUser: true });
-    expect(ct.ok("cd /opt/data && HERMES_HOME=/opt/data hermes whoami")).toMatch(/^uid=10000 /);
-    noCodeRan();
+  it("nor with the same files in $HERMES_HOME itself", async () => {
+    await ct.ok("cp -a /opt/data/work/. /opt/data/", { asRuntimeUser: true });
+    expect(await ct.ok("cd /opt/data && HERMES_HOME=/opt/data hermes whoami")).toMatch(/^uid=10000 /);
+    await noCodeRan();
   });
 });
 
 describe("the helper", () => {
   const FAKE = "/opt/data/bin/s6-setuidgid";
-  beforeAll(() => {
-    ct.ok(
+  beforeAll(async () => {
+    await ct.ok(
       `mkdir -p /opt/data/bin && printf '#!/bin/sh\\ntouch ${PWNED}\\nexec "$@"\\n' > ${FAKE} && chmod 0755 ${FAKE}`,
       {
         asRuntimeUser: true,
@@ -58,15 +58,15 @@ describe("the helper", () => {
   });
   const withFakeFirst = () => ({ ...ct.baseEnv(), PATH: `/opt/data/bin:${ct.baseEnv().PATH}` });
 
-  it("is never looked up on PATH, even a fake one first on it", () => {
-    expect(ct.ok("hermes whoami", { env: withFakeFirst() })).toMatch(/^uid=10000 /);
-    noCodeRan();
+  it("is never looked up on PATH, even a fake one first on it", async () => {
+    expect(await ct.ok("hermes whoami", { env: withFakeFirst() })).toMatch(/^uid=10000 /);
+    await noCodeRan();
   });
 
-  it("is not replaced by one on PATH when it is missing: 126", () => {
-    ct.without("/command/s6-setuidgid", () => {
-      expect(ct.run("hermes whoami", { env: withFakeFirst() }).code).toBe(126);
-      noCodeRan();
+  it("is not replaced by one on PATH when it is missing: 126", async () => {
+    await ct.without("/command/s6-setuidgid", async () => {
+      expect((await ct.run("hermes whoami", { env: withFakeFirst() })).code).toBe(126);
+      await noCodeRan();
     });
   });
 
@@ -81,26 +81,26 @@ describe("the helper", () => {
       `mv /command/s6-setuidgid /command/real && ln -s ${FAKE} /command/s6-setuidgid`,
       "/opt/data is owned by uid 10000",
     ],
-  ])("%s is refused like a missing one: 126 naming file and reason", (_, change, reason) => {
-    ct.altered(
+  ])("%s is refused like a missing one: 126 naming file and reason", async (_, change, reason) => {
+    await ct.altered(
       `rm -rf /tmp/command.saved && cp -a /command /tmp/command.saved && ${change}`,
       "rm -rf /command && cp -a /tmp/command.saved /command",
-      () => {
-        const r = ct.run("hermes config set should not");
+      async () => {
+        const r = await ct.run("hermes config set should not");
         expect(r.code).toBe(126);
         expect(r.stderr).toContain(reason);
         expect(r.stderr).toContain("refusing to run hermes as root");
         expect(r.stdout).toBe("");
-        noCodeRan();
+        await noCodeRan();
       },
     );
   });
 });
 
 describe("the opt-out", () => {
-  it("still runs a CLI hermes can rewrite (a venv given to hermes, as older images do), but says who can", () => {
-    ct.altered("chown -R hermes:hermes /opt/hermes/.venv", "chown -R root:root /opt/hermes/.venv", () => {
-      const r = ct.run("HERMES_DOCKER_EXEC_AS_ROOT=1 hermes whoami");
+  it("still runs a CLI hermes can rewrite (a venv given to hermes, as older images do), but says who can", async () => {
+    await ct.altered("chown -R hermes:hermes /opt/hermes/.venv", "chown -R root:root /opt/hermes/.venv", async () => {
+      const r = await ct.run("HERMES_DOCKER_EXEC_AS_ROOT=1 hermes whoami");
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^uid=0 /);
       expect(r.stderr).toBe(
@@ -109,14 +109,14 @@ describe("the opt-out", () => {
     });
   });
 
-  it("is silent when root owns the whole chain", () => {
-    expect(ct.run("HERMES_DOCKER_EXEC_AS_ROOT=1 hermes whoami")).toMatchObject({ code: 0, stderr: "" });
+  it("is silent when root owns the whole chain", async () => {
+    expect(await ct.run("HERMES_DOCKER_EXEC_AS_ROOT=1 hermes whoami")).toMatchObject({ code: 0, stderr: "" });
   });
 });
 
 describe("load", () => {
-  it("500 concurrent root invocations all drop: nothing lost or mis-owned", () => {
-    const out = ct.ok(
+  it("500 concurrent root invocations all drop: nothing lost or mis-owned", async () => {
+    const out = await ct.ok(
       [
         "rm -rf /opt/data/notes /tmp/codes && mkdir /tmp/codes",
         'for i in $(seq 500); do (hermes note "n$i"; echo $? > "/tmp/codes/$i") & done; wait',

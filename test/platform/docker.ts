@@ -1,5 +1,5 @@
-/** The docker CLI, called the two ways the tests need: blocking, and alongside other work. */
-import { spawnSync } from "node:child_process";
+/** The docker CLI, called alongside other work: never blocking the test worker. */
+import { setTimeout as sleep } from "node:timers/promises";
 import { type Outcome, outcome } from "./spawn.ts";
 
 /** Every container and image the tests create carries this label, valued with the run's id. */
@@ -14,22 +14,17 @@ const ENV = { ...process.env, DOCKER_BUILDKIT: "0" };
 const failure = (args: readonly string[], r: Pick<Outcome, "code" | "stdout" | "stderr">) =>
   new Error(`docker ${args.slice(0, 2).join(" ")} failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`);
 
-/** Runs docker and returns its stdout, throwing with its stderr when it fails. */
-export function docker(args: readonly string[], input?: string | Buffer): string {
-  const r = spawnSync("docker", args, { env: ENV, input: input ?? "", maxBuffer: 256 << 20, encoding: "utf8" });
-  if (r.error) throw r.error;
-  if (r.status !== 0) throw failure(args, { code: r.status, stdout: r.stdout, stderr: r.stderr });
-  return r.stdout;
-}
-
 /**
  * BuildKit as Debian's docker.io 20.10 client reaches it: DOCKER_BUILDKIT=1 builds through the engine's
  * embedded BuildKit (`COPY --chmod`, `RUN --mount`), without the buildx plugin a newer client would want.
  */
 export const BUILDKIT = { client: "/usr/bin/docker", env: { ...process.env, DOCKER_BUILDKIT: "1" } };
 
-/** Like docker(), without blocking the event loop; `via` another client or environment (BUILDKIT). */
-export async function dockerAsync(
+/**
+ * Runs docker, without blocking the event loop, and returns its stdout, throwing with its stderr when it
+ * fails; `via` another client or environment (BUILDKIT).
+ */
+export async function docker(
   args: readonly string[],
   via: { client: string; env: NodeJS.ProcessEnv } = { client: "docker", env: ENV },
 ): Promise<string> {
@@ -38,17 +33,20 @@ export async function dockerAsync(
   return r.stdout;
 }
 
+const list = async (args: string[]) => (await docker(args)).split("\n").filter(Boolean);
+const tryDocker = (args: string[]) => outcome(["docker", ...args], { env: ENV });
+
 /** Removes what a run labelled, ignoring what is already gone. */
-export function removeLabelled(runId: string): void {
+export async function removeLabelled(runId: string): Promise<void> {
   const filter = `label=${LABEL}=${runId}`;
-  const containers = () => docker(["ps", "-aq", "--filter", filter]).split("\n").filter(Boolean);
+  const containers = () => list(["ps", "-aq", "--filter", filter]);
   // A --rm container the engine is already removing makes `docker rm` return before it is gone.
-  for (let left = containers(); left.length; left = containers()) {
-    spawnSync("docker", ["rm", "-fv", ...left], { env: ENV });
-    spawnSync("sleep", ["0.2"]);
+  for (let left = await containers(); left.length; left = await containers()) {
+    await tryDocker(["rm", "-fv", ...left]);
+    await sleep(200);
   }
-  const volumes = docker(["volume", "ls", "-q", "--filter", filter]).split("\n").filter(Boolean);
-  if (volumes.length) spawnSync("docker", ["volume", "rm", "-f", ...volumes], { env: ENV });
-  const images = docker(["images", "-q", "--filter", filter]).split("\n").filter(Boolean);
-  if (images.length) spawnSync("docker", ["rmi", "-f", ...new Set(images)], { env: ENV });
+  const volumes = await list(["volume", "ls", "-q", "--filter", filter]);
+  if (volumes.length) await tryDocker(["volume", "rm", "-f", ...volumes]);
+  const images = await list(["images", "-q", "--filter", filter]);
+  if (images.length) await tryDocker(["rmi", "-f", ...new Set(images)]);
 }

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { BUILDKIT, dockerAsync, LABEL } from "./docker.ts";
+import { BUILDKIT, docker, LABEL } from "./docker.ts";
 import { outcome } from "./spawn.ts";
 
 const HERE = import.meta.dirname;
@@ -95,7 +95,7 @@ export function build(
   buildKit = false,
 ): Promise<string> {
   const buildArgs = Object.entries(args).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
-  return dockerAsync(
+  return docker(
     [
       "build",
       "--quiet",

@@ -28,7 +28,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     try {
       removeEngines();
     } finally {
-      removeLabelled(runId);
+      await removeLabelled(runId);
       removeSharedRelease(runId);
       await stopDockerd?.();
     }
