@@ -5,6 +5,10 @@ export default defineConfig({
     dir: "test",
     // The Docker side of the test platform: engine, base images, this run's test images.
     globalSetup: ["test/platform/setup.ts"],
+    // Most files wait on the engines, not the CPU: run several side by side, also on a 2-core machine.
+    pool: "forks",
+    maxWorkers: 3,
+    minWorkers: 1,
     testTimeout: 120_000,
     hookTimeout: 300_000,
   },

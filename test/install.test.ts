@@ -1,18 +1,15 @@
 /** install.sh from a caller's seat: usage errors build nothing, and a relative --prefix is the caller's. */
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { outcome } from "./platform/spawn.ts";
 
 const INSTALL = resolve(import.meta.dirname, "../install.sh");
 const here = mkdtempSync(join(tmpdir(), "install-test-"));
 afterAll(() => rmSync(here, { recursive: true, force: true }));
 
-function install(args: string[], cwd = here) {
-  const r = spawnSync(INSTALL, args, { cwd, encoding: "utf8", timeout: 300_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const install = (args: string[], cwd = here) => outcome([INSTALL, ...args], { cwd, timeoutMs: 300_000 });
 
 describe("usage errors exit 2 before anything is built", () => {
   it.each([
@@ -25,8 +22,8 @@ describe("usage errors exit 2 before anything is built", () => {
     [["--command="], "--command needs a value, not an empty one"],
     [["--target", "/opt/x"], "--target is gone: use --command NAME=PATH, one for each command"],
     [["--frobnicate"], "unknown option --frobnicate"],
-  ])("%j", (args, message) => {
-    const r = install(args);
+  ])("%j", async (args, message) => {
+    const r = await install(args);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`install.sh: ${message} (see --help)\n`);
     expect(r.stdout).toBe("");
@@ -44,8 +41,8 @@ describe("usage errors exit 2 before anything is built", () => {
     [["--opt-out-var", "A-B"], "opt-out-var"],
     [["--umask", "0999"], "umask"],
     [["--scan-dir", "/run/../tmp"], "scan-dir"],
-  ])("%j: the build's own check, before building", (args, setting) => {
-    const r = install([...args, "--prefix", "out"]);
+  ])("%j: the build's own check, before building", async (args, setting) => {
+    const r = await install([...args, "--prefix", "out"]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^build: ${setting} `, "m"));
     expect(readdirSync(here)).toEqual([]);
@@ -53,8 +50,8 @@ describe("usage errors exit 2 before anything is built", () => {
 });
 
 describe("installing", () => {
-  it("a relative --prefix is taken from where the caller stands", () => {
-    const r = install(["--prefix", "out", "--admin-link"]);
+  it("a relative --prefix is taken from where the caller stands", async () => {
+    const r = await install(["--prefix", "out", "--admin-link"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(
       [
@@ -74,10 +71,10 @@ describe("installing", () => {
     expect(existsSync(resolve(INSTALL, "../out"))).toBe(false);
   });
 
-  it("a fork's own commands: the first is the binary, the rest link to it; running it again is harmless", () => {
+  it("a fork's own commands: the first is the binary, the rest link to it; running it again is harmless", async () => {
     const args = ["--prefix", "fork", "--name", "rabbit", "--command", "rabbit", "--command=rabbit-agent=/srv/agent"];
     for (let i = 0; i < 2; i++) {
-      const r = install(args);
+      const r = await install(args);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toBe(`installed ${here}/fork/rabbit\nlinked ${here}/fork/rabbit-agent -> rabbit\n`);
     }

@@ -4,7 +4,6 @@
  * `docker exec` exactly as an operator reaches into a Hermes container, and
  * removed with its anonymous volume by destroy().
  */
-import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -114,11 +113,8 @@ export class Container {
         ...(options.command ?? ["sleep", "infinity"]),
       ])
     ).trim();
-    const ct = new Container(id, image, config, ownImage);
-    // A worker that ends without its afterAll (a failed hook, a crash) still leaves nothing behind; it is
-    // exiting, so waiting here holds up nothing.
-    process.once("exit", () => spawnSync("docker", ["rm", "--force", "--volumes", id]));
-    return ct;
+    // One a failed file leaves is still removed by the global teardown, with everything else of the run's label.
+    return new Container(id, image, config, ownImage);
   }
 
   /** The variant's image with `shim` in place of its own shim. */

@@ -3,7 +3,6 @@
  * `podman exec` (rootful, or rootless as the run's user) and containerd's `ctr tasks exec`, which is what
  * `kubectl exec` arrives at on a node. Calls do not block, so engines and cases can run side by side.
  */
-import { spawnSync } from "node:child_process";
 import { chmodSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,7 +27,8 @@ const runId = () => process.env.HERMES_TEST_RUN ?? "manual";
 /** Runs argv to its end; a JavaScript error report in the output fails the caller, as in container.ts. */
 async function outcome(argv: string[], options: EngineExecOptions = {}): Promise<Result> {
   const { input, timeoutMs = 60_000 } = options;
-  const r = await spawnOutcome(argv, { ...(input === undefined ? {} : { input }), timeoutMs });
+  // In /: rootless Podman runs as a user who cannot enter a clone under a folder only root can enter.
+  const r = await spawnOutcome(argv, { cwd: "/", ...(input === undefined ? {} : { input }), timeoutMs });
   if (JS_ERROR_REPORT.test(r.stderr) || JS_ERROR_REPORT.test(r.stdout))
     throw new Error(`${argv.join(" ")} printed a JavaScript error report:\n${r.stderr}${r.stdout}`);
   return r;
@@ -47,9 +47,7 @@ export abstract class EngineContainer {
     readonly id: string,
     /** The engine's CLI. */
     protected readonly cli: string[],
-  ) {
-    process.once("exit", () => this.destroy());
-  }
+  ) {}
 
   /** The exec subcommand and its flags, the container and the command. */
   protected abstract execArgs(command: string[], options: EngineExecOptions, tty: boolean): string[];
@@ -74,7 +72,8 @@ export abstract class EngineContainer {
     return r.stdout;
   }
 
-  abstract destroy(): void;
+  /** A container a failed file leaves is still removed by the global teardown, with the run's label. */
+  abstract destroy(): Promise<void>;
 }
 
 export interface PodmanOptions {
@@ -106,8 +105,8 @@ export class PodmanContainer extends EngineContainer {
     return ["exec", ...flags, this.id, ...command];
   }
 
-  destroy(): void {
-    spawnSync(this.cli[0] as string, [...this.cli.slice(1), "rm", "--force", "--volumes", "--time", "0", this.id]);
+  async destroy(): Promise<void> {
+    await outcome([...this.cli, "rm", "--force", "--volumes", "--time", "0", this.id]);
   }
 }
 
@@ -168,7 +167,7 @@ export class CtrContainer extends EngineContainer {
       await must(["sh", "-c", 'docker export "$1" | tar -x --numeric-owner -C "$2"', "sh", created, ct.rootfs]);
     } finally {
       // With its anonymous volume: the image declares VOLUME /opt/data, and a plain rm would leave it behind.
-      spawnSync("docker", ["rm", "--volumes", created]);
+      await outcome(["docker", "rm", "--volumes", created]);
     }
     shiftOwners(ct.rootfs, rootless.subid);
     const spec = JSON.parse(await must([...ct.cli, "oci", "spec"]));
@@ -222,8 +221,8 @@ export class CtrContainer extends EngineContainer {
     return ["tasks", "exec", ...flags, this.id, ...linger, ...argv];
   }
 
-  destroy(): void {
-    removeContainer(engines().namespace, this.id);
+  async destroy(): Promise<void> {
+    await removeContainer(engines().namespace, this.id);
     if (this.rootfs) rmSync(join(this.rootfs, ".."), { recursive: true, force: true });
   }
 }

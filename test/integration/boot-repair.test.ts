@@ -5,23 +5,26 @@
  * its cont-init.d recipe is booted the way s6-overlay's stage 2 runs it: each
  * script in /etc/cont-init.d, as root, before the command.
  */
-import { spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CONTROL, MAKE_SERVICES, SCAN, SERVICES } from "../container/s6tree.ts";
 import { docker, LABEL } from "../platform/docker.ts";
 import { build, imageTags, variantKey } from "../platform/images.ts";
 import { DOCKERFILES, readmeBlock } from "../platform/readme.ts";
+import { outcome } from "../platform/spawn.ts";
 
 const runId = process.env.HERMES_TEST_RUN ?? "manual";
 const label = `${LABEL}=${runId}`;
 const dir = mkdtempSync(join(tmpdir(), "hermes-boot-"));
 const made: { images: string[]; volumes: string[] } = { images: [], volumes: [] };
-afterAll(() => {
-  if (made.images.length) spawnSync("docker", ["rmi", "--force", ...made.images]);
-  if (made.volumes.length) spawnSync("docker", ["volume", "rm", "--force", ...made.volumes]);
+/** docker's outcome, whatever it is. */
+const tryDocker = (args: string[]) => outcome(["docker", ...args]);
+afterAll(async () => {
+  if (made.images.length) await tryDocker(["rmi", "--force", ...made.images]);
+  if (made.volumes.length) await tryDocker(["volume", "rm", "--force", ...made.volumes]);
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -52,11 +55,14 @@ async function preShimVolume(): Promise<string> {
 const OUTSIDE = "find / -xdev -path /opt/data -prune -o -printf '%U:%G %m %p\\n' | sort";
 const INSIDE = "find /opt/data -printf '%U:%G %m %p\\n' | sort";
 
-const sleeping = (ct: string) =>
-  spawnSync("docker", ["exec", ct, "cat", "/proc/1/comm"], { encoding: "utf8" }).stdout === "sleep\n";
+const sleeping = async (ct: string) => (await tryDocker(["exec", ct, "cat", "/proc/1/comm"])).stdout === "sleep\n";
 
 /** Boots `image` on `volume` with `run` flags, waits until it is `booted` (PID 1 the long-running sleep), returns it. */
-async function boot(volume: string, args: string[], booted = sleeping): Promise<string> {
+async function boot(
+  volume: string,
+  args: string[],
+  booted: (ct: string) => Promise<boolean> = sleeping,
+): Promise<string> {
   const id = await docker([
     "run",
     "--detach",
@@ -70,8 +76,8 @@ async function boot(volume: string, args: string[], booted = sleeping): Promise<
   ]);
   const ct = id.trim();
   for (let i = 0; i < 600; i++) {
-    if (booted(ct)) return ct;
-    spawnSync("sleep", ["0.1"]);
+    if (await booted(ct)) return ct;
+    await sleep(100);
   }
   throw new Error(`container never booted: ${await docker(["logs", ct])}`);
 }
@@ -92,8 +98,8 @@ async function bootImage(name: string, marker: string): Promise<string> {
 }
 
 const exec = (ct: string, args: string[]) => docker(["exec", ct, ...args]);
-const logs = (ct: string) => spawnSync("docker", ["logs", ct], { encoding: "utf8" }).stderr;
-const remove = (ct: string) => spawnSync("docker", ["rm", "--force", ct]);
+const logs = async (ct: string) => (await tryDocker(["logs", ct])).stderr;
+const remove = (ct: string) => tryDocker(["rm", "--force", ct]);
 
 describe.each([
   [
@@ -116,7 +122,7 @@ describe.each([
     const first = await boot(volume, [...flags, image, ...command]);
     try {
       // The volume root, auth.json, skills/ and its file, and the symlink itself (never its target).
-      expect(logs(first)).toContain("fixed    gave 5 entries under /opt/data to hermes (10000:10000)");
+      expect(await logs(first)).toContain("fixed    gave 5 entries under /opt/data to hermes (10000:10000)");
       // Before the CLI runs here and Python writes its bytecode cache into the venv.
       expect((await exec(first, ["sh", "-c", OUTSIDE])).split("\n")).toEqual(untouched.split("\n"));
       expect(await exec(first, ["find", "/opt/data", "!", "-user", "hermes"])).toBe("");
@@ -124,16 +130,16 @@ describe.each([
       expect(await docker(["exec", "--user", "hermes", first, "cat", "/opt/data/skills/web.md"])).toBe("x\n");
       expect(await exec(first, ["stat", "-c", "%U:%G %a", "/etc/shadow"])).toBe("root:shadow 640\n");
     } finally {
-      remove(first);
+      await remove(first);
     }
     const second = await boot(volume, [...flags, image, ...command]);
     try {
       const before = await script(image, INSIDE, volume);
-      expect(logs(second)).not.toContain("fixed ");
-      expect(logs(second)).toMatch(/entries examined under \/opt\/data: healthy/);
+      expect(await logs(second)).not.toContain("fixed ");
+      expect(await logs(second)).toMatch(/entries examined under \/opt\/data: healthy/);
       expect(await exec(second, ["sh", "-c", INSIDE])).toBe(before);
     } finally {
-      remove(second);
+      await remove(second);
     }
   }, 300_000);
 });
@@ -148,9 +154,8 @@ describe("s6-overlay cont-init.d under s6-svscan as PID 1", () => {
 ) &
 exec s6-svscan ${SCAN}
 `;
-  const booted = (ct: string) => spawnSync("docker", ["exec", ct, "test", "-e", "/run/booted"]).status === 0;
-  const asHermes = (ct: string, command: string) =>
-    spawnSync("docker", ["exec", "--user", "hermes", ct, "sh", "-c", command], { encoding: "utf8" });
+  const booted = async (ct: string) => (await tryDocker(["exec", ct, "test", "-e", "/run/booted"])).code === 0;
+  const asHermes = (ct: string, command: string) => tryDocker(["exec", "--user", "hermes", ct, "sh", "-c", command]);
   let image = "";
   beforeAll(async () => {
     image = await bootImage("s6-svscan", DOCKERFILES.bootS6);
@@ -159,11 +164,11 @@ exec s6-svscan ${SCAN}
   it("hermes controls the services present at boot; one registered later is the gap doctor names", async () => {
     const ct = await boot(await preShimVolume(), ["--entrypoint", "/bin/sh", image, "-c", STAGE2], booted);
     try {
-      expect(logs(ct)).toContain("fixed    gave 5 entries under /opt/data to hermes (10000:10000)");
-      expect(logs(ct)).toContain(
+      expect(await logs(ct)).toContain("fixed    gave 5 entries under /opt/data to hermes (10000:10000)");
+      expect(await logs(ct)).toContain(
         `fixed    gave group hermes (10000) the control of the services under ${SCAN}: 11 nodes`,
       );
-      for (const command of CONTROL) expect(asHermes(ct, command).status, command).toBe(0);
+      for (const command of CONTROL) expect((await asHermes(ct, command)).code, command).toBe(0);
 
       const later = `${SCAN}/later`;
       await exec(ct, [
@@ -171,13 +176,13 @@ exec s6-svscan ${SCAN}
         "-c",
         `mkdir /srv/sv/later && cp /srv/sv/gateway/run /srv/sv/later/ && ln -s /srv/sv/later ${later} && s6-svscanctl -a ${SCAN} && until s6-svok ${later}; do sleep 0.1; done`,
       ]);
-      expect(asHermes(ct, `s6-svc -r ${later}`).status).toBe(111);
-      const found = spawnSync("docker", ["exec", ct, "hermes-exec-shim", "doctor"], { encoding: "utf8" });
-      expect(found.status).toBe(1);
+      expect((await asHermes(ct, `s6-svc -r ${later}`)).code).toBe(111);
+      const found = await tryDocker(["exec", ct, "hermes-exec-shim", "doctor"]);
+      expect(found.code).toBe(1);
       expect(found.stdout).toContain(`${later}/supervise (directory, uid 0 gid 0, mode 0700: hermes cannot search it`);
       for (const service of SERVICES) expect(found.stdout).not.toContain(`${service}/supervise (`);
     } finally {
-      remove(ct);
+      await remove(ct);
     }
   }, 300_000);
 });

@@ -35,9 +35,7 @@ describe.concurrent.each(ENGINES)("%s", (_, engine) => {
   beforeAll(async () => {
     await Promise.all((["hermes", "bare", "probe"] as const).map(async (i) => (cts[i] = await engine.start(i))));
   });
-  afterAll(() => {
-    for (const ct of Object.values(cts)) ct.destroy();
-  });
+  afterAll(() => Promise.all(Object.values(cts).map((ct) => ct.destroy())));
   const ct = (image: Image = "hermes") => cts[image] as EngineContainer;
 
   it("root drops: the CLI runs as hermes and the file it writes is hermes:hermes", async () => {

@@ -4,7 +4,6 @@
  * naming the path, what blocks and a remedy that works there; no root-owned file left behind; the CLI's exit
  * status as it would be without the shim. And the healthy shapes stay silent.
  */
-import { spawnSync } from "node:child_process";
 import { chmodSync, chownSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,15 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Container, type Result } from "../container/container.ts";
 import { LABEL } from "../platform/docker.ts";
 import { imageTags, variantKey } from "../platform/images.ts";
+import { persist } from "../platform/persist.ts";
+import { outcome } from "../platform/spawn.ts";
 
 const CLI = "/opt/hermes/.venv/bin/hermes";
 const HELPER = "/command/s6-setuidgid";
 const runId = process.env.HERMES_TEST_RUN ?? "manual";
 
 /** Everything made on the host, undone in reverse order whatever happened: containers, then mounts, then dirs. */
-const undo: (() => void)[] = [];
-afterAll(() => {
-  for (const step of undo.reverse()) step();
+const undo: (() => unknown)[] = [];
+afterAll(async () => {
+  for (const step of undo.reverse()) await step();
 });
 
 function hostDir(prefix: string, uid = 1000): string {
@@ -215,15 +216,14 @@ describe("a hermes-writable directory on PATH, with a planted command", () => {
 
 describe("a volume whose filesystem refuses chown (bindfs --chown-deny, FUSE)", () => {
   let mount: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     const source = hostDir("chown-deny-src");
     mount = mkdtempSync(join(tmpdir(), "hermes-chown-deny-"));
     undo.push(() => rmSync(mount, { recursive: true, force: true }));
-    const r = spawnSync("bindfs", ["--chown-deny", "-o", "allow_other", source, mount], { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`bindfs failed: ${r.stderr}`);
-    undo.push(() => {
-      for (let i = 0; i < 50 && spawnSync("umount", [mount]).status !== 0; i++) spawnSync("sleep", ["0.1"]);
-    });
+    const r = await outcome(["bindfs", "--chown-deny", "-o", "allow_other", source, mount]);
+    if (r.code !== 0) throw new Error(`bindfs failed: ${r.stderr}`);
+    // The containers that used it are gone by then; FUSE may still be letting go of it for a moment.
+    undo.push(() => persist(["umount", mount]));
   });
 
   it("the drop warns; doctor --fix says the filesystem refused and never offers itself again", async () => {
@@ -282,13 +282,12 @@ describe("healthy shapes say nothing new", () => {
     expect(await rootOwned(ct, "/opt/data")).toBe("");
   });
 
-  it("the CMD path: the entrypoint drops, then runs hermes as hermes", () => {
+  it("the CMD path: the entrypoint drops, then runs hermes as hermes", async () => {
     const image = imageTags()[variantKey("hermes", "standin", "s6")] as string;
-    const r = spawnSync(
-      "docker",
-      ["run", "--rm", "--network", "none", "--label", `${LABEL}=${runId}`, image, "hermes", "config", "set", "a", "b"],
-      { encoding: "utf8" },
-    );
-    expect(r).toMatchObject({ status: 0, stdout: "set a\n", stderr: "" });
+    const r = await outcome([
+      ...["docker", "run", "--rm", "--network", "none", "--label", `${LABEL}=${runId}`],
+      ...[image, "hermes", "config", "set", "a", "b"],
+    ]);
+    expect(r).toMatchObject({ code: 0, stdout: "set a\n", stderr: "" });
   });
 });

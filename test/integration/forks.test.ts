@@ -1,11 +1,11 @@
 /** Downstream forks: one build, baked settings, no source edits (issue: forks). */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultsFor, type ShimConfig } from "../../src/core/config.ts";
 import { Container, REPO } from "../container/container.ts";
+import { outcome } from "../platform/spawn.ts";
 
 const out = mkdtempSync(join(tmpdir(), "shim-forks-"));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -118,16 +118,10 @@ describe("build settings", () => {
     [["--user", "bad user"], "not a portable user name"],
     [["--umask", "8"], "three octal digits"],
     [["--frobnicate", "1"], "unknown option --frobnicate"],
-  ])("%j is rejected at build time with a clear message", (flags, message) => {
-    const r = spawnSync(
-      join(REPO, "node_modules/.bin/bun"),
-      ["scripts/build.ts", ...flags, "--outfile", join(out, "x")],
-      {
-        cwd: REPO,
-        encoding: "utf8",
-      },
-    );
-    expect(r.status).toBe(2);
+  ])("%j is rejected at build time with a clear message", async (flags, message) => {
+    const bun = join(REPO, "node_modules/.bin/bun");
+    const r = await outcome([bun, "scripts/build.ts", ...flags, "--outfile", join(out, "x")], { cwd: REPO });
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain(message);
   });
 });

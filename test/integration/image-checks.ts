@@ -1,17 +1,15 @@
 /** What the Dockerfile tests look at in an image they built: what a shell in it sees, and the bytes it adds. */
-import { spawnSync } from "node:child_process";
 import { expect } from "vitest";
 import { docker } from "../platform/docker.ts";
+import { outcome } from "../platform/spawn.ts";
 
 export const imageSize = async (tag: string) =>
   Number((await docker(["image", "inspect", "--format", "{{.Size}}", tag])).trim());
 
 /** `docker run --rm --entrypoint /bin/sh TAG -c SCRIPT`: stdout, or the failure. */
-export function sh(tag: string, script: string): string {
-  const r = spawnSync("docker", ["run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", tag, "-c", script], {
-    encoding: "utf8",
-  });
-  if (r.status !== 0) throw new Error(`exit ${r.status}: ${script}\n${r.stdout}${r.stderr}`);
+export async function sh(tag: string, script: string): Promise<string> {
+  const r = await outcome(["docker", "run", "--rm", "--network", "none", "--entrypoint", "/bin/sh", tag, "-c", script]);
+  if (r.code !== 0) throw new Error(`exit ${r.code}: ${script}\n${r.stdout}${r.stderr}`);
   return r.stdout;
 }
 

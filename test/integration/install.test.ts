@@ -3,12 +3,12 @@
  * check): the file and every directory it creates are root's, mode 0755, no setuid or setgid bit,
  * whatever umask the installer runs under.
  */
-import { spawnSync } from "node:child_process";
 import { lstatSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPO } from "../container/container.ts";
+import { outcome } from "../platform/spawn.ts";
 
 let top: string;
 beforeAll(() => {
@@ -19,13 +19,11 @@ afterAll(() => rmSync(top, { recursive: true, force: true }));
 describe("install.sh --prefix", () => {
   it.each(["000", "002", "022", "077"])(
     "under umask %s: root-owned, 0755, no setuid/setgid, nothing writable by others",
-    (umask) => {
+    async (umask) => {
       const prefix = join(top, `u${umask}`, "opt/hermes/bin");
-      const r = spawnSync("sh", ["-c", `umask ${umask} && ./install.sh --prefix "$0" --admin-link`, prefix], {
-        cwd: REPO,
-        encoding: "utf8",
-      });
-      expect(r.status, r.stderr).toBe(0);
+      const script = `umask ${umask} && ./install.sh --prefix "$0" --admin-link`;
+      const r = await outcome(["sh", "-c", script, prefix], { cwd: REPO });
+      expect(r.code, r.stderr).toBe(0);
       const shim = lstatSync(join(prefix, "hermes"));
       expect(shim.isFile()).toBe(true);
       expect(shim.uid).toBe(0);

@@ -2,20 +2,21 @@
  * No uncaught error of the shim's own code ever prints the runtime's report (a stack trace and source
  * lines): src/sys/lastResort.ts turns it into one line and exit 126. Compiled the way the shim is.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { defaultsFor } from "../../src/core/config.ts";
 import { JS_ERROR_REPORT, REPO } from "../container/container.ts";
+import { outcome } from "../platform/spawn.ts";
 
 let dir: string;
 let binary: string;
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "hermes-last-resort-"));
   binary = join(dir, "throws");
-  const r = spawnSync(join(REPO, "node_modules/.bin/bun"), [
+  const r = await outcome([
+    join(REPO, "node_modules/.bin/bun"),
     "build",
     "--compile",
     "--minify",
@@ -26,7 +27,7 @@ beforeAll(() => {
     binary,
     resolve(import.meta.dirname, "fixtures/throws.ts"),
   ]);
-  if (r.status !== 0) throw new Error(`build failed: ${r.stderr}`);
+  if (r.code !== 0) throw new Error(`build failed: ${r.stderr}`);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -39,18 +40,20 @@ describe("the last-resort handler", () => {
       "later",
       expect.stringMatching(/^hermes: internal error, nothing was run \(SyntaxError: .*\)\n$/),
     ],
-  ])("%s: one line, exit 126, no stack trace or source", (_, how, line) => {
-    const r = spawnSync(binary, [how], { encoding: "utf8" });
-    expect(r.status).toBe(126);
+  ])("%s: one line, exit 126, no stack trace or source", async (_, how, line) => {
+    const r = await outcome([binary, how]);
+    expect(r.code).toBe(126);
     expect(r.stdout).toBe("");
     expect(r.stderr).toEqual(line);
     expect(JS_ERROR_REPORT.test(r.stderr)).toBe(false);
   });
 
-  it("without the handler the same build would print the report (the check is not vacuous)", () => {
-    const r = spawnSync(join(REPO, "node_modules/.bin/bun"), ["-e", "function f(){ throw new TypeError('x') } f()"], {
-      encoding: "utf8",
-    });
+  it("without the handler the same build would print the report (the check is not vacuous)", async () => {
+    const r = await outcome([
+      join(REPO, "node_modules/.bin/bun"),
+      "-e",
+      "function f(){ throw new TypeError('x') } f()",
+    ]);
     expect(JS_ERROR_REPORT.test(r.stderr)).toBe(true);
   });
 });

@@ -1,10 +1,11 @@
 /** What an operator types: `docker exec` and `docker run` straight at the image, no shell in between. */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Container } from "../container/container.ts";
 import { EXIT_STATUSES } from "../container/standin.ts";
 import { LABEL } from "../platform/docker.ts";
 import { imageTags, variantKey } from "../platform/images.ts";
+import { outcome } from "../platform/spawn.ts";
 
 let ct: Container;
 beforeAll(async () => {
@@ -86,13 +87,12 @@ describe("docker exec C hermes …", () => {
     expect(r).toMatchObject({ code: 0, stdout: "Your name? hello Ada (tty=000)\n" });
   });
 
-  it("docker exec -it: the CLI gets the terminal (the docker CLI run under script's pty)", () => {
-    const r = spawnSync("script", ["-qec", `docker exec -it ${ct.id} hermes prompt`, "/dev/null"], {
+  it("docker exec -it: the CLI gets the terminal (the docker CLI run under script's pty)", async () => {
+    const r = await outcome(["script", "-qec", `docker exec -it ${ct.id} hermes prompt`, "/dev/null"], {
       input: "Ada\n",
-      encoding: "utf8",
-      timeout: 60_000,
+      timeoutMs: 60_000,
     });
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
     expect(r.stdout).toContain("Your name? ");
     expect(r.stdout).toContain("hello Ada (tty=111)");
   });
@@ -114,40 +114,51 @@ describe("docker exec C hermes …", () => {
 });
 
 describe("docker run --rm IMAGE …: the entrypoint drops, then routes", () => {
-  const runImage = (image: string, args: string[]) => {
-    const r = spawnSync(
-      "docker",
-      ["run", "--rm", "--network", "none", "--label", `${LABEL}=${process.env.HERMES_TEST_RUN}`, image, ...args],
-      { encoding: "utf8", timeout: 60_000 },
+  const runImage = async (image: string, args: string[]) => {
+    const r = await outcome(
+      [
+        "docker",
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "--label",
+        `${LABEL}=${process.env.HERMES_TEST_RUN}`,
+        image,
+        ...args,
+      ],
+      { timeoutMs: 60_000 },
     );
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr };
   };
   const image = () => imageTags()[variantKey("hermes", "standin", "s6")] as string;
 
-  it("chat --help: the CLI's own arguments", () => {
-    expect(runImage(image(), ["chat", "--help"])).toEqual({
+  it("chat --help: the CLI's own arguments", async () => {
+    expect(await runImage(image(), ["chat", "--help"])).toEqual({
       code: 0,
       stdout: "usage: hermes chat [-q MESSAGE]\n",
       stderr: "",
     });
   });
 
-  it("no arguments: the CLI itself", () => {
-    expect(runImage(image(), []).stdout).toMatch(/^usage: hermes \[--version\]/);
+  it("no arguments: the CLI itself", async () => {
+    expect((await runImage(image(), [])).stdout).toMatch(/^usage: hermes \[--version\]/);
   });
 
-  it("hermes whoami: the CLI runs as hermes (a bare `whoami` is coreutils', a program on PATH)", () => {
+  it("hermes whoami: the CLI runs as hermes (a bare `whoami` is coreutils', a program on PATH)", async () => {
     // The entrypoint dropped already, so the shim passes through with docker's umask.
-    expect(runImage(image(), ["hermes", "whoami"]).stdout).toBe("uid=10000 gid=10000 home=/opt/data umask=0022\n");
-    expect(runImage(image(), ["whoami"]).stdout).toBe("hermes\n");
+    expect((await runImage(image(), ["hermes", "whoami"])).stdout).toBe(
+      "uid=10000 gid=10000 home=/opt/data umask=0022\n",
+    );
+    expect((await runImage(image(), ["whoami"])).stdout).toBe("hermes\n");
   });
 
-  it("a program on PATH runs that program, as hermes", () => {
-    expect(runImage(image(), ["id", "-u"]).stdout).toBe("10000\n");
+  it("a program on PATH runs that program, as hermes", async () => {
+    expect((await runImage(image(), ["id", "-u"])).stdout).toBe("10000\n");
   });
 
-  it("an image without the helper refuses at the entrypoint: 126, never a silent root run", () => {
-    const r = runImage(imageTags()[variantKey("hermes", "standin", "none")] as string, ["hermes", "whoami"]);
+  it("an image without the helper refuses at the entrypoint: 126, never a silent root run", async () => {
+    const r = await runImage(imageTags()[variantKey("hermes", "standin", "none")] as string, ["hermes", "whoami"]);
     expect(r.code).toBe(126);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("refusing to run hermes as root");

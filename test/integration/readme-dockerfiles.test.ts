@@ -7,7 +7,6 @@
  * Each must add the shim to the image once: the bytes the recipe adds are
  * about one binary's worth.
  */
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +14,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { build, imageTags, REPO, variantKey } from "../platform/images.ts";
 import { DOCKERFILES, readmeBlock, readmeBlocks } from "../platform/readme.ts";
+import { outcome } from "../platform/spawn.ts";
 import { addsTheBinaryOnce, sh } from "./image-checks.ts";
 
 const runId = process.env.HERMES_TEST_RUN ?? "manual";
@@ -22,28 +22,25 @@ const recipe = (marker: string) => readmeBlock("dockerfile", marker);
 
 const context = mkdtempSync(join(tmpdir(), "hermes-readme-"));
 const tags: string[] = [];
-afterAll(() => {
-  if (tags.length) spawnSync("docker", ["rmi", "--force", ...tags]);
+afterAll(async () => {
+  if (tags.length) await outcome(["docker", "rmi", "--force", ...tags]);
   rmSync(context, { recursive: true, force: true });
 });
 
 /** The repository as an image builder checks it out beside the Dockerfile, dependencies included. */
-beforeAll(() => {
-  const files = spawnSync("git", ["ls-files", "-co", "--exclude-standard", "-z"], { cwd: REPO, encoding: "utf8" });
-  const copy = spawnSync(
-    "sh",
+beforeAll(async () => {
+  const files = await outcome(["git", "ls-files", "-co", "--exclude-standard", "-z"], { cwd: REPO });
+  const copy = await outcome(
     [
+      "sh",
       "-c",
       `mkdir "$1" && xargs -0 cp --parents -a -t "$1" && cp -a node_modules "$1/"`,
       "sh",
       join(context, "hermes-exec-shim"),
     ],
-    {
-      cwd: REPO,
-      input: files.stdout,
-    },
+    { cwd: REPO, input: files.stdout },
   );
-  if (copy.status !== 0) throw new Error(`copying the repository: ${copy.stderr}`);
+  if (copy.code !== 0) throw new Error(`copying the repository: ${copy.stderr}`);
 });
 
 /** Builds `dockerfile` (every named stage first, under its own tag, so none is left behind untagged). */
@@ -69,21 +66,21 @@ describe("Install: the multi-stage build from source", () => {
     tag = await buildRecipe("install", dockerfile);
   }, 600_000);
 
-  it("installs a root-owned 0755 shim that drops root to hermes", () => {
-    expect(sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami")).toBe(
+  it("installs a root-owned 0755 shim that drops root to hermes", async () => {
+    expect(await sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami")).toBe(
       "root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\n",
     );
   });
 
-  it("copies every command as a relative symlink, and each drops to hermes and runs its own script", () => {
-    expect(sh(tag, "cd /opt/hermes/bin && readlink hermes-agent hermes-acp")).toBe("hermes\nhermes\n");
-    expect(sh(tag, "hermes argv0 && hermes-agent argv0 && hermes-acp argv0")).toBe(
+  it("copies every command as a relative symlink, and each drops to hermes and runs its own script", async () => {
+    expect(await sh(tag, "cd /opt/hermes/bin && readlink hermes-agent hermes-acp")).toBe("hermes\nhermes\n");
+    expect(await sh(tag, "hermes argv0 && hermes-agent argv0 && hermes-acp argv0")).toBe(
       "hermes uid=10000\nhermes-agent uid=10000\nhermes-acp uid=10000\n",
     );
   });
 
   it("adds about one binary's worth of bytes", async () => {
-    const binary = Number(sh(tag, "stat -c %s /opt/hermes/bin/hermes"));
+    const binary = Number(await sh(tag, "stat -c %s /opt/hermes/bin/hermes"));
     await addsTheBinaryOnce(tag, hermesBase(), binary);
   });
 });
@@ -106,10 +103,10 @@ describe.each([
 
   it("with the right checksum: one layer of one binary, root's, 0755, the links made, and it drops", async () => {
     const tag = await buildRecipe(name, dockerfile(sha()), [], buildKit);
-    expect(sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami && hermes-agent argv0")).toBe(
+    expect(await sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami && hermes-agent argv0")).toBe(
       "root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\nhermes-agent uid=10000\n",
     );
-    expect(sh(tag, "cd /opt/hermes/bin && readlink hermes-agent hermes-acp")).toBe("hermes\nhermes\n");
+    expect(await sh(tag, "cd /opt/hermes/bin && readlink hermes-agent hermes-acp")).toBe("hermes\nhermes\n");
     await addsTheBinaryOnce(tag, hermesBase(), statSync(artifact).size);
   }, 600_000);
 
@@ -128,7 +125,7 @@ describe("For forks: a rabbit image with gosu", () => {
       "host",
     ]);
     // Without /command the rabbit image has only gosu to drop with: the shim was built for it.
-    expect(sh(tag, "mv /command /command.aside && rabbit whoami && rabbit-agent argv0")).toBe(
+    expect(await sh(tag, "mv /command /command.aside && rabbit whoami && rabbit-agent argv0")).toBe(
       "uid=10000 gid=10000 home=/opt/data umask=0002\nrabbit-agent uid=10000\n",
     );
   }, 600_000);

@@ -133,10 +133,10 @@ describe(`${ARCHIVE}: hermes-exec-shim:${version}`, () => {
     });
 
     it("the image built with it: the binary root's 0755, the links still links, one copy, a root call drops", async () => {
-      expect(sh(tag, "cd /opt/hermes/bin && stat -c '%U %a %F' hermes && readlink hermes-agent hermes-acp")).toBe(
+      expect(await sh(tag, "cd /opt/hermes/bin && stat -c '%U %a %F' hermes && readlink hermes-agent hermes-acp")).toBe(
         "root 755 regular file\nhermes\nhermes\n",
       );
-      expect(sh(tag, "hermes whoami && hermes-agent argv0 && hermes-acp argv0")).toBe(
+      expect(await sh(tag, "hermes whoami && hermes-agent argv0 && hermes-acp argv0")).toBe(
         "uid=10000 gid=10000 home=/opt/data umask=0002\nhermes-agent uid=10000\nhermes-acp uid=10000\n",
       );
       await addsTheBinaryOnce(tag, hermesBase(), statSync(join(dir, "hermes-linux-x64")).size);
@@ -202,8 +202,8 @@ describe.each([
 it("README.md's RUN --mount recipe installs the amd64 package with the binary in the image once", async () => {
   const deb = `hermes-exec-shim_${version}_amd64.deb`;
   const tag = await buildRecipe("deb", DOCKERFILES.deb, [deb], [["your-hermes-base", hermesBase()]], true);
-  expect(sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami && dpkg-query -W hermes-exec-shim")).toBe(
-    `root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\nhermes-exec-shim\t${version}\n`,
-  );
+  expect(
+    await sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami && dpkg-query -W hermes-exec-shim"),
+  ).toBe(`root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\nhermes-exec-shim\t${version}\n`);
   await addsTheBinaryOnce(tag, hermesBase(), statSync(join(dir, "hermes-linux-x64")).size);
 }, 600_000);

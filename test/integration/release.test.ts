@@ -177,7 +177,7 @@ describe("signed SHA256SUMS", () => {
 
     it("builds from the signed release: the binary root's and 0755, its links, and it drops", async () => {
       const tag = await buildSigned("good");
-      expect(shIn(tag, "ls /opt/hermes/bin && stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami")).toBe(
+      expect(await shIn(tag, "ls /opt/hermes/bin && stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami")).toBe(
         "hermes\nhermes-acp\nhermes-agent\nroot 755\nuid=10000 gid=10000 home=/opt/data umask=0002\n",
       );
     }, 600_000);

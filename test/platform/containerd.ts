@@ -2,10 +2,10 @@
  * containerd, the runtime Kubernetes nodes run, reached with its own client `ctr`: the containerd that
  * Debian's docker.io starts for dockerd, in a namespace of the run's own, removed at its end.
  */
-import { spawnSync } from "node:child_process";
 import { readdirSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { persist } from "./persist.ts";
+import { outcome } from "./spawn.ts";
 
 export const CONTAINERD_SOCKET = "/var/run/docker/containerd/containerd.sock";
 
@@ -19,8 +19,7 @@ export const ctrImage = (tag: string) => `docker.io/${tag}`;
 const ctrIn = (namespace: string) => {
   const ctr = ctrArgv(namespace);
   // containerd answers in milliseconds; only a shim that is stuck (below) takes this long.
-  return (...args: string[]) =>
-    spawnSync(ctr[0] as string, [...ctr.slice(1), ...args], { encoding: "utf8", timeout: 30_000 });
+  return (...args: string[]) => outcome([...ctr, ...args], { timeoutMs: 30_000 });
 };
 
 /**
@@ -29,32 +28,35 @@ const ctrIn = (namespace: string) => {
  * timeout) leaves the shim waiting for ever, and every later call to it hangs. Such a shim is killed,
  * which containerd cleans up after.
  */
-export function removeContainer(namespace: string, id: string): void {
+export async function removeContainer(namespace: string, id: string): Promise<void> {
   const run = ctrIn(namespace);
-  if (run("tasks", "rm", "--force", id).error) {
-    spawnSync("pkill", ["--signal", "KILL", "--full", `containerd-shim-runc-v2 -namespace ${namespace} -id ${id} `]);
-    run("tasks", "rm", "--force", id);
+  if ((await run("tasks", "rm", "--force", id)).signal) {
+    await outcome([
+      "pkill",
+      "--signal",
+      "KILL",
+      "--full",
+      `containerd-shim-runc-v2 -namespace ${namespace} -id ${id} `,
+    ]);
+    await run("tasks", "rm", "--force", id);
   }
-  run("containers", "rm", id);
+  await run("containers", "rm", id);
 }
 
 /**
  * Removes the namespace and everything in it: tasks, containers with their snapshots, images (and, --sync,
  * their content), then the namespace itself, and the cgroup that runc made for it under each hierarchy.
  */
-export function removeNamespace(namespace: string): void {
+export async function removeNamespace(namespace: string): Promise<void> {
   const ctr = ctrArgv(namespace);
   const run = ctrIn(namespace);
-  const list = (...args: string[]) =>
-    run(...args)
-      .stdout.split("\n")
-      .filter(Boolean);
-  for (const id of list("containers", "ls", "-q")) removeContainer(namespace, id);
-  const images = list("images", "ls", "-q");
-  if (images.length) run("images", "rm", "--sync", ...images);
+  const list = async (...args: string[]) => (await run(...args)).stdout.split("\n").filter(Boolean);
+  for (const id of await list("containers", "ls", "-q")) await removeContainer(namespace, id);
+  const images = await list("images", "ls", "-q");
+  if (images.length) await run("images", "rm", "--sync", ...images);
   // Refused while the namespace holds anything, such as content the garbage collector has yet to remove.
-  if (run("namespaces", "ls", "-q").stdout.split("\n").includes(namespace))
-    persist([...ctr, "namespaces", "rm", namespace]);
+  if ((await list("namespaces", "ls", "-q")).includes(namespace))
+    await persist([...ctr, "namespaces", "rm", namespace]);
   // runc leaves the namespace's own directory, empty, under the cgroup root (v2) or each controller's (v1).
   const root = "/sys/fs/cgroup";
   for (const dir of ["", ...readdirSync(root)].map((hierarchy) => join(root, hierarchy, namespace))) {

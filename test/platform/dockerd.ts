@@ -3,13 +3,14 @@
  * (other runs may be using it, so it is never stopped here), otherwise one
  * started in the background for this run and stopped at its end.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { outcome } from "./spawn.ts";
 
-const answers = () => spawnSync("docker", ["version", "--format", "{{.Server.Version}}"]).status === 0;
+const answers = async () => (await outcome(["docker", "version", "--format", "{{.Server.Version}}"])).code === 0;
 
 async function stop(child: ChildProcess, logDir: string): Promise<void> {
   if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
@@ -22,7 +23,7 @@ async function stop(child: ChildProcess, logDir: string): Promise<void> {
 
 /** Returns how to stop the engine this started, or null when one was already running. */
 export async function ensureDockerd(): Promise<(() => Promise<void>) | null> {
-  if (answers()) return null;
+  if (await answers()) return null;
   const logDir = mkdtempSync(join(tmpdir(), "hermes-dockerd-"));
   const log = openSync(join(logDir, "log"), "w");
   // The test containers use --network none: no NAT or forwarding rules needed.
@@ -31,9 +32,9 @@ export async function ensureDockerd(): Promise<(() => Promise<void>) | null> {
   const started = await new Promise<boolean>((resolve) => {
     child.once("error", () => resolve(false));
     const deadline = Date.now() + 60_000;
-    const poll = () => {
+    const poll = async () => {
       if (child.exitCode !== null || Date.now() > deadline) resolve(false);
-      else if (answers()) resolve(true);
+      else if (await answers()) resolve(true);
       else setTimeout(poll, 250);
     };
     poll();

@@ -63,7 +63,8 @@ const exited = (child: ReturnType<typeof spawn>, what: string) =>
 async function load(tags: string[], loaders: string[][]): Promise<void> {
   const save = spawn("docker", ["save", ...tags], { stdio: ["ignore", "pipe", "pipe"] });
   const done = loaders.map((argv) => {
-    const child = spawn(argv[0] as string, argv.slice(1), { stdio: ["pipe", "ignore", "pipe"] });
+    // In /: the rootless user's loader cannot enter a clone under a folder only root can enter.
+    const child = spawn(argv[0] as string, argv.slice(1), { cwd: "/", stdio: ["pipe", "ignore", "pipe"] });
     // A loader that fails closes its end early; its exit status says so.
     child.stdin?.on("error", () => {});
     save.stdout.pipe(child.stdin as NodeJS.WritableStream);
@@ -76,26 +77,21 @@ async function load(tags: string[], loaders: string[][]): Promise<void> {
 export async function setupEngines(
   runId: string,
   tags: ImageTags,
-): Promise<{ engines: Engines; teardown: () => void }> {
+): Promise<{ engines: Engines; teardown: () => Promise<void> }> {
   const namespace = namespaceFor(runId);
   const ctrFifoDir = mkdtempSync(join(tmpdir(), "hermes-ctr-io-"));
   let rootless: Rootless | null = null;
   // Every step is tried; the first failure is reported after all of them ran.
-  const teardown = () => {
+  const teardown = async () => {
     const steps = [
       () => removeRootfulLabelled(runId),
-      () => rootless && removeRootlessUser(rootless),
+      async () => rootless && (await removeRootlessUser(rootless)),
       () => removeNamespace(namespace),
-      () => rmSync(ctrFifoDir, { recursive: true, force: true }),
+      async () => rmSync(ctrFifoDir, { recursive: true, force: true }),
     ];
-    const failures = steps.flatMap((step) => {
-      try {
-        step();
-        return [];
-      } catch (error) {
-        return [error];
-      }
-    });
+    const failures = (await Promise.allSettled(steps.map((step) => step()))).flatMap((r) =>
+      r.status === "rejected" ? [r.reason] : [],
+    );
     if (failures.length) throw failures[0];
   };
   try {
@@ -106,7 +102,7 @@ export async function setupEngines(
       probe: tags[variantKey("hermes", "probe", "s6")] as string,
       nonroot: await nonrootImage(hermes, runId),
     };
-    rootless = makeRootlessUser(runId);
+    rootless = await makeRootlessUser(runId);
     await load(Object.values(images), [
       [...podmanArgv(null), "load", "--quiet"],
       [...podmanArgv(rootless), "load", "--quiet"],
@@ -115,7 +111,7 @@ export async function setupEngines(
     return { engines: { rootless, namespace, ctrFifoDir, images }, teardown };
   } catch (error) {
     try {
-      teardown();
+      await teardown();
     } catch {
       // What made the setup fail is the error to report.
     }

@@ -3,7 +3,6 @@
  * each variant the tests use, from the local base image, under tags unique to
  * the run. Containers find them through HERMES_TEST_IMAGES.
  */
-import { spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -121,8 +120,8 @@ export async function buildVariants(base: string, runId: string): Promise<ImageT
   const work = mkdtempSync(join(tmpdir(), "hermes-images-"));
   try {
     const probe = join(work, "execstate");
-    const cc = spawnSync("gcc", ["-O2", "-o", probe, join(CONTAINER, "execstate.c")], { encoding: "utf8" });
-    if (cc.status !== 0) throw new Error(`test platform: compiling the exec-state probe failed: ${cc.stderr}`);
+    const cc = await outcome(["gcc", "-O2", "-o", probe, join(CONTAINER, "execstate.c")]);
+    if (cc.code !== 0) throw new Error(`test platform: compiling the exec-state probe failed: ${cc.stderr}`);
     const entries = await Promise.all(
       Object.entries(VARIANTS).map(async ([id, v]) => {
         const tag = `hermes-exec-shim-test/${id}:${runId}`;

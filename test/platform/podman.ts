@@ -2,12 +2,12 @@
  * Podman for the run, both ways operators run it: rootful as root, and rootless as a user the run makes
  * (its own subordinate ids, home and XDG_RUNTIME_DIR) and removes at its end, with its storage.
  */
-import { spawnSync } from "node:child_process";
 import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LABEL } from "./docker.ts";
 import { persist } from "./persist.ts";
+import { outcome } from "./spawn.ts";
 
 /** The run's rootless user. */
 export interface Rootless {
@@ -44,20 +44,24 @@ export function podmanArgv(rootless: Rootless | null): string[] {
   ];
 }
 
-const spawnArgv = (argv: string[]) => spawnSync(argv[0] as string, argv.slice(1), { encoding: "utf8" });
+/**
+ * Everything run as the rootless user starts in /, a directory it can enter: a clone in a folder only root
+ * can enter (/root, mktemp -d) is no working directory for it ("cannot chdir").
+ */
+const spawnArgv = (argv: string[]) => outcome(argv, { cwd: "/" });
 
-function must(argv: string[]): string {
-  const r = spawnArgv(argv);
-  if (r.status !== 0) throw new Error(`test platform: ${argv.join(" ")} failed: ${(r.stderr || r.stdout).trim()}`);
+async function must(argv: string[]): Promise<string> {
+  const r = await spawnArgv(argv);
+  if (r.code !== 0) throw new Error(`test platform: ${argv.join(" ")} failed: ${(r.stderr || r.stdout).trim()}`);
   return r.stdout;
 }
 
 /** A user for rootless Podman: useradd gives it a range in /etc/subuid and /etc/subgid. */
-export function makeRootlessUser(runId: string): Rootless {
+export async function makeRootlessUser(runId: string): Promise<Rootless> {
   const user = `hermes-test-${runId}`;
-  persist(["useradd", "--create-home", "--user-group", "--shell", "/usr/sbin/nologin", user]);
+  await persist(["useradd", "--create-home", "--user-group", "--shell", "/usr/sbin/nologin", user]);
   try {
-    const [, , uid, gid, , home] = must(["getent", "passwd", user]).trim().split(":");
+    const [, , uid, gid, , home] = (await must(["getent", "passwd", user])).trim().split(":");
     const range = (file: string) =>
       readFileSync(file, "utf8")
         .split("\n")
@@ -72,7 +76,7 @@ export function makeRootlessUser(runId: string): Rootless {
     chownSync(runtimeDir, ids.uid, ids.gid);
     return { user, ...ids, home: home as string, runtimeDir, subid: Number(subuid[1]) };
   } catch (error) {
-    spawnSync("userdel", ["--remove", user]);
+    await outcome(["userdel", "--remove", user]);
     throw error;
   }
 }
@@ -81,22 +85,23 @@ export function makeRootlessUser(runId: string): Rootless {
  * Everything the rootless user left: `podman system reset` removes its containers, images and storage and
  * stops its pause process, so no process of the user is left and userdel can remove it with its home.
  */
-export function removeRootlessUser(rootless: Rootless): void {
-  spawnArgv([...podmanArgv(rootless), "system", "reset", "--force"]);
+export async function removeRootlessUser(rootless: Rootless): Promise<void> {
+  await spawnArgv([...podmanArgv(rootless), "system", "reset", "--force"]);
   try {
     // Refused while a process of the user is still exiting.
-    persist(["userdel", "--remove", rootless.user]);
+    await persist(["userdel", "--remove", rootless.user]);
   } finally {
     rmSync(rootless.runtimeDir, { recursive: true, force: true });
   }
 }
 
 /** Removes what a run labelled in root's Podman: the test images keep the label docker build gave them. */
-export function removeRootfulLabelled(runId: string): void {
+export async function removeRootfulLabelled(runId: string): Promise<void> {
   const podman = podmanArgv(null);
-  const list = (args: string[]) => must([...podman, ...args, "--filter", `label=${LABEL}=${runId}`]).split("\n");
-  const containers = list(["ps", "-aq"]).filter(Boolean);
-  if (containers.length) spawnArgv([...podman, "rm", "-f", "-v", ...containers]);
-  const images = list(["images", "-q"]).filter(Boolean);
-  if (images.length) spawnArgv([...podman, "rmi", "-f", ...new Set(images)]);
+  const list = async (args: string[]) =>
+    (await must([...podman, ...args, "--filter", `label=${LABEL}=${runId}`])).split("\n").filter(Boolean);
+  const containers = await list(["ps", "-aq"]);
+  if (containers.length) await spawnArgv([...podman, "rm", "-f", "-v", ...containers]);
+  const images = await list(["images", "-q"]);
+  if (images.length) await spawnArgv([...podman, "rmi", "-f", ...new Set(images)]);
 }
