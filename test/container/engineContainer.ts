@@ -3,7 +3,8 @@
  * `podman exec` (rootful, or rootless as the run's user) and containerd's `ctr tasks exec`, which is what
  * `kubectl exec` arrives at on a node. Calls do not block, so engines and cases can run side by side.
  */
-import { chmodSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmod, lchown, lstat, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ctrArgv, ctrImage, removeContainer } from "../platform/containerd.ts";
@@ -169,7 +170,7 @@ export class CtrContainer extends EngineContainer {
       // With its anonymous volume: the image declares VOLUME /opt/data, and a plain rm would leave it behind.
       await outcome(["docker", "rm", "--volumes", created]);
     }
-    shiftOwners(ct.rootfs, rootless.subid);
+    await shiftOwners(ct.rootfs, rootless.subid);
     const spec = JSON.parse(await must([...ct.cli, "oci", "spec"]));
     const map = [{ containerID: 0, hostID: rootless.subid, size: 65536 }];
     spec.root = { path: ct.rootfs, readonly: false };
@@ -223,17 +224,17 @@ export class CtrContainer extends EngineContainer {
 
   async destroy(): Promise<void> {
     await removeContainer(engines().namespace, this.id);
-    if (this.rootfs) rmSync(join(this.rootfs, ".."), { recursive: true, force: true });
+    if (this.rootfs) await rm(join(this.rootfs, ".."), { recursive: true, force: true });
   }
 }
 
-/** Adds `base` to every owner and group under `dir`, as a remapped snapshot does; chown's loss of set-id bits undone. */
-function shiftOwners(dir: string, base: number): void {
-  const shift = (path: string) => {
-    const st = lstatSync(path);
-    lchownSync(path, st.uid + base, st.gid + base);
-    if (!st.isSymbolicLink() && st.mode & 0o6000) chmodSync(path, st.mode & 0o7777);
-    if (st.isDirectory()) for (const name of readdirSync(path)) shift(join(path, name));
-  };
-  shift(dir);
+/**
+ * Adds `base` to every owner and group under `dir`, as a remapped snapshot does; chown's loss of set-id bits
+ * undone. A whole Debian tree, so one call at a time alongside the worker.
+ */
+async function shiftOwners(path: string, base: number): Promise<void> {
+  const st = await lstat(path);
+  await lchown(path, st.uid + base, st.gid + base);
+  if (!st.isSymbolicLink() && st.mode & 0o6000) await chmod(path, st.mode & 0o7777);
+  if (st.isDirectory()) for (const name of await readdir(path)) await shiftOwners(join(path, name), base);
 }
