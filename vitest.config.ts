@@ -1,4 +1,33 @@
+import { basename } from "node:path";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+/**
+ * The files that take minutes (hundreds of concurrent execs, image builds, the releases), longest first:
+ * started first, so that the short ones fill the workers in behind them instead of a long one starting last.
+ * A clone has no record of earlier runs' durations, which is what vitest would otherwise go by.
+ */
+const LONG = [
+  "trust",
+  "operator",
+  "fidelity",
+  "readme-dockerfiles",
+  "engines",
+  "release",
+  "admin",
+  "fresh-clone",
+  "release-ways",
+].map((name) => `${name}.test.ts`);
+
+class LongFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const i = LONG.indexOf(basename(file.moduleId));
+      return i < 0 ? LONG.length : i;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 export default defineConfig({
   test: {
@@ -9,6 +38,7 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 3,
     minWorkers: 1,
+    sequence: { sequencer: LongFirst },
     // A limit for a hang, not a measure: a case that starts hundreds of processes may take minutes on a
     // machine busy with other work.
     testTimeout: 240_000,
