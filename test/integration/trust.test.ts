@@ -115,11 +115,13 @@ describe("the opt-out", () => {
 });
 
 describe("load", () => {
-  it("500 concurrent root invocations all drop: nothing lost or mis-owned", async () => {
+  // Inside the container, so without the engine's own cost per call; operator.test.ts's concurrent docker
+  // exec is the same property the way operators reach in. 100 keep the machine's cores busy for long enough.
+  it("100 concurrent root invocations all drop: nothing lost or mis-owned", async () => {
     const out = await ct.ok(
       [
         "rm -rf /opt/data/notes /tmp/codes && mkdir /tmp/codes",
-        'for i in $(seq 500); do (hermes note "n$i"; echo $? > "/tmp/codes/$i") & done; wait',
+        'for i in $(seq 100); do (hermes note "n$i"; echo $? > "/tmp/codes/$i") & done; wait',
         "cat /tmp/codes/* | sort | uniq -c",
         "ls /opt/data/notes | wc -l",
         "find /opt/data/notes -type f ! -user hermes | wc -l",
@@ -127,7 +129,7 @@ describe("load", () => {
       ].join("\n"),
       { timeoutMs: 300_000 },
     );
-    expect(out.split("\n").map((l) => l.trim())).toEqual(["500 0", "500", "0", "500 10000", ""]);
-    // 500 runtimes, helpers and CLIs on the machine's cores: as long as the exec may take, on a busy machine.
+    expect(out.split("\n").map((l) => l.trim())).toEqual(["100 0", "100", "0", "100 10000", ""]);
+    // 100 runtimes, helpers and CLIs on the machine's cores: as long as the exec may take, on a busy machine.
   }, 300_000);
 });
