@@ -23,6 +23,28 @@ const { version } = JSON.parse(readFileSync(join(import.meta.dirname, "../../pac
   version: string;
 };
 const ARCHIVE = "hermes-exec-shim-image.tar";
+const git = (...args: string[]) => execFileSync("git", args, { cwd: import.meta.dirname, encoding: "utf8" }).trim();
+
+/** The OCI labels an engine read back from the loaded image: what they say, and licenses as the SBOM has them. */
+function expectLabels(labels: Record<string, string>) {
+  const { description } = JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8"));
+  const { licenses, source, ...rest } = labels;
+  const oci = "org.opencontainers.image";
+  expect(rest).toEqual({
+    [`${oci}.title`]: "hermes-exec-shim",
+    [`${oci}.version`]: version,
+    [`${oci}.revision`]: git("rev-parse", "HEAD"),
+    [`${oci}.description`]: description,
+    [`${oci}.created`]: new Date(Number(git("log", "-1", "--format=%ct")) * 1000).toISOString(),
+  });
+  const sbom = JSON.parse(readFileSync(join(dir, "hermes-exec-shim.cdx.json"), "utf8"));
+  expect(source).toBe(sbom.metadata.component.externalReferences[0].url);
+  const bun = sbom.components.find((c: { name: string }) => c.name === "bun");
+  for (const c of [sbom.metadata.component, ...sbom.components, ...bun.components]) {
+    const expression: string = c.licenses[0].expression;
+    expect(licenses, c.name).toContain(/ OR /.test(expression) ? `(${expression})` : expression);
+  }
+}
 const hermesBase = () => imageTags()[variantKey("hermes", "standin", "s6")] as string;
 
 let dir = "";
@@ -75,7 +97,7 @@ describe(`${ARCHIVE}: hermes-exec-shim:${version}`, () => {
     expect(binary.equals(readFileSync(join(dir, "hermes-linux-x64")))).toBe(true);
   });
 
-  it("podman load accepts it as released, tag and ID", () => {
+  it("podman load accepts it as released, tag and ID, and reads its labels back", () => {
     const storage = join(work, "podman");
     const podman = (...args: string[]) =>
       execFileSync(
@@ -87,6 +109,9 @@ describe(`${ARCHIVE}: hermes-exec-shim:${version}`, () => {
       podman("--events-backend", "none", "load", "--quiet", "--input", join(dir, ARCHIVE));
       expect(podman("images", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}")).toBe(
         `localhost/hermes-exec-shim:${version} sha256:${manifest[0]?.Config.replace(/\.json$/, "")}\n`,
+      );
+      expectLabels(
+        JSON.parse(podman("image", "inspect", "--format", "{{json .Labels}}", `hermes-exec-shim:${version}`)),
       );
     } finally {
       spawnSync("podman", [
@@ -122,6 +147,10 @@ describe(`${ARCHIVE}: hermes-exec-shim:${version}`, () => {
         ],
       );
     }, 600_000);
+
+    it("has the OCI labels: title, version, revision, source, description, licenses, created", () => {
+      expectLabels(JSON.parse(docker(["image", "inspect", "--format", "{{json .Config.Labels}}", own])));
+    });
 
     it("loads under the ID the archive promises, the binary's size and no more", () => {
       const config = readFileSync(join(work, "image", manifest[0]?.Config as string));
@@ -159,7 +188,7 @@ describe.each([
   }, 600_000);
   afterAll(() => ct?.destroy());
 
-  it("holds the binary and its links under /opt/hermes/bin, root's, and declares no conflict", () => {
+  it("holds the binary and its links under /opt/hermes/bin, root's, its docs, and declares no conflict", () => {
     const fields = execFileSync("dpkg-deb", ["--field", join(dir, deb())], { encoding: "utf8" });
     expect(fields).toContain(`Package: hermes-exec-shim\nVersion: ${version}\nArchitecture: ${arch}\n`);
     expect(fields).not.toMatch(/^(Conflicts|Breaks|Replaces|Provides|Pre-Depends):/m);
@@ -174,6 +203,16 @@ describe.each([
       "drwxr-xr-x root/root ./opt/hermes/",
       "drwxr-xr-x root/root ./opt/hermes/bin/",
       "-rwxr-xr-x root/root ./opt/hermes/bin/hermes",
+      "drwxr-xr-x root/root ./usr/",
+      "drwxr-xr-x root/root ./usr/share/",
+      "drwxr-xr-x root/root ./usr/share/doc/",
+      "drwxr-xr-x root/root ./usr/share/doc/hermes-exec-shim/",
+      "-rw-r--r-- root/root ./usr/share/doc/hermes-exec-shim/changelog.gz",
+      "-rw-r--r-- root/root ./usr/share/doc/hermes-exec-shim/copyright",
+      "drwxr-xr-x root/root ./usr/share/lintian/",
+      "drwxr-xr-x root/root ./usr/share/lintian/overrides/",
+      "-rw-r--r-- root/root ./usr/share/lintian/overrides/hermes-exec-shim",
+      // dpkg-deb writes symlinks last.
       "lrwxrwxrwx root/root ./opt/hermes/bin/hermes-acp -> hermes",
       "lrwxrwxrwx root/root ./opt/hermes/bin/hermes-agent -> hermes",
     ]);

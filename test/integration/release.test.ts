@@ -54,6 +54,8 @@ const { version } = JSON.parse(readFileSync(join(import.meta.dirname, "../../pac
   version: string;
 };
 const OTHERS = [
+  "hermes-exec-shim-notices.txt",
+  "hermes-exec-shim.cdx.json",
   `hermes-exec-shim-image.tar`,
   `hermes-exec-shim_${version}_amd64.deb`,
   `hermes-exec-shim_${version}_arm64.deb`,
@@ -117,7 +119,7 @@ it("two runs from the same commit give identical bytes (the second signed beside
   }
 });
 
-it("SHA256SUMS lists exactly the five binaries, the image and the two packages, and sha256sum -c accepts it", () => {
+it("SHA256SUMS lists exactly the five binaries, the notices, the SBOM, the image and the two packages; sha256sum -c accepts it", () => {
   const sums = readFileSync(`${first}/SHA256SUMS`, "utf8");
   const listed = sums
     .trimEnd()
