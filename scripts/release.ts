@@ -90,7 +90,7 @@ const commit = git("rev-parse", "HEAD") ?? "unknown";
 if (Bun.version !== REVIEWED_FOR || unplaced(process.versions).length) {
   console.error(
     `release: scripts/release/components.ts was reviewed for Bun ${REVIEWED_FOR}; this is Bun ${Bun.version}` +
-      ` (not placed: ${unplaced(process.versions).join(", ") || "none"}). Read that Bun's LICENSE.md, update` +
+      ` (not placed: ${unplaced(process.versions).join(", ") || "none"}). Read that Bun's oven-sh/bun/LICENSE.md, update` +
       " the table and REVIEWED_FOR.",
   );
   process.exit(1);

@@ -1,15 +1,15 @@
 /**
  * What every release binary carries besides the project's own code: the Bun runtime, everything Bun links
  * statically, and minimist, which the bundle inlines. Neither Bun's npm package nor its binary holds Bun's
- * LICENSE.md, so the list of components and their licenses is this table, transcribed from LICENSE.md at the
- * pinned Bun's revision (https://github.com/oven-sh/bun/blob/REVISION/LICENSE.md), Linux builds only (libuv
- * and Tigerbeetle's Windows I/O are not in them). The versions come from the pinned Bun itself: its
+ * license file, so the list of components and their licenses is this table, transcribed from that file
+ * (https://github.com/oven-sh/bun/blob/REVISION/LICENSE.md) at the pinned Bun's revision, Linux builds only
+ * (libuv and Tigerbeetle's Windows I/O are not in them). The versions come from the pinned Bun itself: its
  * process.versions names the commit or version of each library it reports. The release refuses a Bun other
  * than REVIEWED_FOR, or one that reports a library this table does not place, so a new Bun means reading its
- * LICENSE.md again and updating the table (test/release/components.test.ts holds both checks too).
+ * license file again and updating the table (test/release/components.test.ts holds both checks too).
  */
 
-/** The Bun version whose LICENSE.md this table was checked against. */
+/** The Bun version whose license file (oven-sh/bun/LICENSE.md) this table was checked against. */
 export const REVIEWED_FOR = "1.4.5";
 
 export interface Component {

@@ -57,7 +57,7 @@ May you share freely, never taking more than you give.`,
 const OWN_TEXT: Record<string, string> = {
   OpenSSL: "the OpenSSL and SSLeay licenses, as BoringSSL's LICENSE file states them",
   "Unicode-3.0": "the Unicode License v3, as ICU's LICENSE file states it",
-  IJG: "the Independent JPEG Group's license, as libjpeg-turbo's LICENSE.md and README.ijg state it",
+  IJG: "the Independent JPEG Group's license, as libjpeg-turbo/LICENSE.md and README.ijg state it",
 };
 
 /** One paragraph field's value in deb822: continuation lines start with a space, an empty line is " .". */
@@ -108,7 +108,7 @@ export function notices(bill: Bill, files: readonly string[], maintainer: string
     "whoever ships such a binary tell the recipient where the library's source is and let them modify the library",
     "and relink. The corresponding source is at the commit given above for each, in the repository given; Bun's",
     `own source, which names those commits, is ${bun.source}. To relink: build Bun from that source with your`,
-    "changed library, as Bun's LICENSE.md explains (clone its WebKit fork into vendor/WebKit at the commit above,",
+    "changed library, as oven-sh/bun/LICENSE.md explains (clone its WebKit fork into vendor/WebKit at the commit above,",
     `then \`bun run build:local\`); then build this program with that Bun from ${project.source} at commit`,
     `${project.commit}: \`/path/to/your/bun scripts/build.ts --outfile hermes\`. ${project.name}'s own code is`,
     "MIT-licensed source, so nothing else is needed to relink.",

@@ -1,6 +1,6 @@
 /**
- * Issue 25: the table of what the Bun runtime links statically is Bun's LICENSE.md as read for one Bun
- * version. Pinning another Bun fails here until someone reads that Bun's LICENSE.md and updates the table:
+ * Issue 25: the table of what the Bun runtime links statically is oven-sh/bun/LICENSE.md as read for one Bun
+ * version. Pinning another Bun fails here until someone reads that Bun's license file and updates the table:
  * its REVIEWED_FOR, and a row (or a reason) for every library the pinned Bun reports.
  */
 import { execFileSync } from "node:child_process";
@@ -28,7 +28,7 @@ const pinned = JSON.parse(
 describe("the table of Bun's statically linked components", () => {
   it("was reviewed for the Bun that package.json pins", () => {
     expect(pinned.bun).toBe(pkg.devDependencies.bun);
-    expect(REVIEWED_FOR, "read the pinned Bun's LICENSE.md, then update scripts/release/components.ts").toBe(
+    expect(REVIEWED_FOR, "read the pinned Bun's oven-sh/bun/LICENSE.md, then update scripts/release/components.ts").toBe(
       pkg.devDependencies.bun,
     );
   });
