@@ -8,15 +8,16 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
  * A clone has no record of earlier runs' durations, which is what vitest would otherwise go by.
  */
 const LONG = [
-  "trust",
-  "operator",
-  "fidelity",
   "readme-dockerfiles",
-  "engines",
   "release",
-  "admin",
+  "fidelity",
+  "engines",
   "fresh-clone",
+  "operator",
+  "admin",
+  "trust",
   "release-ways",
+  "release-notices",
 ].map((name) => `${name}.test.ts`);
 
 class LongFirst extends BaseSequencer {

@@ -5,7 +5,7 @@
  * `COPY --from` recipe builds a Hermes test image from it. Each .deb is installed with dpkg in a Debian
  * container, called, and removed; README.md's `RUN --mount` recipe installs the amd64 one in a build.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,6 +15,7 @@ import { Container } from "../container/container.ts";
 import { docker } from "../platform/docker.ts";
 import { build, imageTags, variantKey } from "../platform/images.ts";
 import { DOCKERFILES, readmeBlock } from "../platform/readme.ts";
+import { outcome } from "../platform/spawn.ts";
 import { addsTheBinaryOnce, imageSize, sh } from "./image-checks.ts";
 import { sharedRelease } from "./release-run.ts";
 
@@ -23,6 +24,28 @@ const { version } = JSON.parse(readFileSync(join(import.meta.dirname, "../../pac
   version: string;
 };
 const ARCHIVE = "hermes-exec-shim-image.tar";
+const git = (...args: string[]) => execFileSync("git", args, { cwd: import.meta.dirname, encoding: "utf8" }).trim();
+
+/** The OCI labels an engine read back from the loaded image: what they say, and licenses as the SBOM has them. */
+function expectLabels(labels: Record<string, string>) {
+  const { description } = JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8"));
+  const { licenses, source, ...rest } = labels;
+  const oci = "org.opencontainers.image";
+  expect(rest).toEqual({
+    [`${oci}.title`]: "hermes-exec-shim",
+    [`${oci}.version`]: version,
+    [`${oci}.revision`]: git("rev-parse", "HEAD"),
+    [`${oci}.description`]: description,
+    [`${oci}.created`]: new Date(Number(git("log", "-1", "--format=%ct")) * 1000).toISOString(),
+  });
+  const sbom = JSON.parse(readFileSync(join(dir, "hermes-exec-shim.cdx.json"), "utf8"));
+  expect(source).toBe(sbom.metadata.component.externalReferences[0].url);
+  const bun = sbom.components.find((c: { name: string }) => c.name === "bun");
+  for (const c of [sbom.metadata.component, ...sbom.components, ...bun.components]) {
+    const expression: string = c.licenses[0].expression;
+    expect(licenses, c.name).toContain(/ OR /.test(expression) ? `(${expression})` : expression);
+  }
+}
 const hermesBase = () => imageTags()[variantKey("hermes", "standin", "s6")] as string;
 
 let dir = "";
@@ -31,8 +54,8 @@ const tags: string[] = [];
 beforeAll(async () => {
   dir = (await sharedRelease()).dir;
 }, 1_200_000);
-afterAll(() => {
-  if (tags.length) spawnSync("docker", ["rmi", "--force", ...tags]);
+afterAll(async () => {
+  if (tags.length) await outcome(["docker", "rmi", "--force", ...tags]);
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -75,31 +98,24 @@ describe(`${ARCHIVE}: hermes-exec-shim:${version}`, () => {
     expect(binary.equals(readFileSync(join(dir, "hermes-linux-x64")))).toBe(true);
   });
 
-  it("podman load accepts it as released, tag and ID", () => {
+  it("podman load accepts it as released, tag and ID, and reads its labels back", async () => {
     const storage = join(work, "podman");
-    const podman = (...args: string[]) =>
-      execFileSync(
-        "podman",
-        ["--root", `${storage}/root`, "--runroot", `${storage}/run`, "--storage-driver", "vfs", ...args],
-        { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
-      );
+    const podman = async (...args: string[]) => {
+      const argv = ["--root", `${storage}/root`, "--runroot", `${storage}/run`, "--storage-driver", "vfs", ...args];
+      const r = await outcome(["podman", ...argv]);
+      if (r.code !== 0) throw new Error(`podman ${args.join(" ")}: exit ${r.code}: ${r.stderr}`);
+      return r.stdout;
+    };
     try {
-      podman("--events-backend", "none", "load", "--quiet", "--input", join(dir, ARCHIVE));
-      expect(podman("images", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}")).toBe(
+      await podman("--events-backend", "none", "load", "--quiet", "--input", join(dir, ARCHIVE));
+      expect(await podman("images", "--no-trunc", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}")).toBe(
         `localhost/hermes-exec-shim:${version} sha256:${manifest[0]?.Config.replace(/\.json$/, "")}\n`,
       );
+      expectLabels(
+        JSON.parse(await podman("image", "inspect", "--format", "{{json .Labels}}", `hermes-exec-shim:${version}`)),
+      );
     } finally {
-      spawnSync("podman", [
-        "--root",
-        `${storage}/root`,
-        "--runroot",
-        `${storage}/run`,
-        "--storage-driver",
-        "vfs",
-        "rmi",
-        "--all",
-        "--force",
-      ]);
+      await podman("rmi", "--all", "--force");
     }
   });
 
@@ -122,6 +138,10 @@ describe(`${ARCHIVE}: hermes-exec-shim:${version}`, () => {
         ],
       );
     }, 600_000);
+
+    it("has the OCI labels: title, version, revision, source, description, licenses, created", async () => {
+      expectLabels(JSON.parse(await docker(["image", "inspect", "--format", "{{json .Config.Labels}}", own])));
+    });
 
     it("loads under the ID the archive promises, the binary's size and no more", async () => {
       const config = readFileSync(join(work, "image", manifest[0]?.Config as string));
@@ -159,7 +179,7 @@ describe.each([
   }, 600_000);
   afterAll(() => ct?.destroy());
 
-  it("holds the binary and its links under /opt/hermes/bin, root's, and declares no conflict", () => {
+  it("holds the binary and its links under /opt/hermes/bin, root's, its docs, and declares no conflict", () => {
     const fields = execFileSync("dpkg-deb", ["--field", join(dir, deb())], { encoding: "utf8" });
     expect(fields).toContain(`Package: hermes-exec-shim\nVersion: ${version}\nArchitecture: ${arch}\n`);
     expect(fields).not.toMatch(/^(Conflicts|Breaks|Replaces|Provides|Pre-Depends):/m);
@@ -174,6 +194,16 @@ describe.each([
       "drwxr-xr-x root/root ./opt/hermes/",
       "drwxr-xr-x root/root ./opt/hermes/bin/",
       "-rwxr-xr-x root/root ./opt/hermes/bin/hermes",
+      "drwxr-xr-x root/root ./usr/",
+      "drwxr-xr-x root/root ./usr/share/",
+      "drwxr-xr-x root/root ./usr/share/doc/",
+      "drwxr-xr-x root/root ./usr/share/doc/hermes-exec-shim/",
+      "-rw-r--r-- root/root ./usr/share/doc/hermes-exec-shim/changelog.gz",
+      "-rw-r--r-- root/root ./usr/share/doc/hermes-exec-shim/copyright",
+      "drwxr-xr-x root/root ./usr/share/lintian/",
+      "drwxr-xr-x root/root ./usr/share/lintian/overrides/",
+      "-rw-r--r-- root/root ./usr/share/lintian/overrides/hermes-exec-shim",
+      // dpkg-deb writes symlinks last.
       "lrwxrwxrwx root/root ./opt/hermes/bin/hermes-acp -> hermes",
       "lrwxrwxrwx root/root ./opt/hermes/bin/hermes-agent -> hermes",
     ]);
