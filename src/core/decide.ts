@@ -7,6 +7,7 @@ import { type Bytes, envValues } from "./bytes.ts";
 import type { ShimConfig } from "./config.ts";
 import { type Homes, homeWarnings } from "./homes.ts";
 import { adminName, type Called } from "./name.ts";
+import type { RuntimeUser } from "./passwd.ts";
 import { missingDropCaps, privilegedStart, type Started } from "./privilege.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "./program.ts";
 import type { Trust } from "./trust.ts";
@@ -35,6 +36,8 @@ export interface Facts {
     selfTrust: Trust;
     /** CapEff from /proc/self/status, or undefined if unreadable. */
     capEff: bigint | undefined;
+    /** Whether the user to drop to exists (passwd.ts); read on the drop path only. */
+    runtimeUser?: RuntimeUser;
   };
 }
 
@@ -153,6 +156,18 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
       `cannot drop to ${user}: root here lacks ${listNames(lacking)} (the container runs with capabilities dropped)`,
       `${asUser}, give the container --cap-add SETUID --cap-add SETGID, or, ${keepRoot}.`,
     );
+  }
+
+  // The helper's own "unknown user" would come after it ran, in its words, with its exit status.
+  if (facts.asRoot?.runtimeUser === "absent") {
+    return {
+      kind: "refuse",
+      code: 126,
+      message:
+        `${name}: this image has no user ${user} to drop to (not in /etc/passwd), so ${name} will not run as root: ` +
+        `run it as a user the image has (docker exec --user UID …), rebuild the shim with --user NAME, or, ${keepRoot}.\n`,
+      ...(selfWarning ? { warning: selfWarning } : {}),
+    };
   }
 
   const trust = facts.asRoot?.helperTrust ?? NOT_EXAMINED;

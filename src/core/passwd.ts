@@ -34,3 +34,18 @@ export function parseAccount(passwd: string, group: string, name: string): Accou
   }
   return { name, uid, gid, groups, home: row[5] ?? "" };
 }
+
+/**
+ * Whether the runtime user exists, as far as the shim can know: "local" in /etc/passwd; "absent" when it is
+ * not there and nsswitch.conf names no other source for passwd (none at all means files, as glibc and musl
+ * read it); "unknown" when LDAP, sssd or another source may still know it, which only the helper can ask.
+ */
+export type RuntimeUser = "local" | "absent" | "unknown";
+
+export function runtimeUser(account: Account | undefined, nsswitch: string | undefined): RuntimeUser {
+  if (account) return "local";
+  const line = nsswitch?.split("\n").find((l) => /^\s*passwd\s*:/.test(l));
+  const sources = (line?.replace(/#.*/, "").split(":")[1] ?? "").trim().split(/\s+/).filter(Boolean);
+  // Bracketed actions ([NOTFOUND=return]) are not sources.
+  return sources.every((s) => s === "files" || s.startsWith("[")) ? "absent" : "unknown";
+}

@@ -4,6 +4,7 @@ import type { ShimConfig } from "../core/config.ts";
 import { type Facts, isStrictlyTruthy } from "../core/decide.ts";
 import { type Homes, homeVar } from "../core/homes.ts";
 import type { Called } from "../core/name.ts";
+import { type Account, runtimeUser } from "../core/passwd.ts";
 import type { Lstat } from "../core/pathWalk.ts";
 import { parseCapEff, privilegedStart } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
@@ -42,12 +43,23 @@ export function procStrings(probe: Probe, file: "cmdline" | "environ"): Bytes[] 
 export type Environment = readonly Bytes[] | ((name: string) => Bytes | undefined);
 
 /** The homes of the user the CLI will run as: the caller's own, or on the drop path the runtime user's. */
-function homesFor(config: ShimConfig, probe: Probe, euid: number, env: Environment): Homes | undefined {
+function homesFor(
+  config: ShimConfig,
+  probe: Probe,
+  euid: number,
+  env: Environment,
+  account: Account | undefined,
+): Homes | undefined {
   const variable = homeVar(config.name);
   const value = typeof env === "function" ? env(variable) : envValues(env, variable)[0];
   if (euid !== 0) return callerHomes(config, probe, euid, value);
-  const account = readAccount(config.user, probe.read);
   return account && runtimeHomes(config, account, probe.lstat, value);
+}
+
+/** nsswitch.conf, read only when /etc/passwd lacks the user: whether another source may know it. */
+function nsswitch(probe: Probe, account: Account | undefined): string | undefined {
+  const text = account ? undefined : probe.read("/etc/nsswitch.conf");
+  return text && new TextDecoder().decode(text);
 }
 
 export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, euid: number, env: Environment): Facts {
@@ -63,7 +75,10 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
   const cli = probe.executableStatus(command.target);
   // Nothing runs on a steered start or without the CLI, and the opt-out runs it as root: no home to look at.
   const optedOut = euid === 0 && isStrictlyTruthy(envValues(given, config.optOutVar));
-  const homes = steered || cli !== "ok" || optedOut ? undefined : homesFor(config, probe, euid, env);
+  const drops = euid === 0 && !steered && cli === "ok" && !optedOut;
+  // The user to drop to, read once for its homes and for whether it exists at all.
+  const account = drops ? readAccount(config.user, probe.read) : undefined;
+  const homes = steered || cli !== "ok" || optedOut ? undefined : homesFor(config, probe, euid, env, account);
   return {
     ...known,
     cli,
@@ -77,6 +92,7 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
               ? checkTrust(self, probe.lstat)
               : { ok: false, missing: true, reason: "its own file is unknown" },
             capEff: status === undefined ? undefined : parseCapEff(new TextDecoder().decode(status)),
+            ...(drops ? { runtimeUser: runtimeUser(account, nsswitch(probe, account)) } : {}),
           },
         }
       : {}),

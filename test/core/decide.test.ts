@@ -282,6 +282,27 @@ describe("0. started setuid, setgid or with AT_SECURE → 126 before anything el
   });
 });
 
+describe("6. the runtime user missing from the image → 126 before the helper runs", () => {
+  const line =
+    "hermes: this image has no user hermes to drop to (not in /etc/passwd), so hermes will not run as root: " +
+    "run it as a user the image has (docker exec --user UID …), rebuild the shim with --user NAME, or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n";
+  it("refuses in one line naming the user and what works", () => {
+    expect(decide(config, facts({ asRoot: roots({ runtimeUser: "absent" }) }))).toEqual({
+      kind: "refuse",
+      code: 126,
+      message: line,
+    });
+  });
+  it("another source may know it (LDAP, sssd): the helper decides", () => {
+    expect(decide(config, facts({ asRoot: roots({ runtimeUser: "unknown" }) }))).toEqual(drop);
+    expect(decide(config, facts({ asRoot: roots({ runtimeUser: "local" }) }))).toEqual(drop);
+  });
+  it("the opt-out and non-root callers need no runtime user", () => {
+    expect(decide(config, facts({ optOut: "1", asRoot: roots({ runtimeUser: "absent" }) }))).toEqual(passThrough);
+    expect(decide(config, facts({ euid: 10000, asRoot: roots({ runtimeUser: "absent" }) }))).toEqual(passThrough);
+  });
+});
+
 describe("6. root without CAP_SETUID or CAP_SETGID → 126 before the helper runs", () => {
   const SETUID = 1n << 7n;
   const SETGID = 1n << 6n;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAccount } from "../../src/core/passwd.ts";
+import { parseAccount, runtimeUser } from "../../src/core/passwd.ts";
 
 const passwd = [
   "root:x:0:0:root:/root:/bin/bash",
@@ -39,5 +39,21 @@ describe("parseAccount", () => {
 
   it("works without /etc/group", () => {
     expect(parseAccount(passwd, "", "hermes")?.groups).toEqual([10000]);
+  });
+});
+
+describe("runtimeUser", () => {
+  const account = parseAccount(passwd, group, "hermes");
+  it.each([
+    ["in /etc/passwd", account, "passwd: ldap", "local"],
+    ["no nsswitch.conf (files, as glibc and musl read it)", undefined, undefined, "absent"],
+    ["passwd: files", undefined, "group: files\npasswd:         files\n", "absent"],
+    ["files with an action and a comment", undefined, "passwd: files [NOTFOUND=return] # local only", "absent"],
+    ["no passwd line", undefined, "hosts: files dns", "absent"],
+    ["passwd: files ldap", undefined, "passwd: files ldap", "unknown"],
+    ["passwd: sss files", undefined, "passwd: sss files", "unknown"],
+    ["passwd: compat (NIS netgroups)", undefined, "passwd: compat", "unknown"],
+  ])("%s: %s", (_, acct, nsswitch, expected) => {
+    expect(runtimeUser(acct, nsswitch)).toBe(expected);
   });
 });

@@ -189,3 +189,45 @@ describe("limits the runtime cannot work under", () => {
     expect(JS_ERROR_REPORT.test("hermes: internal error, nothing was run (TypeError: x)\n")).toBe(false);
   });
 });
+
+describe("an image without the runtime user (a fork renamed or removed it)", () => {
+  let ct: Container;
+  beforeAll(async () => {
+    // The entrypoint would drop to hermes too: PID 1 just sleeps.
+    ct = await Container.create({ runArgs: ["--entrypoint", "/bin/sleep"], command: ["infinity"] });
+    await ct.ok("userdel hermes && ln -sf hermes /opt/hermes/bin/hermes-exec-shim");
+  });
+  afterAll(() => ct.destroy());
+
+  it("docker exec C hermes … exits 126 with the shim's one line, not the helper's; the CLI never ran", async () => {
+    const r = await ct.exec(["hermes", "config", "set", "should", "not"]);
+    expect(r).toMatchObject({ code: 126, stdout: "" });
+    expect(r.stderr).toBe(
+      "hermes: this image has no user hermes to drop to (not in /etc/passwd), so hermes will not run as root: " +
+        "run it as a user the image has (docker exec --user UID …), rebuild the shim with --user NAME, or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n",
+    );
+    expect((await ct.run("test -e /opt/data/config.yaml")).code).not.toBe(0);
+  });
+
+  it("the remedies it names work: --user 10000 passes through, the opt-out keeps root", async () => {
+    expect((await ct.exec(["hermes", "whoami"], { flags: ["--user", "10000:10000"] })).stdout).toMatch(/^uid=10000 /);
+    expect((await ct.exec(["hermes", "whoami"], optOut())).stdout).toMatch(/^uid=0 /);
+  });
+
+  it("where nsswitch.conf names another source for passwd, the helper decides (and fails on its own here)", async () => {
+    const r = await ct.altered(
+      "cp /etc/nsswitch.conf /tmp/nss && sed -i 's/^passwd:.*/passwd: files ldap/' /etc/nsswitch.conf",
+      "cp /tmp/nss /etc/nsswitch.conf",
+      () => ct.exec(["hermes", "whoami"]),
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).not.toContain("this image has no user");
+    expect(r.stdout).toBe("");
+  });
+
+  it("doctor reports it as a PROBLEM", async () => {
+    const r = await ct.exec(["hermes-exec-shim", "doctor"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("PROBLEM  the runtime user hermes is not in /etc/passwd");
+  });
+});
