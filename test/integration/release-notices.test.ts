@@ -158,7 +158,9 @@ describe(SBOM, () => {
 
 describe.each(DEBS)("lintian %s", (deb) => {
   it("reports no error and no warning; each override says why", async () => {
-    const r = await outcome(["lintian", "--fail-on", "error,warning", "--show-overrides", join(dir, deb)]);
+    // Overridden findings are shown, with their comments, and not failed on: with --show-overrides,
+    // --fail-on would count them too. What is not overridden comes as an E: or W: line.
+    const r = await outcome(["lintian", "--fail-on", "none", "--show-overrides", join(dir, deb)], { cwd: "/" });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const lines = r.stdout.split("\n");
     expect(lines.filter((l) => /^[EW]: /.test(l))).toEqual([]);
