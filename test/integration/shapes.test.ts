@@ -2,11 +2,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Container } from "../container/container.ts";
 
-/** A container for one describe block, with the flags of the deployment shape. */
-function shape(runArgs: string[], extra: { cli?: "probe"; command?: string[] } = {}) {
+/**
+ * A container for one describe block, with the flags of the deployment shape. `booted`, a file the boot
+ * command makes once it is done, is waited for inside the container before any test runs.
+ */
+function shape(runArgs: string[], extra: { cli?: "probe"; command?: string[]; booted?: string } = {}) {
   const holder: { ct?: Container } = {};
   beforeAll(async () => {
-    holder.ct = await Container.create({ runArgs, ...extra });
+    const { booted, ...options } = extra;
+    holder.ct = await Container.create({ runArgs, ...options });
+    if (booted) await holder.ct.ok(`until [ -e ${booted} ]; do sleep 0.1; done`, { timeoutMs: 120_000 });
   });
   afterAll(() => holder.ct?.destroy());
   return () => holder.ct as Container;
@@ -60,7 +65,9 @@ describe("--user 10000:10000 --group-add 4242: pass-through keeps the groups", (
 
 describe("the hermes user remapped at boot (usermod/groupmod to 10500 before the entrypoint)", () => {
   const remap = "usermod -u 10500 hermes && groupmod -g 10500 hermes && chown -R hermes:hermes /opt/data";
-  const ct = shape(["--entrypoint", "/bin/sh"], { command: ["-c", `${remap} && exec entrypoint sleep infinity`] });
+  // Ready once the entrypoint has dropped to the new uid: before that, a docker exec would meet the old one.
+  const boot = `${remap} && exec entrypoint sh -c 'touch /tmp/booted && exec sleep infinity'`;
+  const ct = shape(["--entrypoint", "/bin/sh"], { command: ["-c", boot], booted: "/tmp/booted" });
   drops(ct, 10500);
   it("the entrypoint's own drop went to the new uid too", async () => {
     expect((await ct().ok("ps -o uid= -p 1")).trim()).toBe("10500");
