@@ -38,7 +38,6 @@ export default defineConfig({
     // Most files wait on the engines, not the CPU: run several side by side, also on a 2-core machine.
     pool: "forks",
     maxWorkers: 3,
-    minWorkers: 1,
     sequence: { sequencer: LongFirst },
     // A limit for a hang, not a measure: a case that starts hundreds of processes may take minutes on a
     // machine busy with other work.

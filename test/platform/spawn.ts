@@ -1,7 +1,7 @@
 /**
  * A program run to its end alongside other work, its output collected. Never spawnSync for anything
- * long: a test worker blocked for a minute misses vitest's progress calls, and the run fails with an
- * unhandled "Timeout calling onTaskUpdate".
+ * long: a blocked test worker runs nothing else meanwhile (the file's concurrent cases, its timeouts,
+ * vitest's progress calls, which vitest 3 gave up on after a minute and failed the run for).
  */
 import { spawn } from "node:child_process";
 
