@@ -34,20 +34,29 @@ fi
 cd "$top/via link"
 # Each line of output stamped with the seconds since the start, so that phases can be told apart after.
 start=$(date +%s.%N)
-stamp() { while IFS= read -r line; do printf '%.1f %s\n' "$(echo "$(date +%s.%N) - $start" | bc)" "$line"; done; }
+# Colours stripped: the phases are found by their text.
+stamp() {
+  sed -u 's/\x1b\[[0-9;]*m//g' | while IFS= read -r line; do
+    printf '%.1f %s\n' "$(echo "$(date +%s.%N) - $start" | bc)" "$line"
+  done
+}
 set +e
 { ./install.sh && npm test -- --reporter=default --reporter=json --outputFile.json="$top/vitest.json"; } 2>&1 | stamp | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
-at() { grep -m1 -F -- "$1" "$log" | cut -d' ' -f1; }
+at() { grep -m1 -E -- "$1" "$log" | cut -d' ' -f1; }
 end=$(tail -n1 "$log" | cut -d' ' -f1)
 
 echo
 echo "fresh-run: exit $status, ${end} s in all"
-printf '  %-28s %s s\n' "./install.sh (npm ci, build)" "$(at '> hermes-exec-shim@')" \
-  "packages (packages.sh)" "$(echo "$(at 'run typecheck') - $(at '> hermes-exec-shim@')" | bc)" \
-  "typecheck, lint, build" "$(echo "$(at 'RUN  v') - $(at 'run typecheck')" | bc)" \
-  "vitest" "$(echo "$end - $(at 'RUN  v')" | bc)"
+# The ends of the phases: npm's banner of the test script, then of typecheck, then vitest's RUN line.
+tested=$(at '^[0-9.]+ > hermes-exec-shim@[^ ]+ test$')
+typechecked=$(at '^[0-9.]+ > hermes-exec-shim@[^ ]+ typecheck$')
+ran=$(at '^[0-9.]+ +RUN +v')
+printf '  %-28s %s s\n' "./install.sh (npm ci, build)" "$tested" \
+  "packages (packages.sh)" "$(echo "$typechecked - $tested" | bc)" \
+  "typecheck, lint, build" "$(echo "$ran - $typechecked" | bc)" \
+  "vitest" "$(echo "$end - $ran" | bc)"
 grep -F 'test platform: ' "$log" | cut -d' ' -f2- | sed 's/^/  /'
 if [ -s "$top/vitest.json" ]; then
   echo "  test files, by wall time (they run side by side):"
