@@ -41,10 +41,26 @@ export function blockText(check: HomeCheck): string {
   const what = check.variable === null ? `its home ${path}` : `${check.variable} ${path}`;
   if (reach.ok) return `can reach and write ${what}`;
   if (reach.blocks === "other") return `cannot use ${what}: ${reach.reason}`;
+  if (reach.blocks === "readonly")
+    return `cannot ${reach.missing ? "create" : "write"} ${what}: ${reach.dir} is on a read-only filesystem`;
   const { at } = reach;
   if (reach.blocks === "search") return `cannot reach ${what}: ${at.dir} is ${owned(at)}, and not searchable by it`;
   if (reach.missing) return `cannot create ${what}: ${at.dir} is ${owned(at)}`;
   return `cannot write ${what}: it is ${owned(at)}`;
+}
+
+/**
+ * Root cannot write there either, so the opt-out is no remedy: only a writable home is. The drop HOME is the
+ * build's, which no variable moves: a writable volume goes there.
+ */
+function readOnlyRemedies(config: ShimConfig, check: HomeCheck, dir: string): string[] {
+  const { variable } = check;
+  if (variable === null)
+    return [`mount a writable volume on ${config.home} (docker run -v NAME:${config.home}, an emptyDir in Kubernetes)`];
+  return [
+    `mount ${dir} read-write (no :ro on the volume, readOnly: false in Kubernetes)`,
+    `point ${variable} at a writable volume (docker run -e ${variable}=/data -v NAME:/data)`,
+  ];
 }
 
 /** What works on the drop path (and for doctor), the most direct first. */
@@ -53,6 +69,7 @@ export function homeRemedies(config: ShimConfig, check: HomeCheck): string[] {
   const { reach, path } = check;
   const keepRoot = `set ${optOutVar}=1 to keep root`;
   if (reach.ok) return [];
+  if (reach.blocks === "readonly") return readOnlyRemedies(config, check, reach.dir);
   if (reach.blocks === "search")
     return [`move ${check.variable ?? "the home"} where ${user} can reach it (under ${home})`, keepRoot];
   if (reach.blocks === "other") return [keepRoot];
@@ -72,13 +89,20 @@ export function homeRemedies(config: ShimConfig, check: HomeCheck): string[] {
 }
 
 /** What works for a caller that is not root: the drop, the runtime user, or the owner of what blocks. */
-function passRemedies(config: ShimConfig, homes: Homes, reach: Reach): string[] {
+function passRemedies(config: ShimConfig, homes: Homes, check: HomeCheck): string[] {
   const { user } = config;
+  const { reach } = check;
+  if (!reach.ok && reach.blocks === "readonly") return readOnlyRemedies(config, check, reach.dir);
   const remedies = [
     `run it as root (docker exec without --user: the shim drops to ${user})`,
     `as ${user} (docker exec --user ${user})`,
   ];
-  if (!reach.ok && reach.blocks !== "other" && reach.at.uid !== 0 && reach.at.uid !== homes.runtimeUid)
+  if (
+    !reach.ok &&
+    (reach.blocks === "search" || reach.blocks === "write") &&
+    reach.at.uid !== 0 &&
+    reach.at.uid !== homes.runtimeUid
+  )
     remedies.push(`as its owner (docker exec --user ${reach.at.uid}:${reach.at.gid})`);
   return remedies;
 }
@@ -92,7 +116,7 @@ export function homeWarnings(config: ShimConfig, command: string, homes: Homes |
   let out = "";
   for (const check of homes.checks) {
     if (check.reach.ok) continue;
-    const remedies = dropping ? homeRemedies(config, check) : passRemedies(config, homes, check.reach);
+    const remedies = dropping ? homeRemedies(config, check) : passRemedies(config, homes, check);
     out += `${command}: warning: ${whoText(homes)} ${blockText(check)}, so the ${command} CLI may fail; ${remedies.join(", or ")}\n`;
   }
   return out;

@@ -53,7 +53,7 @@ function homesFor(
   const variable = homeVar(config.name);
   const value = typeof env === "function" ? env(variable) : envValues(env, variable)[0];
   if (euid !== 0) return callerHomes(config, probe, euid, value);
-  return account && runtimeHomes(config, account, probe.lstat, value);
+  return account && runtimeHomes(config, account, probe, value);
 }
 
 /** nsswitch.conf, read only when /etc/passwd lacks the user: whether another source may know it. */

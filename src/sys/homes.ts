@@ -3,17 +3,16 @@ import { type Bytes, bytes } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import { type HomeCheck, type Homes, homeVar } from "../core/homes.ts";
 import type { Account } from "../core/passwd.ts";
-import type { Lstat } from "../core/pathWalk.ts";
-import { reach } from "../core/reach.ts";
+import { type ReadOnly, reach } from "../core/reach.ts";
 import { readAccount } from "./accounts.ts";
 import type { Probe } from "./facts.ts";
-import { ENOENT, W_OK, X_OK } from "./libc.ts";
+import { ENOENT, EROFS, W_OK, X_OK } from "./libc.ts";
 
 // Made when first needed: the hot path never decodes a path.
 let strict: TextDecoder | undefined;
 
 /** An absolute path as text; undefined for one that is relative or not UTF-8, which is not checked. */
-function absolute(path: Bytes): string | undefined {
+export function absolute(path: Bytes): string | undefined {
   if (path[0] !== 0x2f) return undefined;
   try {
     strict ??= new TextDecoder("utf-8", { fatal: true });
@@ -22,6 +21,15 @@ function absolute(path: Bytes): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * access(2) answers EROFS for a write on a read-only mount once the bits allow it, which is when the walk asks:
+ * no statfs layout to know, and nothing asked of a healthy home.
+ */
+const readOnlyBy =
+  (probe: Pick<Probe, "access">): ReadOnly =>
+  (dir) =>
+    probe.access(bytes(dir), W_OK) === EROFS;
 
 /**
  * The caller's own home: the variable's value, else the build's home. One access(2) with the kernel's own
@@ -34,7 +42,7 @@ export function callerHomes(config: ShimConfig, probe: Probe, euid: number, valu
   const text = failed === 0 ? undefined : absolute(path);
   if (text === undefined) return { who, checks: [] };
   const variable = value === undefined ? null : homeVar(config.name);
-  let found = reach(text, { uid: euid, groups: probe.groups() }, probe.lstat);
+  let found = reach(text, { uid: euid, groups: probe.groups() }, probe.lstat, readOnlyBy(probe));
   // The bits allow it: a home the CLI can create, or a refusal they do not explain (a read-only mount, an ACL).
   if (found.ok && failed !== ENOENT) found = { ok: false, blocks: "other", reason: probe.strerror(failed) };
   const runtime = found.ok ? undefined : readAccount(config.user, probe.read);
@@ -42,7 +50,12 @@ export function callerHomes(config: ShimConfig, probe: Probe, euid: number, valu
 }
 
 /** The runtime user's homes on the drop path: the variable's `value` when the environment sets it, and the drop HOME. */
-export function runtimeHomes(config: ShimConfig, account: Account, lstat: Lstat, value: Bytes | undefined): Homes {
+export function runtimeHomes(
+  config: ShimConfig,
+  account: Account,
+  probe: Pick<Probe, "lstat" | "access">,
+  value: Bytes | undefined,
+): Homes {
   const variable = homeVar(config.name);
   const paths: [string | null, string | undefined][] = [
     [variable, value && absolute(value)],
@@ -51,7 +64,7 @@ export function runtimeHomes(config: ShimConfig, account: Account, lstat: Lstat,
   const checks: HomeCheck[] = [];
   for (const [name, path] of paths) {
     if (path === undefined || checks.some((c) => c.path === path)) continue;
-    checks.push({ variable: name, path, reach: reach(path, account, lstat) });
+    checks.push({ variable: name, path, reach: reach(path, account, probe.lstat, readOnlyBy(probe)) });
   }
   return { who: { uid: account.uid, user: account.name }, checks };
 }

@@ -115,6 +115,7 @@ export const SIGPIPE = 13;
 export const SIGXFSZ = 25;
 export const RLIMIT_NOFILE = 7;
 export const ENOENT = 2;
+export const EROFS = 30;
 export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;
 export const AT_EMPTY_PATH = 0x1000;

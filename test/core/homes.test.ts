@@ -83,10 +83,46 @@ describe("homeWarnings on the pass-through path", () => {
   it("a refusal the permission bits do not explain is named as the kernel gave it", () => {
     const homes: Homes = {
       who: { uid: 1000 },
-      checks: [home({ ok: false, blocks: "other", reason: "read-only file system" })],
+      checks: [home({ ok: false, blocks: "other", reason: "permission denied" })],
     };
     expect(homeWarnings(config, "hermes", homes, false)).toContain(
-      "uid 1000 cannot use HERMES_HOME /opt/data: read-only file system, so the hermes CLI may fail; run it as root",
+      "uid 1000 cannot use HERMES_HOME /opt/data: permission denied, so the hermes CLI may fail; run it as root",
+    );
+  });
+});
+
+describe("a home on a read-only filesystem", () => {
+  const readOnly: Reach = { ok: false, blocks: "readonly", dir: "/opt/data", missing: false };
+  const remedies =
+    "mount /opt/data read-write (no :ro on the volume, readOnly: false in Kubernetes), or point HERMES_HOME at a " +
+    "writable volume (docker run -e HERMES_HOME=/data -v NAME:/data)\n";
+
+  it("dropping: the path and the filesystem named, and never the opt-out, since root cannot write there either", () => {
+    expect(homeWarnings(config, "hermes", runtime([home(readOnly)]), true)).toBe(
+      "hermes: warning: hermes (uid 10000) cannot write HERMES_HOME /opt/data: /opt/data is on a read-only filesystem, " +
+        `so the hermes CLI may fail; ${remedies}`,
+    );
+  });
+
+  it("passing through: the same line for the caller, not 'run it as root'", () => {
+    const homes: Homes = { who: { uid: 10000 }, runtimeUid: 10000, checks: [home(readOnly)] };
+    expect(homeWarnings(config, "hermes", homes, false)).toBe(
+      "hermes: warning: uid 10000 cannot write HERMES_HOME /opt/data: /opt/data is on a read-only filesystem, " +
+        `so the hermes CLI may fail; ${remedies}`,
+    );
+  });
+
+  it("the drop HOME, which no variable moves: a writable volume there", () => {
+    expect(homeWarnings(config, "hermes", runtime([home(readOnly, "/opt/data", null)]), true)).toBe(
+      "hermes: warning: hermes (uid 10000) cannot write its home /opt/data: /opt/data is on a read-only filesystem, " +
+        "so the hermes CLI may fail; mount a writable volume on /opt/data (docker run -v NAME:/opt/data, an emptyDir in Kubernetes)\n",
+    );
+  });
+
+  it("a home to create under a read-only ancestor names the ancestor", () => {
+    const under: Reach = { ok: false, blocks: "readonly", dir: "/srv", missing: true };
+    expect(homeWarnings(config, "hermes", runtime([home(under, "/srv/h")]), true)).toContain(
+      "cannot create HERMES_HOME /srv/h: /srv is on a read-only filesystem, so the hermes CLI may fail; mount /srv read-write",
     );
   });
 });

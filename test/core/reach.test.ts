@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Lstat, Node } from "../../src/core/pathWalk.ts";
-import { reach } from "../../src/core/reach.ts";
+import { type ReadOnly, reach as reachOn } from "../../src/core/reach.ts";
 
 const dir = (mode = 0o755, uid = 0, gid = 0): Node => ({ kind: "dir", uid, gid, mode: 0o040000 | mode });
 const link = (target: string): Node => ({ kind: "symlink", target });
@@ -8,6 +8,10 @@ const fs =
   (tree: Record<string, Node | undefined>): Lstat =>
   (path) =>
     tree[path] ?? { kind: "missing" };
+
+/** Every filesystem read-write, unless the test says otherwise. */
+const reach = (path: string, who: typeof hermes, lstat: Lstat, readOnly: ReadOnly = () => false) =>
+  reachOn(path, who, lstat, readOnly);
 
 const hermes = { uid: 10000, groups: [10000] };
 const base = { "/": dir(), "/opt": dir(), "/opt/data": dir(0o755, 10000, 10000) };
@@ -70,5 +74,43 @@ describe("reach", () => {
       reach("/opt/data", hermes, fs({ ...base, "/opt/data": { kind: "file", uid: 10000, gid: 0, mode: 0o100644 } })),
     ).toEqual({ ok: false, blocks: "other", reason: "/opt/data is not a directory" });
     expect(reach("/loop", hermes, fs({ ...base, "/loop": link("/loop") }))).toMatchObject({ blocks: "other" });
+  });
+
+  describe("a read-only filesystem, which the bits cannot show", () => {
+    const asked: string[] = [];
+    const readOnlyAt =
+      (...mounts: string[]): ReadOnly =>
+      (d) => {
+        asked.push(d);
+        return mounts.some((m) => d === m || d.startsWith(`${m}/`));
+      };
+
+    it("the home on it: blocked, naming the home", () => {
+      expect(reach("/opt/data", hermes, fs(base), readOnlyAt("/opt/data"))).toEqual({
+        ok: false,
+        blocks: "readonly",
+        dir: "/opt/data",
+        missing: false,
+      });
+    });
+
+    it("a home to create: its nearest existing ancestor is what is read-only", () => {
+      expect(reach("/opt/data/new/deeper", hermes, fs(base), readOnlyAt("/opt"))).toEqual({
+        ok: false,
+        blocks: "readonly",
+        dir: "/opt/data",
+        missing: true,
+      });
+    });
+
+    it("asked only once the bits allow the write, and only of the end of the walk", () => {
+      asked.length = 0;
+      expect(reach("/opt/data", hermes, fs(base), readOnlyAt())).toEqual({ ok: true });
+      expect(asked).toEqual(["/opt/data"]);
+      asked.length = 0;
+      const theirs = fs({ ...base, "/opt/data": dir(0o755, 1000, 1000) });
+      expect(reach("/opt/data", hermes, theirs, readOnlyAt("/opt"))).toMatchObject({ blocks: "write" });
+      expect(asked).toEqual([]);
+    });
   });
 });

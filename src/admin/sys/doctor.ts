@@ -5,7 +5,7 @@ import { homeVar } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { checkTrust } from "../../core/trust.ts";
 import { readAccount } from "../../sys/accounts.ts";
-import { executableStatus, lstat, readAll, readlink } from "../../sys/files.ts";
+import { access, executableStatus, lstat, readAll, readlink } from "../../sys/files.ts";
 import { runtimeHomes } from "../../sys/homes.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
@@ -58,7 +58,10 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk));
     // After the walk: what --fix changed counts.
     findings.push(
-      ...homeReachChecks(config, runtimeHomes(config, account, lstat, envValues(env, homeVar(config.name))[0])),
+      ...homeReachChecks(
+        config,
+        runtimeHomes(config, account, { lstat, access }, envValues(env, homeVar(config.name))[0]),
+      ),
     );
     // Only where s6 supervises: without a scan directory there is nothing to say about one.
     const tree = gatherTree(config.scanDir, account, fix);
