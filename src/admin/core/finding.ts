@@ -26,17 +26,22 @@ export interface Finding {
   message: string;
   remedy: string | null;
   items: Item[];
+  /** How many entries the finding is about, where `items` shows only the first of them. */
+  count?: number;
 }
 
 export interface DoctorReport {
   healthy: boolean;
   fix: boolean;
   home: string;
+  /** The trees walked: the build's home, and the one HERMES_HOME names when it is another ("HERMES_HOME /srv"). */
+  walked: string[];
+  /** Entries examined in all of them. */
   entries: number;
   findings: Finding[];
 }
 
-/** Enough to act on in a terminal; --json lists every one. */
+/** Enough to act on in a terminal. */
 const SHOWN_ITEMS = 20;
 
 const LABEL: Record<Status, string> = { ok: "ok", fixed: "fixed", note: "note", problem: "PROBLEM" };
@@ -67,16 +72,22 @@ export function plural(n: number, one: string, many: string): string {
   return `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 }
 
-export function doctorReport(home: string, fix: boolean, entries: number, findings: Finding[]): DoctorReport {
-  return { healthy: !findings.some((f) => f.status === "problem"), fix, home, entries, findings };
+export function doctorReport(
+  home: string,
+  walked: string[],
+  fix: boolean,
+  entries: number,
+  findings: Finding[],
+): DoctorReport {
+  return { healthy: !findings.some((f) => f.status === "problem"), fix, home, walked, entries, findings };
 }
 
-function findingText({ status, message, remedy, items }: Finding): string {
+function findingText({ status, message, remedy, items, count = items.length }: Finding): string {
   const pad = " ".repeat(9);
   let out = `${LABEL[status].padEnd(9)}${message}\n`;
-  for (const { path, detail } of items.slice(0, SHOWN_ITEMS)) out += `${pad}  ${path} (${detail})\n`;
-  if (items.length > SHOWN_ITEMS)
-    out += `${pad}  … and ${(items.length - SHOWN_ITEMS).toLocaleString("en-US")} more (--json lists them all)\n`;
+  const shown = items.slice(0, SHOWN_ITEMS);
+  for (const { path, detail } of shown) out += `${pad}  ${path} (${detail})\n`;
+  if (count > shown.length) out += `${pad}  … and ${(count - shown.length).toLocaleString("en-US")} more\n`;
   if (remedy) out += `${pad}remedy: ${remedy}\n`;
   return out;
 }
@@ -87,6 +98,6 @@ export function doctorText(name: string, report: DoctorReport): string {
   return (
     `${adminName(name)} doctor${report.fix ? " --fix" : ""}\n` +
     report.findings.map(findingText).join("") +
-    `${plural(report.entries, "entry", "entries")} examined under ${report.home}: ${verdict}\n`
+    `${plural(report.entries, "entry", "entries")} examined under ${(report.walked.length > 0 ? report.walked : [report.home]).join(" and ")}: ${verdict}\n`
   );
 }

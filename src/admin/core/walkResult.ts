@@ -1,5 +1,10 @@
-/** What the walk of the home (src/admin/sys/walk.ts) reports, for doctor's findings to judge. */
+/**
+ * What the walk of a home (src/admin/sys/walk.ts) keeps for doctor's findings: per kind of finding, how many
+ * entries and the first few by path, never a record per entry, so that a million entries cost the memory
+ * of a few (contract §10). The walk hands each entry that is not simply the runtime user's to `record`.
+ */
 import type { NodeStat } from "../../core/node.ts";
+import { describeNode, type Item } from "./finding.ts";
 import type { Verdict } from "./verdict.ts";
 
 export type Outcome =
@@ -9,12 +14,85 @@ export type Outcome =
   | { path: string; error: string; refused?: true };
 
 export type HomeState =
-  | { kind: "dir"; node: NodeStat; changed: boolean }
+  /** `refused`: with --fix, its filesystem would not give the home itself to the runtime user. */
+  | { kind: "dir"; node: NodeStat; changed: boolean; refused: boolean }
   | { kind: "unusable"; reason: string; missing: boolean };
 
+/** Enough to act on; `count` says how many there are in all. */
+export const EXAMPLES = 20;
+
+export interface Tally {
+  count: number;
+  /** The first EXAMPLES by path, in path order: the walk's own order is the directories' hash order. */
+  examples: Item[];
+}
+
+export type Kind = "unreadable" | "readable" | "changed" | "linked" | "mounts" | "special" | "errors" | "refused";
+
+export type Found = Record<Kind, Tally> & {
+  /** Some hard-linked entry the runtime user cannot read. */
+  linkedUnreadable: boolean;
+};
+
 export interface WalkResult {
+  /** The directory walked, as named. */
+  path: string;
   home: HomeState;
   /** Nodes examined, the home included. */
   entries: number;
-  outcomes: Outcome[];
+  found: Found;
+}
+
+export function nothingFound(): Found {
+  const tally = (): Tally => ({ count: 0, examples: [] });
+  return {
+    unreadable: tally(),
+    readable: tally(),
+    changed: tally(),
+    linked: tally(),
+    mounts: tally(),
+    special: tally(),
+    errors: tally(),
+    refused: tally(),
+    linkedUnreadable: false,
+  };
+}
+
+/** Counts the item; keeps it only while it is among the first EXAMPLES by path. */
+export function add(tally: Tally, path: string, detail: () => string): void {
+  tally.count++;
+  const { examples } = tally;
+  const last = examples[examples.length - 1];
+  if (examples.length === EXAMPLES && last !== undefined && path >= last.path) return;
+  let lo = 0;
+  let hi = examples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((examples[mid] as Item).path < path) lo = mid + 1;
+    else hi = mid;
+  }
+  examples.splice(lo, 0, { path, detail: detail() });
+  if (examples.length > EXAMPLES) examples.pop();
+}
+
+export function record(found: Found, outcome: Outcome): void {
+  if ("error" in outcome) {
+    add(outcome.refused ? found.refused : found.errors, outcome.path, () => outcome.error);
+    return;
+  }
+  const { verdict, node, changed } = outcome;
+  const kind: Kind =
+    verdict.kind === "foreign"
+      ? changed
+        ? "changed"
+        : verdict.readable
+          ? "readable"
+          : "unreadable"
+      : verdict.kind === "linked"
+        ? "linked"
+        : verdict.kind === "mount"
+          ? "mounts"
+          : "special";
+  if (verdict.kind === "linked") found.linkedUnreadable ||= !verdict.readable;
+  add(found[kind], outcome.path, () => describeNode(node, changed));
 }

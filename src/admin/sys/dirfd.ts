@@ -16,6 +16,8 @@ const O_PATH = 0o10000000;
 export const OPEN_DIR = O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 /** A handle on the node itself, even a symlink or a device, that neither follows nor opens it. */
 export const OPEN_NODE = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+/** A handle on what a path names, through every symlink: only to ask the kernel where that is. */
+export const O_PATH_FOLLOW = O_PATH | O_CLOEXEC;
 export const EPERM = 1;
 export const ENOTDIR = 20;
 export const EINVAL = 22;

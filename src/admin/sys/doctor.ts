@@ -6,7 +6,7 @@ import { adminName } from "../../core/name.ts";
 import { checkTrust } from "../../core/trust.ts";
 import { readAccount } from "../../sys/accounts.ts";
 import { access, executableStatus, lstat, readAll, readlink } from "../../sys/files.ts";
-import { runtimeHomes } from "../../sys/homes.ts";
+import { absolute, runtimeHomes } from "../../sys/homes.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
@@ -14,11 +14,13 @@ import { cliCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/
 import { entryPointChecks } from "../core/entryPoints.ts";
 import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
 import { homeReachChecks } from "../core/homeReach.ts";
+import { homeTrees, ownFiles, refusal } from "../core/homeTrees.ts";
 import { pathDirChecks } from "../core/pathDirs.ts";
 import { supervisionChecks } from "../core/supervision.ts";
-import { homeCheck, treeChecks } from "../core/treeChecks.ts";
+import { homeCheck, otherTreeChecks, treeChecks } from "../core/treeChecks.ts";
 import { commandsOnPath, pathOf, venvExecutables } from "./onPath.ts";
 import { progressMeter } from "./progress.ts";
+import { fdPath, resolvedPath } from "./stat.ts";
 import { gatherTree } from "./supervision.ts";
 import { walkHome } from "./walk.ts";
 
@@ -49,25 +51,38 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     ...pathDirChecks(pathOf(env), (dir) => checkTrust(dir, lstat, "lookup-dir")),
   ];
   let entries = 0;
+  const walked: string[] = [];
   if (account) {
-    const progress = progressMeter(`${adminName(config.name)} doctor: ${config.home}`);
-    const walk = walkHome(config.home, account, { fix, onProgress: progress.update });
-    progress.done();
-    entries = walk.entries;
-    findings.push(homeCheck(config, account, walk));
-    if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk));
-    // After the walk: what --fix changed counts.
-    findings.push(
-      ...homeReachChecks(
-        config,
-        runtimeHomes(config, account, { lstat, access }, envValues(env, homeVar(config.name))[0]),
-      ),
-    );
+    const given = envValues(env, homeVar(config.name))[0];
+    const value = given && absolute(given);
+    const own = ownFiles(config, self).map((file) => file && resolvedPath(file));
+    const walks = homeTrees(config, value).map((tree) => {
+      const progress = progressMeter(`${adminName(config.name)} doctor: ${tree.path}`);
+      const refuse = (fd: number) => {
+        const at = fdPath(fd);
+        return at === undefined ? "cannot be located" : refusal(tree, at, own);
+      };
+      const walk = walkHome(tree.path, account, { fix, onProgress: progress.update, refuse });
+      progress.done();
+      return { tree, walk };
+    });
+    // After the walks: what --fix changed counts.
+    const homes = runtimeHomes(config, account, { lstat, access }, given);
+    for (const { tree, walk } of walks) {
+      entries += walk.entries;
+      if (walk.home.kind === "dir") walked.push(tree.variable === null ? tree.path : `${tree.variable} ${tree.path}`);
+      if (tree.variable !== null) findings.push(...otherTreeChecks(config, account, walk, tree.variable));
+      else {
+        findings.push(homeCheck(config, account, walk, homes));
+        if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk));
+      }
+    }
+    findings.push(...homeReachChecks(config, homes));
     // Only where s6 supervises: without a scan directory there is nothing to say about one.
     const tree = gatherTree(config.scanDir, account, fix);
     if (tree) findings.push(...supervisionChecks(config, account, tree, fix));
   }
-  const report = doctorReport(config.home, fix, entries, findings);
+  const report = doctorReport(config.home, walked, fix, entries, findings);
   writeStdout(json ? `${JSON.stringify(report, null, 2)}\n` : doctorText(config.name, report));
   return report.healthy ? 0 : 1;
 }

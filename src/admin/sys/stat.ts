@@ -1,6 +1,8 @@
 /** statx on what doctor holds open, and a file's identity whatever it is called. */
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, SELF } from "../../sys/libc.ts";
+import { readlink } from "../../sys/files.ts";
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc, moreLibc, SELF } from "../../sys/libc.ts";
 import { type StatResult, statAt } from "../../sys/statx.ts";
+import { O_PATH_FOLLOW } from "./dirfd.ts";
 
 /** What an open descriptor refers to: for an O_PATH handle on a symlink, the symlink. */
 export function statFd(fd: number): StatResult {
@@ -17,4 +19,20 @@ export function fileIdentity(path: string): string | undefined {
 export function dirIdentity(path: string): string | undefined {
   const st = statAt(AT_FDCWD, cstr(path), 0);
   return st.ok && st.node.kind === "dir" ? `${st.node.dev}:${st.ino}` : undefined;
+}
+
+/** Where `fd` is, every symlink resolved, as the kernel shows it in /proc. */
+export function fdPath(fd: number): string | undefined {
+  return readlink(`/proc/self/fd/${fd}`);
+}
+
+/** `path` with every symlink resolved, or undefined where nothing is there. */
+export function resolvedPath(path: string): string | undefined {
+  const fd = moreLibc().openat(AT_FDCWD, cstr(path), O_PATH_FOLLOW, 0);
+  if (fd < 0) return undefined;
+  try {
+    return fdPath(fd);
+  } finally {
+    libc.close(fd);
+  }
 }

@@ -25,7 +25,7 @@ import {
 } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { judge, type Verdict } from "../core/verdict.ts";
-import type { HomeState, Outcome, WalkResult } from "../core/walkResult.ts";
+import { type HomeState, nothingFound, type Outcome, record, type WalkResult } from "../core/walkResult.ts";
 import { EINVAL, ELOOP, ENOTDIR, EPERM, OPEN_DIR, OPEN_NODE } from "./dirfd.ts";
 import { statFd } from "./stat.ts";
 
@@ -33,6 +33,8 @@ export interface WalkOptions {
   fix: boolean;
   /** Called now and then with the number of nodes examined so far. */
   onProgress?: (entries: number) => void;
+  /** Given the home once opened: why it must not be walked at all, or undefined. */
+  refuse?: (fd: number) => string | undefined;
 }
 
 interface Frame {
@@ -44,11 +46,13 @@ interface Frame {
 
 const decoder = new TextDecoder();
 
-function homeUnusable(error: number): HomeState {
+function homeUnusable(home: string, error: number): HomeState {
+  // O_DIRECTORY wins over O_NOFOLLOW: a symlink is refused as not a directory.
+  const link = error === ELOOP || (error === ENOTDIR && isSymlink(home));
   const reason =
     error === ENOENT
       ? "does not exist"
-      : error === ELOOP
+      : link
         ? "is a symlink: doctor neither checks nor changes anything through one"
         : error === ENOTDIR
           ? "is not a directory"
@@ -56,20 +60,30 @@ function homeUnusable(error: number): HomeState {
   return { kind: "unusable", reason, missing: error === ENOENT };
 }
 
+function isSymlink(path: string): boolean {
+  const st = statAt(AT_FDCWD, cstr(path), AT_SYMLINK_NOFOLLOW);
+  return st.ok && st.node.kind === "symlink";
+}
+
 function enters(verdict: Verdict): boolean {
   return (verdict.kind === "owned" || verdict.kind === "foreign") && verdict.enter;
 }
 
-export function walkHome(home: string, account: Account, { fix, onProgress }: WalkOptions): WalkResult {
-  const outcomes: Outcome[] = [];
+export function walkHome(home: string, account: Account, { fix, onProgress, refuse }: WalkOptions): WalkResult {
+  const found = nothingFound();
+  const note = (outcome: Outcome) => record(found, outcome);
   let entries = 0;
 
   const rootFd = moreLibc().openat(AT_FDCWD, cstr(home), OPEN_DIR, 0);
-  if (rootFd < 0) return { home: homeUnusable(errno()), entries, outcomes };
+  if (rootFd < 0) return { path: home, home: homeUnusable(home, errno()), entries, found };
   const rootStat = statFd(rootFd);
-  if (!rootStat.ok) {
+  const refusal = rootStat.ok ? refuse?.(rootFd) : undefined;
+  if (!rootStat.ok || refusal !== undefined) {
     libc.close(rootFd);
-    return { home: homeUnusable(rootStat.errno), entries, outcomes };
+    const state = rootStat.ok
+      ? { kind: "unusable" as const, reason: refusal as string, missing: false }
+      : homeUnusable(home, rootStat.errno);
+    return { path: home, home: state, entries, found };
   }
   const { dev } = rootStat.node;
 
@@ -77,14 +91,18 @@ export function walkHome(home: string, account: Account, { fix, onProgress }: Wa
   const examine = (fd: number, path: string): NodeStat | undefined => {
     const st = statFd(fd);
     if (st.ok) return st.node;
-    outcomes.push({ path, error: `cannot examine it: ${strerror(st.errno)}` });
+    note({ path, error: `cannot examine it: ${strerror(st.errno)}` });
     return undefined;
   };
 
   /** Records `node`, open as `fd`, and with --fix gives it to the runtime user if it is someone else's. */
-  const settle = (fd: number, path: string, node: NodeStat): { verdict: Verdict; changed: boolean } => {
+  const settle = (
+    fd: number,
+    path: string,
+    node: NodeStat,
+  ): { verdict: Verdict; changed: boolean; refused: boolean } => {
     const verdict = judge(node, account, dev);
-    if (verdict.kind === "owned") return { verdict, changed: false };
+    if (verdict.kind === "owned") return { verdict, changed: false, refused: false };
     if (
       fix &&
       verdict.kind === "foreign" &&
@@ -93,12 +111,12 @@ export function walkHome(home: string, account: Account, { fix, onProgress }: Wa
       const code = errno();
       // The filesystem's own refusal, even to root: a NAS share, an ACL'd or user-namespaced mount.
       const refused = code === EPERM || code === EINVAL;
-      outcomes.push({ path, error: `cannot change its owner: ${strerror(code)}`, ...(refused ? { refused } : {}) });
-      return { verdict, changed: false };
+      note({ path, error: `cannot change its owner: ${strerror(code)}`, ...(refused ? { refused } : {}) });
+      return { verdict, changed: false, refused };
     }
     const changed = fix && verdict.kind === "foreign";
-    outcomes.push({ path, node, verdict, changed });
-    return { verdict, changed };
+    note({ path, node, verdict, changed });
+    return { verdict, changed, refused: false };
   };
 
   /** Opens `name` in `dir` without following it; a node gone or swapped since it was examined is skipped. */
@@ -106,8 +124,8 @@ export function walkHome(home: string, account: Account, { fix, onProgress }: Wa
     const fd = moreLibc().openat(dir.fd, name, flags, 0);
     if (fd >= 0) return fd;
     const error = errno();
-    if (error === ELOOP || error === ENOTDIR) outcomes.push({ path, error: "replaced while doctor ran: skipped" });
-    else if (error !== ENOENT) outcomes.push({ path, error: `cannot open it: ${strerror(error)}` });
+    if (error === ELOOP || error === ENOTDIR) note({ path, error: "replaced while doctor ran: skipped" });
+    else if (error !== ENOENT) note({ path, error: `cannot open it: ${strerror(error)}` });
     return undefined;
   };
 
@@ -116,7 +134,8 @@ export function walkHome(home: string, account: Account, { fix, onProgress }: Wa
   entries++;
   // The home is often a volume's mount root: only what lies below it must stay on its filesystem.
   const homeNode = { ...rootStat.node, mountRoot: false };
-  const homeState: HomeState = { kind: "dir", node: homeNode, changed: settle(rootFd, home, homeNode).changed };
+  const { changed, refused } = settle(rootFd, home, homeNode);
+  const homeState: HomeState = { kind: "dir", node: homeNode, changed, refused };
   const stack: Frame[] = [frame(rootFd, home)];
 
   while (stack.length > 0) {
@@ -129,13 +148,15 @@ export function walkHome(home: string, account: Account, { fix, onProgress }: Wa
     }
     if (++entries % 1024 === 0) onProgress?.(entries);
     const seen = statAt(dir.fd, name, AT_SYMLINK_NOFOLLOW);
-    if (!seen.ok && seen.errno === ENOENT) continue;
-    const path = `${dir.path}/${decoder.decode(name.subarray(0, -1))}`;
+    const pathOf = () => `${dir.path}/${decoder.decode(name.subarray(0, -1))}`;
     if (!seen.ok) {
-      outcomes.push({ path, error: `cannot examine it: ${strerror(seen.errno)}` });
+      if (seen.errno !== ENOENT) note({ path: pathOf(), error: `cannot examine it: ${strerror(seen.errno)}` });
       continue;
     }
     const verdict = judge(seen.node, account, dev);
+    // The runtime user's own files, nearly all of a healthy tree, cost no path.
+    if (verdict.kind === "owned" && !verdict.enter) continue;
+    const path = pathOf();
     if (enters(verdict)) {
       const fd = open(dir, name, path, OPEN_DIR);
       if (fd === undefined) continue;
@@ -149,8 +170,8 @@ export function walkHome(home: string, account: Account, { fix, onProgress }: Wa
       if (node) settle(fd, path, node);
       libc.close(fd);
     } else if (verdict.kind !== "owned") {
-      outcomes.push({ path, node: seen.node, verdict, changed: false });
+      note({ path, node: seen.node, verdict, changed: false });
     }
   }
-  return { home: homeState, entries, outcomes };
+  return { path: home, home: homeState, entries, found };
 }

@@ -13,25 +13,38 @@ const many: Finding = {
 describe("doctor's report", () => {
   it("is healthy only without problems; notes do not count", () => {
     const note: Finding = { ...ok, status: "note" };
-    expect(doctorReport("/opt/data", false, 3, [ok, note]).healthy).toBe(true);
-    expect(doctorReport("/opt/data", false, 3, [ok, many]).healthy).toBe(false);
+    expect(doctorReport("/opt/data", ["/opt/data"], false, 3, [ok, note]).healthy).toBe(true);
+    expect(doctorReport("/opt/data", ["/opt/data"], false, 3, [ok, many]).healthy).toBe(false);
   });
 
   it("text: one line per finding, items capped, remedy last, verdict at the end", () => {
-    const text = doctorText("hermes", doctorReport("/opt/data", true, 12345, [ok, many]));
+    const text = doctorText("hermes", doctorReport("/opt/data", ["/opt/data"], true, 12345, [ok, many]));
     const lines = text.split("\n");
     expect(lines[0]).toBe("hermes-exec-shim doctor --fix");
     expect(lines[1]).toBe("ok       the CLI is fine");
     expect(lines[2]).toBe("PROBLEM  25 entries are bad");
     expect(lines[3]).toBe("           /opt/data/f0 (file)");
-    expect(text).toContain("           /opt/data/f19 (file)\n           … and 5 more (--json lists them all)\n");
+    expect(text).toContain("           /opt/data/f19 (file)\n           … and 5 more\n");
     expect(text).not.toContain("/opt/data/f20");
     expect(text).toContain("         remedy: fix them\n");
     expect(text.endsWith("12,345 entries examined under /opt/data: 1 problem\n")).toBe(true);
   });
 
+  it("a tally's finding: its examples, and the rest counted", () => {
+    const tallied: Finding = { ...many, items: many.items.slice(0, 3), count: 1_000_000 };
+    const text = doctorText("hermes", doctorReport("/opt/data", ["/opt/data"], false, 1_000_001, [tallied]));
+    expect(text).toContain("           /opt/data/f2 (file)\n           … and 999,997 more\n");
+  });
+
+  it("names every tree it walked", () => {
+    const report = doctorReport("/opt/data", ["/opt/data", "HERMES_HOME /srv/state"], false, 7, [ok]);
+    expect(doctorText("hermes", report)).toContain(
+      "7 entries examined under /opt/data and HERMES_HOME /srv/state: healthy\n",
+    );
+  });
+
   it("says healthy when it is", () => {
-    expect(doctorText("hermes", doctorReport("/opt/data", false, 1, [ok]))).toContain(
+    expect(doctorText("hermes", doctorReport("/opt/data", ["/opt/data"], false, 1, [ok]))).toContain(
       "1 entry examined under /opt/data: healthy\n",
     );
   });

@@ -1,39 +1,74 @@
 import { describe, expect, it } from "vitest";
 import { homeCheck, treeChecks } from "../../../src/admin/core/treeChecks.ts";
-import type { Outcome, WalkResult } from "../../../src/admin/core/walkResult.ts";
+import { nothingFound, type Outcome, record, type WalkResult } from "../../../src/admin/core/walkResult.ts";
 import { defaultsFor } from "../../../src/core/config.ts";
+import type { Homes } from "../../../src/core/homes.ts";
 import { account, nodeMaker } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
 const stat = nodeMaker();
 const homeDir = stat({ kind: "dir", uid: 10000, gid: 10000, mode: 0o040755 });
-const walk = (outcomes: Outcome[], home = homeDir, changed = false): WalkResult => ({
-  home: { kind: "dir", node: home, changed },
-  entries: outcomes.length + 1,
-  outcomes,
-});
+/** What a walk of /opt/data keeps of these outcomes, recorded in the order given. */
+function walk(outcomes: Outcome[], home = homeDir, changed = false): WalkResult {
+  const found = nothingFound();
+  for (const outcome of outcomes) record(found, outcome);
+  const refused = outcomes.some((o) => o.path === "/opt/data" && "error" in o && o.refused === true);
+  return {
+    path: "/opt/data",
+    home: { kind: "dir", node: home, changed, refused },
+    entries: outcomes.length + 1,
+    found,
+  };
+}
+
+/** The runtime user's homes as the drop finds them: here all usable, so only the walk speaks. */
+const usable: Homes = {
+  who: { uid: 10000, user: "hermes" },
+  checks: [{ variable: null, path: "/opt/data", reach: { ok: true } }],
+};
 
 describe("homeCheck", () => {
   it("wants the home writable and searchable by the runtime user", () => {
-    expect(homeCheck(config, account, walk([]))).toMatchObject({ status: "ok" });
+    expect(homeCheck(config, account, walk([]), usable)).toMatchObject({ status: "ok" });
     const rootHome = stat({ kind: "dir", mode: 0o040755 });
-    expect(homeCheck(config, account, walk([], rootHome))).toMatchObject({
+    expect(homeCheck(config, account, walk([], rootHome), usable)).toMatchObject({
       status: "problem",
       message: "hermes cannot write to its home /opt/data (directory, uid 0 gid 0, mode 0755)",
       remedy: "run `hermes-exec-shim doctor --fix` as root",
     });
-    expect(homeCheck(config, account, walk([], rootHome, true))).toMatchObject({ status: "ok" });
+    expect(homeCheck(config, account, walk([], rootHome, true), usable)).toMatchObject({ status: "ok" });
     const readOnly = stat({ kind: "dir", uid: 10000, mode: 0o040555 });
-    expect(homeCheck(config, account, walk([], readOnly))).toMatchObject({ remedy: "chmod u+rwx /opt/data" });
+    expect(homeCheck(config, account, walk([], readOnly), usable)).toMatchObject({ remedy: "chmod u+rwx /opt/data" });
+  });
+
+  it("a home on a read-only filesystem is a problem whatever its owner, and the opt-out is no remedy", () => {
+    const readOnly: Homes = {
+      ...usable,
+      checks: [
+        {
+          variable: "HERMES_HOME",
+          path: "/opt/data",
+          reach: { ok: false, blocks: "readonly", dir: "/opt/data", missing: false },
+        },
+      ],
+    };
+    const found = homeCheck(config, account, walk([]), readOnly);
+    expect(found).toMatchObject({
+      status: "problem",
+      message: "hermes (uid 10000) cannot write HERMES_HOME /opt/data: /opt/data is on a read-only filesystem",
+    });
+    expect(found.remedy).toMatch(/^mount \/opt\/data read-write .*, or point HERMES_HOME at a writable volume/);
+    expect(found.remedy).not.toContain("HERMES_DOCKER_EXEC_AS_ROOT");
   });
 
   it("reports a home that cannot be walked", () => {
     const missing: WalkResult = {
+      path: "/opt/data",
       home: { kind: "unusable", reason: "does not exist", missing: true },
       entries: 0,
-      outcomes: [],
+      found: nothingFound(),
     };
-    expect(homeCheck(config, account, missing)).toMatchObject({
+    expect(homeCheck(config, account, missing, usable)).toMatchObject({
       status: "problem",
       message: "the home /opt/data does not exist",
       remedy: "mkdir -p /opt/data && chown hermes: /opt/data",
@@ -86,6 +121,7 @@ describe("treeChecks", () => {
           { path: "/opt/data/auth.json", detail: "file, uid 0 gid 0, mode 0600" },
           { path: "/opt/data/skills", detail: "directory, uid 0 gid 0, mode 0700" },
         ],
+        count: 2,
       },
       {
         check: "tree",
@@ -93,6 +129,7 @@ describe("treeChecks", () => {
         message: "1 entry under /opt/data is someone else's: hermes can read but not change it",
         remedy: "`hermes-exec-shim doctor --fix` gives it to hermes",
         items: [{ path: "/opt/data/notes.md", detail: "file, uid 0 gid 0, mode 0644" }],
+        count: 1,
       },
     ]);
   });
@@ -168,7 +205,7 @@ describe("a filesystem that refuses chown", () => {
     });
     expect(problem?.remedy).toContain("chown -R 10000:10000 the directory behind /opt/data");
     expect(problem?.remedy).toContain("docker run --user 1000:1000");
-    const home = homeCheck(config, account, walk(refused, hostHome));
+    const home = homeCheck(config, account, walk(refused, hostHome), usable);
     expect(home).toMatchObject({ status: "problem" });
     for (const f of [...found, home]) expect(f.remedy ?? "").not.toContain("doctor --fix");
   });

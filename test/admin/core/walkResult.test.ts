@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { add, EXAMPLES, nothingFound, record, type Tally } from "../../../src/admin/core/walkResult.ts";
+import { nodeMaker } from "./fixtures.ts";
+
+const stat = nodeMaker();
+
+describe("a tally", () => {
+  it("counts every entry and keeps the first EXAMPLES by path, whatever order they come in", () => {
+    const tally: Tally = { count: 0, examples: [] };
+    const paths = Array.from({ length: 1000 }, (_, i) => `/opt/data/f${String(i).padStart(4, "0")}`);
+    // The walk's order is the directories' hash order: here, a shuffle.
+    const shuffled = paths.map((p, i) => [(i * 7919) % 1000, p] as const).sort((a, b) => a[0] - b[0]);
+    for (const [, path] of shuffled) add(tally, path, () => "file");
+    expect(tally.count).toBe(1000);
+    expect(tally.examples.map((i) => i.path)).toEqual(paths.slice(0, EXAMPLES));
+  });
+
+  it("describes an entry only when it keeps it", () => {
+    const tally: Tally = { count: 0, examples: [] };
+    let described = 0;
+    for (let i = 0; i < 10_000; i++) add(tally, `/d/${String(i).padStart(5, "0")}`, () => `${++described}`);
+    expect(described).toBe(EXAMPLES);
+  });
+});
+
+describe("record", () => {
+  it("sorts each outcome into its finding's tally", () => {
+    const found = nothingFound();
+    record(found, {
+      path: "/a",
+      node: stat(),
+      verdict: { kind: "foreign", readable: false, enter: false },
+      changed: false,
+    });
+    record(found, {
+      path: "/b",
+      node: stat({ mode: 0o100644 }),
+      verdict: { kind: "foreign", readable: true, enter: false },
+      changed: false,
+    });
+    record(found, {
+      path: "/c",
+      node: stat(),
+      verdict: { kind: "foreign", readable: false, enter: false },
+      changed: true,
+    });
+    record(found, {
+      path: "/d",
+      node: stat({ nlink: 2 }),
+      verdict: { kind: "linked", readable: true },
+      changed: false,
+    });
+    record(found, { path: "/e", node: stat({ kind: "dir" }), verdict: { kind: "mount" }, changed: false });
+    record(found, { path: "/f", node: stat({ kind: "other" }), verdict: { kind: "special" }, changed: false });
+    record(found, { path: "/g", error: "cannot open it: permission denied" });
+    record(found, { path: "/h", error: "cannot change its owner: operation not permitted", refused: true });
+    const kinds = ["unreadable", "readable", "changed", "linked", "mounts", "special", "errors", "refused"] as const;
+    expect(kinds.map((k) => found[k].examples.map((i) => i.path))).toEqual([
+      ["/a"],
+      ["/b"],
+      ["/c"],
+      ["/d"],
+      ["/e"],
+      ["/f"],
+      ["/g"],
+      ["/h"],
+    ]);
+    expect(found.changed.examples[0]?.detail).toBe("file, was uid 0 gid 0, mode 0600");
+    expect(found.linkedUnreadable).toBe(false);
+    record(found, {
+      path: "/i",
+      node: stat({ nlink: 3 }),
+      verdict: { kind: "linked", readable: false },
+      changed: false,
+    });
+    expect(found.linkedUnreadable).toBe(true);
+  });
+});
