@@ -7,7 +7,11 @@
  * them; then the first call with the page cache dropped, on the host (scripts/bench/cold.ts). Writes
  * dist/bench.md and prints it.
  *
+ * Last, doctor at scale (scripts/bench/doctor.ts): its check and --fix beside find and chown -R, at 10,000,
+ * 100,000 and 1,000,000 entries, in a container limited to 256 MiB.
+ *
  * Run as root: npm run bench [-- --rounds 300] [--cold-rounds 9] [--exec-rounds 50] [--baseline FILE]
+ *   [--doctor-rounds 3] [--only doctor]
  * Every cold run drops the whole machine's page cache, which slows everything else on it for a moment.
  * --baseline FILE: a shim compiled from an earlier commit, timed in the same rounds as a row of its own on
  * both paths, so that a change's cost is a ratio measured in one run.
@@ -21,11 +25,12 @@ import { Container, REPO, RUNTIME_UID } from "../test/container/container.ts";
 import setup from "../test/platform/setup.ts";
 import { hostPrograms, renderCold, timeCold } from "./bench/cold.ts";
 import { renderDockerExec, timeDockerExec } from "./bench/docker-exec.ts";
+import { renderDoctor, timeDoctor } from "./bench/doctor.ts";
 import { buildFloor, FLOOR_VARIANTS, type FloorVariant } from "./bench/floors.ts";
 import { median, type PathResult, type Row, render } from "./bench/report.ts";
 
 const args = minimist(process.argv.slice(2), {
-  string: ["rounds", "cold-rounds", "exec-rounds", "baseline"],
+  string: ["rounds", "cold-rounds", "exec-rounds", "baseline", "doctor-rounds", "only"],
   unknown: (flag) => {
     console.error(`bench: unknown option ${flag}`);
     process.exit(2);
@@ -34,6 +39,16 @@ const args = minimist(process.argv.slice(2), {
 const rounds = Number(args.rounds ?? 300);
 const coldRounds = Number(args["cold-rounds"] ?? 9);
 const execRounds = Number(args["exec-rounds"] ?? 50);
+const doctorRounds = Number(args["doctor-rounds"] ?? 3);
+/** --only doctor: that section alone, which takes minutes of its own at a million entries. */
+const only = args.only === undefined ? undefined : String(args.only);
+if (only !== undefined && only !== "doctor") {
+  console.error(`bench: --only takes doctor, not ${only}`);
+  process.exit(2);
+}
+/** Directories of 1,000 files: about 10,000, 100,000 and 1,000,000 entries. */
+const DOCTOR_SIZES = [10, 100, 1000];
+const DOCTOR_MEMORY = "256m";
 const WARMUP = 20;
 
 const config = defaultsFor("hermes");
@@ -128,105 +143,127 @@ const IMAGE_ENV = {
 };
 const envBytes = Object.entries(IMAGE_ENV).reduce((n, [k, v]) => n + k.length + v.length + 2, 0);
 
-const teardown = await setup();
-let created: Container | undefined;
-try {
-  const ct = await Container.create({ config, shim: `${OUT}/${config.name}`, cli: "probe" });
-  created = ct;
-  const copyIn = async (from: string, to: string) =>
-    ct.ok(`cat > ${to} && chmod 0755 ${to}`, { input: await readFile(from) });
-  await copyIn(`${OUT}/noop`, TARGET);
-  await copyIn(`${OUT}/bench-timer`, "/usr/local/bin/bench-timer");
-  if (baseline) {
-    await ct.ok(`mkdir -p ${BASELINE.slice(0, BASELINE.lastIndexOf("/"))}`);
-    await copyIn(baseline, BASELINE);
-    // Written the same way just before, as the note below says every program is: a fair comparison.
-    await copyIn(`${OUT}/${config.name}`, `${BIN}/${config.name}`);
-  }
-  for (const name of ["hermes-sh", ...VARIANTS.flatMap((v) => [`floor-${v}`, `floor-${v}-drop`])]) {
-    await copyIn(`${OUT}/${name}`, `${BIN}/${name}`);
-  }
-
-  /** Runs each program `n` times, round-robin; one array of milliseconds per program. */
-  const time = async (programs: readonly Program[], n: number) => {
-    const input = programs.map((p) => `${p.uid} ${p.argv.join(" ")}`).join("\n");
-    const out = await ct.ok(`bench-timer ${n} ${WARMUP} 0`, {
-      input,
-      env: IMAGE_ENV,
-      timeoutMs: 3_600_000,
-    });
-    return out
-      .trimEnd()
-      .split("\n")
-      .map((line) => line.split(" ").map((ns) => Number(ns) / 1e6));
-  };
-
-  const warm = new Map((await time(all, rounds)).map((samples, i) => [all[i], median(samples)]));
-  const notes: string[] = [];
-
-  const sizeOf = new Map<string, number>();
-  for (const p of all) {
-    const file = p.argv[0] as string;
-    if (!sizeOf.has(file)) sizeOf.set(file, Number(await ct.ok(`stat -L -c %s ${file}`)));
-  }
-  const row = (p: Program): Row => ({
-    label: p.label,
-    median: warm.get(p) ?? Number.NaN,
-    size: sizeOf.get(p.argv[0] as string) ?? 0,
+/** doctor's section, in a container of its own with the memory a small host gives one. */
+async function doctorSection(): Promise<string> {
+  const ct = await Container.create({
+    config,
+    shim: `${OUT}/${config.name}`,
+    runArgs: ["--memory", DOCTOR_MEMORY, "--memory-swap", DOCTOR_MEMORY],
   });
-  const results: PathResult[] = paths.map((p) => ({
-    title: p.title,
-    runsAs: p.runsAs,
-    direct: row(p.direct),
-    others: p.others.map(row),
-    shell: row(p.shell),
-    floors: p.floors.map(row),
-    shim: row(p.shim),
-  }));
-
-  const kernel = (await ct.ok("uname -r")).trim();
-  notes.unshift(
-    `Medians of ${rounds} rounds (after ${WARMUP} warm-up rounds), each program once per round in turn; ` +
-      `Linux ${kernel}, ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Bun ${Bun.version}.`,
-    `The CLI is a static no-op C program. Environment: ${Object.keys(IMAGE_ENV).length} variables, ${envBytes} bytes, ` +
-      "like a `docker exec` into a Hermes container.",
-    "Floors are Bun executables that only exec, built with --bytecode; the shim is built by scripts/build.ts as released. " +
-      "Issue 7's target: on the pass-through path, at most ×1.10 what the floor adds.",
-    "Every program is written into the container's writable layer just before timing: how a binary sits in the page cache " +
-      "(freshly written, or read back from disk after the cache was dropped) alone moves a Bun start by about 1 ms.",
-  );
-  const execRows = timeDockerExec(
-    ct.id,
-    [
-      { label: "this shim", command: config.name, adds: `${OUT}/${config.name}` },
-      { label: "POSIX sh shim", command: `${BIN}/hermes-sh`, adds: `${OUT}/hermes-sh` },
-      { label: "the CLI directly", command: TARGET },
-    ],
-    RUNTIME_UID,
-    execRounds,
-  );
-  if (baseline) {
-    for (const p of paths) {
-      const before = warm.get(p.others[p.others.length - 1] as Program) ?? Number.NaN;
-      const now = warm.get(p.shim) ?? Number.NaN;
-      notes.unshift(
-        `${p.title}: this shim ${now.toFixed(3)} ms against the previous build's ${before.toFixed(3)} ms (median of whole calls): ×${(now / before).toFixed(3)}.`,
-      );
-    }
+  try {
+    await ct.ok(`ln -s ${config.name} ${BIN}/hermes-exec-shim`);
+    const rows = await timeDoctor(ct, `${BIN}/hermes-exec-shim`, DOCTOR_SIZES, doctorRounds);
+    return renderDoctor(rows, doctorRounds, `${DOCTOR_MEMORY.replace("m", " MiB")}`);
+  } finally {
+    await ct.destroy();
   }
-  const host = await hostPrograms(REPO, OUT, `${OUT}/noop`);
-  const coldRows = timeCold(
-    `${OUT}/bench-timer`,
-    host,
-    RUNTIME_UID,
-    { warm: rounds, warmup: WARMUP, cold: coldRounds },
-    IMAGE_ENV,
-  );
-  const cold = renderCold(coldRows, { warm: rounds, cold: coldRounds }, kernel);
-  const markdown = `${render(results, notes)}\n${renderDockerExec(execRows, execRounds)}\n${cold}`;
-  await writeFile(`${REPO}/dist/bench.md`, markdown);
+}
+
+/** Start-up of the shim and its alternatives, whole docker execs, and the first call with a cold cache. */
+async function startupSections(): Promise<string> {
+  const ct = await Container.create({ config, shim: `${OUT}/${config.name}`, cli: "probe" });
+  try {
+    const copyIn = async (from: string, to: string) =>
+      ct.ok(`cat > ${to} && chmod 0755 ${to}`, { input: await readFile(from) });
+    await copyIn(`${OUT}/noop`, TARGET);
+    await copyIn(`${OUT}/bench-timer`, "/usr/local/bin/bench-timer");
+    if (baseline) {
+      await ct.ok(`mkdir -p ${BASELINE.slice(0, BASELINE.lastIndexOf("/"))}`);
+      await copyIn(baseline, BASELINE);
+      // Written the same way just before, as the note below says every program is: a fair comparison.
+      await copyIn(`${OUT}/${config.name}`, `${BIN}/${config.name}`);
+    }
+    for (const name of ["hermes-sh", ...VARIANTS.flatMap((v) => [`floor-${v}`, `floor-${v}-drop`])]) {
+      await copyIn(`${OUT}/${name}`, `${BIN}/${name}`);
+    }
+
+    /** Runs each program `n` times, round-robin; one array of milliseconds per program. */
+    const time = async (programs: readonly Program[], n: number) => {
+      const input = programs.map((p) => `${p.uid} ${p.argv.join(" ")}`).join("\n");
+      const out = await ct.ok(`bench-timer ${n} ${WARMUP} 0`, {
+        input,
+        env: IMAGE_ENV,
+        timeoutMs: 3_600_000,
+      });
+      return out
+        .trimEnd()
+        .split("\n")
+        .map((line) => line.split(" ").map((ns) => Number(ns) / 1e6));
+    };
+
+    const warm = new Map((await time(all, rounds)).map((samples, i) => [all[i], median(samples)]));
+    const notes: string[] = [];
+
+    const sizeOf = new Map<string, number>();
+    for (const p of all) {
+      const file = p.argv[0] as string;
+      if (!sizeOf.has(file)) sizeOf.set(file, Number(await ct.ok(`stat -L -c %s ${file}`)));
+    }
+    const row = (p: Program): Row => ({
+      label: p.label,
+      median: warm.get(p) ?? Number.NaN,
+      size: sizeOf.get(p.argv[0] as string) ?? 0,
+    });
+    const results: PathResult[] = paths.map((p) => ({
+      title: p.title,
+      runsAs: p.runsAs,
+      direct: row(p.direct),
+      others: p.others.map(row),
+      shell: row(p.shell),
+      floors: p.floors.map(row),
+      shim: row(p.shim),
+    }));
+
+    const kernel = (await ct.ok("uname -r")).trim();
+    notes.unshift(
+      `Medians of ${rounds} rounds (after ${WARMUP} warm-up rounds), each program once per round in turn; ` +
+        `Linux ${kernel}, ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, Bun ${Bun.version}.`,
+      `The CLI is a static no-op C program. Environment: ${Object.keys(IMAGE_ENV).length} variables, ${envBytes} bytes, ` +
+        "like a `docker exec` into a Hermes container.",
+      "Floors are Bun executables that only exec, built with --bytecode; the shim is built by scripts/build.ts as released. " +
+        "Issue 7's target: on the pass-through path, at most ×1.10 what the floor adds.",
+      "Every program is written into the container's writable layer just before timing: how a binary sits in the page cache " +
+        "(freshly written, or read back from disk after the cache was dropped) alone moves a Bun start by about 1 ms.",
+    );
+    const execRows = timeDockerExec(
+      ct.id,
+      [
+        { label: "this shim", command: config.name, adds: `${OUT}/${config.name}` },
+        { label: "POSIX sh shim", command: `${BIN}/hermes-sh`, adds: `${OUT}/hermes-sh` },
+        { label: "the CLI directly", command: TARGET },
+      ],
+      RUNTIME_UID,
+      execRounds,
+    );
+    if (baseline) {
+      for (const p of paths) {
+        const before = warm.get(p.others[p.others.length - 1] as Program) ?? Number.NaN;
+        const now = warm.get(p.shim) ?? Number.NaN;
+        notes.unshift(
+          `${p.title}: this shim ${now.toFixed(3)} ms against the previous build's ${before.toFixed(3)} ms (median of whole calls): ×${(now / before).toFixed(3)}.`,
+        );
+      }
+    }
+    const host = await hostPrograms(REPO, OUT, `${OUT}/noop`);
+    const coldRows = timeCold(
+      `${OUT}/bench-timer`,
+      host,
+      RUNTIME_UID,
+      { warm: rounds, warmup: WARMUP, cold: coldRounds },
+      IMAGE_ENV,
+    );
+    const cold = renderCold(coldRows, { warm: rounds, cold: coldRounds }, kernel);
+    return `${render(results, notes)}\n${renderDockerExec(execRows, execRounds)}\n${cold}`;
+  } finally {
+    await ct.destroy();
+  }
+}
+
+const teardown = await setup();
+try {
+  const markdown = only === "doctor" ? await doctorSection() : `${await startupSections()}\n${await doctorSection()}`;
+  await writeFile(`${REPO}/dist/${only === "doctor" ? "bench-doctor" : "bench"}.md`, markdown);
   process.stdout.write(markdown);
 } finally {
-  await created?.destroy();
   await teardown();
 }
