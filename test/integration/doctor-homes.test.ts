@@ -139,7 +139,7 @@ describe("the runtime user remapped at boot as on Unraid (HERMES_UID=99, HERMES_
     // and the shape is the one where they stay the old uid's. Only the volume's top is given over.
     const boot = [
       `sed -i "s/^hermes:x:10000:10000:/hermes:x:$HERMES_UID:$HERMES_GID:/" /etc/passwd`,
-      "grep -q \"^hermes:x:$HERMES_UID:$HERMES_GID:\" /etc/passwd",
+      'grep -q "^hermes:x:$HERMES_UID:$HERMES_GID:" /etc/passwd',
       'chown "$HERMES_UID:$HERMES_GID" /opt/data',
       `ln -s hermes /opt/hermes/bin/${ADMIN}`,
       "exec entrypoint sh -c 'touch /tmp/booted && exec sleep infinity'",
