@@ -77,13 +77,14 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
   const rootFd = moreLibc().openat(AT_FDCWD, cstr(home), OPEN_DIR, 0);
   if (rootFd < 0) return { path: home, home: homeUnusable(home, errno()), entries, found };
   const rootStat = statFd(rootFd);
-  const refusal = rootStat.ok ? refuse?.(rootFd) : undefined;
-  if (!rootStat.ok || refusal !== undefined) {
+  if (!rootStat.ok) {
     libc.close(rootFd);
-    const state = rootStat.ok
-      ? { kind: "unusable" as const, reason: refusal as string, missing: false }
-      : homeUnusable(home, rootStat.errno);
-    return { path: home, home: state, entries, found };
+    return { path: home, home: homeUnusable(home, rootStat.errno), entries, found };
+  }
+  const refusal = refuse?.(rootFd);
+  if (refusal !== undefined) {
+    libc.close(rootFd);
+    return { path: home, home: { kind: "unusable", reason: refusal, missing: false }, entries, found };
   }
   const { dev } = rootStat.node;
 
