@@ -33,7 +33,8 @@ const MAX_SYMLINKS = 40;
 
 const join = (dir: string, name: string) => (dir === "/" ? `/${name}` : `${dir}/${name}`);
 const parent = (path: string) => path.slice(0, path.lastIndexOf("/")) || "/";
-const names = (path: string) => path.split("/").filter((c) => c !== "" && c !== ".");
+/** The names a path is looked up by, `..` among them: "/srv//a/./b/" is srv, a, b. */
+export const names = (path: string) => path.split("/").filter((c) => c !== "" && c !== ".");
 
 /** Walks the absolute `path`: `..` is taken from the directory reached, as the kernel takes it. */
 export function walkPath<T>(path: string, lstat: Lstat, visit: PathVisitor<T>): T {

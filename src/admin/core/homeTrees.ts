@@ -5,6 +5,7 @@
  */
 import type { ShimConfig } from "../../core/config.ts";
 import { homeVar } from "../../core/homes.ts";
+import { names } from "../../core/pathWalk.ts";
 
 export interface Tree {
   path: string;
@@ -13,14 +14,12 @@ export interface Tree {
 }
 
 /** "/srv//state/./" as the kernel looks it up: "/srv/state". `..` is left for the kernel to resolve. */
-function tidy(path: string): string {
-  return `/${path
-    .split("/")
-    .filter((c) => c !== "" && c !== ".")
-    .join("/")}`;
-}
+const tidy = (path: string) => `/${names(path).join("/")}`;
 
 const within = (path: string, dir: string) => path === dir || path.startsWith(dir === "/" ? "/" : `${dir}/`);
+
+/** How findings and doctor's last line name a tree: "/opt/data", "HERMES_HOME /srv/state". */
+export const treeName = (tree: Tree) => (tree.variable === null ? tree.path : `${tree.variable} ${tree.path}`);
 
 /** `value` is the variable's, when it is set to an absolute path: undefined otherwise. */
 export function homeTrees(config: ShimConfig, value: string | undefined): Tree[] {

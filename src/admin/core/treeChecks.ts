@@ -6,6 +6,7 @@ import { blockText, type Homes, homeRemedies, whoText } from "../../core/homes.t
 import { adminName } from "../../core/name.ts";
 import type { Account } from "../../core/passwd.ts";
 import { describeNode, type Finding, findingFor, plural, type Status } from "./finding.ts";
+import { type Tree, treeName } from "./homeTrees.ts";
 import type { Tally, WalkResult } from "./walkResult.ts";
 
 /** "3 entries under /opt/data are", "1 entry under /opt/data is". */
@@ -120,10 +121,10 @@ export function treeChecks(config: ShimConfig, account: Account, walk: WalkResul
  * The home the environment names besides the build's: its reach finding says whether the runtime user can use
  * it, so here only what lies under it, or why doctor could not look. One it has yet to make has nothing under it.
  */
-export function otherTreeChecks(config: ShimConfig, account: Account, walk: WalkResult, variable: string): Finding[] {
-  const name = `${variable} ${walk.path}`;
+export function otherTreeChecks(config: ShimConfig, account: Account, walk: WalkResult, tree: Tree): Finding[] {
+  const name = treeName(tree);
   if (walk.home.kind === "dir") return treeChecks(config, account, walk, name);
   if (walk.home.missing) return [];
-  const remedy = `point ${variable} at a directory of its own that ${config.user} owns`;
+  const remedy = `point ${tree.variable} at a directory of its own that ${config.user} owns`;
   return [finding("problem", `${name} ${walk.home.reason}`, remedy)];
 }

@@ -88,11 +88,9 @@ export function record(found: Found, outcome: Outcome): void {
         : verdict.readable
           ? "readable"
           : "unreadable"
-      : verdict.kind === "linked"
-        ? "linked"
-        : verdict.kind === "mount"
-          ? "mounts"
-          : "special";
+      : verdict.kind === "mount"
+        ? "mounts"
+        : verdict.kind;
   if (verdict.kind === "linked") found.linkedUnreadable ||= !verdict.readable;
   add(found[kind], outcome.path, () => describeNode(node, changed));
 }

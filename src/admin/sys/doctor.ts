@@ -14,7 +14,7 @@ import { cliCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/
 import { entryPointChecks } from "../core/entryPoints.ts";
 import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
 import { homeReachChecks } from "../core/homeReach.ts";
-import { homeTrees, ownFiles, refusal } from "../core/homeTrees.ts";
+import { homeTrees, ownFiles, refusal, treeName } from "../core/homeTrees.ts";
 import { pathDirChecks } from "../core/pathDirs.ts";
 import { supervisionChecks } from "../core/supervision.ts";
 import { homeCheck, otherTreeChecks, treeChecks } from "../core/treeChecks.ts";
@@ -55,14 +55,19 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
   if (account) {
     const given = envValues(env, homeVar(config.name))[0];
     const value = given && absolute(given);
-    const own = ownFiles(config, self).map((file) => file && resolvedPath(file));
     const walks = homeTrees(config, value).map((tree) => {
       const progress = progressMeter(`${adminName(config.name)} doctor: ${tree.path}`);
+      // Only a second home may hold the image's own files; where they really are is asked only then.
       const refuse = (fd: number) => {
         const at = fdPath(fd);
+        const own = ownFiles(config, self).map((file) => file && resolvedPath(file));
         return at === undefined ? "cannot be located" : refusal(tree, at, own);
       };
-      const walk = walkHome(tree.path, account, { fix, onProgress: progress.update, refuse });
+      const walk = walkHome(tree.path, account, {
+        fix,
+        onProgress: progress.update,
+        ...(tree.variable === null ? {} : { refuse }),
+      });
       progress.done();
       return { tree, walk };
     });
@@ -70,8 +75,8 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     const homes = runtimeHomes(config, account, { lstat, access }, given);
     for (const { tree, walk } of walks) {
       entries += walk.entries;
-      if (walk.home.kind === "dir") walked.push(tree.variable === null ? tree.path : `${tree.variable} ${tree.path}`);
-      if (tree.variable !== null) findings.push(...otherTreeChecks(config, account, walk, tree.variable));
+      if (walk.home.kind === "dir") walked.push(treeName(tree));
+      if (tree.variable !== null) findings.push(...otherTreeChecks(config, account, walk, tree));
       else {
         findings.push(homeCheck(config, account, walk, homes));
         if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk));
