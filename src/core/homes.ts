@@ -97,12 +97,8 @@ function passRemedies(config: ShimConfig, homes: Homes, check: HomeCheck): strin
     `run it as root (docker exec without --user: the shim drops to ${user})`,
     `as ${user} (docker exec --user ${user})`,
   ];
-  if (
-    !reach.ok &&
-    (reach.blocks === "search" || reach.blocks === "write") &&
-    reach.at.uid !== 0 &&
-    reach.at.uid !== homes.runtimeUid
-  )
+  // A node's owner, where one blocks: neither root nor the runtime user, whom the remedies above already name.
+  if ("at" in reach && reach.at.uid !== 0 && reach.at.uid !== homes.runtimeUid)
     remedies.push(`as its owner (docker exec --user ${reach.at.uid}:${reach.at.gid})`);
   return remedies;
 }

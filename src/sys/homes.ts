@@ -43,7 +43,7 @@ export function callerHomes(config: ShimConfig, probe: Probe, euid: number, valu
   if (text === undefined) return { who, checks: [] };
   const variable = value === undefined ? null : homeVar(config.name);
   let found = reach(text, { uid: euid, groups: probe.groups() }, probe.lstat, readOnlyBy(probe));
-  // The bits allow it: a home the CLI can create, or a refusal they do not explain (a read-only mount, an ACL).
+  // The bits and the mount allow it: a home the CLI can create, or a refusal neither explains (an ACL).
   if (found.ok && failed !== ENOENT) found = { ok: false, blocks: "other", reason: probe.strerror(failed) };
   const runtime = found.ok ? undefined : readAccount(config.user, probe.read);
   return { who, ...(runtime ? { runtimeUid: runtime.uid } : {}), checks: [{ variable, path: text, reach: found }] };
