@@ -190,7 +190,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     // Without one, the drop still works, only without what the runtime granted: said, never a reason for root.
     const lost =
       granted.length > 0 && !groupsTrust.ok
-        ? `${name}: warning: ${groupsTrust.reason}, so ${name} runs as ${user} without the groups the container runtime granted (${granted.map((g) => g.gid).join(", ")}); install s6-applyuidgid there (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n`
+        ? `${name}: warning: cannot use ${config.groupsHelper} (${groupsTrust.reason}), so ${name} runs as ${user} without the groups the container runtime granted (${granted.map((g) => g.gid).join(", ")}); install s6-applyuidgid at ${config.groupsHelper} (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n`
         : "";
     // Never a refusal on this alone: a command that only reads works without a writable home.
     const warning = selfWarning + lost + homeWarnings(config, name, facts.homes, true);

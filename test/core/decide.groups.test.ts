@@ -74,7 +74,7 @@ describe("the drop's groups", () => {
     expect(decide(config, facts({ uid: 10000, gid: 10000, groups: granted, groupsHelperTrust }))).toEqual({
       ...plainDrop,
       warning:
-        "hermes: warning: /command/s6-applyuidgid does not exist, so hermes runs as hermes without the groups the container runtime granted (4242, 2000); install s6-applyuidgid there (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n",
+        "hermes: warning: cannot use /command/s6-applyuidgid (/command/s6-applyuidgid does not exist), so hermes runs as hermes without the groups the container runtime granted (4242, 2000); install s6-applyuidgid at /command/s6-applyuidgid (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n",
     });
   });
 

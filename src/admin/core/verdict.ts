@@ -5,15 +5,15 @@
  * by what is there, not by what was there.
  */
 
-import { mayAccess, type Principal, READ, SEARCH, WRITE } from "../../core/access.ts";
+import { mayAccess, type Principal, READ, SEARCH } from "../../core/access.ts";
 import type { NodeStat } from "../../core/node.ts";
 
 export type Verdict =
   /** Already the runtime user's: nothing to check or change. */
   | { kind: "owned"; enter: boolean }
   /**
-   * Someone else's; `--fix` gives it to the runtime user. `shared`: the runtime user can read and write it through
-   * a group it holds (a Kubernetes fsGroup volume), which is how it is meant to be used.
+   * Someone else's; `--fix` gives it to the runtime user. `shared`: the runtime user reads it through a group it
+   * holds (a Kubernetes fsGroup volume, a group the runtime granted), which is how such a volume is meant to work.
    */
   | { kind: "foreign"; readable: boolean; shared: boolean; enter: boolean }
   /** Someone else's, with another name that may be outside the home: chowning it could hand over that file. */
@@ -36,7 +36,7 @@ export function judge(node: NodeStat, user: Principal, dev: string): Verdict {
   // A symlink's own permissions are never checked: reading through it depends on its target.
   const readable = node.kind === "symlink" || mayAccess(node, user, enter ? READ | SEARCH : READ);
   if (!enter && node.nlink > 1) return { kind: "linked", readable };
-  const shared = node.kind !== "symlink" && readable && mayAccess(node, user, WRITE);
+  const shared = node.kind !== "symlink" && readable && user.groups.includes(node.gid);
   return { kind: "foreign", readable, shared, enter };
 }
 

@@ -74,21 +74,24 @@ describe("judge", () => {
 describe("contract §11: judged with the groups the drop gives", () => {
   const granted = { uid: 10000, gid: 10000, groups: [10000, 2000] };
 
-  it("an entry hermes reads and writes through a granted group is shared: fine as it is", () => {
-    expect(judge(node({ gid: 2000, mode: 0o100660 }), granted, DEV)).toEqual({
+  it("an entry hermes reads through a group it holds is shared: fine as it is", () => {
+    expect(judge(node({ gid: 2000, mode: 0o100640 }), granted, DEV)).toEqual({
       kind: "foreign",
       readable: true,
       shared: true,
       enter: false,
     });
-    expect(judge(node({ kind: "dir", gid: 2000, mode: 0o042775 }), granted, DEV)).toMatchObject({ shared: true });
+    expect(judge(node({ gid: 2000, mode: 0o100660 }), granted, DEV)).toMatchObject({ shared: true });
+    expect(judge(node({ kind: "dir", gid: 2000, mode: 0o042750 }), granted, DEV)).toMatchObject({ shared: true });
+    expect(judge(node({ gid: 10000, mode: 0o100640 }), granted, DEV)).toMatchObject({ shared: true });
   });
 
-  it("read through the group but not written is readable, not shared; without the group, neither", () => {
-    expect(judge(node({ gid: 2000, mode: 0o100640 }), granted, DEV)).toMatchObject({ readable: true, shared: false });
-    expect(judge(node({ gid: 2000, mode: 0o100660 }), hermes, DEV)).toMatchObject({ readable: false, shared: false });
-    // A directory it may write but not list is no home for its state.
-    expect(judge(node({ kind: "dir", gid: 2000, mode: 0o040730 }), granted, DEV)).toMatchObject({ shared: false });
+  it("read by others' bits, or not read through the group, is not shared", () => {
+    expect(judge(node({ gid: 0, mode: 0o100644 }), granted, DEV)).toMatchObject({ readable: true, shared: false });
+    expect(judge(node({ gid: 2000, mode: 0o100604 }), granted, DEV)).toMatchObject({ readable: false, shared: false });
+    expect(judge(node({ gid: 2000, mode: 0o100640 }), hermes, DEV)).toMatchObject({ readable: false, shared: false });
+    // A directory it may read but not enter is no home for its state.
+    expect(judge(node({ kind: "dir", gid: 2000, mode: 0o040740 }), granted, DEV)).toMatchObject({ shared: false });
     expect(judge(node({ kind: "symlink", gid: 2000, mode: 0o120777 }), granted, DEV)).toMatchObject({
       shared: false,
     });
