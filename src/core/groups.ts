@@ -45,6 +45,11 @@ export function dropGroups(account: Account, granted: readonly number[]): DropGr
   return groups;
 }
 
+/** The gids of the groups the runtime granted that the runtime user did not hold already: what the drop adds. */
+export function addedGids(groups: readonly DropGroup[]): number[] {
+  return groups.filter((g) => g.origin === "granted").map((g) => g.gid);
+}
+
 /** The runtime user as the drop makes it: judged with every group it will hold (reach, doctor's verdicts). */
 export function withGroups(account: Account, groups: readonly DropGroup[]): Account {
   return { ...account, groups: groups.map((g) => g.gid) };

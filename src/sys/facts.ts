@@ -2,7 +2,7 @@
 import { type Bytes, envValues, splitNul } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import { type Facts, isStrictlyTruthy } from "../core/decide.ts";
-import { statusGroups } from "../core/groups.ts";
+import { addedGids, statusGroups } from "../core/groups.ts";
 import { type Homes, homeVar } from "../core/homes.ts";
 import type { Called } from "../core/name.ts";
 import { type Account, runtimeUser } from "../core/passwd.ts";
@@ -86,7 +86,7 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
     : undefined;
   const account = identity?.account;
   const homes = steered || cli !== "ok" || optedOut ? undefined : homesFor(config, probe, euid, env, account);
-  const granted = identity?.groups.some((g) => g.origin === "granted");
+  const granted = identity && addedGids(identity.groups).length > 0;
   return {
     ...known,
     cli,

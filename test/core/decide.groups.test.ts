@@ -43,6 +43,9 @@ describe("the drop's groups", () => {
     const member: DropGroup[] = [...own, { gid: 999, origin: "member" }];
     expect(decide(config, facts({ uid: 10000, gid: 10000, groups: member }))).toEqual(plainDrop);
     expect(decide(config, facts(undefined))).toEqual(plainDrop);
+    // Even a trusted one: it runs only to add a group.
+    const groupsHelperTrust: Trust = { ok: true, resolved: "/command/s6-applyuidgid" };
+    expect(decide(config, facts({ uid: 10000, gid: 10000, groups: own, groupsHelperTrust }))).toEqual(plainDrop);
   });
 
   it("granted groups: s6-applyuidgid with the uid, the primary gid and every group, the runtime user's first", () => {

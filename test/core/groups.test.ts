@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dropGroups, grantedGroups, groupsText, statusGroups, withGroups } from "../../src/core/groups.ts";
+import { addedGids, dropGroups, grantedGroups, groupsText, statusGroups, withGroups } from "../../src/core/groups.ts";
 import type { Account } from "../../src/core/passwd.ts";
 
 const hermes: Account = { name: "hermes", uid: 10000, gid: 10000, groups: [10000, 999], home: "/opt/data" };
@@ -49,6 +49,11 @@ describe("dropGroups: the runtime user's own groups, then what it does not hold 
       { gid: 999, origin: "member" },
     ]);
     expect(dropGroups(hermes, [])).toHaveLength(2);
+  });
+
+  it("addedGids: what the drop adds to the runtime user's own", () => {
+    expect(addedGids(dropGroups(hermes, [4242, 999, 2000]))).toEqual([4242, 2000]);
+    expect(addedGids(dropGroups(hermes, [999]))).toEqual([]);
   });
 
   it("withGroups: the account judged with every group of the drop", () => {

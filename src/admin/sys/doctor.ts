@@ -1,7 +1,7 @@
 /** `doctor`: gathers every fact its checks need, then reports them as findings. */
 import { type Bytes, envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
-import { statusGroups } from "../../core/groups.ts";
+import { addedGids, statusGroups } from "../../core/groups.ts";
 import { homeVar } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { checkTrust } from "../../core/trust.ts";
@@ -36,7 +36,7 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
   const held = (status ? statusGroups(new TextDecoder().decode(status)) : undefined) ?? groups();
   const identity = readDropIdentity(config.user, readAll, held);
   const account = identity?.account;
-  const granted = identity?.groups.filter((g) => g.origin === "granted").map((g) => g.gid) ?? [];
+  const granted = identity ? addedGids(identity.groups) : [];
   const self = readlink("/proc/self/exe");
   const selfStat = self === undefined ? undefined : statAt(AT_FDCWD, cstr(self), AT_SYMLINK_NOFOLLOW);
   const findings: Finding[] = [
