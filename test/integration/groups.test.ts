@@ -183,7 +183,7 @@ describe("state root left unreadable at the top of the home", () => {
     expect(r.stderr).toBe(
       line("/opt/data/.env", "file, uid 0 gid 0, mode 0600") +
         line("/opt/data/auth.json", "file, uid 0 gid 0, mode 0600") +
-        "hermes: cannot load /opt/data/.env: Permission denied\n",
+        "error: cannot load /opt/data/.env: Permission denied\n",
     );
     await ct().ok("rm /opt/data/.env");
     const list = await ct().exec(["hermes", "auth", "list"]);

@@ -47,15 +47,15 @@ def read_auth():
 
 
 def load_env():
-    """As the real CLI does at start, for every command: an .env it cannot read ends the call."""
+    """As the real CLI does at start, for every command: an .env that is there but unreadable ends the call."""
     path = os.path.join(home(), ".env")
+    if not os.path.exists(path):
+        return
     try:
         with open(path):
             pass
-    except FileNotFoundError:
-        pass
     except OSError as err:
-        print(f"hermes: cannot load {path}: {err.strerror}", file=sys.stderr)
+        print(f"error: cannot load {path}: {err.strerror}", file=sys.stderr)
         sys.exit(1)
 
 
