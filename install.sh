@@ -23,6 +23,9 @@ With the defaults: DIR/hermes, DIR/hermes-agent -> hermes, DIR/hermes-acp -> her
                         NAME-agent, NAME-acp
   --user USER           runtime user to drop to (default NAME)
   --helper PATH         privilege-drop helper (default /command/s6-setuidgid)
+  --groups-helper PATH  s6-applyuidgid, used instead when the drop adds the
+                        groups the container runtime granted (default
+                        /command/s6-applyuidgid)
   --home PATH           HOME on the drop path (default /opt/data)
   --opt-out-var VAR     opt-out variable (default NAME_DOCKER_EXEC_AS_ROOT)
   --umask MODE          umask on the drop path (default 002)
@@ -55,7 +58,7 @@ while [ $# -gt 0 ]; do
   esac
   opt=${1%%=*}
   case "$opt" in
-    --prefix | --name | --command | --user | --helper | --home | --opt-out-var | --umask | --scan-dir) ;;
+    --prefix | --name | --command | --user | --helper | --groups-helper | --home | --opt-out-var | --umask | --scan-dir) ;;
     --target) usage_error "--target is gone: use --command NAME=PATH, one for each command" ;;
     *) usage_error "unknown option $1" ;;
   esac

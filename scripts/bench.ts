@@ -163,6 +163,12 @@ async function doctorSection(): Promise<string> {
 async function startupSections(): Promise<string> {
   const ct = await Container.create({ config, shim: `${OUT}/${config.name}`, cli: "probe" });
   try {
+    // A home of 14 entries, hermes's, like the one upstream's CLI leaves after its first call: the drop reads its top.
+    await ct.ok(
+      `cd ${config.home} && mkdir cron sessions logs memories pairing hooks image_cache audio_cache skills && ` +
+        "touch config.yaml .env auth.json auth.lock .update_check && chmod 0600 config.yaml .env auth.json && " +
+        `chown -R ${RUNTIME_UID}:${RUNTIME_UID} .`,
+    );
     const copyIn = async (from: string, to: string) =>
       ct.ok(`cat > ${to} && chmod 0755 ${to}`, { input: await readFile(from) });
     await copyIn(`${OUT}/noop`, TARGET);

@@ -1,7 +1,8 @@
 /**
  * Compiles src/main.ts into one executable with a configuration baked in.
  * Usage: bun scripts/build.ts [--check] [--outfile FILE] [--platform bun-linux-x64]
- *        [--name N] [--command NAME[=PATH]]... [--user U] [--helper PATH] [--home PATH]
+ *        [--name N] [--command NAME[=PATH]]... [--user U] [--helper PATH] [--groups-helper PATH]
+ *        [--home PATH]
  *        [--opt-out-var VAR] [--umask 002] [--scan-dir PATH]
  * --check validates the settings, builds nothing, and prints the command names one a line.
  */
@@ -12,6 +13,7 @@ const SETTINGS = {
   name: "name",
   user: "user",
   helper: "helper",
+  "groups-helper": "groupsHelper",
   home: "home",
   "opt-out-var": "optOutVar",
   umask: "umask",

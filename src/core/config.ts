@@ -22,6 +22,11 @@ export interface ShimConfig {
   user: string;
   /** Absolute path of a helper called as `HELPER USER PROGRAM ARGS…`. */
   helper: string;
+  /**
+   * Absolute path of s6-applyuidgid, called as `GROUPS_HELPER -u UID -g GID -G GID,… PROGRAM ARGS…` in place of
+   * the helper when the drop adds the groups the container runtime granted (contract §11).
+   */
+  groupsHelper: string;
   /** HOME given to the CLI on the drop path. */
   home: string;
   /** Environment variable whose strictly truthy value keeps root. */
@@ -57,6 +62,7 @@ export function defaultsFor(name: string): ShimConfig {
     commands: defaultCommandNames(name).map((c) => ({ name: c, target: defaultTarget(name, c) })),
     user: name,
     helper: "/command/s6-setuidgid",
+    groupsHelper: "/command/s6-applyuidgid",
     home: "/opt/data",
     optOutVar: `${name.toUpperCase().replaceAll("-", "_")}_DOCKER_EXEC_AS_ROOT`,
     umask: 0o002,
@@ -100,6 +106,7 @@ export function resolveConfig(input: ConfigInput): { config: ShimConfig } | { er
     commands: resolveCommands(base.name, input.commands, errors),
     user: input.user ?? base.user,
     helper: input.helper ?? base.helper,
+    groupsHelper: input.groupsHelper ?? base.groupsHelper,
     home: input.home ?? base.home,
     optOutVar: input.optOutVar ?? base.optOutVar,
     umask: input.umask === undefined ? base.umask : Number.parseInt(input.umask, 8),
@@ -108,6 +115,7 @@ export function resolveConfig(input: ConfigInput): { config: ShimConfig } | { er
   if (!USER.test(config.user)) errors.push(`user ${JSON.stringify(config.user)}: not a portable user name`);
   for (const [key, flag] of [
     ["helper", "helper"],
+    ["groupsHelper", "groups-helper"],
     ["home", "home"],
     ["scanDir", "scan-dir"],
   ] as const) {

@@ -5,6 +5,7 @@
  */
 import { type Bytes, envValues } from "./bytes.ts";
 import type { ShimConfig } from "./config.ts";
+import { addedGids, type DropGroup } from "./groups.ts";
 import { type Homes, homeWarnings } from "./homes.ts";
 import { adminName, type Called } from "./name.ts";
 import type { RuntimeUser } from "./passwd.ts";
@@ -38,6 +39,14 @@ export interface Facts {
     capEff: bigint | undefined;
     /** Whether the user to drop to exists (passwd.ts); read on the drop path only. */
     runtimeUser?: RuntimeUser;
+    /** Who the drop makes the CLI (contract §11), when /etc/passwd has the runtime user; the drop path only. */
+    drop?: {
+      uid: number;
+      gid: number;
+      groups: DropGroup[];
+      /** The groups helper's trust, examined only when a granted group is to be added. */
+      groupsHelperTrust?: Trust;
+    };
   };
 }
 
@@ -172,12 +181,36 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
 
   const trust = facts.asRoot?.helperTrust ?? NOT_EXAMINED;
   if (trust.ok) {
+    // The drop's identity, when it adds a group the runtime granted: then s6-applyuidgid runs instead.
+    const drop = facts.asRoot?.drop;
+    const added = drop ? addedGids(drop.groups) : [];
+    const adds = added.length > 0 ? drop : undefined;
+    const groupsTrust = drop?.groupsHelperTrust ?? NOT_EXAMINED;
+    // What root would run: a groups helper someone else could have replaced is refused as the helper is.
+    if (adds && !groupsTrust.ok && !groupsTrust.missing)
+      return refuse(`will not trust ${config.groupsHelper}: ${groupsTrust.reason}`, `${asUser} or, ${keepRoot}.`);
+    // Without one, the drop still works, only without what the runtime granted: said, never a reason for root.
+    const lost =
+      adds && !groupsTrust.ok
+        ? `${name}: warning: cannot use ${config.groupsHelper} (${groupsTrust.reason}), so ${name} runs as ${user} ` +
+          `without the groups the container runtime granted (${added.join(", ")}); install s6-applyuidgid at ` +
+          `${config.groupsHelper} (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n`
+        : "";
     // Never a refusal on this alone: a command that only reads works without a writable home.
-    const warning = selfWarning + homeWarnings(config, name, facts.homes, true);
+    const warning = selfWarning + lost + homeWarnings(config, name, facts.homes, true);
+    const via =
+      adds && groupsTrust.ok
+        ? {
+            path: config.groupsHelper,
+            prefix: [
+              ...[config.groupsHelper, "-u", `${adds.uid}`, "-g", `${adds.gid}`],
+              ...["-G", adds.groups.map((g) => g.gid).join(","), target],
+            ],
+          }
+        : { path: helper, prefix: [helper, user, target] };
     return {
       kind: "exec",
-      path: helper,
-      prefix: [helper, user, target],
+      ...via,
       setEnv: { name: "HOME", value: config.home },
       umask: config.umask,
       ...(warning ? { warning } : {}),

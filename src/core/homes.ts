@@ -7,6 +7,7 @@ import type { ShimConfig } from "./config.ts";
 import { adminName } from "./name.ts";
 import { octal } from "./node.ts";
 import type { Blocker, Reach } from "./reach.ts";
+import { type Unreadable, unreadableLines } from "./unreadable.ts";
 
 /** The variable that moves the CLI's home: HERMES_HOME for hermes. */
 export function homeVar(name: string): string {
@@ -18,6 +19,8 @@ export interface HomeCheck {
   variable: string | null;
   path: string;
   reach: Reach;
+  /** On the drop path, what at its top the runtime user cannot read (contract §11); undefined when not looked at. */
+  unreadable?: Unreadable;
 }
 
 export interface Homes {
@@ -111,6 +114,15 @@ export function homeWarnings(config: ShimConfig, command: string, homes: Homes |
   if (!homes) return "";
   let out = "";
   for (const check of homes.checks) {
+    if (check.unreadable)
+      out += unreadableLines(
+        command,
+        adminName(config.name),
+        whoText(homes),
+        config.user,
+        check.path,
+        check.unreadable,
+      );
     if (check.reach.ok) continue;
     const remedies = dropping ? homeRemedies(config, check) : passRemedies(config, homes, check);
     out += `${command}: warning: ${whoText(homes)} ${blockText(check)}, so the ${command} CLI may fail; ${remedies.join(", or ")}\n`;

@@ -22,8 +22,8 @@ function id(field: string | undefined): number | undefined {
   return field !== undefined && /^\d+$/.test(field) ? Number(field) : undefined;
 }
 
-export function parseAccount(passwd: string, group: string, name: string): Account | undefined {
-  const row = rows(passwd).find((fields) => fields[0] === name);
+function accountOf(row: string[] | undefined, group: string): Account | undefined {
+  const name = row?.[0] ?? "";
   const uid = id(row?.[2]);
   const gid = id(row?.[3]);
   if (!row || uid === undefined || gid === undefined) return undefined;
@@ -33,6 +33,21 @@ export function parseAccount(passwd: string, group: string, name: string): Accou
     if (member !== undefined && member !== gid && (fields[3] ?? "").split(",").includes(name)) groups.push(member);
   }
   return { name, uid, gid, groups, home: row[5] ?? "" };
+}
+
+export function parseAccount(passwd: string, group: string, name: string): Account | undefined {
+  return accountOf(
+    rows(passwd).find((fields) => fields[0] === name),
+    group,
+  );
+}
+
+/** The first account with `uid`, as the C library's getpwuid finds it: root's own groups, whatever root is named. */
+export function parseAccountOfUid(passwd: string, group: string, uid: number): Account | undefined {
+  return accountOf(
+    rows(passwd).find((fields) => id(fields[2]) === uid),
+    group,
+  );
 }
 
 /**

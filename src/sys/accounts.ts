@@ -1,11 +1,38 @@
 /** The runtime user as the user database describes it at the time of the call: images remap it at boot. */
 import type { Bytes } from "../core/bytes.ts";
-import { type Account, parseAccount } from "../core/passwd.ts";
+import { type DropGroup, dropGroups, grantedGroups, withGroups } from "../core/groups.ts";
+import { type Account, parseAccount, parseAccountOfUid } from "../core/passwd.ts";
 
-export function readAccount(name: string, read: (path: string) => Bytes | undefined): Account | undefined {
+type Read = (path: string) => Bytes | undefined;
+
+function text(read: Read): { passwd: string | undefined; group: string } {
   const passwd = read("/etc/passwd");
   const group = read("/etc/group");
   // Made here, not at load: the hot path loads this module and never calls it.
   const decoder = new TextDecoder();
-  return passwd && parseAccount(decoder.decode(passwd), group ? decoder.decode(group) : "", name);
+  return { passwd: passwd && decoder.decode(passwd), group: group ? decoder.decode(group) : "" };
+}
+
+export function readAccount(name: string, read: Read): Account | undefined {
+  const { passwd, group } = text(read);
+  return passwd === undefined ? undefined : parseAccount(passwd, group, name);
+}
+
+/** The user the drop makes: `account` holds every group it will have, `groups` says where each came from. */
+export interface DropIdentity {
+  account: Account;
+  groups: DropGroup[];
+}
+
+/**
+ * The runtime user with the groups the drop gives it (contract §11): `held` are the groups root holds here, of
+ * which those root does not hold through the user database were granted by the container runtime.
+ */
+export function readDropIdentity(name: string, read: Read, held: readonly number[]): DropIdentity | undefined {
+  const { passwd, group } = text(read);
+  const account = passwd === undefined ? undefined : parseAccount(passwd, group, name);
+  if (passwd === undefined || !account) return undefined;
+  const root = parseAccountOfUid(passwd, group, 0);
+  const groups = dropGroups(account, grantedGroups(held, root?.groups ?? []));
+  return { account: withGroups(account, groups), groups };
 }

@@ -2,6 +2,7 @@
 import { type Bytes, envValues, splitNul } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import { type Facts, isStrictlyTruthy } from "../core/decide.ts";
+import { addedGids, statusGroups } from "../core/groups.ts";
 import { type Homes, homeVar } from "../core/homes.ts";
 import type { Called } from "../core/name.ts";
 import { type Account, runtimeUser } from "../core/passwd.ts";
@@ -9,7 +10,7 @@ import type { Lstat } from "../core/pathWalk.ts";
 import { parseCapEff, privilegedStart } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
 import { checkTrust } from "../core/trust.ts";
-import { readAccount } from "./accounts.ts";
+import { readDropIdentity } from "./accounts.ts";
 import { callerHomes, runtimeHomes } from "./homes.ts";
 
 /** How facts are read: through libc (src/sys/files.ts) or, where bun:ffi is unavailable, src/sys/portable.ts. */
@@ -26,6 +27,8 @@ export interface Probe {
   access(path: Bytes, mode: number): number;
   /** The caller's effective gid and supplementary groups. */
   groups(): number[];
+  /** The names in a directory, or undefined if it cannot be read. */
+  entries(path: string): string[] | undefined;
   strerror(code: number): string;
 }
 
@@ -72,13 +75,18 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
   // A name the build does not know has no target: decide() refuses it once it knows the start is not steered.
   if ("unknown" in command) return { ...known, cli: "missing" };
   const status = euid === 0 ? probe.read("/proc/self/status") : undefined;
+  const statusText = status && new TextDecoder().decode(status);
   const cli = probe.executableStatus(command.target);
   // Nothing runs on a steered start or without the CLI, and the opt-out runs it as root: no home to look at.
   const optedOut = euid === 0 && isStrictlyTruthy(envValues(given, config.optOutVar));
   const drops = euid === 0 && !steered && cli === "ok" && !optedOut;
-  // The user to drop to, read once for its homes and for whether it exists at all.
-  const account = drops ? readAccount(config.user, probe.read) : undefined;
+  // The user to drop to, with every group the drop gives it: read once for its homes, the plan and whether it exists.
+  const identity = drops
+    ? readDropIdentity(config.user, probe.read, (statusText ? statusGroups(statusText) : undefined) ?? probe.groups())
+    : undefined;
+  const account = identity?.account;
   const homes = steered || cli !== "ok" || optedOut ? undefined : homesFor(config, probe, euid, env, account);
+  const granted = identity && addedGids(identity.groups).length > 0;
   return {
     ...known,
     cli,
@@ -91,8 +99,19 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
             selfTrust: self
               ? checkTrust(self, probe.lstat)
               : { ok: false, missing: true, reason: "its own file is unknown" },
-            capEff: status === undefined ? undefined : parseCapEff(new TextDecoder().decode(status)),
+            capEff: statusText === undefined ? undefined : parseCapEff(statusText),
             ...(drops ? { runtimeUser: runtimeUser(account, nsswitch(probe, account)) } : {}),
+            ...(identity
+              ? {
+                  drop: {
+                    uid: identity.account.uid,
+                    gid: identity.account.gid,
+                    groups: identity.groups,
+                    // Examined only when it would run: with no group to add, the drop is the helper's alone.
+                    ...(granted ? { groupsHelperTrust: checkTrust(config.groupsHelper, probe.lstat) } : {}),
+                  },
+                }
+              : {}),
           },
         }
       : {}),

@@ -70,6 +70,16 @@ export function readNames(fd: number): Uint8Array[] {
   }
 }
 
+/** The names in the directory `path`, or undefined if it cannot be opened (missing, or not root's to read). */
+export function entries(path: string): string[] | undefined {
+  const fd = libc.open(cstr(path), O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0) return undefined;
+  const names: string[] = [];
+  for (const name of readNames(fd)) names.push(decoder.decode(name.subarray(0, -1)));
+  libc.close(fd);
+  return names;
+}
+
 /** A descriptor number from its NUL-terminated name in /proc/self/fd, by hand: a regular expression costs more to compile. */
 function fdNumber(name: Uint8Array): number {
   let fd = 0;
@@ -152,5 +162,6 @@ export const libcProbe: Probe = {
   read: readAll,
   access,
   groups,
+  entries,
   strerror,
 };

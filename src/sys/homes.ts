@@ -4,6 +4,7 @@ import type { ShimConfig } from "../core/config.ts";
 import { type HomeCheck, type Homes, homeVar } from "../core/homes.ts";
 import type { Account } from "../core/passwd.ts";
 import { type ReadOnly, reach } from "../core/reach.ts";
+import { unreadableIn } from "../core/unreadable.ts";
 import { readAccount } from "./accounts.ts";
 import type { Probe } from "./facts.ts";
 import { ENOENT, EROFS, W_OK, X_OK } from "./libc.ts";
@@ -49,11 +50,15 @@ export function callerHomes(config: ShimConfig, probe: Probe, euid: number, valu
   return { who, ...(runtime ? { runtimeUid: runtime.uid } : {}), checks: [{ variable, path: text, reach: found }] };
 }
 
-/** The runtime user's homes on the drop path: the variable's `value` when the environment sets it, and the drop HOME. */
+/**
+ * The runtime user's homes on the drop path: the variable's `value` when the environment sets it, and the drop
+ * HOME. `account` holds every group the drop gives it. Given `entries`, each home's top is read for what the
+ * runtime user cannot read there: one directory read per home, and one lstat per entry.
+ */
 export function runtimeHomes(
   config: ShimConfig,
   account: Account,
-  probe: Pick<Probe, "lstat" | "access">,
+  probe: Pick<Probe, "lstat" | "access"> & Partial<Pick<Probe, "entries">>,
   value: Bytes | undefined,
 ): Homes {
   const variable = homeVar(config.name);
@@ -64,7 +69,13 @@ export function runtimeHomes(
   const checks: HomeCheck[] = [];
   for (const [name, path] of paths) {
     if (path === undefined || checks.some((c) => c.path === path)) continue;
-    checks.push({ variable: name, path, reach: reach(path, account, probe.lstat, readOnlyBy(probe)) });
+    const names = probe.entries?.(path);
+    checks.push({
+      variable: name,
+      path,
+      reach: reach(path, account, probe.lstat, readOnlyBy(probe)),
+      ...(names ? { unreadable: unreadableIn(path, names, probe.lstat, account) } : {}),
+    });
   }
   return { who: { uid: account.uid, user: account.name }, checks };
 }

@@ -78,6 +78,13 @@ export const portableProbe: Probe = {
     }
   },
   groups: () => [process.getegid?.() ?? -1, ...(process.getgroups?.() ?? [])],
+  entries: (path) => {
+    try {
+      return fs().readdirSync(path);
+    } catch {
+      return undefined;
+    }
+  },
   strerror: (code) => {
     try {
       return process.getBuiltinModule("node:util").getSystemErrorName(-code);

@@ -152,14 +152,31 @@ export class CtrContainer extends EngineContainer {
    * subordinate uid on the host. ctr's --uidmap cannot be used here: it remaps a snapshot under the state
    * directory of docker.io's containerd, in /run/docker (mode 0700), where runc, as the mapped root, cannot
    * reach it. So the image's files are copied to a directory the mapped root can reach, shifted into the
-   * range, and run from a spec of containerd's defaults (`ctr oci spec`) with the mappings added; a spec
-   * given whole takes nothing from the image config, so its ENV is written in.
+   * range, and run from a spec of its own (fromSpec).
    */
-  static async createUserNamespaced(): Promise<CtrContainer> {
+  static createUserNamespaced(): Promise<CtrContainer> {
+    return CtrContainer.fromSpec({ userNamespace: true });
+  }
+
+  /**
+   * A pod with securityContext.supplementalGroups: the kubelet puts them in the container's process spec, so
+   * every process holds them, and kubectl exec's too (an exec here without --user takes the container's user).
+   * ctr run has no flag for them: the container runs from a spec of its own (fromSpec).
+   */
+  static createWithGroups(gids: number[]): Promise<CtrContainer> {
+    return CtrContainer.fromSpec({ additionalGids: gids });
+  }
+
+  /**
+   * The image's files copied to a directory of the run's and run from a spec of containerd's defaults
+   * (`ctr oci spec`) with what the pod adds; a spec given whole takes nothing from the image config, so its
+   * ENV is written in.
+   */
+  private static async fromSpec(pod: { userNamespace?: boolean; additionalGids?: number[] }): Promise<CtrContainer> {
     const { namespace, images, rootless } = engines();
     const id = `c${Math.random().toString(36).slice(2)}`;
     const ct = new CtrContainer(id, ctrArgv(namespace));
-    const dir = mkdtempSync(join(tmpdir(), "hermes-userns-"));
+    const dir = mkdtempSync(join(tmpdir(), "hermes-ctr-"));
     chmodSync(dir, 0o755);
     ct.rootfs = join(dir, "rootfs");
     mkdirSync(ct.rootfs);
@@ -170,17 +187,21 @@ export class CtrContainer extends EngineContainer {
       // With its anonymous volume: the image declares VOLUME /opt/data, and a plain rm would leave it behind.
       await outcome(["docker", "rm", "--volumes", created]);
     }
-    await shiftOwners(ct.rootfs, rootless.subid);
     const spec = JSON.parse(await must([...ct.cli, "oci", "spec"]));
-    const map = [{ containerID: 0, hostID: rootless.subid, size: 65536 }];
     spec.root = { path: ct.rootfs, readonly: false };
     spec.process.args = ["sleep", "infinity"];
     spec.process.env = [
       "PATH=/opt/hermes/bin:/opt/hermes/.venv/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
       "HERMES_HOME=/opt/data",
     ];
-    spec.linux.namespaces.push({ type: "user" });
-    Object.assign(spec.linux, { uidMappings: map, gidMappings: map, cgroupsPath: `/${namespace}/${id}` });
+    if (pod.additionalGids) spec.process.user.additionalGids = pod.additionalGids;
+    if (pod.userNamespace) {
+      await shiftOwners(ct.rootfs, rootless.subid);
+      const map = [{ containerID: 0, hostID: rootless.subid, size: 65536 }];
+      spec.linux.namespaces.push({ type: "user" });
+      Object.assign(spec.linux, { uidMappings: map, gidMappings: map });
+    }
+    spec.linux.cgroupsPath = `/${namespace}/${id}`;
     writeFileSync(join(dir, "config.json"), JSON.stringify(spec));
     await must([
       ...ct.cli,
@@ -196,9 +217,9 @@ export class CtrContainer extends EngineContainer {
     return ct;
   }
 
-  /** The host path of a file in the user-namespaced container. */
+  /** The host path of a file in a container run from a spec of its own. */
   hostPath(path: string): string {
-    if (!this.rootfs) throw new Error("only a user-namespaced container has its rootfs on the host");
+    if (!this.rootfs) throw new Error("only a container run from its own spec has its rootfs on the host");
     return join(this.rootfs, path);
   }
 

@@ -13,6 +13,7 @@ describe("resolveConfig", () => {
         ],
         user: "hermes",
         helper: "/command/s6-setuidgid",
+        groupsHelper: "/command/s6-applyuidgid",
         home: "/opt/data",
         optOutVar: "HERMES_DOCKER_EXEC_AS_ROOT",
         umask: 0o002,
@@ -30,6 +31,7 @@ describe("resolveConfig", () => {
       name: "rabbit",
       user: "bunny",
       helper: "/usr/sbin/gosu",
+      groupsHelper: "/usr/bin/s6-applyuidgid",
       home: "/srv/data",
       optOutVar: "RABBIT_ROOT",
       umask: "027",
@@ -114,6 +116,8 @@ describe("other settings", () => {
     [{ umask: "999" }, "umask"],
     [{ umask: "2" }, "umask"],
     [{ scanDir: "run/service" }, "scan-dir"],
+    [{ groupsHelper: "s6-applyuidgid" }, "groups-helper"],
+    [{ groupsHelper: "/command/../bin/s6-applyuidgid" }, "groups-helper"],
     [{ scanDir: "/run/service/" }, "scan-dir"],
   ])("rejects %j", (input, what) => {
     const r = resolveConfig(input);

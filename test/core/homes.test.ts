@@ -126,3 +126,30 @@ describe("a home on a read-only filesystem", () => {
     );
   });
 });
+
+describe("homeWarnings: unreadable state at a home's top (contract §11)", () => {
+  it("names each entry before the home's own line, on the drop path", () => {
+    const unreadable = {
+      count: 1,
+      examples: [{ path: "/opt/data/auth.json", kind: "file" as const, uid: 0, gid: 0, mode: 0o600 }],
+    };
+    const blocked: Reach = { ok: false, blocks: "write", missing: false, at: at("/opt/data", 0, 0, 0o755) };
+    const lines = homeWarnings(config, "hermes", runtime([{ ...home(blocked), unreadable }]), true).split("\n");
+    expect(lines[0]).toBe(
+      "hermes: warning: hermes (uid 10000) cannot read /opt/data/auth.json (file, uid 0 gid 0, mode 0600), so the hermes CLI may take it as missing and replace it, or fail; as root, run hermes-exec-shim doctor --fix",
+    );
+    expect(lines[1]).toMatch(/^hermes: warning: hermes \(uid 10000\) cannot write HERMES_HOME \/opt\/data: /);
+    expect(lines).toHaveLength(3);
+    expect(homeWarnings(config, "hermes", runtime([{ ...home({ ok: true }), unreadable }]), true)).toMatch(
+      /^hermes: warning: hermes \(uid 10000\) cannot read \/opt\/data\/auth.json .*\n$/,
+    );
+    expect(
+      homeWarnings(
+        config,
+        "hermes",
+        runtime([{ ...home({ ok: true }), unreadable: { count: 0, examples: [] } }]),
+        true,
+      ),
+    ).toBe("");
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAccount, runtimeUser } from "../../src/core/passwd.ts";
+import { parseAccount, parseAccountOfUid, runtimeUser } from "../../src/core/passwd.ts";
 
 const passwd = [
   "root:x:0:0:root:/root:/bin/bash",
@@ -55,5 +55,28 @@ describe("runtimeUser", () => {
     ["passwd: compat (NIS netgroups)", undefined, "passwd: compat", "unknown"],
   ])("%s: %s", (_, acct, nsswitch, expected) => {
     expect(runtimeUser(acct, nsswitch)).toBe(expected);
+  });
+});
+
+describe("parseAccountOfUid: root's own groups, whatever root is named", () => {
+  const alpine = ["toor:x:0:0::/root:/bin/sh", "hermes:x:10000:10000::/opt/data:/bin/sh"].join("\n");
+  const wheel = ["root:x:0:toor", "wheel:x:10:toor,hermes", "docker:x:999:hermes", "#x:x:11:toor"].join("\n");
+
+  it("finds the first account with the uid, with every group it is a member of", () => {
+    expect(parseAccountOfUid(alpine, wheel, 0)).toEqual({
+      name: "toor",
+      uid: 0,
+      gid: 0,
+      groups: [0, 10],
+      home: "/root",
+    });
+    expect(parseAccountOfUid(`${alpine}\nroot2:x:0:5::/r:/bin/sh`, "", 0)?.name).toBe("toor");
+  });
+
+  it("compares the uid as a number, never a prefix or a non-number", () => {
+    expect(parseAccountOfUid("a:x:00:0::/:/bin/sh", "", 0)?.name).toBe("a");
+    expect(parseAccountOfUid("a:x:100:0::/:/bin/sh", "", 10)).toBeUndefined();
+    expect(parseAccountOfUid("a:x:x0:0::/:/bin/sh", "", 0)).toBeUndefined();
+    expect(parseAccountOfUid(alpine, wheel, 4242)).toBeUndefined();
   });
 });

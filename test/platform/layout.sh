@@ -47,7 +47,11 @@ esac
 
 case $helper in
   # s6-overlay's path, filled with Debian's build of the same program.
-  s6) install -D -o root -g root -m 0755 /usr/bin/s6-setuidgid /command/s6-setuidgid ;;
+  s6)
+    install -D -o root -g root -m 0755 /usr/bin/s6-setuidgid /command/s6-setuidgid
+    # What the drop runs instead when it adds the groups the container runtime granted (contract §11).
+    install -D -o root -g root -m 0755 /usr/bin/s6-applyuidgid /command/s6-applyuidgid
+    ;;
   # Debian's gosu is already at /usr/sbin/gosu in the base image.
   gosu | none) ;;
   *) echo "layout.sh: unknown helper $helper" >&2; exit 2 ;;

@@ -64,6 +64,42 @@ export function cliCheck(command: Command, status: ProgramStatus): Finding {
   );
 }
 
+/**
+ * The groups helper, looked at only when the container runtime granted groups (contract §11): without such
+ * groups the drop never runs it, and nothing is said about it.
+ */
+export function groupsHelperCheck(config: ShimConfig, granted: readonly number[], trust: Trust): Finding[] {
+  if (granted.length === 0) return [];
+  const gids = granted.join(", ");
+  const { groupsHelper } = config;
+  if (trust.ok)
+    return [
+      finding(
+        "helper",
+        true,
+        `the groups helper ${groupsHelper} is trusted (resolves to ${trust.resolved}): root's calls drop with the granted groups ${gids}`,
+      ),
+    ];
+  if (trust.missing)
+    return [
+      {
+        check: "helper",
+        status: "note",
+        message: `the groups helper ${groupsHelper} cannot be used: ${trust.reason}; root's calls drop without the groups the container runtime granted (${gids})`,
+        remedy: `install s6-applyuidgid there (s6-overlay provides it), or rebuild the shim with --groups-helper PATH`,
+        items: [],
+      },
+    ];
+  return [
+    finding(
+      "helper",
+      false,
+      `the groups helper ${groupsHelper} cannot be trusted: ${trust.reason}; root calls exit 126 while the container runtime grants groups (${gids})`,
+      "make it and every directory on its way owned by root and writable only by root (chown root:root, chmod go-w)",
+    ),
+  ];
+}
+
 export function helperCheck(config: ShimConfig, trust: Trust): Finding {
   if (trust.ok)
     return finding("helper", true, `the helper ${config.helper} is trusted (resolves to ${trust.resolved})`);

@@ -10,6 +10,7 @@ export function configRows(config: ShimConfig): Row[] {
     ...config.commands.map((c): Row => [`command ${c.name}`, c.target]),
     ["runtime user", config.user],
     ["helper", config.helper],
+    ["groups helper", config.groupsHelper],
     ["home", config.home],
     ["opt-out variable", config.optOutVar],
     ["umask", octal(config.umask)],

@@ -5,6 +5,7 @@
 import { envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { type Facts, isStrictlyTruthy, listNames, type Plan } from "../../core/decide.ts";
+import { type DropGroup, groupsText } from "../../core/groups.ts";
 import { blockText, type Homes, whoText } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { octal } from "../../core/node.ts";
@@ -27,10 +28,21 @@ export interface ExplainReport {
     optOut: { variable: string; values: string[]; counts: boolean };
     /** null when the shim did not look at it: it does so only as root. */
     helper: { path: string; trust: TrustReport | null };
+    /** The drop's groups and where each came from (contract §11); null where nothing drops. */
+    groups: DropGroup[] | null;
+    /** null when not examined: only when the drop has a granted group to add. */
+    groupsHelper: { path: string; trust: TrustReport | null };
     /** The CLI's homes as the user it will run as finds them (contract §7); null when nothing would run. */
     homes: {
       runsAs: string;
-      checks: { variable: string | null; path: string; usable: boolean; text: string }[];
+      checks: {
+        variable: string | null;
+        path: string;
+        usable: boolean;
+        text: string;
+        /** What at its top the runtime user cannot read: looked at on the drop path only, else null. */
+        unreadable: { count: number; examples: string[] } | null;
+      }[];
     } | null;
   };
   plan:
@@ -73,6 +85,8 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
         counts: isStrictlyTruthy(values),
       },
       helper: { path: config.helper, trust: trustReport(facts.asRoot?.helperTrust) },
+      groups: facts.asRoot?.drop?.groups ?? null,
+      groupsHelper: { path: config.groupsHelper, trust: trustReport(facts.asRoot?.drop?.groupsHelperTrust) },
       homes: facts.homes
         ? {
             runsAs: whoText(facts.homes),
@@ -81,6 +95,9 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
               path: c.path,
               usable: c.reach.ok,
               text: `${whoText(facts.homes as Homes)} ${blockText(c)}`,
+              unreadable: c.unreadable
+                ? { count: c.unreadable.count, examples: c.unreadable.examples.map((e) => e.path) }
+                : null,
             })),
           }
         : null,
@@ -103,6 +120,13 @@ const quote = (text: string) => JSON.stringify(text);
 
 function describeTrust(trust: TrustReport): string {
   return trust.trusted ? `trusted (resolves to ${trust.resolved})` : `not trusted: ${trust.reason}`;
+}
+
+function unreadableRows(path: string, found: { count: number; examples: string[] } | null): Row[] {
+  if (found === null) return [];
+  if (found.count === 0) return [["unreadable", `nothing at the top of ${path} that the runtime user cannot read`]];
+  const rest = found.count - found.examples.length;
+  return [["unreadable", `${found.examples.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}`]];
 }
 
 function factRows(config: ShimConfig, report: ExplainReport): Row[] {
@@ -135,7 +159,16 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
       "helper",
       `${helper.path} ${helper.trust ? describeTrust(helper.trust) : command.target === null ? "not examined: nothing runs under that name" : "not examined: the shim looks at it only as root"}`,
     ],
-    ...(homes?.checks.map((c): Row => ["home", c.text]) ?? []),
+    ...(report.facts.groups
+      ? ([
+          ["groups", groupsText(report.facts.groups)],
+          [
+            "groups helper",
+            `${report.facts.groupsHelper.path} ${report.facts.groupsHelper.trust ? describeTrust(report.facts.groupsHelper.trust) : "not examined: no granted group to add"}`,
+          ],
+        ] as Row[])
+      : []),
+    ...(homes?.checks.flatMap((c): Row[] => [["home", c.text], ...unreadableRows(c.path, c.unreadable)]) ?? []),
   ];
 }
 
@@ -148,9 +181,11 @@ function planText(config: ShimConfig, report: ExplainReport): string {
   const what =
     plan.path === config.helper
       ? `drop to ${config.user} through ${config.helper}`
-      : facts.euid === 0
-        ? `run the CLI as root`
-        : `pass straight through as uid ${facts.euid}`;
+      : plan.path === config.groupsHelper
+        ? `drop to ${config.user}, with the groups the container runtime granted, through ${config.groupsHelper}`
+        : facts.euid === 0
+          ? `run the CLI as root`
+          : `pass straight through as uid ${facts.euid}`;
   const env = Object.entries(plan.setEnv).map(([name, value]) => `${name}=${value}`);
   const rows: Row[] = [
     ["execve", plan.path],

@@ -1,4 +1,5 @@
 /** One line of doctor's verdict, and how the lot is shown. */
+import { type DropGroup, groupsText } from "../../core/groups.ts";
 import { adminName } from "../../core/name.ts";
 import { type NodeStat, octal } from "../../core/node.ts";
 
@@ -38,7 +39,15 @@ export interface DoctorReport {
   walked: string[];
   /** Entries examined in all of them. */
   entries: number;
+  /** Who the runtime user is as the drop makes it, which every entry was judged as; null without the user. */
+  judgedAs: JudgedAs | null;
   findings: Finding[];
+}
+
+export interface JudgedAs {
+  user: string;
+  uid: number;
+  groups: DropGroup[];
 }
 
 /** Enough to act on in a terminal. */
@@ -78,8 +87,9 @@ export function doctorReport(
   fix: boolean,
   entries: number,
   findings: Finding[],
+  judgedAs: JudgedAs | null,
 ): DoctorReport {
-  return { healthy: !findings.some((f) => f.status === "problem"), fix, home, walked, entries, findings };
+  return { healthy: !findings.some((f) => f.status === "problem"), fix, home, walked, entries, judgedAs, findings };
 }
 
 function findingText({ status, message, remedy, items, count = items.length }: Finding): string {
@@ -95,8 +105,10 @@ function findingText({ status, message, remedy, items, count = items.length }: F
 export function doctorText(name: string, report: DoctorReport): string {
   const problems = report.findings.filter((f) => f.status === "problem").length;
   const verdict = problems === 0 ? "healthy" : plural(problems, "problem", "problems");
+  const judged = report.judgedAs;
   return (
     `${adminName(name)} doctor${report.fix ? " --fix" : ""}\n` +
+    (judged ? `judged as ${judged.user} (uid ${judged.uid}) with groups ${groupsText(judged.groups)}\n` : "") +
     report.findings.map(findingText).join("") +
     `${plural(report.entries, "entry", "entries")} examined under ${(report.walked.length > 0 ? report.walked : [report.home]).join(" and ")}: ${verdict}\n`
   );

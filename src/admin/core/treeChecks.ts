@@ -7,6 +7,7 @@ import { adminName } from "../../core/name.ts";
 import type { Account } from "../../core/passwd.ts";
 import { describeNode, type Finding, findingFor, plural, type Status } from "./finding.ts";
 import { type Tree, treeName } from "./homeTrees.ts";
+import { fixedGid } from "./verdict.ts";
 import type { Tally, WalkResult } from "./walkResult.ts";
 
 /** "3 entries under /opt/data are", "1 entry under /opt/data is". */
@@ -46,7 +47,7 @@ export function homeCheck(config: ShimConfig, account: Account, walk: WalkResult
     return { check: "home", status: "problem", message: `${whoText(homes)} ${blockText(readOnly)}`, remedy, items: [] };
   }
   const { node, changed, refused } = walk.home;
-  const now = changed ? { ...node, uid: account.uid, gid: account.gid } : node;
+  const now = changed ? { ...node, uid: account.uid, gid: fixedGid(node, account) } : node;
   if (mayAccess(now, account, WRITE | SEARCH)) {
     return {
       check: "home",
@@ -76,7 +77,12 @@ export function treeChecks(config: ShimConfig, account: Account, walk: WalkResul
   const them = (t: Tally) => (t.count === 1 ? "it" : "them");
   const findings: Finding[] = [];
   if (changed.count > 0) {
-    const what = `gave ${plural(changed.count, "entry", "entries")} under ${home} to ${user} (${account.uid}:${account.gid})`;
+    // With more groups than its primary one, an entry may have kept a group the user holds (fixedGid).
+    const ids =
+      account.groups.length > 1
+        ? `uid ${account.uid}, each keeping its group where ${user} holds it, else gid ${account.gid}`
+        : `${account.uid}:${account.gid}`;
+    const what = `gave ${plural(changed.count, "entry", "entries")} under ${home} to ${user} (${ids})`;
     findings.push(about("fixed", what, null, changed));
   }
   if (unreadable.count > 0) {

@@ -11,8 +11,11 @@ import type { NodeStat } from "../../core/node.ts";
 export type Verdict =
   /** Already the runtime user's: nothing to check or change. */
   | { kind: "owned"; enter: boolean }
-  /** Someone else's; `--fix` gives it to the runtime user. */
-  | { kind: "foreign"; readable: boolean; enter: boolean }
+  /**
+   * Someone else's; `--fix` gives it to the runtime user. `shared`: the runtime user reads it through a group it
+   * holds (a Kubernetes fsGroup volume, a group the runtime granted), which is how such a volume is meant to work.
+   */
+  | { kind: "foreign"; readable: boolean; shared: boolean; enter: boolean }
   /** Someone else's, with another name that may be outside the home: chowning it could hand over that file. */
   | { kind: "linked"; readable: boolean }
   /** A device, FIFO or socket that is someone else's: handing a device to the agent would give it the device. */
@@ -33,5 +36,14 @@ export function judge(node: NodeStat, user: Principal, dev: string): Verdict {
   // A symlink's own permissions are never checked: reading through it depends on its target.
   const readable = node.kind === "symlink" || mayAccess(node, user, enter ? READ | SEARCH : READ);
   if (!enter && node.nlink > 1) return { kind: "linked", readable };
-  return { kind: "foreign", readable, enter };
+  const shared = node.kind !== "symlink" && readable && user.groups.includes(node.gid);
+  return { kind: "foreign", readable, shared, enter };
+}
+
+/**
+ * The group --fix gives a node with its owner: its own where the runtime user holds it (a Kubernetes fsGroup
+ * volume keeps the group every pod that mounts it shares), else the runtime user's primary group.
+ */
+export function fixedGid(node: { gid: number }, user: Principal & { gid: number }): number {
+  return user.groups.includes(node.gid) ? node.gid : user.gid;
 }

@@ -81,6 +81,8 @@ export function record(found: Found, outcome: Outcome): void {
     return;
   }
   const { verdict, node, changed } = outcome;
+  // Shared through a group the runtime user holds: used as it is meant to be, nothing to say until --fix changes it.
+  if (verdict.kind === "foreign" && verdict.shared && !changed) return;
   const kind: Kind =
     verdict.kind === "foreign"
       ? changed

@@ -1,16 +1,17 @@
 /** `doctor`: gathers every fact its checks need, then reports them as findings. */
 import { type Bytes, envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
+import { addedGids, statusGroups } from "../../core/groups.ts";
 import { homeVar } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { checkTrust } from "../../core/trust.ts";
-import { readAccount } from "../../sys/accounts.ts";
-import { access, executableStatus, lstat, readAll, readlink } from "../../sys/files.ts";
+import { readDropIdentity } from "../../sys/accounts.ts";
+import { access, executableStatus, groups, lstat, readAll, readlink } from "../../sys/files.ts";
 import { absolute, runtimeHomes } from "../../sys/homes.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
-import { cliCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/checks.ts";
+import { cliCheck, groupsHelperCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/checks.ts";
 import { entryPointChecks } from "../core/entryPoints.ts";
 import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
 import { homeReachChecks } from "../core/homeReach.ts";
@@ -30,7 +31,12 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     writeStderr(`${adminName(config.name)}: doctor --fix changes owners, so it must run as root\n`);
     return 1;
   }
-  const account = readAccount(config.user, readAll);
+  // Judged as the drop makes the runtime user (contract §11): with the groups the container runtime granted.
+  const status = readAll("/proc/self/status");
+  const held = (status ? statusGroups(new TextDecoder().decode(status)) : undefined) ?? groups();
+  const identity = readDropIdentity(config.user, readAll, held);
+  const account = identity?.account;
+  const granted = identity ? addedGids(identity.groups) : [];
   const self = readlink("/proc/self/exe");
   const selfStat = self === undefined ? undefined : statAt(AT_FDCWD, cstr(self), AT_SYMLINK_NOFOLLOW);
   const findings: Finding[] = [
@@ -42,6 +48,7 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     ),
     ...config.commands.map((c) => cliCheck(c, executableStatus(c.target))),
     helperCheck(config, checkTrust(config.helper, lstat)),
+    ...groupsHelperCheck(config, granted, checkTrust(config.groupsHelper, lstat)),
     ...userCheck(config, account),
     ...commandsOnPath(
       config.commands.map((c) => c.name),
@@ -87,7 +94,8 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     const tree = gatherTree(config.scanDir, account, fix);
     if (tree) findings.push(...supervisionChecks(config, account, tree, fix));
   }
-  const report = doctorReport(config.home, walked, fix, entries, findings);
+  const judgedAs = identity ? { user: config.user, uid: identity.account.uid, groups: identity.groups } : null;
+  const report = doctorReport(config.home, walked, fix, entries, findings, judgedAs);
   writeStdout(json ? `${JSON.stringify(report, null, 2)}\n` : doctorText(config.name, report));
   return report.healthy ? 0 : 1;
 }

@@ -24,7 +24,7 @@ import {
   strerror,
 } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
-import { judge, type Verdict } from "../core/verdict.ts";
+import { fixedGid, judge, type Verdict } from "../core/verdict.ts";
 import { type HomeState, nothingFound, type Outcome, record, type WalkResult } from "../core/walkResult.ts";
 import { EINVAL, ELOOP, ENOTDIR, EPERM, OPEN_DIR, OPEN_NODE } from "./dirfd.ts";
 import { statFd } from "./stat.ts";
@@ -107,7 +107,7 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
     if (
       fix &&
       verdict.kind === "foreign" &&
-      moreLibc().fchownat(fd, SELF, account.uid, account.gid, AT_EMPTY_PATH) !== 0
+      moreLibc().fchownat(fd, SELF, account.uid, fixedGid(node, account), AT_EMPTY_PATH) !== 0
     ) {
       const code = errno();
       // The filesystem's own refusal, even to root: a NAS share, an ACL'd or user-namespaced mount.

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { cliCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../../../src/admin/core/checks.ts";
+import {
+  cliCheck,
+  groupsHelperCheck,
+  helperCheck,
+  pathCheck,
+  shimCheck,
+  userCheck,
+} from "../../../src/admin/core/checks.ts";
 import { type Command, defaultsFor } from "../../../src/core/config.ts";
 import { account } from "./fixtures.ts";
 
@@ -98,5 +105,51 @@ describe("shimCheck: the shim's own installation", () => {
   });
   it("its own file unknown: a problem", () => {
     expect(shimCheck(config, undefined, undefined, trusted)[0]).toMatchObject({ status: "problem" });
+  });
+});
+
+describe("groupsHelperCheck (contract §11)", () => {
+  const trusted = { ok: true as const, resolved: "/command/s6-applyuidgid" };
+  it("says nothing when the runtime granted no group: the drop never runs it", () => {
+    expect(groupsHelperCheck(config, [], trusted)).toEqual([]);
+  });
+  it("trusted: ok, naming the groups it passes on", () => {
+    expect(groupsHelperCheck(config, [4242, 2000], trusted)).toEqual([
+      {
+        check: "helper",
+        status: "ok",
+        message:
+          "the groups helper /command/s6-applyuidgid is trusted (resolves to /command/s6-applyuidgid): root's calls drop with the granted groups 4242, 2000",
+        remedy: null,
+        items: [],
+      },
+    ]);
+  });
+  it("missing: a note, since the drop still works, only without the granted groups", () => {
+    const [found] = groupsHelperCheck(config, [4242], {
+      ok: false,
+      missing: true,
+      reason: "/command/s6-applyuidgid does not exist",
+    });
+    expect(found).toMatchObject({
+      status: "note",
+      message:
+        "the groups helper /command/s6-applyuidgid cannot be used: /command/s6-applyuidgid does not exist; root's calls drop without the groups the container runtime granted (4242)",
+      remedy: "install s6-applyuidgid there (s6-overlay provides it), or rebuild the shim with --groups-helper PATH",
+    });
+  });
+  it("replaceable by someone else: a problem, since root calls exit 126", () => {
+    const [found] = groupsHelperCheck(config, [4242], {
+      ok: false,
+      missing: false,
+      reason: "/command is writable by others (mode 0777)",
+    });
+    expect(found).toMatchObject({
+      status: "problem",
+      message:
+        "the groups helper /command/s6-applyuidgid cannot be trusted: /command is writable by others (mode 0777); root calls exit 126 while the container runtime grants groups (4242)",
+      remedy:
+        "make it and every directory on its way owned by root and writable only by root (chown root:root, chmod go-w)",
+    });
   });
 });

@@ -157,3 +157,91 @@ describe("explain", () => {
     expect(text).toContain('plan: refuse, exit 127, with this on stderr:\n    hermes-exec-shim: called as "other"');
   });
 });
+
+describe("explain: the identity the drop gives (contract §11)", () => {
+  const granted = {
+    uid: 10000,
+    gid: 10000,
+    groups: [
+      { gid: 10000, origin: "primary" as const },
+      { gid: 4242, origin: "granted" as const },
+    ],
+  };
+
+  it("shows every group and where it came from, the groups helper, and the plan through it", () => {
+    const facts = root();
+    facts.asRoot = {
+      ...(facts.asRoot as NonNullable<Facts["asRoot"]>),
+      drop: { ...granted, groupsHelperTrust: { ok: true, resolved: "/command/s6-applyuidgid" } },
+    };
+    const { report, text } = explain(facts);
+    expect(report.facts.groups).toEqual(granted.groups);
+    expect(report.facts.groupsHelper).toEqual({
+      path: "/command/s6-applyuidgid",
+      trust: { trusted: true, resolved: "/command/s6-applyuidgid" },
+    });
+    expect(text).toContain("  groups         10000 (primary group), 4242 (granted by the container runtime)\n");
+    expect(text).toContain("  groups helper  /command/s6-applyuidgid trusted (resolves to /command/s6-applyuidgid)\n");
+    expect(text).toContain(
+      "plan: drop to hermes, with the groups the container runtime granted, through /command/s6-applyuidgid\n",
+    );
+    expect(text).toContain(
+      'argv         "/command/s6-applyuidgid" "-u" "10000" "-g" "10000" "-G" "10000,4242" "/opt/hermes/.venv/bin/hermes" "auth" "list"\n',
+    );
+  });
+
+  it("with nothing granted, says the groups helper was not examined", () => {
+    const facts = root();
+    facts.asRoot = {
+      ...(facts.asRoot as NonNullable<Facts["asRoot"]>),
+      drop: { ...granted, groups: granted.groups.slice(0, 1) },
+    };
+    const { report, text } = explain(facts);
+    expect(report.facts.groupsHelper.trust).toBeNull();
+    expect(text).toContain("  groups         10000 (primary group)\n");
+    expect(text).toContain("  groups helper  /command/s6-applyuidgid not examined: no granted group to add\n");
+  });
+
+  it("where nothing drops, no groups are shown", () => {
+    const { report, text } = explain(user());
+    expect(report.facts.groups).toBeNull();
+    expect(text).not.toMatch(/^ {2}groups {2,}\d/m);
+  });
+
+  it("names what at a home's top the runtime user cannot read, or that nothing is", () => {
+    const facts = root();
+    const check = (unreadable?: {
+      count: number;
+      examples: { path: string; kind: "file"; uid: number; gid: number; mode: number }[];
+    }) => ({
+      variable: "HERMES_HOME",
+      path: "/opt/data",
+      reach: { ok: true as const },
+      ...(unreadable ? { unreadable } : {}),
+    });
+    const file = (path: string) => ({ path, kind: "file" as const, uid: 0, gid: 0, mode: 0o600 });
+    facts.homes = {
+      who: { uid: 10000, user: "hermes" },
+      checks: [check({ count: 5, examples: [file("/opt/data/.env"), file("/opt/data/auth.json")] })],
+    };
+    let { report, text } = explain(facts);
+    expect(report.facts.homes?.checks[0]?.unreadable).toEqual({
+      count: 5,
+      examples: ["/opt/data/.env", "/opt/data/auth.json"],
+    });
+    expect(text).toContain("  unreadable     /opt/data/.env, /opt/data/auth.json and 3 more\n");
+    facts.homes = {
+      ...facts.homes,
+      checks: [check({ count: 2, examples: [file("/opt/data/.env"), file("/opt/data/x")] })],
+    };
+    ({ text } = explain(facts));
+    expect(text).toContain("  unreadable     /opt/data/.env, /opt/data/x\n");
+    facts.homes = { ...facts.homes, checks: [check({ count: 0, examples: [] })] };
+    ({ text } = explain(facts));
+    expect(text).toContain("  unreadable     nothing at the top of /opt/data that the runtime user cannot read\n");
+    facts.homes = { ...facts.homes, checks: [check()] };
+    ({ report, text } = explain(facts));
+    expect(report.facts.homes?.checks[0]?.unreadable).toBeNull();
+    expect(text).not.toContain("unreadable");
+  });
+});

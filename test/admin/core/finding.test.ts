@@ -13,12 +13,12 @@ const many: Finding = {
 describe("doctor's report", () => {
   it("is healthy only without problems; notes do not count", () => {
     const note: Finding = { ...ok, status: "note" };
-    expect(doctorReport("/opt/data", ["/opt/data"], false, 3, [ok, note]).healthy).toBe(true);
-    expect(doctorReport("/opt/data", ["/opt/data"], false, 3, [ok, many]).healthy).toBe(false);
+    expect(doctorReport("/opt/data", ["/opt/data"], false, 3, [ok, note], null).healthy).toBe(true);
+    expect(doctorReport("/opt/data", ["/opt/data"], false, 3, [ok, many], null).healthy).toBe(false);
   });
 
   it("text: one line per finding, items capped, remedy last, verdict at the end", () => {
-    const text = doctorText("hermes", doctorReport("/opt/data", ["/opt/data"], true, 12345, [ok, many]));
+    const text = doctorText("hermes", doctorReport("/opt/data", ["/opt/data"], true, 12345, [ok, many], null));
     const lines = text.split("\n");
     expect(lines[0]).toBe("hermes-exec-shim doctor --fix");
     expect(lines[1]).toBe("ok       the CLI is fine");
@@ -32,20 +32,43 @@ describe("doctor's report", () => {
 
   it("a tally's finding: its examples, and the rest counted", () => {
     const tallied: Finding = { ...many, items: many.items.slice(0, 3), count: 1_000_000 };
-    const text = doctorText("hermes", doctorReport("/opt/data", ["/opt/data"], false, 1_000_001, [tallied]));
+    const text = doctorText("hermes", doctorReport("/opt/data", ["/opt/data"], false, 1_000_001, [tallied], null));
     expect(text).toContain("           /opt/data/f2 (file)\n           … and 999,997 more\n");
   });
 
   it("names every tree it walked", () => {
-    const report = doctorReport("/opt/data", ["/opt/data", "HERMES_HOME /srv/state"], false, 7, [ok]);
+    const report = doctorReport("/opt/data", ["/opt/data", "HERMES_HOME /srv/state"], false, 7, [ok], null);
     expect(doctorText("hermes", report)).toContain(
       "7 entries examined under /opt/data and HERMES_HOME /srv/state: healthy\n",
     );
   });
 
   it("says healthy when it is", () => {
-    expect(doctorText("hermes", doctorReport("/opt/data", ["/opt/data"], false, 1, [ok]))).toContain(
+    expect(doctorText("hermes", doctorReport("/opt/data", ["/opt/data"], false, 1, [ok], null))).toContain(
       "1 entry examined under /opt/data: healthy\n",
     );
+  });
+});
+
+describe("the identity doctor judged with (contract §11)", () => {
+  it("is named under the first line, every group with where it came from; --json has it too", () => {
+    const judgedAs = {
+      user: "hermes",
+      uid: 10000,
+      groups: [
+        { gid: 10000, origin: "primary" as const },
+        { gid: 2000, origin: "granted" as const },
+      ],
+    };
+    const report = doctorReport("/opt/data", ["/opt/data"], false, 1, [], judgedAs);
+    expect(report.judgedAs).toEqual(judgedAs);
+    expect(doctorText("hermes", report).split("\n").slice(0, 2)).toEqual([
+      "hermes-exec-shim doctor",
+      "judged as hermes (uid 10000) with groups 10000 (primary group), 2000 (granted by the container runtime)",
+    ]);
+  });
+  it("without the runtime user there is no such line", () => {
+    const report = doctorReport("/opt/data", ["/opt/data"], false, 1, [], null);
+    expect(doctorText("hermes", report)).not.toContain("judged as");
   });
 });

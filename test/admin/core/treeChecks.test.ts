@@ -94,19 +94,19 @@ describe("treeChecks", () => {
         {
           path: "/opt/data/auth.json",
           node: stat(),
-          verdict: { kind: "foreign", readable: false, enter: false },
+          verdict: { kind: "foreign", readable: false, shared: false, enter: false },
           changed: false,
         },
         {
           path: "/opt/data/skills",
           node: stat({ kind: "dir", mode: 0o040700 }),
-          verdict: { kind: "foreign", readable: false, enter: true },
+          verdict: { kind: "foreign", readable: false, shared: false, enter: true },
           changed: false,
         },
         {
           path: "/opt/data/notes.md",
           node: stat({ mode: 0o100644 }),
-          verdict: { kind: "foreign", readable: true, enter: false },
+          verdict: { kind: "foreign", readable: true, shared: false, enter: false },
           changed: false,
         },
       ]),
@@ -142,7 +142,7 @@ describe("treeChecks", () => {
         {
           path: "/opt/data/auth.json",
           node: stat(),
-          verdict: { kind: "foreign", readable: false, enter: false },
+          verdict: { kind: "foreign", readable: false, shared: false, enter: false },
           changed: true,
         },
         {
@@ -208,5 +208,66 @@ describe("a filesystem that refuses chown", () => {
     const home = homeCheck(config, account, walk(refused, hostHome), usable);
     expect(home).toMatchObject({ status: "problem" });
     for (const f of [...found, home]) expect(f.remedy ?? "").not.toContain("doctor --fix");
+  });
+});
+
+describe("contract §11: an fsGroup volume, judged with the groups the drop gives", () => {
+  const withGroup = { ...account, groups: [10000, 2000] };
+  const shared = stat({ gid: 2000, mode: 0o100660 });
+
+  it("an entry hermes reads and writes through a granted group is not reported: doctor is silent", () => {
+    const findings = treeChecks(
+      config,
+      withGroup,
+      walk([
+        {
+          path: "/opt/data/auth.json",
+          node: shared,
+          verdict: { kind: "foreign", readable: true, shared: true, enter: false },
+          changed: false,
+        },
+      ]),
+    );
+    expect(findings.map((f) => [f.status, f.message])).toEqual([
+      ["ok", "everything under /opt/data is hermes's or readable by hermes"],
+    ]);
+  });
+
+  it("--fix says it kept the groups hermes holds", () => {
+    const findings = treeChecks(
+      config,
+      withGroup,
+      walk([
+        {
+          path: "/opt/data/auth.json",
+          node: shared,
+          verdict: { kind: "foreign", readable: true, shared: true, enter: false },
+          changed: true,
+        },
+      ]),
+    );
+    expect(findings[0]).toMatchObject({
+      status: "fixed",
+      message:
+        "gave 1 entry under /opt/data to hermes (uid 10000, each keeping its group where hermes holds it, else gid 10000)",
+      items: [{ path: "/opt/data/auth.json", detail: "file, was uid 0 gid 2000, mode 0660" }],
+    });
+  });
+
+  it("the home given to hermes keeps a group hermes holds, and is judged with it", () => {
+    const fsGroupHome = stat({ kind: "dir", uid: 0, gid: 2000, mode: 0o042770 });
+    const found = homeCheck(config, withGroup, walk([], fsGroupHome, true), usable);
+    expect(found).toMatchObject({ status: "ok", message: "the home /opt/data exists and hermes can write to it" });
+    const notHeld = homeCheck(
+      config,
+      account,
+      walk([], stat({ kind: "dir", uid: 0, gid: 2000, mode: 0o042070 }), true),
+      usable,
+    );
+    // Given to hermes with its own primary group: 0070 then leaves the owner nothing.
+    expect(notHeld).toMatchObject({
+      status: "problem",
+      message: "hermes cannot write to its home /opt/data (directory, uid 10000 gid 10000, mode 2070)",
+    });
   });
 });

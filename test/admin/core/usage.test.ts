@@ -14,6 +14,7 @@ describe("usage texts", () => {
         "  command hermes-acp    /opt/hermes/.venv/bin/hermes-acp",
         "  runtime user          hermes",
         "  helper                /command/s6-setuidgid",
+        "  groups helper         /command/s6-applyuidgid",
         "  home                  /opt/data",
         "  opt-out variable      HERMES_DOCKER_EXEC_AS_ROOT",
         "  umask                 0002",

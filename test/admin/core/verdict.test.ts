@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { judge } from "../../../src/admin/core/verdict.ts";
+import { fixedGid, judge } from "../../../src/admin/core/verdict.ts";
 import { nodeMaker } from "./fixtures.ts";
 
 const hermes = { uid: 10000, groups: [10000] };
@@ -17,8 +17,13 @@ describe("judge", () => {
   });
 
   it("marks someone else's nodes for --fix, saying whether the runtime user can read them", () => {
-    expect(judge(node({}), hermes, DEV)).toEqual({ kind: "foreign", readable: false, enter: false });
-    expect(judge(node({ mode: 0o100644 }), hermes, DEV)).toEqual({ kind: "foreign", readable: true, enter: false });
+    expect(judge(node({}), hermes, DEV)).toEqual({ kind: "foreign", readable: false, shared: false, enter: false });
+    expect(judge(node({ mode: 0o100644 }), hermes, DEV)).toEqual({
+      kind: "foreign",
+      readable: true,
+      shared: false,
+      enter: false,
+    });
     expect(judge(node({ gid: 10000, mode: 0o100640 }), hermes, DEV)).toMatchObject({ readable: true });
   });
 
@@ -26,6 +31,7 @@ describe("judge", () => {
     expect(judge(node({ kind: "dir", mode: 0o040755 }), hermes, DEV)).toEqual({
       kind: "foreign",
       readable: true,
+      shared: false,
       enter: true,
     });
     expect(judge(node({ kind: "dir", mode: 0o040744 }), hermes, DEV)).toMatchObject({ readable: false });
@@ -36,6 +42,7 @@ describe("judge", () => {
     expect(judge(node({ kind: "symlink", mode: 0o120777 }), hermes, DEV)).toEqual({
       kind: "foreign",
       readable: true,
+      shared: false,
       enter: false,
     });
   });
@@ -61,5 +68,38 @@ describe("judge", () => {
 
   it("does not take a file's own st_dev for another filesystem (overlayfs gives each layer its own)", () => {
     expect(judge(node({ dev: "0:47" }), hermes, DEV)).toMatchObject({ kind: "foreign" });
+  });
+});
+
+describe("contract §11: judged with the groups the drop gives", () => {
+  const granted = { uid: 10000, gid: 10000, groups: [10000, 2000] };
+
+  it("an entry hermes reads through a group it holds is shared: fine as it is", () => {
+    expect(judge(node({ gid: 2000, mode: 0o100640 }), granted, DEV)).toEqual({
+      kind: "foreign",
+      readable: true,
+      shared: true,
+      enter: false,
+    });
+    expect(judge(node({ gid: 2000, mode: 0o100660 }), granted, DEV)).toMatchObject({ shared: true });
+    expect(judge(node({ kind: "dir", gid: 2000, mode: 0o042750 }), granted, DEV)).toMatchObject({ shared: true });
+    expect(judge(node({ gid: 10000, mode: 0o100640 }), granted, DEV)).toMatchObject({ shared: true });
+  });
+
+  it("read by others' bits, or not read through the group, is not shared", () => {
+    expect(judge(node({ gid: 0, mode: 0o100644 }), granted, DEV)).toMatchObject({ readable: true, shared: false });
+    expect(judge(node({ gid: 2000, mode: 0o100604 }), granted, DEV)).toMatchObject({ readable: false, shared: false });
+    expect(judge(node({ gid: 2000, mode: 0o100640 }), hermes, DEV)).toMatchObject({ readable: false, shared: false });
+    // A directory it may read but not enter is no home for its state.
+    expect(judge(node({ kind: "dir", gid: 2000, mode: 0o040740 }), granted, DEV)).toMatchObject({ shared: false });
+    expect(judge(node({ kind: "symlink", gid: 2000, mode: 0o120777 }), granted, DEV)).toMatchObject({
+      shared: false,
+    });
+  });
+
+  it("--fix keeps a group hermes holds, and gives its primary group otherwise", () => {
+    expect(fixedGid({ gid: 2000 }, granted)).toBe(2000);
+    expect(fixedGid({ gid: 0 }, granted)).toBe(10000);
+    expect(fixedGid({ gid: 2000 }, { ...hermes, gid: 10000 })).toBe(10000);
   });
 });

@@ -29,19 +29,19 @@ describe("record", () => {
     record(found, {
       path: "/a",
       node: stat(),
-      verdict: { kind: "foreign", readable: false, enter: false },
+      verdict: { kind: "foreign", readable: false, shared: false, enter: false },
       changed: false,
     });
     record(found, {
       path: "/b",
       node: stat({ mode: 0o100644 }),
-      verdict: { kind: "foreign", readable: true, enter: false },
+      verdict: { kind: "foreign", readable: true, shared: false, enter: false },
       changed: false,
     });
     record(found, {
       path: "/c",
       node: stat(),
-      verdict: { kind: "foreign", readable: false, enter: false },
+      verdict: { kind: "foreign", readable: false, shared: false, enter: false },
       changed: true,
     });
     record(found, {
@@ -74,5 +74,16 @@ describe("record", () => {
       changed: false,
     });
     expect(found.linkedUnreadable).toBe(true);
+  });
+});
+
+describe("record: shared through a group the runtime user holds (contract §11)", () => {
+  it("is not tallied until --fix changes it", () => {
+    const found = nothingFound();
+    const verdict = { kind: "foreign" as const, readable: true, shared: true, enter: false };
+    record(found, { path: "/a", node: stat({ gid: 2000, mode: 0o100660 }), verdict, changed: false });
+    expect(found.readable.count + found.unreadable.count + found.changed.count).toBe(0);
+    record(found, { path: "/a", node: stat({ gid: 2000, mode: 0o100660 }), verdict, changed: true });
+    expect(found.changed.count).toBe(1);
   });
 });

@@ -9,7 +9,7 @@ import os
 import signal
 import sys
 
-USAGE = "usage: hermes [--version] {config,login,auth,chat,note,whoami,argv0,exit,kill,prompt} ..."
+USAGE = "usage: hermes [--version] {config,login,auth,chat,note,whoami,groups,argv0,exit,kill,prompt} ..."
 
 
 def home():
@@ -46,8 +46,22 @@ def read_auth():
         return None
 
 
+def load_env():
+    """As the real CLI does at start, for every command: an .env that is there but unreadable ends the call."""
+    path = os.path.join(home(), ".env")
+    if not os.path.exists(path):
+        return
+    try:
+        with open(path):
+            pass
+    except OSError as err:
+        print(f"error: cannot load {path}: {err.strerror}", file=sys.stderr)
+        sys.exit(1)
+
+
 def main(argv=None):
     args = sys.argv[1:] if argv is None else argv
+    load_env()
     if not args or args[0] in ("-h", "--help"):
         print(USAGE)
         return 0
@@ -80,6 +94,9 @@ def main(argv=None):
         return 0
     if cmd == "whoami":
         print(f"uid={os.getuid()} gid={os.getgid()} home={os.environ.get('HOME', '')} umask={os.umask(0):04o}")
+        return 0
+    if cmd == "groups":
+        print(f"uid={os.getuid()} gid={os.getgid()} groups={','.join(str(g) for g in sorted(os.getgroups()))}")
         return 0
     if cmd == "argv0":
         # Which console script ran: hermes, hermes-agent and hermes-acp all call this main().
