@@ -28,6 +28,8 @@ export interface Finding {
   items: Item[];
   /** How many entries the finding is about, where `items` shows only the first of them. */
   count?: number;
+  /** How many of the parts it names doctor did not examine: no other line claims anything about them. */
+  unexamined?: number;
 }
 
 export interface DoctorReport {
@@ -38,6 +40,8 @@ export interface DoctorReport {
   walked: string[];
   /** Entries examined in all of them. */
   entries: number;
+  /** Parts doctor did not examine, counted by the findings that name them. */
+  unexamined: number;
   findings: Finding[];
 }
 
@@ -64,7 +68,7 @@ export function describeNode(node: NodeStat, before = false, what: string = KIND
   return `${what}, ${before ? "was " : ""}uid ${node.uid} gid ${node.gid}, mode ${octal(node.mode)}`;
 }
 
-export function byPath(a: Item, b: Item): number {
+export function byPath(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
@@ -79,7 +83,8 @@ export function doctorReport(
   entries: number,
   findings: Finding[],
 ): DoctorReport {
-  return { healthy: !findings.some((f) => f.status === "problem"), fix, home, walked, entries, findings };
+  const unexamined = findings.reduce((sum, f) => sum + (f.unexamined ?? 0), 0);
+  return { healthy: !findings.some((f) => f.status === "problem"), fix, home, walked, entries, unexamined, findings };
 }
 
 function findingText({ status, message, remedy, items, count = items.length }: Finding): string {
@@ -94,7 +99,14 @@ function findingText({ status, message, remedy, items, count = items.length }: F
 
 export function doctorText(name: string, report: DoctorReport): string {
   const problems = report.findings.filter((f) => f.status === "problem").length;
-  const verdict = problems === 0 ? "healthy" : plural(problems, "problem", "problems");
+  const found =
+    problems > 0
+      ? plural(problems, "problem", "problems")
+      : report.unexamined > 0
+        ? "no problem in what was examined"
+        : "healthy";
+  const verdict =
+    report.unexamined > 0 ? `${found}, ${plural(report.unexamined, "part", "parts")} not examined` : found;
   return (
     `${adminName(name)} doctor${report.fix ? " --fix" : ""}\n` +
     report.findings.map(findingText).join("") +

@@ -48,4 +48,16 @@ describe("doctor's report", () => {
       "1 entry examined under /opt/data: healthy\n",
     );
   });
+
+  it("counts what its findings say was not examined, in JSON and on the last line", () => {
+    const skipped: Finding = { ...ok, status: "note", message: "not examined", unexamined: 2 };
+    const clean = doctorReport("/opt/data", ["/opt/data"], false, 4, [ok, skipped]);
+    expect(clean).toMatchObject({ healthy: true, unexamined: 2 });
+    expect(doctorText("hermes", clean)).toContain(
+      "4 entries examined under /opt/data: no problem in what was examined, 2 parts not examined\n",
+    );
+    const one = doctorReport("/opt/data", ["/opt/data"], false, 4, [many, { ...skipped, unexamined: 1 }]);
+    expect(doctorText("hermes", one)).toContain("4 entries examined under /opt/data: 1 problem, 1 part not examined\n");
+    expect(doctorReport("/opt/data", ["/opt/data"], false, 4, [ok]).unexamined).toBe(0);
+  });
 });
