@@ -4,6 +4,7 @@
  * directories; a gateway slot root made there; and a race that repoints a service's name while --fix runs.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DoctorReport } from "../../src/admin/core/finding.ts";
 import { Container } from "../container/container.ts";
 import { GIVE_SCANNER, MAKE_UPSTREAM, SCAN, UPSTREAM_DIRS, UPSTREAM_SERVICES } from "../container/s6tree.ts";
 
@@ -157,6 +158,9 @@ describe("upstream's layout: a scan directory hermes owns, services linked to ro
       `ok       hermes can control the 2 services doctor examined under ${SCAN} (of 4, logs included) and ask s6-svscan to rescan; the rest were not examined (below)\n`,
     );
     expect(r.stdout).toMatch(/: 2 problems, 2 parts not examined\n$/);
+    const report = JSON.parse((await ct.run(`${ADMIN} doctor --json`)).stdout) as DoctorReport;
+    expect(report.unexamined).toBe(2);
+    expect(report.findings.find((f) => f.unexamined)?.items.map((i) => i.path)).toEqual([mine, `${mine}/log`]);
 
     const deleted = await asHermes("hermes profile delete mine --yes");
     expect(deleted.stdout).toBe(

@@ -296,7 +296,7 @@ describe("slots the runtime user owns, holding the event/ s6-supervise made", ()
     });
   });
 
-  it("two such slots: plural, sorted; one whose event/ hermes owns or can list is not named", () => {
+  it("three such slots: plural, sorted; one whose event/ hermes owns or can list is not named", () => {
     const facts = tree([], {
       doors: door,
       ownSlots: [
@@ -304,16 +304,24 @@ describe("slots the runtime user owns, holding the event/ s6-supervise made", ()
         { path: "/run/service/gateway-own", node: own, event: node({ uid: 10000, mode: 0o040700 }) },
         { path: "/run/service/gateway-open", node: own, event: node({ gid: 10000, mode: 0o043750 }) },
         { path: "/run/service/gateway-a", node: own, event: node({ mode: 0o043731 }) },
+        // Its owner can chmod it, and so remove it: never named, whatever its mode.
+        { path: "/run/service/gateway-locked", node: own, event: node({ uid: 10000, mode: 0o040300 }) },
+        // Readable but not searchable: its entries cannot be removed.
+        { path: "/run/service/gateway-r", node: own, event: node({ mode: 0o040754 }) },
       ],
     });
     const [, , stuck, ...rest] = supervisionChecks(config, account, facts, false);
     expect(rest).toEqual([]);
     expect(stuck?.message).toBe(
-      "2 service directories in /run/service that hermes owns hold an event/ that s6-supervise made, which hermes cannot list: hermes cannot remove them, so `hermes profile delete` leaves them behind and `hermes profile create` cannot register them again",
+      "3 service directories in /run/service that hermes owns hold an event/ that s6-supervise made, which hermes cannot list: hermes cannot remove them, so `hermes profile delete` leaves them behind and `hermes profile create` cannot register them again",
     );
-    expect(stuck?.items.map((i) => i.path)).toEqual(["/run/service/gateway-a/event", "/run/service/gateway-z/event"]);
+    expect(stuck?.items.map((i) => i.path)).toEqual([
+      "/run/service/gateway-a/event",
+      "/run/service/gateway-r/event",
+      "/run/service/gateway-z/event",
+    ]);
     expect(stuck?.remedy).toContain(
-      "take them down and remove them (/command/s6-svc -d /run/service/gateway-a /run/service/gateway-z",
+      "take them down and remove them (/command/s6-svc -d /run/service/gateway-a /run/service/gateway-r /run/service/gateway-z ",
     );
   });
 
