@@ -11,7 +11,7 @@ import { type Lstat, type Reached, walkPath } from "./pathWalk.ts";
 export type Trust = { ok: true; resolved: string } | { ok: false; missing: boolean; reason: string; rewritable?: true };
 
 /** Why a root-run node at `path` could be rewritten by someone else, if it could. */
-function weakness(path: string, node: { uid: number; mode: number }): string | undefined {
+export function weakness(path: string, node: { uid: number; mode: number }): string | undefined {
   if (node.uid !== 0) return `${path} is owned by uid ${node.uid}, not root`;
   const writers = [node.mode & 0o020 ? "its group" : "", node.mode & 0o002 ? "others" : ""].filter(Boolean);
   return writers.length > 0 ? `${path} is writable by ${writers.join(" and ")} (mode ${octal(node.mode)})` : undefined;

@@ -46,6 +46,8 @@ const MORE_SYMBOLS = {
   isatty: { args: [i32], returns: i32 },
   getgroups: { args: [i32, p], returns: i32 },
   strerror: { args: [i32], returns: cstring },
+  readlinkat: { args: [i32, p, p, u64], returns: i64 },
+  fstatfs: { args: [i32, p], returns: i32 },
 } as const;
 
 type Libc = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];

@@ -281,6 +281,12 @@ describe("doctor", () => {
       expect(code).toBe(0);
       const mounts = tree(report).find((f) => f.message.includes("another filesystem"));
       expect(mounts?.items.map((i) => i.path).sort()).toEqual(["/opt/data/bound", "/opt/data/mnt"]);
+      // Not examined, so counted as such, and the ok line claims only the rest.
+      expect(mounts?.unexamined).toBe(2);
+      expect(report.unexamined).toBe(2);
+      expect(tree(report).find((f) => f.status === "ok")?.message).toBe(
+        "everything doctor examined under /opt/data is hermes's or readable by hermes, which is all but what is on another filesystem (above)",
+      );
       expect(await owner("/opt/data/mnt")).toBe("root:root");
       expect(await owner("/opt/data/mnt/inside")).toBe("root:root");
       expect(await owner("/root/secret")).toBe("root:root");

@@ -27,19 +27,29 @@ export function isVenvTool(name: string): boolean {
 
 const listed = (names: readonly string[]) => names.join(", ");
 
-/** `executables` lists every executable found in the commands' target directories. */
-export function entryPointChecks(config: ShimConfig, executables: readonly VenvExecutable[]): Finding[] {
+/**
+ * `executables` lists every executable found in the commands' target directories; `unlisted` names those
+ * directories doctor could not list, whose entry points it therefore did not examine.
+ */
+export function entryPointChecks(
+  config: ShimConfig,
+  executables: readonly VenvExecutable[],
+  unlisted: readonly Item[] = [],
+): Finding[] {
   const guarded = new Set([...config.commands.map((c) => c.name), adminName(config.name)]);
   const open = executables.filter((e) => e.reached && !guarded.has(e.name));
   const scripts = open.filter((e) => !isVenvTool(e.name));
   const tools = open.filter((e) => isVenvTool(e.name));
-  const dirs = [...new Set(config.commands.map((c) => c.target.slice(0, c.target.lastIndexOf("/")) || "/"))];
+  const skipped = new Set(unlisted.map((u) => u.path));
+  const dirs = [...new Set(config.commands.map((c) => c.target.slice(0, c.target.lastIndexOf("/")) || "/"))].filter(
+    (dir) => !skipped.has(dir),
+  );
   const item = (e: VenvExecutable): Item => ({
     path: `${e.dir}/${e.name}`,
     detail: `\`${e.name}\` on PATH runs it`,
   });
   const findings: Finding[] = [];
-  if (scripts.length === 0) {
+  if (scripts.length === 0 && dirs.length > 0) {
     findings.push({
       check: "entry-points",
       status: "ok",
@@ -47,7 +57,7 @@ export function entryPointChecks(config: ShimConfig, executables: readonly VenvE
       remedy: null,
       items: [],
     });
-  } else {
+  } else if (scripts.length > 0) {
     const current = config.commands.map((c) => `--command ${c.name}`).join(" ");
     const added = scripts.map((e) => `--command ${e.name}`).join(" ");
     findings.push({
@@ -72,6 +82,16 @@ export function entryPointChecks(config: ShimConfig, executables: readonly VenvE
         `they are not ${config.name}'s entry points, but what they write as root stays root's`,
       remedy: `run them as ${config.user} (docker exec --user ${config.user} …) when they write files`,
       items: [],
+    });
+  }
+  if (unlisted.length > 0) {
+    findings.push({
+      check: "entry-points",
+      status: "note",
+      message: `doctor could not list ${listed(unlisted.map((u) => u.path))}, so it did not examine the entry points there`,
+      remedy: "make each a directory doctor can list (a real directory, not a symlink to one), then run doctor again",
+      items: [...unlisted],
+      unexamined: unlisted.length,
     });
   }
   return findings;

@@ -29,6 +29,8 @@ export interface Finding {
   items: Item[];
   /** How many entries the finding is about, where `items` shows only the first of them. */
   count?: number;
+  /** How many of the parts it names doctor did not examine: no other line claims anything about them. */
+  unexamined?: number;
 }
 
 export interface DoctorReport {
@@ -41,6 +43,8 @@ export interface DoctorReport {
   entries: number;
   /** Who the runtime user is as the drop makes it, which every entry was judged as; null without the user. */
   judgedAs: JudgedAs | null;
+  /** Parts doctor did not examine, counted by the findings that name them. */
+  unexamined: number;
   findings: Finding[];
 }
 
@@ -73,7 +77,7 @@ export function describeNode(node: NodeStat, before = false, what: string = KIND
   return `${what}, ${before ? "was " : ""}uid ${node.uid} gid ${node.gid}, mode ${octal(node.mode)}`;
 }
 
-export function byPath(a: Item, b: Item): number {
+export function byPath(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
@@ -89,7 +93,9 @@ export function doctorReport(
   findings: Finding[],
   judgedAs: JudgedAs | null,
 ): DoctorReport {
-  return { healthy: !findings.some((f) => f.status === "problem"), fix, home, walked, entries, judgedAs, findings };
+  const unexamined = findings.reduce((sum, f) => sum + (f.unexamined ?? 0), 0);
+  const healthy = !findings.some((f) => f.status === "problem");
+  return { healthy, fix, home, walked, entries, judgedAs, unexamined, findings };
 }
 
 function findingText({ status, message, remedy, items, count = items.length }: Finding): string {
@@ -104,8 +110,15 @@ function findingText({ status, message, remedy, items, count = items.length }: F
 
 export function doctorText(name: string, report: DoctorReport): string {
   const problems = report.findings.filter((f) => f.status === "problem").length;
-  const verdict = problems === 0 ? "healthy" : plural(problems, "problem", "problems");
   const judged = report.judgedAs;
+  const found =
+    problems > 0
+      ? plural(problems, "problem", "problems")
+      : report.unexamined > 0
+        ? "no problem in what was examined"
+        : "healthy";
+  const verdict =
+    report.unexamined > 0 ? `${found}, ${plural(report.unexamined, "part", "parts")} not examined` : found;
   return (
     `${adminName(name)} doctor${report.fix ? " --fix" : ""}\n` +
     (judged ? `judged as ${judged.user} (uid ${judged.uid}) with groups ${groupsText(judged.groups)}\n` : "") +

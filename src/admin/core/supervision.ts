@@ -4,7 +4,7 @@
  * whether anyone but root can change what s6 runs as root.
  */
 
-import { mayAccess } from "../../core/access.ts";
+import { mayAccess, READ, SEARCH } from "../../core/access.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
 import { type NodeStat, octal } from "../../core/node.ts";
@@ -33,8 +33,14 @@ export interface TreeFacts {
   services: string[];
   /** What s6 runs as root, or reads to learn what to run, that someone but root could rewrite. */
   doors: Item[];
-  /** The scan directory or services whose control surface doctor neither examined nor changed: the way there is not root's alone. */
+  /** The scan directory, services or scripts doctor neither examined nor changed, and why. */
   unreached: Item[];
+  /** Service directories root owns in a scan directory that is not root's alone: the runtime user cannot remove or replace them. */
+  rootSlots: { path: string; node: NodeStat }[];
+  /** Service directories in such a scan directory that are not root's alone, each with the event/ s6-supervise made in it. */
+  ownSlots: { path: string; node: NodeStat; event: NodeStat }[];
+  /** Whether the scan directory is on a tmpfs, which a restart of the container empties. */
+  tmpfs: boolean;
   surface: SurfaceNode[];
 }
 
@@ -148,14 +154,83 @@ function controlFindings(config: ShimConfig, account: Account, tree: TreeFacts, 
         unsupervised,
       ),
     );
-  if (closed.length === 0 && unsupervised.length === 0)
+  if (closed.length === 0 && unsupervised.length === 0) {
+    const ok = examinedText(tree);
+    if (ok !== undefined) found.push(finding("ok", `${user} can ${ok}`, null));
+  }
+  return found;
+}
+
+/**
+ * What the ok line may claim: only the services, and the scanner, whose control surface doctor examined.
+ * Where the scan directory itself was not examined, nothing under it was, and nothing is claimed.
+ */
+function examinedText(tree: TreeFacts): string | undefined {
+  const { scanDir, services } = tree;
+  const unreached = new Set(tree.unreached.map((u) => u.path));
+  if (unreached.has(scanDir)) return undefined;
+  const examined = services.filter((s) => !unreached.has(s)).length;
+  if (examined === services.length)
+    return `control every service under ${scanDir} (${plural(examined, "service", "services")}, logs included) and ask s6-svscan to rescan`;
+  if (examined === 0)
+    return `ask s6-svscan to rescan ${scanDir}; doctor examined none of its ${plural(services.length, "service", "services")} (below)`;
+  return `control the ${plural(examined, "service", "services")} doctor examined under ${scanDir} (of ${services.length}, logs included) and ask s6-svscan to rescan; the rest were not examined (below)`;
+}
+
+/** The remedy for slots the runtime user cannot remove: take them down and remove them as root, or let a restart empty the tmpfs. */
+function slotRemedy(config: ShimConfig, tree: TreeFacts, paths: string[]): string {
+  const tools = config.helper.endsWith("/s6-setuidgid") ? config.helper.slice(0, -"s6-setuidgid".length) : "";
+  const them = paths.length === 1 ? "it" : "them";
+  const slots = paths.join(" ");
+  const remove = `as root, take ${them} down and remove ${them} (${tools}s6-svc -d ${slots} && rm -rf ${slots} && ${tools}s6-svscanctl -an ${tree.scanDir})`;
+  const restart = tree.tmpfs
+    ? `, or restart the container: ${tree.scanDir} is on a tmpfs, which a restart empties`
+    : "";
+  return `${remove}${restart}; doctor --fix never gives ${them} to ${config.user}`;
+}
+
+/** Service directories in a scan directory the runtime user owns that it cannot remove, and so cannot register again. */
+function slotFindings(config: ShimConfig, account: Account, tree: TreeFacts): Finding[] {
+  const { scanDir } = tree;
+  const { user, name } = config;
+  const found: Finding[] = [];
+  const rooted = [...tree.rootSlots].sort(byPath);
+  if (rooted.length > 0) {
+    const one = rooted.length === 1;
+    const them = one ? "it" : "them";
     found.push(
       finding(
-        "ok",
-        `${user} can control every service under ${scanDir} (${plural(tree.services.length, "service", "services")}, logs included) and ask s6-svscan to rescan`,
-        null,
+        "problem",
+        `${plural(rooted.length, "service directory", "service directories")} in ${scanDir} ${one ? "is" : "are"} root's: ${user} cannot remove or replace ${them}, so \`${name} profile delete\` leaves ${them} behind and \`${name} profile create\` cannot register ${them} again`,
+        slotRemedy(
+          config,
+          tree,
+          rooted.map((s) => s.path),
+        ),
+        rooted.map((s) => ({ path: s.path, detail: describeNode(s.node) })),
       ),
     );
+  }
+  // rm -rf must list event/ to empty it: s6-supervise makes it root's, 03730, which its owner alone can list.
+  const stuck = tree.ownSlots
+    .filter((s) => s.event.uid !== account.uid && !mayAccess(s.event, account, READ | SEARCH))
+    .sort(byPath);
+  if (stuck.length > 0) {
+    const one = stuck.length === 1;
+    const them = one ? "it" : "them";
+    found.push(
+      finding(
+        "problem",
+        `${plural(stuck.length, "service directory", "service directories")} in ${scanDir} that ${user} owns ${one ? "holds" : "hold"} an event/ that s6-supervise made, which ${user} cannot list: ${user} cannot remove ${them}, so \`${name} profile delete\` leaves ${them} behind and \`${name} profile create\` cannot register ${them} again`,
+        slotRemedy(
+          config,
+          tree,
+          stuck.map((s) => s.path),
+        ),
+        stuck.map((s) => ({ path: `${s.path}/event`, detail: describeNode(s.event) })),
+      ),
+    );
+  }
   return found;
 }
 
@@ -176,14 +251,16 @@ export function supervisionChecks(config: ShimConfig, account: Account, tree: Tr
       finding("ok", `${scanDir}, its service directories and their run and finish scripts are root's alone`, null),
     );
   }
+  found.push(...slotFindings(config, account, tree));
   if (tree.unreached.length > 0)
-    found.push(
-      finding(
+    found.push({
+      ...finding(
         "note",
-        `doctor neither examined nor changed the control surface under ${plural(tree.unreached.length, "path", "paths")}: the way there is not root's alone`,
+        `doctor neither examined nor changed ${plural(tree.unreached.length, "part", "parts")} of the tree under ${scanDir}: each is named with why`,
         null,
         [...tree.unreached].sort(byPath),
       ),
-    );
+      unexamined: tree.unreached.length,
+    });
   return found;
 }

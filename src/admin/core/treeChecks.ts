@@ -39,7 +39,16 @@ export function homeCheck(config: ShimConfig, account: Account, walk: WalkResult
   const fixIt = `run \`${adminName(config.name)} doctor --fix\` as root`;
   if (walk.home.kind === "unusable") {
     const remedy = walk.home.missing ? `mkdir -p ${home} && chown ${user}: ${home}` : `make ${home} a real directory`;
-    return { check: "home", status: "problem", message: `the home ${home} ${walk.home.reason}`, remedy, items: [] };
+    const message = `the home ${home} ${walk.home.reason}`;
+    // One that exists but could not be walked holds what doctor did not examine; a missing one holds nothing.
+    return {
+      check: "home",
+      status: "problem",
+      message,
+      remedy,
+      items: [],
+      ...(walk.home.missing ? {} : { unexamined: 1 }),
+    };
   }
   const readOnly = homes.checks.find((c) => c.path === home && !c.reach.ok && c.reach.blocks === "readonly");
   if (readOnly) {
@@ -101,7 +110,8 @@ export function treeChecks(config: ShimConfig, account: Account, walk: WalkResul
   }
   if (mounts.count > 0) {
     const what = `${subject(mounts.count, home)} another filesystem: not checked or changed`;
-    findings.push(about("note", what, `check ${them(mounts)} on ${mounts.count === 1 ? "its" : "their"} own`, mounts));
+    const remedy = `check ${them(mounts)} on ${mounts.count === 1 ? "its" : "their"} own`;
+    findings.push({ ...about("note", what, remedy, mounts), unexamined: mounts.count });
   }
   if (special.count > 0) {
     const what = `${subject(special.count, home)} someone else's device, FIFO or socket: left alone`;
@@ -118,7 +128,10 @@ export function treeChecks(config: ShimConfig, account: Account, walk: WalkResul
     findings.push(about("problem", what, "look at each, then run doctor again", errors));
   }
   if (!findings.some((f) => f.status === "problem")) {
-    findings.push(finding("ok", `everything under ${home} is ${user}'s or readable by ${user}`, null));
+    // What is on another filesystem was not examined, so the line claims nothing about it.
+    const scope = mounts.count > 0 ? `everything doctor examined under ${home}` : `everything under ${home}`;
+    const rest = mounts.count > 0 ? ", which is all but what is on another filesystem (above)" : "";
+    findings.push(finding("ok", `${scope} is ${user}'s or readable by ${user}${rest}`, null));
   }
   return findings;
 }
@@ -132,5 +145,5 @@ export function otherTreeChecks(config: ShimConfig, account: Account, walk: Walk
   if (walk.home.kind === "dir") return treeChecks(config, account, walk, name);
   if (walk.home.missing) return [];
   const remedy = `point ${tree.variable} at a directory of its own that ${config.user} owns`;
-  return [finding("problem", `${name} ${walk.home.reason}`, remedy)];
+  return [{ ...finding("problem", `${name} ${walk.home.reason}`, remedy), unexamined: 1 }];
 }

@@ -39,6 +39,7 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
   const granted = identity ? addedGids(identity.groups) : [];
   const self = readlink("/proc/self/exe");
   const selfStat = self === undefined ? undefined : statAt(AT_FDCWD, cstr(self), AT_SYMLINK_NOFOLLOW);
+  const venv = venvExecutables(config, env);
   const findings: Finding[] = [
     ...shimCheck(
       config,
@@ -54,7 +55,7 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
       config.commands.map((c) => c.name),
       env,
     ).map((p) => pathCheck(p.name, p.found, p.isShim, p.shim)),
-    ...entryPointChecks(config, venvExecutables(config, env)),
+    ...entryPointChecks(config, venv.executables, venv.unlisted),
     ...pathDirChecks(pathOf(env), (dir) => checkTrust(dir, lstat, "lookup-dir")),
   ];
   let entries = 0;

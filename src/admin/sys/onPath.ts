@@ -3,10 +3,12 @@
 import { type Bytes, envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { executableStatus, readlink, readNames } from "../../sys/files.ts";
-import { AT_FDCWD, cstr, libc, moreLibc } from "../../sys/libc.ts";
+import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, errno, libc, moreLibc, strerror } from "../../sys/libc.ts";
+import { statAt } from "../../sys/statx.ts";
 import type { VenvExecutable } from "../core/entryPoints.ts";
+import type { Item } from "../core/finding.ts";
 import { resolveCommand } from "../core/pathLookup.ts";
-import { OPEN_DIR } from "./dirfd.ts";
+import { ELOOP, ENOTDIR, OPEN_DIR } from "./dirfd.ts";
 import { dirIdentity, fileIdentity } from "./stat.ts";
 
 export interface OnPath {
@@ -46,14 +48,28 @@ export function commandsOnPath(names: readonly string[], env: readonly Bytes[]):
 
 /**
  * Every executable in the directories of the commands' targets, and whether
- * PATH reaches it there: through the same directory, however PATH spells it.
+ * PATH reaches it there: through the same directory, however PATH spells it;
+ * and each directory that could not be listed, with why.
  */
-export function venvExecutables(config: ShimConfig, env: readonly Bytes[]): VenvExecutable[] {
+export function venvExecutables(
+  config: ShimConfig,
+  env: readonly Bytes[],
+): { executables: VenvExecutable[]; unlisted: Item[] } {
   const dirs = new Set(config.commands.map((c) => c.target.slice(0, c.target.lastIndexOf("/")) || "/"));
-  const found: VenvExecutable[] = [];
+  const executables: VenvExecutable[] = [];
+  const unlisted: Item[] = [];
   for (const dir of dirs) {
     const fd = moreLibc().openat(AT_FDCWD, cstr(dir), OPEN_DIR, 0);
-    if (fd < 0) continue;
+    if (fd < 0) {
+      const error = errno();
+      // O_DIRECTORY wins over O_NOFOLLOW: a symlink is refused as not a directory.
+      const link = error === ELOOP || (error === ENOTDIR && isSymlink(dir));
+      unlisted.push({
+        path: dir,
+        detail: link ? "is a symlink: doctor does not list a directory through one" : strerror(error),
+      });
+      continue;
+    }
     const names = readNames(fd).map((n) => decoder.decode(n.subarray(0, -1)));
     libc.close(fd);
     const self = dirIdentity(dir);
@@ -61,8 +77,13 @@ export function venvExecutables(config: ShimConfig, env: readonly Bytes[]): Venv
       if (!isProgram(`${dir}/${name}`)) continue;
       const where = onPath(name, env);
       const reached = where !== undefined && dirIdentity(where.slice(0, where.lastIndexOf("/")) || "/") === self;
-      found.push({ dir, name, reached });
+      executables.push({ dir, name, reached });
     }
   }
-  return found;
+  return { executables, unlisted };
+}
+
+function isSymlink(path: string): boolean {
+  const st = statAt(AT_FDCWD, cstr(path), AT_SYMLINK_NOFOLLOW);
+  return st.ok && st.node.kind === "symlink";
 }

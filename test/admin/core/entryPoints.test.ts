@@ -84,3 +84,45 @@ describe("unguarded entry points", () => {
     ]);
   });
 });
+
+describe("a directory doctor could not list", () => {
+  const symlinked = { path: BIN, detail: "is a symlink: doctor does not list a directory through one" };
+
+  it("no ok line about it, and a note that counts it as not examined", () => {
+    expect(entryPointChecks(config, [], [symlinked])).toEqual([
+      {
+        check: "entry-points",
+        status: "note",
+        message: `doctor could not list ${BIN}, so it did not examine the entry points there`,
+        remedy: "make each a directory doctor can list (a real directory, not a symlink to one), then run doctor again",
+        items: [symlinked],
+        unexamined: 1,
+      },
+    ]);
+  });
+
+  it("the ok line names only the directories listed", () => {
+    const split = {
+      ...config,
+      commands: [
+        { name: "hermes", target: `${BIN}/hermes` },
+        { name: "hermes-agent", target: "/opt/agent/bin/hermes-agent" },
+      ],
+    };
+    const unlisted = [{ path: "/opt/agent/bin", detail: "No such file or directory" }];
+    const [ok, note] = entryPointChecks(split, [exe("hermes")], unlisted);
+    expect(ok).toMatchObject({
+      status: "ok",
+      message: `every entry point in ${BIN} that PATH reaches is guarded by the shim`,
+    });
+    expect(note).toMatchObject({
+      message: "doctor could not list /opt/agent/bin, so it did not examine the entry points there",
+      unexamined: 1,
+    });
+  });
+
+  it("an unguarded script in the listed one is still a problem", () => {
+    const found = entryPointChecks(config, [...GUARDED, exe("hermes-worker")], [{ path: "/x", detail: "y" }]);
+    expect(found.map((f) => f.status)).toEqual(["problem", "note"]);
+  });
+});

@@ -48,6 +48,18 @@ describe("doctor's report", () => {
       "1 entry examined under /opt/data: healthy\n",
     );
   });
+
+  it("counts what its findings say was not examined, in JSON and on the last line", () => {
+    const skipped: Finding = { ...ok, status: "note", message: "not examined", unexamined: 2 };
+    const clean = doctorReport("/opt/data", ["/opt/data"], false, 4, [ok, skipped], null);
+    expect(clean).toMatchObject({ healthy: true, unexamined: 2 });
+    expect(doctorText("hermes", clean)).toContain(
+      "4 entries examined under /opt/data: no problem in what was examined, 2 parts not examined\n",
+    );
+    const one = doctorReport("/opt/data", ["/opt/data"], false, 4, [many, { ...skipped, unexamined: 1 }], null);
+    expect(doctorText("hermes", one)).toContain("4 entries examined under /opt/data: 1 problem, 1 part not examined\n");
+    expect(doctorReport("/opt/data", ["/opt/data"], false, 4, [ok], null).unexamined).toBe(0);
+  });
 });
 
 describe("the identity doctor judged with (contract §11)", () => {

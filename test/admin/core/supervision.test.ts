@@ -22,6 +22,9 @@ const tree = (surface: SurfaceNode[], over: Partial<TreeFacts> = {}): TreeFacts 
   services: ["/run/service/gateway"],
   doors: [],
   unreached: [],
+  rootSlots: [],
+  ownSlots: [],
+  tmpfs: false,
   surface,
   ...over,
 });
@@ -135,6 +138,9 @@ describe("supervisionChecks", () => {
     const unreached = [{ path: "/run/service/gateway", detail: "/run/service is owned by uid 10000, not root" }];
     const found = supervisionChecks(config, account, tree([], { doors, unreached }), true);
     expect(found.map((f) => f.status)).toEqual(["ok", "problem", "note"]);
+    expect(found[0]?.message).toBe(
+      "hermes can ask s6-svscan to rescan /run/service; doctor examined none of its 1 service (below)",
+    );
     expect(found[1]).toEqual({
       check: "supervision",
       status: "problem",
@@ -144,5 +150,183 @@ describe("supervisionChecks", () => {
       items: doors,
     });
     expect(found[2]).toMatchObject({ items: unreached });
+  });
+});
+
+describe("never an ok for what was not examined", () => {
+  const services = ["/run/service/dashboard", "/run/service/evil", "/run/service/gateway", "/run/service/gateway/log"];
+  const evil = {
+    path: "/run/service/evil",
+    detail: "a symlink of uid 10000 in a directory that is not root's alone: not followed",
+  };
+
+  it("the ok line claims only the services doctor examined, and says the rest were not", () => {
+    const found = supervisionChecks(config, account, tree([], { services, unreached: [evil] }), false);
+    expect(found[0]).toEqual({
+      check: "supervision",
+      status: "ok",
+      message:
+        "hermes can control the 3 services doctor examined under /run/service (of 4, logs included) and ask s6-svscan to rescan; the rest were not examined (below)",
+      remedy: null,
+      items: [],
+    });
+    expect(found[2]).toEqual({
+      check: "supervision",
+      status: "note",
+      message: "doctor neither examined nor changed 1 part of the tree under /run/service: each is named with why",
+      remedy: null,
+      items: [evil],
+      unexamined: 1,
+    });
+  });
+
+  it("one service examined of two: the count is singular", () => {
+    const found = supervisionChecks(
+      config,
+      account,
+      tree([], {
+        services: ["/run/service/a", "/run/service/b"],
+        unreached: [{ path: "/run/service/b", detail: "x" }],
+      }),
+      false,
+    );
+    expect(found[0]?.message).toBe(
+      "hermes can control the 1 service doctor examined under /run/service (of 2, logs included) and ask s6-svscan to rescan; the rest were not examined (below)",
+    );
+  });
+
+  it("a scan directory not examined: no ok line about control at all, and every part not examined is counted, sorted", () => {
+    const unreached = [
+      { path: "/run/service/gateway", detail: "the way to it is not root's alone" },
+      { path: "/run/service", detail: "/run is owned by uid 10000, not root" },
+    ];
+    const doors = [{ path: "/run/service", detail: "/run is owned by uid 10000, not root" }];
+    const found = supervisionChecks(config, account, tree([], { unreached, doors }), true);
+    expect(found.map((f) => f.status)).toEqual(["problem", "note"]);
+    expect(found[1]).toMatchObject({
+      message: "doctor neither examined nor changed 2 parts of the tree under /run/service: each is named with why",
+      items: [unreached[1], unreached[0]],
+      unexamined: 2,
+    });
+  });
+
+  it("with closed nodes there is no ok line, examined or not", () => {
+    const found = supervisionChecks(
+      config,
+      account,
+      tree([seen("/run/service/gateway/supervise", "supervise", supervise)], { unreached: [evil] }),
+      false,
+    );
+    expect(found.map((f) => f.status)).toEqual(["problem", "ok", "note"]);
+    expect(found[1]?.message).toBe(
+      "/run/service, its service directories and their run and finish scripts are root's alone",
+    );
+  });
+});
+
+describe("root's slots in a scan directory the runtime user owns", () => {
+  const slot = node({ mode: 0o040755 });
+  const door = [{ path: "/run/service", detail: "/run/service is owned by uid 10000, not root" }];
+
+  it("one slot on a tmpfs: named with owner and mode, removed as root or by a restart, never given away", () => {
+    const facts = tree([], {
+      doors: door,
+      rootSlots: [{ path: "/run/service/gateway-work", node: slot }],
+      tmpfs: true,
+    });
+    const found = supervisionChecks(config, account, facts, true);
+    expect(found.map((f) => f.status)).toEqual(["ok", "problem", "problem"]);
+    expect(found[2]).toEqual({
+      check: "supervision",
+      status: "problem",
+      message:
+        "1 service directory in /run/service is root's: hermes cannot remove or replace it, so `hermes profile delete` leaves it behind and `hermes profile create` cannot register it again",
+      remedy:
+        "as root, take it down and remove it (/command/s6-svc -d /run/service/gateway-work && rm -rf /run/service/gateway-work && /command/s6-svscanctl -an /run/service), or restart the container: /run/service is on a tmpfs, which a restart empties; doctor --fix never gives it to hermes",
+      items: [{ path: "/run/service/gateway-work", detail: "directory, uid 0 gid 0, mode 0755" }],
+    });
+  });
+
+  it("two slots not on a tmpfs, with a helper that is not s6's: sorted, plural, no restart offered, the tools by name", () => {
+    const gosu = { ...config, helper: "/usr/sbin/gosu" };
+    const facts = tree([], {
+      doors: door,
+      rootSlots: [
+        { path: "/run/service/gateway-b", node: slot },
+        { path: "/run/service/gateway-a", node: node({ mode: 0o040700 }) },
+      ],
+    });
+    const [, , slots] = supervisionChecks(gosu, account, facts, false);
+    expect(slots).toEqual({
+      check: "supervision",
+      status: "problem",
+      message:
+        "2 service directories in /run/service are root's: hermes cannot remove or replace them, so `hermes profile delete` leaves them behind and `hermes profile create` cannot register them again",
+      remedy:
+        "as root, take them down and remove them (s6-svc -d /run/service/gateway-a /run/service/gateway-b && rm -rf /run/service/gateway-a /run/service/gateway-b && s6-svscanctl -an /run/service); doctor --fix never gives them to hermes",
+      items: [
+        { path: "/run/service/gateway-a", detail: "directory, uid 0 gid 0, mode 0700" },
+        { path: "/run/service/gateway-b", detail: "directory, uid 0 gid 0, mode 0755" },
+      ],
+    });
+  });
+});
+
+describe("slots the runtime user owns, holding the event/ s6-supervise made", () => {
+  const own = node({ uid: 10000, gid: 10000, mode: 0o040755 });
+  const door = [{ path: "/run/service", detail: "/run/service is owned by uid 10000, not root" }];
+  const rootEvent = node({ mode: 0o043730 });
+
+  it("root's event/, which hermes cannot list: the slot is named, with the remedy as root", () => {
+    const facts = tree([], {
+      doors: door,
+      ownSlots: [{ path: "/run/service/gateway-mine", node: own, event: rootEvent }],
+      tmpfs: true,
+    });
+    const found = supervisionChecks(config, account, facts, false);
+    expect(found.map((f) => f.status)).toEqual(["ok", "problem", "problem"]);
+    expect(found[2]).toEqual({
+      check: "supervision",
+      status: "problem",
+      message:
+        "1 service directory in /run/service that hermes owns holds an event/ that s6-supervise made, which hermes cannot list: hermes cannot remove it, so `hermes profile delete` leaves it behind and `hermes profile create` cannot register it again",
+      remedy:
+        "as root, take it down and remove it (/command/s6-svc -d /run/service/gateway-mine && rm -rf /run/service/gateway-mine && /command/s6-svscanctl -an /run/service), or restart the container: /run/service is on a tmpfs, which a restart empties; doctor --fix never gives it to hermes",
+      items: [{ path: "/run/service/gateway-mine/event", detail: "directory, uid 0 gid 0, mode 3730" }],
+    });
+  });
+
+  it("three such slots: plural, sorted; one whose event/ hermes owns or can list is not named", () => {
+    const facts = tree([], {
+      doors: door,
+      ownSlots: [
+        { path: "/run/service/gateway-z", node: own, event: rootEvent },
+        { path: "/run/service/gateway-own", node: own, event: node({ uid: 10000, mode: 0o040700 }) },
+        { path: "/run/service/gateway-open", node: own, event: node({ gid: 10000, mode: 0o043750 }) },
+        { path: "/run/service/gateway-a", node: own, event: node({ mode: 0o043731 }) },
+        // Its owner can chmod it, and so remove it: never named, whatever its mode.
+        { path: "/run/service/gateway-locked", node: own, event: node({ uid: 10000, mode: 0o040300 }) },
+        // Readable but not searchable: its entries cannot be removed.
+        { path: "/run/service/gateway-r", node: own, event: node({ mode: 0o040754 }) },
+      ],
+    });
+    const [, , stuck, ...rest] = supervisionChecks(config, account, facts, false);
+    expect(rest).toEqual([]);
+    expect(stuck?.message).toBe(
+      "3 service directories in /run/service that hermes owns hold an event/ that s6-supervise made, which hermes cannot list: hermes cannot remove them, so `hermes profile delete` leaves them behind and `hermes profile create` cannot register them again",
+    );
+    expect(stuck?.items.map((i) => i.path)).toEqual([
+      "/run/service/gateway-a/event",
+      "/run/service/gateway-r/event",
+      "/run/service/gateway-z/event",
+    ]);
+    expect(stuck?.remedy).toContain(
+      "take them down and remove them (/command/s6-svc -d /run/service/gateway-a /run/service/gateway-r /run/service/gateway-z ",
+    );
+  });
+
+  it("none stuck: nothing said", () => {
+    const facts = tree([], { ownSlots: [{ path: "/run/service/x", node: own, event: node({ mode: 0o040755 }) }] });
+    expect(supervisionChecks(config, account, facts, false).map((f) => f.status)).toEqual(["ok", "ok"]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { homeCheck, treeChecks } from "../../../src/admin/core/treeChecks.ts";
+import { homeCheck, otherTreeChecks, treeChecks } from "../../../src/admin/core/treeChecks.ts";
 import { nothingFound, type Outcome, record, type WalkResult } from "../../../src/admin/core/walkResult.ts";
 import { defaultsFor } from "../../../src/core/config.ts";
 import type { Homes } from "../../../src/core/homes.ts";
@@ -269,5 +269,88 @@ describe("contract §11: an fsGroup volume, judged with the groups the drop give
       status: "problem",
       message: "hermes cannot write to its home /opt/data (directory, uid 10000 gid 10000, mode 2070)",
     });
+  });
+});
+
+describe("never an ok for what was not examined", () => {
+  const mount = (path: string): Outcome => ({
+    path,
+    node: stat({ kind: "dir", dev: "8:1" }),
+    verdict: { kind: "mount" },
+    changed: false,
+  });
+
+  it("a mount under the home: the note counts it as not examined, and the ok line claims only the rest", () => {
+    const findings = treeChecks(config, account, walk([mount("/opt/data/mnt"), mount("/opt/data/nfs")]));
+    expect(findings).toEqual([
+      {
+        check: "tree",
+        status: "note",
+        message: "2 entries under /opt/data are another filesystem: not checked or changed",
+        remedy: "check them on their own",
+        items: [
+          { path: "/opt/data/mnt", detail: "directory, uid 0 gid 0, mode 0600" },
+          { path: "/opt/data/nfs", detail: "directory, uid 0 gid 0, mode 0600" },
+        ],
+        count: 2,
+        unexamined: 2,
+      },
+      {
+        check: "tree",
+        status: "ok",
+        message:
+          "everything doctor examined under /opt/data is hermes's or readable by hermes, which is all but what is on another filesystem (above)",
+        remedy: null,
+        items: [],
+      },
+    ]);
+  });
+
+  it("one mount: its own remedy, counted once", () => {
+    const [note] = treeChecks(config, account, walk([mount("/opt/data/mnt")]));
+    expect(note).toMatchObject({ remedy: "check it on its own", count: 1, unexamined: 1 });
+  });
+
+  it("a home that exists but could not be walked counts as not examined; a missing one holds nothing", () => {
+    const unusable = (missing: boolean): WalkResult => ({
+      path: "/opt/data",
+      home: { kind: "unusable", reason: missing ? "does not exist" : "is a symlink", missing },
+      entries: 0,
+      found: nothingFound(),
+    });
+    expect(homeCheck(config, account, unusable(false), usable)).toEqual({
+      check: "home",
+      status: "problem",
+      message: "the home /opt/data is a symlink",
+      remedy: "make /opt/data a real directory",
+      items: [],
+      unexamined: 1,
+    });
+    expect(homeCheck(config, account, unusable(true), usable)).not.toHaveProperty("unexamined");
+  });
+
+  it("a second home doctor must not walk is a problem that counts as not examined", () => {
+    const tree = { variable: "HERMES_HOME", path: "/srv/state" };
+    const refused: WalkResult = {
+      path: "/srv/state",
+      home: { kind: "unusable", reason: "is a symlink", missing: false },
+      entries: 0,
+      found: nothingFound(),
+    };
+    expect(otherTreeChecks(config, account, refused, tree)).toEqual([
+      {
+        check: "tree",
+        status: "problem",
+        message: "HERMES_HOME /srv/state is a symlink",
+        remedy: "point HERMES_HOME at a directory of its own that hermes owns",
+        items: [],
+        unexamined: 1,
+      },
+    ]);
+    const missing: WalkResult = {
+      ...refused,
+      home: { kind: "unusable", reason: "does not exist", missing: true },
+    };
+    expect(otherTreeChecks(config, account, missing, tree)).toEqual([]);
   });
 });

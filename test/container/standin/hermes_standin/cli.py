@@ -6,10 +6,17 @@ file in the same directory, mode 0600, then an atomic rename.
 
 import json
 import os
+import pwd
+import shutil
 import signal
+import subprocess
 import sys
 
-USAGE = "usage: hermes [--version] {config,login,auth,chat,note,whoami,groups,argv0,exit,kill,prompt} ..."
+USAGE = "usage: hermes [--version] [-p PROFILE] {config,login,auth,chat,note,whoami,groups,argv0,exit,kill,prompt,profile,gateway} ..."
+
+# Upstream's gateway registration under s6 (hermes_cli/profiles.py): the scan directory and s6-overlay's tools.
+SCAN = "/run/service"
+COMMAND = "/command"
 
 
 def home():
@@ -59,12 +66,93 @@ def load_env():
         sys.exit(1)
 
 
+def s6_detected():
+    try:
+        with open("/proc/1/comm") as f:
+            comm = f.read().strip()
+    except OSError:
+        return False
+    return comm == "s6-svscan" and os.path.isdir("/run/s6/basedir")
+
+
+def wrapper_path(name):
+    return os.path.join(home(), ".local", "bin", name)
+
+
+def register_gateway(name):
+    """As upstream builds a profile's gateway slot: NAME.tmp, then renamed in, then a rescan."""
+    slot = f"{SCAN}/gateway-{name}"
+    tmp = f"{slot}.tmp"
+    made = None
+    try:
+        os.mkdir(tmp)
+        made = tmp
+        with open(f"{tmp}/type", "w") as f:
+            f.write("longrun\n")
+        with open(f"{tmp}/run", "w") as f:
+            f.write(f"#!/bin/sh\nexec s6-setuidgid hermes hermes -p {name} gateway run\n")
+        os.chmod(f"{tmp}/run", 0o755)
+        os.mkdir(f"{tmp}/log")
+        with open(f"{tmp}/log/run", "w") as f:
+            f.write(f"#!/bin/sh\nexec s6-setuidgid hermes s6-log n3 /tmp/gateway-{name}-log\n")
+        os.chmod(f"{tmp}/log/run", 0o755)
+        runtime = pwd.getpwnam("hermes")
+        os.mkdir(f"{tmp}/supervise", 0o700)
+        os.mkfifo(f"{tmp}/supervise/control", 0o660)
+        os.chmod(f"{tmp}/supervise/control", 0o660)
+        for path in (f"{tmp}/supervise", f"{tmp}/supervise/control"):
+            os.chown(path, runtime.pw_uid, runtime.pw_gid)
+        os.rename(tmp, slot)
+        made = slot
+        subprocess.run([f"{COMMAND}/s6-svscanctl", "-a", SCAN], check=True, capture_output=True)
+    except (OSError, subprocess.CalledProcessError) as err:
+        if made:
+            shutil.rmtree(made, ignore_errors=True)
+        print(f"\u26a0 Could not register s6 gateway service: {err}")
+
+
+def profile_create(name):
+    os.makedirs(os.path.join(home(), "profiles", name))
+    wrapper = wrapper_path(name)
+    os.makedirs(os.path.dirname(wrapper), exist_ok=True)
+    with open(wrapper, "w") as f:
+        f.write(f'#!/bin/sh\nexec hermes -p {name} "$@"\n')
+    os.chmod(wrapper, 0o755)
+    print(f"Profile '{name}' created.")
+    if s6_detected():
+        register_gateway(name)
+    return 0
+
+
+def profile_delete(name):
+    slot = f"{SCAN}/gateway-{name}"
+    if os.path.isdir(slot):
+        for command in (["s6-svc", "-d", slot], ["s6-svwait", "-D", slot], ["s6-svscanctl", "-an", SCAN]):
+            try:
+                subprocess.run([f"{COMMAND}/{command[0]}", *command[1:]], capture_output=True, timeout=10)
+            except (OSError, subprocess.TimeoutExpired):
+                pass
+        try:
+            shutil.rmtree(slot)
+        except OSError as err:
+            print(f"Could not remove {slot}: {err}")
+    shutil.rmtree(os.path.join(home(), "profiles", name), ignore_errors=True)
+    try:
+        os.unlink(wrapper_path(name))
+    except FileNotFoundError:
+        pass
+    print(f"Profile '{name}' deleted.")
+    return 0
+
+
 def main(argv=None):
     args = sys.argv[1:] if argv is None else argv
     load_env()
     if not args or args[0] in ("-h", "--help"):
         print(USAGE)
         return 0
+    if args[0] == "-p" and len(args) > 2:
+        args = args[2:]
     cmd, rest = args[0], args[1:]
     if cmd == "--version":
         print("hermes-standin 1.0")
@@ -102,6 +190,13 @@ def main(argv=None):
         # Which console script ran: hermes, hermes-agent and hermes-acp all call this main().
         print(f"{os.path.basename(sys.argv[0])} uid={os.getuid()}")
         return 0
+    if cmd == "profile" and len(rest) == 2 and rest[0] == "create":
+        return profile_create(rest[1])
+    if cmd == "profile" and len(rest) == 3 and rest[0] == "delete" and rest[2] == "--yes":
+        return profile_delete(rest[1])
+    if cmd == "gateway" and rest == ["run"]:
+        while True:
+            signal.pause()
     if cmd == "exit":
         return int(rest[0])
     if cmd == "kill":
