@@ -114,3 +114,14 @@ describe("reach", () => {
     });
   });
 });
+
+describe("reach: a home that is not a directory", () => {
+  it("a file where the home should be", () => {
+    const tree = fs({ ...base, "/opt/data": { kind: "file", uid: 10000, gid: 10000, mode: 0o100644 } });
+    expect(reach("/opt/data", hermes, tree)).toEqual({
+      ok: false,
+      blocks: "other",
+      reason: "/opt/data is not a directory",
+    });
+  });
+});
