@@ -1,7 +1,8 @@
 /**
  * The per-file half of `npm run mutate`: reads Stryker's JSON report (the mutation-testing-report-schema) and
  * exits 1 naming every file under its target. Stryker's own thresholds.break only sees the whole.
- * Usage: bun scripts/mutate/targets.ts [REPORT]   (default dist/mutation/mutation.json)
+ * npm appends `npm run mutate -- ARGS` to this step, not to Stryker's, so it takes none: Stryker's own options go
+ * to `npx stryker run scripts/mutate/stryker.config.mjs ARGS`, then `npx bun scripts/mutate/targets.ts`.
  */
 import { readFileSync } from "node:fs";
 
@@ -24,8 +25,14 @@ interface Report {
   files: Record<string, { mutants: { status: Status }[] }>;
 }
 
-const path = process.argv[2] ?? "dist/mutation/mutation.json";
-const report = JSON.parse(readFileSync(path, "utf8")) as Report;
+if (process.argv.length > 2) {
+  console.error(
+    "mutate: the per-file check takes no arguments; for Stryker's options run npx stryker run scripts/mutate/stryker.config.mjs OPTIONS",
+  );
+  process.exit(2);
+}
+/** Where stryker.config.mjs has the json reporter write. */
+const report = JSON.parse(readFileSync("dist/mutation/mutation.json", "utf8")) as Report;
 
 const count = (statuses: Status[], wanted: Status[]) => statuses.filter((s) => wanted.includes(s)).length;
 /** Stryker's score: detected over detected and undetected; disabled mutants and errors count in neither. */

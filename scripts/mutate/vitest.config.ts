@@ -8,5 +8,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/core/**/*.test.ts", "test/admin/core/**/*.test.ts"],
+    // A limit for a hang, not a measure: the property tests run 20,000 cases each, instrumented, on a busy machine.
+    testTimeout: 120_000,
   },
 });
