@@ -125,3 +125,10 @@ describe("reach: a home that is not a directory", () => {
     });
   });
 });
+
+describe("reach: a file on the way", () => {
+  it("is not a directory, even one anyone may execute", () => {
+    const tree = fs({ ...base, "/opt": { kind: "file", uid: 0, gid: 0, mode: 0o100755 } });
+    expect(reach("/opt/data", hermes, tree)).toEqual({ ok: false, blocks: "other", reason: "/opt is not a directory" });
+  });
+});
