@@ -126,3 +126,16 @@ describe("explainReport's homes", () => {
     });
   });
 });
+
+describe("explainText: a helper root cannot trust", () => {
+  it("says why on the helper's line", () => {
+    const missing: Trust = { ok: false, missing: true, reason: "/command/s6-setuidgid does not exist" };
+    const facts: Facts = {
+      ...root,
+      asRoot: { ...(root.asRoot as NonNullable<Facts["asRoot"]>), helperTrust: missing },
+    };
+    expect(factsAndPlan(facts)).toContain(
+      "  helper         /command/s6-setuidgid not trusted: /command/s6-setuidgid does not exist\n",
+    );
+  });
+});
