@@ -81,6 +81,7 @@ function resolveCommands(product: string, specs: readonly string[] | undefined, 
   const commands: Command[] = [];
   for (const spec of list) {
     const eq = spec.indexOf("=");
+    // Stryker disable next-line EqualityOperator: a spec that starts with = fails the name check with the same message, as "" or whole
     const name = eq < 0 ? spec : spec.slice(0, eq);
     const target = eq < 0 ? defaultTarget(product, name) : spec.slice(eq + 1);
     const what = `command ${JSON.stringify(spec)}${specs ? "" : ` (a default of --name ${product}; set --command)`}`;

@@ -32,6 +32,7 @@ export function privilegedStart(s: Started): string | undefined {
 
 /** Parsed by hand, like the row it comes from (procText.ts). */
 function hexValue(text: string): bigint | undefined {
+  // Stryker disable next-line ConditionalExpression: words() never yields an empty word, so the empty case cannot be reached
   if (text.length === 0 || text.length > 16) return undefined;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i) | 0x20;
@@ -66,6 +67,7 @@ export function auxvSecure(auxv: Uint8Array): boolean | undefined {
   for (let off = 0; off + 16 <= auxv.length; off += 16) {
     const type = view.getBigUint64(off, true);
     if (type === 0n) return undefined;
+    // Stryker disable next-line BooleanLiteral: byte order cannot change whether a word is zero
     if (type === AT_SECURE) return view.getBigUint64(off + 8, true) !== 0n;
   }
   return undefined;

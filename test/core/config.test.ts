@@ -124,3 +124,31 @@ describe("other settings", () => {
     expect("errors" in r && r.errors.join("\n")).toMatch(new RegExp(`^${what} `, "m"));
   });
 });
+
+describe("resolveConfig: each error once, in its own words", () => {
+  it("a bad name is the only error: the commands fall back to Hermes's and are not blamed", () => {
+    expect(resolveConfig({ name: "Rabbit" })).toEqual({
+      errors: ['name "Rabbit": use 1-32 characters a-z 0-9 _ -, starting with a letter'],
+    });
+  });
+
+  it("a --command that starts with = has no name, and its path is still its own", () => {
+    expect(resolveConfig({ commands: ["=/opt/x"] })).toEqual({
+      errors: ['command "=/opt/x": the name must be 1-32 characters a-z 0-9 _ -, starting with a letter'],
+    });
+  });
+
+  it("a --command given is named as given, without the defaults' note", () => {
+    expect(resolveConfig({ commands: ["hermes=/opt/./x"] })).toEqual({
+      errors: ['command "hermes=/opt/./x": the path must be a clean absolute path'],
+    });
+  });
+
+  it.each(["/command/./s6-setuidgid", "/command/.", "/command/.."])("helper %s is not clean", (helper) => {
+    expect(resolveConfig({ helper })).toEqual({ errors: [`helper "${helper}": must be a clean absolute path`] });
+  });
+
+  it.each(["1022", "0228", "00022"])("umask %s is not three octal digits", (umask) => {
+    expect(resolveConfig({ umask })).toEqual({ errors: [`umask "${umask}": use three octal digits, e.g. 002`] });
+  });
+});

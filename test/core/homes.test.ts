@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { defaultsFor } from "../../src/core/config.ts";
-import { type Homes, homeVar, homeWarnings } from "../../src/core/homes.ts";
+import { type Homes, homeRemedies, homeVar, homeWarnings } from "../../src/core/homes.ts";
 import type { Reach } from "../../src/core/reach.ts";
 
 const config = defaultsFor("hermes");
@@ -151,5 +151,20 @@ describe("homeWarnings: unreadable state at a home's top (contract §11)", () =>
         true,
       ),
     ).toBe("");
+  });
+});
+
+describe("homeRemedies and the pass-through's remedies, at their edges", () => {
+  it("a usable home needs no remedy", () => {
+    expect(homeRemedies(config, home({ ok: true }))).toEqual([]);
+  });
+
+  it("passing through, a root-owned node is not offered as an owner to run as", () => {
+    const reach: Reach = { ok: false, blocks: "write", missing: false, at: at("/opt/data", 0, 0, 0o755) };
+    const homes: Homes = { who: { uid: 1000 }, runtimeUid: 10000, checks: [home(reach)] };
+    expect(homeWarnings(config, "hermes", homes, false)).toBe(
+      "hermes: warning: uid 1000 cannot write HERMES_HOME /opt/data: it is owned by uid 0 gid 0, mode 0755, so the " +
+        "hermes CLI may fail; run it as root (docker exec without --user: the shim drops to hermes), or as hermes (docker exec --user hermes)\n",
+    );
   });
 });

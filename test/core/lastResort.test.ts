@@ -20,3 +20,15 @@ describe("lastResortMessage", () => {
     expect(lastResortMessage("hermes", "x".repeat(500)).length).toBeLessThan(300);
   });
 });
+
+describe("lastResortMessage: how much of the message, and which characters", () => {
+  it("at most 200 characters of it", () => {
+    const text = lastResortMessage("hermes", new Error("x".repeat(300)));
+    expect(text).toBe(`hermes: internal error, nothing was run (Error: ${"x".repeat(193)})\n`);
+  });
+  it("DEL and anything past ASCII become ?", () => {
+    expect(lastResortMessage("hermes", new Error("a\u007fb é ~"))).toBe(
+      "hermes: internal error, nothing was run (Error: a?b ? ~)\n",
+    );
+  });
+});

@@ -58,3 +58,17 @@ describe("softLimitToRestore", () => {
     });
   });
 });
+
+describe("parseNofile: both limits, digits only", () => {
+  it.each([
+    ["a soft limit alone", "Max open files 1024\n"],
+    ["a soft limit that is not a number", "Max open files x 4096 files\n"],
+    ["a negative soft limit", "Max open files -1 4096 files\n"],
+    ["a hard limit with a sign", "Max open files 1024 +4096 files\n"],
+  ])("%s: none", (_, text) => {
+    expect(parseNofile(text)).toBeUndefined();
+  });
+  it("every digit", () => {
+    expect(parseNofile("Max open files 1029 4096 files\n")).toEqual({ soft: 1029n, hard: 4096n });
+  });
+});

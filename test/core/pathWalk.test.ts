@@ -76,3 +76,61 @@ describe("walkPath", () => {
     expect(loop[loop.length - 1]).toBe("broken: /a: too many levels of symbolic links");
   });
 });
+
+describe("walkPath: where a walk cannot start, and how far symlinks go", () => {
+  it.each<[string, Node]>([
+    ["missing", { kind: "missing" }],
+    ["a symlink", link("/elsewhere")],
+  ])("a root that is %s: broken before anything else", (_, root) => {
+    expect(trace("/opt", fs({ "/": root }))).toEqual(["broken: / is not a directory"]);
+  });
+
+  it("a parent that is gone by the time .. reaches it", () => {
+    let optSeen = false;
+    // /opt is there on the way down and gone when .. comes back to it.
+    const lstat: Lstat = (path) => {
+      if (path !== "/opt") return dir();
+      if (optSeen) return { kind: "missing" };
+      optSeen = true;
+      return dir();
+    };
+    expect(trace("/opt/data/../x", lstat)).toEqual([
+      "through /",
+      "through /opt",
+      "through /opt/data",
+      "broken: /opt is not a directory",
+    ]);
+  });
+
+  it(".. from a directory just under / is /", () => {
+    expect(trace("/opt/../srv", fs({ "/": dir(), "/opt": dir(), "/srv": dir() }))).toEqual([
+      "through /",
+      "through /opt",
+      "through /",
+      "end /srv",
+    ]);
+  });
+
+  it(". is no name", () => {
+    expect(trace("/opt/./data/.", fs({ "/": dir(), "/opt": dir(), "/opt/data": dir() }))).toEqual([
+      "through /",
+      "through /opt",
+      "end /opt/data",
+    ]);
+  });
+
+  /** /l0 → /l1 → … → /l(n-1) → /data. */
+  const chain = (n: number): Lstat =>
+    fs({
+      "/": dir(),
+      "/data": dir(),
+      ...Object.fromEntries(
+        Array.from({ length: n }, (_, i) => [`/l${i}`, link(i === n - 1 ? "/data" : `/l${i + 1}`)]),
+      ),
+    });
+
+  it("40 symlinks in a row are followed, the 41st is a loop", () => {
+    expect(trace("/l0", chain(40)).at(-1)).toBe("end /data");
+    expect(trace("/l0", chain(41)).at(-1)).toBe("broken: /l0: too many levels of symbolic links");
+  });
+});

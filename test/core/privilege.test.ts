@@ -86,3 +86,52 @@ describe("privilegedStart", () => {
     expect(privilegedStart(started)).toContain(why);
   });
 });
+
+describe("parseCapEff: only a mask the kernel could write", () => {
+  it.each([
+    ["every digit", "0123456789abcdef", 0x0123456789abcdefn],
+    ["upper case", "00000000A80425FB", 0xa80425fbn],
+    ["a nine last", "0000000000000009", 9n],
+  ])("%s", (_, text, mask) => {
+    expect(parseCapEff(`CapEff:\t${text}\n`)).toBe(mask);
+  });
+
+  it.each([
+    ["17 digits", "10000000000000000"],
+    ["a slash", "00000000a80425f/"],
+    ["a colon", "00000000a80425f:"],
+    ["a g", "00000000a80425fg"],
+    ["a backquote", "00000000a80425f`"],
+  ])("%s: unknown", (_, text) => {
+    expect(parseCapEff(`CapEff:\t${text}\n`)).toBeUndefined();
+  });
+});
+
+describe("auxvSecure: every entry read, none past the end", () => {
+  it("AT_SECURE as the last entry, with no AT_NULL after it", () => {
+    expect(
+      auxvSecure(
+        auxv([
+          [6, 4096],
+          [23, 1],
+        ]),
+      ),
+    ).toBe(true);
+  });
+
+  it("no AT_SECURE and no AT_NULL: unknown", () => {
+    expect(auxvSecure(auxv([[6, 4096]]))).toBeUndefined();
+  });
+
+  it("read where the bytes sit inside a larger buffer", () => {
+    const whole = new Uint8Array(8 + 32);
+    whole.set(
+      auxv([
+        [23, 1],
+        [0, 0],
+      ]),
+      8,
+    );
+    expect(auxvSecure(whole.subarray(8))).toBe(true);
+  });
+});

@@ -114,3 +114,21 @@ describe("reach", () => {
     });
   });
 });
+
+describe("reach: a home that is not a directory", () => {
+  it("a file where the home should be", () => {
+    const tree = fs({ ...base, "/opt/data": { kind: "file", uid: 10000, gid: 10000, mode: 0o100644 } });
+    expect(reach("/opt/data", hermes, tree)).toEqual({
+      ok: false,
+      blocks: "other",
+      reason: "/opt/data is not a directory",
+    });
+  });
+});
+
+describe("reach: a file on the way", () => {
+  it("is not a directory, even one anyone may execute", () => {
+    const tree = fs({ ...base, "/opt": { kind: "file", uid: 0, gid: 0, mode: 0o100755 } });
+    expect(reach("/opt/data", hermes, tree)).toEqual({ ok: false, blocks: "other", reason: "/opt is not a directory" });
+  });
+});

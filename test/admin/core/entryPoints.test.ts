@@ -126,3 +126,44 @@ describe("a directory doctor could not list", () => {
     expect(found.map((f) => f.status)).toEqual(["problem", "note"]);
   });
 });
+
+describe("isVenvTool: the whole name, nothing around it", () => {
+  it.each([
+    "mypython3",
+    "python3x",
+    "python3.",
+    "deactivate-all",
+    "mydeactivate",
+    "activated",
+    "reactivate",
+    "Activate.ps1.bak",
+    "xActivate.ps1",
+  ])("%j is not the venv's tooling", (name) => expect(isVenvTool(name)).toBe(false));
+  it.each(["python3.11.4", "pip311", "deactivate"])("%j is", (name) => expect(isVenvTool(name)).toBe(true));
+});
+
+describe("several unguarded entry points, with a tool beside them", () => {
+  it("named in the plural, the tool only in the note", () => {
+    const other = "/srv/venv/bin";
+    const findings = entryPointChecks(config, [
+      ...GUARDED,
+      exe("hermes-worker"),
+      { dir: other, name: "hermes-cron", reached: true },
+      exe("pip"),
+    ]);
+    expect(findings[0]).toEqual({
+      check: "entry-points",
+      status: "problem",
+      message:
+        "2 unguarded entry points: PATH reaches them and no shim name shadows them, so docker exec runs them as root",
+      remedy:
+        "guard them: rebuild the shim with every name (install.sh --command hermes --command hermes-agent --command hermes-acp " +
+        `--command hermes-worker --command hermes-cron), which links each to the shim, or take ${BIN}, ${other} off PATH`,
+      items: [
+        { path: `${BIN}/hermes-worker`, detail: "`hermes-worker` on PATH runs it" },
+        { path: `${other}/hermes-cron`, detail: "`hermes-cron` on PATH runs it" },
+      ],
+    });
+    expect(findings[1]).toMatchObject({ status: "note", message: expect.stringContaining("by name (pip);") });
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { doctorReport, doctorText, type Finding } from "../../../src/admin/core/finding.ts";
+import { byPath, describeNode, doctorReport, doctorText, type Finding } from "../../../src/admin/core/finding.ts";
 
 const ok: Finding = { check: "cli", status: "ok", message: "the CLI is fine", remedy: null, items: [] };
 const many: Finding = {
@@ -82,5 +82,40 @@ describe("the identity doctor judged with (contract §11)", () => {
   it("without the runtime user there is no such line", () => {
     const report = doctorReport("/opt/data", ["/opt/data"], false, 1, [], null);
     expect(doctorText("hermes", report)).not.toContain("judged as");
+  });
+});
+
+describe("doctor's text: every label, the verdict's count, the trees named", () => {
+  it("without --fix, each status under its label, two problems counted, the home named when no tree was walked", () => {
+    const findings: Finding[] = [
+      { ...ok, status: "fixed", message: "gave it back" },
+      { ...ok, status: "note", message: "worth a look" },
+      { ...ok, status: "problem", message: "one" },
+      { ...ok, status: "problem", message: "two" },
+    ];
+    expect(doctorText("hermes", doctorReport("/opt/data", [], false, 2, findings, null))).toBe(
+      "hermes-exec-shim doctor\n" +
+        "fixed    gave it back\n" +
+        "note     worth a look\n" +
+        "PROBLEM  one\n" +
+        "PROBLEM  two\n" +
+        "2 entries examined under /opt/data: 2 problems\n",
+    );
+  });
+});
+
+describe("describeNode", () => {
+  it("names each kind", () => {
+    const node = { uid: 0, gid: 0, nlink: 1, dev: "0:1", mountRoot: false };
+    expect(describeNode({ ...node, kind: "symlink", mode: 0o120777 })).toBe("symlink, uid 0 gid 0, mode 0777");
+    expect(describeNode({ ...node, kind: "other", mode: 0o020600 })).toBe("special file, uid 0 gid 0, mode 0600");
+  });
+});
+
+describe("byPath", () => {
+  it("orders by path, and equal paths as equal", () => {
+    const a = { path: "/a", detail: "" };
+    const b = { path: "/b", detail: "" };
+    expect([byPath(a, b), byPath(b, a), byPath(a, { ...a })]).toEqual([-1, 1, 0]);
   });
 });

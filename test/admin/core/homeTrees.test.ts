@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { holds, homeTrees, ownFiles, refusal } from "../../../src/admin/core/homeTrees.ts";
+import { holds, homeTrees, ownFiles, refusal, treeName } from "../../../src/admin/core/homeTrees.ts";
 import { defaultsFor } from "../../../src/core/config.ts";
 
 const config = defaultsFor("hermes");
@@ -46,5 +46,12 @@ describe("a second home that holds the image's own files is never walked", () =>
   it("holds compares whole names, resolved paths unknown are skipped", () => {
     expect(holds("/opt/dat", ["/opt/data"])).toBeUndefined();
     expect(holds("/opt", [undefined, "/opt/data"])).toBe("/opt/data");
+  });
+});
+
+describe("treeName", () => {
+  it("the build's home by its path, another by its variable and path", () => {
+    expect(treeName(build)).toBe("/opt/data");
+    expect(treeName({ path: "/srv/state", variable: "HERMES_HOME" })).toBe("HERMES_HOME /srv/state");
   });
 });
