@@ -184,9 +184,9 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   const trust = facts.asRoot?.helperTrust ?? NOT_EXAMINED;
   if (trust.ok) {
     // The drop's identity, when it adds a group the runtime granted: then s6-applyuidgid runs instead.
+    // Stryker disable next-line OptionalChaining: root's facts are there whenever the helper was found trusted.
     const drop = facts.asRoot?.drop;
-    const added = drop ? addedGids(drop.groups) : [];
-    const adds = added.length > 0 ? drop : undefined;
+    const adds = drop && addedGids(drop.groups).length > 0 ? drop : undefined;
     const groupsTrust = drop?.groupsHelperTrust ?? NOT_EXAMINED;
     // What root would run: a groups helper someone else could have replaced is refused as the helper is.
     if (adds && !groupsTrust.ok && !groupsTrust.missing)
@@ -195,7 +195,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     const lost =
       adds && !groupsTrust.ok
         ? `${name}: warning: cannot use ${config.groupsHelper} (${groupsTrust.reason}), so ${name} runs as ${user} ` +
-          `without the groups the container runtime granted (${added.join(", ")}); install s6-applyuidgid at ` +
+          `without the groups the container runtime granted (${addedGids(adds.groups).join(", ")}); install s6-applyuidgid at ` +
           `${config.groupsHelper} (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n`
         : "";
     // Never a refusal on this alone: a command that only reads works without a writable home.

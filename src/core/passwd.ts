@@ -27,10 +27,11 @@ function id(field: string | undefined): number | undefined {
 }
 
 function accountOf(row: string[] | undefined, group: string): Account | undefined {
-  const name = row?.[0] ?? "";
   const uid = id(row?.[2]);
   const gid = id(row?.[3]);
   if (!row || uid === undefined || gid === undefined) return undefined;
+  // A line split on ":" always has a first field.
+  const name = row[0] as string;
   const groups = [gid];
   for (const fields of rows(group)) {
     const member = id(fields[2]);

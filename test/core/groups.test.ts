@@ -14,6 +14,7 @@ describe("statusGroups: the Groups: line of /proc/self/status", () => {
     expect(statusGroups("Gid:\t0\nGroups:\t\nNgid:\t0\n")).toEqual([]);
     expect(statusGroups("Gid:\t0\n")).toBeUndefined();
     expect(statusGroups("Groups:\t0 x12\n")).toBeUndefined();
+    expect(statusGroups("Groups:\t0 12x\n")).toBeUndefined();
     expect(statusGroups("Groups:\t0 -1\n")).toBeUndefined();
     expect(statusGroups("Groups:\t4294967296\n")).toBeUndefined();
   });

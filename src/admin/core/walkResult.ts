@@ -81,18 +81,19 @@ export function record(found: Found, outcome: Outcome): void {
     return;
   }
   const { verdict, node, changed } = outcome;
-  // Shared through a group the runtime user holds: used as it is meant to be, nothing to say until --fix changes it.
-  if (verdict.kind === "foreign" && verdict.shared && !changed) return;
-  const kind: Kind =
+  // Shared through a group the runtime user holds (null): used as it is meant to be, nothing to say until --fix.
+  const kind: Kind | null =
     verdict.kind === "foreign"
       ? changed
         ? "changed"
-        : verdict.readable
-          ? "readable"
-          : "unreadable"
+        : verdict.shared
+          ? null
+          : verdict.readable
+            ? "readable"
+            : "unreadable"
       : verdict.kind === "mount"
         ? "mounts"
         : verdict.kind;
   if (verdict.kind === "linked") found.linkedUnreadable ||= !verdict.readable;
-  add(found[kind], outcome.path, () => describeNode(node, changed));
+  if (kind !== null) add(found[kind], outcome.path, () => describeNode(node, changed));
 }

@@ -131,7 +131,9 @@ describe("groupsHelperCheck (contract §11)", () => {
       missing: true,
       reason: "/command/s6-applyuidgid does not exist",
     });
-    expect(found).toMatchObject({
+    expect(found).toEqual({
+      check: "helper",
+      items: [],
       status: "note",
       message:
         "the groups helper /command/s6-applyuidgid cannot be used: /command/s6-applyuidgid does not exist; root's calls drop without the groups the container runtime granted (4242)",
@@ -144,7 +146,9 @@ describe("groupsHelperCheck (contract §11)", () => {
       missing: false,
       reason: "/command is writable by others (mode 0777)",
     });
-    expect(found).toMatchObject({
+    expect(found).toEqual({
+      check: "helper",
+      items: [],
       status: "problem",
       message:
         "the groups helper /command/s6-applyuidgid cannot be trusted: /command is writable by others (mode 0777); root calls exit 126 while the container runtime grants groups (4242)",
