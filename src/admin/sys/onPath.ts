@@ -3,13 +3,12 @@
 import { type Bytes, envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { executableStatus, readlink, readNames } from "../../sys/files.ts";
-import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, errno, libc, moreLibc, strerror } from "../../sys/libc.ts";
-import { statAt } from "../../sys/statx.ts";
+import { AT_FDCWD, cstr, errno, libc, moreLibc, strerror } from "../../sys/libc.ts";
 import type { VenvExecutable } from "../core/entryPoints.ts";
 import type { Item } from "../core/finding.ts";
 import { resolveCommand } from "../core/pathLookup.ts";
-import { ELOOP, ENOTDIR, OPEN_DIR } from "./dirfd.ts";
-import { dirIdentity, fileIdentity } from "./stat.ts";
+import { OPEN_DIR } from "./dirfd.ts";
+import { dirIdentity, fileIdentity, refusedAsSymlink } from "./stat.ts";
 
 export interface OnPath {
   /** The bare command name looked up. */
@@ -62,11 +61,11 @@ export function venvExecutables(
     const fd = moreLibc().openat(AT_FDCWD, cstr(dir), OPEN_DIR, 0);
     if (fd < 0) {
       const error = errno();
-      // O_DIRECTORY wins over O_NOFOLLOW: a symlink is refused as not a directory.
-      const link = error === ELOOP || (error === ENOTDIR && isSymlink(dir));
       unlisted.push({
         path: dir,
-        detail: link ? "is a symlink: doctor does not list a directory through one" : strerror(error),
+        detail: refusedAsSymlink(dir, error)
+          ? "is a symlink: doctor does not list a directory through one"
+          : strerror(error),
       });
       continue;
     }
@@ -81,9 +80,4 @@ export function venvExecutables(
     }
   }
   return { executables, unlisted };
-}
-
-function isSymlink(path: string): boolean {
-  const st = statAt(AT_FDCWD, cstr(path), AT_SYMLINK_NOFOLLOW);
-  return st.ok && st.node.kind === "symlink";
 }

@@ -2,7 +2,7 @@
 import { readlink } from "../../sys/files.ts";
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc, moreLibc, SELF } from "../../sys/libc.ts";
 import { type StatResult, statAt } from "../../sys/statx.ts";
-import { O_PATH_FOLLOW } from "./dirfd.ts";
+import { ELOOP, ENOTDIR, O_PATH_FOLLOW } from "./dirfd.ts";
 
 /** What an open descriptor refers to: for an O_PATH handle on a symlink, the symlink. */
 export function statFd(fd: number): StatResult {
@@ -35,4 +35,15 @@ export function resolvedPath(path: string): string | undefined {
   } finally {
     libc.close(fd);
   }
+}
+
+/**
+ * Whether opening `path` as a directory (OPEN_DIR) failed with `error` because it is a symlink: O_DIRECTORY wins
+ * over O_NOFOLLOW, so a symlink to anything but a directory is refused as not a directory.
+ */
+export function refusedAsSymlink(path: string, error: number): boolean {
+  if (error === ELOOP) return true;
+  if (error !== ENOTDIR) return false;
+  const st = statAt(AT_FDCWD, cstr(path), AT_SYMLINK_NOFOLLOW);
+  return st.ok && st.node.kind === "symlink";
 }

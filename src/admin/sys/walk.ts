@@ -27,7 +27,7 @@ import { statAt } from "../../sys/statx.ts";
 import { fixedGid, judge, type Verdict } from "../core/verdict.ts";
 import { type HomeState, nothingFound, type Outcome, record, type WalkResult } from "../core/walkResult.ts";
 import { EINVAL, ELOOP, ENOTDIR, EPERM, OPEN_DIR, OPEN_NODE } from "./dirfd.ts";
-import { statFd } from "./stat.ts";
+import { refusedAsSymlink, statFd } from "./stat.ts";
 
 export interface WalkOptions {
   fix: boolean;
@@ -47,8 +47,7 @@ interface Frame {
 const decoder = new TextDecoder();
 
 function homeUnusable(home: string, error: number): HomeState {
-  // O_DIRECTORY wins over O_NOFOLLOW: a symlink is refused as not a directory.
-  const link = error === ELOOP || (error === ENOTDIR && isSymlink(home));
+  const link = refusedAsSymlink(home, error);
   const reason =
     error === ENOENT
       ? "does not exist"
@@ -58,11 +57,6 @@ function homeUnusable(home: string, error: number): HomeState {
           ? "is not a directory"
           : `cannot be opened: ${strerror(error)}`;
   return { kind: "unusable", reason, missing: error === ENOENT };
-}
-
-function isSymlink(path: string): boolean {
-  const st = statAt(AT_FDCWD, cstr(path), AT_SYMLINK_NOFOLLOW);
-  return st.ok && st.node.kind === "symlink";
 }
 
 function enters(verdict: Verdict): boolean {
