@@ -1,6 +1,6 @@
 /** The runtime user as the user database describes it at the time of the call: images remap it at boot. */
 import type { Bytes } from "../core/bytes.ts";
-import { type DropGroup, dropGroups, grantedGroups, withGroups } from "../core/groups.ts";
+import { type DropGroup, dropGroups, grantedGroups, statusGroups, withGroups } from "../core/groups.ts";
 import { type Account, parseAccount, parseAccountOfUid } from "../core/passwd.ts";
 
 type Read = (path: string) => Bytes | undefined;
@@ -25,14 +25,23 @@ export interface DropIdentity {
 }
 
 /**
- * The runtime user with the groups the drop gives it (contract §11): `held` are the groups root holds here, of
- * which those root does not hold through the user database were granted by the container runtime.
+ * The runtime user with the groups the drop gives it (contract §11). Root's groups are those on the `Groups:`
+ * line of `status` (/proc/self/status, which root's path reads anyway), else getgroups(); those it does not hold
+ * through the user database were granted by the container runtime.
  */
-export function readDropIdentity(name: string, read: Read, held: readonly number[]): DropIdentity | undefined {
+export function readDropIdentity(
+  name: string,
+  read: Read,
+  status: string | undefined,
+  held: () => number[],
+): DropIdentity | undefined {
   const { passwd, group } = text(read);
   const account = passwd === undefined ? undefined : parseAccount(passwd, group, name);
   if (passwd === undefined || !account) return undefined;
   const root = parseAccountOfUid(passwd, group, 0);
-  const groups = dropGroups(account, grantedGroups(held, root?.groups ?? []));
+  const groups = dropGroups(
+    account,
+    grantedGroups((status === undefined ? undefined : statusGroups(status)) ?? held(), root?.groups ?? []),
+  );
   return { account: withGroups(account, groups), groups };
 }

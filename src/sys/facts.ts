@@ -2,7 +2,7 @@
 import { type Bytes, envValues, splitNul } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import { type Facts, isStrictlyTruthy } from "../core/decide.ts";
-import { addedGids, statusGroups } from "../core/groups.ts";
+import { addedGids } from "../core/groups.ts";
 import { type Homes, homeVar } from "../core/homes.ts";
 import type { Called } from "../core/name.ts";
 import { type Account, runtimeUser } from "../core/passwd.ts";
@@ -81,9 +81,7 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
   const optedOut = euid === 0 && isStrictlyTruthy(envValues(given, config.optOutVar));
   const drops = euid === 0 && !steered && cli === "ok" && !optedOut;
   // The user to drop to, with every group the drop gives it: read once for its homes, the plan and whether it exists.
-  const identity = drops
-    ? readDropIdentity(config.user, probe.read, (statusText ? statusGroups(statusText) : undefined) ?? probe.groups())
-    : undefined;
+  const identity = drops ? readDropIdentity(config.user, probe.read, statusText, probe.groups) : undefined;
   const account = identity?.account;
   const homes = steered || cli !== "ok" || optedOut ? undefined : homesFor(config, probe, euid, env, account);
   const granted = identity && addedGids(identity.groups).length > 0;

@@ -1,7 +1,7 @@
 /** `doctor`: gathers every fact its checks need, then reports them as findings. */
 import { type Bytes, envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
-import { addedGids, statusGroups } from "../../core/groups.ts";
+import { addedGids } from "../../core/groups.ts";
 import { homeVar } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { checkTrust } from "../../core/trust.ts";
@@ -33,8 +33,7 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
   }
   // Judged as the drop makes the runtime user (contract §11): with the groups the container runtime granted.
   const status = readAll("/proc/self/status");
-  const held = (status ? statusGroups(new TextDecoder().decode(status)) : undefined) ?? groups();
-  const identity = readDropIdentity(config.user, readAll, held);
+  const identity = readDropIdentity(config.user, readAll, status && new TextDecoder().decode(status), groups);
   const account = identity?.account;
   const granted = identity ? addedGids(identity.groups) : [];
   const self = readlink("/proc/self/exe");
