@@ -200,13 +200,20 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
         : "";
     // Never a refusal on this alone: a command that only reads works without a writable home.
     const warning = selfWarning + lost + homeWarnings(config, name, facts.homes, true);
+    // s6-applyuidgid's -G: every group of the drop, the runtime user's own first.
     const via =
       adds && groupsTrust.ok
         ? {
             path: config.groupsHelper,
             prefix: [
-              ...[config.groupsHelper, "-u", `${adds.uid}`, "-g", `${adds.gid}`],
-              ...["-G", adds.groups.map((g) => g.gid).join(","), target],
+              config.groupsHelper,
+              "-u",
+              `${adds.uid}`,
+              "-g",
+              `${adds.gid}`,
+              "-G",
+              adds.groups.map((g) => g.gid).join(","),
+              target,
             ],
           }
         : { path: helper, prefix: [helper, user, target] };

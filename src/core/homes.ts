@@ -114,15 +114,7 @@ export function homeWarnings(config: ShimConfig, command: string, homes: Homes |
   if (!homes) return "";
   let out = "";
   for (const check of homes.checks) {
-    if (check.unreadable)
-      out += unreadableLines(
-        command,
-        adminName(config.name),
-        whoText(homes),
-        config.user,
-        check.path,
-        check.unreadable,
-      );
+    if (check.unreadable) out += unreadableLines(config, command, whoText(homes), check.path, check.unreadable);
     if (check.reach.ok) continue;
     const remedies = dropping ? homeRemedies(config, check) : passRemedies(config, homes, check);
     out += `${command}: warning: ${whoText(homes)} ${blockText(check)}, so the ${command} CLI may fail; ${remedies.join(", or ")}\n`;

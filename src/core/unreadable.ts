@@ -5,6 +5,8 @@
  * drop path before the CLI runs; the CLI still runs, since a command that only reads must still work.
  */
 import { mayAccess, type Principal, READ, SEARCH } from "./access.ts";
+import type { ShimConfig } from "./config.ts";
+import { adminName } from "./name.ts";
 import { octal } from "./node.ts";
 import type { Node } from "./pathWalk.ts";
 
@@ -43,15 +45,15 @@ export function unreadableIn(dir: string, names: readonly string[], lstat: (path
   return found;
 }
 
-/** One line per entry named, and one for the rest; `who` is "hermes (uid 10000)", `user` the runtime user's name. */
+/** One line per entry named, and one for the rest; `who` is "hermes (uid 10000)". */
 export function unreadableLines(
+  config: ShimConfig,
   command: string,
-  admin: string,
   who: string,
-  user: string,
   dir: string,
   found: Unreadable,
 ): string {
+  const admin = adminName(config.name);
   let out = "";
   for (const e of found.examples) {
     out +=
@@ -60,6 +62,6 @@ export function unreadableLines(
   }
   const rest = found.count - found.examples.length;
   if (rest > 0)
-    out += `${command}: warning: and ${rest} more ${rest === 1 ? "entry" : "entries"} in ${dir} that ${user} cannot read: ${admin} doctor lists them\n`;
+    out += `${command}: warning: and ${rest} more ${rest === 1 ? "entry" : "entries"} in ${dir} that ${config.user} cannot read: ${admin} doctor lists them\n`;
   return out;
 }

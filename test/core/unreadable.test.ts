@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { defaultsFor } from "../../src/core/config.ts";
 import type { Node } from "../../src/core/pathWalk.ts";
 import { unreadableIn, unreadableLines } from "../../src/core/unreadable.ts";
 
@@ -62,6 +63,9 @@ describe("unreadableIn: what at a home's top the runtime user cannot read", () =
   });
 });
 
+const hermesConfig = defaultsFor("hermes");
+const rabbitConfig = { ...defaultsFor("rabbit"), user: "bunny" };
+
 describe("unreadableLines", () => {
   const who = "hermes (uid 10000)";
   it("one line per entry named, with its owner and mode and the remedy", () => {
@@ -72,7 +76,7 @@ describe("unreadableLines", () => {
         { path: "/opt/data/skills", kind: "dir" as const, uid: 0, gid: 0, mode: 0o700 },
       ],
     };
-    expect(unreadableLines("hermes", "hermes-exec-shim", who, "hermes", "/opt/data", found)).toBe(
+    expect(unreadableLines(hermesConfig, "hermes", who, "/opt/data", found)).toBe(
       "hermes: warning: hermes (uid 10000) cannot read /opt/data/.env (file, uid 0 gid 0, mode 0600), so the hermes CLI may take it as missing and replace it, or fail; as root, run hermes-exec-shim doctor --fix\n" +
         "hermes: warning: hermes (uid 10000) cannot read /opt/data/skills (directory, uid 0 gid 0, mode 0700), so the hermes CLI may take it as missing and replace it, or fail; as root, run hermes-exec-shim doctor --fix\n",
     );
@@ -80,8 +84,7 @@ describe("unreadableLines", () => {
 
   it("and one line for the rest", () => {
     const example = { path: "/h/a", kind: "file" as const, uid: 0, gid: 0, mode: 0o600 };
-    const lines = (count: number) =>
-      unreadableLines("rabbit", "rabbit-exec-shim", who, "bunny", "/h", { count, examples: [example] });
+    const lines = (count: number) => unreadableLines(rabbitConfig, "rabbit", who, "/h", { count, examples: [example] });
     expect(lines(2).split("\n")[1]).toBe(
       "rabbit: warning: and 1 more entry in /h that bunny cannot read: rabbit-exec-shim doctor lists them",
     );
@@ -89,6 +92,6 @@ describe("unreadableLines", () => {
       "rabbit: warning: and 4 more entries in /h that bunny cannot read: rabbit-exec-shim doctor lists them",
     );
     expect(lines(1).split("\n")).toHaveLength(2);
-    expect(unreadableLines("hermes", "a", who, "hermes", "/h", { count: 0, examples: [] })).toBe("");
+    expect(unreadableLines(hermesConfig, "hermes", who, "/h", { count: 0, examples: [] })).toBe("");
   });
 });
