@@ -189,26 +189,36 @@ function slotRemedy(config: ShimConfig, tree: TreeFacts, paths: string[]): strin
   return `${remove}${restart}; doctor --fix never gives ${them} to ${config.user}`;
 }
 
+/**
+ * One problem about `slots` the runtime user cannot remove, and so cannot register again: `what` says which
+ * and why ("are root's"), `cannot` what the runtime user cannot do to them, `items` shows each.
+ */
+function slotFinding(
+  config: ShimConfig,
+  tree: TreeFacts,
+  slots: { what: string; cannot: string; paths: string[]; items: Item[] },
+): Finding {
+  const { what, cannot, paths, items } = slots;
+  const them = paths.length === 1 ? "it" : "them";
+  const { user, name } = config;
+  return finding(
+    "problem",
+    `${plural(paths.length, "service directory", "service directories")} in ${tree.scanDir} ${what}: ${user} cannot ${cannot} ${them}, so \`${name} profile delete\` leaves ${them} behind and \`${name} profile create\` cannot register ${them} again`,
+    slotRemedy(config, tree, paths),
+    items,
+  );
+}
+
 /** Service directories in a scan directory the runtime user owns that it cannot remove, and so cannot register again. */
 function slotFindings(config: ShimConfig, account: Account, tree: TreeFacts): Finding[] {
-  const { scanDir } = tree;
-  const { user, name } = config;
+  const { user } = config;
   const found: Finding[] = [];
   const rooted = [...tree.rootSlots].sort(byPath);
   if (rooted.length > 0) {
-    const one = rooted.length === 1;
-    const them = one ? "it" : "them";
+    const what = rooted.length === 1 ? "is root's" : "are root's";
+    const items = rooted.map((s) => ({ path: s.path, detail: describeNode(s.node) }));
     found.push(
-      finding(
-        "problem",
-        `${plural(rooted.length, "service directory", "service directories")} in ${scanDir} ${one ? "is" : "are"} root's: ${user} cannot remove or replace ${them}, so \`${name} profile delete\` leaves ${them} behind and \`${name} profile create\` cannot register ${them} again`,
-        slotRemedy(
-          config,
-          tree,
-          rooted.map((s) => s.path),
-        ),
-        rooted.map((s) => ({ path: s.path, detail: describeNode(s.node) })),
-      ),
+      slotFinding(config, tree, { what, cannot: "remove or replace", paths: rooted.map((s) => s.path), items }),
     );
   }
   // rm -rf must list event/ to empty it: s6-supervise makes it root's, 03730, which its owner alone can list.
@@ -216,20 +226,9 @@ function slotFindings(config: ShimConfig, account: Account, tree: TreeFacts): Fi
     .filter((s) => s.event.uid !== account.uid && !mayAccess(s.event, account, READ | SEARCH))
     .sort(byPath);
   if (stuck.length > 0) {
-    const one = stuck.length === 1;
-    const them = one ? "it" : "them";
-    found.push(
-      finding(
-        "problem",
-        `${plural(stuck.length, "service directory", "service directories")} in ${scanDir} that ${user} owns ${one ? "holds" : "hold"} an event/ that s6-supervise made, which ${user} cannot list: ${user} cannot remove ${them}, so \`${name} profile delete\` leaves ${them} behind and \`${name} profile create\` cannot register ${them} again`,
-        slotRemedy(
-          config,
-          tree,
-          stuck.map((s) => s.path),
-        ),
-        stuck.map((s) => ({ path: `${s.path}/event`, detail: describeNode(s.event) })),
-      ),
-    );
+    const what = `that ${user} owns ${stuck.length === 1 ? "holds" : "hold"} an event/ that s6-supervise made, which ${user} cannot list`;
+    const items = stuck.map((s) => ({ path: `${s.path}/event`, detail: describeNode(s.event) }));
+    found.push(slotFinding(config, tree, { what, cannot: "remove", paths: stuck.map((s) => s.path), items }));
   }
   return found;
 }
