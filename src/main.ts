@@ -70,6 +70,24 @@ const argv: Bytes[] = [];
 // Loops, not map(): an array builtin costs tens of microseconds on its first call, on every call of the shim.
 for (const arg of plan.prefix) argv.push(bytes(arg));
 for (let i = 1; i < callerArgv.length; i++) argv.push(callerArgv[i] as Bytes);
+if (plan.relay) {
+  // Root's terminal is never the runtime user's (contract §12): the CLI gets a pty of its own, relayed.
+  if (portable) refuse("cannot give the CLI a terminal of its own without bun:ffi, and will not hand it root's");
+  const { relay } = await import("./sys/relay.ts");
+  const { Unable } = await import("./sys/terminal.ts");
+  let failure: number;
+  try {
+    failure = await relay(
+      { path: bytes(plan.path), argv, env: env ?? [], umask: plan.umask, fds: plan.relay.fds, uid: plan.relay.uid },
+      config.name,
+    );
+  } catch (error) {
+    if (error instanceof Unable) refuse(error.message);
+    throw error;
+  }
+  writeStderr(`${config.name}: cannot execute ${plan.path}: ${strerror(failure)}\n`);
+  process.exit(failure === ENOENT ? 127 : 126);
+}
 if (portable) {
   // Without the JIT: process.execve, which takes strings, so only what it can carry exactly is run.
   const call = portable.representable(argv, env ?? callerEnv ?? []);

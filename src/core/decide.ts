@@ -11,6 +11,7 @@ import { adminName, type Called } from "./name.ts";
 import type { RuntimeUser } from "./passwd.ts";
 import { missingDropCaps, privilegedStart, type Started } from "./privilege.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "./program.ts";
+import type { Terminal } from "./terminal.ts";
 import type { Trust } from "./trust.ts";
 
 export interface Facts {
@@ -39,6 +40,8 @@ export interface Facts {
     capEff: bigint | undefined;
     /** Whether the user to drop to exists (passwd.ts); read on the drop path only. */
     runtimeUser?: RuntimeUser;
+    /** The caller's terminal (contract §12), or why it could not be examined; the drop path only. */
+    terminal?: Terminal | { unable: string };
     /** Who the drop makes the CLI (contract §11), when /etc/passwd has the runtime user; the drop path only. */
     drop?: {
       uid: number;
@@ -58,6 +61,11 @@ export type Plan =
       prefix: string[];
       setEnv?: { name: string; value: string };
       umask?: number;
+      /**
+       * Run on a pty of its own and relayed (contract §12): `fds` are those of 0–2 that are terminals; the pty's
+       * owner is `uid`, when the shim knows it.
+       */
+      relay?: { fds: number[]; uid?: number };
       warning?: string;
     }
   | { kind: "refuse"; code: 126 | 127; message: string; warning?: string };
@@ -198,6 +206,10 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
           `without the groups the container runtime granted (${addedGids(adds.groups).join(", ")}); install s6-applyuidgid at ` +
           `${config.groupsHelper} (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n`
         : "";
+    // Never the caller's terminal for the runtime user: a terminal that cannot be examined is taken as shared.
+    const terminal = facts.asRoot?.terminal;
+    if (terminal && "unable" in terminal)
+      return refuse(`cannot tell whose terminal this is: ${terminal.unable}`, `${asUser} or, ${keepRoot}.`);
     // Never a refusal on this alone: a command that only reads works without a writable home.
     const warning = selfWarning + lost + homeWarnings(config, name, facts.homes, true);
     // s6-applyuidgid's -G: every group of the drop, the runtime user's own first.
@@ -217,11 +229,13 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
             ],
           }
         : { path: helper, prefix: [helper, user, target] };
+    const relay = terminal?.kind === "shared" ? { fds: terminal.fds, ...(drop ? { uid: drop.uid } : {}) } : undefined;
     return {
       kind: "exec",
       ...via,
       setEnv: { name: "HOME", value: config.home },
       umask: config.umask,
+      ...(relay ? { relay } : {}),
       ...(warning ? { warning } : {}),
     };
   }

@@ -6,7 +6,7 @@ import { openFds, readAll } from "./files.ts";
 import { errno, F_SETFD, libc, ptr, RLIMIT_NOFILE, SIG_DFL, SIGPIPE, SIGXFSZ } from "./libc.ts";
 
 /** One buffer of NUL-terminated strings and the NULL-terminated pointer array into it. */
-function cArray(items: readonly Bytes[]): { data: Uint8Array; pointers: BigUint64Array } {
+export function cArray(items: readonly Bytes[]): { data: Uint8Array; pointers: BigUint64Array } {
   let size = 0;
   for (const item of items) size += item.length + 1;
   const data = new Uint8Array(size || 1);
@@ -49,11 +49,28 @@ function restoreNofile(): void {
   if (soft !== undefined) libc.setrlimit(RLIMIT_NOFILE, new BigUint64Array([soft, current.hard]));
 }
 
-/** Hand every inherited descriptor on: the runtime marked those from 4 up close-on-exec. */
-function keepInheritedFds(): void {
+/** Hand every inherited descriptor on: the runtime marked those from 4 up close-on-exec. Returns them. */
+function keepInheritedFds(): number[] {
   const listing = openFds();
-  if (!listing) return;
-  for (const fd of inheritedFds(listing.open, listing.lowestFree)) libc.fcntl(fd, F_SETFD, 0);
+  if (!listing) return [];
+  const fds = inheritedFds(listing.open, listing.lowestFree);
+  for (const fd of fds) libc.fcntl(fd, F_SETFD, 0);
+  return fds;
+}
+
+/**
+ * Undoes what the runtime changed in this process, so that what it runs next gets the caller's: descriptors,
+ * the open-file limit, the two signals it ignores, and sets the plan's umask. Returns the inherited descriptors
+ * from 4 up, before this process opens any of its own.
+ */
+export function prepareExec(umask: number | undefined): number[] {
+  const fds = keepInheritedFds();
+  restoreNofile();
+  // The only dispositions the runtime sets to ignore; handlers it installed reset by themselves.
+  libc.signal(SIGPIPE, SIG_DFL);
+  libc.signal(SIGXFSZ, SIG_DFL);
+  if (umask !== undefined) libc.umask(umask);
+  return fds;
 }
 
 /**
@@ -62,12 +79,7 @@ function keepInheritedFds(): void {
  * since the shim exits at once.
  */
 export function execve(path: Bytes, argv: readonly Bytes[], env: readonly Bytes[] | undefined, umask?: number): number {
-  keepInheritedFds();
-  restoreNofile();
-  // The only dispositions the runtime sets to ignore; handlers it installed reset by themselves.
-  libc.signal(SIGPIPE, SIG_DFL);
-  libc.signal(SIGXFSZ, SIG_DFL);
-  if (umask !== undefined) libc.umask(umask);
+  prepareExec(umask);
   const file = cArray([path]);
   const args = cArray(argv);
   if (env === undefined) {

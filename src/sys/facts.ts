@@ -9,6 +9,7 @@ import { type Account, runtimeUser } from "../core/passwd.ts";
 import type { Lstat } from "../core/pathWalk.ts";
 import { parseCapEff, privilegedStart } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
+import { type Terminal, type TerminalObservation, terminalOf } from "../core/terminal.ts";
 import { checkTrust } from "../core/trust.ts";
 import { readDropIdentity } from "./accounts.ts";
 import { callerHomes, runtimeHomes } from "./homes.ts";
@@ -29,7 +30,18 @@ export interface Probe {
   groups(): number[];
   /** The names in a directory, or undefined if it cannot be read. */
   entries(path: string): string[] | undefined;
+  /** The caller's terminals (contract §12); throws when a call fails for another reason than "none there". */
+  terminal(): TerminalObservation;
   strerror(code: number): string;
+}
+
+/** The caller's terminal as the drop sees it, or the failure that kept it from being examined. */
+function terminalFact(probe: Probe): Terminal | { unable: string } {
+  try {
+    return terminalOf(probe.terminal());
+  } catch (error) {
+    return { unable: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 /*
@@ -98,7 +110,9 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
               ? checkTrust(self, probe.lstat)
               : { ok: false, missing: true, reason: "its own file is unknown" },
             capEff: statusText === undefined ? undefined : parseCapEff(statusText),
-            ...(drops ? { runtimeUser: runtimeUser(account, nsswitch(probe, account)) } : {}),
+            ...(drops
+              ? { runtimeUser: runtimeUser(account, nsswitch(probe, account)), terminal: terminalFact(probe) }
+              : {}),
             ...(identity
               ? {
                   drop: {

@@ -22,6 +22,7 @@ import {
   X_OK,
 } from "./libc.ts";
 import { statAt } from "./statx.ts";
+import { observeTerminal } from "./terminal.ts";
 
 /** The whole file, or undefined if it cannot be opened. */
 export function readAll(path: string): Bytes | undefined {
@@ -163,5 +164,6 @@ export const libcProbe: Probe = {
   access,
   groups,
   entries,
+  terminal: () => observeTerminal(lstat),
   strerror,
 };

@@ -48,6 +48,9 @@ const MORE_SYMBOLS = {
   strerror: { args: [i32], returns: cstring },
   readlinkat: { args: [i32, p, p, u64], returns: i64 },
   fstatfs: { args: [i32, p], returns: i32 },
+  // Root's terminal (contract §12): what it is, whose session, and the relay's own pty.
+  ioctl: { args: [i32, u64, p], returns: i32 },
+  getsid: { args: [i32], returns: i32 },
 } as const;
 
 type Libc = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
@@ -91,9 +94,14 @@ export function errno(): number {
   return where === null ? 0 : read.i32(where, 0);
 }
 
+/** The C library's words for an errno, as they are: "Input/output error". */
+export function errnoText(code: number): string {
+  return String(moreLibc().strerror(code));
+}
+
 /** The C library's wording, as the rest of a message: "no such file or directory". */
 export function strerror(code: number): string {
-  return String(moreLibc().strerror(code)).toLowerCase();
+  return errnoText(code).toLowerCase();
 }
 
 const encoder = new TextEncoder();
@@ -107,6 +115,8 @@ export { ptr };
 
 /** Flag and number values shared by x86_64 and aarch64 Linux. */
 export const O_RDONLY = 0;
+export const O_RDWR = 2;
+export const O_NOCTTY = 0o400;
 export const O_CLOEXEC = 0o2000000;
 export const F_SETFD = 2;
 export const X_OK = 1;
@@ -117,6 +127,13 @@ export const SIGPIPE = 13;
 export const SIGXFSZ = 25;
 export const RLIMIT_NOFILE = 7;
 export const ENOENT = 2;
+export const EINTR = 4;
+export const EIO = 5;
+export const ENXIO = 6;
+export const EBADF = 9;
+export const EAGAIN = 11;
+export const EINVAL = 22;
+export const ENOTTY = 25;
 export const EROFS = 30;
 export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;

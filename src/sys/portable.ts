@@ -9,6 +9,7 @@ import type { Bytes } from "../core/bytes.ts";
 import type { Node } from "../core/pathWalk.ts";
 import { auxvSecure } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
+import type { TerminalObservation, Tty } from "../core/terminal.ts";
 import type { Probe } from "./facts.ts";
 
 const loadFs = () => process.getBuiltinModule("node:fs");
@@ -45,6 +46,23 @@ function executableStatus(path: string): ProgramStatus {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "not-executable";
   }
+}
+
+/**
+ * Without ioctl: /proc/self/stat names the session and its controlling terminal's device, and a terminal on 0–2
+ * belongs to that session only when it is that device; any other is taken as no session's, which is never the shim's.
+ */
+function terminal(): TerminalObservation {
+  const stat = readBytes("/proc/self/stat");
+  const fields = stat && new TextDecoder().decode(stat).slice(new TextDecoder().decode(stat).lastIndexOf(")") + 2);
+  const [, , , sid, ttyNr] = (fields ?? "").split(" ").map(Number);
+  if (sid === undefined || ttyNr === undefined || Number.isNaN(sid) || Number.isNaN(ttyNr))
+    throw new Error("unable to read /proc/self/stat");
+  const isatty = process.getBuiltinModule("node:tty").isatty;
+  const std: (Tty | undefined)[] = [];
+  for (let fd = 0; fd < 3; fd++)
+    std.push(isatty(fd) ? { sid: ttyNr !== 0 && fs().fstatSync(fd).rdev === ttyNr ? sid : 0 } : undefined);
+  return { pid: process.pid, sid, std, ...(ttyNr !== 0 ? { ctty: { sid } } : {}) };
 }
 
 export const portableProbe: Probe = {
@@ -85,6 +103,7 @@ export const portableProbe: Probe = {
       return undefined;
     }
   },
+  terminal,
   strerror: (code) => {
     try {
       return process.getBuiltinModule("node:util").getSystemErrorName(-code);
