@@ -14,6 +14,7 @@ import { execve } from "./sys/exec.ts";
 import { gatherFacts, procStrings } from "./sys/facts.ts";
 import { getenv, libcProbe } from "./sys/files.ts";
 import { ENOENT, ffiError, strerror } from "./sys/libc.ts";
+import { Unable } from "./sys/terminal.ts";
 import { writeStderr } from "./sys/write.ts";
 
 declare const SHIM_CONFIG: ShimConfig;
@@ -74,7 +75,6 @@ if (plan.relay) {
   // Root's terminal is never the runtime user's (contract §12): the CLI gets a pty of its own, relayed.
   if (portable) refuse("cannot give the CLI a terminal of its own without bun:ffi, and will not hand it root's");
   const { relay } = await import("./sys/relay.ts");
-  const { Unable } = await import("./sys/terminal.ts");
   let failure: number;
   try {
     failure = await relay(

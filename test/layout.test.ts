@@ -54,14 +54,14 @@ describe("src layout", () => {
       }
       expect(MAY_IMPORT[folder], `${spec}`).toContain(folderOf(resolve(dirname(file), spec)));
     }
-    // main.ts loads, on demand only, the path without bun:ffi and the admin CLI.
-    const lazy = folder === "." ? ["./sys/portable.ts", "./admin/sys/cli.ts"] : [];
+    // main.ts loads, on demand only, the path without bun:ffi, the admin CLI and the terminal relay.
+    const lazy = folder === "." ? ["./sys/portable.ts", "./admin/sys/cli.ts", "./sys/relay.ts"] : [];
     expect(found.dynamic).toEqual(lazy);
   });
 
   it("the check sees imports (it is not vacuous)", () => {
     const main = imports(readFileSync(resolve(SRC, "main.ts"), "utf8"));
     expect(main.static).toContain("./core/decide.ts");
-    expect(main.dynamic).toEqual(["./sys/portable.ts", "./admin/sys/cli.ts"]);
+    expect(main.dynamic).toEqual(["./sys/portable.ts", "./admin/sys/cli.ts", "./sys/relay.ts"]);
   });
 });

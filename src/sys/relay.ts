@@ -4,7 +4,6 @@
  * the pty until the CLI exits, then ends as the CLI did. Loaded only on that path (sudo's use_pty is the model).
  */
 import { dlopen, FFIType } from "bun:ffi";
-import { ReadStream, WriteStream } from "node:tty";
 import type { Bytes } from "../core/bytes.ts";
 import { type Ending, rawModes, TERMIOS_SIZE, waitStatus } from "../core/terminal.ts";
 import { cArray, prepareExec } from "./exec.ts";
@@ -225,6 +224,7 @@ function run(term: number, saved: Uint8Array, master: number, pid: number): Prom
   };
 
   // The runtime's own terminal streams: each side read and written in the event loop, neither waiting on the other.
+  const { ReadStream, WriteStream } = process.getBuiltinModule("node:tty");
   const termIn = new ReadStream(term);
   const termOut = new WriteStream(term);
   const ptyIn = new ReadStream(master);
@@ -270,10 +270,6 @@ function run(term: number, saved: Uint8Array, master: number, pid: number): Prom
   termIn.on("end", hangup);
   termIn.on("error", hangup);
 
-  let finished: (value: never) => void = () => {};
-  const done = new Promise<never>((resolve) => {
-    finished = resolve;
-  });
   const finish = async () => {
     await new Promise((flushed) => termOut.write("", flushed));
     restore();
@@ -290,7 +286,7 @@ function run(term: number, saved: Uint8Array, master: number, pid: number): Prom
   let quiet: ReturnType<typeof setTimeout> | undefined;
   const settle = (delay: number) => {
     clearTimeout(quiet);
-    quiet = setTimeout(() => finish().then(finished), delay);
+    quiet = setTimeout(finish, delay);
   };
   ptyIn.on("data", (data: Buffer) => {
     termOut.write(data);
@@ -335,5 +331,6 @@ function run(term: number, saved: Uint8Array, master: number, pid: number): Prom
   takeTerminal();
   // The CLI may have ended before the handler was in place.
   reap();
-  return done;
+  // It ends only by process.exit, as the CLI did.
+  return new Promise<never>(() => {});
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { bytes } from "../../src/core/bytes.ts";
 import { type Command, defaultsFor } from "../../src/core/config.ts";
 import { decide, type Facts, isStrictlyTruthy, listNames } from "../../src/core/decide.ts";
+import type { Terminal } from "../../src/core/terminal.ts";
 import type { Trust } from "../../src/core/trust.ts";
 
 const config = defaultsFor("hermes");
@@ -407,5 +408,51 @@ describe("7. the CLI's home, as the user it will run as finds it", () => {
     expect(decide(config, facts({ optOut: "1", homes: runtime }))).toEqual(passThrough);
     const refused = decide(config, facts({ homes: runtime, asRoot: roots({ helperTrust: missing }) }));
     expect(refused).not.toHaveProperty("warning");
+  });
+});
+
+describe("12. root's terminal stays root's: a shared terminal is relayed, never handed over", () => {
+  const shared: Terminal = { kind: "shared", sid: 40, leaderUid: 0, fds: [0, 1, 2] };
+  const identity = { uid: 10000, gid: 10000, groups: [{ gid: 10000, origin: "primary" as const }] };
+
+  it("shared with root's shell → the same drop, on a pty of the runtime user's", () => {
+    const plan = decide(config, facts({ asRoot: roots({ terminal: shared, drop: identity }) }));
+    expect(plan).toEqual({ ...drop, relay: { fds: [0, 1, 2], uid: 10000 } });
+  });
+  it("only the controlling terminal → relayed with no descriptor to replace", () => {
+    const plan = decide(config, facts({ asRoot: roots({ terminal: { ...shared, fds: [] }, drop: identity }) }));
+    expect(plan).toEqual({ ...drop, relay: { fds: [], uid: 10000 } });
+  });
+  it("a runtime user known only through NSS: relayed, the pty's owner left unknown", () => {
+    expect(decide(config, facts({ asRoot: roots({ terminal: shared }) }))).toEqual({
+      ...drop,
+      relay: { fds: [0, 1, 2] },
+    });
+  });
+  it.each([["none"], ["own"]] as const)("a terminal that is %s → the plain exec, unchanged", (kind) => {
+    expect(decide(config, facts({ asRoot: roots({ terminal: { kind }, drop: identity }) }))).toEqual(drop);
+  });
+  it("a terminal that could not be examined → 126 naming the failed call, nothing run", () => {
+    const terminal = { unable: "unable to examine descriptor 0 (ioctl TCGETS): Input/output error" };
+    expect(decide(config, facts({ asRoot: roots({ terminal }) }))).toEqual({
+      kind: "refuse",
+      code: 126,
+      message:
+        "hermes: cannot tell whose terminal this is: unable to examine descriptor 0 (ioctl TCGETS): Input/output error; " +
+        "refusing to run hermes as root.\n" +
+        "hermes: run it as hermes (docker exec --user hermes …) or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n",
+    });
+  });
+  it("the opt-out keeps root and its own terminal: nothing is relayed", () => {
+    const plan = decide(config, facts({ optOut: "1", asRoot: roots({ terminal: shared }) }));
+    expect(plan).toEqual(passThrough);
+  });
+  it("a helper that cannot be used still refuses first: the terminal changes no refusal", () => {
+    const plan = decide(config, facts({ asRoot: roots({ helperTrust: missing, terminal: shared }) }));
+    expect(plan).toMatchObject({
+      kind: "refuse",
+      code: 126,
+      message: expect.stringContaining("cannot drop to hermes"),
+    });
   });
 });

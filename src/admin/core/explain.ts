@@ -10,6 +10,7 @@ import { blockText, type Homes, whoText } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { octal } from "../../core/node.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "../../core/program.ts";
+import { type Terminal, terminalText } from "../../core/terminal.ts";
 import type { Trust } from "../../core/trust.ts";
 import { configJson, configRows } from "./configRows.ts";
 import { type Row, table } from "./table.ts";
@@ -28,6 +29,8 @@ export interface ExplainReport {
     optOut: { variable: string; values: string[]; counts: boolean };
     /** null when the shim did not look at it: it does so only as root. */
     helper: { path: string; trust: TrustReport | null };
+    /** The caller's terminal (contract §12), or why it could not be examined; null where nothing drops. */
+    terminal: (Terminal & { text: string }) | { unable: string } | null;
     /** The drop's groups and where each came from (contract §11); null where nothing drops. */
     groups: DropGroup[] | null;
     /** null when not examined: only when the drop has a granted group to add. */
@@ -52,6 +55,8 @@ export interface ExplainReport {
         argv: string[];
         setEnv: Record<string, string>;
         umask: string | null;
+        /** Run on a pty of its own, relayed (contract §12): which of 0–2 get it, and its owner. */
+        relay: { fds: number[]; owner: number | null } | null;
         warning: string | null;
       }
     | { kind: "refuse"; code: number; message: string };
@@ -64,6 +69,14 @@ function trustReport(trust: Trust | undefined): TrustReport | null {
   return trust.ok
     ? { trusted: true, resolved: trust.resolved }
     : { trusted: false, missing: trust.missing, reason: trust.reason };
+}
+
+function terminalReport(
+  terminal: Terminal | { unable: string } | undefined,
+  user: string,
+): ExplainReport["facts"]["terminal"] {
+  if (!terminal || "unable" in terminal) return terminal ?? null;
+  return { ...terminal, text: terminalText(terminal, user) };
 }
 
 export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args: readonly string[]): ExplainReport {
@@ -85,6 +98,7 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
         counts: isStrictlyTruthy(values),
       },
       helper: { path: config.helper, trust: trustReport(facts.asRoot?.helperTrust) },
+      terminal: terminalReport(facts.asRoot?.terminal, config.user),
       groups: facts.asRoot?.drop?.groups ?? null,
       groupsHelper: { path: config.groupsHelper, trust: trustReport(facts.asRoot?.drop?.groupsHelperTrust) },
       homes: facts.homes
@@ -111,6 +125,7 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
             argv: [...plan.prefix, ...args],
             setEnv: plan.setEnv ? { [plan.setEnv.name]: plan.setEnv.value } : {},
             umask: plan.umask === undefined ? null : octal(plan.umask),
+            relay: plan.relay ? { fds: plan.relay.fds, owner: plan.relay.uid ?? null } : null,
             warning: plan.warning ?? null,
           },
   };
@@ -169,6 +184,14 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
         ] as Row[])
       : []),
     ...(homes?.checks.flatMap((c): Row[] => [["home", c.text], ...unreadableRows(c.path, c.unreadable)]) ?? []),
+    [
+      "terminal",
+      report.facts.terminal === null
+        ? terminalText(undefined, config.user)
+        : "unable" in report.facts.terminal
+          ? `could not be examined: ${report.facts.terminal.unable}`
+          : report.facts.terminal.text,
+    ],
   ];
 }
 
@@ -193,8 +216,17 @@ function planText(config: ShimConfig, report: ExplainReport): string {
     ["environment", env.length > 0 ? `${env.join(" ")}, the rest as given` : "as given"],
     ["umask", plan.umask ?? "as given"],
   ];
+  if (plan.relay) {
+    const owner = plan.relay.owner === null ? `root's, mode 0620` : `uid ${plan.relay.owner}'s, mode 0620`;
+    rows.push([
+      "terminal",
+      `a pty of its own (${owner}) on its controlling terminal` +
+        `${plan.relay.fds.length > 0 ? ` and on ${listNames(plan.relay.fds.map(String))}` : ""}, ` +
+        "started as the leader of a new session and relayed by the shim until it exits: the CLI is the shim's child",
+    ]);
+  }
   const warning = plan.warning ? `  warning: ${plan.warning.trimEnd()}\n` : "";
-  return `plan: ${what}\n${table(rows)}${warning}`;
+  return `plan: ${what}${plan.relay ? ", on a terminal of its own" : ""}\n${table(rows)}${warning}`;
 }
 
 export function explainText(config: ShimConfig, report: ExplainReport): string {

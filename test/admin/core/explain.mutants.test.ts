@@ -22,7 +22,13 @@ const root: Facts = {
   started: { ruid: 0, rgid: 0, egid: 0, secure: false },
   env: [],
   cli: "ok",
-  asRoot: { helperTrust: TRUSTED, cliTrust: { ok: true, resolved: HERMES.target }, selfTrust: TRUSTED, capEff: 0xffn },
+  asRoot: {
+    helperTrust: TRUSTED,
+    cliTrust: { ok: true, resolved: HERMES.target },
+    selfTrust: TRUSTED,
+    capEff: 0xffn,
+    terminal: { kind: "none" },
+  },
   homes: { who: { uid: 10000, user: "hermes" }, checks: [ownHome, rootsHome] },
 };
 
@@ -46,6 +52,7 @@ describe("explainText, line by line", () => {
         "  helper         /command/s6-setuidgid trusted (resolves to /command/s6-setuidgid)\n" +
         "  home           hermes (uid 10000) can reach and write its home /opt/data\n" +
         "  home           hermes (uid 10000) cannot write HERMES_HOME /srv/h: it is owned by uid 0 gid 0, mode 0755\n" +
+        "  terminal       none\n" +
         "\n" +
         "plan: drop to hermes through /command/s6-setuidgid\n" +
         "  execve       /command/s6-setuidgid\n" +
@@ -73,6 +80,7 @@ describe("explainText, line by line", () => {
         "  CLI            /opt/hermes/.venv/bin/hermes exists and is executable\n" +
         '  opt-out        HERMES_DOCKER_EXEC_AS_ROOT is "0": does not opt out (only 1, true or yes do, in any case) (matters only for root)\n' +
         "  helper         /command/s6-setuidgid not examined: the shim looks at it only as root\n" +
+        "  terminal       not examined: only root's drop relays a terminal\n" +
         "\n" +
         "plan: pass straight through as uid 1000\n" +
         "  execve       /opt/hermes/.venv/bin/hermes\n" +
@@ -94,6 +102,7 @@ describe("explainText, line by line", () => {
         "  CLI as root    trusted (resolves to /opt/hermes/.venv/bin/hermes) (only the opt-out runs it as root)\n" +
         "  opt-out        HERMES_DOCKER_EXEC_AS_ROOT is not set: no opt-out\n" +
         "  helper         /command/s6-setuidgid trusted (resolves to /command/s6-setuidgid)\n" +
+        "  terminal       none\n" +
         "\n" +
         "plan: refuse, exit 126, with this on stderr:\n" +
         "    hermes: cannot drop to hermes: root here lacks CAP_SETUID and CAP_SETGID (the container runs with capabilities " +

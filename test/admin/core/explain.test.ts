@@ -44,6 +44,7 @@ describe("explain", () => {
       argv: ["/command/s6-setuidgid", "hermes", "/opt/hermes/.venv/bin/hermes", "auth", "list"],
       setEnv: { HOME: "/opt/data" },
       umask: "0002",
+      relay: null,
       warning: null,
     });
     expect(report.facts.helper).toEqual({
@@ -243,5 +244,71 @@ describe("explain: the identity the drop gives (contract §11)", () => {
     ({ report, text } = explain(facts));
     expect(report.facts.homes?.checks[0]?.unreadable).toBeNull();
     expect(text).not.toContain("unreadable");
+  });
+});
+
+describe("explain's terminal (contract §12)", () => {
+  const shared = (fds: number[]): Facts => {
+    const facts = root();
+    return {
+      ...facts,
+      asRoot: {
+        ...(facts.asRoot as NonNullable<Facts["asRoot"]>),
+        terminal: { kind: "shared", sid: 40, leaderUid: 0, fds },
+        drop: { uid: 10000, gid: 10000, groups: [{ gid: 10000, origin: "primary" }] },
+      },
+    };
+  };
+
+  it("shared with root's shell: the fact, and the plan on a pty of the runtime user's, the CLI the shim's child", () => {
+    const { report, text } = explain(shared([0, 1, 2]));
+    expect(report.facts.terminal).toEqual({
+      kind: "shared",
+      sid: 40,
+      leaderUid: 0,
+      fds: [0, 1, 2],
+      text:
+        "shared with session 40 led by uid 0: the CLI gets a pty of hermes's own, relayed until it exits " +
+        "(the CLI runs as the relay's child, with a PID of its own)",
+    });
+    expect(report.plan).toMatchObject({ kind: "exec", relay: { fds: [0, 1, 2], owner: 10000 } });
+    expect(text).toContain(
+      "\n  terminal       shared with session 40 led by uid 0: the CLI gets a pty of hermes's own",
+    );
+    expect(text).toContain("plan: drop to hermes through /command/s6-setuidgid, on a terminal of its own\n");
+    expect(text).toContain(
+      "\n  terminal     a pty of its own (uid 10000's, mode 0620) on its controlling terminal and on 0, 1 and 2, " +
+        "started as the leader of a new session and relayed by the shim until it exits: the CLI is the shim's child\n",
+    );
+  });
+
+  it("only the controlling terminal, and a pty whose owner the shim does not know", () => {
+    const facts = shared([]);
+    delete (facts.asRoot as NonNullable<Facts["asRoot"]>).drop;
+    const { report, text } = explain(facts);
+    expect(report.plan).toMatchObject({ relay: { fds: [], owner: null } });
+    expect(text).toContain(
+      "\n  terminal     a pty of its own (root's, mode 0620) on its controlling terminal, started as the leader",
+    );
+  });
+
+  it("a terminal that could not be examined is said as such, and the plan refuses", () => {
+    const facts = root();
+    const unable = "unable to open /dev/tty: Input/output error";
+    (facts.asRoot as NonNullable<Facts["asRoot"]>).terminal = { unable };
+    const { report, text } = explain(facts);
+    expect(report.facts.terminal).toEqual({ unable });
+    expect(text).toContain(`\n  terminal       could not be examined: ${unable}\n`);
+    expect(report.plan).toMatchObject({ kind: "refuse", code: 126 });
+  });
+
+  it("the exec's own terminal, and none: the plan has no relay", () => {
+    for (const kind of ["own", "none"] as const) {
+      const facts = root();
+      (facts.asRoot as NonNullable<Facts["asRoot"]>).terminal = { kind };
+      const { report, text } = explain(facts);
+      expect(report.plan).toMatchObject({ relay: null });
+      expect(text).not.toContain("on a terminal of its own");
+    }
   });
 });
