@@ -10,8 +10,11 @@
  * Last, doctor at scale (scripts/bench/doctor.ts): its check and --fix beside find and chown -R, at 10,000,
  * 100,000 and 1,000,000 entries, in a container limited to 256 MiB.
  *
+ * Then contract §12's relay (scripts/bench/terminal.ts): start-up and throughput on a terminal root's shell holds,
+ * beside sudo's use_pty.
+ *
  * Run as root: npm run bench [-- --rounds 300] [--cold-rounds 9] [--exec-rounds 50] [--baseline FILE]
- *   [--doctor-rounds 3] [--only doctor]
+ *   [--doctor-rounds 3] [--terminal-rounds 100] [--only doctor]
  * Every cold run drops the whole machine's page cache, which slows everything else on it for a moment.
  * --baseline FILE: a shim compiled from an earlier commit, timed in the same rounds as a row of its own on
  * both paths, so that a change's cost is a ratio measured in one run.
@@ -28,9 +31,10 @@ import { renderDockerExec, timeDockerExec } from "./bench/docker-exec.ts";
 import { renderDoctor, timeDoctor } from "./bench/doctor.ts";
 import { buildFloor, FLOOR_VARIANTS, type FloorVariant } from "./bench/floors.ts";
 import { median, type PathResult, type Row, render } from "./bench/report.ts";
+import { renderTerminal, timeTerminal } from "./bench/terminal.ts";
 
 const args = minimist(process.argv.slice(2), {
-  string: ["rounds", "cold-rounds", "exec-rounds", "baseline", "doctor-rounds", "only"],
+  string: ["rounds", "cold-rounds", "exec-rounds", "baseline", "doctor-rounds", "terminal-rounds", "only"],
   unknown: (flag) => {
     console.error(`bench: unknown option ${flag}`);
     process.exit(2);
@@ -40,6 +44,7 @@ const rounds = Number(args.rounds ?? 300);
 const coldRounds = Number(args["cold-rounds"] ?? 9);
 const execRounds = Number(args["exec-rounds"] ?? 50);
 const doctorRounds = Number(args["doctor-rounds"] ?? 3);
+const terminalRounds = Number(args["terminal-rounds"] ?? 100);
 /** --only doctor: that section alone, which takes minutes of its own at a million entries. */
 const only = args.only === undefined ? undefined : String(args.only);
 if (only !== undefined && only !== "doctor") {
@@ -81,6 +86,7 @@ await Promise.all([
 for (const [source, out, flags] of [
   ["noop.c", "noop", ["-static"]],
   ["timer.c", "bench-timer", []],
+  ["pty-timer.c", "pty-timer", []],
 ] as const) {
   const cc = spawnSync("gcc", ["-O2", ...flags, "-o", `${OUT}/${out}`, `${REPO}/scripts/bench/${source}`]);
   if (cc.status !== 0) throw new Error(`bench: compiling ${source} failed: ${cc.stderr}`);
@@ -173,6 +179,7 @@ async function startupSections(): Promise<string> {
       ct.ok(`cat > ${to} && chmod 0755 ${to}`, { input: await readFile(from) });
     await copyIn(`${OUT}/noop`, TARGET);
     await copyIn(`${OUT}/bench-timer`, "/usr/local/bin/bench-timer");
+    await copyIn(`${OUT}/pty-timer`, "/usr/local/bin/pty-timer");
     if (baseline) {
       await ct.ok(`mkdir -p ${BASELINE.slice(0, BASELINE.lastIndexOf("/"))}`);
       await copyIn(baseline, BASELINE);
@@ -259,7 +266,26 @@ async function startupSections(): Promise<string> {
       IMAGE_ENV,
     );
     const cold = renderCold(coldRows, { warm: rounds, cold: coldRounds }, kernel);
-    return `${render(results, notes)}\n${renderDockerExec(execRows, execRounds)}\n${cold}`;
+    // sudo as Debian ships it, with use_pty set as sudo 1.9.14 and later default to.
+    await ct.ok("echo 'Defaults use_pty' > /etc/sudoers.d/use_pty && chmod 0440 /etc/sudoers.d/use_pty");
+    const terminalRows = await timeTerminal(
+      ct,
+      "/usr/local/bin/pty-timer",
+      TARGET,
+      [
+        { label: "direct exec of the CLI, as hermes", uid: RUNTIME_UID, argv: [TARGET] },
+        { label: "s6-setuidgid alone (the terminal handed over)", uid: 0, argv: [config.helper, config.user, TARGET] },
+        { label: "sudo -u hermes, Defaults use_pty", uid: 0, argv: ["/usr/bin/sudo", "-u", config.user, TARGET] },
+        { label: "this shim, as root: the drop, relayed", uid: 0, argv: [`${BIN}/${config.name}`] },
+        { label: "this shim, as hermes: the pass-through", uid: RUNTIME_UID, argv: [`${BIN}/${config.name}`] },
+      ],
+      { startup: terminalRounds, throughput: Math.max(3, Math.round(terminalRounds / 20)) },
+    );
+    const terminal = renderTerminal(terminalRows, {
+      startup: terminalRounds,
+      throughput: Math.max(3, Math.round(terminalRounds / 20)),
+    });
+    return `${render(results, notes)}\n${renderDockerExec(execRows, execRounds)}\n${cold}\n${terminal}`;
   } finally {
     await ct.destroy();
   }

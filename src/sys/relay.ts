@@ -270,7 +270,10 @@ function run(term: number, saved: Uint8Array, master: number, pid: number): Prom
   termIn.on("end", hangup);
   termIn.on("error", hangup);
 
+  let finishing = false;
   const finish = async () => {
+    if (finishing) return;
+    finishing = true;
     await new Promise((flushed) => termOut.write("", flushed));
     restore();
     libc.close(master);
@@ -282,18 +285,21 @@ function run(term: number, saved: Uint8Array, master: number, pid: number): Prom
     process.exit(128 + end.signal);
   };
 
-  // The CLI's output, to the last byte: after it exits, until every holder closed the pty or it stays quiet a moment.
+  // The CLI's output, to the last byte: after it exits, until every holder closed the pty, or it stayed quiet a
+  // moment (something the CLI left behind still holds it), and never for long: the terminal is the caller's again.
+  let open = true;
   let quiet: ReturnType<typeof setTimeout> | undefined;
-  const settle = (delay: number) => {
+  const settle = () => {
     clearTimeout(quiet);
-    quiet = setTimeout(finish, delay);
+    quiet = setTimeout(finish, open ? 100 : 0);
   };
   ptyIn.on("data", (data: Buffer) => {
     termOut.write(data);
-    if (ending) settle(100);
+    if (ending) settle();
   });
   const closed = () => {
-    if (ending) settle(0);
+    open = false;
+    if (ending) settle();
   };
   ptyIn.on("end", closed);
   ptyIn.on("error", closed);
@@ -306,7 +312,11 @@ function run(term: number, saved: Uint8Array, master: number, pid: number): Prom
       const what = waitStatus(status[0] as number);
       if ("exited" in what) {
         ending = what.exited;
-        settle(100);
+        // From now on what the operator types is the shell's again.
+        termIn.pause();
+        restore();
+        settle();
+        setTimeout(finish, 1000);
         return;
       }
       // Stopped by someone else's signal (kill -STOP): the relay stops too, and resumes the CLI with itself.
