@@ -22,8 +22,6 @@ const c = dlopen("libc.so.6", {
   posix_spawnattr_init: { args: [p], returns: i32 },
   posix_spawnattr_setflags: { args: [p, i32], returns: i32 },
   posix_spawnattr_setsigdefault: { args: [p, p], returns: i32 },
-  sigemptyset: { args: [p], returns: i32 },
-  sigaddset: { args: [p, i32], returns: i32 },
   waitpid: { args: [i32, p, i32], returns: i32 },
   kill: { args: [i32, i32], returns: i32 },
   fchown: { args: [i32, u32, u32], returns: i32 },
@@ -128,11 +126,11 @@ function spawn(
   c.posix_spawn_file_actions_addclose(actions, pty.slave);
   for (const fd of [3, ...inherited]) if (isTerminal(fd)) c.posix_spawn_file_actions_addclose(actions, fd);
   c.posix_spawnattr_init(attr);
-  c.sigemptyset(defaults);
-  // The relay's own handlers die with the exec anyway; these make sure of it.
-  for (const name of FORWARDED) c.sigaddset(defaults, NUMBER[name]);
-  c.sigaddset(defaults, 13);
-  c.sigaddset(defaults, 25);
+  // At their default in the CLI, as after the shim's own execve: the signals the relay handles, the two the runtime
+  // ignores, and the C library's two internal ones (32, 33), which posix_spawn would otherwise leave ignored.
+  // Set bit by bit (a sigset_t is a little-endian bit array here): sigaddset refuses the internal two.
+  for (const signal of [...FORWARDED.map((name) => NUMBER[name]), 13, 25, 32, 33])
+    defaults[(signal - 1) >> 3] = (defaults[(signal - 1) >> 3] ?? 0) | (1 << ((signal - 1) & 7));
   c.posix_spawnattr_setsigdefault(attr, defaults);
   c.posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF);
   const file = cArray([call.path]);
