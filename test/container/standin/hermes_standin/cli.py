@@ -25,7 +25,7 @@ import tty as ttymod
 
 USAGE = (
     "usage: hermes [--version] [-p PROFILE] {config,login,auth,chat,note,whoami,groups,argv0,exit,kill,prompt,"
-    "profile,gateway,tty,tiocsti,linger,paste,read,winch,trap} ..."
+    "profile,gateway,tty,tiocsti,linger,paste,read,winch,wait,trap} ..."
 )
 
 # Upstream's gateway registration under s6 (hermes_cli/profiles.py): the scan directory and s6-overlay's tools.
@@ -314,6 +314,15 @@ def winch():
     return 0
 
 
+def wait():
+    """Waits for a signal with SIGINT at its default, as a C program has it: Ctrl-C then ends it whenever it comes.
+    Python's own handler acts only once a blocking read returns, and one that comes just before the read is lost."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    print("wait: waiting", flush=True)
+    while True:
+        signal.pause()
+
+
 def trap(path):
     """Waits for SIGHUP, SIGTERM or SIGINT and writes its name to `path`: what reached the CLI. `path`.waiting
     says it waits."""
@@ -402,6 +411,8 @@ def main(argv=None):
         return read_all()
     if cmd == "winch":
         return winch()
+    if cmd == "wait":
+        return wait()
     if cmd == "trap" and len(rest) == 1:
         return trap(rest[0])
     print(USAGE, file=sys.stderr)
