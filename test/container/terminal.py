@@ -68,10 +68,15 @@ class Terminal:
 
     def send(self, data):
         while data:
+            if self.eof:
+                raise EOFError(f"the command's output ended with {len(data)} bytes left to type")
             _, writable, _ = select.select([self.fd], [self.fd], [], 1)
             self.pump(0)
             if writable:
-                data = data[os.write(self.fd, data[:CHUNK]) :]
+                try:
+                    data = data[os.write(self.fd, data[:CHUNK]) :]
+                except OSError as err:
+                    raise EOFError(f"the terminal took no more input: {err}") from err
 
     def expect(self, pattern, timeout):
         regex = re.compile(pattern.encode(), re.DOTALL)

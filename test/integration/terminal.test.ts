@@ -179,6 +179,22 @@ describe("root's interactive shell in the container runs hermes", () => {
     expect(s.got.status).toBe("0");
   });
 
+  it("a pipe on fd 0 or 1 stays that pipe: the CLI reads the pipe to its end, and writes into the pipe", {
+    timeout: TIMEOUT,
+  }, async () => {
+    const s = met(
+      await inRootShell(
+        new Keys()
+          .line("printf 'abc\\n' | hermes read")
+          .expect("read: (count=\\d+ sha256=\\w+) eof", "read")
+          .line("hermes tty | tr a-z A-Z")
+          .expect("(?:^|[\\r\\n])TTY FDS=(\\d+)", "fds")
+          .status(),
+      ),
+    );
+    expect(s.got).toMatchObject({ read: `count=4 sha256=${sha256(Buffer.from("abc\n"))}`, fds: "101", status: "0" });
+  });
+
   it("the CLI's interactive prompt works", { timeout: TIMEOUT }, async () => {
     const s = met(
       await inRootShell(
@@ -224,11 +240,11 @@ describe("root's interactive shell in the container runs hermes", () => {
           .settled(),
       ),
     );
+    for (const file of files)
+      expect(await exists(file), `root's shell ran the line pushed through /dev/tty into ${file}`).toBe(false);
     const facts = ttyFacts(s.got.facts ?? "");
     expect(facts).toMatchObject({ fds: "000", devtty: "ok" });
     expect(facts.ctty, "the CLI's controlling terminal is root's").not.toBe(s.got.rootCtty);
-    for (const file of files)
-      expect(await exists(file), `root's shell ran the line pushed through /dev/tty into ${file}`).toBe(false);
   });
 });
 
