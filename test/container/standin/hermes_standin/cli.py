@@ -4,15 +4,29 @@ Files under $HERMES_HOME are written like the real CLI writes them: a temp
 file in the same directory, mode 0600, then an atomic rename.
 """
 
+import ctypes
+import errno
+import fcntl
+import hashlib
 import json
 import os
+import platform
 import pwd
+import select
 import shutil
 import signal
+import stat
+import struct
 import subprocess
 import sys
+import termios
+import time
+import tty as ttymod
 
-USAGE = "usage: hermes [--version] [-p PROFILE] {config,login,auth,chat,note,whoami,groups,argv0,exit,kill,prompt,profile,gateway} ..."
+USAGE = (
+    "usage: hermes [--version] [-p PROFILE] {config,login,auth,chat,note,whoami,groups,argv0,exit,kill,prompt,"
+    "profile,gateway,tty,tiocsti,linger,paste,read,winch,wait,trap} ..."
+)
 
 # Upstream's gateway registration under s6 (hermes_cli/profiles.py): the scan directory and s6-overlay's tools.
 SCAN = "/run/service"
@@ -145,6 +159,183 @@ def profile_delete(name):
     return 0
 
 
+def errname(err):
+    return errno.errorcode.get(err.errno, str(err.errno))
+
+
+def winsize(fd):
+    rows, cols, _, _ = struct.unpack("HHHH", fcntl.ioctl(fd, termios.TIOCGWINSZ, b"\0" * 8))
+    return f"{rows}x{cols}"
+
+
+def ctty_number():
+    """The controlling terminal as /proc/PID/stat's tty_nr gives it (0: none), comparable with a shell's own."""
+    with open("/proc/self/stat") as f:
+        return int(f.read().rsplit(")", 1)[1].split()[4])
+
+
+def tty_facts():
+    """One line of what the CLI's terminal is: the facts contract section 12 is about, as words the tests match."""
+    fds = "".join("1" if os.isatty(fd) else "0" for fd in (0, 1, 2))
+    first = fds.find("1")
+    facts = {"fds": fds}
+    if first >= 0:
+        name = os.ttyname(first)
+        st = os.stat(name)
+        facts |= {"name": name, "owner": st.st_uid, "mode": f"{stat.S_IMODE(st.st_mode):o}", "size": winsize(first)}
+        try:
+            os.close(os.open(name, os.O_RDWR | os.O_NOCTTY))
+            facts["reopen"] = "ok"
+        except OSError as err:
+            facts["reopen"] = errname(err)
+    else:
+        facts |= {"name": "-", "owner": "-", "mode": "-", "size": "-", "reopen": "-"}
+    try:
+        fd = os.open("/dev/tty", os.O_RDWR)
+        facts["devtty"] = "ok"
+        facts["devtty_size"] = winsize(fd)
+        os.close(fd)
+    except OSError as err:
+        facts["devtty"] = errname(err)
+    pid, sid = os.getpid(), os.getsid(0)
+    facts |= {"ctty": ctty_number(), "pid": pid, "ppid": os.getppid(), "sid": sid}
+    facts["leader"] = "yes" if pid == sid else "no"
+    return " ".join(f"{k}={v}" for k, v in facts.items())
+
+
+# ioctl(2)'s request is an unsigned int in the kernel: a request with bits set above the low 32 is TIOCSTI to the
+# tty layer, yet not to a filter comparing the full 64-bit word (flatpak's, CVE-2019-10063).
+TIOCSTI_HIGH = 0xDEAD00000000 | termios.TIOCSTI
+SYS_IOCTL = {"x86_64": 16, "aarch64": 29}
+
+
+def push_raw(fd, byte):
+    libc = ctypes.CDLL(None, use_errno=True)
+    c = ctypes.c_char(byte)
+    number = SYS_IOCTL[platform.machine()]
+    if libc.syscall(ctypes.c_long(number), ctypes.c_long(fd), ctypes.c_ulong(TIOCSTI_HIGH), ctypes.byref(c)) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+def push_fcntl(fd, byte):
+    fcntl.ioctl(fd, termios.TIOCSTI, byte)
+
+
+def tiocsti(args):
+    """Pushes TEXT and a newline as typed input into stdin's terminal or /dev/tty: what a shell reads next."""
+    via, on, text = "fcntl", "stdin", args[-1]
+    for flag, value in zip(args[:-1:2], args[1:-1:2]):
+        if flag == "--via":
+            via = value
+        elif flag == "--on":
+            on = value
+    push = push_raw if via == "raw" else push_fcntl
+    try:
+        fd = 0 if on == "stdin" else os.open("/dev/tty", os.O_RDWR)
+        for byte in (text + "\n").encode():
+            push(fd, bytes([byte]))
+        result = "ok"
+    except OSError as err:
+        result = errname(err)
+    print(f"tiocsti via={via} on={on}: {result}", flush=True)
+    return 0
+
+
+def linger(stolen, stop):
+    """Leaves a process of the runtime user behind, in a session of its own, reading the terminal on fd 0 until
+    `stop` exists: whatever it reads is appended to `stolen`. Returns once that process is reading."""
+    ready_r, ready_w = os.pipe()
+    if os.fork() == 0:
+        os.close(ready_r)
+        os.setsid()
+        open(stolen, "ab").close()
+        os.write(ready_w, b"1")
+        os.close(ready_w)
+        deadline = time.monotonic() + 120
+        while not os.path.exists(stop) and time.monotonic() < deadline:
+            if select.select([0], [], [], 0.2)[0]:
+                try:
+                    data = os.read(0, 4096)
+                except OSError:
+                    data = b""
+                if not data:
+                    break
+                with open(stolen, "ab") as f:
+                    f.write(data)
+        open(f"{stolen}.done", "w").close()
+        os._exit(0)
+    os.close(ready_w)
+    os.read(ready_r, 1)
+    print("linger: reading", flush=True)
+    return 0
+
+
+def digest(data):
+    return f"count={len(data)} sha256={hashlib.sha256(data).hexdigest()}"
+
+
+def paste(count):
+    """Reads exactly `count` bytes from the terminal in raw mode, as an editor takes a paste."""
+    saved = termios.tcgetattr(0)
+    ttymod.setraw(0)
+    data = b""
+    try:
+        print("paste: ready", end="\r\n", flush=True)
+        while len(data) < count:
+            chunk = os.read(0, count - len(data))
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        termios.tcsetattr(0, termios.TCSAFLUSH, saved)
+    print(f"paste: {digest(data)}", flush=True)
+    return 0
+
+
+def read_all():
+    """Reads stdin to its end (Ctrl-D on a terminal)."""
+    print("read: ready", flush=True)
+    data = b""
+    while chunk := os.read(0, 65536):
+        data += chunk
+    print(f"read: {digest(data)} eof", flush=True)
+    return 0
+
+
+def winch():
+    """Prints the terminal's size, then its size after the next SIGWINCH."""
+    fd = os.open("/dev/tty", os.O_RDWR)
+    signal.signal(signal.SIGWINCH, lambda *_: None)
+    signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGWINCH])
+    print(f"winch: size={winsize(fd)} waiting", flush=True)
+    signal.sigwait([signal.SIGWINCH])
+    print(f"winch: size={winsize(fd)}", flush=True)
+    return 0
+
+
+def wait():
+    """Waits for a signal with SIGINT at its default, as a C program has it: Ctrl-C then ends it whenever it comes.
+    Python's own handler acts only once a blocking read returns, and one that comes just before the read is lost."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    print("wait: waiting", flush=True)
+    while True:
+        signal.pause()
+
+
+def trap(path):
+    """Waits for SIGHUP, SIGTERM or SIGINT and writes its name to `path`: what reached the CLI. `path`.waiting
+    says it waits."""
+    caught = [signal.SIGHUP, signal.SIGTERM, signal.SIGINT]
+    signal.pthread_sigmask(signal.SIG_BLOCK, caught)
+    open(f"{path}.waiting", "w").close()
+    print("trap: waiting", flush=True)
+    got = signal.sigwait(caught)
+    with open(path, "w") as f:
+        f.write(f"{signal.Signals(got).name}\n")
+    return 128 + got
+
+
 def main(argv=None):
     args = sys.argv[1:] if argv is None else argv
     load_env()
@@ -207,5 +398,22 @@ def main(argv=None):
         name = input("Your name? ")
         print(f"hello {name} (tty={tty})")
         return 0
+    if cmd == "tty":
+        print(f"tty {tty_facts()}", flush=True)
+        return 0
+    if cmd == "tiocsti" and rest:
+        return tiocsti(rest)
+    if cmd == "linger" and len(rest) == 2:
+        return linger(rest[0], rest[1])
+    if cmd == "paste" and len(rest) == 1:
+        return paste(int(rest[0]))
+    if cmd == "read":
+        return read_all()
+    if cmd == "winch":
+        return winch()
+    if cmd == "wait":
+        return wait()
+    if cmd == "trap" and len(rest) == 1:
+        return trap(rest[0])
     print(USAGE, file=sys.stderr)
     return 2
