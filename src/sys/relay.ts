@@ -8,6 +8,9 @@ import type { Bytes } from "../core/bytes.ts";
 import { type Ending, rawModes, TERMIOS_SIZE, waitStatus } from "../core/terminal.ts";
 import { cArray, prepareExec } from "./exec.ts";
 import { cstr, EINTR, errno, libc, moreLibc, O_CLOEXEC, O_NOCTTY, O_RDWR, SIG_DFL } from "./libc.ts";
+
+const RLIMIT_CORE = 4;
+
 import { TCGETS, unable } from "./terminal.ts";
 import { writeStderr } from "./write.ts";
 
@@ -191,6 +194,8 @@ export async function relay(call: RelayCall, name: string): Promise<number> {
   libc.close(pty.slave);
   if ("errno" in started) return started.errno;
   dropCapabilities(name);
+  // Like sudo: a relay that dies of the CLI's signal leaves no core of its own (the CLI's limits are its own).
+  libc.setrlimit(RLIMIT_CORE, new BigUint64Array([0n, 0n]));
   return run(term, saved, pty.master, started.pid);
 }
 

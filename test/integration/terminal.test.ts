@@ -248,6 +248,46 @@ describe("root's interactive shell in the container runs hermes", () => {
   });
 });
 
+describe("explain says whose terminal it is", () => {
+  it("in root's shell: shared with the shell's session, led by uid 0, relayed through a pty of hermes's", {
+    timeout: TIMEOUT,
+  }, async () => {
+    await ct.ok("ln -sf hermes /opt/hermes/bin/hermes-exec-shim");
+    const s = met(
+      await inRootShell(
+        new Keys()
+          .line("echo sid=$(cut -d' ' -f6 /proc/$$/stat)")
+          .expect("sid=(\\d+)", "sid")
+          .line("hermes-exec-shim explain -- tty | grep -E '^(  terminal|plan)'")
+          .expect("terminal +(shared with session \\d+ led by uid \\d+)", "fact")
+          .expect("(plan: drop to hermes through [^\\r\\n]*)", "plan")
+          .status(),
+      ),
+    );
+    expect(s.got.fact).toBe(`shared with session ${s.got.sid} led by uid 0`);
+    expect(s.got.plan).toBe("plan: drop to hermes through /command/s6-setuidgid, on a terminal of its own");
+  });
+
+  it("docker exec -it C hermes-exec-shim explain: the exec's own terminal; docker exec without -t: none", {
+    timeout: TIMEOUT,
+  }, async () => {
+    await ct.ok("ln -sf hermes /opt/hermes/bin/hermes-exec-shim");
+    const s = met(
+      await drive(
+        ["docker", "exec", "-it", ct.id, "hermes-exec-shim", "explain", "--", "tty"],
+        new Keys().expect("\\n  terminal +([^\\r\\n]*)", "terminal"),
+      ),
+    );
+    expect(s.got.terminal).toBe("the exec's own (this call leads its session): passed on as it is");
+    const report = JSON.parse(await ct.ok("hermes-exec-shim explain --json -- tty")) as {
+      facts: { terminal: unknown };
+      plan: { relay: unknown };
+    };
+    expect(report.facts.terminal).toEqual({ kind: "none", text: "none" });
+    expect(report.plan.relay).toBeNull();
+  });
+});
+
 describe("where the shim leads the terminal's session, or there is none, the CLI is the exec's own process", () => {
   it("docker exec -it C hermes tty: the CLI leads the exec's session on the exec's terminal", {
     timeout: TIMEOUT,
