@@ -77,6 +77,16 @@ export class Keys {
     return this.line("echo settled-$((40 + 2))").expect("settled-42");
   }
 
+  /**
+   * Root's shell once it has settled: the engine sizes the exec's terminal only after bash has started, and
+   * readline redraws its prompt for that resize, so a prompt seen before this may be stale. Then `keys`.
+   */
+  static atRootShell(keys: Keys): Keys {
+    const settled = new Keys().settled();
+    settled.steps.push(...keys.steps);
+    return settled;
+  }
+
   /** Leaves root's shell. */
   exit(): this {
     return this.line("exit");

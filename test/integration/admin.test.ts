@@ -75,6 +75,7 @@ describe("explain, row by row of contract §2, agreeing with what the shim then 
       argv: [CLI, "whoami"],
       setEnv: {},
       umask: null,
+      relay: null,
       warning: null,
     });
     expect(await ct.ok(`${ADMIN} explain -- whoami`, { asRuntimeUser: true })).toContain(
@@ -101,6 +102,7 @@ describe("explain, row by row of contract §2, agreeing with what the shim then 
       argv: [HELPER, "hermes", CLI, "whoami"],
       setEnv: { HOME: "/opt/data" },
       umask: "0002",
+      relay: null,
       warning: null,
     });
     expect(await ct.ok("hermes whoami", { env })).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
