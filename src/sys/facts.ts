@@ -1,7 +1,7 @@
 /** What the shim sees before deciding: shared by the shim itself and `explain`, so the two cannot disagree. */
 import { type Bytes, envValues, splitNul } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
-import { type Facts, isStrictlyTruthy } from "../core/decide.ts";
+import type { Facts } from "../core/decide.ts";
 import { addedGids } from "../core/groups.ts";
 import { type Homes, homeVar } from "../core/homes.ts";
 import type { Called } from "../core/name.ts";
@@ -11,6 +11,7 @@ import { parseCapEff, privilegedStart } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/program.ts";
 import { type Terminal, type TerminalObservation, terminalOf } from "../core/terminal.ts";
 import { checkTrust } from "../core/trust.ts";
+import { isStrictlyTruthy } from "../core/words.ts";
 import { readDropIdentity } from "./accounts.ts";
 import { callerHomes, runtimeHomes } from "./homes.ts";
 

@@ -1,7 +1,7 @@
 /** Texts of the admin CLI that depend on nothing but the build. */
 import type { ShimConfig } from "../../core/config.ts";
-import { listNames } from "../../core/decide.ts";
 import { adminName } from "../../core/name.ts";
+import { listNames } from "../../core/words.ts";
 import { configRows } from "./configRows.ts";
 import { table } from "./table.ts";
 
