@@ -2,6 +2,7 @@
 import type { Command, ShimConfig } from "../../core/config.ts";
 import { octal } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
+import { dirname } from "../../core/paths.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "../../core/program.ts";
 import type { Trust } from "../../core/trust.ts";
 import type { Finding } from "./finding.ts";
@@ -141,11 +142,9 @@ export function userCheck(config: ShimConfig, account: Account | undefined): Fin
   return [found, note];
 }
 
-const dirOf = (path: string) => path.slice(0, path.lastIndexOf("/")) || "/";
-
 /** `found` is what PATH resolves the command's name to; `shim` is this binary's own path. */
 export function pathCheck(name: string, found: string | undefined, isShim: boolean, shim: string): Finding {
-  const dir = dirOf(shim);
+  const dir = dirname(shim);
   const onPath = `put ${dir} first on PATH (in the image: ENV PATH=${dir}:$PATH)`;
   // Every command is a link to the one binary, next to it (install.sh makes them).
   const link = `link it to the shim (ln -sf ${shim.slice(dir.length + 1)} ${dir}/${name})`;
@@ -156,6 +155,6 @@ export function pathCheck(name: string, found: string | undefined, isShim: boole
     isShim
       ? `${name} on PATH is this shim (${found})`
       : `${name} on PATH is ${found}, not this shim (${shim}): root calls would not drop`,
-    dirOf(found) === dir ? link : onPath,
+    dirname(found) === dir ? link : onPath,
   );
 }

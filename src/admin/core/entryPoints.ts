@@ -5,6 +5,7 @@
  */
 import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
+import { dirname } from "../../core/paths.ts";
 import type { Finding, Item } from "./finding.ts";
 
 export interface VenvExecutable {
@@ -27,6 +28,9 @@ export function isVenvTool(name: string): boolean {
 
 const listed = (names: readonly string[]) => names.join(", ");
 
+/** The directories the commands' targets are in, each once: where the venv's entry points live. */
+export const targetDirs = (config: ShimConfig) => [...new Set(config.commands.map((c) => dirname(c.target)))];
+
 /**
  * `executables` lists every executable found in the commands' target directories; `unlisted` names those
  * directories doctor could not list, whose entry points it therefore did not examine.
@@ -41,9 +45,7 @@ export function entryPointChecks(
   const scripts = open.filter((e) => !isVenvTool(e.name));
   const tools = open.filter((e) => isVenvTool(e.name));
   const skipped = new Set(unlisted.map((u) => u.path));
-  const dirs = [...new Set(config.commands.map((c) => c.target.slice(0, c.target.lastIndexOf("/")) || "/"))].filter(
-    (dir) => !skipped.has(dir),
-  );
+  const dirs = targetDirs(config).filter((dir) => !skipped.has(dir));
   const item = (e: VenvExecutable): Item => ({
     path: `${e.dir}/${e.name}`,
     detail: `\`${e.name}\` on PATH runs it`,

@@ -1,5 +1,5 @@
 /** `doctor`: gathers every fact its checks need, then reports them as findings. */
-import { type Bytes, envValues } from "../../core/bytes.ts";
+import { type Bytes, envValues, text } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { addedGids } from "../../core/groups.ts";
 import { homeVar } from "../../core/homes.ts";
@@ -33,7 +33,7 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
   }
   // Judged as the drop makes the runtime user (contract §11): with the groups the container runtime granted.
   const status = readAll("/proc/self/status");
-  const identity = readDropIdentity(config.user, readAll, status && new TextDecoder().decode(status), groups);
+  const identity = readDropIdentity(config.user, readAll, status && text(status), groups);
   const account = identity?.account;
   const granted = identity ? addedGids(identity.groups) : [];
   const self = readlink("/proc/self/exe");

@@ -1,10 +1,11 @@
 /** Whether a bare command name reaches this very binary through PATH, and what else in the venv it reaches. */
 
-import { type Bytes, envValues } from "../../core/bytes.ts";
+import { type Bytes, envValues, nameText, text } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
+import { dirname } from "../../core/paths.ts";
 import { executableStatus, readlink, readNames } from "../../sys/files.ts";
 import { AT_FDCWD, cstr, errno, libc, moreLibc, strerror } from "../../sys/libc.ts";
-import type { VenvExecutable } from "../core/entryPoints.ts";
+import { targetDirs, type VenvExecutable } from "../core/entryPoints.ts";
 import type { Item } from "../core/finding.ts";
 import { resolveCommand } from "../core/pathLookup.ts";
 import { OPEN_DIR } from "./dirfd.ts";
@@ -20,14 +21,12 @@ export interface OnPath {
   shim: string;
 }
 
-const decoder = new TextDecoder();
-
 const isProgram = (p: string) => fileIdentity(p) !== undefined && executableStatus(p) === "ok";
 
 /** PATH as text, as the environment gives it. */
 export function pathOf(env: readonly Bytes[]): string | undefined {
   const value = envValues(env, "PATH")[0];
-  return value && decoder.decode(value);
+  return value && text(value);
 }
 
 function onPath(name: string, env: readonly Bytes[]): string | undefined {
@@ -54,7 +53,7 @@ export function venvExecutables(
   config: ShimConfig,
   env: readonly Bytes[],
 ): { executables: VenvExecutable[]; unlisted: Item[] } {
-  const dirs = new Set(config.commands.map((c) => c.target.slice(0, c.target.lastIndexOf("/")) || "/"));
+  const dirs = targetDirs(config);
   const executables: VenvExecutable[] = [];
   const unlisted: Item[] = [];
   for (const dir of dirs) {
@@ -69,13 +68,13 @@ export function venvExecutables(
       });
       continue;
     }
-    const names = readNames(fd).map((n) => decoder.decode(n.subarray(0, -1)));
+    const names = readNames(fd).map(nameText);
     libc.close(fd);
     const self = dirIdentity(dir);
     for (const name of names.sort()) {
       if (!isProgram(`${dir}/${name}`)) continue;
       const where = onPath(name, env);
-      const reached = where !== undefined && dirIdentity(where.slice(0, where.lastIndexOf("/")) || "/") === self;
+      const reached = where !== undefined && dirIdentity(dirname(where)) === self;
       executables.push({ dir, name, reached });
     }
   }

@@ -11,6 +11,7 @@
  * is opened from / the same way, every directory on the way root's alone.
  * Every change goes through a handle on the node just examined.
  */
+import { nameText, text } from "../../core/bytes.ts";
 import type { NodeStat } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
 import { checkTrust, type Trust, weakness } from "../../core/trust.ts";
@@ -33,7 +34,6 @@ import type { SurfaceNode, TreeFacts } from "../core/supervision.ts";
 import { ELOOP, ENOTDIR, OPEN_DIR, OPEN_NODE } from "./dirfd.ts";
 import { statFd } from "./stat.ts";
 
-const decoder = new TextDecoder();
 /** fchownat's "leave the owner as it is". */
 const KEEP_OWNER = 0xffffffff;
 const THROUGH_SYMLINK = "is a symlink: doctor neither checks nor changes anything through one";
@@ -173,7 +173,7 @@ const isDir = (path: string) => {
 function readLink(fd: number): string | undefined {
   const buf = new Uint8Array(4096);
   const n = Number(moreLibc().readlinkat(fd, SELF, buf, BigInt(buf.length)));
-  return n < 0 || n >= buf.length ? undefined : decoder.decode(buf.subarray(0, n));
+  return n < 0 || n >= buf.length ? undefined : text(buf.subarray(0, n));
 }
 
 function onTmpfs(fd: number): boolean {
@@ -308,7 +308,7 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
     libc.close(reached.held.fd);
   };
 
-  const names = readNames(scan.fd).map((n) => decoder.decode(n.subarray(0, -1)));
+  const names = readNames(scan.fd).map(nameText);
   // s6-svscan skips names that start with a dot, and takes a symlink to a directory as a service.
   for (const name of names.filter((n) => !n.startsWith(".")).sort()) {
     const named = `${scanDir}/${name}`;
@@ -345,7 +345,7 @@ function ownSlot(scan: number, name: string, named: string, tree: TreeFacts): vo
 function listWithout(scanDir: string, tree: TreeFacts, door: (path: string, trust: Trust) => void): void {
   const list = moreLibc().openat(AT_FDCWD, cstr(scanDir), OPEN_DIR, 0);
   if (list < 0) return;
-  const names = readNames(list).map((n) => decoder.decode(n.subarray(0, -1)));
+  const names = readNames(list).map(nameText);
   libc.close(list);
   const service = (named: string) => {
     tree.services.push(named);

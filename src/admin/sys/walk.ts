@@ -8,6 +8,7 @@
  * symlink or leaving its filesystem, and had no other name when chowned.
  */
 
+import { nameText } from "../../core/bytes.ts";
 import type { NodeStat } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
 import { readNames } from "../../sys/files.ts";
@@ -43,8 +44,6 @@ interface Frame {
   names: Uint8Array[];
   next: number;
 }
-
-const decoder = new TextDecoder();
 
 function homeUnusable(home: string, error: number): HomeState {
   const link = refusedAsSymlink(home, error);
@@ -143,7 +142,7 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
     }
     if (++entries % 1024 === 0) onProgress?.(entries);
     const seen = statAt(dir.fd, name, AT_SYMLINK_NOFOLLOW);
-    const pathOf = () => `${dir.path}/${decoder.decode(name.subarray(0, -1))}`;
+    const pathOf = () => `${dir.path}/${nameText(name)}`;
     if (!seen.ok) {
       if (seen.errno !== ENOENT) note({ path: pathOf(), error: `cannot examine it: ${strerror(seen.errno)}` });
       continue;
