@@ -10,9 +10,8 @@ import { type Homes, homeWarnings } from "./homes.ts";
 import { adminName, type Called } from "./name.ts";
 import type { RuntimeUser } from "./passwd.ts";
 import { missingDropCaps, privilegedStart, type Started } from "./privilege.ts";
-import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "./program.ts";
 import type { Terminal } from "./terminal.ts";
-import type { Trust } from "./trust.ts";
+import { PROGRAM_STATUS_TEXT, type ProgramStatus, type Trust } from "./trust.ts";
 import { isStrictlyTruthy, listNames } from "./words.ts";
 
 export interface Facts {

@@ -2,10 +2,21 @@
  * Whether root may execute a path (contract §4): every directory looked up on
  * the way, through every symlink, and the file itself must be owned by root
  * and writable by nobody else; otherwise whoever can write there could
- * replace what root runs.
+ * replace what root runs. And whether a program the shim would execute is
+ * there to execute at all.
  */
 import { octal } from "./node.ts";
 import { type Lstat, type Reached, walkPath } from "./pathWalk.ts";
+
+/** Whether a program the shim would execute is there to execute. */
+export type ProgramStatus = "ok" | "missing" | "not-executable";
+
+/** One wording for the shim's refusal, explain and doctor. */
+export const PROGRAM_STATUS_TEXT: Record<ProgramStatus, string> = {
+  ok: "exists and is executable",
+  missing: "does not exist",
+  "not-executable": "is not executable",
+};
 
 /** `rewritable`: the reason is that someone but root could rewrite a node on the way. */
 export type Trust = { ok: true; resolved: string } | { ok: false; missing: boolean; reason: string; rewritable?: true };

@@ -4,7 +4,7 @@ import { type Bytes, nameText, text } from "../core/bytes.ts";
 import type { OpenFd } from "../core/fds.ts";
 import type { Node } from "../core/pathWalk.ts";
 import { AT_SECURE } from "../core/privilege.ts";
-import type { ProgramStatus } from "../core/program.ts";
+import type { ProgramStatus } from "../core/trust.ts";
 import type { Probe } from "./facts.ts";
 import {
   AT_FDCWD,

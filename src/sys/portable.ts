@@ -8,8 +8,8 @@
 import { type Bytes, utf8 } from "../core/bytes.ts";
 import type { Node } from "../core/pathWalk.ts";
 import { auxvSecure } from "../core/privilege.ts";
-import type { ProgramStatus } from "../core/program.ts";
 import type { TerminalObservation, Tty } from "../core/terminal.ts";
+import type { ProgramStatus } from "../core/trust.ts";
 import type { Probe } from "./facts.ts";
 
 const loadFs = () => process.getBuiltinModule("node:fs");

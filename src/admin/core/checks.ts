@@ -3,8 +3,7 @@ import type { Command, ShimConfig } from "../../core/config.ts";
 import { octal } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
 import { dirname } from "../../core/paths.ts";
-import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "../../core/program.ts";
-import type { Trust } from "../../core/trust.ts";
+import { PROGRAM_STATUS_TEXT, type ProgramStatus, type Trust } from "../../core/trust.ts";
 import type { Finding } from "./finding.ts";
 
 function finding(check: Finding["check"], ok: boolean, message: string, remedy: string | null = null): Finding {

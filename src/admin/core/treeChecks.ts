@@ -1,4 +1,7 @@
-/** doctor's findings about a home and everything under it, from what its walk counted. */
+/**
+ * doctor's findings about a home and everything under it, from what its walk counted, and whether the runtime
+ * user can reach and write the CLI's homes (contract §7), as the drop checks.
+ */
 
 import { mayAccess, SEARCH, WRITE } from "../../core/access.ts";
 import type { ShimConfig } from "../../core/config.ts";
@@ -146,4 +149,25 @@ export function otherTreeChecks(config: ShimConfig, account: Account, walk: Walk
   if (walk.home.missing) return [];
   const remedy = `point ${tree.variable} at a directory of its own that ${config.user} owns`;
   return [{ ...finding("problem", `${name} ${walk.home.reason}`, remedy), unexamined: 1 }];
+}
+
+/**
+ * One finding for each home but the build's own, which homeCheck judges as --fix leaves it; of that one only
+ * what homeCheck cannot see: a directory on the way that the runtime user cannot search, or a name it cannot use.
+ */
+export function homeReachChecks(config: ShimConfig, homes: Homes): Finding[] {
+  const found: Finding[] = [];
+  for (const check of homes.checks) {
+    const { reach } = check;
+    const own = check.path === config.home;
+    if (own && (reach.ok || reach.blocks === "write" || reach.blocks === "readonly")) continue;
+    found.push({
+      check: "reach",
+      status: reach.ok ? "ok" : "problem",
+      message: `${whoText(homes)} ${blockText(check)}${reach.ok ? "" : `: the ${config.name} CLI fails there as ${config.user}`}`,
+      remedy: reach.ok ? null : homeRemedies(config, check).join(", or "),
+      items: [],
+    });
+  }
+  return found;
 }

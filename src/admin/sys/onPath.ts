@@ -5,9 +5,8 @@ import type { ShimConfig } from "../../core/config.ts";
 import { dirname } from "../../core/paths.ts";
 import { executableStatus, readlink, readNames } from "../../sys/files.ts";
 import { AT_FDCWD, cstr, errno, libc, moreLibc, strerror } from "../../sys/libc.ts";
-import { targetDirs, type VenvExecutable } from "../core/entryPoints.ts";
+import { resolveCommand, targetDirs, type VenvExecutable } from "../core/entryPoints.ts";
 import type { Item } from "../core/finding.ts";
-import { resolveCommand } from "../core/pathLookup.ts";
 import { OPEN_DIR } from "./dirfd.ts";
 import { dirIdentity, fileIdentity, refusedAsSymlink } from "./stat.ts";
 
