@@ -4,10 +4,11 @@ import { octal } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
 import { dirname } from "../../core/paths.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus, type Trust } from "../../core/trust.ts";
-import type { Finding } from "./finding.ts";
+import { type Finding, findingFor } from "./finding.ts";
 
+/** An ok or a problem about `check`: only a problem carries its remedy. */
 function finding(check: Finding["check"], ok: boolean, message: string, remedy: string | null = null): Finding {
-  return { check, status: ok ? "ok" : "problem", message, remedy: ok ? null : remedy, items: [] };
+  return findingFor(check)(ok ? "ok" : "problem", message, ok ? null : remedy);
 }
 
 /**
@@ -82,13 +83,11 @@ export function groupsHelperCheck(config: ShimConfig, granted: readonly number[]
     ];
   if (trust.missing)
     return [
-      {
-        check: "helper",
-        status: "note",
-        message: `the groups helper ${groupsHelper} cannot be used: ${trust.reason}; root's calls drop without the groups the container runtime granted (${gids})`,
-        remedy: `install s6-applyuidgid there (s6-overlay provides it), or rebuild the shim with --groups-helper PATH`,
-        items: [],
-      },
+      findingFor("helper")(
+        "note",
+        `the groups helper ${groupsHelper} cannot be used: ${trust.reason}; root's calls drop without the groups the container runtime granted (${gids})`,
+        `install s6-applyuidgid there (s6-overlay provides it), or rebuild the shim with --groups-helper PATH`,
+      ),
     ];
   return [
     finding(
@@ -131,13 +130,10 @@ export function userCheck(config: ShimConfig, account: Account | undefined): Fin
     `the runtime user ${config.user} exists (uid ${account.uid}, gid ${account.gid})`,
   );
   if (account.home === config.home) return [found];
-  const note: Finding = {
-    check: "user",
-    status: "note",
-    message: `/etc/passwd gives ${config.user} the home ${account.home}; the shim sets HOME=${config.home} when it drops`,
-    remedy: null,
-    items: [],
-  };
+  const note = findingFor("user")(
+    "note",
+    `/etc/passwd gives ${config.user} the home ${account.home}; the shim sets HOME=${config.home} when it drops`,
+  );
   return [found, note];
 }
 

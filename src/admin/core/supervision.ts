@@ -252,14 +252,14 @@ export function supervisionChecks(config: ShimConfig, account: Account, tree: Tr
   }
   found.push(...slotFindings(config, account, tree));
   if (tree.unreached.length > 0)
-    found.push({
-      ...finding(
+    found.push(
+      finding(
         "note",
         `doctor neither examined nor changed ${plural(tree.unreached.length, "part", "parts")} of the tree under ${scanDir}: each is named with why`,
         null,
         [...tree.unreached].sort(byPath),
+        { unexamined: tree.unreached.length },
       ),
-      unexamined: tree.unreached.length,
-    });
+    );
   return found;
 }

@@ -14,7 +14,7 @@
 import { nameText, text } from "../../core/bytes.ts";
 import type { NodeStat } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
-import { checkTrust, type Trust, weakness } from "../../core/trust.ts";
+import { checkTrust, rewritable, type Trust, weakness } from "../../core/trust.ts";
 import { lstat, readNames } from "../../sys/files.ts";
 import {
   AT_EMPTY_PATH,
@@ -199,10 +199,10 @@ function reach(parent: Held, parentPath: string | undefined, name: string, share
   const node = st.node;
   if (node.kind === "dir") {
     const step = { path: `${parent.chain.at(-1)?.path}/${name}`, node };
-    const weak = weakness(step.path, node);
+    const weak = rewritable(step.path, node);
     if (weak !== undefined) {
       libc.close(fd);
-      return { unreached: weak, trust: { ok: false, missing: false, reason: weak, rewritable: true } };
+      return { unreached: weak.reason, trust: weak };
     }
     return { held: { fd, chain: [...parent.chain, step] }, resolved: parentPath && `${parentPath}/${name}` };
   }
@@ -283,9 +283,8 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
             "a symlink in a directory that is not root's alone: not followed, so what s6 runs there was not examined",
         });
       else {
-        const weak = weakness(`${named}/${script}`, st.node);
-        if (weak !== undefined)
-          door(`${named}/${script}`, { ok: false, missing: false, reason: weak, rewritable: true });
+        const weak = rewritable(`${named}/${script}`, st.node);
+        if (weak !== undefined) door(`${named}/${script}`, weak);
       }
     }
   };
