@@ -12,7 +12,7 @@ import { type Terminal, type TerminalObservation, terminalOf } from "../core/ter
 import { checkTrust, type ProgramStatus } from "../core/trust.ts";
 import { isStrictlyTruthy } from "../core/words.ts";
 import { readDropIdentity } from "./accounts.ts";
-import { callerHomes, runtimeHomes } from "./homes.ts";
+import { callerHomes, runtimeHomes } from "./homeProbe.ts";
 
 /** How facts are read: through libc (src/sys/files.ts) or, where bun:ffi is unavailable, src/sys/portable.ts. */
 export interface Probe {

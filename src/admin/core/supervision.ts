@@ -4,7 +4,7 @@
  * whether anyone but root can change what s6 runs as root. And the rules of
  * its look at the tree: which directories are root's alone, which links it
  * follows, what is a door to root, and what it does not examine and why.
- * src/admin/sys/supervision.ts only opens, reads and changes what these
+ * src/admin/sys/supervisionWalk.ts only opens, reads and changes what these
  * rules say.
  */
 
@@ -32,7 +32,7 @@ export interface SurfaceNode {
   changed: boolean;
 }
 
-/** What doctor gathered from the tree (src/admin/sys/supervision.ts). */
+/** What doctor gathered from the tree (src/admin/sys/supervisionWalk.ts). */
 export interface TreeFacts {
   scanDir: string;
   /** Services found there, log services included, as named there. */

@@ -7,7 +7,7 @@ import { adminName } from "../../core/name.ts";
 import { checkTrust } from "../../core/trust.ts";
 import { readDropIdentity } from "../../sys/accounts.ts";
 import { access, executableStatus, groups, lstat, readAll, readlink } from "../../sys/files.ts";
-import { absolute, runtimeHomes } from "../../sys/homes.ts";
+import { absolute, runtimeHomes } from "../../sys/homeProbe.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
@@ -21,7 +21,7 @@ import { homeCheck, homeReachChecks, otherTreeChecks, treeChecks } from "../core
 import { commandsOnPath, pathOf, venvExecutables } from "./onPath.ts";
 import { progressMeter } from "./progress.ts";
 import { fdPath, resolvedPath } from "./stat.ts";
-import { gatherTree } from "./supervision.ts";
+import { gatherTree } from "./supervisionWalk.ts";
 import { walkHome } from "./walk.ts";
 
 export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix: boolean; json: boolean }): number {
