@@ -4,10 +4,10 @@ import { type Bytes, envValues, nameText, text } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { dirname } from "../../core/paths.ts";
 import { executableStatus, readlink, readNames } from "../../sys/files.ts";
-import { AT_FDCWD, cstr, errno, libc, moreLibc, strerror } from "../../sys/libc.ts";
+import { AT_FDCWD, libc, strerror } from "../../sys/libc.ts";
 import { resolveCommand, targetDirs, type VenvExecutable } from "../core/entryPoints.ts";
 import type { Item } from "../core/finding.ts";
-import { OPEN_DIR } from "./dirfd.ts";
+import { OPEN_DIR, openIn } from "./dirfd.ts";
 import { dirIdentity, fileIdentity, refusedAsSymlink } from "./stat.ts";
 
 export interface OnPath {
@@ -56,9 +56,9 @@ export function venvExecutables(
   const executables: VenvExecutable[] = [];
   const unlisted: Item[] = [];
   for (const dir of dirs) {
-    const fd = moreLibc().openat(AT_FDCWD, cstr(dir), OPEN_DIR, 0);
+    const fd = openIn(AT_FDCWD, dir, OPEN_DIR);
     if (fd < 0) {
-      const error = errno();
+      const error = -fd;
       unlisted.push({
         path: dir,
         detail: refusedAsSymlink(dir, error)

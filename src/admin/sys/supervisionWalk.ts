@@ -18,12 +18,12 @@ import type { Account } from "../../core/passwd.ts";
 import { checkTrust, type Trust } from "../../core/trust.ts";
 import { lstat, readNames } from "../../sys/files.ts";
 import {
-  AT_EMPTY_PATH,
   AT_FDCWD,
   AT_SYMLINK_NOFOLLOW,
   cstr,
+  ELOOP,
   ENOENT,
-  errno,
+  ENOTDIR,
   libc,
   moreLibc,
   SELF,
@@ -50,11 +50,9 @@ import {
   unexaminedService,
   WAY_NOT_ROOTS,
 } from "../core/supervision.ts";
-import { ELOOP, ENOTDIR, OPEN_DIR, OPEN_NODE } from "./dirfd.ts";
+import { chmodHeld, chownHeld, KEEP_OWNER, OPEN_DIR, OPEN_NODE, openIn } from "./dirfd.ts";
 import { statFd } from "./stat.ts";
 
-/** fchownat's "leave the owner as it is". */
-const KEEP_OWNER = 0xffffffff;
 const TMPFS_MAGIC = 0x01021994n;
 
 /** A directory held open, and the directories looked up on the way to it as s6's tools look them up. */
@@ -63,17 +61,16 @@ type Opened = Held | { error: string };
 
 /** The directory at `path`, which has no symlink in it, opened from / one name at a time; the stat of each on the way. */
 function openCanonical(path: string): Opened {
-  let fd = moreLibc().openat(AT_FDCWD, cstr("/"), OPEN_DIR, 0);
+  let fd = openIn(AT_FDCWD, "/", OPEN_DIR);
   let here = "";
   const chain: Step[] = [];
   for (const name of ["", ...path.split("/").filter(Boolean)]) {
     if (name !== "") {
-      const next = moreLibc().openat(fd, cstr(name), OPEN_DIR, 0);
-      const error = errno();
+      const next = openIn(fd, name, OPEN_DIR);
       libc.close(fd);
       here = `${here}/${name}`;
       if (next < 0)
-        return { error: `${here} ${error === ELOOP ? THROUGH_SYMLINK : `cannot be opened: ${strerror(error)}`}` };
+        return { error: `${here} ${next === -ELOOP ? THROUGH_SYMLINK : `cannot be opened: ${strerror(-next)}`}` };
       fd = next;
     }
     const st = statFd(fd);
@@ -93,11 +90,9 @@ function settle(fd: number, path: string, role: Role, account: Account, fix: boo
   const found = surfaceNode(path, role, st.node, account);
   const plan = found.repair;
   if (!fix || plan?.kind !== "change") return found;
-  // The owner stays root's; chmod through /proc reaches the very node held, even a FIFO open only as O_PATH.
-  const ok =
-    moreLibc().fchownat(fd, SELF, KEEP_OWNER, plan.gid, AT_EMPTY_PATH) === 0 &&
-    moreLibc().chmod(cstr(`/proc/self/fd/${fd}`), plan.mode) === 0;
-  if (!ok) return { ...found, error: `cannot change it: ${strerror(errno())}` };
+  // The owner stays root's; the mode is set on the very node held, even a FIFO open only as O_PATH.
+  const failed = chownHeld(fd, KEEP_OWNER, plan.gid) || chmodHeld(fd, plan.mode);
+  if (failed !== 0) return { ...found, error: `cannot change it: ${strerror(failed)}` };
   return { ...found, changed: true };
 }
 
@@ -112,9 +107,9 @@ function visit(
   flags: number,
   context: Context,
 ): number | undefined {
-  const fd = moreLibc().openat(dir, cstr(name), flags, 0);
+  const fd = openIn(dir, name, flags);
   if (fd < 0) {
-    const error = errno();
+    const error = -fd;
     if (error === ENOENT) context.out.push({ path, role, changed: false });
     else {
       const why = error === ELOOP ? THROUGH_SYMLINK : error === ENOTDIR ? "is not a directory" : strerror(error);
@@ -203,7 +198,7 @@ type ServiceWay = HeldService | Unreached | "none";
  * opened without following it. `shared`: `parent` is not root's alone, so what is in it may be anyone's.
  */
 function openService(parent: Held, parentPath: string | undefined, name: string, shared: boolean): ServiceWay {
-  const fd = moreLibc().openat(parent.fd, cstr(name), OPEN_NODE, 0);
+  const fd = openIn(parent.fd, name, OPEN_NODE);
   if (fd < 0) return "none";
   const st = statFd(fd);
   if (!st.ok) {
@@ -320,7 +315,7 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
  * user can remove it.
  */
 function ownSlot(scan: number, name: string, named: string, tree: TreeFacts): void {
-  const fd = moreLibc().openat(scan, cstr(name), OPEN_DIR, 0);
+  const fd = openIn(scan, name, OPEN_DIR);
   if (fd < 0) return;
   const slot = statFd(fd);
   const event = statAt(fd, cstr("event"), AT_SYMLINK_NOFOLLOW);
@@ -331,7 +326,7 @@ function ownSlot(scan: number, name: string, named: string, tree: TreeFacts): vo
 
 /** Where the way to the scan directory is not root's alone: its services are named, and none is examined. */
 function listWithout(scanDir: string, tree: TreeFacts, door: (path: string, trust: Trust) => void): void {
-  const list = moreLibc().openat(AT_FDCWD, cstr(scanDir), OPEN_DIR, 0);
+  const list = openIn(AT_FDCWD, scanDir, OPEN_DIR);
   if (list < 0) return;
   const names = serviceNames(readNames(list).map(nameText));
   libc.close(list);
