@@ -5,7 +5,7 @@
  * under its admin name the binary is an admin CLI instead.
  */
 // First: from here on no error reaches the runtime's report with its stack trace and source lines.
-import "./sys/lastResort.ts";
+import "./sys/crashHandler.ts";
 import { type Bytes, bytes, envWith } from "./core/bytes.ts";
 import type { ShimConfig } from "./core/config.ts";
 import { decide, refuseSteered } from "./core/decide.ts";

@@ -10,6 +10,31 @@ export function bytes(text: string): Bytes {
   return encoder.encode(text);
 }
 
+// Made when first needed: the hot path decodes nothing.
+let lenient: TextDecoder | undefined;
+let strict: TextDecoder | undefined;
+
+/** Bytes as text, any that are not UTF-8 shown as U+FFFD: for what is only shown or compared. */
+export function text(data: Bytes): string {
+  lenient ??= new TextDecoder();
+  return lenient.decode(data);
+}
+
+/** Bytes as text only where they are UTF-8, else undefined: for what is handed on or checked. */
+export function utf8(data: Bytes): string | undefined {
+  try {
+    strict ??= new TextDecoder("utf-8", { fatal: true });
+    return strict.decode(data);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A directory entry's name as a listing gives it, NUL-terminated for the *at calls, as text. */
+export function nameText(name: Bytes): string {
+  return text(name.subarray(0, -1));
+}
+
 /** Splits `/proc/self/cmdline`-style data into its strings (views, no copies). */
 export function splitNul(data: Bytes): Bytes[] {
   const parts: Bytes[] = [];

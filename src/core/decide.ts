@@ -10,9 +10,9 @@ import { type Homes, homeWarnings } from "./homes.ts";
 import { adminName, type Called } from "./name.ts";
 import type { RuntimeUser } from "./passwd.ts";
 import { missingDropCaps, privilegedStart, type Started } from "./privilege.ts";
-import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "./program.ts";
 import type { Terminal } from "./terminal.ts";
-import type { Trust } from "./trust.ts";
+import { PROGRAM_STATUS_TEXT, type ProgramStatus, type Trust } from "./trust.ts";
+import { isStrictlyTruthy, listNames } from "./words.ts";
 
 export interface Facts {
   /** The command argv[0] names (name.ts calledCommand): the plan runs that command's own target. */
@@ -70,30 +70,7 @@ export type Plan =
     }
   | { kind: "refuse"; code: 126 | 127; message: string; warning?: string };
 
-const TRUTHY = new Set(["1", "true", "yes"]);
-
-function asciiLower(value: Bytes): string {
-  let out = "";
-  // Stryker disable next-line EqualityOperator: no truthy word holds an a or a z, so whether A and Z fold changes no verdict
-  for (const b of value) out += String.fromCharCode(b >= 0x41 && b <= 0x5a ? b + 0x20 : b);
-  return out;
-}
-
-/**
- * Exactly 1, true or yes, any case, nothing trimmed. With duplicate entries
- * every one must agree: an ambiguous environment never keeps root.
- */
-export function isStrictlyTruthy(values: readonly Bytes[]): boolean {
-  return values.length > 0 && values.every((v) => TRUTHY.has(asciiLower(v)));
-}
-
 const NOT_EXAMINED: Trust = { ok: false, missing: false, reason: "the helper was not examined" };
-
-/** "a", "a and b", "a, b and c": the known commands in the refusal of an unknown name, the lacking capabilities. */
-export function listNames(names: readonly string[]): string {
-  // Stryker disable next-line StringLiteral: fewer than two names have no gap for join's separator to fill
-  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
-}
 
 /**
  * The refusal for a start a caller could steer (src/core/privilege.ts), or undefined. Also what the admin

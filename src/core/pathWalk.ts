@@ -4,6 +4,7 @@
  * root run what it names?) and the reach check (can a user get to it?).
  */
 import type { NodeKind, NodeStat } from "./node.ts";
+import { dirname, join, names } from "./paths.ts";
 
 /** What a walk needs of a node: its kind, and who owns it and may change it. */
 export type Node =
@@ -31,11 +32,6 @@ export interface PathVisitor<T> {
 
 const MAX_SYMLINKS = 40;
 
-const join = (dir: string, name: string) => (dir === "/" ? `/${name}` : `${dir}/${name}`);
-const parent = (path: string) => path.slice(0, path.lastIndexOf("/")) || "/";
-/** The names a path is looked up by, `..` among them: "/srv//a/./b/" is srv, a, b. */
-export const names = (path: string) => path.split("/").filter((c) => c !== "" && c !== ".");
-
 /** Walks the absolute `path`: `..` is taken from the directory reached, as the kernel takes it. */
 export function walkPath<T>(path: string, lstat: Lstat, visit: PathVisitor<T>): T {
   let dir = "/";
@@ -51,7 +47,7 @@ export function walkPath<T>(path: string, lstat: Lstat, visit: PathVisitor<T>): 
     const [name, ...rest] = pending as [string, ...string[]];
     pending = rest;
     if (name === "..") {
-      dir = parent(dir);
+      dir = dirname(dir);
       node = lstat(dir);
       continue;
     }

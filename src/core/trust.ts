@@ -2,10 +2,21 @@
  * Whether root may execute a path (contract §4): every directory looked up on
  * the way, through every symlink, and the file itself must be owned by root
  * and writable by nobody else; otherwise whoever can write there could
- * replace what root runs.
+ * replace what root runs. And whether a program the shim would execute is
+ * there to execute at all.
  */
 import { octal } from "./node.ts";
-import { type Lstat, type Reached, walkPath } from "./pathWalk.ts";
+import { type Lstat, walkPath } from "./pathWalk.ts";
+
+/** Whether a program the shim would execute is there to execute. */
+export type ProgramStatus = "ok" | "missing" | "not-executable";
+
+/** One wording for the shim's refusal, explain and doctor. */
+export const PROGRAM_STATUS_TEXT: Record<ProgramStatus, string> = {
+  ok: "exists and is executable",
+  missing: "does not exist",
+  "not-executable": "is not executable",
+};
 
 /** `rewritable`: the reason is that someone but root could rewrite a node on the way. */
 export type Trust = { ok: true; resolved: string } | { ok: false; missing: boolean; reason: string; rewritable?: true };
@@ -17,6 +28,15 @@ export function weakness(path: string, node: { uid: number; mode: number }): str
   return writers.length > 0 ? `${path} is writable by ${writers.join(" and ")} (mode ${octal(node.mode)})` : undefined;
 }
 
+/** The Trust of a root-run node at `path` that someone else could rewrite, or undefined where only root can. */
+export function rewritable(
+  path: string,
+  node: { uid: number; mode: number },
+): Extract<Trust, { ok: false }> | undefined {
+  const why = weakness(path, node);
+  return why === undefined ? undefined : { ok: false, missing: false, reason: why, rewritable: true };
+}
+
 /**
  * `want` is what the path must name: a program root runs; a directory whose contents root runs (s6's scan and
  * service directories); or a directory root looks programs up in (PATH), where one that does not exist yet is
@@ -25,15 +45,11 @@ export function weakness(path: string, node: { uid: number; mode: number }): str
 export function checkTrust(path: string, lstat: Lstat, want: "program" | "dir" | "lookup-dir" = "program"): Trust {
   const fail = (reason: string, missing = false): Trust => ({ ok: false, missing, reason });
   if (!path.startsWith("/")) return fail(`${path} is not an absolute path`);
-  const weak = (here: string, node: Reached): Trust | undefined => {
-    const why = weakness(here, node);
-    return why === undefined ? undefined : { ok: false, missing: false, reason: why, rewritable: true };
-  };
   return walkPath<Trust>(path, lstat, {
     through: (here, node) =>
-      weak(here, node) ?? (node.kind === "dir" ? undefined : fail(`${here} is not a directory`, true)),
+      rewritable(here, node) ?? (node.kind === "dir" ? undefined : fail(`${here} is not a directory`, true)),
     end(here, node) {
-      const weakHere = weak(here, node);
+      const weakHere = rewritable(here, node);
       if (weakHere) return weakHere;
       if (want !== "program")
         return node.kind === "dir" ? { ok: true, resolved: here } : fail(`${here} is not a directory`, true);

@@ -1,20 +1,19 @@
 /** The runtime user as the user database describes it at the time of the call: images remap it at boot. */
-import type { Bytes } from "../core/bytes.ts";
+import { type Bytes, text } from "../core/bytes.ts";
 import { type DropGroup, dropGroups, grantedGroups, statusGroups, withGroups } from "../core/groups.ts";
 import { type Account, parseAccount, parseAccountOfUid } from "../core/passwd.ts";
 
 type Read = (path: string) => Bytes | undefined;
 
-function text(read: Read): { passwd: string | undefined; group: string } {
+/** /etc/passwd and /etc/group as text; an unreadable group file is an empty one. */
+function userDatabase(read: Read): { passwd: string | undefined; group: string } {
   const passwd = read("/etc/passwd");
   const group = read("/etc/group");
-  // Made here, not at load: the hot path loads this module and never calls it.
-  const decoder = new TextDecoder();
-  return { passwd: passwd && decoder.decode(passwd), group: group ? decoder.decode(group) : "" };
+  return { passwd: passwd && text(passwd), group: group ? text(group) : "" };
 }
 
 export function readAccount(name: string, read: Read): Account | undefined {
-  const { passwd, group } = text(read);
+  const { passwd, group } = userDatabase(read);
   return passwd === undefined ? undefined : parseAccount(passwd, group, name);
 }
 
@@ -35,7 +34,7 @@ export function readDropIdentity(
   status: string | undefined,
   held: () => number[],
 ): DropIdentity | undefined {
-  const { passwd, group } = text(read);
+  const { passwd, group } = userDatabase(read);
   const account = passwd === undefined ? undefined : parseAccount(passwd, group, name);
   if (passwd === undefined || !account) return undefined;
   const root = parseAccountOfUid(passwd, group, 0);

@@ -1,18 +1,18 @@
 /** What the shim sees before deciding: shared by the shim itself and `explain`, so the two cannot disagree. */
 import { type Bytes, envValues, splitNul } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
-import { type Facts, isStrictlyTruthy } from "../core/decide.ts";
+import type { Facts } from "../core/decide.ts";
 import { addedGids } from "../core/groups.ts";
 import { type Homes, homeVar } from "../core/homes.ts";
 import type { Called } from "../core/name.ts";
 import { type Account, runtimeUser } from "../core/passwd.ts";
 import type { Lstat } from "../core/pathWalk.ts";
 import { parseCapEff, privilegedStart } from "../core/privilege.ts";
-import type { ProgramStatus } from "../core/program.ts";
 import { type Terminal, type TerminalObservation, terminalOf } from "../core/terminal.ts";
-import { checkTrust } from "../core/trust.ts";
+import { checkTrust, type ProgramStatus } from "../core/trust.ts";
+import { isStrictlyTruthy } from "../core/words.ts";
 import { readDropIdentity } from "./accounts.ts";
-import { callerHomes, runtimeHomes } from "./homes.ts";
+import { callerHomes, runtimeHomes } from "./homeProbe.ts";
 
 /** How facts are read: through libc (src/sys/files.ts) or, where bun:ffi is unavailable, src/sys/portable.ts. */
 export interface Probe {

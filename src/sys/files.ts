@@ -1,10 +1,10 @@
 /** Reading the kernel's view of this process and of files, without node:fs (which costs milliseconds to load). */
 import { toArrayBuffer } from "bun:ffi";
-import type { Bytes } from "../core/bytes.ts";
+import { type Bytes, nameText, text } from "../core/bytes.ts";
 import type { OpenFd } from "../core/fds.ts";
 import type { Node } from "../core/pathWalk.ts";
 import { AT_SECURE } from "../core/privilege.ts";
-import type { ProgramStatus } from "../core/program.ts";
+import type { ProgramStatus } from "../core/trust.ts";
 import type { Probe } from "./facts.ts";
 import {
   AT_FDCWD,
@@ -44,12 +44,10 @@ export function readAll(path: string): Bytes | undefined {
   return buf.subarray(0, len);
 }
 
-const decoder = new TextDecoder();
-
 export function readlink(path: string): string | undefined {
   const buf = new Uint8Array(4096);
   const n = Number(libc.readlink(cstr(path), buf, buf.length));
-  return n < 0 ? undefined : decoder.decode(buf.subarray(0, n));
+  return n < 0 ? undefined : text(buf.subarray(0, n));
 }
 
 // Shared by every listing: a walk of a large tree lists one directory at a time.
@@ -76,7 +74,7 @@ export function entries(path: string): string[] | undefined {
   const fd = libc.open(cstr(path), O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return undefined;
   const names: string[] = [];
-  for (const name of readNames(fd)) names.push(decoder.decode(name.subarray(0, -1)));
+  for (const name of readNames(fd)) names.push(nameText(name));
   libc.close(fd);
   return names;
 }

@@ -126,18 +126,26 @@ export const SIG_DFL = 0n;
 export const SIGPIPE = 13;
 export const SIGXFSZ = 25;
 export const RLIMIT_NOFILE = 7;
-export const ENOENT = 2;
-export const EINTR = 4;
-export const EIO = 5;
-export const ENXIO = 6;
-export const EBADF = 9;
-export const EAGAIN = 11;
-export const EINVAL = 22;
-export const ENOTTY = 25;
-export const EROFS = 30;
 export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;
 export const AT_EMPTY_PATH = 0x1000;
+
+/** errno values, the same on x86_64 and aarch64 Linux, by number. */
+const ERRNO = {
+  EPERM: 1,
+  ENOENT: 2,
+  EINTR: 4,
+  EIO: 5,
+  ENXIO: 6,
+  EBADF: 9,
+  EAGAIN: 11,
+  ENOTDIR: 20,
+  EINVAL: 22,
+  ENOTTY: 25,
+  EROFS: 30,
+  ELOOP: 40,
+} as const;
+export const { EPERM, ENOENT, EINTR, EIO, ENXIO, EBADF, EAGAIN, ENOTDIR, EINVAL, ENOTTY, EROFS, ELOOP } = ERRNO;
 
 /** The empty path that, with AT_EMPTY_PATH, makes an *at call act on the descriptor itself. */
 export const SELF = new Uint8Array(1);

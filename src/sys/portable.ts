@@ -5,11 +5,11 @@
  * holds: the same facts reach the same decide(); what this path cannot
  * reproduce of an exec (see contract §3) concerns only fidelity.
  */
-import type { Bytes } from "../core/bytes.ts";
+import { type Bytes, utf8 } from "../core/bytes.ts";
 import type { Node } from "../core/pathWalk.ts";
 import { auxvSecure } from "../core/privilege.ts";
-import type { ProgramStatus } from "../core/program.ts";
 import type { TerminalObservation, Tty } from "../core/terminal.ts";
+import type { ProgramStatus } from "../core/trust.ts";
 import type { Probe } from "./facts.ts";
 
 const loadFs = () => process.getBuiltinModule("node:fs");
@@ -113,16 +113,6 @@ export const portableProbe: Probe = {
   },
 };
 
-const strict = new TextDecoder("utf-8", { fatal: true });
-
-function text(b: Bytes): string | undefined {
-  try {
-    return strict.decode(b);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * process.execve takes strings and an environment object: argv or an
  * environment it cannot carry byte for byte (bytes that are not UTF-8,
@@ -134,13 +124,13 @@ export function representable(
 ): { args: string[]; env: Record<string, string> } | undefined {
   const args: string[] = [];
   for (const a of argv) {
-    const t = text(a);
+    const t = utf8(a);
     if (t === undefined) return undefined;
     args.push(t);
   }
   const out: Record<string, string> = {};
   for (const e of env) {
-    const t = text(e);
+    const t = utf8(e);
     const eq = t === undefined ? -1 : t.indexOf("=");
     if (t === undefined || eq <= 0 || Object.hasOwn(out, t.slice(0, eq))) return undefined;
     out[t.slice(0, eq)] = t.slice(eq + 1);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bytes, envValues, envWith, splitNul } from "../../src/core/bytes.ts";
+import { bytes, envValues, envWith, nameText, text as shown, splitNul, utf8 } from "../../src/core/bytes.ts";
 
 const b = (...parts: (string | number[])[]) =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === "string" ? [...bytes(p)] : p)));
@@ -39,5 +39,19 @@ describe("envWith", () => {
   });
   it("leaves similar names alone", () => {
     expect(text(envWith([b("HOMEDIR=/x")], "HOME", "/h"))).toEqual(["HOMEDIR=/x", "HOME=/h"]);
+  });
+});
+
+describe("decoding", () => {
+  it("shows bytes that are not UTF-8 as U+FFFD, and hands them on only as UTF-8", () => {
+    expect(shown(b("a", [0xff], "b"))).toBe("a\ufffdb");
+    expect(utf8(b("a", [0xff], "b"))).toBeUndefined();
+    expect(utf8(b("/opt/data é"))).toBe("/opt/data é");
+    expect(utf8(b(""))).toBe("");
+  });
+
+  it("reads a listed name without the NUL the *at calls need", () => {
+    expect(nameText(b("auth.json", [0]))).toBe("auth.json");
+    expect(nameText(b([0]))).toBe("");
   });
 });

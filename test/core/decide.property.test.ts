@@ -6,9 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { type Bytes, bytes, envValues, envWith, splitNul } from "../../src/core/bytes.ts";
 import { defaultsFor } from "../../src/core/config.ts";
-import { decide, isStrictlyTruthy } from "../../src/core/decide.ts";
+import { decide } from "../../src/core/decide.ts";
 import { calledCommand } from "../../src/core/name.ts";
 import type { Trust } from "../../src/core/trust.ts";
+import { isStrictlyTruthy } from "../../src/core/words.ts";
 
 /** xorshift32: no dependency, reproducible from the seed. */
 function rng(seed: number) {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { bytes } from "../../src/core/bytes.ts";
 import { type Command, defaultsFor } from "../../src/core/config.ts";
-import { decide, type Facts, isStrictlyTruthy, listNames } from "../../src/core/decide.ts";
+import { decide, type Facts } from "../../src/core/decide.ts";
 import type { Terminal } from "../../src/core/terminal.ts";
 import type { Trust } from "../../src/core/trust.ts";
 
@@ -195,23 +195,6 @@ describe("a fork's configuration", () => {
     });
     const plan = decide(rabbit, { ...facts({ command }), env: [bytes("HERMES_DOCKER_EXEC_AS_ROOT=1")] });
     expect(plan).toMatchObject({ prefix: ["/usr/sbin/gosu", "rabbit", "/opt/rabbit/.venv/bin/rabbit"] });
-  });
-});
-
-describe("listNames", () => {
-  it.each([
-    [["hermes"], "hermes"],
-    [["hermes", "hermes-agent"], "hermes and hermes-agent"],
-    [["a", "b", "c"], "a, b and c"],
-  ])("%j", (names, text) => expect(listNames(names)).toBe(text));
-});
-
-describe("isStrictlyTruthy", () => {
-  it("compares bytes, not decoded text", () => {
-    expect(isStrictlyTruthy([new Uint8Array([0x31])])).toBe(true);
-    expect(isStrictlyTruthy([new Uint8Array([0xff, 0x31])])).toBe(false);
-    expect(isStrictlyTruthy([new Uint8Array([0x59, 0x45, 0x53])])).toBe(true);
-    expect(isStrictlyTruthy([])).toBe(false);
   });
 });
 

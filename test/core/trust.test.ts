@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Lstat, Node } from "../../src/core/pathWalk.ts";
-import { checkTrust } from "../../src/core/trust.ts";
+import { checkTrust, rewritable } from "../../src/core/trust.ts";
 
 const dir = (mode = 0o755, uid = 0): Node => ({ kind: "dir", uid, gid: 0, mode: 0o040000 | mode });
 const file = (mode = 0o755, uid = 0): Node => ({ kind: "file", uid, gid: 0, mode: 0o100000 | mode });
@@ -177,6 +177,22 @@ describe("checkTrust for a directory on PATH", () => {
       ok: false,
       missing: false,
       reason: "/opt/data is owned by uid 10000, not root",
+      rewritable: true,
+    });
+  });
+});
+
+describe("rewritable", () => {
+  it("is the Trust of a node someone but root could rewrite, and nothing for one only root can", () => {
+    expect(rewritable("/srv/s", { uid: 0, mode: 0o040755 })).toBeUndefined();
+    expect(rewritable("/srv/s", { uid: 0, mode: 0o040775 })).toEqual({
+      ok: false,
+      missing: false,
+      reason: "/srv/s is writable by its group (mode 0775)",
+      rewritable: true,
+    });
+    expect(rewritable("/srv/s", { uid: 10000, mode: 0o040755 })).toMatchObject({
+      reason: "/srv/s is owned by uid 10000, not root",
       rewritable: true,
     });
   });

@@ -1,6 +1,6 @@
 /**
  * No uncaught error of the shim's own code ever prints the runtime's report (a stack trace and source
- * lines): src/sys/lastResort.ts turns it into one line and exit 126. Compiled the way the shim is.
+ * lines): src/sys/crashHandler.ts turns it into one line and exit 126. Compiled the way the shim is.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -2,12 +2,13 @@
 import type { Command, ShimConfig } from "../../core/config.ts";
 import { octal } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
-import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "../../core/program.ts";
-import type { Trust } from "../../core/trust.ts";
-import type { Finding } from "./finding.ts";
+import { dirname } from "../../core/paths.ts";
+import { PROGRAM_STATUS_TEXT, type ProgramStatus, type Trust } from "../../core/trust.ts";
+import { type Finding, findingFor } from "./finding.ts";
 
+/** An ok or a problem about `check`: only a problem carries its remedy. */
 function finding(check: Finding["check"], ok: boolean, message: string, remedy: string | null = null): Finding {
-  return { check, status: ok ? "ok" : "problem", message, remedy: ok ? null : remedy, items: [] };
+  return findingFor(check)(ok ? "ok" : "problem", message, ok ? null : remedy);
 }
 
 /**
@@ -82,13 +83,11 @@ export function groupsHelperCheck(config: ShimConfig, granted: readonly number[]
     ];
   if (trust.missing)
     return [
-      {
-        check: "helper",
-        status: "note",
-        message: `the groups helper ${groupsHelper} cannot be used: ${trust.reason}; root's calls drop without the groups the container runtime granted (${gids})`,
-        remedy: `install s6-applyuidgid there (s6-overlay provides it), or rebuild the shim with --groups-helper PATH`,
-        items: [],
-      },
+      findingFor("helper")(
+        "note",
+        `the groups helper ${groupsHelper} cannot be used: ${trust.reason}; root's calls drop without the groups the container runtime granted (${gids})`,
+        `install s6-applyuidgid there (s6-overlay provides it), or rebuild the shim with --groups-helper PATH`,
+      ),
     ];
   return [
     finding(
@@ -131,21 +130,16 @@ export function userCheck(config: ShimConfig, account: Account | undefined): Fin
     `the runtime user ${config.user} exists (uid ${account.uid}, gid ${account.gid})`,
   );
   if (account.home === config.home) return [found];
-  const note: Finding = {
-    check: "user",
-    status: "note",
-    message: `/etc/passwd gives ${config.user} the home ${account.home}; the shim sets HOME=${config.home} when it drops`,
-    remedy: null,
-    items: [],
-  };
+  const note = findingFor("user")(
+    "note",
+    `/etc/passwd gives ${config.user} the home ${account.home}; the shim sets HOME=${config.home} when it drops`,
+  );
   return [found, note];
 }
 
-const dirOf = (path: string) => path.slice(0, path.lastIndexOf("/")) || "/";
-
 /** `found` is what PATH resolves the command's name to; `shim` is this binary's own path. */
 export function pathCheck(name: string, found: string | undefined, isShim: boolean, shim: string): Finding {
-  const dir = dirOf(shim);
+  const dir = dirname(shim);
   const onPath = `put ${dir} first on PATH (in the image: ENV PATH=${dir}:$PATH)`;
   // Every command is a link to the one binary, next to it (install.sh makes them).
   const link = `link it to the shim (ln -sf ${shim.slice(dir.length + 1)} ${dir}/${name})`;
@@ -156,6 +150,6 @@ export function pathCheck(name: string, found: string | undefined, isShim: boole
     isShim
       ? `${name} on PATH is this shim (${found})`
       : `${name} on PATH is ${found}, not this shim (${shim}): root calls would not drop`,
-    dirOf(found) === dir ? link : onPath,
+    dirname(found) === dir ? link : onPath,
   );
 }

@@ -5,7 +5,8 @@
  */
 import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
-import type { Finding, Item } from "./finding.ts";
+import { dirname } from "../../core/paths.ts";
+import { type Finding, findingFor, type Item } from "./finding.ts";
 
 export interface VenvExecutable {
   /** Its directory: the directory of one or more commands' targets. */
@@ -25,7 +26,27 @@ export function isVenvTool(name: string): boolean {
   return /^(python|pip)(w|\d+(\.\d+)*)?$|^activate(\..+)?$|^Activate\.ps1$|^deactivate$/.test(name);
 }
 
+/** Which file a shell would run for a bare command name, the way execvp searches PATH. */
+/** `isProgram` says whether a path names an executable regular file (following symlinks). */
+export function resolveCommand(
+  pathVar: string,
+  name: string,
+  isProgram: (path: string) => boolean,
+): string | undefined {
+  for (const dir of pathVar.split(":")) {
+    // POSIX: an empty entry means the current directory.
+    const candidate = dir === "" ? `./${name}` : `${dir.replace(/\/+$/, "")}/${name}`;
+    if (isProgram(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+const finding = findingFor("entry-points");
+
 const listed = (names: readonly string[]) => names.join(", ");
+
+/** The directories the commands' targets are in, each once: where the venv's entry points live. */
+export const targetDirs = (config: ShimConfig) => [...new Set(config.commands.map((c) => dirname(c.target)))];
 
 /**
  * `executables` lists every executable found in the commands' target directories; `unlisted` names those
@@ -41,58 +62,49 @@ export function entryPointChecks(
   const scripts = open.filter((e) => !isVenvTool(e.name));
   const tools = open.filter((e) => isVenvTool(e.name));
   const skipped = new Set(unlisted.map((u) => u.path));
-  const dirs = [...new Set(config.commands.map((c) => c.target.slice(0, c.target.lastIndexOf("/")) || "/"))].filter(
-    (dir) => !skipped.has(dir),
-  );
+  const dirs = targetDirs(config).filter((dir) => !skipped.has(dir));
   const item = (e: VenvExecutable): Item => ({
     path: `${e.dir}/${e.name}`,
     detail: `\`${e.name}\` on PATH runs it`,
   });
   const findings: Finding[] = [];
   if (scripts.length === 0 && dirs.length > 0) {
-    findings.push({
-      check: "entry-points",
-      status: "ok",
-      message: `every entry point in ${listed(dirs)} that PATH reaches is guarded by the shim`,
-      remedy: null,
-      items: [],
-    });
+    findings.push(finding("ok", `every entry point in ${listed(dirs)} that PATH reaches is guarded by the shim`));
   } else if (scripts.length > 0) {
     const current = config.commands.map((c) => `--command ${c.name}`).join(" ");
     const added = scripts.map((e) => `--command ${e.name}`).join(" ");
-    findings.push({
-      check: "entry-points",
-      status: "problem",
-      message:
+    findings.push(
+      finding(
+        "problem",
         `${scripts.length === 1 ? "1 unguarded entry point" : `${scripts.length} unguarded entry points`}: ` +
-        `PATH reaches ${scripts.length === 1 ? "it" : "them"} and no shim name shadows ${scripts.length === 1 ? "it" : "them"}, ` +
-        `so docker exec runs ${scripts.length === 1 ? "it" : "them"} as root`,
-      remedy:
+          `PATH reaches ${scripts.length === 1 ? "it" : "them"} and no shim name shadows ${scripts.length === 1 ? "it" : "them"}, ` +
+          `so docker exec runs ${scripts.length === 1 ? "it" : "them"} as root`,
         `guard ${scripts.length === 1 ? "it" : "them"}: rebuild the shim with every name (install.sh ${current} ${added}), ` +
-        `which links each to the shim, or take ${listed([...new Set(scripts.map((e) => e.dir))])} off PATH`,
-      items: scripts.map(item),
-    });
+          `which links each to the shim, or take ${listed([...new Set(scripts.map((e) => e.dir))])} off PATH`,
+        scripts.map(item),
+      ),
+    );
   }
   if (tools.length > 0) {
-    findings.push({
-      check: "entry-points",
-      status: "note",
-      message:
+    findings.push(
+      finding(
+        "note",
         `the venv's interpreter and tools run as root when called by name (${listed(tools.map((e) => e.name))}); ` +
-        `they are not ${config.name}'s entry points, but what they write as root stays root's`,
-      remedy: `run them as ${config.user} (docker exec --user ${config.user} …) when they write files`,
-      items: [],
-    });
+          `they are not ${config.name}'s entry points, but what they write as root stays root's`,
+        `run them as ${config.user} (docker exec --user ${config.user} …) when they write files`,
+      ),
+    );
   }
   if (unlisted.length > 0) {
-    findings.push({
-      check: "entry-points",
-      status: "note",
-      message: `doctor could not list ${listed(unlisted.map((u) => u.path))}, so it did not examine the entry points there`,
-      remedy: "make each a directory doctor can list (a real directory, not a symlink to one), then run doctor again",
-      items: [...unlisted],
-      unexamined: unlisted.length,
-    });
+    findings.push(
+      finding(
+        "note",
+        `doctor could not list ${listed(unlisted.map((u) => u.path))}, so it did not examine the entry points there`,
+        "make each a directory doctor can list (a real directory, not a symlink to one), then run doctor again",
+        [...unlisted],
+        { unexamined: unlisted.length },
+      ),
+    );
   }
   return findings;
 }

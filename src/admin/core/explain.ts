@@ -4,16 +4,15 @@
  */
 import { envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
-import { type Facts, isStrictlyTruthy, listNames, type Plan } from "../../core/decide.ts";
+import type { Facts, Plan } from "../../core/decide.ts";
 import { type DropGroup, groupsText } from "../../core/groups.ts";
 import { blockText, type Homes, whoText } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { octal } from "../../core/node.ts";
-import { PROGRAM_STATUS_TEXT, type ProgramStatus } from "../../core/program.ts";
 import { type Terminal, terminalText } from "../../core/terminal.ts";
-import type { Trust } from "../../core/trust.ts";
-import { configJson, configRows } from "./configRows.ts";
-import { type Row, table } from "./table.ts";
+import { PROGRAM_STATUS_TEXT, type ProgramStatus, type Trust } from "../../core/trust.ts";
+import { isStrictlyTruthy, listNames } from "../../core/words.ts";
+import { configJson, configRows, type Row, table } from "./usage.ts";
 
 type TrustReport = { trusted: true; resolved: string } | { trusted: false; missing: boolean; reason: string };
 

@@ -59,14 +59,18 @@ const SHOWN_ITEMS = 20;
 
 const LABEL: Record<Status, string> = { ok: "ok", fixed: "fixed", note: "note", problem: "PROBLEM" };
 
-/** The maker of one check's findings. */
+/** What a finding may add: how many entries it is about, how many of the parts it names were not examined. */
+type Counts = Pick<Finding, "count" | "unexamined">;
+
+/** The maker of one check's findings: the one way a finding is made. */
 export function findingFor(check: Finding["check"]) {
-  return (status: Status, message: string, remedy: string | null = null, items: Item[] = []): Finding => ({
+  return (status: Status, message: string, remedy: string | null = null, items: Item[] = [], counts: Counts = {}) => ({
     check,
     status,
     message,
     remedy,
     items,
+    ...counts,
   });
 }
 

@@ -5,7 +5,7 @@
  */
 import type { ShimConfig } from "../../core/config.ts";
 import { homeVar } from "../../core/homes.ts";
-import { names } from "../../core/pathWalk.ts";
+import { names } from "../../core/paths.ts";
 
 export interface Tree {
   path: string;

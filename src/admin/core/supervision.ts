@@ -1,7 +1,11 @@
 /**
  * doctor's findings about the supervision tree (s6-svscan, as root, over the
  * scan directory): whether the runtime user can control its services, and
- * whether anyone but root can change what s6 runs as root.
+ * whether anyone but root can change what s6 runs as root. And the rules of
+ * its look at the tree: which directories are root's alone, which links it
+ * follows, what is a door to root, and what it does not examine and why.
+ * src/admin/sys/supervisionWalk.ts only opens, reads and changes what these
+ * rules say.
  */
 
 import { mayAccess, READ, SEARCH } from "../../core/access.ts";
@@ -9,7 +13,9 @@ import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
 import { type NodeStat, octal } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
-import { isFifo, NEEDS, type Repair, type Role } from "./controlSurface.ts";
+import type { Lstat } from "../../core/pathWalk.ts";
+import { checkTrust, rewritable, type Trust, weakness } from "../../core/trust.ts";
+import { isFifo, NEEDS, type Repair, type Role, repair } from "./controlSurface.ts";
 import { byPath, describeNode, type Finding, findingFor, type Item, plural } from "./finding.ts";
 
 /** One node of a service's or the scanner's control surface, or a directory on the way to it. */
@@ -26,7 +32,7 @@ export interface SurfaceNode {
   changed: boolean;
 }
 
-/** What doctor gathered from the tree (src/admin/sys/supervision.ts). */
+/** What doctor gathered from the tree (src/admin/sys/supervisionWalk.ts). */
 export interface TreeFacts {
   scanDir: string;
   /** Services found there, log services included, as named there. */
@@ -42,6 +48,146 @@ export interface TreeFacts {
   /** Whether the scan directory is on a tmpfs, which a restart of the container empties. */
   tmpfs: boolean;
   surface: SurfaceNode[];
+}
+
+/** Why doctor neither checks nor changes a node: it is a symlink. */
+export const THROUGH_SYMLINK = "is a symlink: doctor neither checks nor changes anything through one";
+/** Why a service is not examined where the way to it is not root's alone. */
+export const WAY_NOT_ROOTS = "the way to it is not root's alone";
+
+/** A directory looked up on the way, as it was found. */
+export type Step = { path: string; node: NodeStat };
+
+/** Why a directory on `chain` is not root's alone: the first node someone but root could rewrite. */
+export function notRootsAlone(chain: readonly Step[]): string | undefined {
+  return chain.map((step) => weakness(step.path, step.node)).find((why) => why !== undefined);
+}
+
+/** The names s6-svscan takes as services, in order: every one but those that start with a dot. */
+export function serviceNames(names: readonly string[]): string[] {
+  return names.filter((n) => !n.startsWith(".")).sort();
+}
+
+/**
+ * Whether doctor examines what is under the scan directory, `chain` the way to it from / (the scan directory
+ * last): only where the way is root's alone. `shared`: the scan directory itself is not (upstream's image gives
+ * it to the runtime user), so what is in it may be anyone's.
+ */
+export function scanVerdict(chain: readonly Step[]): { unexamined: string } | { shared: boolean } {
+  const way = notRootsAlone(chain.slice(0, -1));
+  return way === undefined ? { shared: notRootsAlone(chain) !== undefined } : { unexamined: way };
+}
+
+/** Why doctor does not examine a service, and, where that is a node someone but root could rewrite, its Trust. */
+export type Unreached = { unreached: string; trust?: Trust };
+
+/**
+ * What the entry `node` at `path` is, looked at without following it, in a scan directory or a service (its
+ * log/): no service; a directory root's alone, to enter; a symlink to read and follow; or not examined.
+ * `shared`: the directory it is in is not root's alone.
+ */
+export function serviceEntry(path: string, node: NodeStat, shared: boolean): "none" | "enter" | "follow" | Unreached {
+  if (node.kind === "dir") {
+    const weak = rewritable(path, node);
+    return weak === undefined ? "enter" : { unreached: weak.reason, trust: weak };
+  }
+  if (node.kind !== "symlink") return "none";
+  // The runtime user can move root's links about in a directory it owns, never write one.
+  if (node.uid !== 0 && shared)
+    return { unreached: `a symlink of uid ${node.uid} in a directory that is not root's alone: not followed` };
+  return "follow";
+}
+
+/**
+ * Where a service's symlink leads: `target` as read through a handle on the very link (undefined where it could
+ * not be read), looked up from `base`, the directory it is in; and, given `trustOf` (the trust walk of a
+ * directory, contract §4), none where nothing is there, the resolved path to open, or why not examined.
+ */
+export function linkDestination(
+  target: string | undefined,
+  base: string,
+  trustOf: (path: string) => Trust,
+): "none" | { resolved: string } | Unreached {
+  if (target === undefined) return { unreached: "a symlink doctor could not read" };
+  const trust = trustOf(target.startsWith("/") ? target : `${base}/${target}`);
+  if (!trust.ok) return trust.missing ? "none" : { unreached: trust.reason, trust };
+  return { resolved: trust.resolved };
+}
+
+/** Why a destination the trust walk passed, opened again from / one name at a time, is not examined now. */
+export function changedSince(chain: readonly Step[]): string | undefined {
+  const weak = notRootsAlone(chain);
+  return weak === undefined ? undefined : `${weak}, which it was not a moment before`;
+}
+
+/**
+ * What s6 runs as root and someone but root could rewrite, each reason once (a directory on the way of many
+ * services is named once): `record` adds a Trust to `doors` if it is one.
+ */
+export function doorKeeper(doors: Item[]): (path: string, trust: Trust) => void {
+  const reasons = new Set<string>();
+  return (path, trust) => {
+    if (trust.ok || !trust.rewritable || reasons.has(trust.reason)) return;
+    reasons.add(trust.reason);
+    doors.push({ path, detail: trust.reason });
+  };
+}
+
+/** The scripts of a service s6 runs as root. */
+export const SCRIPTS = ["run", "finish"] as const;
+
+/**
+ * A script of a service reached through a way not root's alone, seen without following it: a symlink is not
+ * followed, so what it runs is not examined; anything else is a door where someone but root could rewrite it.
+ */
+export function scriptSeen(path: string, node: NodeStat): { door: Trust } | Unreached | undefined {
+  if (node.kind === "symlink")
+    return {
+      unreached:
+        "a symlink in a directory that is not root's alone: not followed, so what s6 runs there was not examined",
+    };
+  const weak = rewritable(path, node);
+  return weak === undefined ? undefined : { door: weak };
+}
+
+/**
+ * A service doctor does not examine, named with why: s6 runs it as root all the same, so the service directory
+ * (and `trust`, what was found of it) and its scripts are judged by path as doors.
+ */
+export function unexaminedService(
+  tree: TreeFacts,
+  door: (path: string, trust: Trust) => void,
+  lstat: Lstat,
+  named: string,
+  why: Unreached,
+): void {
+  tree.services.push(named);
+  door(named, checkTrust(named, lstat, "dir"));
+  if (why.trust) door(named, why.trust);
+  for (const script of SCRIPTS) door(`${named}/${script}`, checkTrust(`${named}/${script}`, lstat));
+  tree.unreached.push({ path: named, detail: why.unreached });
+}
+
+/**
+ * A node of the control surface `role` at `path` as found, and what --fix would do to it: nothing through a
+ * symlink.
+ */
+export function surfaceNode(path: string, role: Role, node: NodeStat, account: Account): SurfaceNode {
+  if (node.kind === "symlink") return { path, role, node, error: THROUGH_SYMLINK, changed: false };
+  return { path, role, node, repair: repair(role, node, account), changed: false };
+}
+
+/** A service directory in a scan directory that is not root's alone, and which the runtime user may own. */
+export type Slot = "own" | "root" | undefined;
+
+/**
+ * What a service at `way` is in a `shared` scan directory: one not examined may be the runtime user's own;
+ * one entered there without a link is root's, which the runtime user cannot remove.
+ */
+export function slotOf(shared: boolean, way: Unreached | { resolved: string | undefined }): Slot {
+  if (!shared) return undefined;
+  if ("unreached" in way) return "own";
+  return way.resolved === undefined ? "root" : undefined;
 }
 
 /** s6's control files are FIFOs, and named so. */
@@ -252,14 +398,14 @@ export function supervisionChecks(config: ShimConfig, account: Account, tree: Tr
   }
   found.push(...slotFindings(config, account, tree));
   if (tree.unreached.length > 0)
-    found.push({
-      ...finding(
+    found.push(
+      finding(
         "note",
         `doctor neither examined nor changed ${plural(tree.unreached.length, "part", "parts")} of the tree under ${scanDir}: each is named with why`,
         null,
         [...tree.unreached].sort(byPath),
+        { unexamined: tree.unreached.length },
       ),
-      unexamined: tree.unreached.length,
-    });
+    );
   return found;
 }

@@ -1,4 +1,7 @@
-/** doctor's findings about a home and everything under it, from what its walk counted. */
+/**
+ * doctor's findings about a home and everything under it, from what its walk counted, and whether the runtime
+ * user can reach and write the CLI's homes (contract §7), as the drop checks.
+ */
 
 import { mayAccess, SEARCH, WRITE } from "../../core/access.ts";
 import type { ShimConfig } from "../../core/config.ts";
@@ -16,10 +19,18 @@ function subject(count: number, home: string): string {
 }
 
 const finding = findingFor("tree");
+const homeFinding = findingFor("home");
+const reachFinding = findingFor("reach");
 
 /** A finding about the entries a tally counted: its first few as items, and how many in all. */
-function about(status: Status, message: string, remedy: string | null, tally: Tally): Finding {
-  return { ...finding(status, message, remedy, tally.examples), count: tally.count };
+function about(
+  status: Status,
+  message: string,
+  remedy: string | null,
+  tally: Tally,
+  more: Pick<Finding, "unexamined"> = {},
+): Finding {
+  return finding(status, message, remedy, tally.examples, { count: tally.count, ...more });
 }
 
 /**
@@ -41,38 +52,23 @@ export function homeCheck(config: ShimConfig, account: Account, walk: WalkResult
     const remedy = walk.home.missing ? `mkdir -p ${home} && chown ${user}: ${home}` : `make ${home} a real directory`;
     const message = `the home ${home} ${walk.home.reason}`;
     // One that exists but could not be walked holds what doctor did not examine; a missing one holds nothing.
-    return {
-      check: "home",
-      status: "problem",
-      message,
-      remedy,
-      items: [],
-      ...(walk.home.missing ? {} : { unexamined: 1 }),
-    };
+    return homeFinding("problem", message, remedy, [], walk.home.missing ? {} : { unexamined: 1 });
   }
   const readOnly = homes.checks.find((c) => c.path === home && !c.reach.ok && c.reach.blocks === "readonly");
   if (readOnly) {
     const remedy = homeRemedies(config, readOnly).join(", or ");
-    return { check: "home", status: "problem", message: `${whoText(homes)} ${blockText(readOnly)}`, remedy, items: [] };
+    return homeFinding("problem", `${whoText(homes)} ${blockText(readOnly)}`, remedy);
   }
   const { node, changed, refused } = walk.home;
   const now = changed ? { ...node, uid: account.uid, gid: fixedGid(node, account) } : node;
   if (mayAccess(now, account, WRITE | SEARCH)) {
-    return {
-      check: "home",
-      status: "ok",
-      message: `the home ${home} exists and ${user} can write to it`,
-      remedy: null,
-      items: [],
-    };
+    return homeFinding("ok", `the home ${home} exists and ${user} can write to it`);
   }
-  return {
-    check: "home",
-    status: "problem",
-    message: `${user} cannot write to its home ${home} (${describeNode(now)})`,
-    remedy: now.uid === account.uid ? `chmod u+rwx ${home}` : refused ? refusedRemedy(home, account, now) : fixIt,
-    items: [],
-  };
+  return homeFinding(
+    "problem",
+    `${user} cannot write to its home ${home} (${describeNode(now)})`,
+    now.uid === account.uid ? `chmod u+rwx ${home}` : refused ? refusedRemedy(home, account, now) : fixIt,
+  );
 }
 
 /**
@@ -111,7 +107,7 @@ export function treeChecks(config: ShimConfig, account: Account, walk: WalkResul
   if (mounts.count > 0) {
     const what = `${subject(mounts.count, home)} another filesystem: not checked or changed`;
     const remedy = `check ${them(mounts)} on ${mounts.count === 1 ? "its" : "their"} own`;
-    findings.push({ ...about("note", what, remedy, mounts), unexamined: mounts.count });
+    findings.push(about("note", what, remedy, mounts, { unexamined: mounts.count }));
   }
   if (special.count > 0) {
     const what = `${subject(special.count, home)} someone else's device, FIFO or socket: left alone`;
@@ -145,5 +141,26 @@ export function otherTreeChecks(config: ShimConfig, account: Account, walk: Walk
   if (walk.home.kind === "dir") return treeChecks(config, account, walk, name);
   if (walk.home.missing) return [];
   const remedy = `point ${tree.variable} at a directory of its own that ${config.user} owns`;
-  return [{ ...finding("problem", `${name} ${walk.home.reason}`, remedy), unexamined: 1 }];
+  return [finding("problem", `${name} ${walk.home.reason}`, remedy, [], { unexamined: 1 })];
+}
+
+/**
+ * One finding for each home but the build's own, which homeCheck judges as --fix leaves it; of that one only
+ * what homeCheck cannot see: a directory on the way that the runtime user cannot search, or a name it cannot use.
+ */
+export function homeReachChecks(config: ShimConfig, homes: Homes): Finding[] {
+  const found: Finding[] = [];
+  for (const check of homes.checks) {
+    const { reach } = check;
+    const own = check.path === config.home;
+    if (own && (reach.ok || reach.blocks === "write" || reach.blocks === "readonly")) continue;
+    found.push(
+      reachFinding(
+        reach.ok ? "ok" : "problem",
+        `${whoText(homes)} ${blockText(check)}${reach.ok ? "" : `: the ${config.name} CLI fails there as ${config.user}`}`,
+        reach.ok ? null : homeRemedies(config, check).join(", or "),
+      ),
+    );
+  }
+  return found;
 }

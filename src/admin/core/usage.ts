@@ -1,9 +1,39 @@
-/** Texts of the admin CLI that depend on nothing but the build. */
+/**
+ * Texts of the admin CLI that depend on nothing but the build: its usage, its version, and the
+ * configuration baked into the build as explain, doctor and --version show it.
+ */
 import type { ShimConfig } from "../../core/config.ts";
-import { listNames } from "../../core/decide.ts";
 import { adminName } from "../../core/name.ts";
-import { configRows } from "./configRows.ts";
-import { table } from "./table.ts";
+import { octal } from "../../core/node.ts";
+import { listNames } from "../../core/words.ts";
+
+/** Two-column text layout shared by the admin commands' human output. */
+export type Row = readonly [label: string, value: string];
+
+export function table(rows: readonly Row[], indent = "  "): string {
+  const width = Math.max(0, ...rows.map(([label]) => label.length)) + 2;
+  return rows.map(([label, value]) => `${indent}${label.padEnd(width)}${value}\n`).join("");
+}
+
+export function configRows(config: ShimConfig): Row[] {
+  return [
+    ["product name", config.name],
+    // One row per command, each with its own target: `command hermes-agent  /opt/hermes/.venv/bin/hermes-agent`.
+    ...config.commands.map((c): Row => [`command ${c.name}`, c.target]),
+    ["runtime user", config.user],
+    ["helper", config.helper],
+    ["groups helper", config.groupsHelper],
+    ["home", config.home],
+    ["opt-out variable", config.optOutVar],
+    ["umask", octal(config.umask)],
+    ["scan directory", config.scanDir],
+  ];
+}
+
+/** For --json: the umask as the octal text operators write, not a bare number. */
+export function configJson(config: ShimConfig): Omit<ShimConfig, "umask"> & { umask: string } {
+  return { ...config, umask: octal(config.umask) };
+}
 
 export function usageText(config: ShimConfig): string {
   const admin = adminName(config.name);

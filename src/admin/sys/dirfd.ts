@@ -1,8 +1,9 @@
 /**
- * Flags for walking a tree that someone else can change while it is walked:
- * each step opens exactly one name inside a directory already held, never a path.
+ * Walking a tree that someone else can change while it is walked: each step
+ * opens exactly one name inside a directory already held, never a path, and
+ * every change goes through a handle on the node itself.
  */
-import { O_CLOEXEC } from "../../sys/libc.ts";
+import { AT_EMPTY_PATH, cstr, errno, moreLibc, O_CLOEXEC, SELF } from "../../sys/libc.ts";
 
 /** Unlike the flags in libc.ts, these two differ: aarch64 has its own values, not x86_64's. */
 const ARCH_FLAGS = {
@@ -18,7 +19,25 @@ export const OPEN_DIR = O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 export const OPEN_NODE = O_PATH | O_NOFOLLOW | O_CLOEXEC;
 /** A handle on what a path names, through every symlink: only to ask the kernel where that is. */
 export const O_PATH_FOLLOW = O_PATH | O_CLOEXEC;
-export const EPERM = 1;
-export const ENOTDIR = 20;
-export const EINVAL = 22;
-export const ELOOP = 40;
+
+/**
+ * `name` opened with `flags` in the directory held as `dir` (a NUL-terminated name as a listing gives it, or
+ * text), or with AT_FDCWD the path `name`: the descriptor, or the errno negated.
+ */
+export function openIn(dir: number, name: string | Uint8Array, flags: number): number {
+  const fd = moreLibc().openat(dir, typeof name === "string" ? cstr(name) : name, flags, 0);
+  return fd < 0 ? -errno() : fd;
+}
+
+/** fchownat's "leave the owner as it is". */
+export const KEEP_OWNER = 0xffffffff;
+
+/** Gives the node held as `fd`, even an O_PATH handle, to `uid` and `gid`: 0, or the errno. */
+export function chownHeld(fd: number, uid: number, gid: number): number {
+  return moreLibc().fchownat(fd, SELF, uid, gid, AT_EMPTY_PATH) === 0 ? 0 : errno();
+}
+
+/** Sets the mode of the node held as `fd` through /proc, which reaches it even open only as O_PATH: 0, or the errno. */
+export function chmodHeld(fd: number, mode: number): number {
+  return moreLibc().chmod(cstr(`/proc/self/fd/${fd}`), mode) === 0 ? 0 : errno();
+}

@@ -1,5 +1,5 @@
 /** `doctor`: gathers every fact its checks need, then reports them as findings. */
-import { type Bytes, envValues } from "../../core/bytes.ts";
+import { type Bytes, envValues, text } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { addedGids } from "../../core/groups.ts";
 import { homeVar } from "../../core/homes.ts";
@@ -7,22 +7,21 @@ import { adminName } from "../../core/name.ts";
 import { checkTrust } from "../../core/trust.ts";
 import { readDropIdentity } from "../../sys/accounts.ts";
 import { access, executableStatus, groups, lstat, readAll, readlink } from "../../sys/files.ts";
-import { absolute, runtimeHomes } from "../../sys/homes.ts";
+import { absolute, runtimeHomes } from "../../sys/homeProbe.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
 import { cliCheck, groupsHelperCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/checks.ts";
 import { entryPointChecks } from "../core/entryPoints.ts";
 import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
-import { homeReachChecks } from "../core/homeReach.ts";
 import { homeTrees, ownFiles, refusal, treeName } from "../core/homeTrees.ts";
 import { pathDirChecks } from "../core/pathDirs.ts";
 import { supervisionChecks } from "../core/supervision.ts";
-import { homeCheck, otherTreeChecks, treeChecks } from "../core/treeChecks.ts";
+import { homeCheck, homeReachChecks, otherTreeChecks, treeChecks } from "../core/treeChecks.ts";
 import { commandsOnPath, pathOf, venvExecutables } from "./onPath.ts";
 import { progressMeter } from "./progress.ts";
 import { fdPath, resolvedPath } from "./stat.ts";
-import { gatherTree } from "./supervision.ts";
+import { gatherTree } from "./supervisionWalk.ts";
 import { walkHome } from "./walk.ts";
 
 export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix: boolean; json: boolean }): number {
@@ -33,7 +32,7 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
   }
   // Judged as the drop makes the runtime user (contract §11): with the groups the container runtime granted.
   const status = readAll("/proc/self/status");
-  const identity = readDropIdentity(config.user, readAll, status && new TextDecoder().decode(status), groups);
+  const identity = readDropIdentity(config.user, readAll, status && text(status), groups);
   const account = identity?.account;
   const granted = identity ? addedGids(identity.groups) : [];
   const self = readlink("/proc/self/exe");

@@ -1,13 +1,13 @@
 /** Whether a bare command name reaches this very binary through PATH, and what else in the venv it reaches. */
 
-import { type Bytes, envValues } from "../../core/bytes.ts";
+import { type Bytes, envValues, nameText, text } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
+import { dirname } from "../../core/paths.ts";
 import { executableStatus, readlink, readNames } from "../../sys/files.ts";
-import { AT_FDCWD, cstr, errno, libc, moreLibc, strerror } from "../../sys/libc.ts";
-import type { VenvExecutable } from "../core/entryPoints.ts";
+import { AT_FDCWD, libc, strerror } from "../../sys/libc.ts";
+import { resolveCommand, targetDirs, type VenvExecutable } from "../core/entryPoints.ts";
 import type { Item } from "../core/finding.ts";
-import { resolveCommand } from "../core/pathLookup.ts";
-import { OPEN_DIR } from "./dirfd.ts";
+import { OPEN_DIR, openIn } from "./dirfd.ts";
 import { dirIdentity, fileIdentity, refusedAsSymlink } from "./stat.ts";
 
 export interface OnPath {
@@ -20,14 +20,12 @@ export interface OnPath {
   shim: string;
 }
 
-const decoder = new TextDecoder();
-
 const isProgram = (p: string) => fileIdentity(p) !== undefined && executableStatus(p) === "ok";
 
 /** PATH as text, as the environment gives it. */
 export function pathOf(env: readonly Bytes[]): string | undefined {
   const value = envValues(env, "PATH")[0];
-  return value && decoder.decode(value);
+  return value && text(value);
 }
 
 function onPath(name: string, env: readonly Bytes[]): string | undefined {
@@ -54,13 +52,13 @@ export function venvExecutables(
   config: ShimConfig,
   env: readonly Bytes[],
 ): { executables: VenvExecutable[]; unlisted: Item[] } {
-  const dirs = new Set(config.commands.map((c) => c.target.slice(0, c.target.lastIndexOf("/")) || "/"));
+  const dirs = targetDirs(config);
   const executables: VenvExecutable[] = [];
   const unlisted: Item[] = [];
   for (const dir of dirs) {
-    const fd = moreLibc().openat(AT_FDCWD, cstr(dir), OPEN_DIR, 0);
+    const fd = openIn(AT_FDCWD, dir, OPEN_DIR);
     if (fd < 0) {
-      const error = errno();
+      const error = -fd;
       unlisted.push({
         path: dir,
         detail: refusedAsSymlink(dir, error)
@@ -69,13 +67,13 @@ export function venvExecutables(
       });
       continue;
     }
-    const names = readNames(fd).map((n) => decoder.decode(n.subarray(0, -1)));
+    const names = readNames(fd).map(nameText);
     libc.close(fd);
     const self = dirIdentity(dir);
     for (const name of names.sort()) {
       if (!isProgram(`${dir}/${name}`)) continue;
       const where = onPath(name, env);
-      const reached = where !== undefined && dirIdentity(where.slice(0, where.lastIndexOf("/")) || "/") === self;
+      const reached = where !== undefined && dirIdentity(dirname(where)) === self;
       executables.push({ dir, name, reached });
     }
   }

@@ -1,8 +1,18 @@
 /** statx on what doctor holds open, and a file's identity whatever it is called. */
 import { readlink } from "../../sys/files.ts";
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc, moreLibc, SELF } from "../../sys/libc.ts";
+import {
+  AT_EMPTY_PATH,
+  AT_FDCWD,
+  AT_SYMLINK_NOFOLLOW,
+  cstr,
+  ELOOP,
+  ENOTDIR,
+  libc,
+  moreLibc,
+  SELF,
+} from "../../sys/libc.ts";
 import { type StatResult, statAt } from "../../sys/statx.ts";
-import { ELOOP, ENOTDIR, O_PATH_FOLLOW } from "./dirfd.ts";
+import { O_PATH_FOLLOW } from "./dirfd.ts";
 
 /** What an open descriptor refers to: for an O_PATH handle on a symlink, the symlink. */
 export function statFd(fd: number): StatResult {

@@ -8,25 +8,25 @@
  * symlink or leaving its filesystem, and had no other name when chowned.
  */
 
+import { nameText } from "../../core/bytes.ts";
 import type { NodeStat } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
 import { readNames } from "../../sys/files.ts";
 import {
-  AT_EMPTY_PATH,
   AT_FDCWD,
   AT_SYMLINK_NOFOLLOW,
-  cstr,
+  EINVAL,
+  ELOOP,
   ENOENT,
-  errno,
+  ENOTDIR,
+  EPERM,
   libc,
-  moreLibc,
-  SELF,
   strerror,
 } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { fixedGid, judge, type Verdict } from "../core/verdict.ts";
 import { type HomeState, nothingFound, type Outcome, record, type WalkResult } from "../core/walkResult.ts";
-import { EINVAL, ELOOP, ENOTDIR, EPERM, OPEN_DIR, OPEN_NODE } from "./dirfd.ts";
+import { chownHeld, OPEN_DIR, OPEN_NODE, openIn } from "./dirfd.ts";
 import { refusedAsSymlink, statFd } from "./stat.ts";
 
 export interface WalkOptions {
@@ -43,8 +43,6 @@ interface Frame {
   names: Uint8Array[];
   next: number;
 }
-
-const decoder = new TextDecoder();
 
 function homeUnusable(home: string, error: number): HomeState {
   const link = refusedAsSymlink(home, error);
@@ -68,8 +66,8 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
   const note = (outcome: Outcome) => record(found, outcome);
   let entries = 0;
 
-  const rootFd = moreLibc().openat(AT_FDCWD, cstr(home), OPEN_DIR, 0);
-  if (rootFd < 0) return { path: home, home: homeUnusable(home, errno()), entries, found };
+  const rootFd = openIn(AT_FDCWD, home, OPEN_DIR);
+  if (rootFd < 0) return { path: home, home: homeUnusable(home, -rootFd), entries, found };
   const rootStat = statFd(rootFd);
   if (!rootStat.ok) {
     libc.close(rootFd);
@@ -98,12 +96,8 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
   ): { verdict: Verdict; changed: boolean; refused: boolean } => {
     const verdict = judge(node, account, dev);
     if (verdict.kind === "owned") return { verdict, changed: false, refused: false };
-    if (
-      fix &&
-      verdict.kind === "foreign" &&
-      moreLibc().fchownat(fd, SELF, account.uid, fixedGid(node, account), AT_EMPTY_PATH) !== 0
-    ) {
-      const code = errno();
+    const code = fix && verdict.kind === "foreign" ? chownHeld(fd, account.uid, fixedGid(node, account)) : 0;
+    if (code !== 0) {
       // The filesystem's own refusal, even to root: a NAS share, an ACL'd or user-namespaced mount.
       const refused = code === EPERM || code === EINVAL;
       note({ path, error: `cannot change its owner: ${strerror(code)}`, ...(refused ? { refused } : {}) });
@@ -116,9 +110,9 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
 
   /** Opens `name` in `dir` without following it; a node gone or swapped since it was examined is skipped. */
   const open = (dir: Frame, name: Uint8Array, path: string, flags: number): number | undefined => {
-    const fd = moreLibc().openat(dir.fd, name, flags, 0);
+    const fd = openIn(dir.fd, name, flags);
     if (fd >= 0) return fd;
-    const error = errno();
+    const error = -fd;
     if (error === ELOOP || error === ENOTDIR) note({ path, error: "replaced while doctor ran: skipped" });
     else if (error !== ENOENT) note({ path, error: `cannot open it: ${strerror(error)}` });
     return undefined;
@@ -143,7 +137,7 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
     }
     if (++entries % 1024 === 0) onProgress?.(entries);
     const seen = statAt(dir.fd, name, AT_SYMLINK_NOFOLLOW);
-    const pathOf = () => `${dir.path}/${decoder.decode(name.subarray(0, -1))}`;
+    const pathOf = () => `${dir.path}/${nameText(name)}`;
     if (!seen.ok) {
       if (seen.errno !== ENOENT) note({ path: pathOf(), error: `cannot examine it: ${strerror(seen.errno)}` });
       continue;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { byPath, describeNode, doctorReport, doctorText, type Finding } from "../../../src/admin/core/finding.ts";
+import {
+  byPath,
+  describeNode,
+  doctorReport,
+  doctorText,
+  type Finding,
+  findingFor,
+} from "../../../src/admin/core/finding.ts";
 
 const ok: Finding = { check: "cli", status: "ok", message: "the CLI is fine", remedy: null, items: [] };
 const many: Finding = {
@@ -117,5 +124,28 @@ describe("byPath", () => {
     const a = { path: "/a", detail: "" };
     const b = { path: "/b", detail: "" };
     expect([byPath(a, b), byPath(b, a), byPath(a, { ...a })]).toEqual([-1, 1, 0]);
+  });
+});
+
+describe("findingFor", () => {
+  it("makes one check's findings: no remedy and no items unless given, counts only where given", () => {
+    const finding = findingFor("tree");
+    expect(finding("ok", "fine")).toStrictEqual({
+      check: "tree",
+      status: "ok",
+      message: "fine",
+      remedy: null,
+      items: [],
+    });
+    const items = [{ path: "/opt/data/a", detail: "file" }];
+    expect(finding("note", "many", "look", items, { count: 3, unexamined: 3 })).toStrictEqual({
+      check: "tree",
+      status: "note",
+      message: "many",
+      remedy: "look",
+      items,
+      count: 3,
+      unexamined: 3,
+    });
   });
 });

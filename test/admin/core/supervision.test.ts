@@ -1,8 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { repair } from "../../../src/admin/core/controlSurface.ts";
-import { type SurfaceNode, supervisionChecks, type TreeFacts } from "../../../src/admin/core/supervision.ts";
+import type { Item } from "../../../src/admin/core/finding.ts";
+import {
+  changedSince,
+  doorKeeper,
+  linkDestination,
+  notRootsAlone,
+  type SurfaceNode,
+  scanVerdict,
+  scriptSeen,
+  serviceEntry,
+  serviceNames,
+  slotOf,
+  supervisionChecks,
+  surfaceNode,
+  THROUGH_SYMLINK,
+  type TreeFacts,
+  unexaminedService,
+} from "../../../src/admin/core/supervision.ts";
 import { defaultsFor } from "../../../src/core/config.ts";
 import type { NodeStat } from "../../../src/core/node.ts";
+import type { Lstat, Node } from "../../../src/core/pathWalk.ts";
+import type { Trust } from "../../../src/core/trust.ts";
 import { account, nodeMaker } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
@@ -328,5 +347,150 @@ describe("slots the runtime user owns, holding the event/ s6-supervise made", ()
   it("none stuck: nothing said", () => {
     const facts = tree([], { ownSlots: [{ path: "/run/service/x", node: own, event: node({ mode: 0o040755 }) }] });
     expect(supervisionChecks(config, account, facts, false).map((f) => f.status)).toEqual(["ok", "ok"]);
+  });
+});
+
+describe("the walk's rules: which directories are root's alone", () => {
+  const way = (...modes: [string, number, number?][]) =>
+    modes.map(([path, mode, uid = 0]) => ({ path, node: node({ mode: 0o040000 | mode, uid }) }));
+
+  it("names the first node on the way that someone but root could rewrite", () => {
+    expect(notRootsAlone(way(["/", 0o755], ["/run", 0o755]))).toBeUndefined();
+    expect(notRootsAlone(way(["/", 0o755], ["/run", 0o775], ["/run/service", 0o755, 10000]))).toBe(
+      "/run is writable by its group (mode 0775)",
+    );
+  });
+
+  it("examines a scan directory only through a way root's alone; the directory itself may be shared", () => {
+    expect(scanVerdict(way(["/", 0o755], ["/run/service", 0o755]))).toEqual({ shared: false });
+    expect(scanVerdict(way(["/", 0o755], ["/run/service", 0o755, 10000]))).toEqual({ shared: true });
+    expect(scanVerdict(way(["/", 0o757], ["/run/service", 0o755]))).toEqual({
+      unexamined: "/ is writable by others (mode 0757)",
+    });
+  });
+
+  it("takes a destination opened again as changed where its way is no longer root's alone", () => {
+    expect(changedSince(way(["/", 0o755], ["/srv", 0o755]))).toBeUndefined();
+    expect(changedSince(way(["/", 0o755], ["/srv", 0o777]))).toBe(
+      "/srv is writable by its group and others (mode 0777), which it was not a moment before",
+    );
+  });
+});
+
+describe("the walk's rules: which entries are services, and which links it follows", () => {
+  it("takes every name but a dotted one, in order, as s6-svscan does", () => {
+    expect(serviceNames(["b", ".s6-svscan", "a", ".hidden"])).toEqual(["a", "b"]);
+  });
+
+  it("enters a directory root's alone, and names one anyone else could rewrite as not examined, with its Trust", () => {
+    expect(serviceEntry("/run/service/a", node({}), false)).toBe("enter");
+    expect(serviceEntry("/run/service/a", node({ uid: 10000 }), true)).toEqual({
+      unreached: "/run/service/a is owned by uid 10000, not root",
+      trust: { ok: false, missing: false, reason: "/run/service/a is owned by uid 10000, not root", rewritable: true },
+    });
+  });
+
+  it("is no service where the entry is neither a directory nor a symlink", () => {
+    expect(serviceEntry("/run/service/a", node({ kind: "file", mode: 0o100644 }), false)).toBe("none");
+  });
+
+  it("follows root's links, and anyone's in a directory root's alone; never another's in a shared one", () => {
+    const link = (uid: number) => node({ kind: "symlink", mode: 0o120777, uid });
+    expect(serviceEntry("/run/service/a", link(0), true)).toBe("follow");
+    expect(serviceEntry("/run/service/a", link(10000), false)).toBe("follow");
+    expect(serviceEntry("/run/service/a", link(10000), true)).toEqual({
+      unreached: "a symlink of uid 10000 in a directory that is not root's alone: not followed",
+    });
+  });
+
+  it("looks a link's target up from its directory, and follows it only where the trust walk passes", () => {
+    const asked: string[] = [];
+    const trustOf =
+      (trust: Trust) =>
+      (path: string): Trust => {
+        asked.push(path);
+        return trust;
+      };
+    const ok: Trust = { ok: true, resolved: "/srv/s/a" };
+    expect(linkDestination("../srv/s/a", "/run/service", trustOf(ok))).toEqual({ resolved: "/srv/s/a" });
+    expect(linkDestination("/srv/s/a", "/run/service", trustOf(ok))).toEqual({ resolved: "/srv/s/a" });
+    expect(asked).toEqual(["/run/service/../srv/s/a", "/srv/s/a"]);
+    expect(linkDestination(undefined, "/run/service", trustOf(ok))).toEqual({
+      unreached: "a symlink doctor could not read",
+    });
+    const gone: Trust = { ok: false, missing: true, reason: "/srv/s/a does not exist" };
+    expect(linkDestination("/srv/s/a", "/run/service", trustOf(gone))).toBe("none");
+    const weak: Trust = {
+      ok: false,
+      missing: false,
+      reason: "/srv is writable by others (mode 0777)",
+      rewritable: true,
+    };
+    expect(linkDestination("/srv/s/a", "/run/service", trustOf(weak))).toEqual({ unreached: weak.reason, trust: weak });
+  });
+
+  it("calls a service in a shared scan directory the runtime user's own slot, or root's where entered directly", () => {
+    expect(slotOf(false, { unreached: "x" })).toBeUndefined();
+    expect(slotOf(true, { unreached: "x" })).toBe("own");
+    expect(slotOf(true, { resolved: undefined })).toBe("root");
+    expect(slotOf(true, { resolved: "/srv/s/a" })).toBeUndefined();
+  });
+});
+
+describe("the walk's rules: doors, and what is not examined", () => {
+  const weak = (reason: string): Trust => ({ ok: false, missing: false, reason, rewritable: true });
+
+  it("keeps as a door only a Trust someone but root could rewrite, each reason once", () => {
+    const doors: Item[] = [];
+    const door = doorKeeper(doors);
+    door("/run/service/a", { ok: true, resolved: "/run/service/a" });
+    door("/run/service/b", { ok: false, missing: true, reason: "/run/service/b does not exist" });
+    door("/run/service/c", weak("/run is writable by others (mode 0777)"));
+    door("/run/service/d", weak("/run is writable by others (mode 0777)"));
+    expect(doors).toEqual([{ path: "/run/service/c", detail: "/run is writable by others (mode 0777)" }]);
+  });
+
+  it("judges a script seen through a shared way: a link not followed, a rewritable file a door, root's nothing", () => {
+    const path = "/run/service/a/run";
+    expect(scriptSeen(path, node({ kind: "symlink", mode: 0o120777 }))).toEqual({
+      unreached:
+        "a symlink in a directory that is not root's alone: not followed, so what s6 runs there was not examined",
+    });
+    expect(scriptSeen(path, node({ kind: "file", mode: 0o100775 }))).toEqual({
+      door: weak(`${path} is writable by its group (mode 0775)`),
+    });
+    expect(scriptSeen(path, node({ kind: "file", mode: 0o100755 }))).toBeUndefined();
+  });
+
+  it("names a service it does not examine, and judges it and its scripts by path as doors", () => {
+    const facts = tree([], { services: [] });
+    const fs: Record<string, Node> = {
+      "/": { kind: "dir", uid: 0, gid: 0, mode: 0o040755 },
+      "/run": { kind: "dir", uid: 0, gid: 0, mode: 0o040755 },
+      "/run/service": { kind: "dir", uid: 10000, gid: 10000, mode: 0o040755 },
+    };
+    const lstat: Lstat = (p) => fs[p] ?? { kind: "missing" };
+    const trust = weak("/srv/a is owned by uid 10000, not root");
+    unexaminedService(facts, doorKeeper(facts.doors), lstat, "/run/service/a", { unreached: "why", trust });
+    expect(facts.services).toEqual(["/run/service/a"]);
+    expect(facts.unreached).toEqual([{ path: "/run/service/a", detail: "why" }]);
+    expect(facts.doors).toEqual([
+      { path: "/run/service/a", detail: "/run/service is owned by uid 10000, not root" },
+      { path: "/run/service/a", detail: "/srv/a is owned by uid 10000, not root" },
+    ]);
+  });
+
+  it("examines nothing through a symlink in the control surface, and plans the rest", () => {
+    const link = node({ kind: "symlink", mode: 0o120777 });
+    expect(surfaceNode("/run/service/a/event", "event", link, account)).toEqual({
+      path: "/run/service/a/event",
+      role: "event",
+      node: link,
+      error: THROUGH_SYMLINK,
+      changed: false,
+    });
+    expect(surfaceNode("/run/service/a/supervise", "supervise", supervise, account)).toEqual(
+      seen("/run/service/a/supervise", "supervise", supervise),
+    );
   });
 });

@@ -1,5 +1,5 @@
 /** Gathers contract §7's facts: the CLI's homes as the user it will run as finds them. */
-import { type Bytes, bytes } from "../core/bytes.ts";
+import { type Bytes, bytes, utf8 } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import { type HomeCheck, type Homes, homeVar } from "../core/homes.ts";
 import type { Account } from "../core/passwd.ts";
@@ -9,18 +9,9 @@ import { readAccount } from "./accounts.ts";
 import type { Probe } from "./facts.ts";
 import { ENOENT, EROFS, W_OK, X_OK } from "./libc.ts";
 
-// Made when first needed: the hot path never decodes a path.
-let strict: TextDecoder | undefined;
-
 /** An absolute path as text; undefined for one that is relative or not UTF-8, which is not checked. */
 export function absolute(path: Bytes): string | undefined {
-  if (path[0] !== 0x2f) return undefined;
-  try {
-    strict ??= new TextDecoder("utf-8", { fatal: true });
-    return strict.decode(path);
-  } catch {
-    return undefined;
-  }
+  return path[0] === 0x2f ? utf8(path) : undefined;
 }
 
 /**

@@ -1,5 +1,7 @@
 /**
- * doctor's look at the supervision tree, and with --fix its repair. A
+ * doctor's look at the supervision tree, and with --fix its repair: the
+ * opening, reading and changing; what to follow, what is root's alone, what
+ * is a door and what is not examined is decided in src/admin/core/supervision.ts. A
  * service's control surface is examined, and changed, only through a handle
  * on a service directory that is root's alone, reached without following
  * anything someone else can change: the way to the scan directory is root's
@@ -11,17 +13,17 @@
  * is opened from / the same way, every directory on the way root's alone.
  * Every change goes through a handle on the node just examined.
  */
-import type { NodeStat } from "../../core/node.ts";
+import { nameText, text } from "../../core/bytes.ts";
 import type { Account } from "../../core/passwd.ts";
-import { checkTrust, type Trust, weakness } from "../../core/trust.ts";
+import { checkTrust, type Trust } from "../../core/trust.ts";
 import { lstat, readNames } from "../../sys/files.ts";
 import {
-  AT_EMPTY_PATH,
   AT_FDCWD,
   AT_SYMLINK_NOFOLLOW,
   cstr,
+  ELOOP,
   ENOENT,
-  errno,
+  ENOTDIR,
   libc,
   moreLibc,
   SELF,
@@ -29,34 +31,46 @@ import {
 } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { type Role, repair } from "../core/controlSurface.ts";
-import type { SurfaceNode, TreeFacts } from "../core/supervision.ts";
-import { ELOOP, ENOTDIR, OPEN_DIR, OPEN_NODE } from "./dirfd.ts";
+import {
+  changedSince,
+  doorKeeper,
+  linkDestination,
+  SCRIPTS,
+  type Step,
+  type SurfaceNode,
+  scanVerdict,
+  scriptSeen,
+  serviceEntry,
+  serviceNames,
+  slotOf,
+  surfaceNode,
+  THROUGH_SYMLINK,
+  type TreeFacts,
+  type Unreached,
+  unexaminedService,
+  WAY_NOT_ROOTS,
+} from "../core/supervision.ts";
+import { chmodHeld, chownHeld, KEEP_OWNER, OPEN_DIR, OPEN_NODE, openIn } from "./dirfd.ts";
 import { statFd } from "./stat.ts";
 
-const decoder = new TextDecoder();
-/** fchownat's "leave the owner as it is". */
-const KEEP_OWNER = 0xffffffff;
-const THROUGH_SYMLINK = "is a symlink: doctor neither checks nor changes anything through one";
 const TMPFS_MAGIC = 0x01021994n;
 
-type Step = { path: string; node: NodeStat };
 /** A directory held open, and the directories looked up on the way to it as s6's tools look them up. */
 type Held = { fd: number; chain: Step[] };
 type Opened = Held | { error: string };
 
 /** The directory at `path`, which has no symlink in it, opened from / one name at a time; the stat of each on the way. */
 function openCanonical(path: string): Opened {
-  let fd = moreLibc().openat(AT_FDCWD, cstr("/"), OPEN_DIR, 0);
+  let fd = openIn(AT_FDCWD, "/", OPEN_DIR);
   let here = "";
   const chain: Step[] = [];
   for (const name of ["", ...path.split("/").filter(Boolean)]) {
     if (name !== "") {
-      const next = moreLibc().openat(fd, cstr(name), OPEN_DIR, 0);
-      const error = errno();
+      const next = openIn(fd, name, OPEN_DIR);
       libc.close(fd);
       here = `${here}/${name}`;
       if (next < 0)
-        return { error: `${here} ${error === ELOOP ? THROUGH_SYMLINK : `cannot be opened: ${strerror(error)}`}` };
+        return { error: `${here} ${next === -ELOOP ? THROUGH_SYMLINK : `cannot be opened: ${strerror(-next)}`}` };
       fd = next;
     }
     const st = statFd(fd);
@@ -69,24 +83,17 @@ function openCanonical(path: string): Opened {
   return { fd, chain };
 }
 
-/** The first node of `chain` that someone but root could rewrite, and why. */
-const weakStep = (chain: Step[]) =>
-  chain.map((step) => weakness(step.path, step.node)).find((why) => why !== undefined);
-
 /** Judges `node`, open as `fd`, in `role`, and with --fix gives the runtime user what it needs of it. */
 function settle(fd: number, path: string, role: Role, account: Account, fix: boolean): SurfaceNode {
   const st = statFd(fd);
   if (!st.ok) return { path, role, error: `cannot examine it: ${strerror(st.errno)}`, changed: false };
-  const node = st.node;
-  if (node.kind === "symlink") return { path, role, node, error: THROUGH_SYMLINK, changed: false };
-  const plan = repair(role, node, account);
-  if (!fix || plan.kind !== "change") return { path, role, node, repair: plan, changed: false };
-  // The owner stays root's; chmod through /proc reaches the very node held, even a FIFO open only as O_PATH.
-  const ok =
-    moreLibc().fchownat(fd, SELF, KEEP_OWNER, plan.gid, AT_EMPTY_PATH) === 0 &&
-    moreLibc().chmod(cstr(`/proc/self/fd/${fd}`), plan.mode) === 0;
-  if (!ok) return { path, role, node, repair: plan, error: `cannot change it: ${strerror(errno())}`, changed: false };
-  return { path, role, node, repair: plan, changed: true };
+  const found = surfaceNode(path, role, st.node, account);
+  const plan = found.repair;
+  if (!fix || plan?.kind !== "change") return found;
+  // The owner stays root's; the mode is set on the very node held, even a FIFO open only as O_PATH.
+  const failed = chownHeld(fd, KEEP_OWNER, plan.gid) || chmodHeld(fd, plan.mode);
+  if (failed !== 0) return { ...found, error: `cannot change it: ${strerror(failed)}` };
+  return { ...found, changed: true };
 }
 
 type Context = { account: Account; fix: boolean; out: SurfaceNode[] };
@@ -100,9 +107,9 @@ function visit(
   flags: number,
   context: Context,
 ): number | undefined {
-  const fd = moreLibc().openat(dir, cstr(name), flags, 0);
+  const fd = openIn(dir, name, flags);
   if (fd < 0) {
-    const error = errno();
+    const error = -fd;
     if (error === ENOENT) context.out.push({ path, role, changed: false });
     else {
       const why = error === ELOOP ? THROUGH_SYMLINK : error === ENOTDIR ? "is not a directory" : strerror(error);
@@ -173,7 +180,7 @@ const isDir = (path: string) => {
 function readLink(fd: number): string | undefined {
   const buf = new Uint8Array(4096);
   const n = Number(moreLibc().readlinkat(fd, SELF, buf, BigInt(buf.length)));
-  return n < 0 || n >= buf.length ? undefined : decoder.decode(buf.subarray(0, n));
+  return n < 0 || n >= buf.length ? undefined : text(buf.subarray(0, n));
 }
 
 function onTmpfs(fd: number): boolean {
@@ -181,47 +188,41 @@ function onTmpfs(fd: number): boolean {
   return moreLibc().fstatfs(fd, buf) === 0 && BigInt.asUintN(64, buf[0] ?? 0n) === TMPFS_MAGIC;
 }
 
-/** Where a service at `named` leads, held, or why doctor does not examine it. */
-type Reached = { held: Held; resolved: string | undefined } | { unreached: string; trust?: Trust } | { none: true };
+/** A service held open, with the path it resolves to where the way to it is root's alone. */
+type HeldService = { held: Held; resolved: string | undefined };
+/** Where a service leads: held, not examined and why, or no service there. */
+type ServiceWay = HeldService | Unreached | "none";
 
 /**
  * The service `name` in the directory held as `parent` (the scan directory, or a service for its log/),
  * opened without following it. `shared`: `parent` is not root's alone, so what is in it may be anyone's.
  */
-function reach(parent: Held, parentPath: string | undefined, name: string, shared: boolean): Reached {
-  const fd = moreLibc().openat(parent.fd, cstr(name), OPEN_NODE, 0);
-  if (fd < 0) return { none: true };
+function openService(parent: Held, parentPath: string | undefined, name: string, shared: boolean): ServiceWay {
+  const fd = openIn(parent.fd, name, OPEN_NODE);
+  if (fd < 0) return "none";
   const st = statFd(fd);
-  if (!st.ok || (st.node.kind !== "dir" && st.node.kind !== "symlink")) {
+  if (!st.ok) {
     libc.close(fd);
-    return { none: true };
+    return "none";
   }
-  const node = st.node;
-  if (node.kind === "dir") {
-    const step = { path: `${parent.chain.at(-1)?.path}/${name}`, node };
-    const weak = weakness(step.path, node);
-    if (weak !== undefined) {
-      libc.close(fd);
-      return { unreached: weak, trust: { ok: false, missing: false, reason: weak, rewritable: true } };
-    }
+  const step = { path: `${parent.chain.at(-1)?.path}/${name}`, node: st.node };
+  const entry = serviceEntry(step.path, step.node, shared);
+  if (entry === "enter")
     return { held: { fd, chain: [...parent.chain, step] }, resolved: parentPath && `${parentPath}/${name}` };
-  }
-  const target = node.uid === 0 || !shared ? readLink(fd) : undefined;
+  const target = entry === "follow" ? readLink(fd) : undefined;
   libc.close(fd);
-  if (node.uid !== 0 && shared)
-    return { unreached: `a symlink of uid ${node.uid} in a directory that is not root's alone: not followed` };
-  if (target === undefined) return { unreached: "a symlink doctor could not read" };
-  const base = parentPath ?? parent.chain.at(-1)?.path;
-  const trust = checkTrust(target.startsWith("/") ? target : `${base}/${target}`, lstat, "dir");
-  if (!trust.ok) return trust.missing ? { none: true } : { unreached: trust.reason, trust };
-  const opened = openCanonical(trust.resolved);
+  if (entry !== "follow") return entry;
+  const base = parentPath ?? (parent.chain.at(-1)?.path as string);
+  const way = linkDestination(target, base, (path) => checkTrust(path, lstat, "dir"));
+  if (way === "none" || "unreached" in way) return way;
+  const opened = openCanonical(way.resolved);
   if ("error" in opened) return { unreached: opened.error };
-  const weak = weakStep(opened.chain);
-  if (weak !== undefined) {
+  const changed = changedSince(opened.chain);
+  if (changed !== undefined) {
     libc.close(opened.fd);
-    return { unreached: `${weak}, which it was not a moment before` };
+    return { unreached: changed };
   }
-  return { held: opened, resolved: trust.resolved };
+  return { held: opened, resolved: way.resolved };
 }
 
 /** The tree at `scanDir`, or undefined when there is none. */
@@ -239,12 +240,7 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
     surface: [],
   };
   const context = { account, fix, out: tree.surface };
-  const reasons = new Set<string>();
-  const door = (path: string, trust: Trust) => {
-    if (trust.ok || !trust.rewritable || reasons.has(trust.reason)) return;
-    reasons.add(trust.reason);
-    tree.doors.push({ path, detail: trust.reason });
-  };
+  const door = doorKeeper(tree.doors);
   door(scanDir, scanTrust);
   // s6-svscan runs the scripts it finds in .s6-svscan/ (finish, crash, SIGTERM…) as root too.
   if (isDir(`${scanDir}/.s6-svscan`)) door(`${scanDir}/.s6-svscan`, checkTrust(`${scanDir}/.s6-svscan`, lstat, "dir"));
@@ -257,70 +253,57 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
   };
   const scan = openCanonical(scanTrust.ok ? scanTrust.resolved : scanDir);
   if ("error" in scan) return unexamined(scan.error);
-  const weakWay = weakStep(scan.chain.slice(0, -1));
-  if (weakWay !== undefined) {
+  const verdict = scanVerdict(scan.chain);
+  if ("unexamined" in verdict) {
     libc.close(scan.fd);
-    return unexamined(weakWay);
+    return unexamined(verdict.unexamined);
   }
   const scanPath = scan.chain.at(-1)?.path as string;
-  const shared = weakStep(scan.chain) !== undefined;
+  const { shared } = verdict;
   tree.tmpfs = onTmpfs(scan.fd);
   examine(scanDir, scan, SCANNER, context);
 
   const scripts = (named: string, held: Held, resolved: string | undefined) => {
-    for (const script of ["run", "finish"]) {
+    for (const script of SCRIPTS) {
       // Reached through a way that is root's alone, a script is judged as §4 judges what root runs.
       if (resolved !== undefined) {
         door(`${named}/${script}`, checkTrust(`${resolved}/${script}`, lstat));
         continue;
       }
       const st = statAt(held.fd, cstr(script), AT_SYMLINK_NOFOLLOW);
-      if (!st.ok) continue;
-      if (st.node.kind === "symlink")
-        tree.unreached.push({
-          path: `${named}/${script}`,
-          detail:
-            "a symlink in a directory that is not root's alone: not followed, so what s6 runs there was not examined",
-        });
-      else {
-        const weak = weakness(`${named}/${script}`, st.node);
-        if (weak !== undefined)
-          door(`${named}/${script}`, { ok: false, missing: false, reason: weak, rewritable: true });
-      }
+      const seen = st.ok ? scriptSeen(`${named}/${script}`, st.node) : undefined;
+      if (seen === undefined) continue;
+      if ("door" in seen) door(`${named}/${script}`, seen.door);
+      else tree.unreached.push({ path: `${named}/${script}`, detail: seen.unreached });
     }
   };
-  const service = (named: string, reached: Exclude<Reached, { none: true }>) => {
-    tree.services.push(named);
-    door(named, checkTrust(named, lstat, "dir"));
-    if ("unreached" in reached) {
-      // A target someone but root can write is run by s6 as root all the same.
-      if (reached.trust) door(named, reached.trust);
-      for (const script of ["run", "finish"]) door(`${named}/${script}`, checkTrust(`${named}/${script}`, lstat));
-      tree.unreached.push({ path: named, detail: reached.unreached });
+  const service = (named: string, way: Exclude<ServiceWay, "none">) => {
+    if ("unreached" in way) {
+      unexaminedService(tree, door, lstat, named, way);
       // s6 supervises its log/ too: named as not examined, never reached through what was not.
-      if (isDir(`${named}/log`)) service(`${named}/log`, { unreached: "the way to it is not root's alone" });
+      if (isDir(`${named}/log`)) service(`${named}/log`, { unreached: WAY_NOT_ROOTS });
       return;
     }
-    scripts(named, reached.held, reached.resolved);
-    examine(named, reached.held, SERVICE, context);
-    const log = reach(reached.held, reached.resolved, "log", false);
-    if (!("none" in log)) service(`${named}/log`, log);
-    libc.close(reached.held.fd);
+    tree.services.push(named);
+    door(named, checkTrust(named, lstat, "dir"));
+    scripts(named, way.held, way.resolved);
+    examine(named, way.held, SERVICE, context);
+    const log = openService(way.held, way.resolved, "log", false);
+    if (log !== "none") service(`${named}/log`, log);
+    libc.close(way.held.fd);
   };
 
-  const names = readNames(scan.fd).map((n) => decoder.decode(n.subarray(0, -1)));
   // s6-svscan skips names that start with a dot, and takes a symlink to a directory as a service.
-  for (const name of names.filter((n) => !n.startsWith(".")).sort()) {
+  for (const name of serviceNames(readNames(scan.fd).map(nameText))) {
     const named = `${scanDir}/${name}`;
-    const reached = reach(scan, shared ? undefined : scanPath, name, shared);
-    if ("none" in reached) continue;
-    if ("unreached" in reached && !isDir(named)) continue;
-    if (shared && "unreached" in reached) ownSlot(scan.fd, name, named, tree);
-    if (shared && "held" in reached && reached.resolved === undefined) {
-      const slot = reached.held.chain.at(-1) as Step;
-      tree.rootSlots.push({ path: named, node: slot.node });
-    }
-    service(named, reached);
+    const way = openService(scan, shared ? undefined : scanPath, name, shared);
+    if (way === "none") continue;
+    if ("unreached" in way && !isDir(named)) continue;
+    const slot = slotOf(shared, way);
+    if (slot === "own") ownSlot(scan.fd, name, named, tree);
+    if (slot === "root" && "held" in way)
+      tree.rootSlots.push({ path: named, node: (way.held.chain.at(-1) as Step).node });
+    service(named, way);
   }
   libc.close(scan.fd);
   return tree;
@@ -332,7 +315,7 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
  * user can remove it.
  */
 function ownSlot(scan: number, name: string, named: string, tree: TreeFacts): void {
-  const fd = moreLibc().openat(scan, cstr(name), OPEN_DIR, 0);
+  const fd = openIn(scan, name, OPEN_DIR);
   if (fd < 0) return;
   const slot = statFd(fd);
   const event = statAt(fd, cstr("event"), AT_SYMLINK_NOFOLLOW);
@@ -343,20 +326,14 @@ function ownSlot(scan: number, name: string, named: string, tree: TreeFacts): vo
 
 /** Where the way to the scan directory is not root's alone: its services are named, and none is examined. */
 function listWithout(scanDir: string, tree: TreeFacts, door: (path: string, trust: Trust) => void): void {
-  const list = moreLibc().openat(AT_FDCWD, cstr(scanDir), OPEN_DIR, 0);
+  const list = openIn(AT_FDCWD, scanDir, OPEN_DIR);
   if (list < 0) return;
-  const names = readNames(list).map((n) => decoder.decode(n.subarray(0, -1)));
+  const names = serviceNames(readNames(list).map(nameText));
   libc.close(list);
-  const service = (named: string) => {
-    tree.services.push(named);
-    door(named, checkTrust(named, lstat, "dir"));
-    for (const script of ["run", "finish"]) door(`${named}/${script}`, checkTrust(`${named}/${script}`, lstat));
-    tree.unreached.push({ path: named, detail: "the way to it is not root's alone" });
-  };
-  for (const name of names.filter((n) => !n.startsWith(".")).sort()) {
+  for (const name of names) {
     const named = `${scanDir}/${name}`;
     if (!isDir(named)) continue;
-    service(named);
-    if (isDir(`${named}/log`)) service(`${named}/log`);
+    unexaminedService(tree, door, lstat, named, { unreached: WAY_NOT_ROOTS });
+    if (isDir(`${named}/log`)) unexaminedService(tree, door, lstat, `${named}/log`, { unreached: WAY_NOT_ROOTS });
   }
 }
