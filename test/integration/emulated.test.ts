@@ -54,8 +54,8 @@ describe.each([
     expect(await ct.ok(`umask 077; ${shim} whoami`)).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
   });
 
-  it("refuses to run as root without the helper: 126 and both remedies", async () => {
-    await ct.without("/command/s6-setuidgid", async () => {
+  it("refuses to run as root without a drop program: 126 and both remedies", async () => {
+    await ct.withoutDropPrograms(async () => {
       const r = await ct.run(`${shim} whoami`);
       expect(r.code).toBe(126);
       expect(r.stdout).toBe("");
