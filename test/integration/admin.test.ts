@@ -78,6 +78,7 @@ describe("explain, row by row of contract §2, agreeing with what the shim then 
       argv: [CLI, "whoami"],
       setEnv: {},
       umask: null,
+      relay: null,
       warning: null,
     });
     expect(await ct.ok(`${ADMIN} explain -- whoami`, { asRuntimeUser: true })).toContain(
