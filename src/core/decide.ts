@@ -207,13 +207,15 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   if (groupsTrust && !groupsTrust.ok && !groupsTrust.missing)
     return refuse(`will not trust ${config.groupsHelper}: ${groupsTrust.reason}`, `${asUser} or, ${keepRoot}.`);
   const direct = drop && groupsTrust?.ok ? drop : undefined;
+  // The groups helper missing for a user the shim knows: why the helper drops instead, and what that loses.
+  const missingGroups = drop && groupsTrust && !groupsTrust.ok ? { drop, why: groupsTrust.reason } : undefined;
   const helperTrust = facts.asRoot?.helperTrust ?? NOT_EXAMINED;
   if (direct || helperTrust.ok) {
     // Without a groups helper the drop still works, only without what the runtime granted: said, never a reason for root.
-    const lost = drop && !direct ? addedGids(drop.groups) : [];
+    const lost = missingGroups ? addedGids(missingGroups.drop.groups) : [];
     const lostWarning =
-      lost.length > 0 && groupsTrust && !groupsTrust.ok
-        ? `${name}: warning: cannot use ${config.groupsHelper} (${groupsTrust.reason}), so ${name} runs as ${user} ` +
+      missingGroups && lost.length > 0
+        ? `${name}: warning: cannot use ${config.groupsHelper} (${missingGroups.why}), so ${name} runs as ${user} ` +
           `without the groups the container runtime granted (${lost.join(", ")}); install s6-applyuidgid at ` +
           `${config.groupsHelper} (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n`
         : "";
@@ -251,8 +253,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   }
   // Neither program can drop: name both when the identity was known and the groups helper was looked at too.
   const trust = helperTrust;
-  const both =
-    groupsTrust && !groupsTrust.ok && groupsTrust.reason !== trust.reason ? `${groupsTrust.reason}, and ` : "";
+  const both = missingGroups && missingGroups.why !== trust.reason ? `${missingGroups.why}, and ` : "";
   const problem = trust.missing
     ? `cannot drop to ${user}: ${both}${trust.reason}`
     : `will not trust ${helper}: ${trust.reason}`;
