@@ -3,7 +3,7 @@
  * arm64 one under qemu user-mode emulation. No binfmt handler is involved:
  * the host's qemu-aarch64-static, mounted into the container, is named on
  * each command line and loads the arm64 glibc from the base image's
- * multiarch packages; what the shim execs (s6-setuidgid, the CLI) is x86-64
+ * multiarch packages; what the shim execs (s6-applyuidgid, the CLI) is x86-64
  * again and runs natively.
  */
 import { spawnSync } from "node:child_process";
