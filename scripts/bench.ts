@@ -115,12 +115,23 @@ const drop = {
   direct: program("direct exec of the CLI, as root", 0, [TARGET]),
   others: [
     program("s6-setuidgid alone", 0, [config.helper, config.user, TARGET]),
+    program("s6-applyuidgid alone", 0, [
+      config.groupsHelper,
+      "-u",
+      `${RUNTIME_UID}`,
+      "-g",
+      `${RUNTIME_UID}`,
+      "-G",
+      `${RUNTIME_UID}`,
+      TARGET,
+    ]),
     program("gosu alone", 0, ["/usr/sbin/gosu", config.user, TARGET]),
     ...(baseline ? [program("previous build of this shim (--baseline) → s6-setuidgid", 0, [BASELINE])] : []),
   ],
   shell: program("POSIX sh shim → s6-setuidgid", 0, [`${BIN}/hermes-sh`]),
   floors: VARIANTS.map((v) => program(`Bun floor, ${FLOOR_VARIANTS[v]} → s6-setuidgid`, 0, [`${BIN}/floor-${v}-drop`])),
-  shim: program("this shim → s6-setuidgid", 0, [`${BIN}/${config.name}`]),
+  // The runtime user is in /etc/passwd, so the shim execs s6-applyuidgid with its ids (contract §11).
+  shim: program("this shim → s6-applyuidgid", 0, [`${BIN}/${config.name}`]),
 };
 const paths = [pass, drop];
 const all = paths.flatMap((p) => [p.direct, ...p.others, p.shell, ...p.floors, p.shim]);

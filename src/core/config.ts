@@ -18,7 +18,7 @@ export interface ShimConfig {
   name: string;
   /** Every name the binary is installed under, each with its own target. Never empty. */
   commands: Command[];
-  /** Unprivileged runtime user that root invocations drop to. */
+  /** Unprivileged runtime user that root invocations drop to; never root (resolveConfig refuses it). */
   user: string;
   /** Absolute path of a helper called as `HELPER USER PROGRAM ARGS…`. */
   helper: string;
@@ -114,6 +114,12 @@ export function resolveConfig(input: ConfigInput): { config: ShimConfig } | { er
     scanDir: input.scanDir ?? base.scanDir,
   };
   if (!USER.test(config.user)) errors.push(`user ${JSON.stringify(config.user)}: not a portable user name`);
+  // The drop exists to leave root: a build that drops to root would run every root call as root, unsaid.
+  else if (config.user === "root")
+    errors.push(
+      `user "root"${input.user === undefined ? ` (the default of --name ${name}; set --user)` : ""}: ` +
+        "the user root's calls drop to must not be root itself; name the unprivileged user the runtime runs as",
+    );
   for (const [key, flag] of [
     ["helper", "helper"],
     ["groupsHelper", "groups-helper"],

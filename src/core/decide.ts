@@ -42,12 +42,15 @@ export interface Facts {
     runtimeUser?: RuntimeUser;
     /** The caller's terminal (contract §12), or why it could not be examined; the drop path only. */
     terminal?: Terminal | { unable: string };
-    /** Who the drop makes the CLI (contract §11), when /etc/passwd has the runtime user; the drop path only. */
+    /**
+     * Who the drop makes the CLI (contract §11), when /etc/passwd has the runtime user; the drop path only. The
+     * drop then execs the groups helper with these ids, so its trust is examined with them.
+     */
     drop?: {
       uid: number;
       gid: number;
       groups: DropGroup[];
-      /** The groups helper's trust, examined only when a granted group is to be added. */
+      /** The groups helper's trust: what root runs to drop to an identity it knows. Not examined is not trusted. */
       groupsHelperTrust?: Trust;
     };
   };
@@ -166,21 +169,31 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     };
   }
 
-  const trust = facts.asRoot?.helperTrust ?? NOT_EXAMINED;
-  if (trust.ok) {
-    // The drop's identity, when it adds a group the runtime granted: then s6-applyuidgid runs instead.
-    // Stryker disable next-line OptionalChaining: root's facts are there whenever the helper was found trusted.
-    const drop = facts.asRoot?.drop;
-    const adds = drop && addedGids(drop.groups).length > 0 ? drop : undefined;
-    const groupsTrust = drop?.groupsHelperTrust ?? NOT_EXAMINED;
-    // What root would run: a groups helper someone else could have replaced is refused as the helper is.
-    if (adds && !groupsTrust.ok && !groupsTrust.missing)
-      return refuse(`will not trust ${config.groupsHelper}: ${groupsTrust.reason}`, `${asUser} or, ${keepRoot}.`);
-    // Without one, the drop still works, only without what the runtime granted: said, never a reason for root.
-    const lost =
-      adds && !groupsTrust.ok
-        ? `${name}: warning: cannot use ${config.groupsHelper} (${groupsTrust.reason}), so ${name} runs as ${user} ` +
-          `without the groups the container runtime granted (${addedGids(adds.groups).join(", ")}); install s6-applyuidgid at ` +
+  // Stryker disable next-line OptionalChaining: root's facts are there whenever the user was found in /etc/passwd.
+  const drop = facts.asRoot?.drop;
+  // s6-applyuidgid skips setuid for uid 0: a runtime user remapped to root would run the CLI as root, unsaid.
+  if (drop && drop.uid === 0)
+    return refuse(
+      `cannot drop to ${user}: ${user} has uid 0 in /etc/passwd, which is root`,
+      `give ${user} a uid other than 0 in the image, rebuild the shim with --user NAME for a user that is not root, or, ${keepRoot}.`,
+    );
+  // Where the shim knows the identity, one exec of s6-applyuidgid with the ids it checked; the helper, which looks
+  // the name up again, only for a user known through NSS alone, or where there is no groups helper.
+  const groupsTrust = drop ? (drop.groupsHelperTrust ?? NOT_EXAMINED) : undefined;
+  // What root would run: a groups helper someone else could have replaced is refused as the helper is.
+  if (groupsTrust && !groupsTrust.ok && !groupsTrust.missing)
+    return refuse(`will not trust ${config.groupsHelper}: ${groupsTrust.reason}`, `${asUser} or, ${keepRoot}.`);
+  const direct = drop && groupsTrust?.ok ? drop : undefined;
+  // The groups helper missing for a user the shim knows: why the helper drops instead, and what that loses.
+  const missingGroups = drop && groupsTrust && !groupsTrust.ok ? { drop, why: groupsTrust.reason } : undefined;
+  const helperTrust = facts.asRoot?.helperTrust ?? NOT_EXAMINED;
+  if (direct || helperTrust.ok) {
+    // Without a groups helper the drop still works, only without what the runtime granted: said, never a reason for root.
+    const lost = missingGroups ? addedGids(missingGroups.drop.groups) : [];
+    const lostWarning =
+      missingGroups && lost.length > 0
+        ? `${name}: warning: cannot use ${config.groupsHelper} (${missingGroups.why}), so ${name} runs as ${user} ` +
+          `without the groups the container runtime granted (${lost.join(", ")}); install s6-applyuidgid at ` +
           `${config.groupsHelper} (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n`
         : "";
     // Never the caller's terminal for the runtime user: a terminal that cannot be examined is taken as shared.
@@ -188,24 +201,23 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     if (terminal && "unable" in terminal)
       return refuse(`cannot tell whose terminal this is: ${terminal.unable}`, `${asUser} or, ${keepRoot}.`);
     // Never a refusal on this alone: a command that only reads works without a writable home.
-    const warning = selfWarning + lost + homeWarnings(config, name, facts.homes, true);
+    const warning = selfWarning + lostWarning + homeWarnings(config, name, facts.homes, true);
     // s6-applyuidgid's -G: every group of the drop, the runtime user's own first.
-    const via =
-      adds && groupsTrust.ok
-        ? {
-            path: config.groupsHelper,
-            prefix: [
-              config.groupsHelper,
-              "-u",
-              `${adds.uid}`,
-              "-g",
-              `${adds.gid}`,
-              "-G",
-              adds.groups.map((g) => g.gid).join(","),
-              target,
-            ],
-          }
-        : { path: helper, prefix: [helper, user, target] };
+    const via = direct
+      ? {
+          path: config.groupsHelper,
+          prefix: [
+            config.groupsHelper,
+            "-u",
+            `${direct.uid}`,
+            "-g",
+            `${direct.gid}`,
+            "-G",
+            direct.groups.map((g) => g.gid).join(","),
+            target,
+          ],
+        }
+      : { path: helper, prefix: [helper, user, target] };
     const relay = terminal?.kind === "shared" ? { fds: terminal.fds, ...(drop ? { uid: drop.uid } : {}) } : undefined;
     return {
       kind: "exec",
@@ -216,8 +228,11 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
       ...(warning ? { warning } : {}),
     };
   }
+  // Neither program can drop: name both when the identity was known and the groups helper was looked at too.
+  const trust = helperTrust;
+  const both = missingGroups && missingGroups.why !== trust.reason ? `${missingGroups.why}, and ` : "";
   const problem = trust.missing
-    ? `cannot drop to ${user}: ${trust.reason}`
+    ? `cannot drop to ${user}: ${both}${trust.reason}`
     : `will not trust ${helper}: ${trust.reason}`;
   return refuse(problem, `${asUser} or, ${keepRoot}.`);
 }

@@ -2,7 +2,6 @@
 import { type Bytes, envValues, splitNul } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import type { Facts } from "../core/decide.ts";
-import { addedGids } from "../core/groups.ts";
 import { type Homes, homeVar } from "../core/homes.ts";
 import type { Called } from "../core/name.ts";
 import { type Account, runtimeUser } from "../core/passwd.ts";
@@ -96,7 +95,6 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
   const identity = drops ? readDropIdentity(config.user, probe.read, statusText, probe.groups) : undefined;
   const account = identity?.account;
   const homes = steered || cli !== "ok" || optedOut ? undefined : homesFor(config, probe, euid, env, account);
-  const granted = identity && addedGids(identity.groups).length > 0;
   return {
     ...known,
     cli,
@@ -119,8 +117,8 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
                     uid: identity.account.uid,
                     gid: identity.account.gid,
                     groups: identity.groups,
-                    // Examined only when it would run: with no group to add, the drop is the helper's alone.
-                    ...(granted ? { groupsHelperTrust: checkTrust(config.groupsHelper, probe.lstat) } : {}),
+                    // What the drop execs whenever the identity is known (contract §11).
+                    groupsHelperTrust: checkTrust(config.groupsHelper, probe.lstat),
                   },
                 }
               : {}),

@@ -179,6 +179,14 @@ export class Container {
     return this.altered(`mv ${path} ${path}.aside`, `mv ${path}.aside ${path}`, body);
   }
 
+  /**
+   * Runs `body` with neither program the drop can exec (contract §11): s6-applyuidgid, which it runs for a user in
+   * /etc/passwd, and s6-setuidgid, the helper it falls back on without one.
+   */
+  withoutDropPrograms<T>(body: () => T | Promise<T>): Promise<T> {
+    return this.without("/command/s6-applyuidgid", () => this.without("/command/s6-setuidgid", body));
+  }
+
   /** Removes the container with its anonymous volume, and the image made for it if any. */
   async destroy(): Promise<void> {
     await outcome(["docker", "rm", "--force", "--volumes", this.id]);

@@ -148,6 +148,22 @@ describe("resolveConfig: each error once, in its own words", () => {
     expect(resolveConfig({ helper })).toEqual({ errors: [`helper "${helper}": must be a clean absolute path`] });
   });
 
+  it("the user the drop goes to is never root: --user root, or a product named root with no --user", () => {
+    expect(resolveConfig({ user: "root" })).toEqual({
+      errors: [
+        `user "root": the user root's calls drop to must not be root itself; name the unprivileged user the runtime runs as`,
+      ],
+    });
+    expect(resolveConfig({ name: "root" })).toEqual({
+      errors: [
+        `user "root" (the default of --name root; set --user): the user root's calls drop to must not be root itself; ` +
+          "name the unprivileged user the runtime runs as",
+      ],
+    });
+    expect(resolveConfig({ name: "root", user: "hermes" })).toHaveProperty("config");
+    expect(resolveConfig({ user: "rooty" })).toHaveProperty("config");
+  });
+
   it.each(["1022", "0228", "00022"])("umask %s is not three octal digits", (umask) => {
     expect(resolveConfig({ umask })).toEqual({ errors: [`umask "${umask}": use three octal digits, e.g. 002`] });
   });

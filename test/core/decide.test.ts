@@ -396,15 +396,26 @@ describe("7. the CLI's home, as the user it will run as finds it", () => {
 
 describe("12. root's terminal stays root's: a shared terminal is relayed, never handed over", () => {
   const shared: Terminal = { kind: "shared", sid: 40, leaderUid: 0, fds: [0, 1, 2] };
-  const identity = { uid: 10000, gid: 10000, groups: [{ gid: 10000, origin: "primary" as const }] };
+  const identity = {
+    uid: 10000,
+    gid: 10000,
+    groups: [{ gid: 10000, origin: "primary" as const }],
+    groupsHelperTrust: { ok: true, resolved: "/command/s6-applyuidgid" } as const,
+  };
+  /** The drop to a user in /etc/passwd: s6-applyuidgid with its ids (contract §11). */
+  const direct = {
+    ...drop,
+    path: "/command/s6-applyuidgid",
+    prefix: ["/command/s6-applyuidgid", "-u", "10000", "-g", "10000", "-G", "10000", HERMES.target],
+  };
 
   it("shared with root's shell → the same drop, on a pty of the runtime user's", () => {
     const plan = decide(config, facts({ asRoot: roots({ terminal: shared, drop: identity }) }));
-    expect(plan).toEqual({ ...drop, relay: { fds: [0, 1, 2], uid: 10000 } });
+    expect(plan).toEqual({ ...direct, relay: { fds: [0, 1, 2], uid: 10000 } });
   });
   it("only the controlling terminal → relayed with no descriptor to replace", () => {
     const plan = decide(config, facts({ asRoot: roots({ terminal: { ...shared, fds: [] }, drop: identity }) }));
-    expect(plan).toEqual({ ...drop, relay: { fds: [], uid: 10000 } });
+    expect(plan).toEqual({ ...direct, relay: { fds: [], uid: 10000 } });
   });
   it("a runtime user known only through NSS: relayed, the pty's owner left unknown", () => {
     expect(decide(config, facts({ asRoot: roots({ terminal: shared }) }))).toEqual({
@@ -413,7 +424,7 @@ describe("12. root's terminal stays root's: a shared terminal is relayed, never 
     });
   });
   it.each([["none"], ["own"]] as const)("a terminal that is %s → the plain exec, unchanged", (kind) => {
-    expect(decide(config, facts({ asRoot: roots({ terminal: { kind }, drop: identity }) }))).toEqual(drop);
+    expect(decide(config, facts({ asRoot: roots({ terminal: { kind }, drop: identity }) }))).toEqual(direct);
   });
   it("a terminal that could not be examined → 126 naming the failed call, nothing run", () => {
     const terminal = { unable: "unable to examine descriptor 0 (ioctl TCGETS): Input/output error" };

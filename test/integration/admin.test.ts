@@ -9,6 +9,9 @@ import { Container, REPO, type RunOptions } from "../container/container.ts";
 const ADMIN = "hermes-exec-shim";
 const CLI = "/opt/hermes/.venv/bin/hermes";
 const HELPER = "/command/s6-setuidgid";
+/** What root's drop execs for hermes, who is in /etc/passwd (contract §11), with its ids. */
+const GROUPS_HELPER = "/command/s6-applyuidgid";
+const IDS = ["-u", "10000", "-g", "10000", "-G", "10000"];
 
 let ct: Container;
 beforeAll(async () => {
@@ -91,15 +94,16 @@ describe("explain, row by row of contract §2, agreeing with what the shim then 
     expect(await ct.ok("hermes whoami", { env })).toMatch(/^uid=0 /);
   });
 
-  it("4. root, no opt-out: drop through the helper with HOME and umask", async () => {
+  it("4. root, no opt-out: one exec of s6-applyuidgid with hermes's ids, HOME and umask", async () => {
     const env = { ...ct.baseEnv(), HERMES_DOCKER_EXEC_AS_ROOT: "on" };
     const report = await explain("whoami", { env });
     expect(report.facts.optOut.counts).toBe(false);
     expect(report.facts.helper.trust).toEqual({ trusted: true, resolved: HELPER });
-    expect(report.plan).toEqual({
+    expect(report.facts.identity).toEqual({ uid: 10000, gid: 10000 });
+    expect(report.plan).toMatchObject({
       kind: "exec",
-      path: HELPER,
-      argv: [HELPER, "hermes", CLI, "whoami"],
+      path: GROUPS_HELPER,
+      argv: [GROUPS_HELPER, ...IDS, CLI, "whoami"],
       setEnv: { HOME: "/opt/data" },
       umask: "0002",
       relay: null,
@@ -108,8 +112,8 @@ describe("explain, row by row of contract §2, agreeing with what the shim then 
     expect(await ct.ok("hermes whoami", { env })).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
   });
 
-  it("5. root, helper missing: refuse, 126", async () => {
-    await ct.without(HELPER, async () => {
+  it("5. root, neither s6-applyuidgid nor the helper: refuse, 126", async () => {
+    await ct.withoutDropPrograms(async () => {
       const report = await explain("whoami");
       expect(report.facts.helper.trust).toEqual({
         trusted: false,
@@ -134,7 +138,7 @@ describe("explain COMMAND", () => {
   it("explains the named command with its own target, and a name the build does not know as 127", async () => {
     const agent = JSON.parse(await ct.ok(`${ADMIN} explain hermes-agent --json -- run`)) as ExplainReport;
     expect(agent.facts.command).toEqual({ name: "hermes-agent", target: `${CLI}-agent` });
-    expect(agent.plan).toMatchObject({ kind: "exec", argv: [HELPER, "hermes", `${CLI}-agent`, "run"] });
+    expect(agent.plan).toMatchObject({ kind: "exec", argv: [GROUPS_HELPER, ...IDS, `${CLI}-agent`, "run"] });
     expect(await ct.ok(`${ADMIN} explain /opt/hermes/bin/hermes-acp`)).toContain("what `hermes-acp` would do here");
     const other = JSON.parse(await ct.ok(`${ADMIN} explain other --json`)) as ExplainReport;
     expect(other.plan).toMatchObject({ kind: "refuse", code: 127 });
@@ -153,7 +157,7 @@ describe("doctor", () => {
   });
 
   it("finds what is wrong with the installation, each with a remedy", async () => {
-    await ct.without(HELPER, async () => {
+    await ct.withoutDropPrograms(async () => {
       const r = await ct.run(`${ADMIN} doctor`);
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(`PROBLEM  the helper ${HELPER} cannot be used: ${HELPER} does not exist`);

@@ -32,6 +32,99 @@ describe("root docker exec", () => {
   });
 });
 
+/**
+ * The programs a command execs, in order, as `strace -f` sees them succeed: every exec, the shim's own first. Once
+ * the drop has changed ids strace can name the program only with CAP_SYS_PTRACE; without, it is "?".
+ */
+async function execs(c: Container, command: string): Promise<{ code: number | null; programs: string[] }> {
+  const r = await c.run(`strace -f -qq -e trace=execve -e status=successful -o /tmp/execs ${command}`);
+  const trace = await c.ok("cat /tmp/execs && rm -f /tmp/execs");
+  return { code: r.code, programs: [...trace.matchAll(/execve\((?:"([^"]+)"|0x)/g)].map((m) => m[1] ?? "?") };
+}
+
+describe("the drop is one exec with the identity the shim read (contract §11)", () => {
+  // CAP_SYS_PTRACE lets strace read the CLI's path once it runs as hermes; the shim needs only SETUID and SETGID.
+  let traced: Container;
+  beforeAll(async () => {
+    traced = await Container.create({ runArgs: ["--cap-add", "SYS_PTRACE"] });
+  });
+  afterAll(() => traced.destroy());
+
+  it("root's hermes execs s6-applyuidgid once, then the CLI: s6-setuidgid and s6-envuidgid never run", async () => {
+    expect(await execs(traced, "hermes whoami")).toEqual({
+      code: 0,
+      programs: ["/opt/hermes/bin/hermes", "/command/s6-applyuidgid", "/opt/hermes/.venv/bin/hermes"],
+    });
+    expect(await traced.ok("hermes whoami")).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
+  });
+
+  it("without s6-applyuidgid, the helper as before: s6-setuidgid hermes, which runs s6-envuidgid and s6-applyuidgid", async () => {
+    await traced.without("/command/s6-applyuidgid", async () => {
+      const { code, programs } = await execs(traced, "hermes whoami");
+      expect(code).toBe(0);
+      expect(programs.slice(0, 2)).toEqual(["/opt/hermes/bin/hermes", "/command/s6-setuidgid"]);
+      expect(programs.map((p) => p.slice(p.lastIndexOf("/") + 1))).toContain("s6-envuidgid");
+      expect(programs.at(-1)).toBe("/opt/hermes/.venv/bin/hermes");
+    });
+  });
+});
+
+describe("an image that remaps hermes to uid 0 (usermod -o -u 0 hermes)", () => {
+  let root0: Container;
+  beforeAll(async () => {
+    root0 = await Container.create();
+    await root0.ok("usermod -o -u 0 hermes && ln -sf hermes /opt/hermes/bin/hermes-exec-shim");
+  });
+  afterAll(() => root0.destroy());
+
+  it("docker exec C hermes whoami: 126 with the shim's lines, and nothing but the shim ran", async () => {
+    const r = await root0.exec(["hermes", "whoami"]);
+    expect(r).toMatchObject({ code: 126, stdout: "" });
+    expect(r.stderr).toBe(
+      "hermes: cannot drop to hermes: hermes has uid 0 in /etc/passwd, which is root; refusing to run hermes as root.\n" +
+        "hermes: give hermes a uid other than 0 in the image, rebuild the shim with --user NAME for a user that is not root, " +
+        "or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n",
+    );
+    expect(await execs(root0, "hermes whoami")).toEqual({ code: 126, programs: ["/opt/hermes/bin/hermes"] });
+  });
+
+  it("explain says why, doctor reports it, and the opt-out still keeps root on purpose", async () => {
+    expect(await root0.ok("hermes-exec-shim explain -- whoami")).toContain(
+      "  identity       hermes in /etc/passwd: uid 0, gid 10000: uid 0 is root, so the drop refuses\n",
+    );
+    const doctor = await root0.run("hermes-exec-shim doctor");
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toContain(
+      "PROBLEM  the runtime user hermes has uid 0 in /etc/passwd, which is root: root calls exit 126 rather than run as root\n",
+    );
+    expect(await root0.ok("HERMES_DOCKER_EXEC_AS_ROOT=1 hermes whoami")).toMatch(/^uid=0 gid=0 /);
+  });
+});
+
+describe("an image whose runtime user's primary group is 0 (OpenShift-style: usermod -g 0 hermes)", () => {
+  let gid0: Container;
+  beforeAll(async () => {
+    gid0 = await Container.create();
+    await gid0.ok("usermod -g 0 hermes && ln -sf hermes /opt/hermes/bin/hermes-exec-shim");
+  });
+  afterAll(() => gid0.destroy());
+
+  it("drops with gid 0 as hermes's own, and explain and doctor say so", async () => {
+    expect(await gid0.ok("hermes whoami")).toBe("uid=10000 gid=0 home=/opt/data umask=0002\n");
+    const text = await gid0.ok("hermes-exec-shim explain -- whoami");
+    expect(text).toContain(
+      "  identity       hermes in /etc/passwd: uid 10000, gid 0 (root's group, as its own primary group: the drop keeps it)\n",
+    );
+    expect(text).toContain("  groups         0 (primary group)\n");
+    expect(text).toContain('"/command/s6-applyuidgid" "-u" "10000" "-g" "0" "-G" "0" ');
+    const doctor = await gid0.run("hermes-exec-shim doctor");
+    expect(doctor.stdout.split("\n")[1]).toBe("judged as hermes (uid 10000) with groups 0 (primary group)");
+    expect(doctor.stdout).toContain(
+      "ok       the runtime user hermes exists (uid 10000, gid 0, root's group, as its own primary group, which the drop keeps)\n",
+    );
+  });
+});
+
 describe("non-root callers pass straight through", () => {
   it("docker exec --user hermes: runs as hermes, files stay hermes:hermes", async () => {
     await ct.ok("rm -f /opt/data/config.yaml");
@@ -64,15 +157,18 @@ describe("the opt-out", () => {
 });
 
 describe("refusals", () => {
-  it("helper missing: 126, both remedies, and the CLI did not run", async () => {
+  it("neither s6-applyuidgid nor the helper: 126 naming both, both remedies, and the CLI did not run", async () => {
     await ct.ok("rm -f /opt/data/config.yaml");
-    await ct.without("/command/s6-setuidgid", async () => {
+    await ct.withoutDropPrograms(async () => {
       const r = await ct.run("hermes config set should not");
       expect(r.code).toBe(126);
       expect(r.stdout).toBe("");
       const lines = r.stderr.trimEnd().split("\n");
       expect(lines).toHaveLength(2);
-      expect(lines[0]).toContain("/command/s6-setuidgid does not exist");
+      expect(lines[0]).toBe(
+        "hermes: cannot drop to hermes: /command/s6-applyuidgid does not exist, and /command/s6-setuidgid does not exist; " +
+          "refusing to run hermes as root.",
+      );
       expect(lines[0]).toContain("refusing to run hermes as root");
       expect(lines[1]).toContain("docker exec --user hermes");
       expect(lines[1]).toContain("HERMES_DOCKER_EXEC_AS_ROOT=1");

@@ -3,7 +3,7 @@
  * arm64 one under qemu user-mode emulation. No binfmt handler is involved:
  * the host's qemu-aarch64-static, mounted into the container, is named on
  * each command line and loads the arm64 glibc from the base image's
- * multiarch packages; what the shim execs (s6-setuidgid, the CLI) is x86-64
+ * multiarch packages; what the shim execs (s6-applyuidgid, the CLI) is x86-64
  * again and runs natively.
  */
 import { spawnSync } from "node:child_process";
@@ -54,8 +54,8 @@ describe.each([
     expect(await ct.ok(`umask 077; ${shim} whoami`)).toBe("uid=10000 gid=10000 home=/opt/data umask=0002\n");
   });
 
-  it("refuses to run as root without the helper: 126 and both remedies", async () => {
-    await ct.without("/command/s6-setuidgid", async () => {
+  it("refuses to run as root without a drop program: 126 and both remedies", async () => {
+    await ct.withoutDropPrograms(async () => {
       const r = await ct.run(`${shim} whoami`);
       expect(r.code).toBe(126);
       expect(r.stdout).toBe("");

@@ -63,12 +63,13 @@ describe("a rabbit image: own name, commands, user, paths and opt-out variable",
     expect(await ct.ok("HERMES_DOCKER_EXEC_AS_ROOT=1 rabbit whoami")).toMatch(/^uid=10000 /);
   });
 
-  it("missing helper: 126 naming the helper and the fork's own variable", async () => {
-    await ct.without("/command/s6-setuidgid", async () => {
+  it("missing drop programs: 126 naming them and the fork's own variable", async () => {
+    await ct.withoutDropPrograms(async () => {
       const r = await ct.run("rabbit whoami");
       expect(r.code).toBe(126);
       expect(r.stderr).toBe(
-        "rabbit: cannot drop to rabbit: /command/s6-setuidgid does not exist; refusing to run rabbit as root.\n" +
+        "rabbit: cannot drop to rabbit: /command/s6-applyuidgid does not exist, and /command/s6-setuidgid does not exist; " +
+          "refusing to run rabbit as root.\n" +
           "rabbit: run it as rabbit (docker exec --user rabbit …) or, to keep root on purpose, set RABBIT_DOCKER_EXEC_AS_ROOT=1.\n",
       );
     });

@@ -52,7 +52,7 @@ describe.concurrent("docker run --group-add 4242 (the gid of a mounted docker.so
     expect(text).toContain("  groups         10000 (primary group), 4242 (granted by the container runtime)\n");
     expect(text).toContain("  groups helper  /command/s6-applyuidgid trusted (resolves to /command/s6-applyuidgid)\n");
     expect(text).toContain(
-      "plan: drop to hermes, with the groups the container runtime granted, through /command/s6-applyuidgid\n",
+      "plan: drop to hermes (uid 10000, gid 10000), with the groups the container runtime granted, through /command/s6-applyuidgid\n",
     );
     expect(text).toContain(
       '"/command/s6-applyuidgid" "-u" "10000" "-g" "10000" "-G" "10000,4242" "/opt/hermes/.venv/bin/hermes" "groups"',
@@ -73,7 +73,7 @@ describe.concurrent("docker run --group-add 4242 (the gid of a mounted docker.so
       "judged as hermes (uid 10000) with groups 10000 (primary group), 4242 (granted by the container runtime)",
     );
     expect(r.stdout).toContain(
-      "ok       the groups helper /command/s6-applyuidgid is trusted (resolves to /command/s6-applyuidgid): root's calls drop with the granted groups 4242\n",
+      "ok       the groups helper /command/s6-applyuidgid is trusted (resolves to /command/s6-applyuidgid): root's calls drop through it with the ids in /etc/passwd and the granted groups 4242\n",
     );
   });
 });
@@ -95,14 +95,12 @@ describe.concurrent("an s6-applyuidgid someone else could replace", () => {
     expect((await ct.run("test -e /opt/data/config.yaml")).code).not.toBe(0);
   });
 
-  it("with nothing granted it is never run, so never looked at: the drop is s6-setuidgid's", async () => {
+  it("with nothing granted too: root would run it all the same, so 126, and no fall-back to s6-setuidgid", async () => {
     const ct = plain.ct as Container;
     await ct.ok(UNTRUSTED);
-    expect(await ct.exec(["hermes", "groups"])).toMatchObject({
-      code: 0,
-      stdout: "uid=10000 gid=10000 groups=10000\n",
-      stderr: "",
-    });
+    const r = await ct.exec(["hermes", "groups"]);
+    expect(r).toMatchObject({ code: 126, stdout: "" });
+    expect(r.stderr).toContain("hermes: will not trust /command/s6-applyuidgid: /command/s6-applyuidgid is writable");
   });
 });
 

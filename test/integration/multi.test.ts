@@ -50,8 +50,8 @@ describe.each(COMMANDS)("%s", (name) => {
     });
   });
 
-  it("no helper: refuses (126) under its own name, never runs as root", async () => {
-    await ct.without("/command/s6-setuidgid", async () => {
+  it("no drop program: refuses (126) under its own name, never runs as root", async () => {
+    await ct.withoutDropPrograms(async () => {
       const r = await ct.run(`${name} config set should not`);
       expect(r).toMatchObject({ code: 126, stdout: "" });
       expect(r.stderr).toMatch(

@@ -63,8 +63,8 @@ describe("docker exec C hermes …", () => {
     });
   });
 
-  it("126 when the helper is missing, 127 when the CLI is: the shim's message, not docker's", async () => {
-    await ct.without("/command/s6-setuidgid", async () => {
+  it("126 when the drop programs are missing, 127 when the CLI is: the shim's message, not docker's", async () => {
+    await ct.withoutDropPrograms(async () => {
       const r = await ct.exec(["hermes", "whoami"]);
       expect(r.code).toBe(126);
       expect(r.stderr).toContain("refusing to run hermes as root");

@@ -263,12 +263,14 @@ describe("explain says whose terminal it is", () => {
           .expect("sid=(\\d+)", "sid")
           .line("hermes-exec-shim explain -- tty | grep -E '^(  terminal|plan)'")
           .expect("terminal +(shared with session \\d+ led by uid \\d+)", "fact")
-          .expect("(plan: drop to hermes through [^\\r\\n]*)", "plan")
+          .expect("(plan: drop to hermes [^\\r\\n]*)", "plan")
           .status(),
       ),
     );
     expect(s.got.fact).toBe(`shared with session ${s.got.sid} led by uid 0`);
-    expect(s.got.plan).toBe("plan: drop to hermes through /command/s6-setuidgid, on a terminal of its own");
+    expect(s.got.plan).toBe(
+      "plan: drop to hermes (uid 10000, gid 10000) through /command/s6-applyuidgid, on a terminal of its own",
+    );
   });
 
   it("docker exec -it C hermes-exec-shim explain: the exec's own terminal; docker exec without -t: none", {

@@ -64,24 +64,25 @@ describe("the helper", () => {
   });
 
   it("is not replaced by one on PATH when it is missing: 126", async () => {
-    await ct.without("/command/s6-setuidgid", async () => {
+    await ct.withoutDropPrograms(async () => {
       expect((await ct.run("hermes whoami", { env: withFakeFirst() })).code).toBe(126);
       await noCodeRan();
     });
   });
 
+  // What root execs for hermes, who is in /etc/passwd: s6-applyuidgid (contract §11).
   it.each([
-    ["replaced by a hermes-owned copy", "chown hermes /command/s6-setuidgid", "owned by uid 10000, not root"],
-    ["made world-writable", "chmod 0777 /command/s6-setuidgid", "writable by its group and others (mode 0777)"],
-    ["made group-writable", "chmod 0775 /command/s6-setuidgid", "writable by its group (mode 0775)"],
+    ["replaced by a hermes-owned copy", "chown hermes /command/s6-applyuidgid", "owned by uid 10000, not root"],
+    ["made world-writable", "chmod 0777 /command/s6-applyuidgid", "writable by its group and others (mode 0777)"],
+    ["made group-writable", "chmod 0775 /command/s6-applyuidgid", "writable by its group (mode 0775)"],
     ["in a world-writable directory", "chmod 0777 /command", "/command is writable by its group and others"],
     ["in a directory hermes owns", "chown hermes /command", "/command is owned by uid 10000"],
     [
       "a symlink into hermes's tree",
-      `mv /command/s6-setuidgid /command/real && ln -s ${FAKE} /command/s6-setuidgid`,
+      `mv /command/s6-applyuidgid /command/real && ln -s ${FAKE} /command/s6-applyuidgid`,
       "/opt/data is owned by uid 10000",
     ],
-  ])("%s is refused like a missing one: 126 naming file and reason", async (_, change, reason) => {
+  ])("s6-applyuidgid %s is refused like a missing helper: 126 naming file and reason", async (_, change, reason) => {
     await ct.altered(
       `rm -rf /tmp/command.saved && cp -a /command /tmp/command.saved && ${change}`,
       "rm -rf /command && cp -a /tmp/command.saved /command",
@@ -93,6 +94,30 @@ describe("the helper", () => {
         expect(r.stdout).toBe("");
         await noCodeRan();
       },
+    );
+  });
+
+  it("an s6-setuidgid hermes replaced is never run while s6-applyuidgid drops: one exec, the ids the shim read", async () => {
+    await ct.altered(
+      `rm -rf /tmp/command.saved && cp -a /command /tmp/command.saved && mv /command/s6-setuidgid /command/real && ln -s ${FAKE} /command/s6-setuidgid`,
+      "rm -rf /command && cp -a /tmp/command.saved /command",
+      async () => {
+        expect(await ct.ok("hermes whoami")).toMatch(/^uid=10000 /);
+        await noCodeRan();
+      },
+    );
+  });
+
+  it("without s6-applyuidgid, the helper is what root runs, and one hermes could replace is refused: 126", async () => {
+    await ct.without("/command/s6-applyuidgid", () =>
+      ct.altered("chown hermes /command/s6-setuidgid", "chown root /command/s6-setuidgid", async () => {
+        const r = await ct.run("hermes whoami");
+        expect(r).toMatchObject({ code: 126, stdout: "" });
+        expect(r.stderr).toContain(
+          "hermes: will not trust /command/s6-setuidgid: /command/s6-setuidgid is owned by uid 10000, not root;",
+        );
+        await noCodeRan();
+      }),
     );
   });
 });

@@ -10,8 +10,8 @@ set -euo pipefail
 kind=${1:?usage: base-image.sh base|node}
 # mount: the doctor tests mount inside the container; libc6:arm64 and friends:
 # the arm64 release artifact runs there under qemu; sudo: the bench's use_pty relay
-# beside the shim's (contract §12).
-include=python3,python3-venv,s6,gosu,passwd,mount,procps,sudo,libc6:arm64,libstdc++6:arm64,libgcc-s1:arm64
+# beside the shim's (contract §12); strace: the drop's programs, exec by exec (contract §11).
+include=python3,python3-venv,s6,gosu,passwd,mount,procps,sudo,strace,libc6:arm64,libstdc++6:arm64,libgcc-s1:arm64
 case $kind in
   base) ;;
   node) include=$include,nodejs,npm ;;

@@ -66,11 +66,13 @@ export function cliCheck(command: Command, status: ProgramStatus): Finding {
 }
 
 /**
- * The groups helper, looked at only when the container runtime granted groups (contract §11): without such
- * groups the drop never runs it, and nothing is said about it.
+ * The groups helper (contract §11): what root's calls exec whenever the runtime user is in /etc/passwd
+ * (`granted` is then the groups the container runtime granted, possibly none). Where the user is not there
+ * (`granted` undefined), or the helper is missing and no group would be lost, the drop is the helper's, and
+ * nothing is said about it.
  */
-export function groupsHelperCheck(config: ShimConfig, granted: readonly number[], trust: Trust): Finding[] {
-  if (granted.length === 0) return [];
+export function groupsHelperCheck(config: ShimConfig, granted: readonly number[] | undefined, trust: Trust): Finding[] {
+  if (granted === undefined) return [];
   const gids = granted.join(", ");
   const { groupsHelper } = config;
   if (trust.ok)
@@ -78,33 +80,45 @@ export function groupsHelperCheck(config: ShimConfig, granted: readonly number[]
       finding(
         "helper",
         true,
-        `the groups helper ${groupsHelper} is trusted (resolves to ${trust.resolved}): root's calls drop with the granted groups ${gids}`,
+        `the groups helper ${groupsHelper} is trusted (resolves to ${trust.resolved}): root's calls drop through it ` +
+          `with the ids in /etc/passwd${granted.length > 0 ? ` and the granted groups ${gids}` : ""}`,
       ),
     ];
   if (trust.missing)
-    return [
-      findingFor("helper")(
-        "note",
-        `the groups helper ${groupsHelper} cannot be used: ${trust.reason}; root's calls drop without the groups the container runtime granted (${gids})`,
-        `install s6-applyuidgid there (s6-overlay provides it), or rebuild the shim with --groups-helper PATH`,
-      ),
-    ];
+    return granted.length === 0
+      ? []
+      : [
+          findingFor("helper")(
+            "note",
+            `the groups helper ${groupsHelper} cannot be used: ${trust.reason}; root's calls drop without the groups the container runtime granted (${gids})`,
+            `install s6-applyuidgid there (s6-overlay provides it), or rebuild the shim with --groups-helper PATH`,
+          ),
+        ];
   return [
     finding(
       "helper",
       false,
-      `the groups helper ${groupsHelper} cannot be trusted: ${trust.reason}; root calls exit 126 while the container runtime grants groups (${gids})`,
+      `the groups helper ${groupsHelper} cannot be trusted: ${trust.reason}; root calls exit 126`,
       "make it and every directory on its way owned by root and writable only by root (chown root:root, chmod go-w)",
     ),
   ];
 }
 
-export function helperCheck(config: ShimConfig, trust: Trust): Finding {
+/** `bypassed`: root's calls drop through a trusted groups helper, so they do not run the helper at all. */
+export function helperCheck(config: ShimConfig, trust: Trust, bypassed = false): Finding {
   if (trust.ok)
     return finding("helper", true, `the helper ${config.helper} is trusted (resolves to ${trust.resolved})`);
   const remedy = trust.missing
     ? `install it (s6-overlay provides ${config.helper}), or rebuild the shim with --helper set to a root-owned drop helper such as /usr/sbin/gosu`
     : "make it and every directory on its way owned by root and writable only by root (chown root:root, chmod go-w)";
+  if (bypassed)
+    return {
+      check: "helper",
+      status: "note",
+      message: `the helper ${config.helper} cannot be used: ${trust.reason}; root's calls drop through ${config.groupsHelper} and do not run it`,
+      remedy,
+      items: [],
+    };
   return finding(
     "helper",
     false,
@@ -124,11 +138,19 @@ export function userCheck(config: ShimConfig, account: Account | undefined): Fin
       ),
     ];
   }
-  const found = finding(
-    "user",
-    true,
-    `the runtime user ${config.user} exists (uid ${account.uid}, gid ${account.gid})`,
-  );
+  if (account.uid === 0)
+    return [
+      finding(
+        "user",
+        false,
+        `the runtime user ${config.user} has uid 0 in /etc/passwd, which is root: root calls exit 126 rather than run as root`,
+        `give ${config.user} a uid other than 0 in the image, or rebuild the shim with --user NAME for a user that is not root`,
+      ),
+    ];
+  // A primary group of 0 is the user's own (OpenShift-style images): the drop keeps it, and says so.
+  const gid =
+    account.gid === 0 ? "gid 0, root's group, as its own primary group, which the drop keeps" : `gid ${account.gid}`;
+  const found = finding("user", true, `the runtime user ${config.user} exists (uid ${account.uid}, ${gid})`);
   if (account.home === config.home) return [found];
   const note = findingFor("user")(
     "note",

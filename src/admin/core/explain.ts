@@ -30,9 +30,11 @@ export interface ExplainReport {
     helper: { path: string; trust: TrustReport | null };
     /** The caller's terminal (contract §12), or why it could not be examined; null where nothing drops. */
     terminal: (Terminal & { text: string }) | { unable: string } | null;
+    /** The ids the drop gives, from /etc/passwd (contract §11); null where nothing drops or the user is not there. */
+    identity: { uid: number; gid: number } | null;
     /** The drop's groups and where each came from (contract §11); null where nothing drops. */
     groups: DropGroup[] | null;
-    /** null when not examined: only when the drop has a granted group to add. */
+    /** null when not examined: only when the drop's identity is known, since only then would it run. */
     groupsHelper: { path: string; trust: TrustReport | null };
     /** The CLI's homes as the user it will run as finds them (contract §7); null when nothing would run. */
     homes: {
@@ -98,6 +100,7 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
       },
       helper: { path: config.helper, trust: trustReport(facts.asRoot?.helperTrust) },
       terminal: terminalReport(facts.asRoot?.terminal, config.user),
+      identity: facts.asRoot?.drop ? { uid: facts.asRoot.drop.uid, gid: facts.asRoot.drop.gid } : null,
       groups: facts.asRoot?.drop?.groups ?? null,
       groupsHelper: { path: config.groupsHelper, trust: trustReport(facts.asRoot?.drop?.groupsHelperTrust) },
       homes: facts.homes
@@ -143,6 +146,13 @@ function unreadableRows(path: string, found: { count: number; examples: string[]
   return [["unreadable", `${found.examples.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}`]];
 }
 
+/** The ids /etc/passwd gives the runtime user: uid 0 is root, which the drop refuses; gid 0 as its own is kept. */
+function identityText(config: ShimConfig, { uid, gid }: { uid: number; gid: number }): string {
+  const ids = `${config.user} in /etc/passwd: uid ${uid}, gid ${gid}`;
+  if (uid === 0) return `${ids}: uid 0 is root, so the drop refuses`;
+  return gid === 0 ? `${ids} (root's group, as its own primary group: the drop keeps it)` : ids;
+}
+
 function factRows(config: ShimConfig, report: ExplainReport): Row[] {
   const { command, euid, cli, optOut, helper, homes } = report.facts;
   const setTo =
@@ -173,12 +183,13 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
       "helper",
       `${helper.path} ${helper.trust ? describeTrust(helper.trust) : command.target === null ? "not examined: nothing runs under that name" : "not examined: the shim looks at it only as root"}`,
     ],
+    ...(report.facts.identity ? ([["identity", identityText(config, report.facts.identity)]] as Row[]) : []),
     ...(report.facts.groups
       ? ([
           ["groups", groupsText(report.facts.groups)],
           [
             "groups helper",
-            `${report.facts.groupsHelper.path} ${report.facts.groupsHelper.trust ? describeTrust(report.facts.groupsHelper.trust) : "not examined: no granted group to add"}`,
+            `${report.facts.groupsHelper.path} ${report.facts.groupsHelper.trust ? describeTrust(report.facts.groupsHelper.trust) : "not examined, so not trusted"}`,
           ],
         ] as Row[])
       : []),
@@ -200,11 +211,15 @@ function planText(config: ShimConfig, report: ExplainReport): string {
     const message = plan.message.trimEnd().split("\n").join("\n    ");
     return `plan: refuse, exit ${plan.code}, with this on stderr:\n    ${message}\n`;
   }
+  const granted = facts.groups?.some((g) => g.origin === "granted")
+    ? ", with the groups the container runtime granted"
+    : "";
+  const ids = facts.identity ? ` (uid ${facts.identity.uid}, gid ${facts.identity.gid})` : "";
   const what =
     plan.path === config.helper
       ? `drop to ${config.user} through ${config.helper}`
       : plan.path === config.groupsHelper
-        ? `drop to ${config.user}, with the groups the container runtime granted, through ${config.groupsHelper}`
+        ? `drop to ${config.user}${ids}${granted ? `${granted},` : ""} through ${config.groupsHelper}`
         : facts.euid === 0
           ? `run the CLI as root`
           : `pass straight through as uid ${facts.euid}`;

@@ -35,6 +35,7 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
   const identity = readDropIdentity(config.user, readAll, status && text(status), groups);
   const account = identity?.account;
   const granted = identity ? addedGids(identity.groups) : [];
+  const groupsTrust = checkTrust(config.groupsHelper, lstat);
   const self = readlink("/proc/self/exe");
   const selfStat = self === undefined ? undefined : statAt(AT_FDCWD, cstr(self), AT_SYMLINK_NOFOLLOW);
   const venv = venvExecutables(config, env);
@@ -46,8 +47,8 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
       self === undefined ? { ok: false, missing: true, reason: "unknown" } : checkTrust(self, lstat),
     ),
     ...config.commands.map((c) => cliCheck(c, executableStatus(c.target))),
-    helperCheck(config, checkTrust(config.helper, lstat)),
-    ...groupsHelperCheck(config, granted, checkTrust(config.groupsHelper, lstat)),
+    helperCheck(config, checkTrust(config.helper, lstat), account !== undefined && groupsTrust.ok),
+    ...groupsHelperCheck(config, identity && granted, groupsTrust),
     ...userCheck(config, account),
     ...commandsOnPath(
       config.commands.map((c) => c.name),

@@ -40,6 +40,28 @@ describe("installation checks", () => {
     expect(weak).toMatchObject({ status: "problem", remedy: expect.stringContaining("chmod go-w") });
   });
 
+  it("the helper, when root's calls drop through a trusted groups helper: a note, it is not run", () => {
+    const missing = { ok: false as const, missing: true, reason: "/command/s6-setuidgid does not exist" };
+    expect(helperCheck(config, missing, true)).toEqual({
+      check: "helper",
+      status: "note",
+      message:
+        "the helper /command/s6-setuidgid cannot be used: /command/s6-setuidgid does not exist; root's calls drop through /command/s6-applyuidgid and do not run it",
+      remedy: expect.stringContaining("--helper"),
+      items: [],
+    });
+    const weak = {
+      ok: false as const,
+      missing: false,
+      reason: "/command/s6-setuidgid is owned by uid 10000, not root",
+    };
+    expect(helperCheck(config, weak, true)).toMatchObject({
+      status: "note",
+      remedy: expect.stringContaining("chmod go-w"),
+    });
+    expect(helperCheck(config, { ok: true, resolved: "/x" }, true)).toMatchObject({ status: "ok" });
+  });
+
   it("the runtime user", () => {
     expect(userCheck(config, account)).toEqual([
       expect.objectContaining({ status: "ok", message: "the runtime user hermes exists (uid 10000, gid 10000)" }),
@@ -49,6 +71,30 @@ describe("installation checks", () => {
     ]);
     const elsewhere = userCheck(config, { ...account, home: "/home/hermes" });
     expect(elsewhere[1]).toMatchObject({ status: "note", message: expect.stringContaining("/home/hermes") });
+  });
+
+  it("a runtime user with uid 0 is root: a problem, since root calls exit 126", () => {
+    expect(userCheck(config, { ...account, uid: 0, gid: 0 })).toEqual([
+      {
+        check: "user",
+        status: "problem",
+        message:
+          "the runtime user hermes has uid 0 in /etc/passwd, which is root: root calls exit 126 rather than run as root",
+        remedy:
+          "give hermes a uid other than 0 in the image, or rebuild the shim with --user NAME for a user that is not root",
+        items: [],
+      },
+    ]);
+  });
+
+  it("a runtime user whose own primary group is 0: ok, and said", () => {
+    expect(userCheck(config, { ...account, gid: 0 })).toEqual([
+      expect.objectContaining({
+        status: "ok",
+        message:
+          "the runtime user hermes exists (uid 10000, gid 0, root's group, as its own primary group, which the drop keeps)",
+      }),
+    ]);
   });
 
   it("PATH", () => {
@@ -110,20 +156,33 @@ describe("shimCheck: the shim's own installation", () => {
 
 describe("groupsHelperCheck (contract §11)", () => {
   const trusted = { ok: true as const, resolved: "/command/s6-applyuidgid" };
-  it("says nothing when the runtime granted no group: the drop never runs it", () => {
-    expect(groupsHelperCheck(config, [], trusted)).toEqual([]);
+  it("says nothing when the runtime user is not in /etc/passwd: the drop is the helper's", () => {
+    expect(groupsHelperCheck(config, undefined, trusted)).toEqual([]);
+    expect(groupsHelperCheck(config, undefined, { ok: false, missing: false, reason: "x" })).toEqual([]);
   });
-  it("trusted: ok, naming the groups it passes on", () => {
+  it("trusted: ok, the drop goes through it, naming the groups it passes on when there are some", () => {
     expect(groupsHelperCheck(config, [4242, 2000], trusted)).toEqual([
       {
         check: "helper",
         status: "ok",
         message:
-          "the groups helper /command/s6-applyuidgid is trusted (resolves to /command/s6-applyuidgid): root's calls drop with the granted groups 4242, 2000",
+          "the groups helper /command/s6-applyuidgid is trusted (resolves to /command/s6-applyuidgid): root's calls drop through it with the ids in /etc/passwd and the granted groups 4242, 2000",
         remedy: null,
         items: [],
       },
     ]);
+    expect(groupsHelperCheck(config, [], trusted)).toMatchObject([
+      {
+        status: "ok",
+        message:
+          "the groups helper /command/s6-applyuidgid is trusted (resolves to /command/s6-applyuidgid): root's calls drop through it with the ids in /etc/passwd",
+      },
+    ]);
+  });
+  it("missing with nothing granted: nothing to say, the helper drops as well", () => {
+    expect(
+      groupsHelperCheck(config, [], { ok: false, missing: true, reason: "/command/s6-applyuidgid does not exist" }),
+    ).toEqual([]);
   });
   it("missing: a note, since the drop still works, only without the granted groups", () => {
     const [found] = groupsHelperCheck(config, [4242], {
@@ -140,7 +199,9 @@ describe("groupsHelperCheck (contract §11)", () => {
       remedy: "install s6-applyuidgid there (s6-overlay provides it), or rebuild the shim with --groups-helper PATH",
     });
   });
-  it("replaceable by someone else: a problem, since root calls exit 126", () => {
+  it("replaceable by someone else: a problem, since root calls exit 126, granted groups or not", () => {
+    const weak = { ok: false as const, missing: false, reason: "/command is writable by others (mode 0777)" };
+    expect(groupsHelperCheck(config, [], weak)).toMatchObject([{ status: "problem" }]);
     const [found] = groupsHelperCheck(config, [4242], {
       ok: false,
       missing: false,
@@ -151,7 +212,7 @@ describe("groupsHelperCheck (contract §11)", () => {
       items: [],
       status: "problem",
       message:
-        "the groups helper /command/s6-applyuidgid cannot be trusted: /command is writable by others (mode 0777); root calls exit 126 while the container runtime grants groups (4242)",
+        "the groups helper /command/s6-applyuidgid cannot be trusted: /command is writable by others (mode 0777); root calls exit 126",
       remedy:
         "make it and every directory on its way owned by root and writable only by root (chown root:root, chmod go-w)",
     });

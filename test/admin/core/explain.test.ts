@@ -169,43 +169,89 @@ describe("explain: the identity the drop gives (contract §11)", () => {
     ],
   };
 
-  it("shows every group and where it came from, the groups helper, and the plan through it", () => {
+  const GROUPS_TRUSTED: Trust = { ok: true, resolved: "/command/s6-applyuidgid" };
+  const withDrop = (drop: NonNullable<NonNullable<Facts["asRoot"]>["drop"]>): Facts => {
     const facts = root();
-    facts.asRoot = {
-      ...(facts.asRoot as NonNullable<Facts["asRoot"]>),
-      drop: { ...granted, groupsHelperTrust: { ok: true, resolved: "/command/s6-applyuidgid" } },
-    };
-    const { report, text } = explain(facts);
+    facts.asRoot = { ...(facts.asRoot as NonNullable<Facts["asRoot"]>), drop };
+    return facts;
+  };
+
+  it("shows the ids, every group and where it came from, the groups helper, and the plan through it", () => {
+    const { report, text } = explain(withDrop({ ...granted, groupsHelperTrust: GROUPS_TRUSTED }));
+    expect(report.facts.identity).toEqual({ uid: 10000, gid: 10000 });
     expect(report.facts.groups).toEqual(granted.groups);
     expect(report.facts.groupsHelper).toEqual({
       path: "/command/s6-applyuidgid",
       trust: { trusted: true, resolved: "/command/s6-applyuidgid" },
     });
+    expect(text).toContain("  identity       hermes in /etc/passwd: uid 10000, gid 10000\n");
     expect(text).toContain("  groups         10000 (primary group), 4242 (granted by the container runtime)\n");
     expect(text).toContain("  groups helper  /command/s6-applyuidgid trusted (resolves to /command/s6-applyuidgid)\n");
     expect(text).toContain(
-      "plan: drop to hermes, with the groups the container runtime granted, through /command/s6-applyuidgid\n",
+      "plan: drop to hermes (uid 10000, gid 10000), with the groups the container runtime granted, through /command/s6-applyuidgid\n",
     );
     expect(text).toContain(
       'argv         "/command/s6-applyuidgid" "-u" "10000" "-g" "10000" "-G" "10000,4242" "/opt/hermes/.venv/bin/hermes" "auth" "list"\n',
     );
   });
 
-  it("with nothing granted, says the groups helper was not examined", () => {
-    const facts = root();
-    facts.asRoot = {
-      ...(facts.asRoot as NonNullable<Facts["asRoot"]>),
-      drop: { ...granted, groups: granted.groups.slice(0, 1) },
-    };
-    const { report, text } = explain(facts);
-    expect(report.facts.groupsHelper.trust).toBeNull();
+  it("with nothing granted, the drop is still s6-applyuidgid's, and nothing is said of granted groups", () => {
+    const { report, text } = explain(
+      withDrop({ ...granted, groups: granted.groups.slice(0, 1), groupsHelperTrust: GROUPS_TRUSTED }),
+    );
+    expect(report.facts.groupsHelper.trust).toEqual({ trusted: true, resolved: "/command/s6-applyuidgid" });
     expect(text).toContain("  groups         10000 (primary group)\n");
-    expect(text).toContain("  groups helper  /command/s6-applyuidgid not examined: no granted group to add\n");
+    expect(text).toContain("plan: drop to hermes (uid 10000, gid 10000) through /command/s6-applyuidgid\n");
+    expect(text).toContain('argv         "/command/s6-applyuidgid" "-u" "10000" "-g" "10000" "-G" "10000" ');
   });
 
-  it("where nothing drops, no groups are shown", () => {
+  it("a groups helper not examined is said to be untrusted, and the plan refuses", () => {
+    const { report, text } = explain(withDrop(granted));
+    expect(report.facts.groupsHelper.trust).toBeNull();
+    expect(text).toContain("  groups helper  /command/s6-applyuidgid not examined, so not trusted\n");
+    expect(report.plan).toMatchObject({ kind: "refuse", code: 126 });
+  });
+
+  it("without a groups helper: the plan through the helper, and the granted groups it loses as a warning", () => {
+    const gone: Trust = { ok: false, missing: true, reason: "/command/s6-applyuidgid does not exist" };
+    const { text } = explain(withDrop({ ...granted, groupsHelperTrust: gone }));
+    expect(text).toContain(
+      "  groups helper  /command/s6-applyuidgid not trusted: /command/s6-applyuidgid does not exist\n",
+    );
+    expect(text).toContain("plan: drop to hermes through /command/s6-setuidgid\n");
+    expect(text).toContain("without the groups the container runtime granted (4242)");
+  });
+
+  it("a runtime user with uid 0: the row says it is root, and the plan refuses naming it", () => {
+    const groups = [{ gid: 0, origin: "primary" as const }];
+    const { report, text } = explain(withDrop({ uid: 0, gid: 0, groups, groupsHelperTrust: GROUPS_TRUSTED }));
+    expect(report.facts.identity).toEqual({ uid: 0, gid: 0 });
+    expect(text).toContain(
+      "  identity       hermes in /etc/passwd: uid 0, gid 0: uid 0 is root, so the drop refuses\n",
+    );
+    expect(text).toContain(
+      "plan: refuse, exit 126, with this on stderr:\n    hermes: cannot drop to hermes: hermes has uid 0 in /etc/passwd, which is root;",
+    );
+  });
+
+  it("a runtime user whose own primary group is 0: kept, and said so", () => {
+    const groups = [
+      { gid: 0, origin: "primary" as const },
+      { gid: 4242, origin: "granted" as const },
+    ];
+    const { text } = explain(withDrop({ uid: 10000, gid: 0, groups, groupsHelperTrust: GROUPS_TRUSTED }));
+    expect(text).toContain(
+      "  identity       hermes in /etc/passwd: uid 10000, gid 0 (root's group, as its own primary group: the drop keeps it)\n",
+    );
+    expect(text).toContain("  groups         0 (primary group), 4242 (granted by the container runtime)\n");
+    expect(text).toContain('"-u" "10000" "-g" "0" "-G" "0,4242"');
+  });
+
+  it("where nothing drops, no ids or groups are shown", () => {
     const { report, text } = explain(user());
+    expect(report.facts.identity).toBeNull();
     expect(report.facts.groups).toBeNull();
+    expect(text).not.toContain("  identity ");
     expect(text).not.toMatch(/^ {2}groups {2,}\d/m);
   });
 
@@ -255,7 +301,12 @@ describe("explain's terminal (contract §12)", () => {
       asRoot: {
         ...(facts.asRoot as NonNullable<Facts["asRoot"]>),
         terminal: { kind: "shared", sid: 40, leaderUid: 0, fds },
-        drop: { uid: 10000, gid: 10000, groups: [{ gid: 10000, origin: "primary" }] },
+        drop: {
+          uid: 10000,
+          gid: 10000,
+          groups: [{ gid: 10000, origin: "primary" }],
+          groupsHelperTrust: { ok: true, resolved: "/command/s6-applyuidgid" },
+        },
       },
     };
   };
@@ -275,7 +326,9 @@ describe("explain's terminal (contract §12)", () => {
     expect(text).toContain(
       "\n  terminal       shared with session 40 led by uid 0: the CLI gets a pty of hermes's own",
     );
-    expect(text).toContain("plan: drop to hermes through /command/s6-setuidgid, on a terminal of its own\n");
+    expect(text).toContain(
+      "plan: drop to hermes (uid 10000, gid 10000) through /command/s6-applyuidgid, on a terminal of its own\n",
+    );
     expect(text).toContain(
       "\n  terminal     a pty of its own (uid 10000's, mode 0620) on its controlling terminal and on 0, 1 and 2, " +
         "started as the leader of a new session and relayed by the shim until it exits: the CLI is the shim's child\n",
