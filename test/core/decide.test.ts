@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { bytes } from "../../src/core/bytes.ts";
 import { type Command, defaultsFor } from "../../src/core/config.ts";
 import { decide, type Facts, isStrictlyTruthy, listNames } from "../../src/core/decide.ts";
+import type { DropGroup } from "../../src/core/groups.ts";
+import type { Homes } from "../../src/core/homes.ts";
 import type { Terminal } from "../../src/core/terminal.ts";
 import type { Trust } from "../../src/core/trust.ts";
 
@@ -177,9 +179,15 @@ describe("5. root, no opt-out, helper unusable → 126, never root", () => {
       "will not trust /command/s6-setuidgid: /command is writable by others (mode 0777); refusing to run hermes as root.",
     );
   });
-  it("root facts that were never gathered are treated as an unusable helper", () => {
+  it("root facts that were never gathered: the helper was not examined, so it is not trusted, in words that say so", () => {
     const { asRoot: _, ...noRoot } = facts();
-    expect(decide(config, noRoot)).toMatchObject({ kind: "refuse", code: 126 });
+    expect(decide(config, noRoot)).toEqual({
+      kind: "refuse",
+      code: 126,
+      message:
+        "hermes: will not trust /command/s6-setuidgid: the helper was not examined; refusing to run hermes as root.\n" +
+        "hermes: run it as hermes (docker exec --user hermes …) or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n",
+    });
   });
 });
 
@@ -362,6 +370,10 @@ describe("7. root, the shim's own file replaceable by someone else → one warni
       expect(plan.kind === "refuse" && plan.message.split("\n")).toHaveLength(3);
     }
   });
+  it("beside the refusal for a runtime user missing from the image", () => {
+    const plan = decide(config, facts({ asRoot: roots({ selfTrust: weakSelf, runtimeUser: "absent" }) }));
+    expect(plan).toMatchObject({ kind: "refuse", code: 126, warning: line });
+  });
   it("not for non-root callers", () => {
     expect(decide(config, facts({ euid: 10000, asRoot: roots({ selfTrust: weakSelf }) }))).toEqual(passThrough);
   });
@@ -398,6 +410,20 @@ describe("7. the CLI's home, as the user it will run as finds it", () => {
     });
   });
 
+  it("pass-through, a home the runtime user owns: the line names who can use it, not the drop's remedies", () => {
+    const homes: Homes = {
+      who: { uid: 1000 },
+      runtimeUid: 10000,
+      checks: [{ ...blocked, reach: { ...blocked.reach, at: { ...blocked.reach.at, uid: 10000, gid: 10000 } } }],
+    };
+    expect(decide(config, facts({ euid: 1000, homes }))).toEqual({
+      ...passThrough,
+      warning:
+        "hermes: warning: uid 1000 cannot write HERMES_HOME /opt/data: it is owned by uid 10000 gid 10000, mode 0755, so the " +
+        "hermes CLI may fail; run it as root (docker exec without --user: the shim drops to hermes), or as hermes (docker exec --user hermes)\n",
+    });
+  });
+
   it("healthy homes add nothing", () => {
     const ok = { who: { uid: 10000, user: "hermes" }, checks: [{ ...blocked, reach: { ok: true as const } }] };
     expect(decide(config, facts({ homes: ok }))).toEqual(drop);
@@ -408,6 +434,68 @@ describe("7. the CLI's home, as the user it will run as finds it", () => {
     expect(decide(config, facts({ optOut: "1", homes: runtime }))).toEqual(passThrough);
     const refused = decide(config, facts({ homes: runtime, asRoot: roots({ helperTrust: missing }) }));
     expect(refused).not.toHaveProperty("warning");
+  });
+});
+
+describe("11. the drop's groups: the CLI gets the groups the container runtime granted", () => {
+  const own: DropGroup[] = [{ gid: 10000, origin: "primary" }];
+  const granted: DropGroup[] = [...own, { gid: 4242, origin: "granted" }, { gid: 2000, origin: "granted" }];
+  const groupsHelper: Trust = { ok: true, resolved: "/command/s6-applyuidgid" };
+
+  it("nothing granted: exactly s6-setuidgid USER, and the groups helper is never looked at", () => {
+    expect(decide(config, facts({ asRoot: roots({ drop: { uid: 10000, gid: 10000, groups: own } }) }))).toEqual(drop);
+    const member: DropGroup[] = [...own, { gid: 999, origin: "member" }];
+    expect(decide(config, facts({ asRoot: roots({ drop: { uid: 10000, gid: 10000, groups: member } }) }))).toEqual(
+      drop,
+    );
+    expect(decide(config, facts())).toEqual(drop);
+    // Even a trusted one: it runs only to add a group.
+    const trustedDrop = { uid: 10000, gid: 10000, groups: own, groupsHelperTrust: groupsHelper };
+    expect(decide(config, facts({ asRoot: roots({ drop: trustedDrop }) }))).toEqual(drop);
+  });
+
+  it("granted groups: s6-applyuidgid with the uid, the primary gid and every group, the runtime user's first", () => {
+    const identity = { uid: 10000, gid: 10000, groups: granted, groupsHelperTrust: groupsHelper };
+    expect(decide(config, facts({ asRoot: roots({ drop: identity }) }))).toEqual({
+      ...drop,
+      path: "/command/s6-applyuidgid",
+      prefix: [...["/command/s6-applyuidgid", "-u", "10000", "-g", "10000", "-G", "10000,4242,2000"], HERMES.target],
+    });
+  });
+
+  it("a groups helper someone else could replace is refused like the helper: 126, nothing run", () => {
+    const identity = { uid: 10000, gid: 10000, groups: granted, groupsHelperTrust: writable };
+    expect(decide(config, facts({ asRoot: roots({ drop: identity }) }))).toEqual({
+      kind: "refuse",
+      code: 126,
+      message:
+        "hermes: will not trust /command/s6-applyuidgid: /command is writable by others (mode 0777); refusing to run hermes as root.\n" +
+        "hermes: run it as hermes (docker exec --user hermes …) or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n",
+    });
+  });
+
+  it("without a groups helper the drop still works, without the granted groups, and says so", () => {
+    const groupsHelperTrust: Trust = { ok: false, missing: true, reason: "/command/s6-applyuidgid does not exist" };
+    const identity = { uid: 10000, gid: 10000, groups: granted, groupsHelperTrust };
+    expect(decide(config, facts({ asRoot: roots({ drop: identity }) }))).toEqual({
+      ...drop,
+      warning:
+        "hermes: warning: cannot use /command/s6-applyuidgid (/command/s6-applyuidgid does not exist), so hermes runs as hermes without the groups the container runtime granted (4242, 2000); install s6-applyuidgid at /command/s6-applyuidgid (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n",
+    });
+  });
+
+  it("a groups helper not examined is not trusted: 126, as for the helper", () => {
+    const identity = { uid: 10000, gid: 10000, groups: granted };
+    expect(decide(config, facts({ asRoot: roots({ drop: identity }) }))).toMatchObject({
+      kind: "refuse",
+      code: 126,
+      message: expect.stringContaining("will not trust /command/s6-applyuidgid: the helper was not examined"),
+    });
+  });
+
+  it("the pass-through never changes groups", () => {
+    const identity = { uid: 10000, gid: 10000, groups: granted };
+    expect(decide(config, facts({ euid: 10000, asRoot: roots({ drop: identity }) }))).toEqual(passThrough);
   });
 });
 
