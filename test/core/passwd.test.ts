@@ -98,18 +98,19 @@ describe("parseAccount", () => {
 });
 
 describe("runtimeUser", () => {
-  const account = parseAccount(passwd, group, "hermes");
+  it("a user in /etc/passwd is local, whatever nsswitch.conf names", () => {
+    expect(runtimeUser(parseAccount(passwd, group, "hermes"), "passwd: ldap")).toBe("local");
+  });
   it.each([
-    ["in /etc/passwd", account, "passwd: ldap", "local"],
-    ["no nsswitch.conf (files, as glibc and musl read it)", undefined, undefined, "absent"],
-    ["passwd: files", undefined, "group: files\npasswd:         files\n", "absent"],
-    ["files with an action and a comment", undefined, "passwd: files [NOTFOUND=return] # local only", "absent"],
-    ["no passwd line", undefined, "hosts: files dns", "absent"],
-    ["passwd: files ldap", undefined, "passwd: files ldap", "unknown"],
-    ["passwd: sss files", undefined, "passwd: sss files", "unknown"],
-    ["passwd: compat (NIS netgroups)", undefined, "passwd: compat", "unknown"],
-  ])("%s: %s", (_, acct, nsswitch, expected) => {
-    expect(runtimeUser(acct, nsswitch)).toBe(expected);
+    ["no nsswitch.conf (files, as glibc and musl read it)", undefined, "absent"],
+    ["passwd: files", "group: files\npasswd:         files\n", "absent"],
+    ["files with an action and a comment", "passwd: files [NOTFOUND=return] # local only", "absent"],
+    ["no passwd line", "hosts: files dns", "absent"],
+    ["passwd: files ldap", "passwd: files ldap", "unknown"],
+    ["passwd: sss files", "passwd: sss files", "unknown"],
+    ["passwd: compat (NIS netgroups)", "passwd: compat", "unknown"],
+  ])("%s", (_, nsswitch, expected) => {
+    expect(runtimeUser(undefined, nsswitch)).toBe(expected);
   });
 
   describe("only a line that is the passwd entry counts", () => {

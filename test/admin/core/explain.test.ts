@@ -158,6 +158,7 @@ describe("explain", () => {
       'command        "other" is not one of this build\'s commands (hermes, hermes-agent and hermes-acp)\n',
     );
     expect(text).not.toContain("CLI ");
+    expect(text).toMatch(/\n {2}effective uid {2}0 \(root\)\n {2}opt-out {8}/);
     expect(text).toContain("/command/s6-setuidgid not examined: nothing runs under that name\n");
     expect(text).toContain('plan: refuse, exit 127, with this on stderr:\n    hermes-exec-shim: called as "other"');
   });
@@ -201,6 +202,7 @@ describe("explain: the identity the drop gives (contract §11)", () => {
   it("where nothing drops, no groups are shown", () => {
     const { report, text } = explain(user());
     expect(report.facts.groups).toBeNull();
+    expect(report.facts.terminal).toBeNull();
     expect(text).not.toMatch(/^ {2}groups {2,}\d/m);
   });
 
@@ -284,7 +286,7 @@ describe("explain's terminal (contract §12)", () => {
   it("a terminal that could not be examined is said as such, and the plan refuses", () => {
     const unable = "unable to open /dev/tty: Input/output error";
     const { report, text } = explain(root([], { terminal: { unable } }));
-    expect(report.facts.terminal).toEqual({ unable });
+    expect(report.facts.terminal).toStrictEqual({ unable });
     expect(text).toContain(`\n  terminal       could not be examined: ${unable}\n`);
     expect(report.plan).toMatchObject({ kind: "refuse", code: 126 });
   });
