@@ -7,7 +7,7 @@
 export default {
   mutate: ["src/core/**/*.ts", "src/admin/core/**/*.ts"],
   testRunner: "vitest",
-  vitest: { configFile: "scripts/mutate/vitest.config.ts" },
+  vitest: { configFile: "vitest.unit.config.ts" },
   // The machine is shared: two workers at most.
   concurrency: 2,
   tempDirName: "dist/.stryker-tmp",

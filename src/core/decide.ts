@@ -197,6 +197,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
           `${config.groupsHelper} (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n`
         : "";
     // Never the caller's terminal for the runtime user: a terminal that cannot be examined is taken as shared.
+    // Stryker disable next-line OptionalChaining: root's facts are there whenever the helper was found trusted.
     const terminal = facts.asRoot?.terminal;
     if (terminal && "unable" in terminal)
       return refuse(`cannot tell whose terminal this is: ${terminal.unable}`, `${asUser} or, ${keepRoot}.`);

@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { bytes } from "../../src/core/bytes.ts";
 import { type Command, defaultsFor } from "../../src/core/config.ts";
 import { decide, type Facts } from "../../src/core/decide.ts";
+import type { DropGroup } from "../../src/core/groups.ts";
+import type { Homes } from "../../src/core/homes.ts";
 import type { Terminal } from "../../src/core/terminal.ts";
 import type { Trust } from "../../src/core/trust.ts";
 
@@ -177,9 +179,15 @@ describe("5. root, no opt-out, helper unusable → 126, never root", () => {
       "will not trust /command/s6-setuidgid: /command is writable by others (mode 0777); refusing to run hermes as root.",
     );
   });
-  it("root facts that were never gathered are treated as an unusable helper", () => {
+  it("root facts that were never gathered: the helper was not examined, so it is not trusted, in words that say so", () => {
     const { asRoot: _, ...noRoot } = facts();
-    expect(decide(config, noRoot)).toMatchObject({ kind: "refuse", code: 126 });
+    expect(decide(config, noRoot)).toEqual({
+      kind: "refuse",
+      code: 126,
+      message:
+        "hermes: will not trust /command/s6-setuidgid: the helper was not examined; refusing to run hermes as root.\n" +
+        "hermes: run it as hermes (docker exec --user hermes …) or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n",
+    });
   });
 });
 
@@ -345,6 +353,10 @@ describe("7. root, the shim's own file replaceable by someone else → one warni
       expect(plan.kind === "refuse" && plan.message.split("\n")).toHaveLength(3);
     }
   });
+  it("beside the refusal for a runtime user missing from the image", () => {
+    const plan = decide(config, facts({ asRoot: roots({ selfTrust: weakSelf, runtimeUser: "absent" }) }));
+    expect(plan).toMatchObject({ kind: "refuse", code: 126, warning: line });
+  });
   it("not for non-root callers", () => {
     expect(decide(config, facts({ euid: 10000, asRoot: roots({ selfTrust: weakSelf }) }))).toEqual(passThrough);
   });
@@ -381,6 +393,20 @@ describe("7. the CLI's home, as the user it will run as finds it", () => {
     });
   });
 
+  it("pass-through, a home the runtime user owns: the line names who can use it, not the drop's remedies", () => {
+    const homes: Homes = {
+      who: { uid: 1000 },
+      runtimeUid: 10000,
+      checks: [{ ...blocked, reach: { ...blocked.reach, at: { ...blocked.reach.at, uid: 10000, gid: 10000 } } }],
+    };
+    expect(decide(config, facts({ euid: 1000, homes }))).toEqual({
+      ...passThrough,
+      warning:
+        "hermes: warning: uid 1000 cannot write HERMES_HOME /opt/data: it is owned by uid 10000 gid 10000, mode 0755, so the " +
+        "hermes CLI may fail; run it as root (docker exec without --user: the shim drops to hermes), or as hermes (docker exec --user hermes)\n",
+    });
+  });
+
   it("healthy homes add nothing", () => {
     const ok = { who: { uid: 10000, user: "hermes" }, checks: [{ ...blocked, reach: { ok: true as const } }] };
     expect(decide(config, facts({ homes: ok }))).toEqual(drop);
@@ -391,6 +417,192 @@ describe("7. the CLI's home, as the user it will run as finds it", () => {
     expect(decide(config, facts({ optOut: "1", homes: runtime }))).toEqual(passThrough);
     const refused = decide(config, facts({ homes: runtime, asRoot: roots({ helperTrust: missing }) }));
     expect(refused).not.toHaveProperty("warning");
+  });
+});
+
+describe("11. the drop's identity and groups: one exec of s6-applyuidgid with the ids the shim read", () => {
+  const groupsTrusted: Trust = { ok: true, resolved: "/command/s6-applyuidgid" };
+  const groupsMissing: Trust = { ok: false, missing: true, reason: "/command/s6-applyuidgid does not exist" };
+  const groupsWritable: Trust = { ok: false, missing: false, reason: "/command is writable by others (mode 0777)" };
+  const helperMissing = missing;
+  const own: DropGroup[] = [{ gid: 10000, origin: "primary" }];
+  const granted: DropGroup[] = [...own, { gid: 4242, origin: "granted" }, { gid: 2000, origin: "granted" }];
+  type Drop = NonNullable<NonNullable<Facts["asRoot"]>["drop"]>;
+  const hermes = (over: Partial<Drop> = {}): Drop => ({
+    uid: 10000,
+    gid: 10000,
+    groups: own,
+    groupsHelperTrust: groupsTrusted,
+    ...over,
+  });
+  const withDrop = (identity: Drop | undefined, euid = 0, over: Partial<NonNullable<Facts["asRoot"]>> = {}) =>
+    facts({ euid, asRoot: roots({ ...(identity ? { drop: identity } : {}), ...over }) });
+  const helperDrop = drop;
+  const direct = (uid: string, gid: string, list: string) => ({
+    ...drop,
+    path: "/command/s6-applyuidgid",
+    prefix: ["/command/s6-applyuidgid", "-u", uid, "-g", gid, "-G", list, HERMES.target],
+  });
+  const REMEDY =
+    "hermes: run it as hermes (docker exec --user hermes …) or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n";
+
+  describe("the drop to a user in /etc/passwd: one exec of s6-applyuidgid with the ids the shim read", () => {
+    it("nothing granted: still s6-applyuidgid, with the runtime user's own groups", () => {
+      expect(decide(config, withDrop(hermes()))).toEqual(direct("10000", "10000", "10000"));
+      const member: DropGroup[] = [...own, { gid: 999, origin: "member" }];
+      expect(decide(config, withDrop(hermes({ groups: member })))).toEqual(direct("10000", "10000", "10000,999"));
+    });
+
+    it("granted groups: every group of the drop, the runtime user's own first", () => {
+      expect(decide(config, withDrop(hermes({ groups: granted })))).toEqual(
+        direct("10000", "10000", "10000,4242,2000"),
+      );
+    });
+
+    it("the ids are the ones read, not the configuration's user name or defaults", () => {
+      const groups: DropGroup[] = [{ gid: 4000, origin: "primary" }];
+      expect(decide(config, withDrop(hermes({ uid: 3000, gid: 4000, groups })))).toEqual(
+        direct("3000", "4000", "4000"),
+      );
+    });
+
+    it("the helper is not run, so its trust does not matter: missing or rewritable, the drop is the same", () => {
+      expect(decide(config, withDrop(hermes(), 0, { helperTrust: helperMissing }))).toEqual(
+        direct("10000", "10000", "10000"),
+      );
+      const rewritable: Trust = {
+        ok: false,
+        missing: false,
+        reason: "/command/s6-setuidgid is owned by uid 10000, not root",
+      };
+      expect(decide(config, withDrop(hermes(), 0, { helperTrust: rewritable }))).toEqual(
+        direct("10000", "10000", "10000"),
+      );
+    });
+
+    it("a user known through NSS alone (no /etc/passwd row): s6-setuidgid USER, which looks the name up", () => {
+      expect(decide(config, withDrop(undefined))).toEqual(helperDrop);
+    });
+
+    it("a runtime user whose own primary group is 0 (OpenShift-style) drops with it", () => {
+      const groups: DropGroup[] = [
+        { gid: 0, origin: "primary" },
+        { gid: 4242, origin: "granted" },
+      ];
+      expect(decide(config, withDrop(hermes({ gid: 0, groups })))).toEqual(direct("10000", "0", "0,4242"));
+    });
+  });
+
+  describe("a runtime user whose uid is 0 is root: refused, nothing run", () => {
+    const message =
+      "hermes: cannot drop to hermes: hermes has uid 0 in /etc/passwd, which is root; refusing to run hermes as root.\n" +
+      "hermes: give hermes a uid other than 0 in the image, rebuild the shim with --user NAME for a user that is not root, " +
+      "or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n";
+
+    it("126 naming the user, its uid and the remedies, whichever program would have run", () => {
+      for (const groupsHelperTrust of [groupsTrusted, groupsMissing, groupsWritable]) {
+        const plan = decide(
+          config,
+          withDrop(hermes({ uid: 0, gid: 0, groups: [{ gid: 0, origin: "primary" }], groupsHelperTrust })),
+        );
+        expect(plan).toEqual({ kind: "refuse", code: 126, message });
+      }
+      expect(decide(config, withDrop(hermes({ uid: 0 }), 0, { helperTrust: helperMissing }))).toEqual({
+        kind: "refuse",
+        code: 126,
+        message,
+      });
+    });
+
+    it("only uid 0: uid 1 drops", () => {
+      expect(decide(config, withDrop(hermes({ uid: 1 })))).toEqual(direct("1", "10000", "10000"));
+    });
+
+    it("the opt-out still keeps root on purpose", () => {
+      const f = withDrop(hermes({ uid: 0 }));
+      f.env = [...f.env, bytes("HERMES_DOCKER_EXEC_AS_ROOT=1")];
+      expect(decide(config, f)).toEqual({ kind: "exec", path: HERMES.target, prefix: [HERMES.target] });
+    });
+  });
+
+  describe("the groups helper's trust", () => {
+    it("one someone else could replace is refused like the helper: 126, nothing run, no fall-back", () => {
+      const expected = {
+        kind: "refuse",
+        code: 126,
+        message:
+          "hermes: will not trust /command/s6-applyuidgid: /command is writable by others (mode 0777); refusing to run hermes as root.\n" +
+          REMEDY,
+      };
+      expect(decide(config, withDrop(hermes({ groupsHelperTrust: groupsWritable })))).toEqual(expected);
+      expect(decide(config, withDrop(hermes({ groups: granted, groupsHelperTrust: groupsWritable })))).toEqual(
+        expected,
+      );
+    });
+
+    it("one not examined is not trusted: 126, as for the helper", () => {
+      const { groupsHelperTrust: _, ...unexamined } = hermes();
+      expect(decide(config, withDrop(unexamined))).toMatchObject({
+        kind: "refuse",
+        code: 126,
+        message: expect.stringContaining("will not trust /command/s6-applyuidgid: the helper was not examined"),
+      });
+    });
+
+    it("missing, nothing granted: the drop goes through the helper, and nothing is said", () => {
+      expect(decide(config, withDrop(hermes({ groupsHelperTrust: groupsMissing })))).toEqual(helperDrop);
+    });
+
+    it("missing, groups granted: through the helper, without the granted groups, and says so", () => {
+      expect(decide(config, withDrop(hermes({ groups: granted, groupsHelperTrust: groupsMissing })))).toEqual({
+        ...helperDrop,
+        warning:
+          "hermes: warning: cannot use /command/s6-applyuidgid (/command/s6-applyuidgid does not exist), so hermes runs as hermes without the groups the container runtime granted (4242, 2000); install s6-applyuidgid at /command/s6-applyuidgid (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n",
+      });
+    });
+
+    it("missing, and the helper missing too: 126 naming both, or the one place both are missing from once", () => {
+      expect(
+        decide(config, withDrop(hermes({ groupsHelperTrust: groupsMissing }), 0, { helperTrust: helperMissing })),
+      ).toEqual({
+        kind: "refuse",
+        code: 126,
+        message:
+          "hermes: cannot drop to hermes: /command/s6-applyuidgid does not exist, and /command/s6-setuidgid does not exist; " +
+          `refusing to run hermes as root.\n${REMEDY}`,
+      });
+      const gone: Trust = { ok: false, missing: true, reason: "/command does not exist" };
+      expect(decide(config, withDrop(hermes({ groupsHelperTrust: gone }), 0, { helperTrust: gone }))).toEqual({
+        kind: "refuse",
+        code: 126,
+        message: `hermes: cannot drop to hermes: /command does not exist; refusing to run hermes as root.\n${REMEDY}`,
+      });
+    });
+
+    it("missing, and the helper rewritable: the helper is refused as today", () => {
+      const rewritable: Trust = {
+        ok: false,
+        missing: false,
+        reason: "/command/s6-setuidgid is owned by uid 10000, not root",
+      };
+      expect(
+        decide(config, withDrop(hermes({ groupsHelperTrust: groupsMissing }), 0, { helperTrust: rewritable })),
+      ).toEqual({
+        kind: "refuse",
+        code: 126,
+        message:
+          "hermes: will not trust /command/s6-setuidgid: /command/s6-setuidgid is owned by uid 10000, not root; " +
+          `refusing to run hermes as root.\n${REMEDY}`,
+      });
+    });
+  });
+
+  it("the pass-through never changes groups", () => {
+    expect(decide(config, withDrop(hermes({ groups: granted }), 10000))).toEqual({
+      kind: "exec",
+      path: HERMES.target,
+      prefix: [HERMES.target],
+    });
   });
 });
 

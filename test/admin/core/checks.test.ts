@@ -1,3 +1,4 @@
+/** doctor's installation checks: each finding's check, status, line, remedy and items. */
 import { describe, expect, it } from "vitest";
 import {
   cliCheck,
@@ -12,10 +13,17 @@ import { account } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
 const [HERMES, AGENT] = config.commands as [Command, Command];
+const SHIM = "/opt/hermes/bin/hermes";
+const ok = (check: string, message: string) => ({ check, status: "ok", message, remedy: null, items: [] });
 
-describe("installation checks", () => {
-  it("each command's CLI", () => {
-    expect(cliCheck(HERMES, "ok")).toMatchObject({ status: "ok", remedy: null });
+describe("each command's CLI", () => {
+  it("there and executable: ok", () => {
+    expect(cliCheck(HERMES, "ok")).toEqual(
+      ok("cli", "the hermes CLI /opt/hermes/.venv/bin/hermes exists and is executable"),
+    );
+  });
+
+  it("missing or not executable: a problem naming the path and the remedy", () => {
     expect(cliCheck(HERMES, "missing")).toMatchObject({
       status: "problem",
       message: "the hermes CLI /opt/hermes/.venv/bin/hermes does not exist",
@@ -27,20 +35,27 @@ describe("installation checks", () => {
       remedy: expect.stringContaining("every hermes-agent call exits 127"),
     });
   });
+});
 
-  it("the helper: missing and untrusted get different remedies", () => {
-    expect(helperCheck(config, { ok: true, resolved: "/x/s6-setuidgid" })).toMatchObject({
-      status: "ok",
-      message: "the helper /command/s6-setuidgid is trusted (resolves to /x/s6-setuidgid)",
-    });
+describe("the helper", () => {
+  it("trusted: ok, naming what it resolves to", () => {
+    expect(helperCheck(config, { ok: true, resolved: "/x/s6-setuidgid" })).toEqual(
+      ok("helper", "the helper /command/s6-setuidgid is trusted (resolves to /x/s6-setuidgid)"),
+    );
+  });
+
+  it("missing and untrusted get different remedies", () => {
     const missing = helperCheck(config, { ok: false, missing: true, reason: "/command does not exist" });
-    expect(missing).toMatchObject({ status: "problem", remedy: expect.stringContaining("--helper") });
+    expect(missing).toMatchObject({ check: "helper", status: "problem", remedy: expect.stringContaining("--helper") });
+    expect(missing).toMatchObject({ items: [] });
     expect(missing.message).toContain("/command does not exist; root calls exit 126");
     const weak = helperCheck(config, { ok: false, missing: false, reason: "/command is writable by others" });
     expect(weak).toMatchObject({ status: "problem", remedy: expect.stringContaining("chmod go-w") });
   });
+});
 
-  it("the helper, when root's calls drop through a trusted groups helper: a note, it is not run", () => {
+describe("the helper, where root's calls drop through a trusted groups helper", () => {
+  it("missing or rewritable, it is a note: it is not run", () => {
     const missing = { ok: false as const, missing: true, reason: "/command/s6-setuidgid does not exist" };
     expect(helperCheck(config, missing, true)).toEqual({
       check: "helper",
@@ -61,16 +76,23 @@ describe("installation checks", () => {
     });
     expect(helperCheck(config, { ok: true, resolved: "/x" }, true)).toMatchObject({ status: "ok" });
   });
+});
 
-  it("the runtime user", () => {
-    expect(userCheck(config, account)).toEqual([
-      expect.objectContaining({ status: "ok", message: "the runtime user hermes exists (uid 10000, gid 10000)" }),
-    ]);
+describe("the runtime user", () => {
+  it("in /etc/passwd: ok", () => {
+    expect(userCheck(config, account)).toEqual([ok("user", "the runtime user hermes exists (uid 10000, gid 10000)")]);
+  });
+
+  it("not there: a problem, with useradd's remedy", () => {
     expect(userCheck(config, undefined)).toEqual([
-      expect.objectContaining({ status: "problem", remedy: expect.stringContaining("useradd") }),
+      {
+        check: "user",
+        status: "problem",
+        message: "the runtime user hermes is not in /etc/passwd; its home and /opt/data were not checked",
+        remedy: "create it (useradd --home-dir /opt/data hermes), or rebuild the shim with --user",
+        items: [],
+      },
     ]);
-    const elsewhere = userCheck(config, { ...account, home: "/home/hermes" });
-    expect(elsewhere[1]).toMatchObject({ status: "note", message: expect.stringContaining("/home/hermes") });
   });
 
   it("a runtime user with uid 0 is root: a problem, since root calls exit 126", () => {
@@ -97,64 +119,108 @@ describe("installation checks", () => {
     ]);
   });
 
-  it("PATH", () => {
-    const shim = "/opt/hermes/bin/hermes";
-    expect(pathCheck("hermes", shim, true, shim)).toMatchObject({ status: "ok" });
-    expect(pathCheck("hermes-agent", "/opt/hermes/bin/hermes-agent", true, shim)).toMatchObject({
+  it("a user whose passwd home is another: ok, and a note", () => {
+    expect(userCheck(config, { ...account, home: "/home/hermes" })).toEqual([
+      ok("user", "the runtime user hermes exists (uid 10000, gid 10000)"),
+      {
+        check: "user",
+        status: "note",
+        message: "/etc/passwd gives hermes the home /home/hermes; the shim sets HOME=/opt/data when it drops",
+        remedy: null,
+        items: [],
+      },
+    ]);
+  });
+});
+
+describe("PATH", () => {
+  it("the shim first on PATH, under each name", () => {
+    expect(pathCheck("hermes", SHIM, true, SHIM)).toEqual(ok("path", `hermes on PATH is this shim (${SHIM})`));
+    expect(pathCheck("hermes-agent", "/opt/hermes/bin/hermes-agent", true, SHIM)).toMatchObject({
       status: "ok",
       message: "hermes-agent on PATH is this shim (/opt/hermes/bin/hermes-agent)",
     });
-    expect(pathCheck("hermes", "/usr/local/bin/hermes", false, shim)).toMatchObject({
+  });
+
+  it("another file first: root calls would not drop", () => {
+    expect(pathCheck("hermes", "/usr/local/bin/hermes", false, SHIM)).toMatchObject({
       status: "problem",
       message:
         "hermes on PATH is /usr/local/bin/hermes, not this shim (/opt/hermes/bin/hermes): root calls would not drop",
       remedy: "put /opt/hermes/bin first on PATH (in the image: ENV PATH=/opt/hermes/bin:$PATH)",
     });
-    expect(pathCheck("hermes-acp", undefined, false, shim)).toMatchObject({
+  });
+
+  it("not on PATH", () => {
+    expect(pathCheck("hermes-acp", undefined, false, SHIM)).toEqual({
+      check: "path",
       status: "problem",
       message: "hermes-acp is not on PATH",
       remedy:
         "link it to the shim (ln -sf hermes /opt/hermes/bin/hermes-acp) and put /opt/hermes/bin first on PATH (in the image: ENV PATH=/opt/hermes/bin:$PATH)",
+      items: [],
     });
-    // A name next to the shim that is another file (a stale copy): link it, PATH is fine.
-    expect(pathCheck("hermes-agent", "/opt/hermes/bin/hermes-agent", false, shim)).toMatchObject({
+  });
+
+  it("a name next to the shim that is another file (a stale copy): link it, PATH is fine", () => {
+    expect(pathCheck("hermes-agent", "/opt/hermes/bin/hermes-agent", false, SHIM)).toMatchObject({
       status: "problem",
       remedy: "link it to the shim (ln -sf hermes /opt/hermes/bin/hermes-agent)",
     });
   });
 });
 
-describe("shimCheck: the shim's own installation", () => {
-  const config = defaultsFor("hermes");
-  const path = "/opt/hermes/bin/hermes";
-  const trusted = { ok: true as const, resolved: path };
-  it("root-owned, mode 0755, nothing writable above it: ok", () => {
-    expect(shimCheck(config, path, 0o100755, trusted)).toEqual([
-      expect.objectContaining({ check: "shim", status: "ok", remedy: null }),
+describe("the shim's own installation", () => {
+  const trusted = { ok: true as const, resolved: SHIM };
+
+  it("root-owned, mode 0755, nothing writable above it: root's alone", () => {
+    expect(shimCheck(config, SHIM, 0o100755, trusted)).toEqual([
+      ok(
+        "shim",
+        `this shim ${SHIM} is root's alone: root-owned, not setuid or setgid, nothing above it writable by others`,
+      ),
     ]);
   });
+
   it.each([
     [0o104755, "setuid (mode 4755)"],
     [0o102755, "setgid (mode 2755)"],
     [0o106755, "setuid and setgid (mode 6755)"],
   ])("mode %o is a problem with the chmod that fixes it", (mode, text) => {
-    const [f] = shimCheck(config, path, mode, trusted);
-    expect(f).toMatchObject({ check: "shim", status: "problem", remedy: `as root: chmod u-s,g-s ${path}` });
+    const [f] = shimCheck(config, SHIM, mode, trusted);
+    expect(f).toMatchObject({ check: "shim", status: "problem", remedy: `as root: chmod u-s,g-s ${SHIM}` });
     expect(f?.message).toContain(text);
   });
-  it("owned or writable by someone but root, itself or a directory above it: a problem", () => {
+
+  it("setuid and owned or writable by someone but root, itself or a directory above it: two problems, both the shim's", () => {
     const trust = { ok: false as const, missing: false, reason: "/opt/hermes is owned by uid 10000, not root" };
-    const found = shimCheck(config, path, 0o104755, trust);
-    expect(found.map((f) => f.status)).toEqual(["problem", "problem"]);
+    const found = shimCheck(config, SHIM, 0o104755, trust);
+    expect(found.map((f) => [f.check, f.status, f.items])).toEqual([
+      ["shim", "problem", []],
+      ["shim", "problem", []],
+    ]);
     expect(found[1]?.message).toContain("/opt/hermes is owned by uid 10000, not root");
     expect(found[1]?.remedy).toContain("chown root:root, chmod go-w");
   });
-  it("its own file unknown: a problem", () => {
-    expect(shimCheck(config, undefined, undefined, trusted)[0]).toMatchObject({ status: "problem" });
+
+  it.each<[string, string | undefined, number | undefined]>([
+    ["no path", undefined, 0o100755],
+    ["no mode", SHIM, undefined],
+    ["neither", undefined, undefined],
+  ])("%s: its own file cannot be found", (_, path, mode) => {
+    expect(shimCheck(config, path, mode, trusted)).toEqual([
+      {
+        check: "shim",
+        status: "problem",
+        message: "cannot find this shim's own file (/proc/self/exe)",
+        remedy: "mount /proc",
+        items: [],
+      },
+    ]);
   });
 });
 
-describe("groupsHelperCheck (contract §11)", () => {
+describe("the groups helper (contract §11)", () => {
   const trusted = { ok: true as const, resolved: "/command/s6-applyuidgid" };
   it("says nothing when the runtime user is not in /etc/passwd: the drop is the helper's", () => {
     expect(groupsHelperCheck(config, undefined, trusted)).toEqual([]);

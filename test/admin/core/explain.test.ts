@@ -1,8 +1,10 @@
+/** explain's facts and plan as an operator reads them: what each caller would get, and why. */
 import { describe, expect, it } from "vitest";
 import { explainReport, explainText } from "../../../src/admin/core/explain.ts";
 import { bytes } from "../../../src/core/bytes.ts";
 import { type Command, defaultsFor } from "../../../src/core/config.ts";
 import { decide, type Facts } from "../../../src/core/decide.ts";
+import type { HomeCheck } from "../../../src/core/homes.ts";
 import type { Trust } from "../../../src/core/trust.ts";
 
 const config = defaultsFor("hermes");
@@ -17,21 +19,24 @@ function explain(facts: Facts, args: string[] = ["auth", "list"]) {
 
 const SELF: Trust = { ok: true, resolved: "/opt/hermes/bin/hermes" };
 const ALL_CAPS = 0x1ffffffffffn;
+type AsRoot = NonNullable<Facts["asRoot"]>;
 
-const root = (env: string[] = [], helper: Trust = TRUSTED): Facts => ({
+/** Root, with every root fact trusted unless `over` says otherwise. */
+const root = (env: string[] = [], over: Partial<AsRoot> = {}): Facts => ({
   command: HERMES,
   euid: 0,
   started: { ruid: 0, rgid: 0, egid: 0, secure: false },
   env: env.map(bytes),
   cli: "ok",
-  asRoot: { helperTrust: helper, cliTrust: CLI_TRUSTED, selfTrust: SELF, capEff: ALL_CAPS },
+  asRoot: { helperTrust: TRUSTED, cliTrust: CLI_TRUSTED, selfTrust: SELF, capEff: ALL_CAPS, ...over },
 });
 
-const user = (cli: Facts["cli"] = "ok"): Facts => ({
+/** A caller that is not root: no root facts are gathered. */
+const user = (cli: Facts["cli"] = "ok", env: string[] = [], euid = 10000): Facts => ({
   command: HERMES,
-  euid: 10000,
-  started: { ruid: 10000, rgid: 10000, egid: 10000, secure: false },
-  env: [],
+  euid,
+  started: { ruid: euid, rgid: euid, egid: euid, secure: false },
+  env: env.map(bytes),
   cli,
 });
 
@@ -86,7 +91,7 @@ describe("explain", () => {
 
   it("missing helper: refusal 126 with the shim's own message", () => {
     const missing: Trust = { ok: false, missing: true, reason: "/command/s6-setuidgid does not exist" };
-    const { report, text } = explain(root([], missing));
+    const { report, text } = explain(root([], { helperTrust: missing }));
     expect(report.plan).toMatchObject({ kind: "refuse", code: 126 });
     expect(report.facts.helper.trust).toEqual({
       trusted: false,
@@ -94,6 +99,9 @@ describe("explain", () => {
       reason: "/command/s6-setuidgid does not exist",
     });
     expect(text).toContain("plan: refuse, exit 126, with this on stderr:\n    hermes: cannot drop to hermes");
+    expect(text).toContain(
+      "  helper         /command/s6-setuidgid not trusted: /command/s6-setuidgid does not exist\n",
+    );
   });
 
   it("missing CLI: refusal 127", () => {
@@ -108,11 +116,7 @@ describe("explain", () => {
 
   it("opt-out with a CLI root should not trust: the warning is part of the plan", () => {
     const weak: Trust = { ok: false, missing: false, reason: "/opt/hermes/.venv is owned by uid 10000, not root" };
-    const facts: Facts = {
-      ...root(["HERMES_DOCKER_EXEC_AS_ROOT=1"]),
-      asRoot: { helperTrust: TRUSTED, cliTrust: weak, selfTrust: SELF, capEff: ALL_CAPS },
-    };
-    const { report, text } = explain(facts);
+    const { report, text } = explain(root(["HERMES_DOCKER_EXEC_AS_ROOT=1"], { cliTrust: weak }));
     expect(report.plan).toMatchObject({ kind: "exec", warning: expect.stringContaining("keeps root") });
     expect(text).toContain("(only the opt-out runs it as root)");
     expect(text).toContain("  warning: hermes: warning: HERMES_DOCKER_EXEC_AS_ROOT keeps root");
@@ -154,6 +158,7 @@ describe("explain", () => {
       'command        "other" is not one of this build\'s commands (hermes, hermes-agent and hermes-acp)\n',
     );
     expect(text).not.toContain("CLI ");
+    expect(text).toMatch(/\n {2}effective uid {2}0 \(root\)\n {2}opt-out {8}/);
     expect(text).toContain("/command/s6-setuidgid not examined: nothing runs under that name\n");
     expect(text).toContain('plan: refuse, exit 127, with this on stderr:\n    hermes-exec-shim: called as "other"');
   });
@@ -252,6 +257,7 @@ describe("explain: the identity the drop gives (contract §11)", () => {
     expect(report.facts.identity).toBeNull();
     expect(report.facts.groups).toBeNull();
     expect(text).not.toContain("  identity ");
+    expect(report.facts.terminal).toBeNull();
     expect(text).not.toMatch(/^ {2}groups {2,}\d/m);
   });
 
@@ -294,22 +300,16 @@ describe("explain: the identity the drop gives (contract §11)", () => {
 });
 
 describe("explain's terminal (contract §12)", () => {
-  const shared = (fds: number[]): Facts => {
-    const facts = root();
-    return {
-      ...facts,
-      asRoot: {
-        ...(facts.asRoot as NonNullable<Facts["asRoot"]>),
-        terminal: { kind: "shared", sid: 40, leaderUid: 0, fds },
-        drop: {
-          uid: 10000,
-          gid: 10000,
-          groups: [{ gid: 10000, origin: "primary" }],
-          groupsHelperTrust: { ok: true, resolved: "/command/s6-applyuidgid" },
-        },
+  const shared = (fds: number[]): Facts =>
+    root([], {
+      terminal: { kind: "shared", sid: 40, leaderUid: 0, fds },
+      drop: {
+        uid: 10000,
+        gid: 10000,
+        groups: [{ gid: 10000, origin: "primary" }],
+        groupsHelperTrust: { ok: true, resolved: "/command/s6-applyuidgid" },
       },
-    };
-  };
+    });
 
   it("shared with root's shell: the fact, and the plan on a pty of the runtime user's, the CLI the shim's child", () => {
     const { report, text } = explain(shared([0, 1, 2]));
@@ -337,7 +337,7 @@ describe("explain's terminal (contract §12)", () => {
 
   it("only the controlling terminal, and a pty whose owner the shim does not know", () => {
     const facts = shared([]);
-    delete (facts.asRoot as NonNullable<Facts["asRoot"]>).drop;
+    delete (facts.asRoot as AsRoot).drop;
     const { report, text } = explain(facts);
     expect(report.plan).toMatchObject({ relay: { fds: [], owner: null } });
     expect(text).toContain(
@@ -346,22 +346,126 @@ describe("explain's terminal (contract §12)", () => {
   });
 
   it("a terminal that could not be examined is said as such, and the plan refuses", () => {
-    const facts = root();
     const unable = "unable to open /dev/tty: Input/output error";
-    (facts.asRoot as NonNullable<Facts["asRoot"]>).terminal = { unable };
-    const { report, text } = explain(facts);
-    expect(report.facts.terminal).toEqual({ unable });
+    const { report, text } = explain(root([], { terminal: { unable } }));
+    expect(report.facts.terminal).toStrictEqual({ unable });
     expect(text).toContain(`\n  terminal       could not be examined: ${unable}\n`);
     expect(report.plan).toMatchObject({ kind: "refuse", code: 126 });
   });
 
   it("the exec's own terminal, and none: the plan has no relay", () => {
     for (const kind of ["own", "none"] as const) {
-      const facts = root();
-      (facts.asRoot as NonNullable<Facts["asRoot"]>).terminal = { kind };
-      const { report, text } = explain(facts);
+      const { report, text } = explain(root([], { terminal: { kind } }));
       expect(report.plan).toMatchObject({ relay: null });
       expect(text).not.toContain("on a terminal of its own");
     }
+  });
+});
+
+describe("explain, every line of the facts and the plan", () => {
+  const ownHome: HomeCheck = { variable: null, path: "/opt/data", reach: { ok: true } };
+  const rootsHome: HomeCheck = {
+    variable: "HERMES_HOME",
+    path: "/srv/h",
+    reach: { ok: false, blocks: "write", missing: false, at: { dir: "/srv/h", uid: 0, gid: 0, mode: 0o040755 } },
+  };
+  const dropping: Facts = {
+    ...root([], { terminal: { kind: "none" } }),
+    homes: { who: { uid: 10000, user: "hermes" }, checks: [ownHome, rootsHome] },
+  };
+
+  /** The facts and the plan: everything above the baked configuration, which the test above pins. */
+  function factsAndPlan(facts: Facts): string {
+    const { text } = explain(facts, ["auth"]);
+    return text.slice(0, text.indexOf("configuration (baked in at build time)"));
+  }
+
+  const HEAD = "hermes-exec-shim explain: what `hermes auth` would do here. Nothing was run.\n\nfacts\n";
+
+  it("root, dropping, with one home usable and one root's", () => {
+    expect(factsAndPlan(dropping)).toBe(
+      HEAD +
+        "  command        hermes, whose CLI is /opt/hermes/.venv/bin/hermes\n" +
+        "  effective uid  0 (root)\n" +
+        "  CLI            /opt/hermes/.venv/bin/hermes exists and is executable\n" +
+        "  CLI as root    trusted (resolves to /opt/hermes/.venv/bin/hermes) (only the opt-out runs it as root)\n" +
+        "  opt-out        HERMES_DOCKER_EXEC_AS_ROOT is not set: no opt-out\n" +
+        "  helper         /command/s6-setuidgid trusted (resolves to /command/s6-setuidgid)\n" +
+        "  home           hermes (uid 10000) can reach and write its home /opt/data\n" +
+        "  home           hermes (uid 10000) cannot write HERMES_HOME /srv/h: it is owned by uid 0 gid 0, mode 0755\n" +
+        "  terminal       none\n" +
+        "\n" +
+        "plan: drop to hermes through /command/s6-setuidgid\n" +
+        "  execve       /command/s6-setuidgid\n" +
+        '  argv         "/command/s6-setuidgid" "hermes" "/opt/hermes/.venv/bin/hermes" "auth"\n' +
+        "  environment  HOME=/opt/data, the rest as given\n" +
+        "  umask        0002\n" +
+        "  warning: hermes: warning: hermes (uid 10000) cannot write HERMES_HOME /srv/h: it is owned by uid 0 gid 0, " +
+        "mode 0755, so the hermes CLI may fail; chown -R hermes:hermes /srv/h, or set HERMES_DOCKER_EXEC_AS_ROOT=1 to keep root\n" +
+        "\n",
+    );
+  });
+
+  it("another user, with an opt-out that does not count and would not matter", () => {
+    const facts = user("ok", ["HERMES_DOCKER_EXEC_AS_ROOT=0"], 1000);
+    expect(factsAndPlan(facts)).toBe(
+      HEAD +
+        "  command        hermes, whose CLI is /opt/hermes/.venv/bin/hermes\n" +
+        "  effective uid  1000 (not root: the shim passes straight through)\n" +
+        "  CLI            /opt/hermes/.venv/bin/hermes exists and is executable\n" +
+        '  opt-out        HERMES_DOCKER_EXEC_AS_ROOT is "0": does not opt out (only 1, true or yes do, in any case) (matters only for root)\n' +
+        "  helper         /command/s6-setuidgid not examined: the shim looks at it only as root\n" +
+        "  terminal       not examined: only root's drop relays a terminal\n" +
+        "\n" +
+        "plan: pass straight through as uid 1000\n" +
+        "  execve       /opt/hermes/.venv/bin/hermes\n" +
+        '  argv         "/opt/hermes/.venv/bin/hermes" "auth"\n' +
+        "  environment  as given\n" +
+        "  umask        as given\n" +
+        "\n",
+    );
+  });
+
+  it("root without the capabilities to drop: the refusal's two lines, indented under the plan", () => {
+    const refused = root([], { terminal: { kind: "none" }, capEff: 0n });
+    expect(factsAndPlan(refused)).toBe(
+      HEAD +
+        "  command        hermes, whose CLI is /opt/hermes/.venv/bin/hermes\n" +
+        "  effective uid  0 (root)\n" +
+        "  CLI            /opt/hermes/.venv/bin/hermes exists and is executable\n" +
+        "  CLI as root    trusted (resolves to /opt/hermes/.venv/bin/hermes) (only the opt-out runs it as root)\n" +
+        "  opt-out        HERMES_DOCKER_EXEC_AS_ROOT is not set: no opt-out\n" +
+        "  helper         /command/s6-setuidgid trusted (resolves to /command/s6-setuidgid)\n" +
+        "  terminal       none\n" +
+        "\n" +
+        "plan: refuse, exit 126, with this on stderr:\n" +
+        "    hermes: cannot drop to hermes: root here lacks CAP_SETUID and CAP_SETGID (the container runs with capabilities " +
+        "dropped); refusing to run hermes as root.\n" +
+        "    hermes: run it as hermes (docker exec --user hermes …), give the container --cap-add SETUID --cap-add SETGID, " +
+        "or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n" +
+        "\n",
+    );
+  });
+
+  it("the report's homes: each with whether it is usable and the line explain prints", () => {
+    expect(explain(dropping, []).report.facts.homes).toEqual({
+      runsAs: "hermes (uid 10000)",
+      checks: [
+        {
+          variable: null,
+          path: "/opt/data",
+          usable: true,
+          text: "hermes (uid 10000) can reach and write its home /opt/data",
+          unreadable: null,
+        },
+        {
+          variable: "HERMES_HOME",
+          path: "/srv/h",
+          usable: false,
+          text: "hermes (uid 10000) cannot write HERMES_HOME /srv/h: it is owned by uid 0 gid 0, mode 0755",
+          unreadable: null,
+        },
+      ],
+    });
   });
 });

@@ -1,0 +1,81 @@
+/**
+ * Run by ffi.test.ts under Bun (bun:ffi exists only there): the FFI layer of src/sys on this machine's own
+ * kernel and C library, no container. Given a directory the test made, it prints as JSON what libc, statx and
+ * getdents64 report; the test compares that with what Node's fs reports.
+ */
+
+import { statusGroups } from "../../src/core/groups.ts";
+import { auxvSecure, parseCapEff } from "../../src/core/privilege.ts";
+import { procRow, words } from "../../src/core/procText.ts";
+import {
+  entries,
+  executableStatus,
+  getenv,
+  groups,
+  libcProbe,
+  lstat,
+  openFds,
+  readAll,
+  readNames,
+} from "../../src/sys/files.ts";
+import {
+  AT_FDCWD,
+  AT_SYMLINK_NOFOLLOW,
+  cstr,
+  errno,
+  ffiError,
+  libc,
+  O_CLOEXEC,
+  O_RDONLY,
+  strerror,
+} from "../../src/sys/libc.ts";
+import { statAt } from "../../src/sys/statx.ts";
+
+const [dir = ".", variable = "HERMES_FFI_PROBE"] = process.argv.slice(2);
+const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString("hex");
+const stat = (path: string, flags = 0) => {
+  const r = statAt(AT_FDCWD, cstr(path), flags);
+  return r.ok ? { ...r.node, ino: String(r.ino) } : { errno: r.errno };
+};
+
+const fd = libc.open(cstr(dir), O_RDONLY | O_CLOEXEC, 0);
+const raw = readNames(fd);
+libc.close(fd);
+const missing = libc.open(cstr(`${dir}/no such entry`), O_RDONLY | O_CLOEXEC, 0);
+const missingErrno = errno();
+const status = new TextDecoder().decode(readAll("/proc/self/status"));
+const env = getenv(variable);
+
+console.log(
+  JSON.stringify({
+    ffiError: ffiError ?? null,
+    root: stat("/"),
+    file: stat(`${dir}/plain`),
+    link: stat(`${dir}/hard link`),
+    symlink: stat(`${dir}/symlink`, AT_SYMLINK_NOFOLLOW),
+    symlinkFollowed: stat(`${dir}/symlink`),
+    lstat: lstat(`${dir}/symlink`),
+    absent: stat(`${dir}/no such entry`),
+    names: raw.map(hex),
+    entries: entries(dir),
+    entriesOfMissing: entries(`${dir}/no such entry`) ?? null,
+    open: { fd: missing, errno: missingErrno, text: strerror(missingErrno) },
+    executable: {
+      sh: executableStatus("/bin/sh"),
+      plain: executableStatus(`${dir}/plain`),
+      absent: executableStatus(`${dir}/no such entry`),
+    },
+    status: {
+      uid: words(procRow(status, "Uid:") ?? ""),
+      gid: words(procRow(status, "Gid:") ?? ""),
+      groups: statusGroups(status) ?? null,
+      capEff: String(parseCapEff(status)),
+    },
+    ids: { euid: libcProbe.geteuid(), started: libcProbe.started(), groups: groups() },
+    auxvSecure: auxvSecure(readAll("/proc/self/auxv") ?? new Uint8Array()) ?? null,
+    self: libcProbe.self() ?? null,
+    fds: openFds()?.open.map((f) => f.fd) ?? null,
+    getenv: env === undefined ? null : hex(env),
+    getenvUnset: getenv(`${variable}_UNSET`) ?? null,
+  }),
+);
