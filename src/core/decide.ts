@@ -7,6 +7,7 @@ import { type Bytes, envValues } from "./bytes.ts";
 import type { ShimConfig } from "./config.ts";
 import { addedGids, type DropGroup } from "./groups.ts";
 import { type Homes, homeWarnings } from "./homes.ts";
+import type { Lazy } from "./lazy.ts";
 import { adminName, type Called } from "./name.ts";
 import type { RuntimeUser } from "./passwd.ts";
 import { missingDropCaps, privilegedStart, type Started } from "./privilege.ts";
@@ -29,7 +30,7 @@ export interface Facts {
    * The CLI's homes as the user the CLI will run as finds them (contract §7): the runtime user's on the drop path,
    * the caller's otherwise; undefined when nothing will run.
    */
-  homes?: Homes;
+  homes?: Lazy<Homes | undefined>;
   /** Examined only when euid is 0: the hot path never pays for it. */
   asRoot?: {
     helperTrust: Trust;
@@ -39,21 +40,26 @@ export interface Facts {
     /** CapEff from /proc/self/status, or undefined if unreadable. */
     capEff: bigint | undefined;
     /** Whether the user to drop to exists (passwd.ts); read on the drop path only. */
-    runtimeUser?: RuntimeUser;
+    runtimeUser?: Lazy<RuntimeUser>;
     /** The caller's terminal (contract §12), or why it could not be examined; the drop path only. */
-    terminal?: Terminal | { unable: string };
-    /**
-     * Who the drop makes the CLI (contract §11), when /etc/passwd has the runtime user; the drop path only. The
-     * drop then execs the groups helper with these ids, so its trust is examined with them.
-     */
-    drop?: {
-      uid: number;
-      gid: number;
-      groups: DropGroup[];
-      /** The groups helper's trust: what root runs to drop to an identity it knows. Not examined is not trusted. */
-      groupsHelperTrust?: Trust;
-    };
+    terminal?: Lazy<Terminal | { unable: string }>;
+    /** Who the drop makes the CLI (contract §11), when /etc/passwd has the runtime user; the drop path only. */
+    drop?: Lazy<Drop | undefined>;
   };
+}
+
+/** The runtime user as the drop makes it: it then execs the groups helper with these ids, so its trust goes with them. */
+export interface Drop {
+  uid: number;
+  gid: number;
+  groups: DropGroup[];
+  /** The groups helper's trust: what root runs to drop to an identity it knows. Not examined is not trusted. */
+  groupsHelperTrust?: Trust;
+}
+
+/** Whether the caller keeps root on purpose: the one place the opt-out's value is judged, for decide and explain. */
+export function optedOut(config: ShimConfig, env: readonly Bytes[]): boolean {
+  return isStrictlyTruthy(envValues(env, config.optOutVar));
 }
 
 export type Plan =
@@ -120,7 +126,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     return { kind: "refuse", code: 127, message: `${name}: cannot run the ${name} CLI at ${target}: it ${why}\n` };
   }
   if (facts.euid !== 0) {
-    const warning = homeWarnings(config, name, facts.homes, false);
+    const warning = homeWarnings(config, name, facts.homes?.(), false);
     return { kind: "exec", path: target, prefix: [target], ...(warning ? { warning } : {}) };
   }
 
@@ -130,7 +136,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
       ? `${name}: warning: ${self.reason}: whoever can write there can replace this ${name}, which root runs\n`
       : "";
 
-  if (isStrictlyTruthy(envValues(facts.env, optOutVar))) {
+  if (optedOut(config, facts.env)) {
     const trust = facts.asRoot?.cliTrust;
     const warning =
       selfWarning +
@@ -158,7 +164,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   }
 
   // The helper's own "unknown user" would come after it ran, in its words, with its exit status.
-  if (facts.asRoot?.runtimeUser === "absent") {
+  if (facts.asRoot?.runtimeUser?.() === "absent") {
     return {
       kind: "refuse",
       code: 126,
@@ -170,7 +176,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   }
 
   // Stryker disable next-line OptionalChaining: root's facts are there whenever the user was found in /etc/passwd.
-  const drop = facts.asRoot?.drop;
+  const drop = facts.asRoot?.drop?.();
   // s6-applyuidgid skips setuid for uid 0: a runtime user remapped to root would run the CLI as root, unsaid.
   if (drop && drop.uid === 0)
     return refuse(
@@ -198,11 +204,11 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
         : "";
     // Never the caller's terminal for the runtime user: a terminal that cannot be examined is taken as shared.
     // Stryker disable next-line OptionalChaining: root's facts are there whenever the helper was found trusted.
-    const terminal = facts.asRoot?.terminal;
+    const terminal = facts.asRoot?.terminal?.();
     if (terminal && "unable" in terminal)
       return refuse(`cannot tell whose terminal this is: ${terminal.unable}`, `${asUser} or, ${keepRoot}.`);
     // Never a refusal on this alone: a command that only reads works without a writable home.
-    const warning = selfWarning + lostWarning + homeWarnings(config, name, facts.homes, true);
+    const warning = selfWarning + lostWarning + homeWarnings(config, name, facts.homes?.(), true);
     // s6-applyuidgid's -G: every group of the drop, the runtime user's own first.
     const via = direct
       ? {

@@ -3,13 +3,13 @@ import { type Bytes, envValues, splitNul } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import type { Facts } from "../core/decide.ts";
 import { type Homes, homeVar } from "../core/homes.ts";
+import { lazy } from "../core/lazy.ts";
 import type { Called } from "../core/name.ts";
 import { type Account, runtimeUser } from "../core/passwd.ts";
 import type { Lstat } from "../core/pathWalk.ts";
 import { parseCapEff, privilegedStart } from "../core/privilege.ts";
 import { type Terminal, type TerminalObservation, terminalOf } from "../core/terminal.ts";
 import { checkTrust, type ProgramStatus } from "../core/trust.ts";
-import { isStrictlyTruthy } from "../core/words.ts";
 import { readDropIdentity } from "./accounts.ts";
 import { callerHomes, runtimeHomes } from "./homeProbe.ts";
 
@@ -85,45 +85,37 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
   const known = { command, euid, started, ...(self !== undefined ? { self } : {}), env: given };
   // A name the build does not know has no target: decide() refuses it once it knows the start is not steered.
   if ("unknown" in command) return { ...known, cli: "missing" };
+  const cli = probe.executableStatus(command.target);
   const status = euid === 0 ? probe.read("/proc/self/status") : undefined;
   const statusText = status && new TextDecoder().decode(status);
-  const cli = probe.executableStatus(command.target);
-  // Nothing runs on a steered start or without the CLI, and the opt-out runs it as root: no home to look at.
-  const optedOut = euid === 0 && isStrictlyTruthy(envValues(given, config.optOutVar));
-  const drops = euid === 0 && !steered && cli === "ok" && !optedOut;
+  // What only some of decide()'s ways need is read when it asks, once: nothing here works out which way it takes.
   // The user to drop to, with every group the drop gives it: read once for its homes, the plan and whether it exists.
-  const identity = drops ? readDropIdentity(config.user, probe.read, statusText, probe.groups) : undefined;
-  const account = identity?.account;
-  const homes = steered || cli !== "ok" || optedOut ? undefined : homesFor(config, probe, euid, env, account);
+  const identity = lazy(() => readDropIdentity(config.user, probe.read, statusText, probe.groups));
+  const homes = lazy(() => homesFor(config, probe, euid, env, euid === 0 ? identity()?.account : undefined));
+  if (euid !== 0) return { ...known, cli, homes };
   return {
     ...known,
     cli,
-    ...(homes ? { homes } : {}),
-    ...(euid === 0
-      ? {
-          asRoot: {
-            helperTrust: checkTrust(config.helper, probe.lstat),
-            cliTrust: checkTrust(command.target, probe.lstat),
-            selfTrust: self
-              ? checkTrust(self, probe.lstat)
-              : { ok: false, missing: true, reason: "its own file is unknown" },
-            capEff: statusText === undefined ? undefined : parseCapEff(statusText),
-            ...(drops
-              ? { runtimeUser: runtimeUser(account, nsswitch(probe, account)), terminal: terminalFact(probe) }
-              : {}),
-            ...(identity
-              ? {
-                  drop: {
-                    uid: identity.account.uid,
-                    gid: identity.account.gid,
-                    groups: identity.groups,
-                    // What the drop execs whenever the identity is known (contract §11).
-                    groupsHelperTrust: checkTrust(config.groupsHelper, probe.lstat),
-                  },
-                }
-              : {}),
-          },
-        }
-      : {}),
+    homes,
+    asRoot: {
+      helperTrust: checkTrust(config.helper, probe.lstat),
+      cliTrust: checkTrust(command.target, probe.lstat),
+      selfTrust: self ? checkTrust(self, probe.lstat) : { ok: false, missing: true, reason: "its own file is unknown" },
+      capEff: statusText === undefined ? undefined : parseCapEff(statusText),
+      runtimeUser: lazy(() => runtimeUser(identity()?.account, nsswitch(probe, identity()?.account))),
+      terminal: lazy(() => terminalFact(probe)),
+      drop: lazy(() => {
+        const found = identity();
+        return (
+          found && {
+            uid: found.account.uid,
+            gid: found.account.gid,
+            groups: found.groups,
+            // What the drop execs whenever the identity is known (contract §11).
+            groupsHelperTrust: checkTrust(config.groupsHelper, probe.lstat),
+          }
+        );
+      }),
+    },
   };
 }

@@ -2,9 +2,11 @@
 import { describe, expect, it } from "vitest";
 import { bytes } from "../../src/core/bytes.ts";
 import { type Command, defaultsFor } from "../../src/core/config.ts";
-import { decide, type Facts } from "../../src/core/decide.ts";
+import { type Drop, decide, type Facts } from "../../src/core/decide.ts";
 import type { DropGroup } from "../../src/core/groups.ts";
 import type { Homes } from "../../src/core/homes.ts";
+import { known } from "../../src/core/lazy.ts";
+import type { RuntimeUser } from "../../src/core/passwd.ts";
 import type { Terminal } from "../../src/core/terminal.ts";
 import type { Trust } from "../../src/core/trust.ts";
 
@@ -18,12 +20,30 @@ const writable: Trust = { ok: false, missing: false, reason: "/command is writab
 const plainStart = (id: number) => ({ ruid: id, rgid: id, egid: id, secure: false });
 const ALL_CAPS = 0x1ffffffffffn;
 
-function roots(over: Partial<NonNullable<Facts["asRoot"]>> = {}): NonNullable<Facts["asRoot"]> {
-  return { helperTrust: trusted, cliTrust: trusted, selfTrust: trusted, capEff: ALL_CAPS, ...over };
+type AsRoot = NonNullable<Facts["asRoot"]>;
+/** Root's facts as a test states them: those gathered when decide() asks, given as values. */
+type RootsGiven = Omit<Partial<AsRoot>, "runtimeUser" | "terminal" | "drop"> & {
+  runtimeUser?: RuntimeUser;
+  terminal?: Terminal | { unable: string };
+  drop?: Drop;
+};
+
+function roots(over: RootsGiven = {}): AsRoot {
+  const { runtimeUser, terminal, drop, ...rest } = over;
+  return {
+    helperTrust: trusted,
+    cliTrust: trusted,
+    selfTrust: trusted,
+    capEff: ALL_CAPS,
+    ...rest,
+    ...(runtimeUser ? { runtimeUser: known(runtimeUser) } : {}),
+    ...(terminal ? { terminal: known(terminal) } : {}),
+    ...(drop ? { drop: known(drop) } : {}),
+  };
 }
 
-function facts(over: Partial<Facts> & { optOut?: string | string[] } = {}): Facts {
-  const { optOut, ...rest } = over;
+function facts(over: Omit<Partial<Facts>, "homes"> & { homes?: Homes; optOut?: string | string[] } = {}): Facts {
+  const { optOut, homes, ...rest } = over;
   const values = optOut === undefined ? [] : Array.isArray(optOut) ? optOut : [optOut];
   return {
     command: HERMES,
@@ -33,6 +53,7 @@ function facts(over: Partial<Facts> & { optOut?: string | string[] } = {}): Fact
     cli: "ok",
     asRoot: roots(),
     ...rest,
+    ...(homes ? { homes: known(homes) } : {}),
   };
 }
 
@@ -427,7 +448,6 @@ describe("11. the drop's identity and groups: one exec of s6-applyuidgid with th
   const helperMissing = missing;
   const own: DropGroup[] = [{ gid: 10000, origin: "primary" }];
   const granted: DropGroup[] = [...own, { gid: 4242, origin: "granted" }, { gid: 2000, origin: "granted" }];
-  type Drop = NonNullable<NonNullable<Facts["asRoot"]>["drop"]>;
   const hermes = (over: Partial<Drop> = {}): Drop => ({
     uid: 10000,
     gid: 10000,
@@ -435,7 +455,7 @@ describe("11. the drop's identity and groups: one exec of s6-applyuidgid with th
     groupsHelperTrust: groupsTrusted,
     ...over,
   });
-  const withDrop = (identity: Drop | undefined, euid = 0, over: Partial<NonNullable<Facts["asRoot"]>> = {}) =>
+  const withDrop = (identity: Drop | undefined, euid = 0, over: RootsGiven = {}) =>
     facts({ euid, asRoot: roots({ ...(identity ? { drop: identity } : {}), ...over }) });
   const helperDrop = drop;
   const direct = (uid: string, gid: string, list: string) => ({

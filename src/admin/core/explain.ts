@@ -4,14 +4,14 @@
  */
 import { envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
-import type { Facts, Plan } from "../../core/decide.ts";
+import { type Facts, optedOut, type Plan } from "../../core/decide.ts";
 import { type DropGroup, groupsText } from "../../core/groups.ts";
-import { blockText, type Homes, whoText } from "../../core/homes.ts";
+import { blockText, whoText } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { octal } from "../../core/node.ts";
 import { type Terminal, terminalText } from "../../core/terminal.ts";
 import { PROGRAM_STATUS_TEXT, type ProgramStatus, type Trust } from "../../core/trust.ts";
-import { isStrictlyTruthy, listNames } from "../../core/words.ts";
+import { listNames } from "../../core/words.ts";
 import { configJson, configRows, type Row, table } from "./usage.ts";
 
 type TrustReport = { trusted: true; resolved: string } | { trusted: false; missing: boolean; reason: string };
@@ -83,6 +83,9 @@ function terminalReport(
 export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args: readonly string[]): ExplainReport {
   const values = envValues(facts.env, config.optOutVar);
   const called = facts.command;
+  // What decide() asked for on its way to the plan: explain says only what was examined.
+  const drop = facts.asRoot?.drop?.taken();
+  const homes = facts.homes?.taken();
   return {
     config: configJson(config),
     args: [...args],
@@ -96,21 +99,21 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
       optOut: {
         variable: config.optOutVar,
         values: values.map((v) => decoder.decode(v)),
-        counts: isStrictlyTruthy(values),
+        counts: optedOut(config, facts.env),
       },
       helper: { path: config.helper, trust: trustReport(facts.asRoot?.helperTrust) },
-      terminal: terminalReport(facts.asRoot?.terminal, config.user),
-      identity: facts.asRoot?.drop ? { uid: facts.asRoot.drop.uid, gid: facts.asRoot.drop.gid } : null,
-      groups: facts.asRoot?.drop?.groups ?? null,
-      groupsHelper: { path: config.groupsHelper, trust: trustReport(facts.asRoot?.drop?.groupsHelperTrust) },
-      homes: facts.homes
+      terminal: terminalReport(facts.asRoot?.terminal?.taken(), config.user),
+      identity: drop ? { uid: drop.uid, gid: drop.gid } : null,
+      groups: drop?.groups ?? null,
+      groupsHelper: { path: config.groupsHelper, trust: trustReport(drop?.groupsHelperTrust) },
+      homes: homes
         ? {
-            runsAs: whoText(facts.homes),
-            checks: facts.homes.checks.map((c) => ({
+            runsAs: whoText(homes),
+            checks: homes.checks.map((c) => ({
               variable: c.variable,
               path: c.path,
               usable: c.reach.ok,
-              text: `${whoText(facts.homes as Homes)} ${blockText(c)}`,
+              text: `${whoText(homes)} ${blockText(c)}`,
               unreadable: c.unreadable
                 ? { count: c.unreadable.count, examples: c.unreadable.examples.map((e) => e.path) }
                 : null,

@@ -3,8 +3,10 @@ import { describe, expect, it } from "vitest";
 import { explainReport, explainText } from "../../../src/admin/core/explain.ts";
 import { bytes } from "../../../src/core/bytes.ts";
 import { type Command, defaultsFor } from "../../../src/core/config.ts";
-import { decide, type Facts } from "../../../src/core/decide.ts";
+import { type Drop, decide, type Facts } from "../../../src/core/decide.ts";
 import type { HomeCheck } from "../../../src/core/homes.ts";
+import { known } from "../../../src/core/lazy.ts";
+import type { Terminal } from "../../../src/core/terminal.ts";
 import type { Trust } from "../../../src/core/trust.ts";
 
 const config = defaultsFor("hermes");
@@ -20,16 +22,32 @@ function explain(facts: Facts, args: string[] = ["auth", "list"]) {
 const SELF: Trust = { ok: true, resolved: "/opt/hermes/bin/hermes" };
 const ALL_CAPS = 0x1ffffffffffn;
 type AsRoot = NonNullable<Facts["asRoot"]>;
+/** Root's facts as a test states them: those gathered when decide() asks, given as values. */
+type RootsGiven = Omit<Partial<AsRoot>, "terminal" | "drop"> & {
+  terminal?: Terminal | { unable: string };
+  drop?: Drop;
+};
 
 /** Root, with every root fact trusted unless `over` says otherwise. */
-const root = (env: string[] = [], over: Partial<AsRoot> = {}): Facts => ({
-  command: HERMES,
-  euid: 0,
-  started: { ruid: 0, rgid: 0, egid: 0, secure: false },
-  env: env.map(bytes),
-  cli: "ok",
-  asRoot: { helperTrust: TRUSTED, cliTrust: CLI_TRUSTED, selfTrust: SELF, capEff: ALL_CAPS, ...over },
-});
+const root = (env: string[] = [], over: RootsGiven = {}): Facts => {
+  const { terminal, drop, ...rest } = over;
+  return {
+    command: HERMES,
+    euid: 0,
+    started: { ruid: 0, rgid: 0, egid: 0, secure: false },
+    env: env.map(bytes),
+    cli: "ok",
+    asRoot: {
+      helperTrust: TRUSTED,
+      cliTrust: CLI_TRUSTED,
+      selfTrust: SELF,
+      capEff: ALL_CAPS,
+      ...rest,
+      ...(terminal ? { terminal: known(terminal) } : {}),
+      ...(drop ? { drop: known(drop) } : {}),
+    },
+  };
+};
 
 /** A caller that is not root: no root facts are gathered. */
 const user = (cli: Facts["cli"] = "ok", env: string[] = [], euid = 10000): Facts => ({
@@ -175,11 +193,7 @@ describe("explain: the identity the drop gives (contract §11)", () => {
   };
 
   const GROUPS_TRUSTED: Trust = { ok: true, resolved: "/command/s6-applyuidgid" };
-  const withDrop = (drop: NonNullable<NonNullable<Facts["asRoot"]>["drop"]>): Facts => {
-    const facts = root();
-    facts.asRoot = { ...(facts.asRoot as NonNullable<Facts["asRoot"]>), drop };
-    return facts;
-  };
+  const withDrop = (drop: Drop): Facts => root([], { drop });
 
   it("shows the ids, every group and where it came from, the groups helper, and the plan through it", () => {
     const { report, text } = explain(withDrop({ ...granted, groupsHelperTrust: GROUPS_TRUSTED }));
@@ -273,26 +287,27 @@ describe("explain: the identity the drop gives (contract §11)", () => {
       ...(unreadable ? { unreadable } : {}),
     });
     const file = (path: string) => ({ path, kind: "file" as const, uid: 0, gid: 0, mode: 0o600 });
-    facts.homes = {
-      who: { uid: 10000, user: "hermes" },
+    const who = { uid: 10000, user: "hermes" };
+    facts.homes = known({
+      who,
       checks: [check({ count: 5, examples: [file("/opt/data/.env"), file("/opt/data/auth.json")] })],
-    };
+    });
     let { report, text } = explain(facts);
     expect(report.facts.homes?.checks[0]?.unreadable).toEqual({
       count: 5,
       examples: ["/opt/data/.env", "/opt/data/auth.json"],
     });
     expect(text).toContain("  unreadable     /opt/data/.env, /opt/data/auth.json and 3 more\n");
-    facts.homes = {
-      ...facts.homes,
+    facts.homes = known({
+      who,
       checks: [check({ count: 2, examples: [file("/opt/data/.env"), file("/opt/data/x")] })],
-    };
+    });
     ({ text } = explain(facts));
     expect(text).toContain("  unreadable     /opt/data/.env, /opt/data/x\n");
-    facts.homes = { ...facts.homes, checks: [check({ count: 0, examples: [] })] };
+    facts.homes = known({ who, checks: [check({ count: 0, examples: [] })] });
     ({ text } = explain(facts));
     expect(text).toContain("  unreadable     nothing at the top of /opt/data that the runtime user cannot read\n");
-    facts.homes = { ...facts.homes, checks: [check()] };
+    facts.homes = known({ who, checks: [check()] });
     ({ report, text } = explain(facts));
     expect(report.facts.homes?.checks[0]?.unreadable).toBeNull();
     expect(text).not.toContain("unreadable");
@@ -371,7 +386,7 @@ describe("explain, every line of the facts and the plan", () => {
   };
   const dropping: Facts = {
     ...root([], { terminal: { kind: "none" } }),
-    homes: { who: { uid: 10000, user: "hermes" }, checks: [ownHome, rootsHome] },
+    homes: known({ who: { uid: 10000, user: "hermes" }, checks: [ownHome, rootsHome] }),
   };
 
   /** The facts and the plan: everything above the baked configuration, which the test above pins. */
