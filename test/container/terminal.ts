@@ -50,9 +50,14 @@ export class Keys {
     return this;
   }
 
-  /** A line typed at root's prompt once it is there, ended with Enter. */
+  /**
+   * A line typed at root's prompt once it is there, ended with Enter, then its echo: a later step then looks only
+   * past it, never at a prompt readline redrew meanwhile (the engine's late resize of the exec's terminal), which
+   * would let the next line be typed while this one still runs. The echo's end alone, which a long line keeps.
+   */
   line(text: string): this {
-    return this.prompt().keys(`${text}\r`);
+    const end = text.slice(-24).replace(/[\\^$.*+?()[\]{}|]/g, "\\$&");
+    return this.prompt().keys(`${text}\r`).expect(`${end}(?=\r?\n)`);
   }
 
   /** Bytes pasted at once. */
@@ -75,16 +80,6 @@ export class Keys {
   /** Types a line whose output proves that root's shell has read and run everything typed or pushed before it. */
   settled(): this {
     return this.line("echo settled-$((40 + 2))").expect("settled-42");
-  }
-
-  /**
-   * Root's shell once it has settled: the engine sizes the exec's terminal only after bash has started, and
-   * readline redraws its prompt for that resize, so a prompt seen before this may be stale. Then `keys`.
-   */
-  static atRootShell(keys: Keys): Keys {
-    const settled = new Keys().settled();
-    settled.steps.push(...keys.steps);
-    return settled;
   }
 
   /** Leaves root's shell. */

@@ -24,8 +24,7 @@ beforeAll(async () => {
 afterAll(() => ct.destroy());
 
 /** Root's interactive shell on the Docker exec's own terminal, sized ROWS x COLS, typed at as `keys` says. */
-const inRootShell = (keys: Keys) =>
-  drive(rootShell(["docker"], ct.id), Keys.atRootShell(keys).exit(), { rows: ROWS, cols: COLS });
+const inRootShell = (keys: Keys) => drive(rootShell(["docker"], ct.id), keys.exit(), { rows: ROWS, cols: COLS });
 
 const exists = async (path: string) => (await ct.run(`test -e ${path}`)).code === 0;
 
@@ -215,11 +214,9 @@ describe("root's interactive shell in the container runs hermes", () => {
     // Root's shell is hung up once the CLI waits; bash then hangs up its jobs before it exits.
     const s = await drive(
       rootShell(["docker"], ct.id),
-      Keys.atRootShell(
-        new Keys()
-          .line(`(until test -e ${trapped}.waiting; do sleep 0.1; done; kill -HUP $$) & hermes trap ${trapped}`)
-          .expect("trap: waiting"),
-      ),
+      new Keys()
+        .line(`(until test -e ${trapped}.waiting; do sleep 0.1; done; kill -HUP $$) & hermes trap ${trapped}`)
+        .expect("trap: waiting"),
       { rows: ROWS, cols: COLS },
     );
     met(s);
@@ -325,7 +322,7 @@ describe("podman, rootful: root's interactive shell runs hermes", () => {
   });
   afterAll(() => pct?.destroy());
   const inPodmanShell = (keys: Keys) =>
-    drive(rootShell(podmanArgv(null), pct.id), Keys.atRootShell(keys).exit(), { rows: ROWS, cols: COLS });
+    drive(rootShell(podmanArgv(null), pct.id), keys.exit(), { rows: ROWS, cols: COLS });
 
   it("input the CLI pushes with TIOCSTI never reaches root's shell", { timeout: TIMEOUT }, async () => {
     const file = "/tmp/injected-podman";
