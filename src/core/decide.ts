@@ -102,6 +102,16 @@ export function refuseSteered(
   };
 }
 
+/** The warning for a drop through the helper that leaves out the groups the runtime granted, if it leaves any. */
+function grantedLost(config: ShimConfig, name: string, drop: Drop, why: string): string {
+  const lost = addedGids(drop.groups);
+  return lost.length === 0
+    ? ""
+    : `${name}: warning: cannot use ${config.groupsHelper} (${why}), so ${name} runs as ${config.user} ` +
+        `without the groups the container runtime granted (${lost.join(", ")}); install s6-applyuidgid at ` +
+        `${config.groupsHelper} (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n`;
+}
+
 export function decide(config: ShimConfig, facts: Facts): Plan {
   const { helper, user, optOutVar } = config;
   // First of all: a process a caller could start with privileges the caller lacks (a setuid or setgid install)
@@ -185,23 +195,21 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     );
   // Where the shim knows the identity, one exec of s6-applyuidgid with the ids it checked; the helper, which looks
   // the name up again, only for a user known through NSS alone, or where there is no groups helper.
-  const groupsTrust = drop ? (drop.groupsHelperTrust ?? NOT_EXAMINED) : undefined;
+  const identity = drop && { drop, groupsTrust: drop.groupsHelperTrust ?? NOT_EXAMINED };
   // What root would run: a groups helper someone else could have replaced is refused as the helper is.
-  if (groupsTrust && !groupsTrust.ok && !groupsTrust.missing)
-    return refuse(`will not trust ${config.groupsHelper}: ${groupsTrust.reason}`, `${asUser} or, ${keepRoot}.`);
-  const direct = drop && groupsTrust?.ok ? drop : undefined;
+  if (identity && !identity.groupsTrust.ok && !identity.groupsTrust.missing)
+    return refuse(
+      `will not trust ${config.groupsHelper}: ${identity.groupsTrust.reason}`,
+      `${asUser} or, ${keepRoot}.`,
+    );
+  const direct = identity?.groupsTrust.ok ? identity.drop : undefined;
   // The groups helper missing for a user the shim knows: why the helper drops instead, and what that loses.
-  const missingGroups = drop && groupsTrust && !groupsTrust.ok ? { drop, why: groupsTrust.reason } : undefined;
+  const missingGroups =
+    identity && !identity.groupsTrust.ok ? { drop: identity.drop, why: identity.groupsTrust.reason } : undefined;
   const helperTrust = facts.asRoot?.helperTrust ?? NOT_EXAMINED;
   if (direct || helperTrust.ok) {
     // Without a groups helper the drop still works, only without what the runtime granted: said, never a reason for root.
-    const lost = missingGroups ? addedGids(missingGroups.drop.groups) : [];
-    const lostWarning =
-      missingGroups && lost.length > 0
-        ? `${name}: warning: cannot use ${config.groupsHelper} (${missingGroups.why}), so ${name} runs as ${user} ` +
-          `without the groups the container runtime granted (${lost.join(", ")}); install s6-applyuidgid at ` +
-          `${config.groupsHelper} (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n`
-        : "";
+    const lostWarning = missingGroups ? grantedLost(config, name, missingGroups.drop, missingGroups.why) : "";
     // Never the caller's terminal for the runtime user: a terminal that cannot be examined is taken as shared.
     // Stryker disable next-line OptionalChaining: root's facts are there whenever the helper was found trusted.
     const terminal = facts.asRoot?.terminal?.();

@@ -42,12 +42,11 @@ export function terminalOf(seen: TerminalObservation): Terminal {
   const fds: number[] = [];
   let foreign: Tty | undefined;
   const leads = (tty: Tty) => seen.sid === seen.pid && tty.sid === seen.pid;
-  for (let fd = 0; fd < 3; fd++) {
-    const tty = seen.std[fd];
-    if (!tty) continue;
+  seen.std.forEach((tty, fd) => {
+    if (!tty) return;
     fds.push(fd);
     if (!foreign && !leads(tty)) foreign = tty;
-  }
+  });
   if (seen.ctty && !foreign && !leads(seen.ctty)) foreign = seen.ctty;
   if (fds.length === 0 && !seen.ctty) return { kind: "none" };
   if (!foreign) return { kind: "own" };
