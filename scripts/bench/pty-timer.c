@@ -21,19 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_COMMANDS 16
-#define MAX_ARGS 16
-
-struct command {
-  uid_t uid;
-  char *argv[MAX_ARGS + 1];
-};
-
-static long long now_ns(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1000000000LL + t.tv_nsec;
-}
+#include "commands.h"
 
 static int emit(long long bytes) {
   static char block[65536];
@@ -102,19 +90,8 @@ int main(int argc, char **argv) {
   }
   int rounds = atoi(argv[1]);
   int warmup = atoi(argv[2]);
-  struct command commands[MAX_COMMANDS];
-  int count = 0;
-  char line[4096];
-  while (count < MAX_COMMANDS && fgets(line, sizeof line, stdin)) {
-    line[strcspn(line, "\n")] = 0;
-    char *word = strtok(line, " ");
-    if (!word) continue;
-    commands[count].uid = (uid_t)atoi(word);
-    int n = 0;
-    while (n < MAX_ARGS && (word = strtok(NULL, " "))) commands[count].argv[n++] = strdup(word);
-    commands[count].argv[n] = NULL;
-    count++;
-  }
+  static struct command commands[MAX_COMMANDS];
+  int count = read_commands(commands);
   extern char **environ;
   long long *samples = calloc((size_t)(rounds * count), sizeof *samples);
   long long read_bytes[MAX_COMMANDS];

@@ -21,19 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_COMMANDS 32
-#define MAX_ARGS 16
-
-struct command {
-  uid_t uid;
-  char *argv[MAX_ARGS + 1];
-};
-
-static long long now_ns(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return t.tv_sec * 1000000000LL + t.tv_nsec;
-}
+#include "commands.h"
 
 static void drop_page_cache(void) {
   sync();
@@ -73,16 +61,7 @@ int main(int argc, char **argv, char **env) {
   }
   int rounds = atoi(argv[1]), warmup = atoi(argv[2]), cold = atoi(argv[3]);
   static struct command commands[MAX_COMMANDS];
-  int n = 0;
-  static char line[4096];
-  while (n < MAX_COMMANDS && fgets(line, sizeof line, stdin)) {
-    char *save, *word = strtok_r(line, " \n", &save);
-    if (!word) continue;
-    commands[n].uid = (uid_t)atoi(word);
-    int a = 0;
-    while (a < MAX_ARGS && (word = strtok_r(NULL, " \n", &save))) commands[n].argv[a++] = strdup(word);
-    commands[n++].argv[a] = NULL;
-  }
+  int n = read_commands(commands);
   long long *samples = calloc((size_t)n * (size_t)rounds, sizeof *samples);
   for (int r = -warmup; r < rounds; r++) {
     for (int i = 0; i < n; i++) {
