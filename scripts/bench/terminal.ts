@@ -23,7 +23,7 @@ export interface TerminalRow {
 
 const EMITTED = 64 << 20;
 
-/** `timer` is the pty-timer in the container, `emit` its path at the CLI's target for the throughput rows. */
+/** `timer` is the pty-timer in the container; for the throughput rows it also stands at `target`, the CLI's path, and emits. */
 export async function timeTerminal(
   ct: Container,
   timer: string,
