@@ -86,6 +86,7 @@ const LFLAG = 12;
 const CC = 17;
 const VTIME = 5;
 const VMIN = 6;
+const VSUSP = 10;
 const IGNBRK = 0o1;
 const BRKINT = 0o2;
 const PARMRK = 0o10;
@@ -120,6 +121,17 @@ export function rawModes(modes: Uint8Array): Uint8Array {
   raw[CC + VMIN] = 1;
   raw[CC + VTIME] = 0;
   return raw;
+}
+
+/**
+ * Where in `data` the CLI's pty, in `modes`, would make Ctrl-Z (its VSUSP key, with ISIG on) stop its foreground
+ * job, or -1. The relay stops that job itself: the CLI leads an orphaned process group, where the kernel drops the
+ * SIGTSTP the key would send.
+ */
+export function suspendKeyAt(modes: Uint8Array, data: Uint8Array): number {
+  const view = new DataView(modes.buffer, modes.byteOffset, modes.byteLength);
+  const key = modes[CC + VSUSP] as number;
+  return view.getUint32(LFLAG, true) & ISIG && key !== 0 ? data.indexOf(key) : -1;
 }
 
 /** How the relay ends as the CLI did: the same exit code, or the same death by signal. */

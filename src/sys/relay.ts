@@ -5,12 +5,9 @@
  */
 import { dlopen, FFIType } from "bun:ffi";
 import type { Bytes } from "../core/bytes.ts";
-import { type Ending, rawModes, TERMIOS_SIZE, waitStatus } from "../core/terminal.ts";
+import { type Ending, rawModes, suspendKeyAt, TERMIOS_SIZE, waitStatus } from "../core/terminal.ts";
 import { cArray, prepareExec } from "./exec.ts";
 import { cstr, EINTR, errno, libc, moreLibc, O_CLOEXEC, O_NOCTTY, O_RDWR, SIG_DFL } from "./libc.ts";
-
-const RLIMIT_CORE = 4;
-
 import { TCGETS, unable } from "./terminal.ts";
 import { writeStderr } from "./write.ts";
 
@@ -52,10 +49,7 @@ const SIGKILL = 9;
 const SIGCONT = 18;
 const SIGSTOP = 19;
 const SIGTSTP = 20;
-// c_lflag's ISIG, and c_cc[VSUSP] at 17 + 10, in the kernel's struct termios.
-const LFLAG = 12;
-const ISIG = 1;
-const VSUSP_AT = 27;
+const RLIMIT_CORE = 4;
 
 /** What the caller sends the relay is the CLI's: sudo forwards the same. */
 const FORWARDED = ["SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGUSR1", "SIGUSR2", "SIGALRM"] as const;
@@ -250,9 +244,7 @@ function run(term: number, saved: Uint8Array, master: number, pid: number): Prom
     if (slave < 0) return -1;
     const ok = moreLibc().ioctl(slave, TCGETS, modes) === 0;
     libc.close(slave);
-    const key = modes[VSUSP_AT] ?? 0;
-    if (!ok || !(new DataView(modes.buffer).getUint32(LFLAG, true) & ISIG) || key === 0) return -1;
-    return data.indexOf(key);
+    return ok ? suspendKeyAt(modes, data) : -1;
   };
 
   termIn.on("data", (data: Buffer) => {

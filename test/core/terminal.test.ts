@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   rawModes,
+  suspendKeyAt,
   TERMIOS_SIZE,
   type Terminal,
   type TerminalObservation,
@@ -131,6 +132,31 @@ describe("rawModes: cfmakeraw(3) on the kernel's struct termios", () => {
     const modes = cooked();
     modes[16] = 3;
     expect(rawModes(modes)[16]).toBe(3);
+  });
+});
+
+describe("suspendKeyAt: where Ctrl-Z would stop the CLI's foreground job", () => {
+  const bytes = (...b: number[]) => new Uint8Array(b);
+  it("the pty's VSUSP key, where it first stands in what was typed", () => {
+    expect(suspendKeyAt(cooked(), bytes(0x61, 0x1a, 0x62, 0x1a))).toBe(1);
+    expect(suspendKeyAt(cooked(), bytes(0x1a))).toBe(0);
+  });
+  it("nowhere: no such byte, the key disabled (0), or the CLI's pty without ISIG (a raw full-screen program)", () => {
+    expect(suspendKeyAt(cooked(), bytes(0x61, 0x03))).toBe(-1);
+    const disabled = cooked();
+    disabled[17 + 10] = 0;
+    expect(suspendKeyAt(disabled, bytes(0x00, 0x1a))).toBe(-1);
+    expect(suspendKeyAt(rawModes(cooked()), bytes(0x1a))).toBe(-1);
+  });
+  it("another key when the pty names another", () => {
+    const other = cooked();
+    other[17 + 10] = 0x19;
+    expect(suspendKeyAt(other, bytes(0x1a, 0x19))).toBe(1);
+  });
+  it("reads the modes where the buffer holds them", () => {
+    const shifted = new Uint8Array(TERMIOS_SIZE + 4);
+    shifted.set(cooked(), 4);
+    expect(suspendKeyAt(shifted.subarray(4), bytes(0x1a))).toBe(0);
   });
 });
 
