@@ -71,11 +71,11 @@ const argv: Bytes[] = [];
 // Loops, not map(): an array builtin costs tens of microseconds on its first call, on every call of the shim.
 for (const arg of plan.prefix) argv.push(bytes(arg));
 for (let i = 1; i < callerArgv.length; i++) argv.push(callerArgv[i] as Bytes);
+let failure: number;
 if (plan.relay) {
   // Root's terminal is never the runtime user's (contract §12): the CLI gets a pty of its own, relayed.
   if (portable) refuse("cannot give the CLI a terminal of its own without bun:ffi, and will not hand it root's");
   const { relay } = await import("./sys/relay.ts");
-  let failure: number;
   try {
     failure = await relay(
       { path: bytes(plan.path), argv, env: env ?? [], umask: plan.umask, fds: plan.relay.fds, uid: plan.relay.uid },
@@ -85,17 +85,16 @@ if (plan.relay) {
     if (error instanceof Unable) refuse(error.message);
     throw error;
   }
-  writeStderr(`${config.name}: cannot execute ${plan.path}: ${strerror(failure)}\n`);
-  process.exit(failure === ENOENT ? 127 : 126);
+} else {
+  if (portable) {
+    // Without the JIT: process.execve, which takes strings, so only what it can carry exactly is run.
+    const call = portable.representable(argv, env ?? callerEnv ?? []);
+    if (!call) refuse("without bun:ffi, cannot pass on arguments or an environment that are not plain UTF-8 text");
+    const why = portable.execve(plan.path, call.args, call.env, plan.umask);
+    refuse(`cannot execute ${plan.path}: ${why}`);
+  }
+  failure = execve(bytes(plan.path), argv, env, plan.umask);
 }
-if (portable) {
-  // Without the JIT: process.execve, which takes strings, so only what it can carry exactly is run.
-  const call = portable.representable(argv, env ?? callerEnv ?? []);
-  if (!call) refuse("without bun:ffi, cannot pass on arguments or an environment that are not plain UTF-8 text");
-  const why = portable.execve(plan.path, call.args, call.env, plan.umask);
-  refuse(`cannot execute ${plan.path}: ${why}`);
-}
-const failure = execve(bytes(plan.path), argv, env, plan.umask);
 // Only a known command gets this far: decide() refuses a name it does not know.
 writeStderr(`${"name" in called ? called.name : config.name}: cannot execute ${plan.path}: ${strerror(failure)}\n`);
 process.exit(failure === ENOENT ? 127 : 126);

@@ -7,6 +7,7 @@ import { dlopen, FFIType } from "bun:ffi";
 import type { Bytes } from "../core/bytes.ts";
 import { type Ending, rawModes, suspendKeyAt, TERMIOS_SIZE, waitStatus } from "../core/terminal.ts";
 import { cArray, prepareExec } from "./exec.ts";
+import { readAll } from "./files.ts";
 import { cstr, EINTR, errno, libc, moreLibc, O_CLOEXEC, O_NOCTTY, O_RDWR, SIG_DFL } from "./libc.ts";
 import { TCGETS, unable } from "./terminal.ts";
 import { writeStderr } from "./write.ts";
@@ -151,19 +152,12 @@ function dropCapabilities(name: string): void {
 /** Whether this process's group is a job a shell controls: only then does Ctrl-Z stop anything, as without a relay. */
 function underJobControl(): boolean {
   const parent = libc.getppid();
-  const stat = parent > 0 ? readText(`/proc/${parent}/stat`) : undefined;
-  if (!stat) return false;
+  const bytes = parent > 0 ? readAll(`/proc/${parent}/stat`) : undefined;
+  if (!bytes) return false;
+  const stat = new TextDecoder().decode(bytes);
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const own = moreLibc().getsid(0);
   return Number(fields[2]) !== c.getpgrp() && Number(fields[3]) === own;
-}
-
-function readText(path: string): string | undefined {
-  try {
-    return process.getBuiltinModule("node:fs").readFileSync(path, "latin1");
-  } catch {
-    return undefined;
-  }
 }
 
 /**
