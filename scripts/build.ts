@@ -8,6 +8,7 @@
  */
 import minimist from "minimist";
 import { type ConfigInput, resolveConfig } from "../src/core/config.ts";
+import { SYSCALLS } from "../src/sys/syscalls.ts";
 
 const SETTINGS = {
   name: "name",
@@ -55,6 +56,15 @@ if (args.check) {
   for (const command of config.commands) console.log(command.name);
   process.exit(0);
 }
+// The shim calls some syscalls by number: an architecture it has no numbers for is refused here, never guessed.
+const platform = args.platform ?? `bun-linux-${process.arch}`;
+const arch = /^bun-linux-([a-z0-9]+)(-|$)/.exec(platform)?.[1];
+if (arch === undefined || !Object.hasOwn(SYSCALLS, arch)) {
+  console.error(
+    `build: cannot build for ${platform}: the shim runs on Linux, on ${Object.keys(SYSCALLS).join(" or ")}`,
+  );
+  process.exit(2);
+}
 const outfile = args.outfile ?? `dist/${config.name}`;
 const { version } = (await Bun.file(`${import.meta.dir}/../package.json`).json()) as { version: string };
 
@@ -74,7 +84,7 @@ const build = Bun.spawnSync(
     "--no-compile-autoload-bunfig",
     "--no-compile-autoload-tsconfig",
     "--no-compile-autoload-package-json",
-    `--target=${args.platform ?? "bun"}`,
+    `--target=${platform}`,
     `--define=SHIM_CONFIG=${JSON.stringify(config)}`,
     `--define=SHIM_VERSION=${JSON.stringify(version)}`,
     "--outfile",

@@ -9,12 +9,12 @@ import "./sys/crashHandler.ts";
 import { type Bytes, bytes, envWith } from "./core/bytes.ts";
 import type { ShimConfig } from "./core/config.ts";
 import { decide, refuseSteered } from "./core/decide.ts";
+import { ENOENT, type Failure, failed, failureText } from "./core/failure.ts";
 import { calledCommand, isAdminName } from "./core/name.ts";
 import { execve } from "./sys/exec.ts";
 import { gatherFacts, procStrings } from "./sys/facts.ts";
 import { getenv, libcProbe } from "./sys/files.ts";
-import { ENOENT, ffiError, strerror } from "./sys/libc.ts";
-import { Unable } from "./sys/terminal.ts";
+import { ffiError, strerror, Unable } from "./sys/libc.ts";
 import { writeStderr } from "./sys/write.ts";
 
 declare const SHIM_CONFIG: ShimConfig;
@@ -26,18 +26,20 @@ function refuse(why: string): never {
   process.exit(126);
 }
 
-function unreadable(): never {
-  refuse("cannot read /proc/self/cmdline and /proc/self/environ; refusing to guess");
+/** What the shim itself must know before anything else could not be read: nothing is guessed in its place. */
+function known<T>(value: T | Failure): T {
+  if (failed(value)) refuse(failureText(value));
+  return value;
 }
 
 // Loaded only where bun:ffi is unavailable: every ordinary call would otherwise pay to evaluate it.
 const portable = ffiError === undefined ? undefined : await import("./sys/portable.ts");
 const probe = portable ? portable.portableProbe : libcProbe;
-const euid = probe.geteuid();
-const callerArgv = procStrings(probe, "cmdline") ?? unreadable();
+const euid = known(probe.geteuid());
+const callerArgv = known(procStrings(probe, "cmdline"));
 if (isAdminName(callerArgv[0], config.name)) {
   // The admin commands change owners as root: a start a caller could steer runs none of them either.
-  const steered = refuseSteered(config, { ...probe.started(), euid }, probe.self());
+  const steered = refuseSteered(config, { ...known(probe.started()), euid }, probe.self());
   if (steered) {
     writeStderr(steered.message);
     process.exit(steered.code);
@@ -45,15 +47,13 @@ if (isAdminName(callerArgv[0], config.name)) {
   if (portable) refuse(`the admin commands need bun:ffi, which this runtime cannot use (${ffiError})`);
   // Loaded on demand so that every ordinary call does not pay to evaluate it.
   const { runAdmin } = await import("./admin/sys/cli.ts");
-  process.exit(
-    runAdmin(config, SHIM_VERSION, { argv: callerArgv, env: procStrings(probe, "environ") ?? unreadable() }),
-  );
+  process.exit(runAdmin(config, SHIM_VERSION, { argv: callerArgv, env: known(procStrings(probe, "environ")) }));
 }
 // Only root's plan depends on the whole environment (the opt-out, HOME on the drop path). Otherwise only the
 // home variable is looked up: execv hands on the C library's environ, which the runtime leaves as passed.
 const asRoot = euid === 0;
 // Without bun:ffi there is no execv to hand environ on as it is: it is read, and must survive process.execve.
-const callerEnv = asRoot || portable ? (procStrings(probe, "environ") ?? unreadable()) : undefined;
+const callerEnv = asRoot || portable ? known(procStrings(probe, "environ")) : undefined;
 const called = calledCommand(callerArgv[0], config.commands);
 const plan = decide(config, gatherFacts(config, probe, called, euid, callerEnv ?? getenv));
 if (plan.warning) writeStderr(plan.warning);
@@ -93,7 +93,12 @@ if (plan.relay) {
     const why = portable.execve(plan.path, call.args, call.env, plan.umask);
     refuse(`cannot execute ${plan.path}: ${why}`);
   }
-  failure = execve(bytes(plan.path), argv, env, plan.umask);
+  try {
+    failure = execve(bytes(plan.path), argv, env, plan.umask);
+  } catch (error) {
+    if (error instanceof Unable) refuse(error.message);
+    throw error;
+  }
 }
 // Only a known command gets this far: decide() refuses a name it does not know.
 writeStderr(`${"name" in called ? called.name : config.name}: cannot execute ${plan.path}: ${strerror(failure)}\n`);

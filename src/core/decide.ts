@@ -5,6 +5,7 @@
  */
 import { type Bytes, envValues } from "./bytes.ts";
 import type { ShimConfig } from "./config.ts";
+import { type Failure, failed, failureText } from "./failure.ts";
 import { addedGids, type DropGroup } from "./groups.ts";
 import { type Homes, homeWarnings } from "./homes.ts";
 import type { Lazy } from "./lazy.ts";
@@ -12,7 +13,7 @@ import { adminName, type Called } from "./name.ts";
 import type { RuntimeUser } from "./passwd.ts";
 import { missingDropCaps, privilegedStart, type Started } from "./privilege.ts";
 import type { Terminal } from "./terminal.ts";
-import { PROGRAM_STATUS_TEXT, type ProgramStatus, type Trust } from "./trust.ts";
+import { type ProgramStatus, programStatusText, type Trust } from "./trust.ts";
 import { isStrictlyTruthy, listNames } from "./words.ts";
 
 export interface Facts {
@@ -20,9 +21,9 @@ export interface Facts {
   command: Called;
   euid: number;
   /** Real ids and AT_SECURE beside the effective uid: how the kernel started this process. */
-  started: Omit<Started, "euid">;
+  started: Omit<Started, "euid"> | Failure;
   /** The shim's own file (readlink /proc/self/exe); read only when a rule needs it (root, or a privileged start). */
-  self?: string;
+  self?: string | Failure;
   env: readonly Bytes[];
   /** Whether the command's target is there to execute; not examined for a name the build does not know. */
   cli: ProgramStatus;
@@ -37,14 +38,14 @@ export interface Facts {
     cliTrust: Trust;
     /** Whether root may run the shim itself: whoever could replace it runs code at the next root call. */
     selfTrust: Trust;
-    /** CapEff from /proc/self/status, or undefined if unreadable. */
-    capEff: bigint | undefined;
+    /** CapEff from /proc/self/status, undefined where it has no such line. */
+    capEff: bigint | undefined | Failure;
     /** Whether the user to drop to exists (passwd.ts); read on the drop path only. */
-    runtimeUser?: Lazy<RuntimeUser>;
-    /** The caller's terminal (contract §12), or why it could not be examined; the drop path only. */
-    terminal?: Lazy<Terminal | { unable: string }>;
+    runtimeUser?: Lazy<RuntimeUser | Failure>;
+    /** The caller's terminal (contract §12), or the failure that kept it from being examined; the drop path only. */
+    terminal?: Lazy<Terminal | Failure>;
     /** Who the drop makes the CLI (contract §11), when /etc/passwd has the runtime user; the drop path only. */
-    drop?: Lazy<Drop | undefined>;
+    drop?: Lazy<Drop | undefined | Failure>;
   };
 }
 
@@ -88,7 +89,7 @@ const NOT_EXAMINED: Trust = { ok: false, missing: false, reason: "the helper was
 export function refuseSteered(
   config: ShimConfig,
   started: Started,
-  self: string | undefined,
+  self: string | Failure | undefined,
 ): Extract<Plan, { kind: "refuse" }> | undefined {
   const steered = privilegedStart(started);
   if (!steered) return undefined;
@@ -98,8 +99,25 @@ export function refuseSteered(
     code: 126,
     message:
       `${name}: refusing to run: ${steered}, so whoever runs it could steer a privileged process.\n` +
-      `${name}: install it without the setuid and setgid bits: as root, chmod u-s,g-s ${self ?? `$(command -v ${name})`}\n`,
+      `${name}: install it without the setuid and setgid bits: as root, chmod u-s,g-s ${typeof self === "string" ? self : `$(command -v ${name})`}\n`,
   };
+}
+
+/** The refusal of a start whose ids could not be read: it may be a steered one, and nothing tells it is not. */
+function unknownStart(config: ShimConfig, failure: Failure): Extract<Plan, { kind: "refuse" }> {
+  return {
+    kind: "refuse",
+    code: 126,
+    message: `${config.name}: refusing to run: cannot tell how this process started: ${failureText(failure)}; nothing was run.\n`,
+  };
+}
+
+/** One warning line on every root call when root could not tell that only root can replace the shim's own file. */
+function selfTrustWarning(name: string, trust: Trust | undefined): string {
+  if (trust === undefined || trust.ok) return "";
+  if (trust.unexamined)
+    return `${name}: warning: cannot tell whether anyone but root can replace this ${name}: ${trust.reason}\n`;
+  return `${name}: warning: ${trust.reason}: whoever can write there can replace this ${name}, which root runs\n`;
 }
 
 /** The warning for a drop through the helper that leaves out the groups the runtime granted, if it leaves any. */
@@ -114,6 +132,8 @@ function grantedLost(config: ShimConfig, name: string, drop: Drop, why: string):
 
 export function decide(config: ShimConfig, facts: Facts): Plan {
   const { helper, user, optOutVar } = config;
+  // Nothing is known of how this process started: it is refused like a steered start, naming what failed.
+  if (failed(facts.started)) return unknownStart(config, facts.started);
   // First of all: a process a caller could start with privileges the caller lacks (a setuid or setgid install)
   // must run nothing, not even the opt-out's root exec, and a setgid one must not pass through with gid 0.
   const steered = refuseSteered(config, { ...facts.started, euid: facts.euid }, facts.self);
@@ -132,7 +152,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   }
   const { name, target } = called;
   if (facts.cli !== "ok") {
-    const why = PROGRAM_STATUS_TEXT[facts.cli];
+    const why = programStatusText(facts.cli);
     return { kind: "refuse", code: 127, message: `${name}: cannot run the ${name} CLI at ${target}: it ${why}\n` };
   }
   if (facts.euid !== 0) {
@@ -140,11 +160,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     return { kind: "exec", path: target, prefix: [target], ...(warning ? { warning } : {}) };
   }
 
-  const self = facts.asRoot?.selfTrust;
-  const selfWarning =
-    self && !self.ok
-      ? `${name}: warning: ${self.reason}: whoever can write there can replace this ${name}, which root runs\n`
-      : "";
+  const selfWarning = selfTrustWarning(name, facts.asRoot?.selfTrust);
 
   if (optedOut(config, facts.env)) {
     const trust = facts.asRoot?.cliTrust;
@@ -164,8 +180,13 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   });
   const asUser = `run it as ${user} (docker exec --user ${user} …)`;
   const keepRoot = `to keep root on purpose, set ${optOutVar}=1`;
+  // A call the drop's facts needed failed: nothing is guessed in its place, and nothing runs (contract §13).
+  const unable = (failure: Failure) =>
+    refuse(`cannot drop to ${user}: ${failureText(failure)}`, `${asUser} or, ${keepRoot}.`);
+  const capEff = facts.asRoot?.capEff;
+  if (failed(capEff)) return unable(capEff);
   // Unknown capabilities go on to the helper: without them it fails on its own, and never runs anything as root.
-  const lacking = missingDropCaps(facts.asRoot?.capEff);
+  const lacking = missingDropCaps(capEff);
   if (lacking && lacking.length > 0) {
     return refuse(
       `cannot drop to ${user}: root here lacks ${listNames(lacking)} (the container runs with capabilities dropped)`,
@@ -174,7 +195,9 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   }
 
   // The helper's own "unknown user" would come after it ran, in its words, with its exit status.
-  if (facts.asRoot?.runtimeUser?.() === "absent") {
+  const known = facts.asRoot?.runtimeUser?.();
+  if (failed(known)) return unable(known);
+  if (known === "absent") {
     return {
       kind: "refuse",
       code: 126,
@@ -186,7 +209,9 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   }
 
   // Stryker disable next-line OptionalChaining: root's facts are there whenever the user was found in /etc/passwd.
-  const drop = facts.asRoot?.drop?.();
+  const found = facts.asRoot?.drop?.();
+  if (failed(found)) return unable(found);
+  const drop = found;
   // s6-applyuidgid skips setuid for uid 0: a runtime user remapped to root would run the CLI as root, unsaid.
   if (drop && drop.uid === 0)
     return refuse(
@@ -196,6 +221,8 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   // Where the shim knows the identity, one exec of s6-applyuidgid with the ids it checked; the helper, which looks
   // the name up again, only for a user known through NSS alone, or where there is no groups helper.
   const identity = drop && { drop, groupsTrust: drop.groupsHelperTrust ?? NOT_EXAMINED };
+  const groupsTrust = identity?.groupsTrust;
+  if (groupsTrust && !groupsTrust.ok && groupsTrust.unexamined) return unable(groupsTrust.unexamined);
   // What root would run: a groups helper someone else could have replaced is refused as the helper is.
   if (identity && !identity.groupsTrust.ok && !identity.groupsTrust.missing)
     return refuse(
@@ -213,8 +240,8 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     // Never the caller's terminal for the runtime user: a terminal that cannot be examined is taken as shared.
     // Stryker disable next-line OptionalChaining: root's facts are there whenever the helper was found trusted.
     const terminal = facts.asRoot?.terminal?.();
-    if (terminal && "unable" in terminal)
-      return refuse(`cannot tell whose terminal this is: ${terminal.unable}`, `${asUser} or, ${keepRoot}.`);
+    if (failed(terminal))
+      return refuse(`cannot tell whose terminal this is: ${failureText(terminal)}`, `${asUser} or, ${keepRoot}.`);
     // Never a refusal on this alone: a command that only reads works without a writable home.
     const warning = selfWarning + lostWarning + homeWarnings(config, name, facts.homes?.(), true);
     // s6-applyuidgid's -G: every group of the drop, the runtime user's own first.
@@ -245,6 +272,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   }
   // Neither program can drop: name both when the identity was known and the groups helper was looked at too.
   const trust = helperTrust;
+  if (!trust.ok && trust.unexamined) return unable(trust.unexamined);
   const both = missingGroups && missingGroups.why !== trust.reason ? `${missingGroups.why}, and ` : "";
   const problem = trust.missing
     ? `cannot drop to ${user}: ${both}${trust.reason}`

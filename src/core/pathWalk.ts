@@ -3,20 +3,23 @@
  * time, through every symlink: the one walk behind both the trust check (may
  * root run what it names?) and the reach check (can a user get to it?).
  */
+import type { Failure } from "./failure.ts";
 import type { NodeKind, NodeStat } from "./node.ts";
 import { dirname, join, names } from "./paths.ts";
 
 /** What a walk needs of a node: its kind, and who owns it and may change it. */
 export type Node =
   | { kind: "missing" }
+  /** Not examined: the call that would have said what is there failed (contract §13). */
+  | { kind: "unexamined"; failure: Failure }
   | { kind: "symlink"; target: string }
   | ({ kind: Exclude<NodeKind, "symlink"> } & Pick<NodeStat, "uid" | "gid" | "mode">);
 
 /** lstat-like view of the filesystem (never follows the last symlink). */
 export type Lstat = (path: string) => Node;
 
-/** A node the walk stands on: never a symlink (it is followed) nor missing. */
-export type Reached = Exclude<Node, { kind: "symlink" } | { kind: "missing" }>;
+/** A node the walk stands on: never a symlink (it is followed), missing, or unexamined. */
+export type Reached = Exclude<Node, { kind: "symlink" } | { kind: "missing" } | { kind: "unexamined" }>;
 
 /** What a walk makes of what it meets; a result from `through` stops it there. */
 export interface PathVisitor<T> {
@@ -28,6 +31,8 @@ export interface PathVisitor<T> {
   missing(path: string, dir: string, node: Reached): T;
   /** The walk cannot go on: a symlink loop, or a directory that is gone. */
   broken(reason: string): T;
+  /** A node on the way that could not be examined: nothing is known beyond it. */
+  unexamined(failure: Failure): T;
 }
 
 const MAX_SYMLINKS = 40;
@@ -40,6 +45,7 @@ export function walkPath<T>(path: string, lstat: Lstat, visit: PathVisitor<T>): 
   const root = lstat(dir);
   let node = root;
   for (;;) {
+    if (node.kind === "unexamined") return visit.unexamined(node.failure);
     if (node.kind === "missing" || node.kind === "symlink") return visit.broken(`${dir} is not a directory`);
     if (pending.length === 0) return visit.end(dir, node);
     const stop = visit.through(dir, node);
@@ -53,6 +59,7 @@ export function walkPath<T>(path: string, lstat: Lstat, visit: PathVisitor<T>): 
     }
     const here = join(dir, name);
     const next = lstat(here);
+    if (next.kind === "unexamined") return visit.unexamined(next.failure);
     if (next.kind === "missing") return visit.missing(here, dir, node);
     if (next.kind === "symlink") {
       if (++hops > MAX_SYMLINKS) return visit.broken(`${path}: too many levels of symbolic links`);

@@ -6,7 +6,9 @@
  * the kernel applies them (src/core/access.ts), and, where they allow the
  * write, whether the filesystem is mounted read-only, which they cannot show.
  */
+
 import { mayAccess, type Principal, SEARCH, WRITE } from "./access.ts";
+import { failureText } from "./failure.ts";
 import { type Lstat, type Reached, walkPath } from "./pathWalk.ts";
 
 /** The node that stops the user, with who owns it. */
@@ -54,5 +56,6 @@ export function reach(path: string, who: Principal, lstat: Lstat, readOnly: Read
         ? writable(dir, true)
         : { ok: false, blocks: "write", at: blocker(dir, node), missing: true },
     broken: other,
+    unexamined: (failure) => other(failureText(failure)),
   });
 }

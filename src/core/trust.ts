@@ -5,21 +5,28 @@
  * replace what root runs. And whether a program the shim would execute is
  * there to execute at all.
  */
+import { EACCES, type Failure, failureText } from "./failure.ts";
 import { octal } from "./node.ts";
 import { type Lstat, walkPath } from "./pathWalk.ts";
 
-/** Whether a program the shim would execute is there to execute. */
-export type ProgramStatus = "ok" | "missing" | "not-executable";
+/** Whether a program the shim would execute is there to execute: access(2)'s answer, its failure told as it is. */
+export type ProgramStatus = "ok" | "missing" | Failure;
 
-/** One wording for the shim's refusal, explain and doctor. */
-export const PROGRAM_STATUS_TEXT: Record<ProgramStatus, string> = {
-  ok: "exists and is executable",
-  missing: "does not exist",
-  "not-executable": "is not executable",
-};
+/** One wording for the shim's refusal, explain and doctor: "does not exist". */
+export function programStatusText(status: ProgramStatus): string {
+  if (status === "ok") return "exists and is executable";
+  if (status === "missing") return "does not exist";
+  // EACCES is the kernel's "not executable" (no x bit, or a directory on the way not searchable): said with its words.
+  return `${status.errno === EACCES ? "is not executable" : "cannot be examined"} (${failureText(status)})`;
+}
 
-/** `rewritable`: the reason is that someone but root could rewrite a node on the way. */
-export type Trust = { ok: true; resolved: string } | { ok: false; missing: boolean; reason: string; rewritable?: true };
+/**
+ * Absent or unusable (`missing`: nothing there to run, or not what was asked for), replaceable (`rewritable`:
+ * someone but root could rewrite a node on the way), or `unexamined`: a call that would have told failed.
+ */
+export type Trust =
+  | { ok: true; resolved: string }
+  | { ok: false; missing: boolean; reason: string; rewritable?: true; unexamined?: Failure };
 
 /** Why a root-run node at `path` could be rewritten by someone else, if it could. */
 export function weakness(path: string, node: { uid: number; mode: number }): string | undefined {
@@ -59,5 +66,6 @@ export function checkTrust(path: string, lstat: Lstat, want: "program" | "dir" |
     },
     missing: (here) => (want === "lookup-dir" ? { ok: true, resolved: here } : fail(`${here} does not exist`, true)),
     broken: (reason) => fail(reason),
+    unexamined: (failure) => ({ ok: false, missing: false, reason: failureText(failure), unexamined: failure }),
   });
 }

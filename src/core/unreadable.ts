@@ -6,6 +6,7 @@
  */
 import { mayAccess, type Principal, READ, SEARCH } from "./access.ts";
 import type { ShimConfig } from "./config.ts";
+import { type Failure, failureText } from "./failure.ts";
 import { adminName } from "./name.ts";
 import { octal } from "./node.ts";
 import type { Node } from "./pathWalk.ts";
@@ -25,6 +26,13 @@ export interface Unreadable {
   count: number;
   /** The first NAMED by name. */
   examples: UnreadableEntry[];
+  /** The calls that failed, so that what they would have shown is not known: the listing, or an entry's statx. */
+  unexamined: Failure[];
+}
+
+/** A top that could not be listed: nothing in it is known, which is said, never taken as nothing there. */
+export function unlisted(failure: Failure): Unreadable {
+  return { count: 0, examples: [], unexamined: [failure] };
 }
 
 /**
@@ -33,10 +41,11 @@ export interface Unreadable {
  * not state: neither is named.
  */
 export function unreadableIn(dir: string, names: readonly string[], lstat: (path: string) => Node, who: Principal) {
-  const found: Unreadable = { count: 0, examples: [] };
+  const found: Unreadable = { count: 0, examples: [], unexamined: [] };
   for (const name of [...names].sort()) {
     const path = `${dir === "/" ? "" : dir}/${name}`;
     const node = lstat(path);
+    if (node.kind === "unexamined") found.unexamined.push(node.failure);
     if ((node.kind !== "file" && node.kind !== "dir") || node.uid === who.uid) continue;
     if (mayAccess(node, who, node.kind === "dir" ? READ | SEARCH : READ)) continue;
     if (found.count++ < NAMED)
@@ -55,6 +64,8 @@ export function unreadableLines(
 ): string {
   const admin = adminName(config.name);
   let out = "";
+  for (const failure of found.unexamined)
+    out += `${command}: warning: cannot tell what ${who} can read in ${dir}: ${failureText(failure)}\n`;
   for (const e of found.examples) {
     out +=
       `${command}: warning: ${who} cannot read ${e.path} (${e.kind === "dir" ? "directory" : "file"}, uid ${e.uid} gid ${e.gid}, mode ${octal(e.mode)}), ` +

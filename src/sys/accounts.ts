@@ -1,20 +1,31 @@
 /** The runtime user as the user database describes it at the time of the call: images remap it at boot. */
 import { type Bytes, text } from "../core/bytes.ts";
+import { absent, type Failure, failed } from "../core/failure.ts";
 import { type DropGroup, dropGroups, grantedGroups, statusGroups, withGroups } from "../core/groups.ts";
 import { type Account, parseAccount, parseAccountOfUid } from "../core/passwd.ts";
 
-type Read = (path: string) => Bytes | undefined;
+type Read = (path: string) => Bytes | Failure;
 
-/** /etc/passwd and /etc/group as text; an unreadable group file is an empty one. */
-function userDatabase(read: Read): { passwd: string | undefined; group: string } {
-  const passwd = read("/etc/passwd");
-  const group = read("/etc/group");
-  return { passwd: passwd && text(passwd), group: group ? text(group) : "" };
+/** A file of the user database as text: undefined where it does not exist, the failure where it could not be read. */
+function table(read: Read, path: string): string | undefined | Failure {
+  const data = read(path);
+  if (!failed(data)) return text(data);
+  return absent(data) ? undefined : data;
 }
 
-export function readAccount(name: string, read: Read): Account | undefined {
-  const { passwd, group } = userDatabase(read);
-  return passwd === undefined ? undefined : parseAccount(passwd, group, name);
+/** /etc/passwd and /etc/group as text; a missing group file is an empty one. */
+function userDatabase(read: Read): { passwd: string | undefined; group: string } | Failure {
+  const passwd = table(read, "/etc/passwd");
+  if (failed(passwd)) return passwd;
+  const group = table(read, "/etc/group");
+  if (failed(group)) return group;
+  return { passwd, group: group ?? "" };
+}
+
+export function readAccount(name: string, read: Read): Account | undefined | Failure {
+  const db = userDatabase(read);
+  if (failed(db)) return db;
+  return db.passwd === undefined ? undefined : parseAccount(db.passwd, db.group, name);
 }
 
 /** The user the drop makes: `account` holds every group it will have, `groups` says where each came from. */
@@ -32,15 +43,16 @@ export function readDropIdentity(
   name: string,
   read: Read,
   status: string | undefined,
-  held: () => number[],
-): DropIdentity | undefined {
-  const { passwd, group } = userDatabase(read);
+  held: () => number[] | Failure,
+): DropIdentity | undefined | Failure {
+  const db = userDatabase(read);
+  if (failed(db)) return db;
+  const { passwd, group } = db;
   const account = passwd === undefined ? undefined : parseAccount(passwd, group, name);
   if (passwd === undefined || !account) return undefined;
   const root = parseAccountOfUid(passwd, group, 0);
-  const groups = dropGroups(
-    account,
-    grantedGroups((status === undefined ? undefined : statusGroups(status)) ?? held(), root?.groups ?? []),
-  );
+  const holds = (status === undefined ? undefined : statusGroups(status)) ?? held();
+  if (failed(holds)) return holds;
+  const groups = dropGroups(account, grantedGroups(holds, root?.groups ?? []));
   return { account: withGroups(account, groups), groups };
 }

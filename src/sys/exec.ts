@@ -1,9 +1,10 @@
 /** Carrying out an exec plan: undo what the runtime changed in this process, then execve. */
 import type { Bytes } from "../core/bytes.ts";
+import { failed } from "../core/failure.ts";
 import { inheritedFds } from "../core/fds.ts";
 import { type Limit, parseNofile, softLimitToRestore } from "../core/limits.ts";
 import { openFds, readAll } from "./files.ts";
-import { errno, F_SETFD, libc, ptr, RLIMIT_NOFILE, SIG_DFL, SIGPIPE, SIGXFSZ } from "./libc.ts";
+import { errno, F_SETFD, libc, ptr, RLIMIT_NOFILE, SIG_DFL, SIGPIPE, SIGXFSZ, Unable, unable } from "./libc.ts";
 
 /** One buffer of NUL-terminated strings and the NULL-terminated pointer array into it. */
 export function cArray(items: readonly Bytes[]): { data: Uint8Array; pointers: BigUint64Array } {
@@ -32,51 +33,65 @@ function nofileOf(pid: number): Limit | undefined {
   const buf = new BigUint64Array(2);
   if (libc.prlimit(pid, RLIMIT_NOFILE, null, buf) === 0) return limit(buf);
   const text = readAll(`/proc/${pid}/limits`);
-  return text && parseNofile(new TextDecoder().decode(text));
+  if (failed(text)) throw new Unable(text);
+  return parseNofile(new TextDecoder().decode(text));
+}
+
+/** getpid and getppid: the C library passes their result on unchecked, so a failure arrives as -errno. */
+function pidOf(call: string, result: number): number {
+  if (result < 0) throw unable(call, "", -result);
+  return result;
 }
 
 /** The caller's soft RLIMIT_NOFILE, as far as it can be known (src/core/limits.ts). */
 function restoreNofile(): void {
   const buf = new BigUint64Array(2);
-  libc.getrlimit(RLIMIT_NOFILE, buf);
+  if (libc.getrlimit(RLIMIT_NOFILE, buf) !== 0) throw unable("getrlimit", "RLIMIT_NOFILE");
   const current = limit(buf);
   // getppid() is 0 when the parent is outside this PID namespace (docker exec): then ask the container's PID 1.
-  const parent = libc.getppid();
+  const parent = pidOf("getppid", libc.getppid());
   const soft =
     parent > 0
       ? softLimitToRestore(current, nofileOf(parent))
-      : softLimitToRestore(current, undefined, libc.getpid() === 1 ? undefined : nofileOf(1));
-  if (soft !== undefined) libc.setrlimit(RLIMIT_NOFILE, new BigUint64Array([soft, current.hard]));
+      : softLimitToRestore(current, undefined, pidOf("getpid", libc.getpid()) === 1 ? undefined : nofileOf(1));
+  if (soft !== undefined && libc.setrlimit(RLIMIT_NOFILE, new BigUint64Array([soft, current.hard])) !== 0)
+    throw unable("setrlimit", "RLIMIT_NOFILE");
 }
 
 /** Hand every inherited descriptor on: the runtime marked those from 4 up close-on-exec. Returns them. */
 function keepInheritedFds(): number[] {
   const listing = openFds();
-  if (!listing) return [];
+  if (failed(listing)) throw new Unable(listing);
   const fds = inheritedFds(listing.open, listing.lowestFree);
-  for (const fd of fds) libc.fcntl(fd, F_SETFD, 0);
+  for (const fd of fds) if (libc.fcntl(fd, F_SETFD, 0) !== 0) throw unable("fcntl F_SETFD", `fd ${fd}`);
   return fds;
 }
+
+const SIG_ERR = 0xffffffffffffffffn;
 
 /**
  * Undoes what the runtime changed in this process, so that what it runs next gets the caller's: descriptors,
  * the open-file limit, the two signals it ignores, and sets the plan's umask. Returns the inherited descriptors
- * from 4 up, before this process opens any of its own.
+ * from 4 up, before this process opens any of its own. Throws Unable when any of it fails: what runs next
+ * would otherwise get something else than the caller's (contract §13).
  */
 export function prepareExec(umask: number | undefined): number[] {
   const fds = keepInheritedFds();
   restoreNofile();
   // The only dispositions the runtime sets to ignore; handlers it installed reset by themselves.
-  libc.signal(SIGPIPE, SIG_DFL);
-  libc.signal(SIGXFSZ, SIG_DFL);
-  if (umask !== undefined) libc.umask(umask);
+  if (libc.signal(SIGPIPE, SIG_DFL) === SIG_ERR) throw unable("sigaction", "SIGPIPE");
+  if (libc.signal(SIGXFSZ, SIG_DFL) === SIG_ERR) throw unable("sigaction", "SIGXFSZ");
+  // umask(2) cannot fail and returns the old mask, at most 0777: anything else is a failure made to happen.
+  const old = umask === undefined ? 0 : libc.umask(umask);
+  if (old > 0o777) throw unable("umask", "", 2 ** 32 - old);
   return fds;
 }
 
 /**
  * Replaces this process with `path`. Returns errno only if execve failed;
  * the process state is by then already the CLI's, which no caller minds
- * since the shim exits at once.
+ * since the shim exits at once. Throws Unable when the exec could not be
+ * prepared: then nothing was run.
  */
 export function execve(path: Bytes, argv: readonly Bytes[], env: readonly Bytes[] | undefined, umask?: number): number {
   prepareExec(umask);

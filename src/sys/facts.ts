@@ -1,46 +1,39 @@
 /** What the shim sees before deciding: shared by the shim itself and `explain`, so the two cannot disagree. */
-import { type Bytes, envValues, splitNul } from "../core/bytes.ts";
+import { type Bytes, envValues, splitNul, text } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import type { Facts } from "../core/decide.ts";
+import { absent, type Failure, failed, failureText } from "../core/failure.ts";
 import { type Homes, homeVar } from "../core/homes.ts";
 import { lazy } from "../core/lazy.ts";
 import type { Called } from "../core/name.ts";
-import { type Account, runtimeUser } from "../core/passwd.ts";
+import { type Account, type RuntimeUser, runtimeUser } from "../core/passwd.ts";
 import type { Lstat } from "../core/pathWalk.ts";
 import { parseCapEff, privilegedStart } from "../core/privilege.ts";
-import { type Terminal, type TerminalObservation, terminalOf } from "../core/terminal.ts";
-import { checkTrust, type ProgramStatus } from "../core/trust.ts";
+import { type TerminalObservation, terminalOf } from "../core/terminal.ts";
+import { checkTrust, type ProgramStatus, type Trust } from "../core/trust.ts";
 import { readDropIdentity } from "./accounts.ts";
 import { callerHomes, runtimeHomes } from "./homeProbe.ts";
 
 /** How facts are read: through libc (src/sys/files.ts) or, where bun:ffi is unavailable, src/sys/portable.ts. */
 export interface Probe {
-  geteuid(): number;
+  geteuid(): number | Failure;
   started(): Facts["started"];
   executableStatus(path: string): ProgramStatus;
   lstat: Lstat;
   /** The shim's own file. */
-  self(): string | undefined;
-  /** A whole file, or undefined if it cannot be read. */
-  read(path: string): Bytes | undefined;
+  self(): string | Failure;
+  /** A whole file, or the failure that kept it from being read whole. */
+  read(path: string): Bytes | Failure;
   /** access(2) with the caller's own ids: 0, or the errno. */
   access(path: Bytes, mode: number): number;
   /** The caller's effective gid and supplementary groups. */
-  groups(): number[];
-  /** The names in a directory, or undefined if it cannot be read. */
-  entries(path: string): string[] | undefined;
-  /** The caller's terminals (contract §12); throws when a call fails for another reason than "none there". */
-  terminal(): TerminalObservation;
-  strerror(code: number): string;
-}
-
-/** The caller's terminal as the drop sees it, or the failure that kept it from being examined. */
-function terminalFact(probe: Probe): Terminal | { unable: string } {
-  try {
-    return terminalOf(probe.terminal());
-  } catch (error) {
-    return { unable: error instanceof Error ? error.message : String(error) };
-  }
+  groups(): number[] | Failure;
+  /** The names in a directory, or the failure that kept them from being listed whole. */
+  entries(path: string): string[] | Failure;
+  /** The caller's terminals (contract §12), or the failure of a call for another reason than "none there". */
+  terminal(): TerminalObservation | Failure;
+  /** `call` on `on` failed with `errno`, in this probe's words for it. */
+  failure(call: string, on: string, errno: number): Failure;
 }
 
 /*
@@ -48,9 +41,9 @@ function terminalFact(probe: Probe): Terminal | { unable: string } {
  * the environment. The runtime aborts at start-up when /proc is missing, so there is no other source to
  * fall back on; undefined only if /proc is mounted but unreadable.
  */
-export function procStrings(probe: Probe, file: "cmdline" | "environ"): Bytes[] | undefined {
+export function procStrings(probe: Probe, file: "cmdline" | "environ"): Bytes[] | Failure {
   const data = probe.read(`/proc/self/${file}`);
-  return data && splitNul(data);
+  return failed(data) ? data : splitNul(data);
 }
 
 /** The caller's environment: whole when it was read, else a lookup of one variable (a non-root call reads no more). */
@@ -70,15 +63,23 @@ function homesFor(
   return account && runtimeHomes(config, account, probe, value);
 }
 
-/** nsswitch.conf, read only when /etc/passwd lacks the user: whether another source may know it. */
-function nsswitch(probe: Probe, account: Account | undefined): string | undefined {
-  const text = account ? undefined : probe.read("/etc/nsswitch.conf");
-  return text && new TextDecoder().decode(text);
+/** Whether the runtime user exists: nsswitch.conf is read only when /etc/passwd lacks it, for another source. */
+function runtimeUserFact(probe: Probe, account: Account | undefined | Failure): RuntimeUser | Failure {
+  if (failed(account) || account) return failed(account) ? account : runtimeUser(account, undefined);
+  const conf = probe.read("/etc/nsswitch.conf");
+  if (!failed(conf)) return runtimeUser(undefined, text(conf));
+  return absent(conf) ? runtimeUser(undefined, undefined) : conf;
+}
+
+/** Whether root may run the shim's own file; its path unknown is a failure told as it is. */
+function selfTrust(self: string | Failure, lstat: Lstat): Trust {
+  if (!failed(self)) return checkTrust(self, lstat);
+  return { ok: false, missing: false, reason: failureText(self), unexamined: self };
 }
 
 export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, euid: number, env: Environment): Facts {
   const started = probe.started();
-  const steered = privilegedStart({ ...started, euid });
+  const steered = !failed(started) && privilegedStart({ ...started, euid });
   // The shim's own file matters to root and to the refusal of a steered start, which names it.
   const self = euid === 0 || steered ? probe.self() : undefined;
   const given = typeof env === "function" ? [] : env;
@@ -87,11 +88,18 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
   if ("unknown" in command) return { ...known, cli: "missing" };
   const cli = probe.executableStatus(command.target);
   const status = euid === 0 ? probe.read("/proc/self/status") : undefined;
-  const statusText = status && new TextDecoder().decode(status);
+  const statusText = status === undefined || failed(status) ? undefined : text(status);
   // What only some of decide()'s ways need is read when it asks, once: nothing here works out which way it takes.
   // The user to drop to, with every group the drop gives it: read once for its homes, the plan and whether it exists.
   const identity = lazy(() => readDropIdentity(config.user, probe.read, statusText, probe.groups));
-  const homes = lazy(() => homesFor(config, probe, euid, env, euid === 0 ? identity()?.account : undefined));
+  const account = () => {
+    const found = identity();
+    return failed(found) ? found : found?.account;
+  };
+  const homes = lazy(() => {
+    const user = euid === 0 ? account() : undefined;
+    return failed(user) ? undefined : homesFor(config, probe, euid, env, user);
+  });
   if (euid !== 0) return { ...known, cli, homes };
   return {
     ...known,
@@ -100,12 +108,16 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
     asRoot: {
       helperTrust: checkTrust(config.helper, probe.lstat),
       cliTrust: checkTrust(command.target, probe.lstat),
-      selfTrust: self ? checkTrust(self, probe.lstat) : { ok: false, missing: true, reason: "its own file is unknown" },
-      capEff: statusText === undefined ? undefined : parseCapEff(statusText),
-      runtimeUser: lazy(() => runtimeUser(identity()?.account, nsswitch(probe, identity()?.account))),
-      terminal: lazy(() => terminalFact(probe)),
+      selfTrust: selfTrust(self ?? probe.self(), probe.lstat),
+      capEff: failed(status) ? status : statusText === undefined ? undefined : parseCapEff(statusText),
+      runtimeUser: lazy(() => runtimeUserFact(probe, account())),
+      terminal: lazy(() => {
+        const seen = probe.terminal();
+        return failed(seen) ? seen : terminalOf(seen);
+      }),
       drop: lazy(() => {
         const found = identity();
+        if (failed(found)) return found;
         return (
           found && {
             uid: found.account.uid,

@@ -1,6 +1,7 @@
 /** Reading the kernel's view of this process and of files, without node:fs (which costs milliseconds to load). */
 import { toArrayBuffer } from "bun:ffi";
 import { type Bytes, nameText, text } from "../core/bytes.ts";
+import { absent, EINTR, type Failure, failed } from "../core/failure.ts";
 import type { OpenFd } from "../core/fds.ts";
 import type { Node } from "../core/pathWalk.ts";
 import { AT_SECURE } from "../core/privilege.ts";
@@ -10,24 +11,36 @@ import {
   AT_FDCWD,
   AT_SYMLINK_NOFOLLOW,
   cstr,
-  ENOENT,
   errno,
-  F_OK,
+  failure,
   libc,
   moreLibc,
   O_CLOEXEC,
   O_RDONLY,
-  SYS,
-  strerror,
   X_OK,
 } from "./libc.ts";
 import { statAt } from "./statx.ts";
+import { SYS } from "./syscalls.ts";
 import { observeTerminal } from "./terminal.ts";
 
-/** The whole file, or undefined if it cannot be opened. */
-export function readAll(path: string): Bytes | undefined {
-  const fd = libc.open(cstr(path), O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0) return undefined;
+/** Repeats `call` while it fails with EINTR: an interrupted call is tried again, never taken for its failure. */
+export function retried(call: () => number): number {
+  for (;;) {
+    const result = call();
+    if (result >= 0 || errno() !== EINTR) return result;
+  }
+}
+
+/** open(2), O_RDONLY | O_CLOEXEC: a descriptor or -1 with errno. */
+export function openRead(path: string): number {
+  const name = cstr(path);
+  return retried(() => libc.open(name, O_RDONLY | O_CLOEXEC, 0));
+}
+
+/** The whole file, or the failure of the call that kept it from being read whole: never part of it. */
+export function readAll(path: string): Bytes | Failure {
+  const fd = openRead(path);
+  if (fd < 0) return failure("open", path);
   let buf = new Uint8Array(16384);
   let len = 0;
   for (;;) {
@@ -36,29 +49,38 @@ export function readAll(path: string): Bytes | undefined {
       bigger.set(buf.subarray(0, len));
       buf = bigger;
     }
-    const n = Number(libc.read(fd, buf.subarray(len), buf.length - len));
-    if (n <= 0) break;
+    const room = buf.subarray(len);
+    const n = retried(() => Number(libc.read(fd, room, room.length)));
+    if (n < 0) {
+      const lost = failure("read", path);
+      libc.close(fd);
+      return lost;
+    }
+    if (n === 0) break;
     len += n;
   }
   libc.close(fd);
   return buf.subarray(0, len);
 }
 
-export function readlink(path: string): string | undefined {
+export function readlink(path: string): string | Failure {
   const buf = new Uint8Array(4096);
   const n = Number(libc.readlink(cstr(path), buf, buf.length));
-  return n < 0 ? undefined : text(buf.subarray(0, n));
+  return n < 0 ? failure("readlink", path) : text(buf.subarray(0, n));
 }
 
 // Shared by every listing: a walk of a large tree lists one directory at a time.
 const listing = new Uint8Array(1 << 15);
 
-/** Every name in the open directory but . and .., each NUL-terminated for the *at calls. */
-export function readNames(fd: number): Uint8Array[] {
+/** Every name in the open directory `path` but . and .., each NUL-terminated for the *at calls; never part of them. */
+export function readNames(fd: number, path: string): Uint8Array[] | Failure {
   const names: Uint8Array[] = [];
   for (;;) {
-    const n = Number(libc.syscall(SYS.getdents64, BigInt(fd), listing, BigInt(listing.length), 0n, null));
-    if (n <= 0) return names;
+    const n = retried(() =>
+      Number(libc.syscall(SYS.getdents64, BigInt(fd), listing, BigInt(listing.length), 0n, null)),
+    );
+    if (n < 0) return failure("getdents64", path);
+    if (n === 0) return names;
     // d_reclen at 16, d_name at 19.
     for (let off = 0; off < n; off += (listing[off + 16] as number) | ((listing[off + 17] as number) << 8)) {
       const end = listing.indexOf(0, off + 19);
@@ -69,14 +91,16 @@ export function readNames(fd: number): Uint8Array[] {
   }
 }
 
-/** The names in the directory `path`, or undefined if it cannot be opened (missing, or not root's to read). */
-export function entries(path: string): string[] | undefined {
-  const fd = libc.open(cstr(path), O_RDONLY | O_CLOEXEC, 0);
-  if (fd < 0) return undefined;
-  const names: string[] = [];
-  for (const name of readNames(fd)) names.push(nameText(name));
+/** The names in the directory `path`, or the failure that kept them from being listed whole. */
+export function entries(path: string): string[] | Failure {
+  const fd = openRead(path);
+  if (fd < 0) return failure("open", path);
+  const names = readNames(fd, path);
   libc.close(fd);
-  return names;
+  if (failed(names)) return names;
+  const found: string[] = [];
+  for (const name of names) found.push(nameText(name));
+  return found;
 }
 
 /** A descriptor number from its NUL-terminated name in /proc/self/fd, by hand: a regular expression costs more to compile. */
@@ -95,31 +119,44 @@ function fdNumber(name: Uint8Array): number {
  * one). Targets are read only below that number: only there can the
  * runtime's own descriptors be.
  */
-export function openFds(): { open: OpenFd[]; lowestFree: number } | undefined {
-  const dir = libc.open(cstr("/proc/self/fd"), O_RDONLY | O_CLOEXEC, 0);
-  if (dir < 0) return undefined;
+export function openFds(): { open: OpenFd[]; lowestFree: number } | Failure {
+  const dir = openRead("/proc/self/fd");
+  if (dir < 0) return failure("open", "/proc/self/fd");
+  const names = readNames(dir, "/proc/self/fd");
   const open: OpenFd[] = [];
-  for (const name of readNames(dir)) {
+  let lost = failed(names) ? names : undefined;
+  for (const name of lost ? [] : (names as Uint8Array[])) {
     const fd = fdNumber(name);
     if (fd < 0) continue;
-    const target = fd >= 4 && fd < dir ? (readlink(`/proc/self/fd/${fd}`) ?? "") : "";
+    const target = fd >= 4 && fd < dir ? readlink(`/proc/self/fd/${fd}`) : "";
+    if (failed(target)) {
+      lost = target;
+      break;
+    }
     open.push({ fd, target });
   }
   libc.close(dir);
-  return { open, lowestFree: dir };
+  return lost ?? { open, lowestFree: dir };
 }
 
+/** A node as lstat(2) sees it: missing only where the kernel says the name is absent, else what failed. */
 export function lstat(path: string): Node {
   const st = statAt(AT_FDCWD, cstr(path), AT_SYMLINK_NOFOLLOW);
-  if (!st.ok) return { kind: "missing" };
+  if (!st.ok) {
+    const lost = failure("statx", path, st.errno);
+    return absent(lost) ? { kind: "missing" } : { kind: "unexamined", failure: lost };
+  }
   const { kind, uid, gid, mode } = st.node;
-  return kind === "symlink" ? { kind, target: readlink(path) ?? "" } : { kind, uid, gid, mode };
+  if (kind !== "symlink") return { kind, uid, gid, mode };
+  const target = readlink(path);
+  return failed(target) ? { kind: "unexamined", failure: target } : { kind, target };
 }
 
+/** access(X_OK) as the caller: ENOENT is a program that is not there; any other refusal is told as it is. */
 export function executableStatus(path: string): ProgramStatus {
-  const p = cstr(path);
-  if (libc.access(p, X_OK) === 0) return "ok";
-  return libc.access(p, F_OK) === 0 || errno() !== ENOENT ? "not-executable" : "missing";
+  if (libc.access(cstr(path), X_OK) === 0) return "ok";
+  const lost = failure("access", path);
+  return absent(lost) ? "missing" : lost;
 }
 
 /** `text` NUL-terminated, for a `const char *` argument. */
@@ -139,22 +176,35 @@ export function access(path: Bytes, mode: number): number {
   return libc.access(cbytes(path), mode) === 0 ? 0 : errno();
 }
 
-export function groups(): number[] {
+export function groups(): number[] | Failure {
   const n = moreLibc().getgroups(0, null);
   const list = new Uint32Array(Math.max(n, 1));
-  const got = moreLibc().getgroups(n, list);
-  return [libc.getegid(), ...list.subarray(0, Math.max(got, 0))];
+  const got = n < 0 ? n : moreLibc().getgroups(n, list);
+  if (got < 0) return failure("getgroups", "");
+  const egid = id("getegid", libc.getegid());
+  return failed(egid) ? egid : [egid, ...list.subarray(0, got)];
+}
+
+/**
+ * An id as the kernel returned it. The C library passes these calls' results on unchecked, so a failure
+ * arrives as -errno made unsigned: no id is that large ((uid_t)-1 is no id at all).
+ */
+export function id(call: string, value: number): number | Failure {
+  return value > 0xfffff000 ? failure(call, "", 2 ** 32 - value) : value;
 }
 
 /** The facts as libc reports them: the shim's usual way. */
 export const libcProbe: Probe = {
-  geteuid: () => libc.geteuid(),
-  started: () => ({
-    ruid: libc.getuid(),
-    rgid: libc.getgid(),
-    egid: libc.getegid(),
-    secure: Number(libc.getauxval(AT_SECURE)) !== 0,
-  }),
+  geteuid: () => id("geteuid", libc.geteuid()),
+  started: () => {
+    const ruid = id("getuid", libc.getuid());
+    if (failed(ruid)) return ruid;
+    const rgid = id("getgid", libc.getgid());
+    if (failed(rgid)) return rgid;
+    const egid = id("getegid", libc.getegid());
+    if (failed(egid)) return egid;
+    return { ruid, rgid, egid, secure: Number(libc.getauxval(AT_SECURE)) !== 0 };
+  },
   executableStatus,
   lstat,
   self: () => readlink("/proc/self/exe"),
@@ -163,5 +213,5 @@ export const libcProbe: Probe = {
   groups,
   entries,
   terminal: () => observeTerminal(lstat),
-  strerror,
+  failure,
 };

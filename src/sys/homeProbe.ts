@@ -1,13 +1,14 @@
 /** Gathers contract §7's facts: the CLI's homes as the user it will run as finds them. */
 import { type Bytes, bytes, utf8 } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
+import { ENOENT, EROFS, failed, failureText } from "../core/failure.ts";
 import { type HomeCheck, type Homes, homeVar } from "../core/homes.ts";
 import type { Account } from "../core/passwd.ts";
-import { type ReadOnly, reach } from "../core/reach.ts";
-import { unreadableIn } from "../core/unreadable.ts";
+import { type Reach, type ReadOnly, reach } from "../core/reach.ts";
+import { unlisted, unreadableIn } from "../core/unreadable.ts";
 import { readAccount } from "./accounts.ts";
 import type { Probe } from "./facts.ts";
-import { ENOENT, EROFS, W_OK, X_OK } from "./libc.ts";
+import { W_OK, X_OK } from "./libc.ts";
 
 /** An absolute path as text; undefined for one that is relative or not UTF-8, which is not checked. */
 export function absolute(path: Bytes): string | undefined {
@@ -30,15 +31,21 @@ const readOnlyBy =
 export function callerHomes(config: ShimConfig, probe: Probe, euid: number, value: Bytes | undefined): Homes {
   const who = { uid: euid };
   const path = value ?? bytes(config.home);
-  const failed = probe.access(path, W_OK | X_OK);
-  const text = failed === 0 ? undefined : absolute(path);
+  const refused = probe.access(path, W_OK | X_OK);
+  const text = refused === 0 ? undefined : absolute(path);
   if (text === undefined) return { who, checks: [] };
   const variable = value === undefined ? null : homeVar(config.name);
-  let found = reach(text, { uid: euid, groups: probe.groups() }, probe.lstat, readOnlyBy(probe));
+  const held = probe.groups();
+  let found: Reach = failed(held)
+    ? { ok: false, blocks: "other", reason: failureText(held) }
+    : reach(text, { uid: euid, groups: held }, probe.lstat, readOnlyBy(probe));
   // The bits and the mount allow it: a home the CLI can create, or a refusal neither explains (an ACL).
-  if (found.ok && failed !== ENOENT) found = { ok: false, blocks: "other", reason: probe.strerror(failed) };
+  if (found.ok && refused !== ENOENT)
+    found = { ok: false, blocks: "other", reason: failureText(probe.failure("access", text, refused)) };
+  // Only for the remedies' words: where the user database cannot be read, no runtime uid is named.
   const runtime = found.ok ? undefined : readAccount(config.user, probe.read);
-  return { who, ...(runtime ? { runtimeUid: runtime.uid } : {}), checks: [{ variable, path: text, reach: found }] };
+  const runtimeUid = runtime && !failed(runtime) ? { runtimeUid: runtime.uid } : {};
+  return { who, ...runtimeUid, checks: [{ variable, path: text, reach: found }] };
 }
 
 /**
@@ -61,12 +68,11 @@ export function runtimeHomes(
   for (const [name, path] of paths) {
     if (path === undefined || checks.some((c) => c.path === path)) continue;
     const names = probe.entries?.(path);
-    checks.push({
-      variable: name,
-      path,
-      reach: reach(path, account, probe.lstat, readOnlyBy(probe)),
-      ...(names ? { unreadable: unreadableIn(path, names, probe.lstat, account) } : {}),
-    });
+    const unreadable =
+      names === undefined
+        ? {}
+        : { unreadable: failed(names) ? unlisted(names) : unreadableIn(path, names, probe.lstat, account) };
+    checks.push({ variable: name, path, reach: reach(path, account, probe.lstat, readOnlyBy(probe)), ...unreadable });
   }
   return { who: { uid: account.uid, user: account.name }, checks };
 }

@@ -5,6 +5,7 @@
  * avoided: statx and getdents64 go through syscall() with kernel layouts.
  */
 import { dlopen, FFIType, ptr, read } from "bun:ffi";
+import { type Failure, failureText } from "../core/failure.ts";
 
 const { i32, i64, u32, u64, ptr: p, cstring } = FFIType;
 
@@ -99,6 +100,22 @@ export function errnoText(code: number): string {
   return String(moreLibc().strerror(code));
 }
 
+/** The failure of `call` on `on`, told with the C library's words for its errno (contract §13). */
+export function failure(call: string, on: string, code: number = errno()): Failure {
+  return { call, on, errno: code, words: errnoText(code) };
+}
+
+/** A call that failed where the shim acts (an exec, the relay) rather than gathers: thrown, told in one line. */
+export class Unable extends Error {
+  constructor(readonly failure: Failure) {
+    super(failureText(failure));
+  }
+}
+
+export function unable(call: string, on: string, code: number = errno()): Unable {
+  return new Unable(failure(call, on, code));
+}
+
 /** The C library's wording, as the rest of a message: "no such file or directory". */
 export function strerror(code: number): string {
   return errnoText(code).toLowerCase();
@@ -130,29 +147,5 @@ export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;
 export const AT_EMPTY_PATH = 0x1000;
 
-/** errno values, the same on x86_64 and aarch64 Linux, by number. */
-const ERRNO = {
-  EPERM: 1,
-  ENOENT: 2,
-  EINTR: 4,
-  EIO: 5,
-  ENXIO: 6,
-  EBADF: 9,
-  EAGAIN: 11,
-  ENOTDIR: 20,
-  EINVAL: 22,
-  ENOTTY: 25,
-  EROFS: 30,
-  ELOOP: 40,
-} as const;
-export const { EPERM, ENOENT, EINTR, EIO, ENXIO, EBADF, EAGAIN, ENOTDIR, EINVAL, ENOTTY, EROFS, ELOOP } = ERRNO;
-
 /** The empty path that, with AT_EMPTY_PATH, makes an *at call act on the descriptor itself. */
 export const SELF = new Uint8Array(1);
-
-const SYSCALLS = {
-  x64: { getdents64: 217n, statx: 332n },
-  arm64: { getdents64: 61n, statx: 291n },
-} as const;
-
-export const SYS = SYSCALLS[process.arch as keyof typeof SYSCALLS] ?? SYSCALLS.x64;

@@ -6,6 +6,7 @@
  * reproduce of an exec (see contract §3) concerns only fidelity.
  */
 import { type Bytes, utf8 } from "../core/bytes.ts";
+import { absent, type Failure, failed } from "../core/failure.ts";
 import type { Node } from "../core/pathWalk.ts";
 import { auxvSecure } from "../core/privilege.ts";
 import type { TerminalObservation, Tty } from "../core/terminal.ts";
@@ -20,44 +21,55 @@ function fs(): ReturnType<typeof loadFs> {
   return loadedFs;
 }
 
-function readBytes(path: string): Bytes | undefined {
+/** A failed node:fs call as a Failure: its errno, in libuv's words (the C library's are out of reach here). */
+function failure(call: string, on: string, code: number): Failure {
+  const words = process.getBuiltinModule("node:util").getSystemErrorMap().get(-code)?.[1];
+  return { call, on, errno: code, words: words ? words.charAt(0).toUpperCase() + words.slice(1) : `errno ${code}` };
+}
+
+/** `run`'s result, or the failure of `call` on `on` it threw. */
+function attempt<T>(call: string, on: string, run: () => T): T | Failure {
   try {
-    return fs().readFileSync(path);
-  } catch {
-    return undefined;
+    return run();
+  } catch (error) {
+    const code = Math.abs((error as NodeJS.ErrnoException).errno ?? 0);
+    if (code === 0) throw error;
+    return failure(call, on, code);
   }
+}
+
+function readBytes(path: string): Bytes | Failure {
+  return attempt("read", path, () => fs().readFileSync(path));
 }
 
 function lstat(path: string): Node {
-  try {
-    const st = fs().lstatSync(path);
-    if (st.isSymbolicLink()) return { kind: "symlink", target: fs().readlinkSync(path, "utf8") };
-    const kind = st.isDirectory() ? "dir" : st.isFile() ? "file" : "other";
-    return { kind, uid: st.uid, gid: st.gid, mode: st.mode };
-  } catch {
-    return { kind: "missing" };
+  const st = attempt("lstat", path, () => fs().lstatSync(path));
+  if (failed(st)) return absent(st) ? { kind: "missing" } : { kind: "unexamined", failure: st };
+  if (st.isSymbolicLink()) {
+    const target = attempt("readlink", path, () => fs().readlinkSync(path, "utf8"));
+    return failed(target) ? { kind: "unexamined", failure: target } : { kind: "symlink", target };
   }
+  const kind = st.isDirectory() ? "dir" : st.isFile() ? "file" : "other";
+  return { kind, uid: st.uid, gid: st.gid, mode: st.mode };
 }
 
 function executableStatus(path: string): ProgramStatus {
-  try {
-    fs().accessSync(path, fs().constants.X_OK);
-    return "ok";
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "not-executable";
-  }
+  const refused = attempt("access", path, () => fs().accessSync(path, fs().constants.X_OK));
+  if (!failed(refused)) return "ok";
+  return absent(refused) ? "missing" : refused;
 }
 
 /**
  * Without ioctl: /proc/self/stat names the session and its controlling terminal's device, and a terminal on 0–2
  * belongs to that session only when it is that device; any other is taken as no session's, which is never the shim's.
  */
-function terminal(): TerminalObservation {
+function terminal(): TerminalObservation | Failure {
   const stat = readBytes("/proc/self/stat");
-  const fields = stat && new TextDecoder().decode(stat).slice(new TextDecoder().decode(stat).lastIndexOf(")") + 2);
-  const [, , , sid, ttyNr] = (fields ?? "").split(" ").map(Number);
+  if (failed(stat)) return stat;
+  const fields = new TextDecoder().decode(stat).slice(new TextDecoder().decode(stat).lastIndexOf(")") + 2);
+  const [, , , sid, ttyNr] = fields.split(" ").map(Number);
   if (sid === undefined || ttyNr === undefined || Number.isNaN(sid) || Number.isNaN(ttyNr))
-    throw new Error("unable to read /proc/self/stat");
+    throw new Error("/proc/self/stat has no session and terminal fields");
   const isatty = process.getBuiltinModule("node:tty").isatty;
   const std: (Tty | undefined)[] = [];
   for (let fd = 0; fd < 3; fd++)
@@ -65,27 +77,20 @@ function terminal(): TerminalObservation {
   return { pid: process.pid, sid, std, ...(ttyNr !== 0 ? { ctty: { sid } } : {}) };
 }
 
+/** Linux has every one of these: they are optional in Node's types only for Windows. */
+const ids = process as NodeJS.Process &
+  Required<Pick<NodeJS.Process, "geteuid" | "getuid" | "getgid" | "getegid" | "getgroups">>;
+
 export const portableProbe: Probe = {
-  geteuid: () => process.geteuid?.() ?? -1,
+  geteuid: () => ids.geteuid(),
   started: () => {
     const auxv = readBytes("/proc/self/auxv");
-    return {
-      ruid: process.getuid?.() ?? -1,
-      rgid: process.getgid?.() ?? -1,
-      egid: process.getegid?.() ?? -1,
-      // Unreadable means unknown, and unknown is refused.
-      secure: auxv && auxvSecure(auxv),
-    };
+    if (failed(auxv)) return auxv;
+    return { ruid: ids.getuid(), rgid: ids.getgid(), egid: ids.getegid(), secure: auxvSecure(auxv) };
   },
   executableStatus,
   lstat,
-  self: () => {
-    try {
-      return fs().readlinkSync("/proc/self/exe", "utf8");
-    } catch {
-      return undefined;
-    }
-  },
+  self: () => attempt("readlink", "/proc/self/exe", () => fs().readlinkSync("/proc/self/exe", "utf8")),
   read: readBytes,
   access: (path, mode) => {
     try {
@@ -95,22 +100,10 @@ export const portableProbe: Probe = {
       return Math.abs((error as NodeJS.ErrnoException).errno ?? 1);
     }
   },
-  groups: () => [process.getegid?.() ?? -1, ...(process.getgroups?.() ?? [])],
-  entries: (path) => {
-    try {
-      return fs().readdirSync(path);
-    } catch {
-      return undefined;
-    }
-  },
+  groups: () => attempt("getgroups", "", () => [ids.getegid(), ...ids.getgroups()]),
+  entries: (path) => attempt("getdents64", path, () => fs().readdirSync(path)),
   terminal,
-  strerror: (code) => {
-    try {
-      return process.getBuiltinModule("node:util").getSystemErrorName(-code);
-    } catch {
-      return `errno ${code}`;
-    }
-  },
+  failure,
 };
 
 /**

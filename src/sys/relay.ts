@@ -5,11 +5,12 @@
  */
 import { dlopen, FFIType } from "bun:ffi";
 import type { Bytes } from "../core/bytes.ts";
+import { failed, failureText } from "../core/failure.ts";
 import { type Ending, rawModes, suspendKeyAt, TERMIOS_SIZE, waitStatus } from "../core/terminal.ts";
 import { cArray, prepareExec } from "./exec.ts";
-import { readAll } from "./files.ts";
-import { cstr, EINTR, errno, libc, moreLibc, O_CLOEXEC, O_NOCTTY, O_RDWR, SIG_DFL } from "./libc.ts";
-import { TCGETS, unable } from "./terminal.ts";
+import { readAll, retried } from "./files.ts";
+import { cstr, libc, moreLibc, O_CLOEXEC, O_NOCTTY, O_RDWR, SIG_DFL, unable } from "./libc.ts";
+import { TCGETS } from "./terminal.ts";
 import { writeStderr } from "./write.ts";
 
 const { i32, u32, u64, ptr: p } = FFIType;
@@ -64,16 +65,14 @@ const NUMBER: Record<(typeof FORWARDED)[number], number> = {
   SIGALRM: 14,
 };
 
-function check(result: number, what: string): number {
-  if (result < 0) throw unable(what);
+function check(result: number, call: string, on: string): number {
+  if (result < 0) throw unable(call, on);
   return result;
 }
 
-function ioctl(fd: number, request: bigint, arg: Uint8Array | Int32Array, what: string): void {
-  for (;;) {
-    if (moreLibc().ioctl(fd, request, arg) === 0) return;
-    if (errno() !== EINTR) throw unable(what);
-  }
+/** ioctl(2) `name` on `on`, retried when interrupted. */
+function ioctl(fd: number, request: bigint, arg: Uint8Array | Int32Array, name: string, on: string): void {
+  if (retried(() => moreLibc().ioctl(fd, request, arg)) !== 0) throw unable(`ioctl ${name}`, on);
 }
 
 export interface RelayCall {
@@ -94,17 +93,18 @@ function isTerminal(fd: number): boolean {
 
 /** Opens the pty the CLI gets: the master is root's, the slave the runtime user's, mode 0620. */
 function openPty(uid: number | undefined): { master: number; slave: number; name: string } {
-  const master = check(libc.open(cstr("/dev/ptmx"), O_RDWR | O_NOCTTY | O_CLOEXEC, 0), "open /dev/ptmx");
-  ioctl(master, TIOCSPTLCK, new Int32Array(1), "unlock its pty (ioctl TIOCSPTLCK)");
+  const master = check(libc.open(cstr("/dev/ptmx"), O_RDWR | O_NOCTTY | O_CLOEXEC, 0), "open", "/dev/ptmx");
+  ioctl(master, TIOCSPTLCK, new Int32Array(1), "TIOCSPTLCK", "/dev/ptmx");
   const number = new Int32Array(1);
-  ioctl(master, TIOCGPTN, number, "name its pty (ioctl TIOCGPTN)");
+  ioctl(master, TIOCGPTN, number, "TIOCGPTN", "/dev/ptmx");
   const slave = check(
     c.ioctl(master, TIOCGPTPEER, BigInt(O_RDWR | O_NOCTTY | O_CLOEXEC)),
-    "open its pty's other end (ioctl TIOCGPTPEER)",
+    "ioctl TIOCGPTPEER",
+    "/dev/ptmx",
   );
   const name = `/dev/pts/${number[0]}`;
-  if (uid !== undefined) check(c.fchown(slave, uid, 0xffffffff), `give ${name} to uid ${uid}`);
-  check(c.fchmod(slave, 0o620), `chmod ${name}`);
+  if (uid !== undefined) check(c.fchown(slave, uid, 0xffffffff), "fchown", name);
+  check(c.fchmod(slave, 0o620), "fchmod", name);
   return { master, slave, name };
 }
 
@@ -145,15 +145,18 @@ const CAP_KILL = 5;
 function dropCapabilities(name: string): void {
   const header = new Uint32Array([0x20080522, 0]);
   const data = new Uint32Array([1 << CAP_KILL, 1 << CAP_KILL, 0, 0, 0, 0]);
-  if (c.capset(header, data) !== 0)
-    writeStderr(`${name}: warning: ${unable("drop the relay's capabilities (capset)").message}\n`);
+  if (c.capset(header, data) !== 0) writeStderr(`${name}: warning: ${unable("capset", "").message}\n`);
 }
 
 /** Whether this process's group is a job a shell controls: only then does Ctrl-Z stop anything, as without a relay. */
-function underJobControl(): boolean {
+function underJobControl(name: string): boolean {
   const parent = libc.getppid();
   const bytes = parent > 0 ? readAll(`/proc/${parent}/stat`) : undefined;
-  if (!bytes) return false;
+  if (bytes === undefined) return false;
+  if (failed(bytes)) {
+    writeStderr(`${name}: warning: Ctrl-Z will not suspend the CLI: ${failureText(bytes)}\n`);
+    return false;
+  }
   const stat = new TextDecoder().decode(bytes);
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const own = moreLibc().getsid(0);
@@ -169,27 +172,27 @@ export async function relay(call: RelayCall, name: string): Promise<number> {
   const first = call.fds[0];
   // A description of the caller's terminal of the relay's own: its flags are never the caller's shell's.
   const termPath = first === undefined ? "/dev/tty" : `/proc/self/fd/${first}`;
-  const term = check(libc.open(cstr(termPath), O_RDWR | O_NOCTTY | O_CLOEXEC, 0), `open ${termPath}`);
+  const term = check(libc.open(cstr(termPath), O_RDWR | O_NOCTTY | O_CLOEXEC, 0), "open", termPath);
   const saved = new Uint8Array(TERMIOS_SIZE);
-  ioctl(term, TCGETS, saved, "read the terminal's modes (ioctl TCGETS)");
+  ioctl(term, TCGETS, saved, "TCGETS", termPath);
   const size = new Uint8Array(8);
   const pty = openPty(call.uid);
   // The CLI starts with the caller's modes and size, as it would have on the caller's terminal.
-  ioctl(pty.slave, TCSETS, saved, `set ${pty.name}'s modes (ioctl TCSETS)`);
-  ioctl(term, TIOCGWINSZ, size, "read the terminal's size (ioctl TIOCGWINSZ)");
-  ioctl(pty.master, TIOCSWINSZ, size, `size ${pty.name} (ioctl TIOCSWINSZ)`);
+  ioctl(pty.slave, TCSETS, saved, "TCSETS", pty.name);
+  ioctl(term, TIOCGWINSZ, size, "TIOCGWINSZ", termPath);
+  ioctl(pty.master, TIOCSWINSZ, size, "TIOCSWINSZ", pty.name);
   const started = spawn(call, pty, inherited);
   libc.close(pty.slave);
   if ("errno" in started) return started.errno;
   dropCapabilities(name);
   // Like sudo: a relay that dies of the CLI's signal leaves no core of its own (the CLI's limits are its own).
   libc.setrlimit(RLIMIT_CORE, new BigUint64Array([0n, 0n]));
-  return run(term, saved, pty.master, started.pid);
+  return run(term, saved, pty.master, started.pid, name);
 }
 
-function run(term: number, saved: Uint8Array, master: number, pid: number): Promise<never> {
+function run(term: number, saved: Uint8Array, master: number, pid: number, name: string): Promise<never> {
   const raw = rawModes(saved);
-  const jobs = underJobControl();
+  const jobs = underJobControl(name);
   let rawSet = false;
   let stopped = 0;
   let ending: Ending | undefined;

@@ -1,6 +1,7 @@
 /** statx(2) with the kernel's own struct layout, the same under glibc and musl. */
 import type { NodeKind, NodeStat } from "../core/node.ts";
-import { errno, libc, SYS } from "./libc.ts";
+import { errno, libc } from "./libc.ts";
+import { SYS } from "./syscalls.ts";
 
 const STATX_BASIC_STATS = 0x7ffn;
 const STATX_ATTR_MOUNT_ROOT = 0x2000n;

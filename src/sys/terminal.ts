@@ -1,31 +1,11 @@
 /** What root's drop needs to know of the caller's terminals (contract §12); the rule is src/core/terminal.ts. */
+import { EBADF, EINVAL, ENOENT, ENOTTY, ENXIO, type Failure } from "../core/failure.ts";
 import type { Lstat } from "../core/pathWalk.ts";
 import { TERMIOS_SIZE, type TerminalObservation, type Tty } from "../core/terminal.ts";
-import {
-  cstr,
-  EBADF,
-  EINVAL,
-  ENOENT,
-  ENOTTY,
-  ENXIO,
-  errno,
-  errnoText,
-  libc,
-  moreLibc,
-  O_CLOEXEC,
-  O_NOCTTY,
-  O_RDWR,
-} from "./libc.ts";
+import { cstr, errno, libc, moreLibc, O_CLOEXEC, O_NOCTTY, O_RDWR, Unable, unable } from "./libc.ts";
 
 export const TCGETS = 0x5401n;
 export const TIOCGSID = 0x5429n;
-
-/** A call that failed, in skarnet's words: what could not be done, and the C library's words for why. */
-export class Unable extends Error {}
-
-export function unable(what: string, code: number = errno()): Unable {
-  return new Unable(`unable to ${what}: ${errnoText(code)}`);
-}
 
 const modes = new Uint8Array(TERMIOS_SIZE);
 const sid = new Int32Array(1);
@@ -35,13 +15,13 @@ function ttyOn(fd: number, name: string): Tty | undefined {
   if (moreLibc().ioctl(fd, TCGETS, modes) !== 0) {
     const code = errno();
     if (code === ENOTTY || code === EINVAL || code === EBADF) return undefined;
-    throw unable(`examine ${name} (ioctl TCGETS)`, code);
+    throw unable("ioctl TCGETS", name, code);
   }
   if (moreLibc().ioctl(fd, TIOCGSID, sid) === 0) return { sid: sid[0] ?? 0 };
   // ENOTTY here: a terminal that is no session's controlling terminal.
   const code = errno();
   if (code === ENOTTY) return { sid: 0 };
-  throw unable(`examine ${name} (ioctl TIOCGSID)`, code);
+  throw unable("ioctl TIOCGSID", name, code);
 }
 
 /** The controlling terminal, opened as /dev/tty reaches it; ENXIO is a process without one. */
@@ -51,7 +31,7 @@ function controllingTty(): Tty | undefined {
     const code = errno();
     // No /dev/tty node at all: nothing, the CLI included, can reach a controlling terminal through it.
     if (code === ENXIO || code === ENOENT) return undefined;
-    throw unable("open /dev/tty", code);
+    throw unable("open", "/dev/tty", code);
   }
   try {
     return ttyOn(fd, "/dev/tty");
@@ -60,18 +40,29 @@ function controllingTty(): Tty | undefined {
   }
 }
 
-/** Throws Unable when a call fails for a reason other than "there is no terminal there". */
-export function observeTerminal(lstat: Lstat): TerminalObservation {
+/** The caller's terminals, or the failure of a call for a reason other than "there is no terminal there". */
+export function observeTerminal(lstat: Lstat): TerminalObservation | Failure {
+  try {
+    return observe(lstat);
+  } catch (error) {
+    if (error instanceof Unable) return error.failure;
+    throw error;
+  }
+}
+
+function observe(lstat: Lstat): TerminalObservation {
   const pid = libc.getpid();
+  // The C library passes getpid's result on unchecked: a failure arrives as -errno.
+  if (pid < 0) throw unable("getpid", "", -pid);
   const own = moreLibc().getsid(0);
-  if (own < 0) throw unable("get its session (getsid)");
+  if (own < 0) throw unable("getsid", "");
   // Who leads another session: only for explain's words, so a process that is gone leaves it unsaid.
   const led = (tty: Tty | undefined): Tty | undefined => {
     if (!tty || tty.sid === 0 || tty.sid === pid) return tty;
     const leader = lstat(`/proc/${tty.sid}`);
     return "uid" in leader ? { ...tty, leaderUid: leader.uid } : tty;
   };
-  const std = [led(ttyOn(0, "descriptor 0")), led(ttyOn(1, "descriptor 1")), led(ttyOn(2, "descriptor 2"))];
+  const std = [led(ttyOn(0, "fd 0")), led(ttyOn(1, "fd 1")), led(ttyOn(2, "fd 2"))];
   const ctty = led(controllingTty());
   return { pid, sid: own, std, ...(ctty ? { ctty } : {}) };
 }

@@ -1,16 +1,8 @@
 /** statx on what doctor holds open, and a file's identity whatever it is called. */
+
+import { ELOOP, ENOTDIR } from "../../core/failure.ts";
 import { readlink } from "../../sys/files.ts";
-import {
-  AT_EMPTY_PATH,
-  AT_FDCWD,
-  AT_SYMLINK_NOFOLLOW,
-  cstr,
-  ELOOP,
-  ENOTDIR,
-  libc,
-  moreLibc,
-  SELF,
-} from "../../sys/libc.ts";
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc, moreLibc, SELF } from "../../sys/libc.ts";
 import { type StatResult, statAt } from "../../sys/statx.ts";
 import { O_PATH_FOLLOW } from "./dirfd.ts";
 

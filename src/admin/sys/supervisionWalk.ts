@@ -14,21 +14,11 @@
  * Every change goes through a handle on the node just examined.
  */
 import { nameText, text } from "../../core/bytes.ts";
+import { ELOOP, ENOENT, ENOTDIR } from "../../core/failure.ts";
 import type { Account } from "../../core/passwd.ts";
 import { checkTrust, type Trust } from "../../core/trust.ts";
 import { lstat, readNames } from "../../sys/files.ts";
-import {
-  AT_FDCWD,
-  AT_SYMLINK_NOFOLLOW,
-  cstr,
-  ELOOP,
-  ENOENT,
-  ENOTDIR,
-  libc,
-  moreLibc,
-  SELF,
-  strerror,
-} from "../../sys/libc.ts";
+import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc, moreLibc, SELF, strerror } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { type Role, repair } from "../core/controlSurface.ts";
 import {

@@ -9,20 +9,11 @@
  */
 
 import { nameText } from "../../core/bytes.ts";
+import { EINVAL, ELOOP, ENOENT, ENOTDIR, EPERM } from "../../core/failure.ts";
 import type { NodeStat } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
 import { readNames } from "../../sys/files.ts";
-import {
-  AT_FDCWD,
-  AT_SYMLINK_NOFOLLOW,
-  EINVAL,
-  ELOOP,
-  ENOENT,
-  ENOTDIR,
-  EPERM,
-  libc,
-  strerror,
-} from "../../sys/libc.ts";
+import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, libc, strerror } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { fixedGid, judge, type Verdict } from "../core/verdict.ts";
 import { type HomeState, nothingFound, type Outcome, record, type WalkResult } from "../core/walkResult.ts";

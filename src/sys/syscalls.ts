@@ -1,0 +1,12 @@
+/**
+ * The syscall numbers called through syscall(): they differ by architecture. scripts/build.ts refuses to build
+ * for any other, so a binary never guesses another architecture's numbers.
+ */
+export const SYSCALLS = {
+  x64: { getdents64: 217n, statx: 332n },
+  arm64: { getdents64: 61n, statx: 291n },
+} as const;
+
+export type Arch = keyof typeof SYSCALLS;
+
+export const SYS = SYSCALLS[process.arch as Arch];
