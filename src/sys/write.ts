@@ -1,4 +1,5 @@
-import { ffiError, libc } from "./libc.ts";
+import { EINTR } from "../core/failure.ts";
+import { errno, ffiError, libc } from "./libc.ts";
 
 const encoder = new TextEncoder();
 
@@ -12,6 +13,8 @@ function writeAll(fd: number, text: string): void {
   }
   while (rest.length > 0) {
     const n = Number(libc.write(fd, rest, rest.length));
+    // Interrupted, it is tried again; failed otherwise, there is nowhere left to say so.
+    if (n < 0 && errno() === EINTR) continue;
     if (n <= 0) return;
     rest = rest.subarray(n);
   }

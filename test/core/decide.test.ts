@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { bytes } from "../../src/core/bytes.ts";
 import { type Command, defaultsFor } from "../../src/core/config.ts";
 import { type Drop, decide, type Facts } from "../../src/core/decide.ts";
+import type { Failure } from "../../src/core/failure.ts";
 import type { DropGroup } from "../../src/core/groups.ts";
 import type { Homes } from "../../src/core/homes.ts";
 import { known } from "../../src/core/lazy.ts";
@@ -23,9 +24,9 @@ const ALL_CAPS = 0x1ffffffffffn;
 type AsRoot = NonNullable<Facts["asRoot"]>;
 /** Root's facts as a test states them: those gathered when decide() asks, given as values. */
 type RootsGiven = Omit<Partial<AsRoot>, "runtimeUser" | "terminal" | "drop"> & {
-  runtimeUser?: RuntimeUser;
-  terminal?: Terminal | { unable: string };
-  drop?: Drop;
+  runtimeUser?: RuntimeUser | Failure;
+  terminal?: Terminal | Failure;
+  drop?: Drop | Failure;
 };
 
 function roots(over: RootsGiven = {}): AsRoot {
@@ -108,10 +109,25 @@ describe("0. the name it is called as picks the command; a name it does not know
 });
 
 describe("1. the real CLI must exist and be executable", () => {
+  const accessFailed = (errno: number, words: string): Failure => ({
+    call: "access",
+    on: HERMES.target,
+    errno,
+    words,
+  });
   it.each([
-    ["missing", "it does not exist"],
-    ["not-executable", "it is not executable"],
-  ] as const)("%s → 127 naming the path, before anything else", (cli, why) => {
+    ["missing", "missing" as const, "it does not exist"],
+    [
+      "not executable (EACCES)",
+      accessFailed(13, "Permission denied"),
+      "it is not executable (unable to access /opt/hermes/.venv/bin/hermes: Permission denied)",
+    ],
+    [
+      "not examined (EIO)",
+      accessFailed(5, "Input/output error"),
+      "it cannot be examined (unable to access /opt/hermes/.venv/bin/hermes: Input/output error)",
+    ],
+  ])("%s → 127 naming the path, before anything else", (_, cli, why) => {
     for (const euid of [0, 10000]) {
       const plan = decide(config, facts({ euid, cli, optOut: "1" }));
       expect(plan).toEqual({
@@ -659,12 +675,12 @@ describe("12. root's terminal stays root's: a shared terminal is relayed, never 
     expect(decide(config, facts({ asRoot: roots({ terminal: { kind }, drop: identity }) }))).toEqual(direct);
   });
   it("a terminal that could not be examined → 126 naming the failed call, nothing run", () => {
-    const terminal = { unable: "unable to examine descriptor 0 (ioctl TCGETS): Input/output error" };
+    const terminal: Failure = { call: "ioctl TCGETS", on: "fd 0", errno: 5, words: "Input/output error" };
     expect(decide(config, facts({ asRoot: roots({ terminal }) }))).toEqual({
       kind: "refuse",
       code: 126,
       message:
-        "hermes: cannot tell whose terminal this is: unable to examine descriptor 0 (ioctl TCGETS): Input/output error; " +
+        "hermes: cannot tell whose terminal this is: unable to ioctl TCGETS fd 0: Input/output error; " +
         "refusing to run hermes as root.\n" +
         "hermes: run it as hermes (docker exec --user hermes …) or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n",
     });
@@ -679,6 +695,84 @@ describe("12. root's terminal stays root's: a shared terminal is relayed, never 
       kind: "refuse",
       code: 126,
       message: expect.stringContaining("cannot drop to hermes"),
+    });
+  });
+});
+
+describe("13. a call that failed is told as what it is: the drop refuses on what it needed, nothing guessed", () => {
+  const eio = (call: string, on: string): Failure => ({ call, on, errno: 5, words: "Input/output error" });
+  const remedy =
+    "hermes: run it as hermes (docker exec --user hermes …) or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n";
+  const refusedFor = (what: string) => ({
+    kind: "refuse",
+    code: 126,
+    message: `hermes: cannot drop to hermes: ${what}; refusing to run hermes as root.\n${remedy}`,
+  });
+  const identity: Drop = {
+    uid: 10000,
+    gid: 10000,
+    groups: [{ gid: 10000, origin: "primary" }],
+    groupsHelperTrust: { ok: true, resolved: "/command/s6-applyuidgid" },
+  };
+
+  it("ids that could not be read → 126 naming the call, before anything else, the opt-out included", () => {
+    for (const optOut of [undefined, "1"]) {
+      const plan = decide(config, facts({ started: eio("getuid", ""), ...(optOut ? { optOut } : {}) }));
+      expect(plan).toEqual({
+        kind: "refuse",
+        code: 126,
+        message:
+          "hermes: refusing to run: cannot tell how this process started: unable to getuid: Input/output error; nothing was run.\n",
+      });
+    }
+  });
+  it("/proc/self/status unreadable → 126 naming it, never taken as 'capabilities unknown'", () => {
+    const plan = decide(config, facts({ asRoot: roots({ capEff: eio("read", "/proc/self/status") }) }));
+    expect(plan).toEqual(refusedFor("unable to read /proc/self/status: Input/output error"));
+  });
+  it("the user database unreadable → 126 naming it, never 'no user hermes'", () => {
+    const failure = eio("read", "/etc/passwd");
+    const plan = decide(config, facts({ asRoot: roots({ runtimeUser: failure, drop: failure }) }));
+    expect(plan).toEqual(refusedFor("unable to read /etc/passwd: Input/output error"));
+  });
+  it("the drop's groups unreadable (getgroups) → 126 naming it", () => {
+    const plan = decide(config, facts({ asRoot: roots({ runtimeUser: "local", drop: eio("getgroups", "") }) }));
+    expect(plan).toEqual(refusedFor("unable to getgroups: Input/output error"));
+  });
+  it("the groups helper not examined → 126 naming the call, never the other helper instead", () => {
+    const failure = eio("statx", "/command");
+    const groupsHelperTrust: Trust = { ok: false, missing: false, reason: "unused", unexamined: failure };
+    const plan = decide(
+      config,
+      facts({ asRoot: roots({ runtimeUser: "local", drop: { ...identity, groupsHelperTrust } }) }),
+    );
+    expect(plan).toEqual(refusedFor("unable to statx /command: Input/output error"));
+  });
+  it("the helper not examined → 126 naming the call, not 'does not exist' or 'not a directory'", () => {
+    const failure = eio("statx", "/");
+    const helperTrust: Trust = { ok: false, missing: false, reason: "unused", unexamined: failure };
+    expect(decide(config, facts({ asRoot: roots({ helperTrust }) }))).toEqual(
+      refusedFor("unable to statx /: Input/output error"),
+    );
+  });
+  it("the helper not examined is no matter when the groups helper drops: it is not run", () => {
+    const helperTrust: Trust = { ok: false, missing: false, reason: "unused", unexamined: eio("statx", "/x") };
+    const plan = decide(config, facts({ asRoot: roots({ helperTrust, runtimeUser: "local", drop: identity }) }));
+    expect(plan).toMatchObject({ kind: "exec", path: "/command/s6-applyuidgid" });
+  });
+  it("the shim's own file not examined → the drop runs, with one warning line naming the call", () => {
+    const failure = eio("readlink", "/proc/self/exe");
+    const selfTrust: Trust = {
+      ok: false,
+      missing: false,
+      reason: "unable to readlink /proc/self/exe: Input/output error",
+      unexamined: failure,
+    };
+    const plan = decide(config, facts({ asRoot: roots({ selfTrust }) }));
+    expect(plan).toMatchObject({
+      kind: "exec",
+      warning:
+        "hermes: warning: cannot tell whether anyone but root can replace this hermes: unable to readlink /proc/self/exe: Input/output error\n",
     });
   });
 });

@@ -20,6 +20,7 @@ function trace(path: string, lstat: Lstat): string[] {
     end: (here) => [...met, `end ${here}`],
     missing: (here, parent) => [...met, `missing ${here} in ${parent}`],
     broken: (reason) => [...met, `broken: ${reason}`],
+    unexamined: (failure) => [...met, `unexamined: ${failure.call} ${failure.on}`],
   };
   return walkPath(path, lstat, visitor);
 }
@@ -69,6 +70,15 @@ describe("walkPath", () => {
 
   it("stops at a missing name, with the directory it was looked up in", () => {
     expect(trace("/opt/data/x", fs(tree))).toEqual(["through /", "through /opt", "missing /opt/data in /opt"]);
+  });
+
+  it("stops at a node that could not be examined, on the way or at the end, and names its failure", () => {
+    const failure = { call: "statx", on: "/usr/bin", errno: 5, words: "Input/output error" };
+    const lstat = fs({ ...tree, "/usr/bin": { kind: "unexamined", failure } });
+    expect(trace("/usr/bin/s6", lstat)).toEqual(["through /", "through /usr", "unexamined: statx /usr/bin"]);
+    expect(trace("/usr/bin", lstat)).toEqual(["through /", "through /usr", "unexamined: statx /usr/bin"]);
+    const root = fs({ "/": { kind: "unexamined", failure: { ...failure, on: "/" } } });
+    expect(trace("/usr", root)).toEqual(["unexamined: statx /"]);
   });
 
   it("stops at a symlink loop", () => {

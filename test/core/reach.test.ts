@@ -132,3 +132,14 @@ describe("reach: a file on the way", () => {
     expect(reach("/opt/data", hermes, tree)).toEqual({ ok: false, blocks: "other", reason: "/opt is not a directory" });
   });
 });
+
+describe("reach: a node that could not be examined", () => {
+  it("is named with its failure, never taken as missing (which would ask for a writable parent)", () => {
+    const failure = { call: "statx", on: "/opt/data", errno: 5, words: "Input/output error" };
+    expect(reach("/opt/data", hermes, fs({ ...base, "/opt/data": { kind: "unexamined", failure } }))).toEqual({
+      ok: false,
+      blocks: "other",
+      reason: "unable to statx /opt/data: Input/output error",
+    });
+  });
+});

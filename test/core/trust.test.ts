@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Lstat, Node } from "../../src/core/pathWalk.ts";
-import { checkTrust, rewritable } from "../../src/core/trust.ts";
+import { checkTrust, programStatusText, rewritable } from "../../src/core/trust.ts";
 
 const dir = (mode = 0o755, uid = 0): Node => ({ kind: "dir", uid, gid: 0, mode: 0o040000 | mode });
 const file = (mode = 0o755, uid = 0): Node => ({ kind: "file", uid, gid: 0, mode: 0o100000 | mode });
@@ -195,5 +195,36 @@ describe("rewritable", () => {
       reason: "/srv/s is owned by uid 10000, not root",
       rewritable: true,
     });
+  });
+});
+
+describe("a node that could not be examined: neither absent, unusable nor replaceable (contract §13)", () => {
+  const failure = { call: "statx", on: "/command", errno: 5, words: "Input/output error" };
+  const unexamined: Node = { kind: "unexamined", failure };
+  it.each(["program", "dir", "lookup-dir"] as const)("as a %s: untrusted, naming the call and its words", (want) => {
+    expect(checkTrust("/command/s6-setuidgid", fs({ ...base, "/command": unexamined }), want)).toEqual({
+      ok: false,
+      missing: false,
+      reason: "unable to statx /command: Input/output error",
+      unexamined: failure,
+    });
+  });
+  it("at the end of the path too", () => {
+    const trust = checkTrust("/command/s6-setuidgid", fs({ ...base, "/command/s6-setuidgid": unexamined }));
+    expect(trust).toMatchObject({ ok: false, missing: false, unexamined: failure });
+  });
+});
+
+describe("programStatusText", () => {
+  const failed = (errno: number, words: string) => ({ call: "access", on: "/x", errno, words });
+  it("says what access(2) said: absent, not executable (EACCES), or not examined, with the C library's words", () => {
+    expect(programStatusText("ok")).toBe("exists and is executable");
+    expect(programStatusText("missing")).toBe("does not exist");
+    expect(programStatusText(failed(13, "Permission denied"))).toBe(
+      "is not executable (unable to access /x: Permission denied)",
+    );
+    expect(programStatusText(failed(5, "Input/output error"))).toBe(
+      "cannot be examined (unable to access /x: Input/output error)",
+    );
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { defaultsFor } from "../../src/core/config.ts";
+import type { Failure } from "../../src/core/failure.ts";
 import type { Node } from "../../src/core/pathWalk.ts";
-import { unreadableIn, unreadableLines } from "../../src/core/unreadable.ts";
+import { unlisted, unreadableIn, unreadableLines } from "../../src/core/unreadable.ts";
 
 const hermes = { uid: 10000, groups: [10000, 2000] };
 
@@ -32,6 +33,7 @@ describe("unreadableIn: what at a home's top the runtime user cannot read", () =
         { path: "/opt/data/logs", kind: "dir", uid: 0, gid: 0, mode: 0o744 },
         { path: "/opt/data/sessions", kind: "dir", uid: 0, gid: 0, mode: 0o711 },
       ],
+      unexamined: [],
     });
   });
 
@@ -45,7 +47,7 @@ describe("unreadableIn: what at a home's top the runtime user cannot read", () =
       "/h/fifo": { kind: "other", uid: 0, gid: 0, mode: 0o600 },
     });
     const names = ["own", "group", "world", "dir", "link", "fifo", "gone"];
-    expect(unreadableIn("/h", names, lstat, hermes)).toEqual({ count: 0, examples: [] });
+    expect(unreadableIn("/h", names, lstat, hermes)).toEqual({ count: 0, examples: [], unexamined: [] });
     expect(looked).toHaveLength(names.length);
   });
 
@@ -75,6 +77,7 @@ describe("unreadableLines", () => {
         { path: "/opt/data/.env", kind: "file" as const, uid: 0, gid: 0, mode: 0o600 },
         { path: "/opt/data/skills", kind: "dir" as const, uid: 0, gid: 0, mode: 0o700 },
       ],
+      unexamined: [],
     };
     expect(unreadableLines(hermesConfig, "hermes", who, "/opt/data", found)).toBe(
       "hermes: warning: hermes (uid 10000) cannot read /opt/data/.env (file, uid 0 gid 0, mode 0600), so the hermes CLI may take it as missing and replace it, or fail; as root, run hermes-exec-shim doctor --fix\n" +
@@ -84,7 +87,8 @@ describe("unreadableLines", () => {
 
   it("and one line for the rest", () => {
     const example = { path: "/h/a", kind: "file" as const, uid: 0, gid: 0, mode: 0o600 };
-    const lines = (count: number) => unreadableLines(rabbitConfig, "rabbit", who, "/h", { count, examples: [example] });
+    const lines = (count: number) =>
+      unreadableLines(rabbitConfig, "rabbit", who, "/h", { count, examples: [example], unexamined: [] });
     expect(lines(2).split("\n")[1]).toBe(
       "rabbit: warning: and 1 more entry in /h that bunny cannot read: rabbit-exec-shim doctor lists them",
     );
@@ -92,6 +96,31 @@ describe("unreadableLines", () => {
       "rabbit: warning: and 4 more entries in /h that bunny cannot read: rabbit-exec-shim doctor lists them",
     );
     expect(lines(1).split("\n")).toHaveLength(2);
-    expect(unreadableLines(hermesConfig, "hermes", who, "/h", { count: 0, examples: [] })).toBe("");
+    expect(unreadableLines(hermesConfig, "hermes", who, "/h", { count: 0, examples: [], unexamined: [] })).toBe("");
+  });
+});
+
+describe("what could not be examined at a home's top is said, never taken as readable (contract §13)", () => {
+  const eio = (call: string, on: string): Failure => ({ call, on, errno: 5, words: "Input/output error" });
+  it("an entry whose statx failed is counted as unexamined, not skipped as if it were fine", () => {
+    const failure = eio("statx", "/opt/data/auth.json");
+    const lstat = (path: string): Node =>
+      path === "/opt/data/auth.json" ? { kind: "unexamined", failure } : { kind: "file", uid: 0, gid: 0, mode: 0o600 };
+    const found = unreadableIn("/opt/data", ["auth.json", "x"], lstat, hermes);
+    expect(found).toEqual({
+      count: 1,
+      examples: [{ path: "/opt/data/x", kind: "file", uid: 0, gid: 0, mode: 0o600 }],
+      unexamined: [failure],
+    });
+  });
+  it("a top that could not be listed: nothing in it named, the failure kept", () => {
+    const failure = eio("getdents64", "/opt/data");
+    expect(unlisted(failure)).toEqual({ count: 0, examples: [], unexamined: [failure] });
+  });
+  it("one warning line per failure, before the entries, naming the call, the path and the words", () => {
+    const found = { ...unlisted(eio("getdents64", "/opt/data")) };
+    expect(unreadableLines(hermesConfig, "hermes", "hermes (uid 10000)", "/opt/data", found)).toBe(
+      "hermes: warning: cannot tell what hermes (uid 10000) can read in /opt/data: unable to getdents64 /opt/data: Input/output error\n",
+    );
   });
 });

@@ -4,6 +4,7 @@
  * getdents64 report; the test compares that with what Node's fs reports.
  */
 
+import { type Failure, failed, failureText } from "../../src/core/failure.ts";
 import { statusGroups } from "../../src/core/groups.ts";
 import { auxvSecure, parseCapEff } from "../../src/core/privilege.ts";
 import { procRow, words } from "../../src/core/procText.ts";
@@ -16,6 +17,7 @@ import {
   lstat,
   openFds,
   readAll,
+  readlink,
   readNames,
 } from "../../src/sys/files.ts";
 import {
@@ -38,12 +40,18 @@ const stat = (path: string, flags = 0) => {
   return r.ok ? { ...r.node, ino: String(r.ino) } : { errno: r.errno };
 };
 
+/** What a probe of a working call returned; a Failure stops the probe, naming it. */
+function worked<T>(value: T | Failure): T {
+  if (failed(value)) throw new Error(failureText(value));
+  return value;
+}
+
 const fd = libc.open(cstr(dir), O_RDONLY | O_CLOEXEC, 0);
-const raw = readNames(fd);
+const raw = worked(readNames(fd, dir));
 libc.close(fd);
 const missing = libc.open(cstr(`${dir}/no such entry`), O_RDONLY | O_CLOEXEC, 0);
 const missingErrno = errno();
-const status = new TextDecoder().decode(readAll("/proc/self/status"));
+const status = new TextDecoder().decode(worked(readAll("/proc/self/status")));
 const env = getenv(variable);
 
 console.log(
@@ -58,7 +66,11 @@ console.log(
     absent: stat(`${dir}/no such entry`),
     names: raw.map(hex),
     entries: entries(dir),
-    entriesOfMissing: entries(`${dir}/no such entry`) ?? null,
+    entriesOfMissing: entries(`${dir}/no such entry`),
+    // A read that fails after the open (EISDIR): a failure of its own, never the empty file it once read as.
+    readOfDirectory: readAll(dir),
+    readlinkOfFile: readlink(`${dir}/plain`),
+    lstatUnderFile: lstat(`${dir}/plain/x`),
     open: { fd: missing, errno: missingErrno, text: strerror(missingErrno) },
     executable: {
       sh: executableStatus("/bin/sh"),
@@ -72,9 +84,9 @@ console.log(
       capEff: String(parseCapEff(status)),
     },
     ids: { euid: libcProbe.geteuid(), started: libcProbe.started(), groups: groups() },
-    auxvSecure: auxvSecure(readAll("/proc/self/auxv") ?? new Uint8Array()) ?? null,
-    self: libcProbe.self() ?? null,
-    fds: openFds()?.open.map((f) => f.fd) ?? null,
+    auxvSecure: auxvSecure(worked(readAll("/proc/self/auxv"))) ?? null,
+    self: libcProbe.self(),
+    fds: worked(openFds()).open.map((f) => f.fd),
     getenv: env === undefined ? null : hex(env),
     getenvUnset: getenv(`${variable}_UNSET`) ?? null,
   }),

@@ -111,13 +111,35 @@ describe("getdents64: a directory's names", () => {
     expect([...probe.names].sort()).toEqual(expected.sort());
   });
 
-  it("entries() decodes them; a directory that cannot be opened gives nothing", () => {
+  it("entries() decodes them; a directory that cannot be opened is the open's failure, in the C library's words", () => {
     expect([...probe.entries].sort()).toEqual([...NAMES, NOT_UTF8.toString()].sort());
-    expect(probe.entriesOfMissing).toBeNull();
+    expect(probe.entriesOfMissing).toEqual({
+      call: "open",
+      on: `${dir}/no such entry`,
+      errno: 2,
+      words: "No such file or directory",
+    });
   });
 
   it("/proc/self/fd lists the standard descriptors", () => {
     expect(probe.fds).toEqual(expect.arrayContaining([0, 1, 2]));
+  });
+});
+
+describe("a call that fails is a failure of its own (contract §13)", () => {
+  it("a read that fails after its open (EISDIR) is the read's failure, never the bytes read so far", () => {
+    expect(probe.readOfDirectory).toEqual({ call: "read", on: dir, errno: 21, words: "Is a directory" });
+  });
+  it("readlink of a file that is no symlink: EINVAL, never an empty target", () => {
+    expect(probe.readlinkOfFile).toEqual({
+      call: "readlink",
+      on: `${dir}/plain`,
+      errno: 22,
+      words: "Invalid argument",
+    });
+  });
+  it("lstat under a file (ENOTDIR): missing, as the kernel's lookup says", () => {
+    expect(probe.lstatUnderFile).toEqual({ kind: "missing" });
   });
 });
 
@@ -149,8 +171,12 @@ describe("the process as the kernel and libc report it", () => {
     expect(probe.self).toBe(realpathSync(BUN));
   });
 
-  it("access: a shell is executable, a 0640 file is not, a missing one is missing", () => {
-    expect(probe.executable).toEqual({ sh: "ok", plain: "not-executable", absent: "missing" });
+  it("access: a shell is executable, a 0640 file is not (EACCES, told as it is), a missing one is missing", () => {
+    expect(probe.executable).toEqual({
+      sh: "ok",
+      plain: { call: "access", on: `${dir}/plain`, errno: 13, words: "Permission denied" },
+      absent: "missing",
+    });
   });
 
   it("getenv: the value's bytes as given; an unset name is undefined", () => {
