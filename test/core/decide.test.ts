@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { bytes } from "../../src/core/bytes.ts";
 import { type Command, defaultsFor } from "../../src/core/config.ts";
 import { type Drop, decide, type Facts } from "../../src/core/decide.ts";
+import type { Failure } from "../../src/core/failure.ts";
 import type { DropGroup } from "../../src/core/groups.ts";
 import type { Homes } from "../../src/core/homes.ts";
 import { known } from "../../src/core/lazy.ts";
@@ -24,7 +25,7 @@ type AsRoot = NonNullable<Facts["asRoot"]>;
 /** Root's facts as a test states them: those gathered when decide() asks, given as values. */
 type RootsGiven = Omit<Partial<AsRoot>, "runtimeUser" | "terminal" | "drop"> & {
   runtimeUser?: RuntimeUser;
-  terminal?: Terminal | { unable: string };
+  terminal?: Terminal | Failure;
   drop?: Drop;
 };
 
@@ -110,7 +111,10 @@ describe("0. the name it is called as picks the command; a name it does not know
 describe("1. the real CLI must exist and be executable", () => {
   it.each([
     ["missing", "it does not exist"],
-    ["not-executable", "it is not executable"],
+    [
+      { call: "access", on: "/opt/hermes/.venv/bin/hermes", errno: 13, words: "Permission denied" },
+      "it is not executable (unable to access /opt/hermes/.venv/bin/hermes: Permission denied)",
+    ],
   ] as const)("%s → 127 naming the path, before anything else", (cli, why) => {
     for (const euid of [0, 10000]) {
       const plan = decide(config, facts({ euid, cli, optOut: "1" }));
@@ -659,12 +663,12 @@ describe("12. root's terminal stays root's: a shared terminal is relayed, never 
     expect(decide(config, facts({ asRoot: roots({ terminal: { kind }, drop: identity }) }))).toEqual(direct);
   });
   it("a terminal that could not be examined → 126 naming the failed call, nothing run", () => {
-    const terminal = { unable: "unable to examine descriptor 0 (ioctl TCGETS): Input/output error" };
+    const terminal = { call: "ioctl TCGETS", on: "descriptor 0", errno: 5, words: "Input/output error" };
     expect(decide(config, facts({ asRoot: roots({ terminal }) }))).toEqual({
       kind: "refuse",
       code: 126,
       message:
-        "hermes: cannot tell whose terminal this is: unable to examine descriptor 0 (ioctl TCGETS): Input/output error; " +
+        "hermes: cannot tell whose terminal this is: unable to ioctl TCGETS descriptor 0: Input/output error; " +
         "refusing to run hermes as root.\n" +
         "hermes: run it as hermes (docker exec --user hermes …) or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n",
     });

@@ -132,6 +132,7 @@ describe("homeWarnings: unreadable state at a home's top (contract §11)", () =>
     const unreadable = {
       count: 1,
       examples: [{ path: "/opt/data/auth.json", kind: "file" as const, uid: 0, gid: 0, mode: 0o600 }],
+      unexamined: [],
     };
     const blocked: Reach = { ok: false, blocks: "write", missing: false, at: at("/opt/data", 0, 0, 0o755) };
     const lines = homeWarnings(config, "hermes", runtime([{ ...home(blocked), unreadable }]), true).split("\n");
@@ -147,7 +148,7 @@ describe("homeWarnings: unreadable state at a home's top (contract §11)", () =>
       homeWarnings(
         config,
         "hermes",
-        runtime([{ ...home({ ok: true }), unreadable: { count: 0, examples: [] } }]),
+        runtime([{ ...home({ ok: true }), unreadable: { count: 0, examples: [], unexamined: [] } }]),
         true,
       ),
     ).toBe("");

@@ -20,6 +20,7 @@ function trace(path: string, lstat: Lstat): string[] {
     end: (here) => [...met, `end ${here}`],
     missing: (here, parent) => [...met, `missing ${here} in ${parent}`],
     broken: (reason) => [...met, `broken: ${reason}`],
+    unexamined: (failure) => [...met, `unexamined: ${failure.on}`],
   };
   return walkPath(path, lstat, visitor);
 }

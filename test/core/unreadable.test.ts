@@ -32,6 +32,7 @@ describe("unreadableIn: what at a home's top the runtime user cannot read", () =
         { path: "/opt/data/logs", kind: "dir", uid: 0, gid: 0, mode: 0o744 },
         { path: "/opt/data/sessions", kind: "dir", uid: 0, gid: 0, mode: 0o711 },
       ],
+      unexamined: [],
     });
   });
 
@@ -45,7 +46,7 @@ describe("unreadableIn: what at a home's top the runtime user cannot read", () =
       "/h/fifo": { kind: "other", uid: 0, gid: 0, mode: 0o600 },
     });
     const names = ["own", "group", "world", "dir", "link", "fifo", "gone"];
-    expect(unreadableIn("/h", names, lstat, hermes)).toEqual({ count: 0, examples: [] });
+    expect(unreadableIn("/h", names, lstat, hermes)).toEqual({ count: 0, examples: [], unexamined: [] });
     expect(looked).toHaveLength(names.length);
   });
 
@@ -75,6 +76,7 @@ describe("unreadableLines", () => {
         { path: "/opt/data/.env", kind: "file" as const, uid: 0, gid: 0, mode: 0o600 },
         { path: "/opt/data/skills", kind: "dir" as const, uid: 0, gid: 0, mode: 0o700 },
       ],
+      unexamined: [],
     };
     expect(unreadableLines(hermesConfig, "hermes", who, "/opt/data", found)).toBe(
       "hermes: warning: hermes (uid 10000) cannot read /opt/data/.env (file, uid 0 gid 0, mode 0600), so the hermes CLI may take it as missing and replace it, or fail; as root, run hermes-exec-shim doctor --fix\n" +
@@ -84,7 +86,8 @@ describe("unreadableLines", () => {
 
   it("and one line for the rest", () => {
     const example = { path: "/h/a", kind: "file" as const, uid: 0, gid: 0, mode: 0o600 };
-    const lines = (count: number) => unreadableLines(rabbitConfig, "rabbit", who, "/h", { count, examples: [example] });
+    const lines = (count: number) =>
+      unreadableLines(rabbitConfig, "rabbit", who, "/h", { count, examples: [example], unexamined: [] });
     expect(lines(2).split("\n")[1]).toBe(
       "rabbit: warning: and 1 more entry in /h that bunny cannot read: rabbit-exec-shim doctor lists them",
     );
@@ -92,6 +95,6 @@ describe("unreadableLines", () => {
       "rabbit: warning: and 4 more entries in /h that bunny cannot read: rabbit-exec-shim doctor lists them",
     );
     expect(lines(1).split("\n")).toHaveLength(2);
-    expect(unreadableLines(hermesConfig, "hermes", who, "/h", { count: 0, examples: [] })).toBe("");
+    expect(unreadableLines(hermesConfig, "hermes", who, "/h", { count: 0, examples: [], unexamined: [] })).toBe("");
   });
 });

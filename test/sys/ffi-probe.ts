@@ -39,11 +39,14 @@ const stat = (path: string, flags = 0) => {
 };
 
 const fd = libc.open(cstr(dir), O_RDONLY | O_CLOEXEC, 0);
-const raw = readNames(fd);
+const raw = readNames(fd, dir);
 libc.close(fd);
 const missing = libc.open(cstr(`${dir}/no such entry`), O_RDONLY | O_CLOEXEC, 0);
 const missingErrno = errno();
-const status = new TextDecoder().decode(readAll("/proc/self/status"));
+const statusRead = readAll("/proc/self/status");
+const status = "errno" in statusRead ? "" : new TextDecoder().decode(statusRead);
+const auxv = readAll("/proc/self/auxv");
+const fds = openFds();
 const env = getenv(variable);
 
 console.log(
@@ -56,9 +59,9 @@ console.log(
     symlinkFollowed: stat(`${dir}/symlink`),
     lstat: lstat(`${dir}/symlink`),
     absent: stat(`${dir}/no such entry`),
-    names: raw.map(hex),
+    names: "errno" in raw ? raw : raw.map(hex),
     entries: entries(dir),
-    entriesOfMissing: entries(`${dir}/no such entry`) ?? null,
+    entriesOfMissing: entries(`${dir}/no such entry`),
     open: { fd: missing, errno: missingErrno, text: strerror(missingErrno) },
     executable: {
       sh: executableStatus("/bin/sh"),
@@ -72,9 +75,9 @@ console.log(
       capEff: String(parseCapEff(status)),
     },
     ids: { euid: libcProbe.geteuid(), started: libcProbe.started(), groups: groups() },
-    auxvSecure: auxvSecure(readAll("/proc/self/auxv") ?? new Uint8Array()) ?? null,
+    auxvSecure: "errno" in auxv ? auxv : (auxvSecure(auxv) ?? null),
     self: libcProbe.self() ?? null,
-    fds: openFds()?.open.map((f) => f.fd) ?? null,
+    fds: "errno" in fds ? fds : fds.open.map((f) => f.fd),
     getenv: env === undefined ? null : hex(env),
     getenvUnset: getenv(`${variable}_UNSET`) ?? null,
   }),

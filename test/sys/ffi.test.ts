@@ -111,9 +111,9 @@ describe("getdents64: a directory's names", () => {
     expect([...probe.names].sort()).toEqual(expected.sort());
   });
 
-  it("entries() decodes them; a directory that cannot be opened gives nothing", () => {
+  it("entries() decodes them; a directory that cannot be opened gives the failure, never an empty list", () => {
     expect([...probe.entries].sort()).toEqual([...NAMES, NOT_UTF8.toString()].sort());
-    expect(probe.entriesOfMissing).toBeNull();
+    expect(probe.entriesOfMissing).toMatchObject({ call: "open", errno: 2, words: "No such file or directory" });
   });
 
   it("/proc/self/fd lists the standard descriptors", () => {
@@ -150,7 +150,11 @@ describe("the process as the kernel and libc report it", () => {
   });
 
   it("access: a shell is executable, a 0640 file is not, a missing one is missing", () => {
-    expect(probe.executable).toEqual({ sh: "ok", plain: "not-executable", absent: "missing" });
+    expect(probe.executable).toMatchObject({
+      sh: "ok",
+      plain: { call: "access", errno: 13, words: "Permission denied" },
+      absent: "missing",
+    });
   });
 
   it("getenv: the value's bytes as given; an unset name is undefined", () => {
