@@ -1,14 +1,20 @@
 /** doctor's checks of the installation: each turns one gathered fact into a finding with its remedy. */
 import type { Command, ShimConfig } from "../../core/config.ts";
+import { EACCES, type Failure, failed } from "../../core/failure.ts";
 import { octal } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
 import { dirname } from "../../core/paths.ts";
-import { PROGRAM_STATUS_TEXT, type ProgramStatus, type Trust } from "../../core/trust.ts";
-import { type Finding, findingFor } from "./finding.ts";
+import { type ProgramStatus, programStatusText, type Trust } from "../../core/trust.ts";
+import { type Finding, failureItem, findingFor, unexaminedFinding } from "./finding.ts";
 
 /** An ok or a problem about `check`: only a problem carries its remedy. */
 function finding(check: Finding["check"], ok: boolean, message: string, remedy: string | null = null): Finding {
   return findingFor(check)(ok ? "ok" : "problem", message, ok ? null : remedy);
+}
+
+/** A check whose subject a failed call kept doctor from examining: `what` says what is not known. */
+function unexamined(check: Finding["check"], what: string, failure: Failure): Finding {
+  return unexaminedFinding(check, what, [failureItem(failure.on, failure)]);
 }
 
 /**
@@ -16,14 +22,11 @@ function finding(check: Finding["check"], ok: boolean, message: string, remedy: 
  * A setuid or setgid bit makes every call refuse (and the runtime itself obeys BUN_* variables first);
  * a file or directory above it that someone but root can write lets them replace what root runs.
  */
-export function shimCheck(
-  config: ShimConfig,
-  path: string | undefined,
-  mode: number | undefined,
-  trust: Trust,
-): Finding[] {
-  if (path === undefined || mode === undefined)
-    return [finding("shim", false, "cannot find this shim's own file (/proc/self/exe)", "mount /proc")];
+export function shimCheck(config: ShimConfig, path: string | Failure, mode: number | Failure, trust: Trust): Finding[] {
+  if (failed(path)) return [unexamined("shim", "cannot find this shim's own file (/proc/self/exe)", path)];
+  if (failed(mode)) return [unexamined("shim", `this shim ${path} could not be examined`, mode)];
+  if (!trust.ok && trust.unexamined)
+    return [unexamined("shim", `cannot tell whether anyone but root can replace this shim ${path}`, trust.unexamined)];
   const found: Finding[] = [];
   const bits = [mode & 0o4000 ? "setuid" : "", mode & 0o2000 ? "setgid" : ""].filter(Boolean).join(" and ");
   if (bits)
@@ -57,10 +60,13 @@ export function shimCheck(
 
 export function cliCheck(command: Command, status: ProgramStatus): Finding {
   const { name, target } = command;
+  // EACCES is the kernel's own answer (not executable); any other failure leaves the CLI unexamined.
+  if (failed(status) && status.errno !== EACCES)
+    return unexamined("cli", `the ${name} CLI ${target} could not be examined`, status);
   return finding(
     "cli",
     status === "ok",
-    `the ${name} CLI ${target} ${PROGRAM_STATUS_TEXT[status]}`,
+    `the ${name} CLI ${target} ${programStatusText(status)}`,
     `install the ${name} CLI there, or rebuild the shim with --command ${name}=PATH for where it is; until then every ${name} call exits 127`,
   );
 }
@@ -75,6 +81,14 @@ export function groupsHelperCheck(config: ShimConfig, granted: readonly number[]
   if (granted === undefined) return [];
   const gids = granted.join(", ");
   const { groupsHelper } = config;
+  if (!trust.ok && trust.unexamined)
+    return [
+      unexamined(
+        "helper",
+        `the groups helper ${groupsHelper} could not be examined: root calls exit 126`,
+        trust.unexamined,
+      ),
+    ];
   if (trust.ok)
     return [
       finding(
@@ -108,6 +122,10 @@ export function groupsHelperCheck(config: ShimConfig, granted: readonly number[]
 export function helperCheck(config: ShimConfig, trust: Trust, bypassed = false): Finding {
   if (trust.ok)
     return finding("helper", true, `the helper ${config.helper} is trusted (resolves to ${trust.resolved})`);
+  if (trust.unexamined) {
+    const exits = bypassed ? "" : ": root calls exit 126";
+    return unexamined("helper", `the helper ${config.helper} could not be examined${exits}`, trust.unexamined);
+  }
   const remedy = trust.missing
     ? `install it (s6-overlay provides ${config.helper}), or rebuild the shim with --helper set to a root-owned drop helper such as /usr/sbin/gosu`
     : "make it and every directory on its way owned by root and writable only by root (chown root:root, chmod go-w)";
@@ -127,7 +145,11 @@ export function helperCheck(config: ShimConfig, trust: Trust, bypassed = false):
   );
 }
 
-export function userCheck(config: ShimConfig, account: Account | undefined): Finding[] {
+export function userCheck(config: ShimConfig, account: Account | undefined | Failure): Finding[] {
+  if (failed(account)) {
+    const what = `the runtime user ${config.user} could not be looked up; its home and ${config.home} were not checked`;
+    return [unexamined("user", what, account)];
+  }
   if (!account) {
     return [
       finding(
@@ -159,8 +181,21 @@ export function userCheck(config: ShimConfig, account: Account | undefined): Fin
   return [found, note];
 }
 
-/** `found` is what PATH resolves the command's name to; `shim` is this binary's own path. */
-export function pathCheck(name: string, found: string | undefined, isShim: boolean, shim: string): Finding {
+/**
+ * `found` is what PATH resolves the command's name to, `isShim` whether that is this very binary, `shim` this
+ * binary's own path: any of them a failure, which of the three doctor could not tell.
+ */
+export function pathCheck(
+  name: string,
+  found: string | undefined | Failure,
+  isShim: boolean | Failure,
+  shim: string | Failure,
+): Finding {
+  const cannotTell = (failure: Failure) =>
+    unexamined("path", `cannot tell whether ${name} on PATH is this shim`, failure);
+  if (failed(shim)) return cannotTell(shim);
+  if (failed(found)) return cannotTell(found);
+  if (failed(isShim)) return cannotTell(isShim);
   const dir = dirname(shim);
   const onPath = `put ${dir} first on PATH (in the image: ENV PATH=${dir}:$PATH)`;
   // Every command is a link to the one binary, next to it (install.sh makes them).

@@ -4,9 +4,10 @@
  * reaches through PATH, so that `docker exec C NAME` runs them as root.
  */
 import type { ShimConfig } from "../../core/config.ts";
+import { type Failure, failed } from "../../core/failure.ts";
 import { adminName } from "../../core/name.ts";
 import { dirname } from "../../core/paths.ts";
-import { type Finding, findingFor, type Item } from "./finding.ts";
+import { type Finding, findingFor, type Item, plural, unexaminedFinding } from "./finding.ts";
 
 export interface VenvExecutable {
   /** Its directory: the directory of one or more commands' targets. */
@@ -26,17 +27,22 @@ export function isVenvTool(name: string): boolean {
   return /^(python|pip)(w|\d+(\.\d+)*)?$|^activate(\..+)?$|^Activate\.ps1$|^deactivate$/.test(name);
 }
 
-/** Which file a shell would run for a bare command name, the way execvp searches PATH. */
-/** `isProgram` says whether a path names an executable regular file (following symlinks). */
+/**
+ * Which file a shell would run for a bare command name, the way execvp searches PATH. `isProgram` says whether a
+ * path names an executable regular file (following symlinks), or the failure that kept that from being told: the
+ * search stops there, since what comes after it may never be reached.
+ */
 export function resolveCommand(
   pathVar: string,
   name: string,
-  isProgram: (path: string) => boolean,
-): string | undefined {
+  isProgram: (path: string) => boolean | Failure,
+): string | undefined | Failure {
   for (const dir of pathVar.split(":")) {
     // POSIX: an empty entry means the current directory.
     const candidate = dir === "" ? `./${name}` : `${dir.replace(/\/+$/, "")}/${name}`;
-    if (isProgram(candidate)) return candidate;
+    const program = isProgram(candidate);
+    if (failed(program)) return program;
+    if (program) return candidate;
   }
   return undefined;
 }
@@ -50,18 +56,20 @@ export const targetDirs = (config: ShimConfig) => [...new Set(config.commands.ma
 
 /**
  * `executables` lists every executable found in the commands' target directories; `unlisted` names those
- * directories doctor could not list, whose entry points it therefore did not examine.
+ * directories doctor does not list (a symlink), `failures` the directories and files a failed call kept it from
+ * examining: it claims nothing about the entry points there.
  */
 export function entryPointChecks(
   config: ShimConfig,
   executables: readonly VenvExecutable[],
   unlisted: readonly Item[] = [],
+  failures: readonly Item[] = [],
 ): Finding[] {
   const guarded = new Set([...config.commands.map((c) => c.name), adminName(config.name)]);
   const open = executables.filter((e) => e.reached && !guarded.has(e.name));
   const scripts = open.filter((e) => !isVenvTool(e.name));
   const tools = open.filter((e) => isVenvTool(e.name));
-  const skipped = new Set(unlisted.map((u) => u.path));
+  const skipped = new Set([...unlisted, ...failures].flatMap((u) => [u.path, dirname(u.path)]));
   const dirs = targetDirs(config).filter((dir) => !skipped.has(dir));
   const item = (e: VenvExecutable): Item => ({
     path: `${e.dir}/${e.name}`,
@@ -105,6 +113,10 @@ export function entryPointChecks(
         { unexamined: unlisted.length },
       ),
     );
+  }
+  if (failures.length > 0) {
+    const what = `${plural(failures.length, "part", "parts")} of ${listed(targetDirs(config))} could not be examined: doctor cannot tell whether PATH reaches an unguarded entry point there`;
+    findings.push(unexaminedFinding("entry-points", what, [...failures]));
   }
   return findings;
 }

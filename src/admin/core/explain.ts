@@ -5,16 +5,22 @@
 import { envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { type Facts, optedOut, type Plan } from "../../core/decide.ts";
+import { type Failure, failed, failureText } from "../../core/failure.ts";
 import { type DropGroup, groupsText } from "../../core/groups.ts";
 import { blockText, whoText } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { octal } from "../../core/node.ts";
 import { type Terminal, terminalText } from "../../core/terminal.ts";
-import { PROGRAM_STATUS_TEXT, type ProgramStatus, type Trust } from "../../core/trust.ts";
+import { programStatusText, type Trust } from "../../core/trust.ts";
 import { listNames } from "../../core/words.ts";
 import { configJson, configRows, type Row, table } from "./usage.ts";
 
-type TrustReport = { trusted: true; resolved: string } | { trusted: false; missing: boolean; reason: string };
+/** A fact a failed call kept the shim from knowing (contract §13), in JSON: the failure in its own words. */
+export type Unable = { unable: string };
+
+const unable = (failure: Failure): Unable => ({ unable: failureText(failure) });
+
+type TrustReport = { trusted: true; resolved: string } | { trusted: false; missing: boolean; reason: string } | Unable;
 
 export interface ExplainReport {
   config: ReturnType<typeof configJson>;
@@ -23,17 +29,17 @@ export interface ExplainReport {
     /** The name explained; `target` is null when the build has no command of that name. */
     command: { name: string; target: string | null };
     euid: number;
-    /** null for a name the build does not know: there is no CLI to look at. */
-    cli: { path: string; status: ProgramStatus; trustForRoot: TrustReport | null } | null;
+    /** null for a name the build does not know: there is no CLI to look at. `text` says what `status` means. */
+    cli: { path: string; status: "ok" | "missing" | Unable; text: string; trustForRoot: TrustReport | null } | null;
     optOut: { variable: string; values: string[]; counts: boolean };
     /** null when the shim did not look at it: it does so only as root. */
     helper: { path: string; trust: TrustReport | null };
     /** The caller's terminal (contract §12), or why it could not be examined; null where nothing drops. */
-    terminal: (Terminal & { text: string }) | { unable: string } | null;
+    terminal: (Terminal & { text: string }) | Unable | null;
     /** The ids the drop gives, from /etc/passwd (contract §11); null where nothing drops or the user is not there. */
-    identity: { uid: number; gid: number } | null;
+    identity: { uid: number; gid: number } | Unable | null;
     /** The drop's groups and where each came from (contract §11); null where nothing drops. */
-    groups: DropGroup[] | null;
+    groups: DropGroup[] | Unable | null;
     /** null when not examined: only when the drop's identity is known, since only then would it run. */
     groupsHelper: { path: string; trust: TrustReport | null };
     /** The CLI's homes as the user it will run as finds them (contract §7); null when nothing would run. */
@@ -44,8 +50,8 @@ export interface ExplainReport {
         path: string;
         usable: boolean;
         text: string;
-        /** What at its top the runtime user cannot read: looked at on the drop path only, else null. */
-        unreadable: { count: number; examples: string[] } | null;
+        /** What at its top the runtime user cannot read, and what could not be examined: the drop path only, else null. */
+        unreadable: { count: number; examples: string[]; unexamined: Unable[] } | null;
       }[];
     } | null;
   };
@@ -67,24 +73,21 @@ const decoder = new TextDecoder();
 
 function trustReport(trust: Trust | undefined): TrustReport | null {
   if (!trust) return null;
-  return trust.ok
-    ? { trusted: true, resolved: trust.resolved }
-    : { trusted: false, missing: trust.missing, reason: trust.reason };
+  if (trust.ok) return { trusted: true, resolved: trust.resolved };
+  return trust.unexamined ? unable(trust.unexamined) : { trusted: false, missing: trust.missing, reason: trust.reason };
 }
 
-function terminalReport(
-  terminal: Terminal | { unable: string } | undefined,
-  user: string,
-): ExplainReport["facts"]["terminal"] {
-  if (!terminal || "unable" in terminal) return terminal ?? null;
-  return { ...terminal, text: terminalText(terminal, user) };
+function terminalReport(terminal: Terminal | Failure | undefined, user: string): ExplainReport["facts"]["terminal"] {
+  if (failed(terminal)) return unable(terminal);
+  return terminal ? { ...terminal, text: terminalText(terminal, user) } : null;
 }
 
 export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args: readonly string[]): ExplainReport {
   const values = envValues(facts.env, config.optOutVar);
   const called = facts.command;
   // What decide() asked for on its way to the plan: explain says only what was examined.
-  const drop = facts.asRoot?.drop?.taken();
+  const found = facts.asRoot?.drop?.taken();
+  const drop = failed(found) ? undefined : found;
   const homes = facts.homes?.taken();
   return {
     config: configJson(config),
@@ -95,7 +98,12 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
       cli:
         "unknown" in called
           ? null
-          : { path: called.target, status: facts.cli, trustForRoot: trustReport(facts.asRoot?.cliTrust) },
+          : {
+              path: called.target,
+              status: failed(facts.cli) ? unable(facts.cli) : facts.cli,
+              text: programStatusText(facts.cli),
+              trustForRoot: trustReport(facts.asRoot?.cliTrust),
+            },
       optOut: {
         variable: config.optOutVar,
         values: values.map((v) => decoder.decode(v)),
@@ -103,8 +111,8 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
       },
       helper: { path: config.helper, trust: trustReport(facts.asRoot?.helperTrust) },
       terminal: terminalReport(facts.asRoot?.terminal?.taken(), config.user),
-      identity: drop ? { uid: drop.uid, gid: drop.gid } : null,
-      groups: drop?.groups ?? null,
+      identity: failed(found) ? unable(found) : drop ? { uid: drop.uid, gid: drop.gid } : null,
+      groups: failed(found) ? unable(found) : (drop?.groups ?? null),
       groupsHelper: { path: config.groupsHelper, trust: trustReport(drop?.groupsHelperTrust) },
       homes: homes
         ? {
@@ -115,7 +123,11 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
               usable: c.reach.ok,
               text: `${whoText(homes)} ${blockText(c)}`,
               unreadable: c.unreadable
-                ? { count: c.unreadable.count, examples: c.unreadable.examples.map((e) => e.path) }
+                ? {
+                    count: c.unreadable.count,
+                    examples: c.unreadable.examples.map((e) => e.path),
+                    unexamined: c.unreadable.unexamined.map(unable),
+                  }
                 : null,
             })),
           }
@@ -138,19 +150,31 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
 
 const quote = (text: string) => JSON.stringify(text);
 
+/** A fact a failed call kept from being known, as its row says it. */
+const unableText = (fact: Unable) => `could not be examined: ${fact.unable}`;
+
 function describeTrust(trust: TrustReport): string {
+  if ("unable" in trust) return unableText(trust);
   return trust.trusted ? `trusted (resolves to ${trust.resolved})` : `not trusted: ${trust.reason}`;
 }
 
-function unreadableRows(path: string, found: { count: number; examples: string[] } | null): Row[] {
+type UnreadableReport = NonNullable<NonNullable<ExplainReport["facts"]["homes"]>["checks"][number]["unreadable"]>;
+
+/** What the runtime user cannot read at a home's top; "nothing" only where every entry there was examined. */
+function unreadableRows(path: string, found: UnreadableReport | null): Row[] {
   if (found === null) return [];
-  if (found.count === 0) return [["unreadable", `nothing at the top of ${path} that the runtime user cannot read`]];
+  const rows = found.unexamined.map((fact): Row => ["unreadable", unableText(fact)]);
   const rest = found.count - found.examples.length;
-  return [["unreadable", `${found.examples.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}`]];
+  if (found.count > 0) rows.push(["unreadable", `${found.examples.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}`]);
+  else if (rows.length === 0)
+    rows.push(["unreadable", `nothing at the top of ${path} that the runtime user cannot read`]);
+  return rows;
 }
 
 /** The ids /etc/passwd gives the runtime user: uid 0 is root, which the drop refuses; gid 0 as its own is kept. */
-function identityText(config: ShimConfig, { uid, gid }: { uid: number; gid: number }): string {
+function identityText(config: ShimConfig, identity: { uid: number; gid: number } | Unable): string {
+  if ("unable" in identity) return unableText(identity);
+  const { uid, gid } = identity;
   const ids = `${config.user} in /etc/passwd: uid ${uid}, gid ${gid}`;
   if (uid === 0) return `${ids}: uid 0 is root, so the drop refuses`;
   return gid === 0 ? `${ids} (root's group, as its own primary group: the drop keeps it)` : ids;
@@ -177,7 +201,7 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
         : `${command.name}, whose CLI is ${command.target}`,
     ],
     ["effective uid", euid === 0 ? "0 (root)" : `${euid} (not root: the shim passes straight through)`],
-    ...(cli ? ([["CLI", `${cli.path} ${PROGRAM_STATUS_TEXT[cli.status]}`]] as Row[]) : []),
+    ...(cli ? ([["CLI", `${cli.path} ${cli.text}`]] as Row[]) : []),
     ...(cli?.trustForRoot
       ? ([["CLI as root", `${describeTrust(cli.trustForRoot)} (only the opt-out runs it as root)`]] as Row[])
       : []),
@@ -189,7 +213,10 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
     ...(report.facts.identity ? ([["identity", identityText(config, report.facts.identity)]] as Row[]) : []),
     ...(report.facts.groups
       ? ([
-          ["groups", groupsText(report.facts.groups)],
+          [
+            "groups",
+            "unable" in report.facts.groups ? unableText(report.facts.groups) : groupsText(report.facts.groups),
+          ],
           [
             "groups helper",
             `${report.facts.groupsHelper.path} ${report.facts.groupsHelper.trust ? describeTrust(report.facts.groupsHelper.trust) : "not examined, so not trusted"}`,
@@ -202,7 +229,7 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
       report.facts.terminal === null
         ? terminalText(undefined, config.user)
         : "unable" in report.facts.terminal
-          ? `could not be examined: ${report.facts.terminal.unable}`
+          ? unableText(report.facts.terminal)
           : report.facts.terminal.text,
     ],
   ];
@@ -214,10 +241,13 @@ function planText(config: ShimConfig, report: ExplainReport): string {
     const message = plan.message.trimEnd().split("\n").join("\n    ");
     return `plan: refuse, exit ${plan.code}, with this on stderr:\n    ${message}\n`;
   }
-  const granted = facts.groups?.some((g) => g.origin === "granted")
-    ? ", with the groups the container runtime granted"
-    : "";
-  const ids = facts.identity ? ` (uid ${facts.identity.uid}, gid ${facts.identity.gid})` : "";
+  // A drop whose identity could not be read is refused: an exec plan has it, or none.
+  const { groups, identity } = facts;
+  const granted =
+    Array.isArray(groups) && groups.some((g) => g.origin === "granted")
+      ? ", with the groups the container runtime granted"
+      : "";
+  const ids = identity && !("unable" in identity) ? ` (uid ${identity.uid}, gid ${identity.gid})` : "";
   const what =
     plan.path === config.helper
       ? `drop to ${config.user} through ${config.helper}`

@@ -1,4 +1,5 @@
 /** One line of doctor's verdict, and how the lot is shown. */
+import { type Failure, failureText } from "../../core/failure.ts";
 import { type DropGroup, groupsText } from "../../core/groups.ts";
 import { adminName } from "../../core/name.ts";
 import { type NodeStat, octal } from "../../core/node.ts";
@@ -74,6 +75,29 @@ export function findingFor(check: Finding["check"]) {
   });
 }
 
+/** An item for a part a call kept doctor from examining or changing: its path, and the failure in its own words. */
+export function failureItem(path: string, failure: Failure): Item {
+  return { path, detail: failureText(failure) };
+}
+
+/** What to do about a part a failed call kept doctor from examining. */
+export const LOOK_AGAIN =
+  "look at each (the error says which call failed on what: a flaky NFS or FUSE volume, a failing disk), then run doctor again";
+
+/**
+ * The one finding about parts a failed call kept doctor from examining (contract §13): each named with the failure,
+ * all counted as not examined, and a problem, so that no ok line nor "healthy" covers them and doctor exits 1.
+ * `count` is how many there are in all, where `items` shows only the first of them.
+ */
+export function unexaminedFinding(
+  check: Finding["check"],
+  message: string,
+  items: Item[],
+  count = items.length,
+): Finding {
+  return findingFor(check)("problem", message, LOOK_AGAIN, items, { count, unexamined: count });
+}
+
 const KIND = { dir: "directory", file: "file", symlink: "symlink", other: "special file" };
 
 /** An item's detail: "directory, uid 0 gid 0, mode 0755", or with `before` "…, was uid 0 …" for what --fix changed. */
@@ -98,6 +122,7 @@ export function doctorReport(
   judgedAs: JudgedAs | null,
 ): DoctorReport {
   const unexamined = findings.reduce((sum, f) => sum + (f.unexamined ?? 0), 0);
+  // A part a call kept doctor from examining is a problem of its own (unexaminedFinding): never healthy then.
   const healthy = !findings.some((f) => f.status === "problem");
   return { healthy, fix, home, walked, entries, judgedAs, unexamined, findings };
 }

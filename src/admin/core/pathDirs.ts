@@ -5,7 +5,7 @@
  * can plant a command that root runs.
  */
 import type { Trust } from "../../core/trust.ts";
-import { type Finding, findingFor } from "./finding.ts";
+import { type Finding, failureItem, findingFor, unexaminedFinding } from "./finding.ts";
 
 const finding = findingFor("path-dirs");
 
@@ -28,6 +28,11 @@ export function pathDirChecks(path: string | undefined, trustOf: (dir: string) =
     }
     const trust = trustOf(dir);
     if (trust.ok) continue;
+    if (trust.unexamined) {
+      const what = `cannot tell whether ${dir} on PATH is root's alone`;
+      found.push(unexaminedFinding("path-dirs", what, [failureItem(trust.unexamined.on, trust.unexamined)]));
+      continue;
+    }
     found.push(
       finding(
         "problem",

@@ -10,13 +10,23 @@
 
 import { mayAccess, READ, SEARCH } from "../../core/access.ts";
 import type { ShimConfig } from "../../core/config.ts";
+import type { Failure } from "../../core/failure.ts";
 import { adminName } from "../../core/name.ts";
 import { type NodeStat, octal } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
 import type { Lstat } from "../../core/pathWalk.ts";
 import { checkTrust, rewritable, type Trust, weakness } from "../../core/trust.ts";
 import { isFifo, NEEDS, type Repair, type Role, repair } from "./controlSurface.ts";
-import { byPath, describeNode, type Finding, findingFor, type Item, plural } from "./finding.ts";
+import {
+  byPath,
+  describeNode,
+  type Finding,
+  failureItem,
+  findingFor,
+  type Item,
+  plural,
+  unexaminedFinding,
+} from "./finding.ts";
 
 /** One node of a service's or the scanner's control surface, or a directory on the way to it. */
 export interface SurfaceNode {
@@ -41,6 +51,8 @@ export interface TreeFacts {
   doors: Item[];
   /** The scan directory, services or scripts doctor neither examined nor changed, and why. */
   unreached: Item[];
+  /** The nodes, listings and ways a failed call kept doctor from examining (contract §13), each with the failure. */
+  failures: Item[];
   /** Service directories root owns in a scan directory that is not root's alone: the runtime user cannot remove or replace them. */
   rootSlots: { path: string; node: NodeStat }[];
   /** Service directories in such a scan directory that are not root's alone, each with the event/ s6-supervise made in it. */
@@ -107,11 +119,13 @@ export function linkDestination(
   target: string | undefined,
   base: string,
   trustOf: (path: string) => Trust,
-): "none" | { resolved: string } | Unreached {
+): "none" | { resolved: string } | Unreached | Failure {
   if (target === undefined) return { unreached: "a symlink doctor could not read" };
   const trust = trustOf(target.startsWith("/") ? target : `${base}/${target}`);
-  if (!trust.ok) return trust.missing ? "none" : { unreached: trust.reason, trust };
-  return { resolved: trust.resolved };
+  if (trust.ok) return { resolved: trust.resolved };
+  // A call on the way failed: where the link leads is not known, which is never taken for nothing there.
+  if (trust.unexamined) return trust.unexamined;
+  return trust.missing ? "none" : { unreached: trust.reason, trust };
 }
 
 /** Why a destination the trust walk passed, opened again from / one name at a time, is not examined now. */
@@ -122,14 +136,17 @@ export function changedSince(chain: readonly Step[]): string | undefined {
 
 /**
  * What s6 runs as root and someone but root could rewrite, each reason once (a directory on the way of many
- * services is named once): `record` adds a Trust to `doors` if it is one.
+ * services is named once): `record` adds a Trust to `doors` if it is one, and to `failures` if a failed call
+ * kept it from being told.
  */
-export function doorKeeper(doors: Item[]): (path: string, trust: Trust) => void {
+export function doorKeeper(doors: Item[], failures: Item[]): (path: string, trust: Trust) => void {
   const reasons = new Set<string>();
   return (path, trust) => {
-    if (trust.ok || !trust.rewritable || reasons.has(trust.reason)) return;
+    if (trust.ok || reasons.has(trust.reason)) return;
+    if (trust.unexamined) failures.push(failureItem(path, trust.unexamined));
+    else if (trust.rewritable) doors.push({ path, detail: trust.reason });
+    else return;
     reasons.add(trust.reason);
-    doors.push({ path, detail: trust.reason });
   };
 }
 
@@ -300,7 +317,7 @@ function controlFindings(config: ShimConfig, account: Account, tree: TreeFacts, 
         unsupervised,
       ),
     );
-  if (closed.length === 0 && unsupervised.length === 0) {
+  if (closed.length === 0 && unsupervised.length === 0 && tree.failures.length === 0) {
     const ok = examinedText(tree);
     if (ok !== undefined) found.push(finding("ok", `${user} can ${ok}`, null));
   }
@@ -391,12 +408,16 @@ export function supervisionChecks(config: ShimConfig, account: Account, tree: Tr
         [...tree.doors].sort(byPath),
       ),
     );
-  } else {
+  } else if (tree.failures.length === 0) {
     found.push(
       finding("ok", `${scanDir}, its service directories and their run and finish scripts are root's alone`, null),
     );
   }
   found.push(...slotFindings(config, account, tree));
+  if (tree.failures.length > 0) {
+    const what = `${plural(tree.failures.length, "part", "parts")} of the tree under ${scanDir} could not be examined: a call failed`;
+    found.push(unexaminedFinding("supervision", what, [...tree.failures].sort(byPath)));
+  }
   if (tree.unreached.length > 0)
     found.push(
       finding(

@@ -5,10 +5,19 @@
 
 import { mayAccess, SEARCH, WRITE } from "../../core/access.ts";
 import type { ShimConfig } from "../../core/config.ts";
+import type { Failure } from "../../core/failure.ts";
 import { blockText, type Homes, homeRemedies, whoText } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import type { Account } from "../../core/passwd.ts";
-import { describeNode, type Finding, findingFor, plural, type Status } from "./finding.ts";
+import {
+  describeNode,
+  type Finding,
+  failureItem,
+  findingFor,
+  plural,
+  type Status,
+  unexaminedFinding,
+} from "./finding.ts";
 import { type Tree, treeName } from "./homeTrees.ts";
 import { fixedGid } from "./verdict.ts";
 import type { Tally, WalkResult } from "./walkResult.ts";
@@ -48,6 +57,7 @@ export function refusedRemedy(home: string, account: Account, owner: { uid: numb
 export function homeCheck(config: ShimConfig, account: Account, walk: WalkResult, homes: Homes): Finding {
   const { home, user } = config;
   const fixIt = `run \`${adminName(config.name)} doctor --fix\` as root`;
+  if (walk.home.kind === "unexamined") return homeUnexamined("home", `the home ${home}`, walk.home.failure);
   if (walk.home.kind === "unusable") {
     const remedy = walk.home.missing ? `mkdir -p ${home} && chown ${user}: ${home}` : `make ${home} a real directory`;
     const message = `the home ${home} ${walk.home.reason}`;
@@ -71,13 +81,20 @@ export function homeCheck(config: ShimConfig, account: Account, walk: WalkResult
   );
 }
 
+/** A home a failed call kept doctor from examining: neither it nor anything under it was. */
+function homeUnexamined(check: Finding["check"], name: string, failure: Failure): Finding {
+  return unexaminedFinding(check, `${name} could not be examined, nor anything under it`, [
+    failureItem(failure.on, failure),
+  ]);
+}
+
 /**
  * What the walk of one home found under it. `home` names the tree in the messages: the build's home by its
  * path, another one by the variable that names it ("HERMES_HOME /srv/state").
  */
 export function treeChecks(config: ShimConfig, account: Account, walk: WalkResult, home = walk.path): Finding[] {
   const { user } = config;
-  const { unreadable, readable, changed, linked, mounts, special, errors, refused } = walk.found;
+  const { unreadable, readable, changed, linked, mounts, special, errors, refused, unexamined } = walk.found;
   const admin = adminName(config.name);
   const them = (t: Tally) => (t.count === 1 ? "it" : "them");
   const findings: Finding[] = [];
@@ -123,6 +140,10 @@ export function treeChecks(config: ShimConfig, account: Account, walk: WalkResul
     const what = `${plural(errors.count, "entry", "entries")} under ${home} could not be checked or changed`;
     findings.push(about("problem", what, "look at each, then run doctor again", errors));
   }
+  if (unexamined.count > 0) {
+    const what = `${plural(unexamined.count, "part", "parts")} of the tree under ${home} could not be examined: a call failed`;
+    findings.push(unexaminedFinding("tree", what, unexamined.examples, unexamined.count));
+  }
   if (!findings.some((f) => f.status === "problem")) {
     // What is on another filesystem was not examined, so the line claims nothing about it.
     const scope = mounts.count > 0 ? `everything doctor examined under ${home}` : `everything under ${home}`;
@@ -139,6 +160,7 @@ export function treeChecks(config: ShimConfig, account: Account, walk: WalkResul
 export function otherTreeChecks(config: ShimConfig, account: Account, walk: WalkResult, tree: Tree): Finding[] {
   const name = treeName(tree);
   if (walk.home.kind === "dir") return treeChecks(config, account, walk, name);
+  if (walk.home.kind === "unexamined") return [homeUnexamined("tree", name, walk.home.failure)];
   if (walk.home.missing) return [];
   const remedy = `point ${tree.variable} at a directory of its own that ${config.user} owns`;
   return [finding("problem", `${name} ${walk.home.reason}`, remedy, [], { unexamined: 1 })];

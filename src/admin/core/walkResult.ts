@@ -3,6 +3,7 @@
  * entries and the first few by path, never a record per entry, so that a million entries cost the memory
  * of a few (contract §10). The walk hands each entry that is not simply the runtime user's to `record`.
  */
+import { EINVAL, EPERM, type Failure, failureText } from "../../core/failure.ts";
 import type { NodeStat } from "../../core/node.ts";
 import { describeNode, type Item } from "./finding.ts";
 import type { Verdict } from "./verdict.ts";
@@ -10,13 +11,19 @@ import type { Verdict } from "./verdict.ts";
 export type Outcome =
   /** A node that is not simply the runtime user's, as it was when last examined. */
   | { path: string; node: NodeStat; verdict: Exclude<Verdict, { kind: "owned" }>; changed: boolean }
-  /** A node that could not be examined, entered or changed; `refused` when its filesystem would not change the owner. */
-  | { path: string; error: string; refused?: true };
+  /** A node, or a directory's listing, that a failed call kept the walk from examining (contract §13). */
+  | { path: string; unexamined: Failure }
+  /** A node --fix could not give to the runtime user: the failure of its fchownat. */
+  | { path: string; unchanged: Failure }
+  /** A node gone or swapped for another kind since it was listed: skipped, and said. */
+  | { path: string; skipped: string };
 
 export type HomeState =
   /** `refused`: with --fix, its filesystem would not give the home itself to the runtime user. */
   | { kind: "dir"; node: NodeStat; changed: boolean; refused: boolean }
-  | { kind: "unusable"; reason: string; missing: boolean };
+  | { kind: "unusable"; reason: string; missing: boolean }
+  /** A call on the home itself failed: nothing under it was examined. */
+  | { kind: "unexamined"; failure: Failure };
 
 /** Enough to act on; `count` says how many there are in all. */
 export const EXAMPLES = 20;
@@ -27,7 +34,16 @@ export interface Tally {
   examples: Item[];
 }
 
-export type Kind = "unreadable" | "readable" | "changed" | "linked" | "mounts" | "special" | "errors" | "refused";
+export type Kind =
+  | "unreadable"
+  | "readable"
+  | "changed"
+  | "linked"
+  | "mounts"
+  | "special"
+  | "errors"
+  | "refused"
+  | "unexamined";
 
 export type Found = Record<Kind, Tally> & {
   /** Some hard-linked entry the runtime user cannot read. */
@@ -54,6 +70,7 @@ export function nothingFound(): Found {
     special: tally(),
     errors: tally(),
     refused: tally(),
+    unexamined: tally(),
     linkedUnreadable: false,
   };
 }
@@ -75,9 +92,24 @@ export function add(tally: Tally, path: string, detail: () => string): void {
   if (examples.length > EXAMPLES) examples.pop();
 }
 
+/** The filesystem's own refusal of a new owner, even to root: a NAS share, an ACL'd or user-namespaced mount. */
+export function refusedByFilesystem(failure: Failure): boolean {
+  return failure.errno === EPERM || failure.errno === EINVAL;
+}
+
 export function record(found: Found, outcome: Outcome): void {
-  if ("error" in outcome) {
-    add(outcome.refused ? found.refused : found.errors, outcome.path, () => outcome.error);
+  if ("unexamined" in outcome) {
+    add(found.unexamined, outcome.path, () => failureText(outcome.unexamined));
+    return;
+  }
+  if ("unchanged" in outcome) {
+    const failure = outcome.unchanged;
+    const detail = () => `cannot change its owner: ${failure.words.toLowerCase()}`;
+    add(refusedByFilesystem(failure) ? found.refused : found.errors, outcome.path, detail);
+    return;
+  }
+  if ("skipped" in outcome) {
+    add(found.errors, outcome.path, () => outcome.skipped);
     return;
   }
   const { verdict, node, changed } = outcome;

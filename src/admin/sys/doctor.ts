@@ -1,14 +1,15 @@
 /** `doctor`: gathers every fact its checks need, then reports them as findings. */
 import { type Bytes, envValues, text } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
+import { type Failure, failed, failureText } from "../../core/failure.ts";
 import { addedGids } from "../../core/groups.ts";
 import { homeVar } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
-import { checkTrust } from "../../core/trust.ts";
+import { checkTrust, type Trust } from "../../core/trust.ts";
 import { readDropIdentity } from "../../sys/accounts.ts";
 import { access, executableStatus, groups, lstat, readAll, readlink } from "../../sys/files.ts";
 import { absolute, runtimeHomes } from "../../sys/homeProbe.ts";
-import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc } from "../../sys/libc.ts";
+import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure, libc } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
 import { cliCheck, groupsHelperCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/checks.ts";
@@ -31,30 +32,26 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     return 1;
   }
   // Judged as the drop makes the runtime user (contract §11): with the groups the container runtime granted.
+  // Where /proc/self/status cannot be read, the groups come from getgroups, as the shim's own do.
   const status = readAll("/proc/self/status");
-  const identity = readDropIdentity(config.user, readAll, status && text(status), groups);
+  const found = readDropIdentity(config.user, readAll, failed(status) ? undefined : text(status), groups);
+  const identity = failed(found) ? undefined : found;
   const account = identity?.account;
   const granted = identity ? addedGids(identity.groups) : [];
   const groupsTrust = checkTrust(config.groupsHelper, lstat);
   const self = readlink("/proc/self/exe");
-  const selfStat = self === undefined ? undefined : statAt(AT_FDCWD, cstr(self), AT_SYMLINK_NOFOLLOW);
   const venv = venvExecutables(config, env);
   const findings: Finding[] = [
-    ...shimCheck(
-      config,
-      self,
-      selfStat?.ok ? selfStat.node.mode : undefined,
-      self === undefined ? { ok: false, missing: true, reason: "unknown" } : checkTrust(self, lstat),
-    ),
+    ...shimCheck(config, self, failed(self) ? self : modeOf(self), selfTrust(self)),
     ...config.commands.map((c) => cliCheck(c, executableStatus(c.target))),
     helperCheck(config, checkTrust(config.helper, lstat), account !== undefined && groupsTrust.ok),
     ...groupsHelperCheck(config, identity && granted, groupsTrust),
-    ...userCheck(config, account),
+    ...userCheck(config, failed(found) ? found : account),
     ...commandsOnPath(
       config.commands.map((c) => c.name),
       env,
     ).map((p) => pathCheck(p.name, p.found, p.isShim, p.shim)),
-    ...entryPointChecks(config, venv.executables, venv.unlisted),
+    ...entryPointChecks(config, venv.executables, venv.unlisted, venv.failures),
     ...pathDirChecks(pathOf(env), (dir) => checkTrust(dir, lstat, "lookup-dir")),
   ];
   let entries = 0;
@@ -64,11 +61,19 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
     const value = given && absolute(given);
     const walks = homeTrees(config, value).map((tree) => {
       const progress = progressMeter(`${adminName(config.name)} doctor: ${tree.path}`);
-      // Only a second home may hold the image's own files; where they really are is asked only then.
+      // Only a second home may hold the image's own files; where they really are is asked only then. Where any
+      // of them cannot be told, the home is not walked: --fix could hand the image's own files over.
       const refuse = (fd: number) => {
         const at = fdPath(fd);
-        const own = ownFiles(config, self).map((file) => file && resolvedPath(file));
-        return at === undefined ? "cannot be located" : refusal(tree, at, own);
+        if (failed(at)) return at;
+        if (failed(self)) return self;
+        const own: (string | undefined)[] = [];
+        for (const file of ownFiles(config, self)) {
+          const resolved = file && resolvedPath(file);
+          if (failed(resolved)) return resolved;
+          own.push(resolved);
+        }
+        return refusal(tree, at, own);
       };
       const walk = walkHome(tree.path, account, {
         fix,
@@ -98,4 +103,16 @@ export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix
   const report = doctorReport(config.home, walked, fix, entries, findings, judgedAs);
   writeStdout(json ? `${JSON.stringify(report, null, 2)}\n` : doctorText(config.name, report));
   return report.healthy ? 0 : 1;
+}
+
+/** Whether only root can replace the shim's own file; where that file is not known, the failure that hid it. */
+function selfTrust(self: string | Failure): Trust {
+  if (!failed(self)) return checkTrust(self, lstat);
+  return { ok: false, missing: false, reason: failureText(self), unexamined: self };
+}
+
+/** The mode of the shim's own file, or the failure of its statx. */
+function modeOf(self: string): number | Failure {
+  const st = statAt(AT_FDCWD, cstr(self), AT_SYMLINK_NOFOLLOW);
+  return st.ok ? st.node.mode : failure("statx", self, st.errno);
 }

@@ -2,25 +2,33 @@
 
 import { type Bytes, envValues, nameText, text } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
+import { absent, EACCES, ENOENT, type Failure, failed } from "../../core/failure.ts";
 import { dirname } from "../../core/paths.ts";
 import { executableStatus, readlink, readNames } from "../../sys/files.ts";
-import { AT_FDCWD, libc, strerror } from "../../sys/libc.ts";
+import { AT_FDCWD, failure, libc } from "../../sys/libc.ts";
 import { resolveCommand, targetDirs, type VenvExecutable } from "../core/entryPoints.ts";
-import type { Item } from "../core/finding.ts";
+import { failureItem, type Item } from "../core/finding.ts";
 import { OPEN_DIR, openIn } from "./dirfd.ts";
-import { dirIdentity, fileIdentity, refusedAsSymlink } from "./stat.ts";
+import { identity, refusedAsSymlink } from "./stat.ts";
 
 export interface OnPath {
   /** The bare command name looked up. */
   name: string;
-  /** What PATH resolves the name to, if anything. */
-  found: string | undefined;
-  isShim: boolean;
+  /** What PATH resolves the name to, if anything; each of these three a failure where a call kept it unknown. */
+  found: string | undefined | Failure;
+  isShim: boolean | Failure;
   /** This binary, as the kernel resolved it. */
-  shim: string;
+  shim: string | Failure;
 }
 
-const isProgram = (p: string) => fileIdentity(p) !== undefined && executableStatus(p) === "ok";
+/** An executable regular file, as execvp finds one: EACCES is the kernel's "not executable", which it passes by. */
+function isProgram(path: string): boolean | Failure {
+  const file = identity(path, "file");
+  if (failed(file) || file === undefined) return file ?? false;
+  const status = executableStatus(path);
+  if (!failed(status)) return status === "ok";
+  return status.errno === EACCES ? false : status;
+}
 
 /** PATH as text, as the environment gives it. */
 export function pathOf(env: readonly Bytes[]): string | undefined {
@@ -28,54 +36,72 @@ export function pathOf(env: readonly Bytes[]): string | undefined {
   return value && text(value);
 }
 
-function onPath(name: string, env: readonly Bytes[]): string | undefined {
+function onPath(name: string, env: readonly Bytes[]): string | undefined | Failure {
   const path = pathOf(env);
   return path === undefined ? undefined : resolveCommand(path, name, isProgram);
 }
 
 /** Where PATH takes each name, and whether that is this very binary. */
 export function commandsOnPath(names: readonly string[], env: readonly Bytes[]): OnPath[] {
-  const self = fileIdentity("/proc/self/exe");
-  const shim = readlink("/proc/self/exe") ?? "/proc/self/exe";
+  const self = identity("/proc/self/exe", "file");
+  const shim = readlink("/proc/self/exe");
   return names.map((name) => {
     const found = onPath(name, env);
-    return { name, found, isShim: found !== undefined && self !== undefined && fileIdentity(found) === self, shim };
+    if (failed(found) || found === undefined) return { name, found, isShim: false, shim };
+    const there = identity(found, "file");
+    const isShim = failed(self) ? self : failed(there) ? there : self !== undefined && there === self;
+    return { name, found, isShim, shim };
   });
 }
 
 /**
  * Every executable in the directories of the commands' targets, and whether
  * PATH reaches it there: through the same directory, however PATH spells it;
- * and each directory that could not be listed, with why.
+ * each directory not listed (a symlink), with why; and each directory or file
+ * a failed call kept doctor from examining, with the failure.
  */
 export function venvExecutables(
   config: ShimConfig,
   env: readonly Bytes[],
-): { executables: VenvExecutable[]; unlisted: Item[] } {
+): { executables: VenvExecutable[]; unlisted: Item[]; failures: Item[] } {
   const dirs = targetDirs(config);
   const executables: VenvExecutable[] = [];
   const unlisted: Item[] = [];
+  const failures: Item[] = [];
+  const lost = (path: string, why: Failure) => failures.push(failureItem(path, why));
   for (const dir of dirs) {
     const fd = openIn(AT_FDCWD, dir, OPEN_DIR);
     if (fd < 0) {
-      const error = -fd;
-      unlisted.push({
-        path: dir,
-        detail: refusedAsSymlink(dir, error)
-          ? "is a symlink: doctor does not list a directory through one"
-          : strerror(error),
-      });
+      const why = failure("openat", dir, -fd);
+      const link = refusedAsSymlink(dir, -fd);
+      if (failed(link)) lost(dir, link);
+      else if (link) unlisted.push({ path: dir, detail: "is a symlink: doctor does not list a directory through one" });
+      else if (absent(why))
+        unlisted.push({ path: dir, detail: why.errno === ENOENT ? "does not exist" : "is not a directory" });
+      else lost(dir, why);
       continue;
     }
-    const names = readNames(fd).map(nameText);
+    const names = readNames(fd, dir);
     libc.close(fd);
-    const self = dirIdentity(dir);
-    for (const name of names.sort()) {
-      if (!isProgram(`${dir}/${name}`)) continue;
+    const self = identity(dir, "dir");
+    if (failed(names)) {
+      lost(dir, names);
+      continue;
+    }
+    if (failed(self)) {
+      lost(dir, self);
+      continue;
+    }
+    for (const name of names.map(nameText).sort()) {
+      const path = `${dir}/${name}`;
+      const program = isProgram(path);
+      if (failed(program)) lost(path, program);
+      if (program !== true) continue;
       const where = onPath(name, env);
-      const reached = where !== undefined && dirIdentity(dirname(where)) === self;
-      executables.push({ dir, name, reached });
+      const there = failed(where) || where === undefined ? where : identity(dirname(where), "dir");
+      if (failed(there)) lost(path, there);
+      else executables.push({ dir, name, reached: there !== undefined && there === self });
     }
   }
-  return { executables, unlisted };
+  return { executables, unlisted, failures };
 }

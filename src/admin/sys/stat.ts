@@ -1,8 +1,8 @@
 /** statx on what doctor holds open, and a file's identity whatever it is called. */
 
-import { ELOOP, ENOTDIR } from "../../core/failure.ts";
+import { absent, ELOOP, ENOTDIR, type Failure } from "../../core/failure.ts";
 import { readlink } from "../../sys/files.ts";
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc, moreLibc, SELF } from "../../sys/libc.ts";
+import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure, libc, moreLibc, SELF } from "../../sys/libc.ts";
 import { type StatResult, statAt } from "../../sys/statx.ts";
 import { O_PATH_FOLLOW } from "./dirfd.ts";
 
@@ -11,27 +11,31 @@ export function statFd(fd: number): StatResult {
   return statAt(fd, SELF, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
 }
 
-/** Device and inode of what `path` names, through symlinks: the file's identity whatever it is called. */
-export function fileIdentity(path: string): string | undefined {
+/**
+ * Device and inode of what `path` names, through symlinks, where it is a `kind`: its identity whatever it is called.
+ * Undefined where nothing is there or it is another kind; the failure where statx could not tell.
+ */
+export function identity(path: string, kind: "file" | "dir"): string | undefined | Failure {
   const st = statAt(AT_FDCWD, cstr(path), 0);
-  return st.ok && st.node.kind === "file" ? `${st.node.dev}:${st.ino}` : undefined;
-}
-
-/** Device and inode of the directory `path` names, through symlinks. */
-export function dirIdentity(path: string): string | undefined {
-  const st = statAt(AT_FDCWD, cstr(path), 0);
-  return st.ok && st.node.kind === "dir" ? `${st.node.dev}:${st.ino}` : undefined;
+  if (!st.ok) {
+    const lost = failure("statx", path, st.errno);
+    return absent(lost) ? undefined : lost;
+  }
+  return st.node.kind === kind ? `${st.node.dev}:${st.ino}` : undefined;
 }
 
 /** Where `fd` is, every symlink resolved, as the kernel shows it in /proc. */
-export function fdPath(fd: number): string | undefined {
+export function fdPath(fd: number): string | Failure {
   return readlink(`/proc/self/fd/${fd}`);
 }
 
-/** `path` with every symlink resolved, or undefined where nothing is there. */
-export function resolvedPath(path: string): string | undefined {
+/** `path` with every symlink resolved; undefined where nothing is there, the failure where it could not be told. */
+export function resolvedPath(path: string): string | undefined | Failure {
   const fd = moreLibc().openat(AT_FDCWD, cstr(path), O_PATH_FOLLOW, 0);
-  if (fd < 0) return undefined;
+  if (fd < 0) {
+    const lost = failure("openat", path);
+    return absent(lost) ? undefined : lost;
+  }
   try {
     return fdPath(fd);
   } finally {
@@ -43,9 +47,9 @@ export function resolvedPath(path: string): string | undefined {
  * Whether opening `path` as a directory (OPEN_DIR) failed with `error` because it is a symlink: O_DIRECTORY wins
  * over O_NOFOLLOW, so a symlink to anything but a directory is refused as not a directory.
  */
-export function refusedAsSymlink(path: string, error: number): boolean {
+export function refusedAsSymlink(path: string, error: number): boolean | Failure {
   if (error === ELOOP) return true;
   if (error !== ENOTDIR) return false;
   const st = statAt(AT_FDCWD, cstr(path), AT_SYMLINK_NOFOLLOW);
-  return st.ok && st.node.kind === "symlink";
+  return st.ok ? st.node.kind === "symlink" : failure("statx", path, st.errno);
 }

@@ -14,13 +14,14 @@
  * Every change goes through a handle on the node just examined.
  */
 import { nameText, text } from "../../core/bytes.ts";
-import { ELOOP, ENOENT, ENOTDIR } from "../../core/failure.ts";
+import { ELOOP, ENOENT, ENOTDIR, type Failure, failed, failureText } from "../../core/failure.ts";
 import type { Account } from "../../core/passwd.ts";
 import { checkTrust, type Trust } from "../../core/trust.ts";
 import { lstat, readNames } from "../../sys/files.ts";
-import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, libc, moreLibc, SELF, strerror } from "../../sys/libc.ts";
+import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure, libc, moreLibc, SELF } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { type Role, repair } from "../core/controlSurface.ts";
+import { failureItem, type Item } from "../core/finding.ts";
 import {
   changedSince,
   doorKeeper,
@@ -47,11 +48,13 @@ const TMPFS_MAGIC = 0x01021994n;
 
 /** A directory held open, and the directories looked up on the way to it as s6's tools look them up. */
 type Held = { fd: number; chain: Step[] };
-type Opened = Held | { error: string };
+/** Held; or not examined, and why: a symlink on the way, or the failure of a call. */
+type Opened = Held | { error: string } | Failure;
 
 /** The directory at `path`, which has no symlink in it, opened from / one name at a time; the stat of each on the way. */
 function openCanonical(path: string): Opened {
   let fd = openIn(AT_FDCWD, "/", OPEN_DIR);
+  if (fd < 0) return failure("openat", "/", -fd);
   let here = "";
   const chain: Step[] = [];
   for (const name of ["", ...path.split("/").filter(Boolean)]) {
@@ -59,34 +62,43 @@ function openCanonical(path: string): Opened {
       const next = openIn(fd, name, OPEN_DIR);
       libc.close(fd);
       here = `${here}/${name}`;
-      if (next < 0)
-        return { error: `${here} ${next === -ELOOP ? THROUGH_SYMLINK : `cannot be opened: ${strerror(-next)}`}` };
+      if (next === -ELOOP) return { error: `${here} ${THROUGH_SYMLINK}` };
+      if (next < 0) return failure("openat", here, -next);
       fd = next;
     }
     const st = statFd(fd);
     if (!st.ok) {
       libc.close(fd);
-      return { error: `${here || "/"} cannot be examined: ${strerror(st.errno)}` };
+      return failure("statx", here || "/", st.errno);
     }
     chain.push({ path: here || "/", node: st.node });
   }
   return { fd, chain };
 }
 
-/** Judges `node`, open as `fd`, in `role`, and with --fix gives the runtime user what it needs of it. */
-function settle(fd: number, path: string, role: Role, account: Account, fix: boolean): SurfaceNode {
+/**
+ * Judges `node`, open as `fd`, in `role`, and with --fix gives the runtime user what it needs of it: a change
+ * that fails is named with its call and errno, and the rest goes on. The failure where it could not be examined.
+ */
+function settle(fd: number, path: string, role: Role, account: Account, fix: boolean): SurfaceNode | Failure {
   const st = statFd(fd);
-  if (!st.ok) return { path, role, error: `cannot examine it: ${strerror(st.errno)}`, changed: false };
+  if (!st.ok) return failure("statx", path, st.errno);
   const found = surfaceNode(path, role, st.node, account);
   const plan = found.repair;
   if (!fix || plan?.kind !== "change") return found;
   // The owner stays root's; the mode is set on the very node held, even a FIFO open only as O_PATH.
-  const failed = chownHeld(fd, KEEP_OWNER, plan.gid) || chmodHeld(fd, plan.mode);
-  if (failed !== 0) return { ...found, error: `cannot change it: ${strerror(failed)}` };
+  const chown = chownHeld(fd, KEEP_OWNER, plan.gid);
+  const lost = chown !== 0 ? failure("fchownat", path, chown) : chmodFailure(fd, path, plan.mode);
+  if (lost) return { ...found, error: `cannot change it: ${failureText(lost)}` };
   return { ...found, changed: true };
 }
 
-type Context = { account: Account; fix: boolean; out: SurfaceNode[] };
+function chmodFailure(fd: number, path: string, mode: number): Failure | undefined {
+  const code = chmodHeld(fd, mode);
+  return code === 0 ? undefined : failure("chmod", path, code);
+}
+
+type Context = { account: Account; fix: boolean; out: SurfaceNode[]; failures: Item[] };
 
 /** Opens `name` in `dir` without following it and settles it; the descriptor stays open for a directory to enter. */
 function visit(
@@ -101,13 +113,18 @@ function visit(
   if (fd < 0) {
     const error = -fd;
     if (error === ENOENT) context.out.push({ path, role, changed: false });
-    else {
-      const why = error === ELOOP ? THROUGH_SYMLINK : error === ENOTDIR ? "is not a directory" : strerror(error);
+    else if (error === ELOOP || error === ENOTDIR) {
+      const why = error === ELOOP ? THROUGH_SYMLINK : "is not a directory";
       context.out.push({ path, role, error: why, changed: false });
-    }
+    } else context.failures.push(failureItem(path, failure("openat", path, error)));
     return undefined;
   }
   const settled = settle(fd, path, role, context.account, context.fix);
+  if (failed(settled)) {
+    context.failures.push(failureItem(path, settled));
+    libc.close(fd);
+    return undefined;
+  }
   context.out.push(settled);
   if (flags === OPEN_DIR && !settled.error) return fd;
   libc.close(fd);
@@ -131,8 +148,7 @@ function examine(named: string, held: Held, parts: Part[], context: Context): vo
       }
       // Only read, never changed: a stat is enough.
       const st = statAt(fd, cstr(inner.name), AT_SYMLINK_NOFOLLOW);
-      if (!st.ok && st.errno !== ENOENT)
-        context.out.push({ path, role: "status", error: strerror(st.errno), changed: false });
+      if (!st.ok && st.errno !== ENOENT) context.failures.push(failureItem(path, failure("statx", path, st.errno)));
       else
         context.out.push({
           path,
@@ -161,16 +177,19 @@ const SCANNER: Part[] = [
   { role: "scanner", name: ".s6-svscan", flags: OPEN_DIR, inside: [{ role: "scanner-control", name: "control" }] },
 ];
 
-const isDir = (path: string) => {
+/** Whether `path` names a directory, through symlinks; the failure where statx could not tell. */
+function isDir(path: string): boolean | Failure {
   const st = statAt(AT_FDCWD, cstr(path), 0);
-  return st.ok && st.node.kind === "dir";
-};
+  if (st.ok) return st.node.kind === "dir";
+  return st.errno === ENOENT || st.errno === ENOTDIR ? false : failure("statx", path, st.errno);
+}
 
-/** What a symlink open as the O_PATH handle `fd` holds: the very link examined, read once. */
-function readLink(fd: number): string | undefined {
+/** What a symlink open as the O_PATH handle `fd` holds: the very link examined, read once; undefined if too long. */
+function readLink(fd: number, path: string): string | undefined | Failure {
   const buf = new Uint8Array(4096);
   const n = Number(moreLibc().readlinkat(fd, SELF, buf, BigInt(buf.length)));
-  return n < 0 || n >= buf.length ? undefined : text(buf.subarray(0, n));
+  if (n < 0) return failure("readlinkat", path);
+  return n >= buf.length ? undefined : text(buf.subarray(0, n));
 }
 
 function onTmpfs(fd: number): boolean {
@@ -180,32 +199,35 @@ function onTmpfs(fd: number): boolean {
 
 /** A service held open, with the path it resolves to where the way to it is root's alone. */
 type HeldService = { held: Held; resolved: string | undefined };
-/** Where a service leads: held, not examined and why, or no service there. */
-type ServiceWay = HeldService | Unreached | "none";
+/** Where a service leads: held, not examined and why, no service there, or the failure that kept it from being told. */
+type ServiceWay = HeldService | Unreached | "none" | Failure;
 
 /**
  * The service `name` in the directory held as `parent` (the scan directory, or a service for its log/),
  * opened without following it. `shared`: `parent` is not root's alone, so what is in it may be anyone's.
  */
 function openService(parent: Held, parentPath: string | undefined, name: string, shared: boolean): ServiceWay {
+  const at = `${parent.chain.at(-1)?.path}/${name}`;
   const fd = openIn(parent.fd, name, OPEN_NODE);
-  if (fd < 0) return "none";
+  if (fd < 0) return fd === -ENOENT ? "none" : failure("openat", at, -fd);
   const st = statFd(fd);
   if (!st.ok) {
     libc.close(fd);
-    return "none";
+    return failure("statx", at, st.errno);
   }
-  const step = { path: `${parent.chain.at(-1)?.path}/${name}`, node: st.node };
+  const step = { path: at, node: st.node };
   const entry = serviceEntry(step.path, step.node, shared);
   if (entry === "enter")
     return { held: { fd, chain: [...parent.chain, step] }, resolved: parentPath && `${parentPath}/${name}` };
-  const target = entry === "follow" ? readLink(fd) : undefined;
+  const target = entry === "follow" ? readLink(fd, at) : undefined;
   libc.close(fd);
   if (entry !== "follow") return entry;
+  if (failed(target)) return target;
   const base = parentPath ?? (parent.chain.at(-1)?.path as string);
   const way = linkDestination(target, base, (path) => checkTrust(path, lstat, "dir"));
-  if (way === "none" || "unreached" in way) return way;
+  if (way === "none" || failed(way) || "unreached" in way) return way;
   const opened = openCanonical(way.resolved);
+  if (failed(opened)) return opened;
   if ("error" in opened) return { unreached: opened.error };
   const changed = changedSince(opened.chain);
   if (changed !== undefined) {
@@ -224,24 +246,36 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
     services: [],
     doors: [],
     unreached: [],
+    failures: [],
     rootSlots: [],
     ownSlots: [],
     tmpfs: false,
     surface: [],
   };
-  const context = { account, fix, out: tree.surface };
-  const door = doorKeeper(tree.doors);
+  const context = { account, fix, out: tree.surface, failures: tree.failures };
+  const lost = (path: string, why: Failure) => tree.failures.push(failureItem(path, why));
+  /** Whether `path` is a directory; a failure to tell is named, and taken as no directory to go on with. */
+  const dirAt = (path: string) => {
+    const dir = isDir(path);
+    if (failed(dir)) lost(path, dir);
+    return dir === true;
+  };
+  const door = doorKeeper(tree.doors, tree.failures);
   door(scanDir, scanTrust);
   // s6-svscan runs the scripts it finds in .s6-svscan/ (finish, crash, SIGTERM…) as root too.
-  if (isDir(`${scanDir}/.s6-svscan`)) door(`${scanDir}/.s6-svscan`, checkTrust(`${scanDir}/.s6-svscan`, lstat, "dir"));
+  if (dirAt(`${scanDir}/.s6-svscan`)) door(`${scanDir}/.s6-svscan`, checkTrust(`${scanDir}/.s6-svscan`, lstat, "dir"));
 
   // The scan directory's way must be root's alone; the directory itself may be the runtime user's.
   const unexamined = (why: string) => {
     tree.unreached.push({ path: scanDir, detail: why });
-    listWithout(scanDir, tree, door);
+    listWithout(scanDir, tree, door, dirAt);
     return tree;
   };
   const scan = openCanonical(scanTrust.ok ? scanTrust.resolved : scanDir);
+  if (failed(scan)) {
+    lost(scan.on, scan);
+    return tree;
+  }
   if ("error" in scan) return unexamined(scan.error);
   const verdict = scanVerdict(scan.chain);
   if ("unexamined" in verdict) {
@@ -261,6 +295,7 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
         continue;
       }
       const st = statAt(held.fd, cstr(script), AT_SYMLINK_NOFOLLOW);
+      if (!st.ok && st.errno !== ENOENT) lost(`${named}/${script}`, failure("statx", `${named}/${script}`, st.errno));
       const seen = st.ok ? scriptSeen(`${named}/${script}`, st.node) : undefined;
       if (seen === undefined) continue;
       if ("door" in seen) door(`${named}/${script}`, seen.door);
@@ -268,10 +303,14 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
     }
   };
   const service = (named: string, way: Exclude<ServiceWay, "none">) => {
+    if (failed(way)) {
+      lost(named, way);
+      return;
+    }
     if ("unreached" in way) {
       unexaminedService(tree, door, lstat, named, way);
       // s6 supervises its log/ too: named as not examined, never reached through what was not.
-      if (isDir(`${named}/log`)) service(`${named}/log`, { unreached: WAY_NOT_ROOTS });
+      if (dirAt(`${named}/log`)) service(`${named}/log`, { unreached: WAY_NOT_ROOTS });
       return;
     }
     tree.services.push(named);
@@ -284,14 +323,16 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
   };
 
   // s6-svscan skips names that start with a dot, and takes a symlink to a directory as a service.
-  for (const name of serviceNames(readNames(scan.fd).map(nameText))) {
+  const listed = readNames(scan.fd, scanDir);
+  if (failed(listed)) lost(scanDir, listed);
+  for (const name of serviceNames(failed(listed) ? [] : listed.map(nameText))) {
     const named = `${scanDir}/${name}`;
     const way = openService(scan, shared ? undefined : scanPath, name, shared);
     if (way === "none") continue;
-    if ("unreached" in way && !isDir(named)) continue;
-    const slot = slotOf(shared, way);
+    if (!failed(way) && "unreached" in way && !dirAt(named)) continue;
+    const slot = failed(way) ? undefined : slotOf(shared, way);
     if (slot === "own") ownSlot(scan.fd, name, named, tree);
-    if (slot === "root" && "held" in way)
+    if (slot === "root" && !failed(way) && "held" in way)
       tree.rootSlots.push({ path: named, node: (way.held.chain.at(-1) as Step).node });
     service(named, way);
   }
@@ -305,25 +346,44 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
  * user can remove it.
  */
 function ownSlot(scan: number, name: string, named: string, tree: TreeFacts): void {
+  const lost = (path: string, why: Failure) => tree.failures.push(failureItem(path, why));
   const fd = openIn(scan, name, OPEN_DIR);
-  if (fd < 0) return;
+  // Gone, or not a directory (a symlink): no slot of its own to remove.
+  if (fd < 0) {
+    if (fd !== -ENOENT && fd !== -ENOTDIR && fd !== -ELOOP) lost(named, failure("openat", named, -fd));
+    return;
+  }
   const slot = statFd(fd);
   const event = statAt(fd, cstr("event"), AT_SYMLINK_NOFOLLOW);
   libc.close(fd);
-  if (slot.ok && event.ok && event.node.kind === "dir")
+  if (!slot.ok) lost(named, failure("statx", named, slot.errno));
+  else if (!event.ok && event.errno !== ENOENT) lost(`${named}/event`, failure("statx", `${named}/event`, event.errno));
+  else if (event.ok && event.node.kind === "dir")
     tree.ownSlots.push({ path: named, node: slot.node, event: event.node });
 }
 
 /** Where the way to the scan directory is not root's alone: its services are named, and none is examined. */
-function listWithout(scanDir: string, tree: TreeFacts, door: (path: string, trust: Trust) => void): void {
+function listWithout(
+  scanDir: string,
+  tree: TreeFacts,
+  door: (path: string, trust: Trust) => void,
+  dirAt: (path: string) => boolean,
+): void {
   const list = openIn(AT_FDCWD, scanDir, OPEN_DIR);
-  if (list < 0) return;
-  const names = serviceNames(readNames(list).map(nameText));
+  if (list < 0) {
+    if (list !== -ENOENT) tree.failures.push(failureItem(scanDir, failure("openat", scanDir, -list)));
+    return;
+  }
+  const listed = readNames(list, scanDir);
   libc.close(list);
-  for (const name of names) {
+  if (failed(listed)) {
+    tree.failures.push(failureItem(scanDir, listed));
+    return;
+  }
+  for (const name of serviceNames(listed.map(nameText))) {
     const named = `${scanDir}/${name}`;
-    if (!isDir(named)) continue;
+    if (!dirAt(named)) continue;
     unexaminedService(tree, door, lstat, named, { unreached: WAY_NOT_ROOTS });
-    if (isDir(`${named}/log`)) unexaminedService(tree, door, lstat, `${named}/log`, { unreached: WAY_NOT_ROOTS });
+    if (dirAt(`${named}/log`)) unexaminedService(tree, door, lstat, `${named}/log`, { unreached: WAY_NOT_ROOTS });
   }
 }

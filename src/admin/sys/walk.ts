@@ -9,14 +9,21 @@
  */
 
 import { nameText } from "../../core/bytes.ts";
-import { EINVAL, ELOOP, ENOENT, ENOTDIR, EPERM } from "../../core/failure.ts";
+import { ELOOP, ENOENT, ENOTDIR, type Failure, failed } from "../../core/failure.ts";
 import type { NodeStat } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
 import { readNames } from "../../sys/files.ts";
-import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, libc, strerror } from "../../sys/libc.ts";
+import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, failure, libc } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { fixedGid, judge, type Verdict } from "../core/verdict.ts";
-import { type HomeState, nothingFound, type Outcome, record, type WalkResult } from "../core/walkResult.ts";
+import {
+  type HomeState,
+  nothingFound,
+  type Outcome,
+  record,
+  refusedByFilesystem,
+  type WalkResult,
+} from "../core/walkResult.ts";
 import { chownHeld, OPEN_DIR, OPEN_NODE, openIn } from "./dirfd.ts";
 import { refusedAsSymlink, statFd } from "./stat.ts";
 
@@ -24,8 +31,8 @@ export interface WalkOptions {
   fix: boolean;
   /** Called now and then with the number of nodes examined so far. */
   onProgress?: (entries: number) => void;
-  /** Given the home once opened: why it must not be walked at all, or undefined. */
-  refuse?: (fd: number) => string | undefined;
+  /** Given the home once opened: why it must not be walked at all, the failure that keeps that from being told, or undefined. */
+  refuse?: (fd: number) => string | Failure | undefined;
 }
 
 interface Frame {
@@ -35,17 +42,19 @@ interface Frame {
   next: number;
 }
 
-function homeUnusable(home: string, error: number): HomeState {
+/** The home as `call` on it failed with `error`: what the kernel says is there, else the failure itself. */
+function homeUnusable(home: string, call: string, error: number): HomeState {
+  if (error === ENOENT) return { kind: "unusable", reason: "does not exist", missing: true };
   const link = refusedAsSymlink(home, error);
-  const reason =
-    error === ENOENT
-      ? "does not exist"
-      : link
-        ? "is a symlink: doctor neither checks nor changes anything through one"
-        : error === ENOTDIR
-          ? "is not a directory"
-          : `cannot be opened: ${strerror(error)}`;
-  return { kind: "unusable", reason, missing: error === ENOENT };
+  if (failed(link)) return { kind: "unexamined", failure: link };
+  if (link)
+    return {
+      kind: "unusable",
+      reason: "is a symlink: doctor neither checks nor changes anything through one",
+      missing: false,
+    };
+  if (error === ENOTDIR) return { kind: "unusable", reason: "is not a directory", missing: false };
+  return { kind: "unexamined", failure: failure(call, home, error) };
 }
 
 function enters(verdict: Verdict): boolean {
@@ -58,16 +67,24 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
   let entries = 0;
 
   const rootFd = openIn(AT_FDCWD, home, OPEN_DIR);
-  if (rootFd < 0) return { path: home, home: homeUnusable(home, -rootFd), entries, found };
+  if (rootFd < 0) return { path: home, home: homeUnusable(home, "openat", -rootFd), entries, found };
   const rootStat = statFd(rootFd);
   if (!rootStat.ok) {
     libc.close(rootFd);
-    return { path: home, home: homeUnusable(home, rootStat.errno), entries, found };
+    return {
+      path: home,
+      home: { kind: "unexamined", failure: failure("statx", home, rootStat.errno) },
+      entries,
+      found,
+    };
   }
   const refusal = refuse?.(rootFd);
   if (refusal !== undefined) {
     libc.close(rootFd);
-    return { path: home, home: { kind: "unusable", reason: refusal, missing: false }, entries, found };
+    const state: HomeState = failed(refusal)
+      ? { kind: "unexamined", failure: refusal }
+      : { kind: "unusable", reason: refusal, missing: false };
+    return { path: home, home: state, entries, found };
   }
   const { dev } = rootStat.node;
 
@@ -75,7 +92,7 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
   const examine = (fd: number, path: string): NodeStat | undefined => {
     const st = statFd(fd);
     if (st.ok) return st.node;
-    note({ path, error: `cannot examine it: ${strerror(st.errno)}` });
+    note({ path, unexamined: failure("statx", path, st.errno) });
     return undefined;
   };
 
@@ -89,10 +106,10 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
     if (verdict.kind === "owned") return { verdict, changed: false, refused: false };
     const code = fix && verdict.kind === "foreign" ? chownHeld(fd, account.uid, fixedGid(node, account)) : 0;
     if (code !== 0) {
-      // The filesystem's own refusal, even to root: a NAS share, an ACL'd or user-namespaced mount.
-      const refused = code === EPERM || code === EINVAL;
-      note({ path, error: `cannot change its owner: ${strerror(code)}`, ...(refused ? { refused } : {}) });
-      return { verdict, changed: false, refused };
+      // Named with its errno; the walk goes on, into it too if it is a directory.
+      const unchanged = failure("fchownat", path, code);
+      note({ path, unchanged });
+      return { verdict, changed: false, refused: refusedByFilesystem(unchanged) };
     }
     const changed = fix && verdict.kind === "foreign";
     note({ path, node, verdict, changed });
@@ -104,12 +121,18 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
     const fd = openIn(dir.fd, name, flags);
     if (fd >= 0) return fd;
     const error = -fd;
-    if (error === ELOOP || error === ENOTDIR) note({ path, error: "replaced while doctor ran: skipped" });
-    else if (error !== ENOENT) note({ path, error: `cannot open it: ${strerror(error)}` });
+    if (error === ELOOP || error === ENOTDIR) note({ path, skipped: "replaced while doctor ran: skipped" });
+    else if (error !== ENOENT) note({ path, unexamined: failure("openat", path, error) });
     return undefined;
   };
 
-  const frame = (fd: number, path: string): Frame => ({ fd, path, names: readNames(fd), next: 0 });
+  /** A directory to walk: its names, all of them, or none and the listing's failure said. */
+  const frame = (fd: number, path: string): Frame => {
+    const names = readNames(fd, path);
+    if (!failed(names)) return { fd, path, names, next: 0 };
+    note({ path, unexamined: names });
+    return { fd, path, names: [], next: 0 };
+  };
 
   entries++;
   // The home is often a volume's mount root: only what lies below it must stay on its filesystem.
@@ -130,7 +153,8 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
     const seen = statAt(dir.fd, name, AT_SYMLINK_NOFOLLOW);
     const pathOf = () => `${dir.path}/${nameText(name)}`;
     if (!seen.ok) {
-      if (seen.errno !== ENOENT) note({ path: pathOf(), error: `cannot examine it: ${strerror(seen.errno)}` });
+      // Gone since it was listed: nothing there to examine. Any other failure is said as it is.
+      if (seen.errno !== ENOENT) note({ path: pathOf(), unexamined: failure("statx", pathOf(), seen.errno) });
       continue;
     }
     const verdict = judge(seen.node, account, dev);

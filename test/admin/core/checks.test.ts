@@ -8,8 +8,9 @@ import {
   shimCheck,
   userCheck,
 } from "../../../src/admin/core/checks.ts";
+import { LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
 import { type Command, defaultsFor } from "../../../src/core/config.ts";
-import { account } from "./fixtures.ts";
+import { account, failureOf } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
 const [HERMES, AGENT] = config.commands as [Command, Command];
@@ -29,9 +30,11 @@ describe("each command's CLI", () => {
       message: "the hermes CLI /opt/hermes/.venv/bin/hermes does not exist",
       remedy: expect.stringContaining("--command hermes=PATH"),
     });
-    expect(cliCheck(AGENT, "not-executable")).toMatchObject({
+    expect(cliCheck(AGENT, failureOf("access", AGENT.target, 13))).toMatchObject({
       status: "problem",
-      message: "the hermes-agent CLI /opt/hermes/.venv/bin/hermes-agent is not executable",
+      message:
+        "the hermes-agent CLI /opt/hermes/.venv/bin/hermes-agent is not executable " +
+        "(unable to access /opt/hermes/.venv/bin/hermes-agent: Permission denied)",
       remedy: expect.stringContaining("every hermes-agent call exits 127"),
     });
   });
@@ -203,18 +206,17 @@ describe("the shim's own installation", () => {
     expect(found[1]?.remedy).toContain("chown root:root, chmod go-w");
   });
 
-  it.each<[string, string | undefined, number | undefined]>([
-    ["no path", undefined, 0o100755],
-    ["no mode", SHIM, undefined],
-    ["neither", undefined, undefined],
-  ])("%s: its own file cannot be found", (_, path, mode) => {
-    expect(shimCheck(config, path, mode, trusted)).toEqual([
+  it("its own file not found: the readlink that failed, counted as not examined", () => {
+    const lost = failureOf("readlink", "/proc/self/exe");
+    expect(shimCheck(config, lost, lost, trusted)).toEqual([
       {
         check: "shim",
         status: "problem",
         message: "cannot find this shim's own file (/proc/self/exe)",
-        remedy: "mount /proc",
-        items: [],
+        remedy: LOOK_AGAIN,
+        items: [{ path: "/proc/self/exe", detail: "unable to readlink /proc/self/exe: Input/output error" }],
+        count: 1,
+        unexamined: 1,
       },
     ]);
   });
@@ -282,5 +284,77 @@ describe("the groups helper (contract §11)", () => {
       remedy:
         "make it and every directory on its way owned by root and writable only by root (chown root:root, chmod go-w)",
     });
+  });
+});
+
+describe("a check whose subject a failed call kept from being examined (contract §13)", () => {
+  const eio = (on: string, call = "statx") => failureOf(call, on);
+  /** The one shape: a problem, the failure named on the path it was made on, counted as not examined. */
+  const unexamined = (check: string, message: string, on: string, call = "statx") => ({
+    check,
+    status: "problem",
+    message,
+    remedy: LOOK_AGAIN,
+    items: [{ path: on, detail: `unable to ${call} ${on}: Input/output error` }],
+    count: 1,
+    unexamined: 1,
+  });
+  const lostTrust = (on: string) => ({ ok: false as const, missing: false, reason: "r", unexamined: eio(on) });
+
+  it('the CLI: only EACCES is "not executable"; any other failure is not examined, never "does not exist"', () => {
+    expect(cliCheck(HERMES, eio(HERMES.target, "access"))).toEqual(
+      unexamined("cli", `the hermes CLI ${HERMES.target} could not be examined`, HERMES.target, "access"),
+    );
+  });
+
+  it("the shim's mode, and whether anyone but root can replace it", () => {
+    const trusted = { ok: true as const, resolved: SHIM };
+    expect(shimCheck(config, SHIM, eio(SHIM), trusted)).toEqual([
+      unexamined("shim", `this shim ${SHIM} could not be examined`, SHIM),
+    ]);
+    expect(shimCheck(config, SHIM, 0o100755, lostTrust("/opt/hermes"))).toEqual([
+      unexamined("shim", `cannot tell whether anyone but root can replace this shim ${SHIM}`, "/opt/hermes"),
+    ]);
+  });
+
+  it("the helper: root's calls exit 126 unless they drop through the groups helper", () => {
+    const message = "the helper /command/s6-setuidgid could not be examined";
+    expect(helperCheck(config, lostTrust("/command"))).toEqual(
+      unexamined("helper", `${message}: root calls exit 126`, "/command"),
+    );
+    expect(helperCheck(config, lostTrust("/command"), true)).toEqual(unexamined("helper", message, "/command"));
+  });
+
+  it("the groups helper, where the drop would run it", () => {
+    expect(groupsHelperCheck(config, [], lostTrust("/command"))).toEqual([
+      unexamined(
+        "helper",
+        "the groups helper /command/s6-applyuidgid could not be examined: root calls exit 126",
+        "/command",
+      ),
+    ]);
+  });
+
+  it("the runtime user: a user database that cannot be read is not a missing user", () => {
+    expect(userCheck(config, eio("/etc/passwd", "open"))).toEqual([
+      unexamined(
+        "user",
+        "the runtime user hermes could not be looked up; its home and /opt/data were not checked",
+        "/etc/passwd",
+        "open",
+      ),
+    ]);
+  });
+
+  it("each name on PATH: the shim's own path, the lookup or the comparison, whichever failed", () => {
+    const message = "cannot tell whether hermes on PATH is this shim";
+    const found = "/opt/hermes/bin/hermes";
+    expect(pathCheck("hermes", found, true, eio("/proc/self/exe", "readlink"))).toEqual(
+      unexamined("path", message, "/proc/self/exe", "readlink"),
+    );
+    expect(pathCheck("hermes", eio("/usr/bin/hermes"), false, SHIM)).toEqual(
+      unexamined("path", message, "/usr/bin/hermes"),
+    );
+    expect(pathCheck("hermes", found, eio(found), SHIM)).toEqual(unexamined("path", message, found));
   });
 });

@@ -5,7 +5,9 @@ import {
   resolveCommand,
   type VenvExecutable,
 } from "../../../src/admin/core/entryPoints.ts";
+import { LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
 import { defaultsFor } from "../../../src/core/config.ts";
+import { failureOf } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
 const BIN = "/opt/hermes/.venv/bin";
@@ -195,5 +197,38 @@ describe("resolveCommand", () => {
 
   it("finds nothing when no directory holds it", () => {
     expect(resolveCommand("/usr/bin:/bin", "hermes", programs())).toBeUndefined();
+  });
+});
+
+describe("parts of the venv a failed call kept from being examined (contract §13)", () => {
+  const lostDir = { path: BIN, detail: `unable to getdents64 ${BIN}: Input/output error` };
+  const lostFile = { path: `${BIN}/hermes-worker`, detail: `unable to statx ${BIN}/hermes-worker: Input/output error` };
+
+  it("a listing that failed: no ok line about the directory, and a problem counting it as not examined", () => {
+    expect(entryPointChecks(config, [], [], [lostDir])).toEqual([
+      {
+        check: "entry-points",
+        status: "problem",
+        message: `1 part of ${BIN} could not be examined: doctor cannot tell whether PATH reaches an unguarded entry point there`,
+        remedy: LOOK_AGAIN,
+        items: [lostDir],
+        count: 1,
+        unexamined: 1,
+      },
+    ]);
+  });
+
+  it("one file that failed: its directory is not claimed guarded either", () => {
+    const found = entryPointChecks(config, GUARDED, [], [lostFile]);
+    expect(found.map((f) => [f.status, f.unexamined])).toEqual([["problem", 1]]);
+  });
+});
+
+describe("resolveCommand: a candidate that could not be examined", () => {
+  it("stops the search with the failure: what comes after it may never be reached", () => {
+    const lost = failureOf("statx", "/usr/local/bin/hermes");
+    const is = (p: string) => (p === "/usr/local/bin/hermes" ? lost : p === "/usr/bin/hermes");
+    expect(resolveCommand("/usr/local/bin:/usr/bin", "hermes", is)).toBe(lost);
+    expect(resolveCommand("/usr/bin:/usr/local/bin", "hermes", is)).toBe("/usr/bin/hermes");
   });
 });

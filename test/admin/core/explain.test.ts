@@ -4,10 +4,12 @@ import { explainReport, explainText } from "../../../src/admin/core/explain.ts";
 import { bytes } from "../../../src/core/bytes.ts";
 import { type Command, defaultsFor } from "../../../src/core/config.ts";
 import { type Drop, decide, type Facts } from "../../../src/core/decide.ts";
+import type { Failure } from "../../../src/core/failure.ts";
 import type { HomeCheck } from "../../../src/core/homes.ts";
 import { known } from "../../../src/core/lazy.ts";
 import type { Terminal } from "../../../src/core/terminal.ts";
 import type { Trust } from "../../../src/core/trust.ts";
+import { failureOf } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
 const [HERMES, AGENT] = config.commands as [Command, Command];
@@ -24,8 +26,8 @@ const ALL_CAPS = 0x1ffffffffffn;
 type AsRoot = NonNullable<Facts["asRoot"]>;
 /** Root's facts as a test states them: those gathered when decide() asks, given as values. */
 type RootsGiven = Omit<Partial<AsRoot>, "terminal" | "drop"> & {
-  terminal?: Terminal | { unable: string };
-  drop?: Drop;
+  terminal?: Terminal | Failure;
+  drop?: Drop | Failure;
 };
 
 /** Root, with every root fact trusted unless `over` says otherwise. */
@@ -280,6 +282,7 @@ describe("explain: the identity the drop gives (contract §11)", () => {
     const check = (unreadable?: {
       count: number;
       examples: { path: string; kind: "file"; uid: number; gid: number; mode: number }[];
+      unexamined: Failure[];
     }) => ({
       variable: "HERMES_HOME",
       path: "/opt/data",
@@ -290,21 +293,22 @@ describe("explain: the identity the drop gives (contract §11)", () => {
     const who = { uid: 10000, user: "hermes" };
     facts.homes = known({
       who,
-      checks: [check({ count: 5, examples: [file("/opt/data/.env"), file("/opt/data/auth.json")] })],
+      checks: [check({ count: 5, examples: [file("/opt/data/.env"), file("/opt/data/auth.json")], unexamined: [] })],
     });
     let { report, text } = explain(facts);
     expect(report.facts.homes?.checks[0]?.unreadable).toEqual({
       count: 5,
       examples: ["/opt/data/.env", "/opt/data/auth.json"],
+      unexamined: [],
     });
     expect(text).toContain("  unreadable     /opt/data/.env, /opt/data/auth.json and 3 more\n");
     facts.homes = known({
       who,
-      checks: [check({ count: 2, examples: [file("/opt/data/.env"), file("/opt/data/x")] })],
+      checks: [check({ count: 2, examples: [file("/opt/data/.env"), file("/opt/data/x")], unexamined: [] })],
     });
     ({ text } = explain(facts));
     expect(text).toContain("  unreadable     /opt/data/.env, /opt/data/x\n");
-    facts.homes = known({ who, checks: [check({ count: 0, examples: [] })] });
+    facts.homes = known({ who, checks: [check({ count: 0, examples: [], unexamined: [] })] });
     ({ text } = explain(facts));
     expect(text).toContain("  unreadable     nothing at the top of /opt/data that the runtime user cannot read\n");
     facts.homes = known({ who, checks: [check()] });
@@ -362,7 +366,7 @@ describe("explain's terminal (contract §12)", () => {
 
   it("a terminal that could not be examined is said as such, and the plan refuses", () => {
     const unable = "unable to open /dev/tty: Input/output error";
-    const { report, text } = explain(root([], { terminal: { unable } }));
+    const { report, text } = explain(root([], { terminal: failureOf("open", "/dev/tty") }));
     expect(report.facts.terminal).toStrictEqual({ unable });
     expect(text).toContain(`\n  terminal       could not be examined: ${unable}\n`);
     expect(report.plan).toMatchObject({ kind: "refuse", code: 126 });
@@ -482,5 +486,93 @@ describe("explain, every line of the facts and the plan", () => {
         },
       ],
     });
+  });
+});
+
+describe("facts a failed call kept from being known (contract §13): said as such, never as another fact", () => {
+  const eio = (call: string, on: string) => failureOf(call, on);
+
+  it("the CLI: EACCES is not executable, any other failure cannot be examined; JSON has { unable }", () => {
+    const lost = eio("access", HERMES.target);
+    const { report, text } = explain(user(lost));
+    expect(report.facts.cli).toMatchObject({
+      status: { unable: `unable to access ${HERMES.target}: Input/output error` },
+      text: `cannot be examined (unable to access ${HERMES.target}: Input/output error)`,
+    });
+    expect(text).toContain(
+      `  CLI            ${HERMES.target} cannot be examined (unable to access ${HERMES.target}: Input/output error)\n`,
+    );
+    expect(text).not.toContain("does not exist");
+    const denied = explain(user(failureOf("access", HERMES.target, 13)));
+    expect(denied.text).toContain(
+      `${HERMES.target} is not executable (unable to access ${HERMES.target}: Permission denied)`,
+    );
+  });
+
+  it('a helper whose trust walk failed: could not be examined, not "not trusted"', () => {
+    const helperTrust: Trust = { ok: false, missing: false, reason: "x", unexamined: eio("statx", "/command") };
+    const { report, text } = explain(root([], { helperTrust, terminal: { kind: "none" } }));
+    expect(report.facts.helper.trust).toStrictEqual({ unable: "unable to statx /command: Input/output error" });
+    expect(text).toContain(
+      "  helper         /command/s6-setuidgid could not be examined: unable to statx /command: Input/output error\n",
+    );
+  });
+
+  it("an identity the user database could not give: identity and groups rows say the failure, and nothing drops", () => {
+    const lost = eio("read", "/etc/passwd");
+    const { report, text } = explain(root([], { drop: lost, terminal: { kind: "none" } }));
+    const unable = { unable: "unable to read /etc/passwd: Input/output error" };
+    expect(report.facts.identity).toStrictEqual(unable);
+    expect(report.facts.groups).toStrictEqual(unable);
+    expect(report.facts.groupsHelper.trust).toBeNull();
+    expect(text).toContain(`  identity       could not be examined: ${unable.unable}\n`);
+    expect(text).toContain(`  groups         could not be examined: ${unable.unable}\n`);
+    expect(report.plan).toMatchObject({ kind: "refuse", code: 126 });
+  });
+
+  it('a home\'s top that could not be listed: the failure, never "nothing … cannot read"', () => {
+    const facts = root();
+    const lost = eio("getdents64", "/opt/data");
+    facts.homes = known({
+      who: { uid: 10000, user: "hermes" },
+      checks: [
+        {
+          variable: null,
+          path: "/opt/data",
+          reach: { ok: true },
+          unreadable: { count: 0, examples: [], unexamined: [lost] },
+        },
+      ],
+    });
+    const { report, text } = explain(facts);
+    expect(report.facts.homes?.checks[0]?.unreadable).toEqual({
+      count: 0,
+      examples: [],
+      unexamined: [{ unable: "unable to getdents64 /opt/data: Input/output error" }],
+    });
+    expect(text).toContain(
+      "  unreadable     could not be examined: unable to getdents64 /opt/data: Input/output error\n",
+    );
+    expect(text).not.toContain("nothing at the top");
+  });
+
+  it("some entries unexamined, some unreadable: both said", () => {
+    const facts = root();
+    const file = { path: "/opt/data/auth.json", kind: "file" as const, uid: 0, gid: 0, mode: 0o600 };
+    facts.homes = known({
+      who: { uid: 10000, user: "hermes" },
+      checks: [
+        {
+          variable: null,
+          path: "/opt/data",
+          reach: { ok: true },
+          unreadable: { count: 1, examples: [file], unexamined: [eio("statx", "/opt/data/x")] },
+        },
+      ],
+    });
+    expect(explain(facts).text).toContain(
+      "  unreadable     could not be examined: unable to statx /opt/data/x: Input/output error\n" +
+        "  unreadable     /opt/data/auth.json\n",
+    );
   });
 });

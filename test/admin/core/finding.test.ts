@@ -5,8 +5,12 @@ import {
   doctorReport,
   doctorText,
   type Finding,
+  failureItem,
   findingFor,
+  LOOK_AGAIN,
+  unexaminedFinding,
 } from "../../../src/admin/core/finding.ts";
+import { failureOf } from "./fixtures.ts";
 
 const ok: Finding = { check: "cli", status: "ok", message: "the CLI is fine", remedy: null, items: [] };
 const many: Finding = {
@@ -147,5 +151,41 @@ describe("findingFor", () => {
       count: 3,
       unexamined: 3,
     });
+  });
+});
+
+describe("parts a failed call kept doctor from examining (contract §13)", () => {
+  const item = failureItem("/opt/data/x", failureOf("statx", "/opt/data/x"));
+
+  it("an item names the path and the failure in the C library's words", () => {
+    expect(item).toEqual({ path: "/opt/data/x", detail: "unable to statx /opt/data/x: Input/output error" });
+  });
+
+  it("one finding: a problem, every part counted as not examined, with what to do", () => {
+    expect(unexaminedFinding("tree", "lost", [item])).toStrictEqual({
+      check: "tree",
+      status: "problem",
+      message: "lost",
+      remedy: LOOK_AGAIN,
+      items: [item],
+      count: 1,
+      unexamined: 1,
+    });
+    expect(unexaminedFinding("tree", "lost", [item], 40)).toMatchObject({ count: 40, unexamined: 40 });
+  });
+
+  it("the report is never healthy beside it, and its last line never says so: doctor exits 1", () => {
+    const report = doctorReport(
+      "/opt/data",
+      ["/opt/data"],
+      false,
+      1,
+      [ok, unexaminedFinding("tree", "lost", [item])],
+      null,
+    );
+    expect(report).toMatchObject({ healthy: false, unexamined: 1 });
+    expect(doctorText("hermes", report)).toContain(
+      "1 entry examined under /opt/data: 1 problem, 1 part not examined\n",
+    );
   });
 });

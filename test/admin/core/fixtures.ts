@@ -1,4 +1,5 @@
 /** The runtime user and filesystem nodes as doctor's pure checks are given them. */
+import type { Failure } from "../../../src/core/failure.ts";
 import type { NodeStat } from "../../../src/core/node.ts";
 import type { Account } from "../../../src/core/passwd.ts";
 
@@ -18,3 +19,11 @@ export const nodeMaker =
     ...defaults,
     ...over,
   });
+
+/** A failed call as src/sys reports one: EIO unless told, with the C library's words. */
+export const failureOf = (call: string, on: string, errno = 5): Failure => ({
+  call,
+  on,
+  errno,
+  words: { 5: "Input/output error", 13: "Permission denied", 1: "Operation not permitted" }[errno] ?? `errno ${errno}`,
+});

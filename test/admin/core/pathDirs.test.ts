@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
 import { pathDirChecks } from "../../../src/admin/core/pathDirs.ts";
 import type { Trust } from "../../../src/core/trust.ts";
+import { failureOf } from "./fixtures.ts";
 
 const weak: Record<string, string> = {
   "/opt/data/.local/bin": "/opt/data is owned by uid 10000, not root",
@@ -35,5 +37,24 @@ describe("pathDirChecks", () => {
 
   it("a PATH that is not set is a note", () => {
     expect(pathDirChecks(undefined, trustOf)).toMatchObject([{ status: "note" }]);
+  });
+});
+
+describe("a directory on PATH a failed call kept from being examined (contract §13)", () => {
+  it("is never counted among those root's alone: a problem naming the failure, not examined", () => {
+    const lost = failureOf("statx", "/usr");
+    const trust = (dir: string): Trust =>
+      dir === "/usr/bin" ? { ok: false, missing: false, reason: "r", unexamined: lost } : { ok: true, resolved: dir };
+    expect(pathDirChecks("/usr/bin:/bin", trust)).toEqual([
+      {
+        check: "path-dirs",
+        status: "problem",
+        message: "cannot tell whether /usr/bin on PATH is root's alone",
+        remedy: LOOK_AGAIN,
+        items: [{ path: "/usr", detail: "unable to statx /usr: Input/output error" }],
+        count: 1,
+        unexamined: 1,
+      },
+    ]);
   });
 });

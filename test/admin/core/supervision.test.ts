@@ -1,7 +1,7 @@
 /** doctor's supervision findings: the control surface s6 leaves closed, what --fix changed, the doors to root, slots. */
 import { describe, expect, it } from "vitest";
 import { repair } from "../../../src/admin/core/controlSurface.ts";
-import type { Item } from "../../../src/admin/core/finding.ts";
+import { type Item, LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
 import {
   changedSince,
   doorKeeper,
@@ -23,7 +23,7 @@ import { defaultsFor } from "../../../src/core/config.ts";
 import type { NodeStat } from "../../../src/core/node.ts";
 import type { Lstat, Node } from "../../../src/core/pathWalk.ts";
 import type { Trust } from "../../../src/core/trust.ts";
-import { account, nodeMaker } from "./fixtures.ts";
+import { account, failureOf, nodeMaker } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
 const node = nodeMaker({ kind: "dir", mode: 0o040755, nlink: 2 });
@@ -44,6 +44,7 @@ const tree = (surface: SurfaceNode[], over: Partial<TreeFacts> = {}): TreeFacts 
   services: [GW],
   doors: [],
   unreached: [],
+  failures: [],
   rootSlots: [],
   ownSlots: [],
   tmpfs: false,
@@ -606,7 +607,7 @@ describe("the walk's rules: doors, and what is not examined", () => {
 
   it("keeps as a door only a Trust someone but root could rewrite, each reason once", () => {
     const doors: Item[] = [];
-    const door = doorKeeper(doors);
+    const door = doorKeeper(doors, []);
     door("/run/service/a", { ok: true, resolved: "/run/service/a" });
     door("/run/service/b", { ok: false, missing: true, reason: "/run/service/b does not exist" });
     door("/run/service/c", weak("/run is writable by others (mode 0777)"));
@@ -635,7 +636,10 @@ describe("the walk's rules: doors, and what is not examined", () => {
     };
     const lstat: Lstat = (p) => fs[p] ?? { kind: "missing" };
     const trust = weak("/srv/a is owned by uid 10000, not root");
-    unexaminedService(facts, doorKeeper(facts.doors), lstat, "/run/service/a", { unreached: "why", trust });
+    unexaminedService(facts, doorKeeper(facts.doors, facts.failures), lstat, "/run/service/a", {
+      unreached: "why",
+      trust,
+    });
     expect(facts.services).toEqual(["/run/service/a"]);
     expect(facts.unreached).toEqual([{ path: "/run/service/a", detail: "why" }]);
     expect(facts.doors).toEqual([
@@ -656,5 +660,41 @@ describe("the walk's rules: doors, and what is not examined", () => {
     expect(surfaceNode("/run/service/a/supervise", "supervise", supervise, account)).toEqual(
       seen("/run/service/a/supervise", "supervise", supervise),
     );
+  });
+});
+
+describe("what a failed call kept doctor from examining in the tree (contract §13)", () => {
+  const lost = failureOf("statx", "/run/service/gateway/supervise");
+  const lostItem = { path: `${GW}/supervise`, detail: `unable to statx ${GW}/supervise: Input/output error` };
+
+  it("no ok line, for control nor doors, beside it; a problem naming each, counted as not examined", () => {
+    const open = seen(`${GW}/event`, "event", node({ mode: 0o043777 }));
+    expect(supervisionChecks(config, account, tree([open], { failures: [lostItem] }), false)).toEqual([
+      {
+        check: "supervision",
+        status: "problem",
+        message: "1 part of the tree under /run/service could not be examined: a call failed",
+        remedy: LOOK_AGAIN,
+        items: [lostItem],
+        count: 1,
+        unexamined: 1,
+      },
+    ]);
+  });
+
+  it("the door keeper: a Trust a failed call kept from being told is a failure, never a door nor ok", () => {
+    const doors: Item[] = [];
+    const failures: Item[] = [];
+    const door = doorKeeper(doors, failures);
+    const unexamined: Trust = { ok: false, missing: false, reason: "unable to statx …", unexamined: lost };
+    door(`${GW}/run`, unexamined);
+    door(`${GW}/finish`, unexamined);
+    expect(doors).toEqual([]);
+    expect(failures).toEqual([{ path: `${GW}/run`, detail: lostItem.detail }]);
+  });
+
+  it("a link whose way could not be examined leads to the failure, never to nothing there", () => {
+    const unexamined: Trust = { ok: false, missing: true, reason: "r", unexamined: lost };
+    expect(linkDestination("/srv/s/a", "/run/service", () => unexamined)).toBe(lost);
   });
 });

@@ -1,11 +1,18 @@
 /** doctor's findings about a home and what lies under it: before --fix, after it, and what it cannot examine. */
 import { describe, expect, it } from "vitest";
+import { doctorReport, doctorText, LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
 import { homeCheck, homeReachChecks, otherTreeChecks, treeChecks } from "../../../src/admin/core/treeChecks.ts";
-import { nothingFound, type Outcome, record, type WalkResult } from "../../../src/admin/core/walkResult.ts";
+import {
+  nothingFound,
+  type Outcome,
+  record,
+  refusedByFilesystem,
+  type WalkResult,
+} from "../../../src/admin/core/walkResult.ts";
 import { defaultsFor } from "../../../src/core/config.ts";
 import type { HomeCheck, Homes } from "../../../src/core/homes.ts";
 import type { Reach } from "../../../src/core/reach.ts";
-import { account, nodeMaker } from "./fixtures.ts";
+import { account, failureOf, nodeMaker } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
 const stat = nodeMaker();
@@ -16,7 +23,7 @@ const rootsDir = stat({ kind: "dir", mode: 0o040755 });
 function walk(outcomes: Outcome[], home = homeDir, changed = false, path = "/opt/data"): WalkResult {
   const found = nothingFound();
   for (const outcome of outcomes) record(found, outcome);
-  const refused = outcomes.some((o) => o.path === path && "error" in o && o.refused === true);
+  const refused = outcomes.some((o) => o.path === path && "unchanged" in o && refusedByFilesystem(o.unchanged));
   return { path, home: { kind: "dir", node: home, changed, refused }, entries: outcomes.length + 1, found };
 }
 /** A home the walk could not enter. */
@@ -226,7 +233,7 @@ describe("what lies under the home", () => {
         },
         { path: "/opt/data/mnt", node: stat({ kind: "dir", dev: "8:1" }), verdict: { kind: "mount" }, changed: false },
         { path: "/opt/data/sda", node: stat({ kind: "other" }), verdict: { kind: "special" }, changed: false },
-        { path: "/opt/data/gone", error: "replaced while doctor ran: skipped" },
+        { path: "/opt/data/gone", skipped: "replaced while doctor ran: skipped" },
       ]),
     );
     expect(findings.map((f) => [f.status, f.message])).toEqual([
@@ -293,9 +300,9 @@ describe("what lies under the home", () => {
       config,
       account,
       walk([
-        { path: "/opt/data/a", error: "cannot change its owner: operation not permitted", refused: true },
-        { path: "/opt/data/b", error: "EIO" },
-        { path: "/opt/data/c", error: "EIO" },
+        { path: "/opt/data/a", unchanged: failureOf("fchownat", "/opt/data/a", 1) },
+        { path: "/opt/data/b", unchanged: failureOf("fchownat", "/opt/data/b") },
+        { path: "/opt/data/c", unchanged: failureOf("fchownat", "/opt/data/c") },
       ]),
     );
     expect(found.map((f) => [f.message, f.remedy])).toEqual([
@@ -309,7 +316,7 @@ describe("what lies under the home", () => {
 
   it("a home that could not be walked says nothing of refusals under it", () => {
     const found = nothingFound();
-    record(found, { path: "/opt/data/a", error: "cannot change its owner: operation not permitted", refused: true });
+    record(found, { path: "/opt/data/a", unchanged: failureOf("fchownat", "/opt/data/a", 1) });
     const walked: WalkResult = { ...unusable("is not a directory", false), found };
     for (const f of treeChecks(config, account, walked)) expect(f.message).not.toContain("refused");
   });
@@ -351,8 +358,8 @@ describe("the home HERMES_HOME names besides the build's", () => {
 describe("a filesystem that refuses chown", () => {
   const hostHome = stat({ kind: "dir", uid: 1000, gid: 1000, mode: 0o040755 });
   const refused: Outcome[] = [
-    { path: "/opt/data", error: "cannot change its owner: operation not permitted", refused: true },
-    { path: "/opt/data/auth.json", error: "cannot change its owner: operation not permitted", refused: true },
+    { path: "/opt/data", unchanged: failureOf("fchownat", "/opt/data", 1) },
+    { path: "/opt/data/auth.json", unchanged: failureOf("fchownat", "/opt/data/auth.json", 1) },
   ];
 
   it("says the filesystem refused, with remedies that work there and never doctor --fix again", () => {
@@ -585,5 +592,76 @@ describe("homeReachChecks", () => {
         },
       ]);
     });
+  });
+});
+
+describe("what a failed call kept the walk from examining (contract §13, issue 34)", () => {
+  const listing = failureOf("getdents64", "/opt/data");
+
+  it('a home whose listing failed: never "ok everything under" nor healthy; counted, named, and doctor exits 1', () => {
+    const findings = treeChecks(config, account, walk([{ path: "/opt/data", unexamined: listing }]));
+    expect(findings).toEqual([
+      {
+        check: "tree",
+        status: "problem",
+        message: "1 part of the tree under /opt/data could not be examined: a call failed",
+        remedy: LOOK_AGAIN,
+        items: [{ path: "/opt/data", detail: "unable to getdents64 /opt/data: Input/output error" }],
+        count: 1,
+        unexamined: 1,
+      },
+    ]);
+    const report = doctorReport("/opt/data", ["/opt/data"], false, 1, findings, null);
+    expect(report).toMatchObject({ healthy: false, unexamined: 1 });
+    const text = doctorText("hermes", report);
+    expect(text).not.toMatch(/^ok/m);
+    expect(text).not.toContain("healthy");
+    expect(text).toContain("1 entry examined under /opt/data: 1 problem, 1 part not examined\n");
+  });
+
+  it("many: each counted, the first by path shown, beside what was examined", () => {
+    const outcomes: Outcome[] = [
+      foreign("/opt/data/auth.json", false),
+      { path: "/opt/data/b", unexamined: failureOf("statx", "/opt/data/b") },
+      { path: "/opt/data/a", unexamined: failureOf("openat", "/opt/data/a", 13) },
+    ];
+    const findings = treeChecks(config, account, walk(outcomes));
+    expect(findings.map((f) => [f.status, f.message, f.unexamined])).toEqual([
+      ["problem", "1 entry under /opt/data is not hermes's and hermes cannot read it", undefined],
+      ["problem", "2 parts of the tree under /opt/data could not be examined: a call failed", 2],
+    ]);
+    expect(findings[1]?.items.map((i) => i.detail)).toEqual([
+      "unable to openat /opt/data/a: Permission denied",
+      "unable to statx /opt/data/b: Input/output error",
+    ]);
+  });
+
+  const lostHome: WalkResult = {
+    path: "/opt/data",
+    home: { kind: "unexamined", failure: failureOf("openat", "/opt/data") },
+    entries: 0,
+    found: nothingFound(),
+  };
+  const notExamined = (check: string, message: string) => ({
+    check,
+    status: "problem",
+    message,
+    remedy: LOOK_AGAIN,
+    items: [{ path: "/opt/data", detail: "unable to openat /opt/data: Input/output error" }],
+    count: 1,
+    unexamined: 1,
+  });
+
+  it('a home that could not be opened: not "does not exist", nor anything else it might be', () => {
+    expect(homeCheck(config, account, lostHome, usable)).toEqual(
+      notExamined("home", "the home /opt/data could not be examined, nor anything under it"),
+    );
+  });
+
+  it("the home HERMES_HOME names, the same", () => {
+    const tree = { path: "/opt/data", variable: "HERMES_HOME" };
+    expect(otherTreeChecks(config, account, lostHome, tree)).toEqual([
+      notExamined("tree", "HERMES_HOME /opt/data could not be examined, nor anything under it"),
+    ]);
   });
 });

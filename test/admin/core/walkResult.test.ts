@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { add, EXAMPLES, nothingFound, record, type Tally } from "../../../src/admin/core/walkResult.ts";
-import { nodeMaker } from "./fixtures.ts";
+import {
+  add,
+  EXAMPLES,
+  nothingFound,
+  record,
+  refusedByFilesystem,
+  type Tally,
+} from "../../../src/admin/core/walkResult.ts";
+import { failureOf, nodeMaker } from "./fixtures.ts";
 
 const stat = nodeMaker();
 
@@ -52,9 +59,20 @@ describe("record", () => {
     });
     record(found, { path: "/e", node: stat({ kind: "dir" }), verdict: { kind: "mount" }, changed: false });
     record(found, { path: "/f", node: stat({ kind: "other" }), verdict: { kind: "special" }, changed: false });
-    record(found, { path: "/g", error: "cannot open it: permission denied" });
-    record(found, { path: "/h", error: "cannot change its owner: operation not permitted", refused: true });
-    const kinds = ["unreadable", "readable", "changed", "linked", "mounts", "special", "errors", "refused"] as const;
+    record(found, { path: "/g", skipped: "replaced while doctor ran: skipped" });
+    record(found, { path: "/h", unchanged: failureOf("fchownat", "/h", 1) });
+    record(found, { path: "/j", unexamined: failureOf("getdents64", "/j") });
+    const kinds = [
+      "unreadable",
+      "readable",
+      "changed",
+      "linked",
+      "mounts",
+      "special",
+      "errors",
+      "refused",
+      "unexamined",
+    ] as const;
     expect(kinds.map((k) => found[k].examples.map((i) => i.path))).toEqual([
       ["/a"],
       ["/b"],
@@ -64,6 +82,7 @@ describe("record", () => {
       ["/f"],
       ["/g"],
       ["/h"],
+      ["/j"],
     ]);
     expect(found.changed.examples[0]?.detail).toBe("file, was uid 0 gid 0, mode 0600");
     expect(found.linkedUnreadable).toBe(false);
@@ -85,5 +104,38 @@ describe("record: shared through a group the runtime user holds (contract §11)"
     expect(found.readable.count + found.unreadable.count + found.changed.count).toBe(0);
     record(found, { path: "/a", node: stat({ gid: 2000, mode: 0o100660 }), verdict, changed: true });
     expect(found.changed.count).toBe(1);
+  });
+});
+
+describe("record: what a failed call left (contract §13)", () => {
+  it("a call that kept a node or a listing from being examined: not examined, with the failure in its words", () => {
+    const found = nothingFound();
+    record(found, { path: "/opt/data", unexamined: failureOf("getdents64", "/opt/data") });
+    expect(found.unexamined).toEqual({
+      count: 1,
+      examples: [{ path: "/opt/data", detail: "unable to getdents64 /opt/data: Input/output error" }],
+    });
+    expect(found.errors.count + found.refused.count).toBe(0);
+  });
+
+  it("an fchownat that failed: refused by the filesystem for EPERM and EINVAL, else an error; each with its errno", () => {
+    const found = nothingFound();
+    record(found, { path: "/a", unchanged: failureOf("fchownat", "/a", 1) });
+    record(found, { path: "/b", unchanged: failureOf("fchownat", "/b", 22) });
+    record(found, { path: "/c", unchanged: failureOf("fchownat", "/c") });
+    expect(found.refused.examples.map((i) => i.path)).toEqual(["/a", "/b"]);
+    expect(found.errors.examples).toEqual([{ path: "/c", detail: "cannot change its owner: input/output error" }]);
+    expect(found.refused.examples[0]?.detail).toBe("cannot change its owner: operation not permitted");
+    expect(found.unexamined.count).toBe(0);
+  });
+
+  it("refusedByFilesystem: EPERM and EINVAL only", () => {
+    expect([1, 22, 5, 13, 30].map((errno) => refusedByFilesystem(failureOf("fchownat", "/", errno)))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 });
