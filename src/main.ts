@@ -47,7 +47,7 @@ if (isAdminName(callerArgv[0], config.name)) {
   if (portable) refuse(`the admin commands need bun:ffi, which this runtime cannot use (${ffiError})`);
   // Loaded on demand so that every ordinary call does not pay to evaluate it.
   const { runAdmin } = await import("./admin/sys/cli.ts");
-  process.exit(runAdmin(config, SHIM_VERSION, { argv: callerArgv, env: known(procStrings(probe, "environ")) }));
+  process.exit(runAdmin(config, SHIM_VERSION, { argv: callerArgv, env: known(procStrings(probe, "environ")), euid }));
 }
 // Only root's plan depends on the whole environment (the opt-out, HOME on the drop path). Otherwise only the
 // home variable is looked up: execv hands on the C library's environ, which the runtime leaves as passed.

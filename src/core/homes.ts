@@ -4,6 +4,7 @@
  * still the CLI fails there with a traceback that names nothing to act on.
  */
 import type { ShimConfig } from "./config.ts";
+import { failureText } from "./failure.ts";
 import { adminName } from "./name.ts";
 import { octal } from "./node.ts";
 import type { Blocker, Reach } from "./reach.ts";
@@ -44,6 +45,7 @@ export function blockText(check: HomeCheck): string {
   const what = check.variable === null ? `its home ${path}` : `${check.variable} ${path}`;
   if (reach.ok) return `can reach and write ${what}`;
   if (reach.blocks === "other") return `cannot use ${what}: ${reach.reason}`;
+  if (reach.blocks === "unexamined") return `may not be able to use ${what}: ${failureText(reach.failure)}`;
   if (reach.blocks === "readonly")
     return `cannot ${reach.missing ? "create" : "write"} ${what}: ${reach.dir} is on a read-only filesystem`;
   const { at } = reach;
@@ -76,6 +78,7 @@ export function homeRemedies(config: ShimConfig, check: HomeCheck): string[] {
   if (reach.blocks === "search")
     return [`move ${check.variable ?? "the home"} where ${user} can reach it (under ${home})`, keepRoot];
   if (reach.blocks === "other") return [keepRoot];
+  if (reach.blocks === "unexamined") return [`look at ${path} again once the failure is fixed`];
   const remedies = [
     reach.missing
       ? `mkdir -p ${path} && chown ${user}:${user} ${path}`

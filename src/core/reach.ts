@@ -8,7 +8,7 @@
  */
 
 import { mayAccess, type Principal, SEARCH, WRITE } from "./access.ts";
-import { failureText } from "./failure.ts";
+import type { Failure } from "./failure.ts";
 import { type Lstat, type Reached, walkPath } from "./pathWalk.ts";
 
 /** The node that stops the user, with who owns it. */
@@ -28,7 +28,9 @@ export type Reach =
   /** `dir` is the home, or with `missing` its nearest existing ancestor, on a filesystem mounted read-only. */
   | { ok: false; blocks: "readonly"; dir: string; missing: boolean }
   /** Anything else: not a directory, a symlink loop, or a refusal the permission bits do not explain. */
-  | { ok: false; blocks: "other"; reason: string };
+  | { ok: false; blocks: "other"; reason: string }
+  /** A call that would have told failed (contract §13): whether the user can use it is not known. */
+  | { ok: false; blocks: "unexamined"; failure: Failure };
 
 /** Whether the filesystem holding the directory `dir` is mounted read-only: asked only where the bits allow a write. */
 export type ReadOnly = (dir: string) => boolean;
@@ -56,6 +58,6 @@ export function reach(path: string, who: Principal, lstat: Lstat, readOnly: Read
         ? writable(dir, true)
         : { ok: false, blocks: "write", at: blocker(dir, node), missing: true },
     broken: other,
-    unexamined: (failure) => other(failureText(failure)),
+    unexamined: (failure) => ({ ok: false, blocks: "unexamined", failure }),
   });
 }

@@ -1,7 +1,7 @@
 /** Gathers contract §7's facts: the CLI's homes as the user it will run as finds them. */
 import { type Bytes, bytes, utf8 } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
-import { ENOENT, EROFS, failed, failureText } from "../core/failure.ts";
+import { EACCES, ENOENT, EROFS, failed, failureText } from "../core/failure.ts";
 import { type HomeCheck, type Homes, homeVar } from "../core/homes.ts";
 import type { Account } from "../core/passwd.ts";
 import { type Reach, type ReadOnly, reach } from "../core/reach.ts";
@@ -37,11 +37,14 @@ export function callerHomes(config: ShimConfig, probe: Probe, euid: number, valu
   const variable = value === undefined ? null : homeVar(config.name);
   const held = probe.groups();
   let found: Reach = failed(held)
-    ? { ok: false, blocks: "other", reason: failureText(held) }
+    ? { ok: false, blocks: "unexamined", failure: held }
     : reach(text, { uid: euid, groups: held }, probe.lstat, readOnlyBy(probe));
   // The bits and the mount allow it: a home the CLI can create, or a refusal neither explains (an ACL).
   if (found.ok && refused !== ENOENT)
-    found = { ok: false, blocks: "other", reason: failureText(probe.failure("access", text, refused)) };
+    found =
+      refused === EACCES
+        ? { ok: false, blocks: "other", reason: failureText(probe.failure("access", text, refused)) }
+        : { ok: false, blocks: "unexamined", failure: probe.failure("access", text, refused) };
   // Only for the remedies' words: where the user database cannot be read, no runtime uid is named.
   const runtime = found.ok ? undefined : readAccount(config.user, probe.read);
   const runtimeUid = runtime && !failed(runtime) ? { runtimeUid: runtime.uid } : {};

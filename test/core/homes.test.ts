@@ -169,3 +169,15 @@ describe("homeRemedies and the pass-through's remedies, at their edges", () => {
     );
   });
 });
+
+describe("homeWarnings: a home that could not be examined (contract §13)", () => {
+  it("says what failed and that the user may not be able to use it, and the remedy is to look again", () => {
+    const failure = { call: "statx", on: "/opt/data", errno: 5, words: "Input/output error" };
+    const check = home({ ok: false, blocks: "unexamined", failure });
+    expect(homeWarnings(config, "hermes", runtime([check]), true)).toBe(
+      "hermes: warning: hermes (uid 10000) may not be able to use HERMES_HOME /opt/data: unable to statx /opt/data: " +
+        "Input/output error, so the hermes CLI may fail; look at /opt/data again once the failure is fixed\n",
+    );
+    expect(homeRemedies(config, check)).toEqual(["look at /opt/data again once the failure is fixed"]);
+  });
+});

@@ -138,8 +138,8 @@ describe("reach: a node that could not be examined", () => {
     const failure = { call: "statx", on: "/opt/data", errno: 5, words: "Input/output error" };
     expect(reach("/opt/data", hermes, fs({ ...base, "/opt/data": { kind: "unexamined", failure } }))).toEqual({
       ok: false,
-      blocks: "other",
-      reason: "unable to statx /opt/data: Input/output error",
+      blocks: "unexamined",
+      failure,
     });
   });
 });

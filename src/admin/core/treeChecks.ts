@@ -176,6 +176,12 @@ export function homeReachChecks(config: ShimConfig, homes: Homes): Finding[] {
     const { reach } = check;
     const own = check.path === config.home;
     if (own && (reach.ok || reach.blocks === "write" || reach.blocks === "readonly")) continue;
+    if (!reach.ok && reach.blocks === "unexamined") {
+      found.push(
+        unexaminedFinding("reach", `${whoText(homes)} ${blockText(check)}`, [failureItem(check.path, reach.failure)]),
+      );
+      continue;
+    }
     found.push(
       reachFinding(
         reach.ok ? "ok" : "problem",

@@ -5,17 +5,17 @@ import { decide } from "../../core/decide.ts";
 import { calledCommand } from "../../core/name.ts";
 import { gatherFacts } from "../../sys/facts.ts";
 import { libcProbe } from "../../sys/files.ts";
-import { libc } from "../../sys/libc.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
 import { parseAdminArgs } from "../core/args.ts";
 import { explainReport, explainText } from "../core/explain.ts";
 import { usageError, usageText, versionText } from "../core/usage.ts";
 import { doctor } from "./doctor.ts";
 
-/** argv and environment exactly as execve delivered them. */
+/** argv and environment exactly as execve delivered them, and the effective uid the shim read once. */
 export interface Invocation {
   argv: Bytes[];
   env: Bytes[];
+  euid: number;
 }
 
 const decoder = new TextDecoder();
@@ -27,7 +27,7 @@ function explain(
 ): number {
   // The name is looked up exactly as the shim looks up argv[0]: by its last path element.
   const command = calledCommand(bytes(options.command ?? config.name), config.commands);
-  const facts = gatherFacts(config, libcProbe, command, libc.geteuid(), call.env);
+  const facts = gatherFacts(config, libcProbe, command, call.euid, call.env);
   const report = explainReport(config, facts, decide(config, facts), options.args);
   writeStdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : explainText(config, report));
   return 0;
@@ -49,6 +49,6 @@ export function runAdmin(config: ShimConfig, version: string, call: Invocation):
     case "explain":
       return explain(config, call, command);
     case "doctor":
-      return doctor(config, call.env, command);
+      return doctor(config, call, command);
   }
 }

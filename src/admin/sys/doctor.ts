@@ -9,7 +9,7 @@ import { checkTrust, type Trust } from "../../core/trust.ts";
 import { readDropIdentity } from "../../sys/accounts.ts";
 import { access, executableStatus, groups, lstat, readAll, readlink } from "../../sys/files.ts";
 import { absolute, runtimeHomes } from "../../sys/homeProbe.ts";
-import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure, libc } from "../../sys/libc.ts";
+import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr, writeStdout } from "../../sys/write.ts";
 import { cliCheck, groupsHelperCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/checks.ts";
@@ -25,9 +25,13 @@ import { fdPath, resolvedPath } from "./stat.ts";
 import { gatherTree } from "./supervisionWalk.ts";
 import { walkHome } from "./walk.ts";
 
-export function doctor(config: ShimConfig, env: readonly Bytes[], options: { fix: boolean; json: boolean }): number {
+export function doctor(
+  config: ShimConfig,
+  { env, euid }: { env: readonly Bytes[]; euid: number },
+  options: { fix: boolean; json: boolean },
+): number {
   const { fix, json } = options;
-  if (fix && libc.geteuid() !== 0) {
+  if (fix && euid !== 0) {
     writeStderr(`${adminName(config.name)}: doctor --fix changes owners, so it must run as root\n`);
     return 1;
   }

@@ -553,6 +553,22 @@ describe("homeReachChecks", () => {
     });
   });
 
+  it.each<[string, (reach: Reach) => HomeCheck, string]>([
+    ["the build's own home", build, "its home /opt/data"],
+    ["a HERMES_HOME elsewhere", elsewhere, "HERMES_HOME /srv/h"],
+  ])("%s that could not be examined: a problem counted as not examined, naming the failure", (_, made, what) => {
+    const failure = { call: "statx", on: "/opt", errno: 5, words: "Input/output error" };
+    const check = made({ ok: false, blocks: "unexamined", failure });
+    const [finding] = homeReachChecks(config, homes(check));
+    expect(finding).toMatchObject({
+      check: "reach",
+      status: "problem",
+      message: `hermes (uid 10000) may not be able to use ${what}: unable to statx /opt: Input/output error`,
+      items: [{ path: check.path, detail: "unable to statx /opt: Input/output error" }],
+      unexamined: 1,
+    });
+  });
+
   describe("homeReachChecks: a HERMES_HOME elsewhere", () => {
     it("usable: an ok line, no remedy", () => {
       expect(homeReachChecks(config, homes(elsewhere({ ok: true })))).toEqual([
