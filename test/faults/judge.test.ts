@@ -65,6 +65,8 @@ describe("judge, the CLI's paths", () => {
     const eintr = "hermes: unable to read /proc/self/environ: Interrupted system call\n";
     expect(judge("cli", cliRef, fault({ ...refused, errno: "EINTR", stderr: eintr }))).toBe("not-retried");
     expect(judge("cli", cliRef, fault({ errno: "EINTR" }))).toBe("same");
+    const other = 'hermes-exec-shim: called as "", which is not one of its commands; nothing was run.\n';
+    expect(judge("cli", cliRef, fault({ ...refused, errno: "EINTR", code: 127, stderr: other }))).toBe("false-message");
   });
 
   it("stack traces, deaths by signal and hangs", () => {
@@ -88,27 +90,34 @@ describe("judge, the admin commands", () => {
   const admin = (over: Partial<Fault>) => fault({ ...doctorRef, ...over });
 
   it("same: identical stdout and exit code", () => {
-    expect(judge("admin", doctorRef, admin({}))).toBe("same");
+    expect(judge("doctor", doctorRef, admin({}))).toBe("same");
   });
 
   it("unexamined: exit 1, a line naming the errno's words and what failed, no healthy in its place", () => {
     const stdout =
       "hermes-exec-shim doctor\nnot examined /opt/data: unable to open it: Input/output error\n3 entries examined: no problem in what was examined, 1 part not examined\n";
-    expect(judge("admin", doctorRef, admin({ code: 1, stdout }))).toBe("unexamined");
-    expect(judge("admin", doctorRef, admin({ code: 0, stdout }))).toBe("wrong-code");
+    expect(judge("doctor", doctorRef, admin({ code: 1, stdout }))).toBe("unexamined");
+    expect(judge("doctor", doctorRef, admin({ code: 0, stdout }))).toBe("wrong-code");
     const healthy = `${stdout}3 entries examined: healthy\n`;
-    expect(judge("admin", doctorRef, admin({ code: 1, stdout: healthy }))).toBe("false-message");
+    expect(judge("doctor", doctorRef, admin({ code: 1, stdout: healthy }))).toBe("false-message");
     const nowhere = "hermes-exec-shim doctor\nInput/output error\n";
-    expect(judge("admin", doctorRef, admin({ code: 1, stdout: nowhere }))).toBe("false-message");
+    expect(judge("doctor", doctorRef, admin({ code: 1, stdout: nowhere }))).toBe("false-message");
+  });
+
+  it("explain may exit 0 with the failure in its report: it has no exit code for a finding", () => {
+    const stdout =
+      "  terminal       unable to examine descriptor 0 (ioctl TCGETS): Input/output error: refuses (126)\n";
+    expect(judge("explain", doctorRef, admin({ code: 0, stdout }))).toBe("unexamined");
+    expect(judge("doctor", doctorRef, admin({ code: 0, stdout }))).toBe("wrong-code");
   });
 
   it("refused: 126 with the errno's words on stderr", () => {
-    expect(judge("admin", doctorRef, admin({ code: 126, stdout: "", stderr: NOTHING }))).toBe("refused");
+    expect(judge("doctor", doctorRef, admin({ code: 126, stdout: "", stderr: NOTHING }))).toBe("refused");
   });
 
   it("altered: the report changed, with the same exit code and not a word of the failure", () => {
     const stdout = doctorRef.stdout.replace("ok       a", "ok       b");
-    expect(judge("admin", doctorRef, admin({ stdout }))).toBe("altered");
-    expect(judge("admin", doctorRef, admin({ stdout, code: 1 }))).toBe("false-message");
+    expect(judge("doctor", doctorRef, admin({ stdout }))).toBe("altered");
+    expect(judge("doctor", doctorRef, admin({ stdout, code: 1 }))).toBe("false-message");
   });
 });

@@ -29,7 +29,8 @@ export interface Fault extends Run {
   injectedKey: string | null;
 }
 
-export type Kind = "cli" | "admin";
+/** The CLI's paths (drop, opt-out, pass-through), where the stand-in CLI's record is what counts, or an admin command. */
+export type Kind = "cli" | "explain" | "doctor";
 
 export const GOOD = ["same", "refused", "unexamined"] as const;
 export const BAD = [
@@ -95,34 +96,67 @@ export function judge(kind: Kind, reference: Run, fault: Fault): Outcome {
   if (kind === "cli" && fault.record !== null) return "altered";
 
   const output = `${fault.stdout}\n${fault.stderr}`;
-  // An interrupted call is retried (contract §13): anything but the run without the fault is a failure.
-  if (fault.errno === "EINTR") return names(output) ? "not-retried" : kind === "cli" ? "false-message" : "altered";
+  // An interrupted call is retried (contract §13): told or not, anything but the run without the fault fails.
+  if (fault.errno === "EINTR" && names(output)) return "not-retried";
   if (!names(output)) {
     // The admin report changed without a word, or the CLI did not run with a reason that is not the failure.
-    return kind === "admin" && fault.code === reference.code && warningsTold ? "altered" : "false-message";
+    return kind !== "cli" && fault.code === reference.code && warningsTold ? "altered" : "false-message";
   }
   // A refusal: nothing ran, and stderr names the failure. 126 for a failure the decision needed (§2, §6);
   // 127 where the shim could not tell the CLI is there (§5's own check).
   if (names(fault.stderr) && (fault.code === 126 || (kind === "cli" && fault.code === 127))) return "refused";
   if (kind === "cli") return "wrong-code";
   // The admin commands: a report that names what it could not examine (a path or descriptor with the errno's
-  // words), does not call the rest healthy, and exits 1. Not 0, even where the reference was 0 and docs/admin.md
-  // has parts left unexamined by design (a mount) count for nothing in the exit code: a part left unexamined
-  // because the system failed is not known to be healthy, and a script reading 0 would take it for healthy
-  // (the repair at boot runs `doctor --fix … || true`, so 1 stops nothing there). 1 is also the reference's
-  // code where it already had a problem.
+  // words) and does not call the rest healthy.
   if (!lines(output).some((line) => names(line) && namesWhat(line))) return "false-message";
   if (/\bhealthy\b/.test(lines(fault.stdout).at(-1) ?? "")) return "false-message";
-  if (fault.code !== 1) return "wrong-code";
+  // doctor exits 1. Not 0, even where the reference was 0 and docs/admin.md lets parts left unexamined by design
+  // (a mount) count for nothing in the exit code: a part left unexamined because the system failed is not known
+  // to be healthy, and a script reading 0 would take it for healthy (the repair at boot runs `doctor --fix …
+  // || true`, so 1 stops nothing there); 1 is also the reference's code where it already had a problem.
+  // explain has no exit code for a finding: it reports what the call would do, and 0 says the report is whole
+  // with the failure in it; 1 is accepted as well.
+  if (fault.code !== 1 && !(kind === "explain" && fault.code === 0)) return "wrong-code";
   return "unexamined";
 }
 
 export const isBad = (outcome: Outcome) => (BAD as readonly string[]).includes(outcome);
 
+/** What a run said that the reference did not: its first new stderr line, else what changed on stdout or in the
+ * record. */
+function said(kind: Kind, reference: Run, fault: Fault): string {
+  const stderr = extraLines(fault.stderr, reference.stderr)[0];
+  if (stderr) return stderr;
+  if (kind === "cli" && fault.record && reference.record) {
+    const [a, b] = [JSON.parse(reference.record), JSON.parse(fault.record)] as Record<string, unknown>[];
+    const changed = Object.keys(a ?? {}).filter((k) => JSON.stringify(a?.[k]) !== JSON.stringify(b?.[k]));
+    return `the CLI ran with another ${changed.join(", ")}: ${changed.map((k) => JSON.stringify(b?.[k])).join(" ")}`;
+  }
+  const added = extraLines(fault.stdout, reference.stdout)[0];
+  const lost = extraLines(reference.stdout, fault.stdout)[0];
+  return added ? `stdout: ${added}` : lost ? `stdout lost: ${lost}` : "";
+}
+
 /** One line per bad outcome, for a failure message: what failed, with what, and what the shim said. */
-export function describeBad(fault: Fault, outcome: Outcome): string {
-  const said = lines(fault.stderr)[0] ?? lines(fault.stdout).at(-1) ?? "";
-  return `${outcome}: ${fault.syscall}#${fault.n} ${fault.errno} on ${fault.what || fault.key} -> exit ${fault.code}: ${said}`;
+export function describeBad(kind: Kind, reference: Run, fault: Fault, outcome: Outcome): string {
+  const what = fault.what || fault.key;
+  return `${outcome}: ${fault.syscall}#${fault.n} ${fault.errno} on ${what} -> exit ${fault.code}: ${said(kind, reference, fault)}`;
+}
+
+/**
+ * Up to `max` bad outcomes, one for each outcome and message (paths and numbers aside), in the order the shim
+ * made the calls: 20 lines that say what is wrong rather than 20 times the same thing on the next file.
+ */
+export function firstDistinct(lines: { outcome: Outcome; line: string }[], max = 20): string[] {
+  const seen = new Set<string>();
+  const picked: string[] = [];
+  for (const { outcome, line } of lines) {
+    const message = line.slice(line.indexOf(" -> ")).replace(/\/\S*/g, "/…").replace(/\d+/g, "N");
+    if (seen.has(outcome + message) || picked.length >= max) continue;
+    seen.add(outcome + message);
+    picked.push(line);
+  }
+  return picked;
 }
 
 /** The outcome counts of one path, every class present, in GOOD then BAD order. */
