@@ -1,6 +1,7 @@
 /**
- * The fault-injection suite's judge (issue 34, item 5; contract §13): what one run with one failed system call
- * did, against the same path's run without it. Pure, so that test/faults/judge.test.ts pins every class.
+ * The fault-injection suite's judge (issue 34, item 5: a failing system call is a fact of its own): what one
+ * run with one failed system call did, against the same path's run without it. Pure, so that
+ * test/faults/judge.test.ts pins every class.
  *
  * It keys on the C library's words for the injected errno (strerror's), never on a sentence: whatever the shim
  * prints, a failure told as what it is names them ("unable to read /proc/self/environ: Input/output error").
@@ -96,7 +97,7 @@ export function judge(kind: Kind, reference: Run, fault: Fault): Outcome {
   if (kind === "cli" && fault.record !== null) return "altered";
 
   const output = `${fault.stdout}\n${fault.stderr}`;
-  // An interrupted call is retried (contract §13): told or not, anything but the run without the fault fails.
+  // An interrupted call is retried (issue 34): told or not, anything but the run without the fault fails.
   if (fault.errno === "EINTR" && names(output)) return "not-retried";
   if (!names(output)) {
     // The admin report changed without a word, or the CLI did not run with a reason that is not the failure.
