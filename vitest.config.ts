@@ -11,6 +11,7 @@ const LONG = [
   "readme-dockerfiles",
   "release",
   "fidelity",
+  "faults",
   "engines",
   "fresh-clone",
   "operator",

@@ -25,7 +25,7 @@ import tty as ttymod
 
 USAGE = (
     "usage: hermes [--version] [-p PROFILE] {config,login,auth,chat,note,whoami,groups,argv0,exit,kill,prompt,"
-    "profile,gateway,tty,tiocsti,linger,paste,read,winch,wait,trap} ..."
+    "profile,gateway,tty,tiocsti,linger,paste,read,winch,wait,trap,received} ..."
 )
 
 # Upstream's gateway registration under s6 (hermes_cli/profiles.py): the scan directory and s6-overlay's tools.
@@ -336,6 +336,50 @@ def trap(path):
     return 128 + got
 
 
+def status_field(name):
+    with open("/proc/self/status") as f:
+        return next(line.split()[1] for line in f if line.startswith(f"{name}:"))
+
+
+def received():
+    """Everything the CLI was handed, as one JSON line, for the fault-injection suite to compare byte for byte
+    with a run without the fault. Bytes are shown as Python bytes literals (unambiguous, any byte). argv is
+    sys.argv through surrogateescape (the bytes given); the environment is /proc/self/environ in the order the
+    kernel got it, duplicates kept (stricter than a sorted list). SigIgn is after Python's own start-up, which
+    ignores SIGPIPE and SIGXFSZ itself: what the caller ignored beyond those still shows."""
+    import resource
+
+    dirfd = os.open("/proc/self/fd", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fds = {}
+        for n in sorted(int(n) for n in os.listdir(dirfd) if int(n) != dirfd):
+            try:
+                fds[str(n)] = repr(os.fsencode(os.readlink(str(n), dir_fd=dirfd)))
+            except FileNotFoundError:
+                pass  # the descriptor listdir() duplicated for itself, closed again
+    finally:
+        os.close(dirfd)
+    with open("/proc/self/environ", "rb") as f:
+        environ = [repr(e) for e in f.read().split(b"\0")[:-1]]
+    mask = os.umask(0)
+    os.umask(mask)
+    record = {
+        "argv": [repr(os.fsencode(a)) for a in sys.argv],
+        "environ": environ,
+        "resuid": os.getresuid(),
+        "resgid": os.getresgid(),
+        "groups": sorted(os.getgroups()),
+        "cwd": repr(os.getcwdb()),
+        "umask": f"{mask:04o}",
+        "SigIgn": status_field("SigIgn"),
+        "SigBlk": status_field("SigBlk"),
+        "fds": fds,
+        "nofile": resource.getrlimit(resource.RLIMIT_NOFILE),
+    }
+    print("received " + json.dumps(record, sort_keys=True), flush=True)
+    return 0
+
+
 def main(argv=None):
     args = sys.argv[1:] if argv is None else argv
     load_env()
@@ -413,6 +457,8 @@ def main(argv=None):
         return winch()
     if cmd == "wait":
         return wait()
+    if cmd == "received":
+        return received()
     if cmd == "trap" and len(rest) == 1:
         return trap(rest[0])
     print(USAGE, file=sys.stderr)
