@@ -28,6 +28,7 @@ export function failed(value: unknown): value is Failure {
 const ERRNO = {
   EPERM: 1,
   ENOENT: 2,
+  ESRCH: 3,
   EINTR: 4,
   EIO: 5,
   ENXIO: 6,
@@ -40,7 +41,8 @@ const ERRNO = {
   EROFS: 30,
   ELOOP: 40,
 } as const;
-export const { EPERM, ENOENT, EINTR, EIO, ENXIO, EBADF, EAGAIN, EACCES, ENOTDIR, EINVAL, ENOTTY, EROFS, ELOOP } = ERRNO;
+export const { EPERM, ENOENT, ESRCH, EINTR, EIO, ENXIO, EBADF, EAGAIN, EACCES, ENOTDIR, EINVAL, ENOTTY, EROFS, ELOOP } =
+  ERRNO;
 
 /** The two errnos that mean a path names nothing: absent, which is a fact the rules know what to do with. */
 export function absent(failure: Failure): boolean {

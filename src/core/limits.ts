@@ -4,6 +4,7 @@
  * inherited its limits unchanged from its parent, so the parent's soft limit
  * is the best evidence left of what the caller had.
  */
+import { ENOENT, EPERM, ESRCH, type Failure } from "./failure.ts";
 import { procRow, words } from "./procText.ts";
 
 export interface Limit {
@@ -54,4 +55,13 @@ export function softLimitToRestore(
   const evidence = parent ?? container;
   if (!evidence || current.soft !== current.hard || evidence.hard !== current.hard) return undefined;
   return evidence.soft < current.soft ? evidence.soft : undefined;
+}
+
+/**
+ * Whether reading another process's limits failed because it is not there to see: gone (ENOENT, ESRCH), or
+ * hidden by /proc's hidepid (EPERM), as prlimit's own EPERM hides it. Then there is no evidence, as for a parent
+ * outside the PID namespace; any other failure is a failure (contract §13).
+ */
+export function unseen(failure: Failure): boolean {
+  return failure.errno === ENOENT || failure.errno === ESRCH || failure.errno === EPERM;
 }

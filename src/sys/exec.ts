@@ -2,7 +2,7 @@
 import type { Bytes } from "../core/bytes.ts";
 import { failed } from "../core/failure.ts";
 import { inheritedFds } from "../core/fds.ts";
-import { type Limit, parseNofile, softLimitToRestore } from "../core/limits.ts";
+import { type Limit, parseNofile, softLimitToRestore, unseen } from "../core/limits.ts";
 import { openFds, readAll } from "./files.ts";
 import { errno, F_SETFD, libc, ptr, RLIMIT_NOFILE, SIG_DFL, SIGPIPE, SIGXFSZ, Unable, unable } from "./libc.ts";
 
@@ -33,7 +33,10 @@ function nofileOf(pid: number): Limit | undefined {
   const buf = new BigUint64Array(2);
   if (libc.prlimit(pid, RLIMIT_NOFILE, null, buf) === 0) return limit(buf);
   const text = readAll(`/proc/${pid}/limits`);
-  if (failed(text)) throw new Unable(text);
+  if (failed(text)) {
+    if (unseen(text)) return undefined;
+    throw new Unable(text);
+  }
   return parseNofile(new TextDecoder().decode(text));
 }
 

@@ -111,6 +111,14 @@ describe("judge, the admin commands", () => {
     expect(judge("doctor", doctorRef, admin({ code: 0, stdout }))).toBe("wrong-code");
   });
 
+  it("a call made on nothing in particular (getpid) is named by the call itself, which says what failed", () => {
+    const getpid = { syscall: "getpid", key: "getpid()", injectedKey: "getpid()", injected: ["getpid() = -1 EIO"] };
+    const told = "  terminal       could not be examined: unable to getpid: Input/output error\n";
+    expect(judge("explain", doctorRef, admin({ ...getpid, code: 0, stdout: told }))).toBe("unexamined");
+    const untold = "  terminal       could not be examined: Input/output error\n";
+    expect(judge("explain", doctorRef, admin({ ...getpid, code: 0, stdout: untold }))).toBe("false-message");
+  });
+
   it("refused: 126 with the errno's words on stderr", () => {
     expect(judge("doctor", doctorRef, admin({ code: 126, stdout: "", stderr: NOTHING }))).toBe("refused");
   });

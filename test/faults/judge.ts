@@ -1,5 +1,5 @@
 /**
- * The fault-injection suite's judge (issue 34, item 5: a failing system call is a fact of its own): what one
+ * The fault-injection suite's judge (contract §13: a failing system call is a fact of its own): what one
  * run with one failed system call did, against the same path's run without it. Pure, so that
  * test/faults/judge.test.ts pins every class.
  *
@@ -75,8 +75,13 @@ function extraLines(run: string, reference: string): string[] {
   });
 }
 
-/** What failed, on a line: an absolute path (a word that starts with /), or a descriptor ("fd 1"). */
-const namesWhat = (line: string) => /(^|[\s("'])\/|\b(fd|descriptor) \d|standard (input|output|error)/.test(line);
+/**
+ * What failed, on a line: an absolute path (a word that starts with /), a descriptor ("fd 1"), or for a call made
+ * on nothing in particular (getuid, getpid) the call itself.
+ */
+const namesWhat = (line: string, syscall: string) =>
+  /(^|[\s("'])\/|\b(fd|descriptor) \d|standard (input|output|error)/.test(line) ||
+  line.includes(`unable to ${syscall}`);
 
 export function judge(kind: Kind, reference: Run, fault: Fault): Outcome {
   if (fault.injected.length === 0) return "not-injected";
@@ -97,7 +102,7 @@ export function judge(kind: Kind, reference: Run, fault: Fault): Outcome {
   if (kind === "cli" && fault.record !== null) return "altered";
 
   const output = `${fault.stdout}\n${fault.stderr}`;
-  // An interrupted call is retried (issue 34): told or not, anything but the run without the fault fails.
+  // An interrupted call is retried (contract §13): told or not, anything but the run without the fault fails.
   if (fault.errno === "EINTR" && names(output)) return "not-retried";
   if (!names(output)) {
     // The admin report changed without a word, or the CLI did not run with a reason that is not the failure.
@@ -109,7 +114,7 @@ export function judge(kind: Kind, reference: Run, fault: Fault): Outcome {
   if (kind === "cli") return "wrong-code";
   // The admin commands: a report that names what it could not examine (a path or descriptor with the errno's
   // words) and does not call the rest healthy.
-  if (!lines(output).some((line) => names(line) && namesWhat(line))) return "false-message";
+  if (!lines(output).some((line) => names(line) && namesWhat(line, fault.syscall))) return "false-message";
   if (/\bhealthy\b/.test(lines(fault.stdout).at(-1) ?? "")) return "false-message";
   // doctor exits 1. Not 0, even where the reference was 0 and docs/admin.md lets parts left unexamined by design
   // (a mount) count for nothing in the exit code: a part left unexamined because the system failed is not known

@@ -19,6 +19,10 @@ const ENV = [
   Buffer.concat([Buffer.from("HERMES_NOTE=a b"), Buffer.from([0xe9])]),
   "HOME=/root",
   "LANG=C.UTF-8",
+  // The JIT compiles on a thread of its own, so when JavaScriptCore's heap reads /proc/self/statm on the main
+  // thread moved between traces of the same run, and with it strace's when=N numbering. Compiling on the main
+  // thread makes it the same every time; it changes when code gets faster, never what the shim does.
+  "BUN_JSC_useConcurrentJIT=0",
 ];
 
 export interface PathSpec {

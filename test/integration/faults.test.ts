@@ -1,5 +1,5 @@
 /**
- * Fault injection (issue 34, item 5: a failing system call is a fact of its own): every system call the shim
+ * Fault injection (contract §13: a failing system call is a fact of its own): every system call the shim
  * makes on each path, from its first read of /proc/self/cmdline to its execve or exit, failed once, in turn,
  * with each errno it can return. The list comes from a trace of the real run (test/container/faults.py), so a
  * call added later is covered at once; test/faults/judge.ts says whether each outcome is the run without the
@@ -48,7 +48,7 @@ beforeAll(async () => {
 }, 600_000);
 afterAll(() => ct?.destroy());
 
-describe("every failing system call is told as what it is (issue 34)", () => {
+describe("every failing system call is told as what it is (contract §13)", () => {
   it.each(PATHS.map((p) => p.name))("%s", (name) => {
     const path = results.paths.find((p) => p.name === name);
     if (!path) throw new Error(`faults.py has no result for ${name}`);

@@ -5,11 +5,12 @@ import { decide } from "../../core/decide.ts";
 import { calledCommand } from "../../core/name.ts";
 import { gatherFacts } from "../../sys/facts.ts";
 import { libcProbe } from "../../sys/files.ts";
-import { writeStderr, writeStdout } from "../../sys/write.ts";
+import { writeStderr } from "../../sys/write.ts";
 import { parseAdminArgs } from "../core/args.ts";
 import { explainReport, explainText } from "../core/explain.ts";
 import { usageError, usageText, versionText } from "../core/usage.ts";
 import { doctor } from "./doctor.ts";
+import { printed } from "./report.ts";
 
 /** argv and environment exactly as execve delivered them, and the effective uid the shim read once. */
 export interface Invocation {
@@ -29,8 +30,7 @@ function explain(
   const command = calledCommand(bytes(options.command ?? config.name), config.commands);
   const facts = gatherFacts(config, libcProbe, command, call.euid, call.env);
   const report = explainReport(config, facts, decide(config, facts), options.args);
-  writeStdout(options.json ? `${JSON.stringify(report, null, 2)}\n` : explainText(config, report));
-  return 0;
+  return printed(config.name, options.json ? `${JSON.stringify(report, null, 2)}\n` : explainText(config, report), 0);
 }
 
 /** Returns the exit status. */
@@ -38,11 +38,9 @@ export function runAdmin(config: ShimConfig, version: string, call: Invocation):
   const command = parseAdminArgs(call.argv.slice(1).map((arg) => decoder.decode(arg)));
   switch (command.kind) {
     case "help":
-      writeStdout(usageText(config));
-      return 0;
+      return printed(config.name, usageText(config), 0);
     case "version":
-      writeStdout(versionText(config, version));
-      return 0;
+      return printed(config.name, versionText(config, version), 0);
     case "usage-error":
       writeStderr(usageError(config, command.message));
       return 2;

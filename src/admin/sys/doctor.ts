@@ -11,7 +11,7 @@ import { access, executableStatus, groups, lstat, readAll, readlink } from "../.
 import { absolute, runtimeHomes } from "../../sys/homeProbe.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
-import { writeStderr, writeStdout } from "../../sys/write.ts";
+import { writeStderr } from "../../sys/write.ts";
 import { cliCheck, groupsHelperCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/checks.ts";
 import { entryPointChecks } from "../core/entryPoints.ts";
 import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
@@ -21,6 +21,7 @@ import { supervisionChecks } from "../core/supervision.ts";
 import { homeCheck, homeReachChecks, otherTreeChecks, treeChecks } from "../core/treeChecks.ts";
 import { commandsOnPath, pathOf, venvExecutables } from "./onPath.ts";
 import { progressMeter } from "./progress.ts";
+import { printed } from "./report.ts";
 import { fdPath, resolvedPath } from "./stat.ts";
 import { gatherTree } from "./supervisionWalk.ts";
 import { walkHome } from "./walk.ts";
@@ -105,8 +106,8 @@ export function doctor(
   }
   const judgedAs = identity ? { user: config.user, uid: identity.account.uid, groups: identity.groups } : null;
   const report = doctorReport(config.home, walked, fix, entries, findings, judgedAs);
-  writeStdout(json ? `${JSON.stringify(report, null, 2)}\n` : doctorText(config.name, report));
-  return report.healthy ? 0 : 1;
+  const out = json ? `${JSON.stringify(report, null, 2)}\n` : doctorText(config.name, report);
+  return printed(config.name, out, report.healthy ? 0 : 1);
 }
 
 /** Whether only root can replace the shim's own file; where that file is not known, the failure that hid it. */

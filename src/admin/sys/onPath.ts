@@ -2,10 +2,11 @@
 
 import { type Bytes, envValues, nameText, text } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
-import { absent, EACCES, ENOENT, type Failure, failed } from "../../core/failure.ts";
+import { absent, ENOENT, type Failure, failed } from "../../core/failure.ts";
 import { dirname } from "../../core/paths.ts";
 import { executableStatus, readlink, readNames } from "../../sys/files.ts";
-import { AT_FDCWD, failure, libc } from "../../sys/libc.ts";
+import { AT_FDCWD, cstr, failure, libc } from "../../sys/libc.ts";
+import { statAt } from "../../sys/statx.ts";
 import { resolveCommand, targetDirs, type VenvExecutable } from "../core/entryPoints.ts";
 import { failureItem, type Item } from "../core/finding.ts";
 import { OPEN_DIR, openIn } from "./dirfd.ts";
@@ -21,13 +22,19 @@ export interface OnPath {
   shim: string | Failure;
 }
 
-/** An executable regular file, as execvp finds one: EACCES is the kernel's "not executable", which it passes by. */
+/**
+ * An executable regular file, as execvp finds one. One without an execute bit is passed by, as execvp passes it
+ * by on EACCES; one with a bit that access(2) still refuses is a failure told as it is, never passed by unsaid.
+ */
 function isProgram(path: string): boolean | Failure {
-  const file = identity(path, "file");
-  if (failed(file) || file === undefined) return file ?? false;
+  const st = statAt(AT_FDCWD, cstr(path), 0);
+  if (!st.ok) {
+    const lost = failure("statx", path, st.errno);
+    return absent(lost) ? false : lost;
+  }
+  if (st.node.kind !== "file" || (st.node.mode & 0o111) === 0) return false;
   const status = executableStatus(path);
-  if (!failed(status)) return status === "ok";
-  return status.errno === EACCES ? false : status;
+  return status === "missing" ? false : failed(status) ? status : true;
 }
 
 /** PATH as text, as the environment gives it. */

@@ -611,7 +611,7 @@ describe("homeReachChecks", () => {
   });
 });
 
-describe("what a failed call kept the walk from examining (contract §13, issue 34)", () => {
+describe("what a failed call kept the walk from examining (contract §13)", () => {
   const listing = failureOf("getdents64", "/opt/data");
 
   it('a home whose listing failed: never "ok everything under" nor healthy; counted, named, and doctor exits 1', () => {
