@@ -9,6 +9,7 @@ import type { HomeCheck } from "../../../src/core/homes.ts";
 import { known } from "../../../src/core/lazy.ts";
 import type { Terminal } from "../../../src/core/terminal.ts";
 import type { Trust } from "../../../src/core/trust.ts";
+import type { Unreadable } from "../../../src/core/unreadable.ts";
 import { failureOf } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
@@ -530,21 +531,18 @@ describe("facts a failed call kept from being known (contract §13): said as suc
     expect(report.plan).toMatchObject({ kind: "refuse", code: 126 });
   });
 
-  it('a home\'s top that could not be listed: the failure, never "nothing … cannot read"', () => {
+  /** Root's facts, with `unreadable` as what the top of the drop HOME holds. */
+  const withTop = (unreadable: Unreadable) => {
     const facts = root();
-    const lost = eio("getdents64", "/opt/data");
     facts.homes = known({
       who: { uid: 10000, user: "hermes" },
-      checks: [
-        {
-          variable: null,
-          path: "/opt/data",
-          reach: { ok: true },
-          unreadable: { count: 0, examples: [], unexamined: [lost] },
-        },
-      ],
+      checks: [{ variable: null, path: "/opt/data", reach: { ok: true }, unreadable }],
     });
-    const { report, text } = explain(facts);
+    return facts;
+  };
+
+  it('a home\'s top that could not be listed: the failure, never "nothing … cannot read"', () => {
+    const { report, text } = explain(withTop({ count: 0, examples: [], unexamined: [eio("getdents64", "/opt/data")] }));
     expect(report.facts.homes?.checks[0]?.unreadable).toEqual({
       count: 0,
       examples: [],
@@ -557,20 +555,8 @@ describe("facts a failed call kept from being known (contract §13): said as suc
   });
 
   it("some entries unexamined, some unreadable: both said", () => {
-    const facts = root();
     const file = { path: "/opt/data/auth.json", kind: "file" as const, uid: 0, gid: 0, mode: 0o600 };
-    facts.homes = known({
-      who: { uid: 10000, user: "hermes" },
-      checks: [
-        {
-          variable: null,
-          path: "/opt/data",
-          reach: { ok: true },
-          unreadable: { count: 1, examples: [file], unexamined: [eio("statx", "/opt/data/x")] },
-        },
-      ],
-    });
-    expect(explain(facts).text).toContain(
+    expect(explain(withTop({ count: 1, examples: [file], unexamined: [eio("statx", "/opt/data/x")] })).text).toContain(
       "  unreadable     could not be examined: unable to statx /opt/data/x: Input/output error\n" +
         "  unreadable     /opt/data/auth.json\n",
     );
