@@ -6,7 +6,7 @@
  */
 import { mayAccess, type Principal, READ, SEARCH } from "./access.ts";
 import type { ShimConfig } from "./config.ts";
-import { type Failure, failureText } from "./failure.ts";
+import { absent, type Failure, failed, failureText } from "./failure.ts";
 import { adminName } from "./name.ts";
 import { octal } from "./node.ts";
 import type { Node } from "./pathWalk.ts";
@@ -33,6 +33,20 @@ export interface Unreadable {
 /** A top that could not be listed: nothing in it is known, which is said, never taken as nothing there. */
 export function unlisted(failure: Failure): Unreadable {
   return { count: 0, examples: [], unexamined: [failure] };
+}
+
+/**
+ * What `who` cannot read at the top of `dir`, given its listing or the failure to list it. A home that is not
+ * there yet (ENOENT, ENOTDIR) has no top: undefined, and its reach says what is wrong with it.
+ */
+export function unreadableAt(
+  dir: string,
+  listing: readonly string[] | Failure,
+  lstat: (path: string) => Node,
+  who: Principal,
+): Unreadable | undefined {
+  if (!failed(listing)) return unreadableIn(dir, listing, lstat, who);
+  return absent(listing) ? undefined : unlisted(listing);
 }
 
 /**

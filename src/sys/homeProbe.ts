@@ -5,7 +5,7 @@ import { EACCES, ENOENT, EROFS, failed, failureText } from "../core/failure.ts";
 import { type HomeCheck, type Homes, homeVar } from "../core/homes.ts";
 import type { Account } from "../core/passwd.ts";
 import { type Reach, type ReadOnly, reach } from "../core/reach.ts";
-import { unlisted, unreadableIn } from "../core/unreadable.ts";
+import { unreadableAt } from "../core/unreadable.ts";
 import { readAccount } from "./accounts.ts";
 import type { Probe } from "./facts.ts";
 import { W_OK, X_OK } from "./libc.ts";
@@ -70,11 +70,9 @@ export function runtimeHomes(
   const checks: HomeCheck[] = [];
   for (const [name, path] of paths) {
     if (path === undefined || checks.some((c) => c.path === path)) continue;
-    const names = probe.entries?.(path);
-    const unreadable =
-      names === undefined
-        ? {}
-        : { unreadable: failed(names) ? unlisted(names) : unreadableIn(path, names, probe.lstat, account) };
+    const listing = probe.entries?.(path);
+    const top = listing === undefined ? undefined : unreadableAt(path, listing, probe.lstat, account);
+    const unreadable = top === undefined ? {} : { unreadable: top };
     checks.push({ variable: name, path, reach: reach(path, account, probe.lstat, readOnlyBy(probe)), ...unreadable });
   }
   return { who: { uid: account.uid, user: account.name }, checks };

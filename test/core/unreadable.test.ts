@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { defaultsFor } from "../../src/core/config.ts";
 import type { Failure } from "../../src/core/failure.ts";
 import type { Node } from "../../src/core/pathWalk.ts";
-import { unlisted, unreadableIn, unreadableLines } from "../../src/core/unreadable.ts";
+import { unlisted, unreadableAt, unreadableIn, unreadableLines } from "../../src/core/unreadable.ts";
 
 const hermes = { uid: 10000, groups: [10000, 2000] };
 
@@ -116,6 +116,17 @@ describe("what could not be examined at a home's top is said, never taken as rea
   it("a top that could not be listed: nothing in it named, the failure kept", () => {
     const failure = eio("getdents64", "/opt/data");
     expect(unlisted(failure)).toEqual({ count: 0, examples: [], unexamined: [failure] });
+    expect(unreadableAt("/opt/data", failure, () => ({ kind: "missing" }), hermes)).toEqual(unlisted(failure));
+  });
+  it("a home not there yet (ENOENT, ENOTDIR) has no top: nothing said of it here, its reach tells", () => {
+    for (const errno of [2, 20]) {
+      const failure = { call: "open", on: "/opt/data/state", errno, words: "" };
+      expect(unreadableAt("/opt/data/state", failure, () => ({ kind: "missing" }), hermes)).toBeUndefined();
+    }
+  });
+  it("a listing: what the entries hold", () => {
+    const lstat = (): Node => ({ kind: "file", uid: 0, gid: 0, mode: 0o600 });
+    expect(unreadableAt("/h", ["a"], lstat, hermes)).toEqual(unreadableIn("/h", ["a"], lstat, hermes));
   });
   it("one warning line per failure, before the entries, naming the call, the path and the words", () => {
     const found = { ...unlisted(eio("getdents64", "/opt/data")) };
