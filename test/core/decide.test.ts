@@ -735,6 +735,10 @@ describe("13. a call that failed is told as what it is: the drop refuses on what
     const plan = decide(config, facts({ asRoot: roots({ runtimeUser: failure, drop: failure }) }));
     expect(plan).toEqual(refusedFor("unable to read /etc/passwd: Input/output error"));
   });
+  it("nsswitch.conf unreadable where /etc/passwd lacks the user → 126 naming it, never 'no user' nor the helper", () => {
+    const plan = decide(config, facts({ asRoot: roots({ runtimeUser: eio("read", "/etc/nsswitch.conf") }) }));
+    expect(plan).toEqual(refusedFor("unable to read /etc/nsswitch.conf: Input/output error"));
+  });
   it("the drop's groups unreadable (getgroups) → 126 naming it", () => {
     const plan = decide(config, facts({ asRoot: roots({ runtimeUser: "local", drop: eio("getgroups", "") }) }));
     expect(plan).toEqual(refusedFor("unable to getgroups: Input/output error"));
