@@ -45,6 +45,6 @@ export const { EPERM, ENOENT, ESRCH, EINTR, EIO, ENXIO, EBADF, EAGAIN, EACCES, E
   ERRNO;
 
 /** The two errnos that mean a path names nothing: absent, which is a fact the rules know what to do with. */
-export function absent(failure: Failure): boolean {
+export function absent(failure: Pick<Failure, "errno">): boolean {
   return failure.errno === ENOENT || failure.errno === ENOTDIR;
 }

@@ -5,7 +5,7 @@
  * replace what root runs. And whether a program the shim would execute is
  * there to execute at all.
  */
-import { EACCES, type Failure, failureText } from "./failure.ts";
+import { EACCES, type Failure, failed, failureText } from "./failure.ts";
 import { octal } from "./node.ts";
 import { type Lstat, walkPath } from "./pathWalk.ts";
 
@@ -66,6 +66,16 @@ export function checkTrust(path: string, lstat: Lstat, want: "program" | "dir" |
     },
     missing: (here) => (want === "lookup-dir" ? { ok: true, resolved: here } : fail(`${here} does not exist`, true)),
     broken: (reason) => fail(reason),
-    unexamined: (failure) => ({ ok: false, missing: false, reason: failureText(failure), unexamined: failure }),
+    unexamined: unexaminedTrust,
   });
+}
+
+/** Not trusted, because a call that would have told failed: the failure is the reason, told as it is. */
+function unexaminedTrust(failure: Failure): Trust {
+  return { ok: false, missing: false, reason: failureText(failure), unexamined: failure };
+}
+
+/** checkTrust of a path a failed call may have kept unknown (the shim's own file, from /proc/self/exe). */
+export function checkTrustOf(path: string | Failure, lstat: Lstat, want?: "program" | "dir" | "lookup-dir"): Trust {
+  return failed(path) ? unexaminedTrust(path) : checkTrust(path, lstat, want);
 }

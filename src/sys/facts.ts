@@ -2,7 +2,7 @@
 import { type Bytes, envValues, splitNul, text } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import type { Facts } from "../core/decide.ts";
-import { absent, type Failure, failed, failureText } from "../core/failure.ts";
+import { absent, type Failure, failed } from "../core/failure.ts";
 import { type Homes, homeVar } from "../core/homes.ts";
 import { lazy } from "../core/lazy.ts";
 import type { Called } from "../core/name.ts";
@@ -10,7 +10,7 @@ import { type Account, type RuntimeUser, runtimeUser } from "../core/passwd.ts";
 import type { Lstat } from "../core/pathWalk.ts";
 import { parseCapEff, privilegedStart } from "../core/privilege.ts";
 import { type TerminalObservation, terminalOf } from "../core/terminal.ts";
-import { checkTrust, type ProgramStatus, type Trust } from "../core/trust.ts";
+import { checkTrust, checkTrustOf, type ProgramStatus } from "../core/trust.ts";
 import { readDropIdentity } from "./accounts.ts";
 import { callerHomes, runtimeHomes } from "./homeProbe.ts";
 
@@ -65,16 +65,10 @@ function homesFor(
 
 /** Whether the runtime user exists: nsswitch.conf is read only when /etc/passwd lacks it, for another source. */
 function runtimeUserFact(probe: Probe, account: Account | undefined | Failure): RuntimeUser | Failure {
-  if (failed(account) || account) return failed(account) ? account : runtimeUser(account, undefined);
-  const conf = probe.read("/etc/nsswitch.conf");
-  if (!failed(conf)) return runtimeUser(undefined, text(conf));
+  if (failed(account)) return account;
+  const conf = account ? undefined : probe.read("/etc/nsswitch.conf");
+  if (conf === undefined || !failed(conf)) return runtimeUser(account, conf && text(conf));
   return absent(conf) ? runtimeUser(undefined, undefined) : conf;
-}
-
-/** Whether root may run the shim's own file; its path unknown is a failure told as it is. */
-function selfTrust(self: string | Failure, lstat: Lstat): Trust {
-  if (!failed(self)) return checkTrust(self, lstat);
-  return { ok: false, missing: false, reason: failureText(self), unexamined: self };
 }
 
 export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, euid: number, env: Environment): Facts {
@@ -108,7 +102,7 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
     asRoot: {
       helperTrust: checkTrust(config.helper, probe.lstat),
       cliTrust: checkTrust(command.target, probe.lstat),
-      selfTrust: selfTrust(self ?? probe.self(), probe.lstat),
+      selfTrust: checkTrustOf(self ?? probe.self(), probe.lstat),
       capEff: failed(status) ? status : statusText === undefined ? undefined : parseCapEff(statusText),
       runtimeUser: lazy(() => runtimeUserFact(probe, account())),
       terminal: lazy(() => {

@@ -142,10 +142,9 @@ export function openFds(): { open: OpenFd[]; lowestFree: number } | Failure {
 /** A node as lstat(2) sees it: missing only where the kernel says the name is absent, else what failed. */
 export function lstat(path: string): Node {
   const st = statAt(AT_FDCWD, cstr(path), AT_SYMLINK_NOFOLLOW);
-  if (!st.ok) {
-    const lost = failure("statx", path, st.errno);
-    return absent(lost) ? { kind: "missing" } : { kind: "unexamined", failure: lost };
-  }
+  // The words only for a failure: a missing name, which every trust walk meets, costs no strerror.
+  if (!st.ok)
+    return absent(st) ? { kind: "missing" } : { kind: "unexamined", failure: failure("statx", path, st.errno) };
   const { kind, uid, gid, mode } = st.node;
   if (kind !== "symlink") return { kind, uid, gid, mode };
   const target = readlink(path);
@@ -155,8 +154,8 @@ export function lstat(path: string): Node {
 /** access(X_OK) as the caller: ENOENT is a program that is not there; any other refusal is told as it is. */
 export function executableStatus(path: string): ProgramStatus {
   if (libc.access(cstr(path), X_OK) === 0) return "ok";
-  const lost = failure("access", path);
-  return absent(lost) ? "missing" : lost;
+  const code = errno();
+  return absent({ errno: code }) ? "missing" : failure("access", path, code);
 }
 
 /** `text` NUL-terminated, for a `const char *` argument. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Lstat, Node } from "../../src/core/pathWalk.ts";
-import { checkTrust, programStatusText, rewritable } from "../../src/core/trust.ts";
+import { checkTrust, checkTrustOf, programStatusText, rewritable } from "../../src/core/trust.ts";
 
 const dir = (mode = 0o755, uid = 0): Node => ({ kind: "dir", uid, gid: 0, mode: 0o040000 | mode });
 const file = (mode = 0o755, uid = 0): Node => ({ kind: "file", uid, gid: 0, mode: 0o100000 | mode });
@@ -226,5 +226,19 @@ describe("programStatusText", () => {
     expect(programStatusText(failed(5, "Input/output error"))).toBe(
       "cannot be examined (unable to access /x: Input/output error)",
     );
+  });
+});
+
+describe("checkTrustOf: the trust of a path a failed call may have kept unknown", () => {
+  it("a path: checkTrust's own verdict; a failure: untrusted, with that failure as its reason", () => {
+    expect(checkTrustOf("/command/s6-setuidgid", fs(base))).toEqual(checkTrust("/command/s6-setuidgid", fs(base)));
+    expect(checkTrustOf("/command", fs(base), "dir")).toEqual({ ok: true, resolved: "/command" });
+    const failure = { call: "readlink", on: "/proc/self/exe", errno: 5, words: "Input/output error" };
+    expect(checkTrustOf(failure, fs(base))).toEqual({
+      ok: false,
+      missing: false,
+      reason: "unable to readlink /proc/self/exe: Input/output error",
+      unexamined: failure,
+    });
   });
 });

@@ -1,11 +1,11 @@
 /** `doctor`: gathers every fact its checks need, then reports them as findings. */
 import { type Bytes, envValues, text } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
-import { type Failure, failed, failureText } from "../../core/failure.ts";
+import { type Failure, failed } from "../../core/failure.ts";
 import { addedGids } from "../../core/groups.ts";
 import { homeVar } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
-import { checkTrust, type Trust } from "../../core/trust.ts";
+import { checkTrust, checkTrustOf } from "../../core/trust.ts";
 import { readDropIdentity } from "../../sys/accounts.ts";
 import { access, executableStatus, groups, lstat, readAll, readlink } from "../../sys/files.ts";
 import { absolute, runtimeHomes } from "../../sys/homeProbe.ts";
@@ -47,7 +47,7 @@ export function doctor(
   const self = readlink("/proc/self/exe");
   const venv = venvExecutables(config, env);
   const findings: Finding[] = [
-    ...shimCheck(config, self, failed(self) ? self : modeOf(self), selfTrust(self)),
+    ...shimCheck(config, self, failed(self) ? self : modeOf(self), checkTrustOf(self, lstat)),
     ...config.commands.map((c) => cliCheck(c, executableStatus(c.target))),
     helperCheck(config, checkTrust(config.helper, lstat), account !== undefined && groupsTrust.ok),
     ...groupsHelperCheck(config, identity && granted, groupsTrust),
@@ -108,12 +108,6 @@ export function doctor(
   const report = doctorReport(config.home, walked, fix, entries, findings, judgedAs);
   const out = json ? `${JSON.stringify(report, null, 2)}\n` : doctorText(config.name, report);
   return printed(config.name, out, report.healthy ? 0 : 1);
-}
-
-/** Whether only root can replace the shim's own file; where that file is not known, the failure that hid it. */
-function selfTrust(self: string | Failure): Trust {
-  if (!failed(self)) return checkTrust(self, lstat);
-  return { ok: false, missing: false, reason: failureText(self), unexamined: self };
 }
 
 /** The mode of the shim's own file, or the failure of its statx. */

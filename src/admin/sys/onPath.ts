@@ -28,10 +28,7 @@ export interface OnPath {
  */
 function isProgram(path: string): boolean | Failure {
   const st = statAt(AT_FDCWD, cstr(path), 0);
-  if (!st.ok) {
-    const lost = failure("statx", path, st.errno);
-    return absent(lost) ? false : lost;
-  }
+  if (!st.ok) return absent(st) ? false : failure("statx", path, st.errno);
   if (st.node.kind !== "file" || (st.node.mode & 0o111) === 0) return false;
   const status = executableStatus(path);
   return status === "missing" ? false : failed(status) ? status : true;

@@ -2,7 +2,17 @@
 
 import { absent, ELOOP, ENOTDIR, type Failure } from "../../core/failure.ts";
 import { readlink } from "../../sys/files.ts";
-import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure, libc, moreLibc, SELF } from "../../sys/libc.ts";
+import {
+  AT_EMPTY_PATH,
+  AT_FDCWD,
+  AT_SYMLINK_NOFOLLOW,
+  cstr,
+  errno,
+  failure,
+  libc,
+  moreLibc,
+  SELF,
+} from "../../sys/libc.ts";
 import { type StatResult, statAt } from "../../sys/statx.ts";
 import { O_PATH_FOLLOW } from "./dirfd.ts";
 
@@ -17,10 +27,7 @@ export function statFd(fd: number): StatResult {
  */
 export function identity(path: string, kind: "file" | "dir"): string | undefined | Failure {
   const st = statAt(AT_FDCWD, cstr(path), 0);
-  if (!st.ok) {
-    const lost = failure("statx", path, st.errno);
-    return absent(lost) ? undefined : lost;
-  }
+  if (!st.ok) return absent(st) ? undefined : failure("statx", path, st.errno);
   return st.node.kind === kind ? `${st.node.dev}:${st.ino}` : undefined;
 }
 
@@ -33,8 +40,8 @@ export function fdPath(fd: number): string | Failure {
 export function resolvedPath(path: string): string | undefined | Failure {
   const fd = moreLibc().openat(AT_FDCWD, cstr(path), O_PATH_FOLLOW, 0);
   if (fd < 0) {
-    const lost = failure("openat", path);
-    return absent(lost) ? undefined : lost;
+    const code = errno();
+    return absent({ errno: code }) ? undefined : failure("openat", path, code);
   }
   try {
     return fdPath(fd);
