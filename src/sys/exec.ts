@@ -4,7 +4,7 @@ import { failed } from "../core/failure.ts";
 import { inheritedFds } from "../core/fds.ts";
 import { type Limit, parseNofile, softLimitToRestore, unseen } from "../core/limits.ts";
 import { openFds, readAll } from "./files.ts";
-import { errno, F_SETFD, libc, ptr, RLIMIT_NOFILE, SIG_DFL, SIGPIPE, SIGXFSZ, Unable, unable } from "./libc.ts";
+import { errno, F_SETFD, libc, pidOf, ptr, RLIMIT_NOFILE, SIG_DFL, SIGPIPE, SIGXFSZ, Unable, unable } from "./libc.ts";
 
 /** One buffer of NUL-terminated strings and the NULL-terminated pointer array into it. */
 export function cArray(items: readonly Bytes[]): { data: Uint8Array; pointers: BigUint64Array } {
@@ -38,12 +38,6 @@ function nofileOf(pid: number): Limit | undefined {
     throw new Unable(text);
   }
   return parseNofile(new TextDecoder().decode(text));
-}
-
-/** getpid and getppid: the C library passes their result on unchecked, so a failure arrives as -errno. */
-function pidOf(call: string, result: number): number {
-  if (result < 0) throw unable(call, "", -result);
-  return result;
 }
 
 /** The caller's soft RLIMIT_NOFILE, as far as it can be known (src/core/limits.ts). */

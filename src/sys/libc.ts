@@ -116,6 +116,12 @@ export function unable(call: string, on: string, code: number = errno()): Unable
   return new Unable(failure(call, on, code));
 }
 
+/** getpid and getppid: the C library passes their result on unchecked, so a failure arrives as -errno. */
+export function pidOf(call: string, result: number): number {
+  if (result < 0) throw unable(call, "", -result);
+  return result;
+}
+
 /** The C library's wording, as the rest of a message: "no such file or directory". */
 export function strerror(code: number): string {
   return errnoText(code).toLowerCase();

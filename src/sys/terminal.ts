@@ -2,7 +2,7 @@
 import { EBADF, EINVAL, ENOENT, ENOTTY, ENXIO, type Failure } from "../core/failure.ts";
 import type { Lstat } from "../core/pathWalk.ts";
 import { TERMIOS_SIZE, type TerminalObservation, type Tty } from "../core/terminal.ts";
-import { cstr, errno, libc, moreLibc, O_CLOEXEC, O_NOCTTY, O_RDWR, Unable, unable } from "./libc.ts";
+import { cstr, errno, libc, moreLibc, O_CLOEXEC, O_NOCTTY, O_RDWR, pidOf, Unable, unable } from "./libc.ts";
 
 export const TCGETS = 0x5401n;
 export const TIOCGSID = 0x5429n;
@@ -51,9 +51,7 @@ export function observeTerminal(lstat: Lstat): TerminalObservation | Failure {
 }
 
 function observe(lstat: Lstat): TerminalObservation {
-  const pid = libc.getpid();
-  // The C library passes getpid's result on unchecked: a failure arrives as -errno.
-  if (pid < 0) throw unable("getpid", "", -pid);
+  const pid = pidOf("getpid", libc.getpid());
   const own = moreLibc().getsid(0);
   if (own < 0) throw unable("getsid", "");
   // Who leads another session: only for explain's words, so a process that is gone leaves it unsaid.
