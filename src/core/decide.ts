@@ -12,6 +12,7 @@ import type { Lazy } from "./lazy.ts";
 import { adminName, type Called } from "./name.ts";
 import type { RuntimeUser } from "./passwd.ts";
 import { missingDropCaps, privilegedStart, type Started } from "./privilege.ts";
+import { dropUmask } from "./sharing.ts";
 import type { Terminal } from "./terminal.ts";
 import { type ProgramStatus, programStatusText, type Trust } from "./trust.ts";
 import { isStrictlyTruthy, listNames } from "./words.ts";
@@ -243,7 +244,8 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     if (failed(terminal))
       return refuse(`cannot tell whose terminal this is: ${failureText(terminal)}`, `${asUser} or, ${keepRoot}.`);
     // Never a refusal on this alone: a command that only reads works without a writable home.
-    const warning = selfWarning + lostWarning + homeWarnings(config, name, facts.homes?.(), true);
+    const homes = facts.homes?.();
+    const warning = selfWarning + lostWarning + homeWarnings(config, name, homes, true);
     // s6-applyuidgid's -G: every group of the drop, the runtime user's own first.
     const via = direct
       ? {
@@ -265,7 +267,8 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
       kind: "exec",
       ...via,
       setEnv: { name: "HOME", value: config.home },
-      umask: config.umask,
+      // The CLI's home is the first the drop checks: the variable's when set, else the drop HOME.
+      umask: dropUmask(config.umask, homes?.checks[0]?.sharing),
       ...(relay ? { relay } : {}),
       ...(warning ? { warning } : {}),
     };

@@ -8,6 +8,7 @@ import { failureText } from "./failure.ts";
 import { adminName } from "./name.ts";
 import { octal } from "./node.ts";
 import type { Blocker, Reach } from "./reach.ts";
+import type { Sharing } from "./sharing.ts";
 import { type Unreadable, unreadableLines } from "./unreadable.ts";
 
 /** The variable that moves the CLI's home: HERMES_HOME for hermes. */
@@ -22,6 +23,8 @@ export interface HomeCheck {
   reach: Reach;
   /** On the drop path, what at its top the runtime user cannot read (contract §11); undefined when not looked at. */
   unreadable?: Unreadable;
+  /** On the drop path, the group the home is shared with (contract §14), when it is shared. */
+  sharing?: Sharing;
 }
 
 export interface Homes {

@@ -56,6 +56,20 @@ export function parseAccountOfUid(passwd: string, group: string, uid: number): A
   );
 }
 
+/** A group as /etc/group lists it: its name and the members it names. */
+export interface GroupEntry {
+  name: string;
+  members: string[];
+}
+
+/** The first group with `gid` in /etc/group, or undefined. */
+export function parseGroup(group: string, gid: number): GroupEntry | undefined {
+  const fields = rows(group).find((row) => id(row[2]) === gid);
+  if (!fields) return undefined;
+  const members = (fields[3] ?? "").split(",").filter((name) => name !== "");
+  return { name: fields[0] as string, members };
+}
+
 /**
  * Whether the runtime user exists, as far as the shim can know: "local" in /etc/passwd; "absent" when it is
  * not there and nsswitch.conf names no other source for passwd (none at all means files, as glibc and musl

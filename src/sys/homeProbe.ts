@@ -5,6 +5,7 @@ import { EACCES, ENOENT, EROFS, failed, failureText } from "../core/failure.ts";
 import { type HomeCheck, type Homes, homeVar } from "../core/homes.ts";
 import type { Account } from "../core/passwd.ts";
 import { type Reach, type ReadOnly, reach } from "../core/reach.ts";
+import { homeSharing } from "../core/sharing.ts";
 import { unreadableAt } from "../core/unreadable.ts";
 import { readAccount } from "./accounts.ts";
 import type { Probe } from "./facts.ts";
@@ -54,7 +55,8 @@ export function callerHomes(config: ShimConfig, probe: Probe, euid: number, valu
 /**
  * The runtime user's homes on the drop path: the variable's `value` when the environment sets it, and the drop
  * HOME. `account` holds every group the drop gives it. Given `entries`, each home's top is read for what the
- * runtime user cannot read there: one directory read per home, and one lstat per entry.
+ * runtime user cannot read there: one directory read per home, and one lstat per entry. Each home's sharing
+ * (contract §14) costs one more lookup of its path.
  */
 export function runtimeHomes(
   config: ShimConfig,
@@ -73,7 +75,14 @@ export function runtimeHomes(
     const listing = probe.entries?.(path);
     const top = listing === undefined ? undefined : unreadableAt(path, listing, probe.lstat, account);
     const unreadable = top === undefined ? {} : { unreadable: top };
-    checks.push({ variable: name, path, reach: reach(path, account, probe.lstat, readOnlyBy(probe)), ...unreadable });
+    const sharing = homeSharing(path, probe.lstat);
+    checks.push({
+      variable: name,
+      path,
+      reach: reach(path, account, probe.lstat, readOnlyBy(probe)),
+      ...unreadable,
+      ...(sharing ? { sharing } : {}),
+    });
   }
   return { who: { uid: account.uid, user: account.name }, checks };
 }

@@ -780,3 +780,25 @@ describe("13. a call that failed is told as what it is: the drop refuses on what
     });
   });
 });
+
+describe("contract §14: the drop's umask follows the CLI's home", () => {
+  const check = (path: string, sharing?: { gid: number; mode: number }) => ({
+    variable: null,
+    path,
+    reach: { ok: true as const },
+    ...(sharing ? { sharing } : {}),
+  });
+  const withHomes = (...checks: ReturnType<typeof check>[]) =>
+    decide(config, facts({ homes: { who: { uid: 10000, user: "hermes" }, checks } }));
+
+  it("a shared home closed to others narrows it to 0007; one others may read keeps the build's", () => {
+    expect(withHomes(check("/opt/data", { gid: 2000, mode: 0o2770 }))).toMatchObject({ ...drop, umask: 0o007 });
+    expect(withHomes(check("/opt/data", { gid: 2000, mode: 0o2775 }))).toMatchObject({ ...drop, umask: 0o002 });
+    expect(withHomes(check("/opt/data"))).toMatchObject({ ...drop, umask: 0o002 });
+  });
+
+  it("the first home is the CLI's: a second one's sharing does not count", () => {
+    const plan = withHomes(check("/srv/h"), check("/opt/data", { gid: 2000, mode: 0o2770 }));
+    expect(plan).toMatchObject({ umask: 0o002 });
+  });
+});

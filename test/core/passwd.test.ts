@@ -4,7 +4,7 @@
  * that throws fails one.
  */
 import { describe, expect, it } from "vitest";
-import { parseAccount, parseAccountOfUid, runtimeUser } from "../../src/core/passwd.ts";
+import { parseAccount, parseAccountOfUid, parseGroup, runtimeUser } from "../../src/core/passwd.ts";
 
 const HERMES = "hermes:x:10000:10000::/opt/data:/usr/sbin/nologin";
 const passwd = [
@@ -147,5 +147,19 @@ describe("parseAccountOfUid: root's own groups, whatever root is named", () => {
     expect(parseAccountOfUid("a:x:100:0::/:/bin/sh", "", 10)).toBeUndefined();
     expect(parseAccountOfUid("a:x:x0:0::/:/bin/sh", "", 0)).toBeUndefined();
     expect(parseAccountOfUid(alpine, wheel, 4242)).toBeUndefined();
+  });
+});
+
+describe("parseGroup: a shared home's group by its gid (contract §14)", () => {
+  it("its name and the members it lists, the first line with that gid", () => {
+    expect(parseGroup(group, 999)).toEqual({ name: "docker", members: ["alice", "hermes"] });
+    expect(parseGroup(`${group}\nagain:x:999:bob`, 999)).toEqual({ name: "docker", members: ["alice", "hermes"] });
+    expect(parseGroup(group, 10000)).toEqual({ name: "hermes", members: [] });
+    expect(parseGroup("short:x:7", 7)).toEqual({ name: "short", members: [] });
+  });
+
+  it("none for a gid it does not list, or lists as no number", () => {
+    expect(parseGroup(group, 2000)).toBeUndefined();
+    expect(parseGroup(group, Number.NaN)).toBeUndefined();
   });
 });

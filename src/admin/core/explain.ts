@@ -10,6 +10,7 @@ import { type DropGroup, groupsText } from "../../core/groups.ts";
 import { blockText, whoText } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { octal } from "../../core/node.ts";
+import { openToOthers } from "../../core/sharing.ts";
 import { type Terminal, terminalText } from "../../core/terminal.ts";
 import { programStatusText, type Trust } from "../../core/trust.ts";
 import { listNames } from "../../core/words.ts";
@@ -52,6 +53,8 @@ export interface ExplainReport {
         text: string;
         /** What at its top the runtime user cannot read, and what could not be examined: the drop path only, else null. */
         unreadable: { count: number; examples: string[]; unexamined: Unable[] } | null;
+        /** The group the home is shared with (contract §14): the drop path only, null where it is not shared. */
+        sharing: { gid: number; mode: string; setgid: true; othersMayRead: boolean } | null;
       }[];
     } | null;
   };
@@ -129,6 +132,14 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
                     unexamined: c.unreadable.unexamined.map(unable),
                   }
                 : null,
+              sharing: c.sharing
+                ? {
+                    gid: c.sharing.gid,
+                    mode: octal(c.sharing.mode),
+                    setgid: true,
+                    othersMayRead: openToOthers(c.sharing),
+                  }
+                : null,
             })),
           }
         : null,
@@ -169,6 +180,23 @@ function unreadableRows(path: string, found: UnreadableReport | null): Row[] {
   else if (rows.length === 0)
     rows.push(["unreadable", `nothing at the top of ${path} that the runtime user cannot read`]);
   return rows;
+}
+
+type SharingReport = NonNullable<NonNullable<ExplainReport["facts"]["homes"]>["checks"][number]["sharing"]>;
+
+/** "/opt/data with group 2000 (mode 2770, setgid, closed to others)". */
+function sharingText(path: string, sharing: SharingReport): string {
+  const others = sharing.othersMayRead ? "others may read it" : "closed to others";
+  return `${path} with group ${sharing.gid} (mode ${sharing.mode}, setgid, ${others})`;
+}
+
+/** The umask row: the plan's, and the shared home it follows when the CLI's home is one (contract §14). */
+function umaskText(report: ExplainReport, umask: string | null): string {
+  if (umask === null) return "as given";
+  const home = report.facts.homes?.checks[0];
+  if (!home?.sharing) return umask;
+  const built = umask === report.config.umask ? "the build's" : `the build's ${report.config.umask}, narrowed`;
+  return `${umask} (${built}: the CLI's home is shared ${sharingText(home.path, home.sharing)})`;
 }
 
 /** The ids /etc/passwd gives the runtime user: uid 0 is root, which the drop refuses; gid 0 as its own is kept. */
@@ -223,7 +251,11 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
           ],
         ] as Row[])
       : []),
-    ...(homes?.checks.flatMap((c): Row[] => [["home", c.text], ...unreadableRows(c.path, c.unreadable)]) ?? []),
+    ...(homes?.checks.flatMap((c): Row[] => [
+      ["home", c.text],
+      ...unreadableRows(c.path, c.unreadable),
+      ...(c.sharing ? ([["shared", sharingText(c.path, c.sharing)]] as Row[]) : []),
+    ]) ?? []),
     [
       "terminal",
       report.facts.terminal === null
@@ -261,7 +293,7 @@ function planText(config: ShimConfig, report: ExplainReport): string {
     ["execve", plan.path],
     ["argv", plan.argv.map(quote).join(" ")],
     ["environment", env.length > 0 ? `${env.join(" ")}, the rest as given` : "as given"],
-    ["umask", plan.umask ?? "as given"],
+    ["umask", umaskText(report, plan.umask)],
   ];
   if (plan.relay) {
     const owner = plan.relay.owner === null ? `root's, mode 0620` : `uid ${plan.relay.owner}'s, mode 0620`;

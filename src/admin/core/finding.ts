@@ -46,6 +46,8 @@ export interface DoctorReport {
   judgedAs: JudgedAs | null;
   /** Parts doctor did not examine, counted by the findings that name them. */
   unexamined: number;
+  /** The groups the walked homes are shared with (contract §14), which their entries were judged for too. */
+  sharedWith: { home: string; group: string }[];
   findings: Finding[];
 }
 
@@ -120,11 +122,12 @@ export function doctorReport(
   entries: number,
   findings: Finding[],
   judgedAs: JudgedAs | null,
+  sharedWith: DoctorReport["sharedWith"] = [],
 ): DoctorReport {
   const unexamined = findings.reduce((sum, f) => sum + (f.unexamined ?? 0), 0);
   // A part a call kept doctor from examining is a problem of its own (unexaminedFinding): never healthy then.
   const healthy = !findings.some((f) => f.status === "problem");
-  return { healthy, fix, home, walked, entries, judgedAs, unexamined, findings };
+  return { healthy, fix, home, walked, entries, judgedAs, unexamined, sharedWith, findings };
 }
 
 function findingText({ status, message, remedy, items, count = items.length }: Finding): string {
@@ -150,7 +153,11 @@ export function doctorText(name: string, report: DoctorReport): string {
     report.unexamined > 0 ? `${found}, ${plural(report.unexamined, "part", "parts")} not examined` : found;
   return (
     `${adminName(name)} doctor${report.fix ? " --fix" : ""}\n` +
-    (judged ? `judged as ${judged.user} (uid ${judged.uid}) with groups ${groupsText(judged.groups)}\n` : "") +
+    (judged
+      ? `judged as ${judged.user} (uid ${judged.uid}) with groups ${groupsText(judged.groups)}` +
+        report.sharedWith.map((s) => `, and for ${s.group}, which ${s.home} is shared with`).join("") +
+        "\n"
+      : "") +
     report.findings.map(findingText).join("") +
     `${plural(report.entries, "entry", "entries")} examined under ${(report.walked.length > 0 ? report.walked : [report.home]).join(" and ")}: ${verdict}\n`
   );

@@ -18,6 +18,7 @@ import {
   type Status,
   unexaminedFinding,
 } from "./finding.ts";
+import { groupChecks, type SharedGroup, sharedScope } from "./groupChecks.ts";
 import { type Tree, treeName } from "./homeTrees.ts";
 import { fixedGid } from "./verdict.ts";
 import type { Tally, WalkResult } from "./walkResult.ts";
@@ -90,9 +91,16 @@ function homeUnexamined(check: Finding["check"], name: string, failure: Failure)
 
 /**
  * What the walk of one home found under it. `home` names the tree in the messages: the build's home by its
- * path, another one by the variable that names it ("HERMES_HOME /srv/state").
+ * path, another one by the variable that names it ("HERMES_HOME /srv/state"). `group` is the one the home is
+ * shared with, where it is (contract §14).
  */
-export function treeChecks(config: ShimConfig, account: Account, walk: WalkResult, home = walk.path): Finding[] {
+export function treeChecks(
+  config: ShimConfig,
+  account: Account,
+  walk: WalkResult,
+  home = walk.path,
+  group?: SharedGroup,
+): Finding[] {
   const { user } = config;
   const { unreadable, readable, changed, linked, mounts, special, errors, refused, unexamined } = walk.found;
   const admin = adminName(config.name);
@@ -144,11 +152,13 @@ export function treeChecks(config: ShimConfig, account: Account, walk: WalkResul
     const what = `${plural(unexamined.count, "part", "parts")} of the tree under ${home} could not be examined: a call failed`;
     findings.push(unexaminedFinding("tree", what, unexamined.examples, unexamined.count));
   }
+  if (group) findings.push(...groupChecks(config, walk, group, home));
   if (!findings.some((f) => f.status === "problem")) {
     // What is on another filesystem was not examined, so the line claims nothing about it.
     const scope = mounts.count > 0 ? `everything doctor examined under ${home}` : `everything under ${home}`;
     const rest = mounts.count > 0 ? ", which is all but what is on another filesystem (above)" : "";
-    findings.push(finding("ok", `${scope} is ${user}'s or readable by ${user}${rest}`, null));
+    const shared = sharedScope(walk.sharing, group);
+    findings.push(finding("ok", `${scope} is ${user}'s or readable by ${user}${shared}${rest}`, null));
   }
   return findings;
 }
@@ -157,9 +167,15 @@ export function treeChecks(config: ShimConfig, account: Account, walk: WalkResul
  * The home the environment names besides the build's: its reach finding says whether the runtime user can use
  * it, so here only what lies under it, or why doctor could not look. One it has yet to make has nothing under it.
  */
-export function otherTreeChecks(config: ShimConfig, account: Account, walk: WalkResult, tree: Tree): Finding[] {
+export function otherTreeChecks(
+  config: ShimConfig,
+  account: Account,
+  walk: WalkResult,
+  tree: Tree,
+  group?: SharedGroup,
+): Finding[] {
   const name = treeName(tree);
-  if (walk.home.kind === "dir") return treeChecks(config, account, walk, name);
+  if (walk.home.kind === "dir") return treeChecks(config, account, walk, name, group);
   if (walk.home.kind === "unexamined") return [homeUnexamined("tree", name, walk.home.failure)];
   if (walk.home.missing) return [];
   const remedy = `point ${tree.variable} at a directory of its own that ${config.user} owns`;

@@ -5,8 +5,9 @@
  * by what is there, not by what was there.
  */
 
-import { mayAccess, type Principal, READ, SEARCH } from "../../core/access.ts";
+import { mayAccess, type Principal, READ, SEARCH, WRITE } from "../../core/access.ts";
 import type { NodeStat } from "../../core/node.ts";
+import type { Sharing } from "../../core/sharing.ts";
 
 export type Verdict =
   /** Already the runtime user's: nothing to check or change. */
@@ -41,9 +42,19 @@ export function judge(node: NodeStat, user: Principal, dev: string): Verdict {
 }
 
 /**
- * The group --fix gives a node with its owner: its own where the runtime user holds it (a Kubernetes fsGroup
- * volume keeps the group every pod that mounts it shares), else the runtime user's primary group.
+ * The group --fix gives a node with its owner: in a home shared with a group (contract §14) the tree's group;
+ * else its own where the runtime user holds it (a Kubernetes fsGroup volume keeps the group every pod that
+ * mounts it shares), else the runtime user's primary group.
  */
-export function fixedGid(node: { gid: number }, user: Principal & { gid: number }): number {
+export function fixedGid(node: { gid: number }, user: Principal & { gid: number }, sharing?: Sharing): number {
+  if (sharing) return sharing.gid;
   return user.groups.includes(node.gid) ? node.gid : user.gid;
+}
+
+/**
+ * Whether --fix leaves the top of a shared home with its owner: the group already grants the runtime user all
+ * it needs there, and a runtime user that owned it would have the CLI chmod it 0700, shutting the group out.
+ */
+export function keepsOwner(home: NodeStat, user: Principal, sharing: Sharing | undefined): boolean {
+  return sharing !== undefined && mayAccess(home, user, READ | WRITE | SEARCH);
 }

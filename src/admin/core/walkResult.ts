@@ -5,7 +5,9 @@
  */
 import { EINVAL, EPERM, type Failure, failureText } from "../../core/failure.ts";
 import type { NodeStat } from "../../core/node.ts";
+import type { Sharing } from "../../core/sharing.ts";
 import { describeNode, type Item } from "./finding.ts";
+import type { GroupLack } from "./groupVerdict.ts";
 import type { Verdict } from "./verdict.ts";
 
 export type Outcome =
@@ -16,7 +18,9 @@ export type Outcome =
   /** A node --fix could not give to the runtime user: the failure of its fchownat. */
   | { path: string; unchanged: Failure }
   /** A node gone or swapped for another kind since it was listed: skipped, and said. */
-  | { path: string; skipped: string };
+  | { path: string; skipped: string }
+  /** In a shared home, a node the group lacks something at (contract §14); `restored` by --fix. */
+  | { path: string; node: NodeStat; lacks: GroupLack[]; restored: boolean };
 
 export type HomeState =
   /** `refused`: with --fix, its filesystem would not give the home itself to the runtime user. */
@@ -43,7 +47,13 @@ export type Kind =
   | "special"
   | "errors"
   | "refused"
-  | "unexamined";
+  | "unexamined"
+  /** In a shared home: files the group cannot read, directories closed to it, entries not of its group. */
+  | "groupUnreadable"
+  | "groupClosed"
+  | "groupLost"
+  /** In a shared home, what --fix gave back to the group. */
+  | "groupRestored";
 
 export type Found = Record<Kind, Tally> & {
   /** Some hard-linked entry the runtime user cannot read. */
@@ -57,6 +67,8 @@ export interface WalkResult {
   /** Nodes examined, the home included. */
   entries: number;
   found: Found;
+  /** The group the home is shared with (contract §14), which every entry was judged for too. */
+  sharing?: Sharing;
 }
 
 export function nothingFound(): Found {
@@ -71,6 +83,10 @@ export function nothingFound(): Found {
     errors: tally(),
     refused: tally(),
     unexamined: tally(),
+    groupUnreadable: tally(),
+    groupClosed: tally(),
+    groupLost: tally(),
+    groupRestored: tally(),
     linkedUnreadable: false,
   };
 }
@@ -92,6 +108,14 @@ export function add(tally: Tally, path: string, detail: () => string): void {
   if (examples.length > EXAMPLES) examples.pop();
 }
 
+/** What the group lacks at a node, by the finding that names it; a directory closed to it and without setgid once. */
+const GROUP_KINDS: Record<GroupLack, Kind> = {
+  unreadable: "groupUnreadable",
+  closed: "groupClosed",
+  unset: "groupClosed",
+  regrouped: "groupLost",
+};
+
 /** The filesystem's own refusal of a new owner, even to root: a NAS share, an ACL'd or user-namespaced mount. */
 export function refusedByFilesystem(failure: Failure): boolean {
   return failure.errno === EPERM || failure.errno === EINVAL;
@@ -104,12 +128,19 @@ export function record(found: Found, outcome: Outcome): void {
   }
   if ("unchanged" in outcome) {
     const failure = outcome.unchanged;
-    const detail = () => `cannot change its owner: ${failure.words.toLowerCase()}`;
+    const what = failure.call === "chmod" ? "mode" : "owner";
+    const detail = () => `cannot change its ${what}: ${failure.words.toLowerCase()}`;
     add(refusedByFilesystem(failure) ? found.refused : found.errors, outcome.path, detail);
     return;
   }
   if ("skipped" in outcome) {
     add(found.errors, outcome.path, () => outcome.skipped);
+    return;
+  }
+  if ("lacks" in outcome) {
+    const { node, restored } = outcome;
+    const kinds = restored ? ["groupRestored" as const] : [...new Set(outcome.lacks.map((lack) => GROUP_KINDS[lack]))];
+    for (const kind of kinds) add(found[kind], outcome.path, () => describeNode(node, restored));
     return;
   }
   const { verdict, node, changed } = outcome;

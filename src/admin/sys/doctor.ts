@@ -5,6 +5,7 @@ import { type Failure, failed } from "../../core/failure.ts";
 import { addedGids } from "../../core/groups.ts";
 import { homeVar } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
+import { parseGroup } from "../../core/passwd.ts";
 import { checkTrust, checkTrustOf } from "../../core/trust.ts";
 import { readDropIdentity } from "../../sys/accounts.ts";
 import { access, executableStatus, groups, lstat, readAll, readlink } from "../../sys/files.ts";
@@ -14,7 +15,8 @@ import { statAt } from "../../sys/statx.ts";
 import { writeStderr } from "../../sys/write.ts";
 import { cliCheck, groupsHelperCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/checks.ts";
 import { entryPointChecks } from "../core/entryPoints.ts";
-import { doctorReport, doctorText, type Finding } from "../core/finding.ts";
+import { type DoctorReport, doctorReport, doctorText, type Finding } from "../core/finding.ts";
+import { groupText, type SharedGroup } from "../core/groupChecks.ts";
 import { homeTrees, ownFiles, refusal, treeName } from "../core/homeTrees.ts";
 import { pathDirChecks } from "../core/pathDirs.ts";
 import { supervisionChecks } from "../core/supervision.ts";
@@ -61,6 +63,7 @@ export function doctor(
   ];
   let entries = 0;
   const walked: string[] = [];
+  const sharedWith: DoctorReport["sharedWith"] = [];
   if (account) {
     const given = envValues(env, homeVar(config.name))[0];
     const value = given && absolute(given);
@@ -90,13 +93,16 @@ export function doctor(
     });
     // After the walks: what --fix changed counts.
     const homes = runtimeHomes(config, account, { lstat, access }, given);
+    const etcGroup = walks.some((w) => w.walk.sharing) ? readAll("/etc/group") : undefined;
     for (const { tree, walk } of walks) {
       entries += walk.entries;
       if (walk.home.kind === "dir") walked.push(treeName(tree));
-      if (tree.variable !== null) findings.push(...otherTreeChecks(config, account, walk, tree));
+      const group = walk.sharing && sharedGroup(walk.sharing.gid, etcGroup);
+      if (group) sharedWith.push({ home: treeName(tree), group: groupText(group) });
+      if (tree.variable !== null) findings.push(...otherTreeChecks(config, account, walk, tree, group));
       else {
         findings.push(homeCheck(config, account, walk, homes));
-        if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk));
+        if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk, walk.path, group));
       }
     }
     findings.push(...homeReachChecks(config, homes));
@@ -105,9 +111,15 @@ export function doctor(
     if (tree) findings.push(...supervisionChecks(config, account, tree, fix));
   }
   const judgedAs = identity ? { user: config.user, uid: identity.account.uid, groups: identity.groups } : null;
-  const report = doctorReport(config.home, walked, fix, entries, findings, judgedAs);
+  const report = doctorReport(config.home, walked, fix, entries, findings, judgedAs, sharedWith);
   const out = json ? `${JSON.stringify(report, null, 2)}\n` : doctorText(config.name, report);
   return printed(config.name, out, report.healthy ? 0 : 1);
+}
+
+/** The group a home is shared with, as /etc/group (read once, when some home is shared) lists it. */
+function sharedGroup(gid: number, etcGroup: Bytes | Failure | undefined): SharedGroup {
+  if (etcGroup === undefined || failed(etcGroup)) return { gid, entry: etcGroup };
+  return { gid, entry: parseGroup(text(etcGroup), gid) };
 }
 
 /** The mode of the shim's own file, or the failure of its statx. */

@@ -12,10 +12,12 @@ import { nameText } from "../../core/bytes.ts";
 import { ELOOP, ENOENT, ENOTDIR, type Failure, failed } from "../../core/failure.ts";
 import type { NodeStat } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
+import { sharingOf } from "../../core/sharing.ts";
 import { readNames } from "../../sys/files.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, failure, libc } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
-import { fixedGid, judge, type Verdict } from "../core/verdict.ts";
+import { type GroupLack, groupLacks, restored } from "../core/groupVerdict.ts";
+import { fixedGid, judge, keepsOwner, type Verdict } from "../core/verdict.ts";
 import {
   type HomeState,
   nothingFound,
@@ -24,7 +26,7 @@ import {
   refusedByFilesystem,
   type WalkResult,
 } from "../core/walkResult.ts";
-import { chownHeld, OPEN_DIR, OPEN_NODE, openIn } from "./dirfd.ts";
+import { chmodHeld, chownHeld, KEEP_OWNER, OPEN_DIR, OPEN_NODE, openIn } from "./dirfd.ts";
 import { refusedAsSymlink, statFd } from "./stat.ts";
 
 export interface WalkOptions {
@@ -38,9 +40,13 @@ export interface WalkOptions {
 interface Frame {
   fd: number;
   path: string;
+  /** Its mode as --fix left it: whether it grants the group write decides a repaired file's. */
+  mode: number;
   names: Uint8Array[];
   next: number;
 }
+
+const NOTHING_LACKS: GroupLack[] = [];
 
 /** The home as `call` on it failed with `error`: what the kernel says is there, else the failure itself. */
 function homeUnusable(home: string, call: string, error: number): HomeState {
@@ -59,6 +65,11 @@ function homeUnusable(home: string, call: string, error: number): HomeState {
 
 function enters(verdict: Verdict): boolean {
   return (verdict.kind === "owned" || verdict.kind === "foreign") && verdict.enter;
+}
+
+/** The runtime user's, or someone else's it may be given: what a shared home judges for the group too. */
+function shareable(verdict: Verdict): boolean {
+  return verdict.kind === "owned" || verdict.kind === "foreign";
 }
 
 export function walkHome(home: string, account: Account, { fix, onProgress, refuse }: WalkOptions): WalkResult {
@@ -87,6 +98,8 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
     return { path: home, home: state, entries, found };
   }
   const { dev } = rootStat.node;
+  // Every entry of a home shared with a group is judged for the group too (contract §14).
+  const sharing = sharingOf(rootStat.node);
 
   /** What `fd`, just opened, refers to now. */
   const examine = (fd: number, path: string): NodeStat | undefined => {
@@ -96,24 +109,53 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
     return undefined;
   };
 
-  /** Records `node`, open as `fd`, and with --fix gives it to the runtime user if it is someone else's. */
+  /**
+   * Records `node`, open as `fd`, and with --fix gives it to the runtime user if it is someone else's, unless
+   * `keep`; `now` is the node as it is then.
+   */
   const settle = (
     fd: number,
     path: string,
     node: NodeStat,
-  ): { verdict: Verdict; changed: boolean; refused: boolean } => {
+    keep = false,
+  ): { verdict: Verdict; now: NodeStat; changed: boolean; refused: boolean } => {
     const verdict = judge(node, account, dev);
-    if (verdict.kind === "owned") return { verdict, changed: false, refused: false };
-    const code = fix && verdict.kind === "foreign" ? chownHeld(fd, account.uid, fixedGid(node, account)) : 0;
+    if (verdict.kind === "owned") return { verdict, now: node, changed: false, refused: false };
+    const gid = fixedGid(node, account, sharing);
+    const give = fix && verdict.kind === "foreign" && !keep;
+    const code = give ? chownHeld(fd, account.uid, gid) : 0;
     if (code !== 0) {
       // Named with its errno; the walk goes on, into it too if it is a directory.
       const unchanged = failure("fchownat", path, code);
       note({ path, unchanged });
-      return { verdict, changed: false, refused: refusedByFilesystem(unchanged) };
+      return { verdict, now: node, changed: false, refused: refusedByFilesystem(unchanged) };
     }
-    const changed = fix && verdict.kind === "foreign";
-    note({ path, node, verdict, changed });
-    return { verdict, changed, refused: false };
+    note({ path, node, verdict, changed: give });
+    return { verdict, now: give ? { ...node, uid: account.uid, gid } : node, changed: give, refused: false };
+  };
+
+  /**
+   * In a shared home, records what the group lacks at `node`, open as `fd` and called `name`, and with --fix
+   * gives it back through the handle. Returns its mode as it is then.
+   */
+  const share = (fd: number, path: string, name: string, node: NodeStat, parentMode: number): number => {
+    const lacks = sharing ? groupLacks(node, name, sharing) : NOTHING_LACKS;
+    if (!sharing || lacks.length === 0) return node.mode;
+    if (!fix) {
+      note({ path, node, lacks, restored: false });
+      return node.mode;
+    }
+    // Only what is the runtime user's by now: a node --fix could not give it stays as it is, that failure said.
+    if (node.uid !== account.uid) return node.mode;
+    const want = restored(node, parentMode, sharing);
+    const chown = want.gid === node.gid ? 0 : chownHeld(fd, KEEP_OWNER, want.gid);
+    const chmod = chown !== 0 || want.mode === (node.mode & 0o7777) ? 0 : chmodHeld(fd, want.mode);
+    if (chown !== 0 || chmod !== 0) {
+      note({ path, unchanged: chown !== 0 ? failure("fchownat", path, chown) : failure("chmod", path, chmod) });
+      return node.mode;
+    }
+    note({ path, node, lacks, restored: true });
+    return want.mode;
   };
 
   /** Opens `name` in `dir` without following it; a node gone or swapped since it was examined is skipped. */
@@ -127,19 +169,21 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
   };
 
   /** A directory to walk: its names, all of them, or none and the listing's failure said. */
-  const frame = (fd: number, path: string): Frame => {
+  const frame = (fd: number, path: string, mode: number): Frame => {
     const names = readNames(fd, path);
-    if (!failed(names)) return { fd, path, names, next: 0 };
+    if (!failed(names)) return { fd, path, mode, names, next: 0 };
     note({ path, unexamined: names });
-    return { fd, path, names: [], next: 0 };
+    return { fd, path, mode, names: [], next: 0 };
   };
 
   entries++;
   // The home is often a volume's mount root: only what lies below it must stay on its filesystem.
   const homeNode = { ...rootStat.node, mountRoot: false };
-  const { changed, refused } = settle(rootFd, home, homeNode);
+  // The top of a shared home defines the sharing: it is never judged for the group, and stays its owner's
+  // where the group grants the runtime user what it needs.
+  const { changed, refused } = settle(rootFd, home, homeNode, keepsOwner(homeNode, account, sharing));
   const homeState: HomeState = { kind: "dir", node: homeNode, changed, refused };
-  const stack: Frame[] = [frame(rootFd, home)];
+  const stack: Frame[] = [frame(rootFd, home, homeNode.mode)];
 
   while (stack.length > 0) {
     const dir = stack[stack.length - 1] as Frame;
@@ -158,24 +202,29 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
       continue;
     }
     const verdict = judge(seen.node, account, dev);
+    const lacks = sharing && shareable(verdict) ? groupLacks(seen.node, nameText(name), sharing) : NOTHING_LACKS;
     // The runtime user's own files, nearly all of a healthy tree, cost no path.
-    if (verdict.kind === "owned" && !verdict.enter) continue;
+    if (verdict.kind === "owned" && !verdict.enter && lacks.length === 0) continue;
     const path = pathOf();
     if (enters(verdict)) {
       const fd = open(dir, name, path, OPEN_DIR);
       if (fd === undefined) continue;
       const node = examine(fd, path);
-      if (node && enters(settle(fd, path, node).verdict)) stack.push(frame(fd, path));
+      const settled = node && settle(fd, path, node);
+      if (settled && enters(settled.verdict))
+        stack.push(frame(fd, path, share(fd, path, nameText(name), settled.now, dir.mode)));
       else libc.close(fd);
-    } else if (fix && verdict.kind === "foreign") {
+    } else if (fix && (verdict.kind === "foreign" || lacks.length > 0)) {
       const fd = open(dir, name, path, OPEN_NODE);
       if (fd === undefined) continue;
       const node = examine(fd, path);
-      if (node) settle(fd, path, node);
+      const settled = node && settle(fd, path, node);
+      if (settled && shareable(settled.verdict)) share(fd, path, nameText(name), settled.now, dir.mode);
       libc.close(fd);
-    } else if (verdict.kind !== "owned") {
-      note({ path, node: seen.node, verdict, changed: false });
+    } else {
+      if (verdict.kind !== "owned") note({ path, node: seen.node, verdict, changed: false });
+      if (lacks.length > 0) note({ path, node: seen.node, lacks, restored: false });
     }
   }
-  return { path: home, home: homeState, entries, found };
+  return { path: home, home: homeState, entries, found, ...(sharing ? { sharing } : {}) };
 }

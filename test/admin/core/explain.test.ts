@@ -477,6 +477,7 @@ describe("explain, every line of the facts and the plan", () => {
           usable: true,
           text: "hermes (uid 10000) can reach and write its home /opt/data",
           unreadable: null,
+          sharing: null,
         },
         {
           variable: "HERMES_HOME",
@@ -484,9 +485,56 @@ describe("explain, every line of the facts and the plan", () => {
           usable: false,
           text: "hermes (uid 10000) cannot write HERMES_HOME /srv/h: it is owned by uid 0 gid 0, mode 0755",
           unreadable: null,
+          sharing: null,
         },
       ],
     });
+  });
+});
+
+describe("a home shared by a group (contract §14): its sharing beside the umask it makes", () => {
+  const shared = (mode: number, path = "/opt/data"): Facts => ({
+    ...root([], { terminal: { kind: "none" } }),
+    homes: known({
+      who: { uid: 10000, user: "hermes" },
+      checks: [{ variable: null, path, reach: { ok: true }, sharing: { gid: 2000, mode } }],
+    }),
+  });
+
+  it("closed to others: umask 0007, the build's narrowed, and the home's group, mode and setgid", () => {
+    const { report, text } = explain(shared(0o2770));
+    expect(report.plan).toMatchObject({ umask: "0007" });
+    expect(report.facts.homes?.checks[0]?.sharing).toEqual({
+      gid: 2000,
+      mode: "2770",
+      setgid: true,
+      othersMayRead: false,
+    });
+    expect(text).toContain("  shared         /opt/data with group 2000 (mode 2770, setgid, closed to others)\n");
+    expect(text).toContain(
+      "  umask        0007 (the build's 0002, narrowed: the CLI's home is shared /opt/data with group 2000 (mode 2770, setgid, closed to others))\n",
+    );
+  });
+
+  it("others may read it: the build's umask, said to follow the home", () => {
+    const { report, text } = explain(shared(0o2775));
+    expect(report.plan).toMatchObject({ umask: "0002" });
+    expect(report.facts.homes?.checks[0]?.sharing).toMatchObject({ othersMayRead: true });
+    expect(text).toContain(
+      "  umask        0002 (the build's: the CLI's home is shared /opt/data with group 2000 (mode 2775, setgid, others may read it))\n",
+    );
+  });
+
+  it("a home that is not shared: the umask alone, and no shared row", () => {
+    const { text } = explain({
+      ...root([], { terminal: { kind: "none" } }),
+      homes: known({
+        who: { uid: 10000, user: "hermes" },
+        checks: [{ variable: null, path: "/opt/data", reach: { ok: true } }],
+      }),
+    });
+    expect(text).toContain("  umask        0002\n");
+    expect(text).not.toContain("shared");
   });
 });
 

@@ -90,6 +90,16 @@ describe("the identity doctor judged with (contract §11)", () => {
       "judged as hermes (uid 10000) with groups 10000 (primary group), 2000 (granted by the container runtime)",
     ]);
   });
+  it("contract §14: the same line names each group a walked home is shared with", () => {
+    const judgedAs = { user: "hermes", uid: 10000, groups: [{ gid: 10000, origin: "primary" as const }] };
+    const shared = [{ home: "/opt/data", group: "group hermes (gid 10000, member alice)" }];
+    const report = doctorReport("/opt/data", ["/opt/data"], false, 1, [], judgedAs, shared);
+    expect(report.sharedWith).toEqual(shared);
+    expect(doctorText("hermes", report).split("\n")[1]).toBe(
+      "judged as hermes (uid 10000) with groups 10000 (primary group), and for group hermes (gid 10000, member alice), which /opt/data is shared with",
+    );
+    expect(doctorReport("/opt/data", [], false, 1, [], judgedAs).sharedWith).toEqual([]);
+  });
   it("without the runtime user there is no such line", () => {
     const report = doctorReport("/opt/data", ["/opt/data"], false, 1, [], null);
     expect(doctorText("hermes", report)).not.toContain("judged as");

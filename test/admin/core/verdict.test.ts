@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fixedGid, judge } from "../../../src/admin/core/verdict.ts";
+import { fixedGid, judge, keepsOwner } from "../../../src/admin/core/verdict.ts";
 import { nodeMaker } from "./fixtures.ts";
 
 const hermes = { uid: 10000, groups: [10000] };
@@ -101,5 +101,32 @@ describe("contract §11: judged with the groups the drop gives", () => {
     expect(fixedGid({ gid: 2000 }, granted)).toBe(2000);
     expect(fixedGid({ gid: 0 }, granted)).toBe(10000);
     expect(fixedGid({ gid: 2000 }, { ...hermes, gid: 10000 })).toBe(10000);
+  });
+});
+
+describe("contract §14: a home shared by a group", () => {
+  const hermes = { uid: 10000, gid: 10000, groups: [10000, 2000] };
+  const sharing = { gid: 2000, mode: 0o2775 };
+
+  it("--fix gives what it hands over the tree's group, whatever the node's was", () => {
+    expect(fixedGid({ gid: 0 }, hermes, sharing)).toBe(2000);
+    expect(fixedGid({ gid: 10000 }, hermes, sharing)).toBe(2000);
+    expect(fixedGid({ gid: 0 }, hermes)).toBe(10000);
+  });
+
+  it("the top of a shared home stays its owner's only where the group gives hermes read, write and search", () => {
+    const top = (mode: number) => ({
+      kind: "dir" as const,
+      uid: 0,
+      gid: 2000,
+      mode: 0o040000 | mode,
+      nlink: 2,
+      dev: "0:1",
+      mountRoot: false,
+    });
+    expect(keepsOwner(top(0o2775), hermes, sharing)).toBe(true);
+    expect(keepsOwner(top(0o2755), hermes, sharing)).toBe(false);
+    expect(keepsOwner(top(0o2775), { uid: 10000, groups: [10000] }, sharing)).toBe(false);
+    expect(keepsOwner(top(0o2775), hermes, undefined)).toBe(false);
   });
 });

@@ -129,6 +129,32 @@ describe("record: what a failed call left (contract §13)", () => {
     expect(found.unexamined.count).toBe(0);
   });
 
+  it("a chmod that failed says the mode, not the owner", () => {
+    const found = nothingFound();
+    record(found, { path: "/a", unchanged: failureOf("chmod", "/a") });
+    expect(found.errors.examples).toEqual([{ path: "/a", detail: "cannot change its mode: input/output error" }]);
+  });
+
+  it("contract §14: what the group lacks, by finding, a directory closed and without setgid counted once", () => {
+    const found = nothingFound();
+    const file = stat({ uid: 10000, gid: 0 });
+    const dir = stat({ kind: "dir", uid: 10000, gid: 2000, mode: 0o040700 });
+    record(found, { path: "/f", node: file, lacks: ["unreadable", "regrouped"], restored: false });
+    record(found, { path: "/d", node: dir, lacks: ["closed", "unset"], restored: false });
+    record(found, { path: "/e", node: dir, lacks: ["unset"], restored: false });
+    record(found, { path: "/r", node: file, lacks: ["unreadable"], restored: true });
+    expect(found.groupUnreadable).toEqual({
+      count: 1,
+      examples: [{ path: "/f", detail: "file, uid 10000 gid 0, mode 0600" }],
+    });
+    expect(found.groupLost.examples.map((i) => i.path)).toEqual(["/f"]);
+    expect(found.groupClosed).toMatchObject({ count: 2 });
+    expect(found.groupRestored).toEqual({
+      count: 1,
+      examples: [{ path: "/r", detail: "file, was uid 10000 gid 0, mode 0600" }],
+    });
+  });
+
   it("refusedByFilesystem: EPERM and EINVAL only", () => {
     expect([1, 22, 5, 13, 30].map((errno) => refusedByFilesystem(failureOf("fchownat", "/", errno)))).toEqual([
       true,
