@@ -19,13 +19,14 @@ import stat
 import struct
 import subprocess
 import sys
+import tempfile
 import termios
 import time
 import tty as ttymod
 
 USAGE = (
     "usage: hermes [--version] [-p PROFILE] {config,login,auth,chat,note,whoami,groups,argv0,exit,kill,prompt,"
-    "profile,gateway,tty,tiocsti,linger,paste,read,winch,wait,trap,received} ..."
+    "profile,skills,journey,gateway,tty,tiocsti,linger,paste,read,winch,wait,trap,received} ..."
 )
 
 # Upstream's gateway registration under s6 (hermes_cli/profiles.py): the scan directory and s6-overlay's tools.
@@ -47,15 +48,125 @@ def write_private(name, text):
     return path
 
 
+# What ensure_hermes_home makes in a home, each through _secure_dir.
+HOME_DIRS = ("cron", "sessions", "logs", "logs/curator", "memories", "pairing", "hooks", "image_cache",
+             "audio_cache", "skills")
+# What a profile's home holds (hermes profile create).
+PROFILE_DIRS = ("cron", "home", "logs", "memories", "plans", "sessions", "skills", "skins", "workspace")
+# The bundled skills the sync copies into a home's skills/, as the venv ships them (root's, 0755 and 0644).
+BUNDLED = ("dogfood", "notes", "web-search")
+
+
+def secure_dir(path):
+    """config._secure_dir: 0700, or HERMES_HOME_MODE's octal mode; nothing in managed mode. A refusal is ignored."""
+    if os.environ.get("HERMES_MANAGED"):
+        return
+    mode = 0o700
+    given = os.environ.get("HERMES_HOME_MODE", "")
+    if given:
+        try:
+            mode = int(given, 8)
+        except ValueError:
+            pass
+    try:
+        os.chmod(path, mode)
+    except OSError:
+        pass
+
+
+def ensure_home(base=None, dirs=HOME_DIRS):
+    """ensure_hermes_home: the home (secured when the caller owns it), its directories (each secured), SOUL.md."""
+    base = base or home()
+    os.makedirs(base, exist_ok=True)
+    if os.stat(base).st_uid == os.getuid():
+        secure_dir(base)
+    for name in dirs:
+        path = os.path.join(base, name)
+        os.makedirs(path, exist_ok=True)
+        secure_dir(path)
+    soul = os.path.join(base, "SOUL.md")
+    if not os.path.exists(soul):
+        with open(soul, "w") as f:
+            f.write("# soul\n")
+
+
+def atomic_write(path, text, keep_mode=False):
+    """mkstemp in the same directory (0600), fsync, os.replace: an existing file keeps its mode only if asked."""
+    mode = None
+    if keep_mode:
+        try:
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+        except FileNotFoundError:
+            pass
+    fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=f".{os.path.basename(path)}.")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    if mode is not None:
+        os.chmod(tmp, mode)
+    os.replace(tmp, path)
+
+
 def config_set(key, value):
+    ensure_home()
     path = os.path.join(home(), "config.yaml")
     lines = []
     if os.path.exists(path):
         with open(path) as f:
             lines = [line for line in f.read().splitlines() if not line.startswith(f"{key}:")]
     lines.append(f"{key}: {value}")
-    write_private("config.yaml", "\n".join(lines) + "\n")
+    atomic_write(path, "\n".join(lines) + "\n", keep_mode=True)
     print(f"set {key}")
+
+
+def sync_skills(base=None):
+    """tools/skills_sync: each bundled skill copied with its source's modes (setgid cleared), then the manifest, 0600."""
+    skills = os.path.join(base or home(), "skills")
+    os.makedirs(skills, exist_ok=True)
+    for name in BUNDLED:
+        skill = os.path.join(skills, name)
+        if os.path.isdir(skill):
+            continue
+        os.mkdir(skill)
+        os.chmod(skill, 0o755)
+        with open(f"{skill}/SKILL.md", "w") as f:
+            f.write(f"---\nname: {name}\n---\n")
+        os.chmod(f"{skill}/SKILL.md", 0o644)
+    atomic_write(os.path.join(skills, ".bundled_manifest"), "".join(f"{name}\n" for name in BUNDLED))
+
+
+def skills_list():
+    """The skills index: builtin are those the manifest names; a manifest it cannot read leaves none builtin."""
+    skills = os.path.join(home(), "skills")
+    try:
+        with open(os.path.join(skills, ".bundled_manifest")) as f:
+            builtin = set(f.read().split())
+    except OSError:
+        builtin = set()
+    counts = {"builtin": 0, "local": 0}
+    for name in sorted(os.listdir(skills)) if os.path.isdir(skills) else []:
+        skill = os.path.join(skills, name)
+        if not os.path.isdir(skill):
+            continue
+        try:
+            with open(f"{skill}/SKILL.md"):
+                pass
+        except OSError as err:
+            print(f"Failed to parse skill file {skill}/SKILL.md: {err}", file=sys.stderr)
+            continue
+        counts["builtin" if name in builtin else "local"] += 1
+    print(f"{counts['builtin']} builtin, {counts['local']} local")
+    return 0
+
+
+def journey_edit(name):
+    """tools/skill_manager_tool._atomic_write_text: the skill's SKILL.md rewritten through mkstemp, 0600."""
+    skill = os.path.join(home(), "skills", name)
+    os.makedirs(skill, exist_ok=True)
+    atomic_write(f"{skill}/SKILL.md", f"---\nname: {name}\nedited: {os.getuid()}\n---\n")
+    print(f"edited {name}")
+    return 0
 
 
 def read_auth():
@@ -126,7 +237,11 @@ def register_gateway(name):
 
 
 def profile_create(name):
-    os.makedirs(os.path.join(home(), "profiles", name))
+    profile = os.path.join(home(), "profiles", name)
+    os.makedirs(os.path.join(home(), "profiles"), exist_ok=True)
+    os.mkdir(profile)
+    ensure_home(profile, PROFILE_DIRS)
+    sync_skills(profile)
     wrapper = wrapper_path(name)
     os.makedirs(os.path.dirname(wrapper), exist_ok=True)
     with open(wrapper, "w") as f:
@@ -429,6 +544,16 @@ def main(argv=None):
         return profile_create(rest[1])
     if cmd == "profile" and len(rest) == 3 and rest[0] == "delete" and rest[2] == "--yes":
         return profile_delete(rest[1])
+    if cmd == "skills" and rest == ["opt-in", "--sync"]:
+        ensure_home()
+        sync_skills()
+        print("skills synced")
+        return 0
+    if cmd == "skills" and rest == ["list"]:
+        return skills_list()
+    if cmd == "journey" and len(rest) == 2 and rest[0] == "edit":
+        ensure_home()
+        return journey_edit(rest[1])
     if cmd == "gateway" and rest == ["run"]:
         while True:
             signal.pause()
