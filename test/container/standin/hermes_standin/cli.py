@@ -75,7 +75,7 @@ def secure_dir(path):
 
 
 def ensure_home(base=None, dirs=HOME_DIRS):
-    """ensure_hermes_home: the home (secured when the caller owns it), its directories (each secured), SOUL.md."""
+    """ensure_hermes_home: the home (secured when the caller owns it), its directories (each secured), the soul file."""
     base = base or home()
     os.makedirs(base, exist_ok=True)
     if os.stat(base).st_uid == os.getuid():
@@ -84,7 +84,7 @@ def ensure_home(base=None, dirs=HOME_DIRS):
         path = os.path.join(base, name)
         os.makedirs(path, exist_ok=True)
         secure_dir(path)
-    soul = os.path.join(base, "SOUL.md")
+    soul = f"{base}/SOUL.md"
     if not os.path.exists(soul):
         with open(soul, "w") as f:
             f.write("# soul\n")
@@ -161,7 +161,7 @@ def skills_list():
 
 
 def journey_edit(name):
-    """tools/skill_manager_tool._atomic_write_text: the skill's SKILL.md rewritten through mkstemp, 0600."""
+    """tools/skill_manager_tool._atomic_write_text: the skill's skills/NAME/SKILL.md rewritten through mkstemp, 0600."""
     skill = os.path.join(home(), "skills", name)
     os.makedirs(skill, exist_ok=True)
     atomic_write(f"{skill}/SKILL.md", f"---\nname: {name}\nedited: {os.getuid()}\n---\n")
