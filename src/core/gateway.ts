@@ -27,23 +27,24 @@ export interface Gateway {
   withheld: number[];
 }
 
-/** A decimal id as /proc writes it, or undefined. */
+/** A decimal id as /proc writes it, or undefined ("undefined", what a missing word reads as, is no id). */
 function id(word: string | undefined): number | undefined {
-  if (word === undefined || !/^\d+$/.test(word)) return undefined;
-  const value = Number(word);
+  const text = String(word);
+  if (!/^\d+$/.test(text)) return undefined;
+  const value = Number(text);
   return value <= 0xffffffff ? value : undefined;
 }
 
 /** The pid a name in /proc stands for, or undefined for the names that are not processes (self, sys, …). */
 export function pidOfEntry(name: string): number | undefined {
-  const pid = id(name);
-  return pid !== undefined && pid > 0 ? pid : undefined;
+  return id(name) || undefined;
 }
 
 /** The status file's PPid:, Uid: and Groups: lines; undefined where one is missing or not ids. */
 export function processStatus(pid: number, status: string): ProcessStatus | undefined {
-  const ppid = id(words(procRow(status, "PPid:") ?? "")[0]);
-  const uid = id(words(procRow(status, "Uid:") ?? "")[0]);
+  const first = (key: string) => id(words(String(procRow(status, key)))[0]);
+  const ppid = first("PPid:");
+  const uid = first("Uid:");
   const groups = statusGroups(status);
   return ppid === undefined || uid === undefined || groups === undefined ? undefined : { pid, ppid, uid, groups };
 }
@@ -60,11 +61,11 @@ export function gatewayProcesses(processes: readonly ProcessStatus[], uid: numbe
   const byPid = new Map<number, ProcessStatus>();
   for (const p of processes) byPid.set(p.pid, p);
   const fromBoot = (process: ProcessStatus): boolean => {
-    let at: ProcessStatus | undefined = process;
-    // At most one step per process: a loop in a racy snapshot ends too.
-    for (let step = 0; at && step <= processes.length; step++) {
+    // Each process once: a loop in a racy snapshot ends too.
+    const seen = new Set<number>();
+    for (let at = byPid.get(process.pid); at && !seen.has(at.pid); at = byPid.get(at.ppid)) {
       if (at.pid === 1) return true;
-      at = byPid.get(at.ppid);
+      seen.add(at.pid);
     }
     return false;
   };

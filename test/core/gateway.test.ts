@@ -22,9 +22,10 @@ describe("pidOfEntry: which names in /proc are processes", () => {
   it("a positive decimal number is a pid", () => {
     expect(pidOfEntry("1")).toBe(1);
     expect(pidOfEntry("4194304")).toBe(4194304);
+    expect(pidOfEntry("4294967295")).toBe(4294967295);
   });
   it("anything else is not", () => {
-    for (const name of ["self", "thread-self", "sys", "0", "", "1a", "-1", "4294967296", " 1"])
+    for (const name of ["self", "thread-self", "sys", "0", "", "1a", "-1", "4294967296", " 1", "1e3", "0x10"])
       expect(pidOfEntry(name), name).toBeUndefined();
   });
 });
@@ -47,6 +48,7 @@ describe("processStatus: the PPid:, Uid: and Groups: lines of /proc/PID/status",
     expect(processStatus(57, status.replace("Groups:\t10000 ", "Groups:\t1x"))).toBeUndefined();
     expect(processStatus(57, status.replace("Groups:\t10000 \n", ""))).toBeUndefined();
     expect(processStatus(57, status.replace("PPid:\t40", "PPid:\t4294967296"))).toBeUndefined();
+    expect(processStatus(57, status.replace("PPid:\t40", "PPid:\t"))).toBeUndefined();
   });
 });
 
