@@ -4,7 +4,7 @@
  * say so, and doctor judges a root:4242 0640 auth.json as the gateway finds it. Where no gateway runs, §11's rule.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Container } from "../container/container.ts";
+import { Container } from "../container/container.ts";
 import { bootOverlay } from "../container/overlay.ts";
 
 const GRANT = ["--group-add", "4242"];
@@ -144,5 +144,38 @@ describe("--group-add 4242 with no gateway running: contract §11's rule", () =>
     );
     expect(r.stdout).not.toContain("running gateway");
     expect(r.stdout).toContain("ok       everything under /opt/data is hermes's or readable by hermes\n");
+  });
+});
+
+describe("--group-add 4242, PID 1 hermes's and holding 4242 (a fork's start through s6-applyuidgid, on Debian's s6)", () => {
+  const ct = container(() =>
+    Container.create({
+      runArgs: [...GRANT, "--entrypoint", "/command/s6-applyuidgid"],
+      command: ["-u", "10000", "-g", "10000", "-G", "10000,4242", "sleep", "infinity"],
+    }),
+  );
+
+  it("the drop keeps 4242, and explain and doctor say the gateway holds it", async () => {
+    expect(await ct().ok("grep -E '^(Uid|Groups):' /proc/1/status")).toBe(
+      "Uid:\t10000\t10000\t10000\t10000\nGroups:\t4242 10000 \n",
+    );
+    expect(await ct().exec(["hermes", "groups"])).toMatchObject({
+      code: 0,
+      stdout: "uid=10000 gid=10000 groups=4242,10000\n",
+      stderr: "",
+    });
+    await ct().ok("ln -sf hermes /opt/hermes/bin/hermes-exec-shim");
+    const text = await ct().ok("hermes-exec-shim explain -- groups");
+    expect(text).toContain("  groups         10000 (primary group), 4242 (granted by the container runtime)\n");
+    expect(text).toContain(
+      "  gateway        the running gateway of hermes (pid 1) holds the granted groups too: the drop keeps them\n",
+    );
+    const r = await ct().run("hermes-exec-shim doctor");
+    expect(r.stdout.split("\n")[1]).toBe(
+      "judged as hermes (uid 10000) with groups 10000 (primary group), 4242 (granted by the container runtime), as the running gateway holds them (pid 1)",
+    );
+    expect(r.stdout).toContain(
+      "ok       the running gateway of hermes (pid 1) holds the granted groups too: the drop keeps them\n",
+    );
   });
 });
