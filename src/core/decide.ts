@@ -6,6 +6,7 @@
 import { type Bytes, envValues } from "./bytes.ts";
 import type { ShimConfig } from "./config.ts";
 import { type Failure, failed, failureText } from "./failure.ts";
+import type { Gateway } from "./gateway.ts";
 import { addedGids, type DropGroup } from "./groups.ts";
 import { type Homes, homeWarnings } from "./homes.ts";
 import type { Lazy } from "./lazy.ts";
@@ -55,6 +56,8 @@ export interface Drop {
   uid: number;
   gid: number;
   groups: DropGroup[];
+  /** The running gateway `groups` were matched with (contract §15); absent where the runtime granted no group. */
+  gateway?: Gateway;
   /** The groups helper's trust: what root runs to drop to an identity it knows. Not examined is not trusted. */
   groupsHelperTrust?: Trust;
 }

@@ -13,6 +13,7 @@ import { type TerminalObservation, terminalOf } from "../core/terminal.ts";
 import { checkTrust, checkTrustOf, type ProgramStatus } from "../core/trust.ts";
 import { readDropIdentity } from "./accounts.ts";
 import { callerHomes, runtimeHomes } from "./homeProbe.ts";
+import { readProcesses } from "./processes.ts";
 
 /** How facts are read: through libc (src/sys/files.ts) or, where bun:ffi is unavailable, src/sys/portable.ts. */
 export interface Probe {
@@ -85,7 +86,9 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
   const statusText = status === undefined || failed(status) ? undefined : text(status);
   // What only some of decide()'s ways need is read when it asks, once: nothing here works out which way it takes.
   // The user to drop to, with every group the drop gives it: read once for its homes, the plan and whether it exists.
-  const identity = lazy(() => readDropIdentity(config.user, probe.read, statusText, probe.groups));
+  const identity = lazy(() =>
+    readDropIdentity(config.user, probe.read, statusText, probe.groups, () => readProcesses(probe.entries, probe.read)),
+  );
   const account = () => {
     const found = identity();
     return failed(found) ? found : found?.account;
@@ -117,6 +120,7 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
             uid: found.account.uid,
             gid: found.account.gid,
             groups: found.groups,
+            ...(found.gateway ? { gateway: found.gateway } : {}),
             // What the drop execs whenever the identity is known (contract §11).
             groupsHelperTrust: checkTrust(config.groupsHelper, probe.lstat),
           }

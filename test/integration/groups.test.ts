@@ -11,6 +11,12 @@ import { DROPPED } from "../container/standin.ts";
 /** `hermes groups` as the stand-in prints it: ids and every group, sorted. */
 const GRANTED = "uid=10000 gid=10000 groups=4242,10000\n";
 const ADMIN_LINK = "ln -sf hermes /opt/hermes/bin/hermes-exec-shim";
+/**
+ * PID 1 `sleep infinity` as root, not through the entrypoint's drop: no process of hermes that the container's
+ * start made runs, so the drop is §11's. Where one runs, the drop takes its groups (contract §15,
+ * test/integration/gateway-groups.test.ts).
+ */
+const NO_GATEWAY = ["--entrypoint", "/usr/bin/env"];
 
 function container(start: () => Promise<{ destroy(): Promise<void> }>) {
   const holder: { ct?: unknown } = {};
@@ -21,9 +27,9 @@ function container(start: () => Promise<{ destroy(): Promise<void> }>) {
   return holder;
 }
 
-describe.concurrent("docker run --group-add 4242 (the gid of a mounted docker.sock)", () => {
+describe.concurrent("docker run --group-add 4242 (the gid of a mounted docker.sock), no gateway running", () => {
   const held = container(async () => {
-    const ct = await Container.create({ runArgs: ["--group-add", "4242"] });
+    const ct = await Container.create({ runArgs: [...NO_GATEWAY, "--group-add", "4242"] });
     await ct.ok(ADMIN_LINK);
     return ct;
   });
@@ -50,6 +56,9 @@ describe.concurrent("docker run --group-add 4242 (the gid of a mounted docker.so
   it("explain shows each group and where it came from, and the plan through s6-applyuidgid", async () => {
     const text = await ct().ok("hermes-exec-shim explain -- groups");
     expect(text).toContain("  groups         10000 (primary group), 4242 (granted by the container runtime)\n");
+    expect(text).toContain(
+      "  gateway        no gateway of hermes runs (no process of hermes that the container's start made): the drop gives the granted groups\n",
+    );
     expect(text).toContain("  groups helper  /command/s6-applyuidgid trusted (resolves to /command/s6-applyuidgid)\n");
     expect(text).toContain(
       "plan: drop to hermes (uid 10000, gid 10000), with the groups the container runtime granted, through /command/s6-applyuidgid\n",
@@ -105,7 +114,9 @@ describe.concurrent("an s6-applyuidgid someone else could replace", () => {
 });
 
 describe.concurrent("an image without s6-applyuidgid (a fork whose helper is gosu), --group-add 4242", () => {
-  const held = container(() => Container.create({ helperSource: "/usr/sbin/gosu", runArgs: ["--group-add", "4242"] }));
+  const held = container(() =>
+    Container.create({ helperSource: "/usr/sbin/gosu", runArgs: [...NO_GATEWAY, "--group-add", "4242"] }),
+  );
 
   it("the drop still happens, without the granted group, and one line names it", async () => {
     const r = await (held.ct as Container).exec(["hermes", "groups"]);
@@ -128,7 +139,7 @@ const FS_GROUP = [
 
 describe.concurrent("a Kubernetes fsGroup volume (--group-add 2000, the home root:2000 with setgid directories)", () => {
   const held = container(async () => {
-    const ct = await Container.create({ runArgs: ["--group-add", "2000"] });
+    const ct = await Container.create({ runArgs: [...NO_GATEWAY, "--group-add", "2000"] });
     await ct.ok(FS_GROUP);
     return ct;
   });
@@ -215,7 +226,9 @@ describe("state root left unreadable at the top of the home", () => {
 });
 
 describe.concurrent("podman run --group-add 4242 (rootful)", () => {
-  const held = container(() => PodmanContainer.create({ rootless: false, runArgs: ["--group-add", "4242"] }));
+  const held = container(() =>
+    PodmanContainer.create({ rootless: false, runArgs: [...NO_GATEWAY, "--group-add", "4242"] }),
+  );
 
   it("the CLI holds the granted group, never gid 0", async () => {
     const ct = held.ct as PodmanContainer;

@@ -1,6 +1,7 @@
 /** doctor's checks of the installation: each turns one gathered fact into a finding with its remedy. */
 import type { Command, ShimConfig } from "../../core/config.ts";
 import { EACCES, type Failure, failed } from "../../core/failure.ts";
+import { type Gateway, gatewayText } from "../../core/gateway.ts";
 import { octal } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
 import { dirname } from "../../core/paths.ts";
@@ -143,6 +144,25 @@ export function helperCheck(config: ShimConfig, trust: Trust, bypassed = false):
     `the helper ${config.helper} cannot be used: ${trust.reason}; root calls exit 126`,
     remedy,
   );
+}
+
+/**
+ * Where the runtime granted groups and a gateway runs (contract §15): whether it holds them, which the drop and
+ * doctor's judgment follow. A group it lacks is a note: the drop leaves it out, and the remedy gives it to both.
+ */
+export function gatewayCheck(config: ShimConfig, gateway: Gateway | undefined): Finding[] {
+  const text = gateway && gatewayText(config.user, gateway);
+  if (!gateway || text === undefined) return [];
+  if (gateway.withheld.length === 0) return [findingFor("user")("ok", text, null)];
+  const gid = gateway.withheld[0];
+  return [
+    findingFor("user")(
+      "note",
+      `${text}; doctor judges with the gateway's groups`,
+      `to give them to the gateway and the CLI both, list ${config.user} in each in the image's /etc/group ` +
+        `(groupadd -g ${gid} NAME && usermod -aG NAME ${config.user}), then restart the gateway`,
+    ),
+  ];
 }
 
 export function userCheck(config: ShimConfig, account: Account | undefined | Failure): Finding[] {

@@ -6,6 +6,7 @@ import { envValues } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { type Facts, optedOut, type Plan } from "../../core/decide.ts";
 import { type Failure, failed, failureText } from "../../core/failure.ts";
+import { type Gateway, gatewayText } from "../../core/gateway.ts";
 import { type DropGroup, groupsText } from "../../core/groups.ts";
 import { blockText, whoText } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
@@ -41,6 +42,8 @@ export interface ExplainReport {
     identity: { uid: number; gid: number } | Unable | null;
     /** The drop's groups and where each came from (contract §11); null where nothing drops. */
     groups: DropGroup[] | Unable | null;
+    /** The running gateway the groups were matched with (contract §15); null where the runtime granted none. */
+    gateway: Gateway | null;
     /** null when not examined: only when the drop's identity is known, since only then would it run. */
     groupsHelper: { path: string; trust: TrustReport | null };
     /** The CLI's homes as the user it will run as finds them (contract §7); null when nothing would run. */
@@ -116,6 +119,7 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
       terminal: terminalReport(facts.asRoot?.terminal?.taken(), config.user),
       identity: failed(found) ? unable(found) : drop ? { uid: drop.uid, gid: drop.gid } : null,
       groups: failed(found) ? unable(found) : (drop?.groups ?? null),
+      gateway: drop?.gateway ?? null,
       groupsHelper: { path: config.groupsHelper, trust: trustReport(drop?.groupsHelperTrust) },
       homes: homes
         ? {
@@ -208,6 +212,14 @@ function identityText(config: ShimConfig, identity: { uid: number; gid: number }
   return gid === 0 ? `${ids} (root's group, as its own primary group: the drop keeps it)` : ids;
 }
 
+/** Where the runtime granted groups: the gateway they were matched with, or §11's rule where none runs. */
+function gatewayRow(user: string, gateway: Gateway): string {
+  return (
+    gatewayText(user, gateway) ??
+    `no gateway of ${user} runs (no process of ${user} that the container's start made): the drop gives the granted groups`
+  );
+}
+
 function factRows(config: ShimConfig, report: ExplainReport): Row[] {
   const { command, euid, cli, optOut, helper, homes } = report.facts;
   const setTo =
@@ -245,6 +257,7 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
             "groups",
             "unable" in report.facts.groups ? unableText(report.facts.groups) : groupsText(report.facts.groups),
           ],
+          ...(report.facts.gateway ? [["gateway", gatewayRow(config.user, report.facts.gateway)] as Row] : []),
           [
             "groups helper",
             `${report.facts.groupsHelper.path} ${report.facts.groupsHelper.trust ? describeTrust(report.facts.groupsHelper.trust) : "not examined, so not trusted"}`,

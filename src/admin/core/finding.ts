@@ -1,5 +1,6 @@
 /** One line of doctor's verdict, and how the lot is shown. */
 import { type Failure, failureText } from "../../core/failure.ts";
+import { type Gateway, pidsText } from "../../core/gateway.ts";
 import { type DropGroup, groupsText } from "../../core/groups.ts";
 import { adminName } from "../../core/name.ts";
 import { type NodeStat, octal } from "../../core/node.ts";
@@ -55,6 +56,8 @@ export interface JudgedAs {
   user: string;
   uid: number;
   groups: DropGroup[];
+  /** The running gateway the groups were matched with (contract §15); null where the runtime granted none. */
+  gateway: Gateway | null;
 }
 
 /** Enough to act on in a terminal. */
@@ -140,6 +143,11 @@ function findingText({ status, message, remedy, items, count = items.length }: F
   return out;
 }
 
+/** ", as the running gateway holds them (pid 57)": where the runtime granted groups and a gateway runs (§15). */
+function gatewayNote({ gateway }: JudgedAs): string {
+  return gateway && gateway.pids.length > 0 ? `, as the running gateway holds them (${pidsText(gateway.pids)})` : "";
+}
+
 export function doctorText(name: string, report: DoctorReport): string {
   const problems = report.findings.filter((f) => f.status === "problem").length;
   const judged = report.judgedAs;
@@ -154,7 +162,7 @@ export function doctorText(name: string, report: DoctorReport): string {
   return (
     `${adminName(name)} doctor${report.fix ? " --fix" : ""}\n` +
     (judged
-      ? `judged as ${judged.user} (uid ${judged.uid}) with groups ${groupsText(judged.groups)}` +
+      ? `judged as ${judged.user} (uid ${judged.uid}) with groups ${groupsText(judged.groups)}${gatewayNote(judged)}` +
         report.sharedWith.map((s) => `, and for ${s.group}, which ${s.home} is shared with`).join("") +
         "\n"
       : "") +

@@ -8,12 +8,21 @@ import { adminName } from "../../core/name.ts";
 import { parseGroup } from "../../core/passwd.ts";
 import { checkTrust, checkTrustOf } from "../../core/trust.ts";
 import { readDropIdentity } from "../../sys/accounts.ts";
-import { access, executableStatus, groups, lstat, readAll, readlink } from "../../sys/files.ts";
+import { access, entries, executableStatus, groups, lstat, readAll, readlink } from "../../sys/files.ts";
 import { absolute, runtimeHomes } from "../../sys/homeProbe.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure } from "../../sys/libc.ts";
+import { readProcesses } from "../../sys/processes.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr } from "../../sys/write.ts";
-import { cliCheck, groupsHelperCheck, helperCheck, pathCheck, shimCheck, userCheck } from "../core/checks.ts";
+import {
+  cliCheck,
+  gatewayCheck,
+  groupsHelperCheck,
+  helperCheck,
+  pathCheck,
+  shimCheck,
+  userCheck,
+} from "../core/checks.ts";
 import { entryPointChecks } from "../core/entryPoints.ts";
 import { type DoctorReport, doctorReport, doctorText, type Finding } from "../core/finding.ts";
 import { groupText, type SharedGroup } from "../core/groupChecks.ts";
@@ -41,7 +50,10 @@ export function doctor(
   // Judged as the drop makes the runtime user (contract §11): with the groups the container runtime granted.
   // Where /proc/self/status cannot be read, the groups come from getgroups, as the shim's own do.
   const status = readAll("/proc/self/status");
-  const found = readDropIdentity(config.user, readAll, failed(status) ? undefined : text(status), groups);
+  // Where the runtime granted groups, they are matched with the running gateway's (contract §15).
+  const found = readDropIdentity(config.user, readAll, failed(status) ? undefined : text(status), groups, () =>
+    readProcesses(entries, readAll),
+  );
   const identity = failed(found) ? undefined : found;
   const account = identity?.account;
   const granted = identity ? addedGids(identity.groups) : [];
@@ -54,6 +66,7 @@ export function doctor(
     helperCheck(config, checkTrust(config.helper, lstat), account !== undefined && groupsTrust.ok),
     ...groupsHelperCheck(config, identity && granted, groupsTrust),
     ...userCheck(config, failed(found) ? found : account),
+    ...gatewayCheck(config, identity?.gateway),
     ...commandsOnPath(
       config.commands.map((c) => c.name),
       env,
@@ -61,7 +74,7 @@ export function doctor(
     ...entryPointChecks(config, venv.executables, venv.unlisted, venv.failures),
     ...pathDirChecks(pathOf(env), (dir) => checkTrust(dir, lstat, "lookup-dir")),
   ];
-  let entries = 0;
+  let examined = 0;
   const walked: string[] = [];
   const sharedWith: DoctorReport["sharedWith"] = [];
   if (account) {
@@ -95,7 +108,7 @@ export function doctor(
     const homes = runtimeHomes(config, account, { lstat, access }, given);
     const etcGroup = walks.some((w) => w.walk.sharing) ? readAll("/etc/group") : undefined;
     for (const { tree, walk } of walks) {
-      entries += walk.entries;
+      examined += walk.entries;
       if (walk.home.kind === "dir") walked.push(treeName(tree));
       const group = walk.sharing && sharedGroup(walk.sharing.gid, etcGroup);
       if (group) sharedWith.push({ home: treeName(tree), group: groupText(group) });
@@ -110,8 +123,10 @@ export function doctor(
     const tree = gatherTree(config.scanDir, account, fix);
     if (tree) findings.push(...supervisionChecks(config, account, tree, fix));
   }
-  const judgedAs = identity ? { user: config.user, uid: identity.account.uid, groups: identity.groups } : null;
-  const report = doctorReport(config.home, walked, fix, entries, findings, judgedAs, sharedWith);
+  const judgedAs = identity
+    ? { user: config.user, uid: identity.account.uid, groups: identity.groups, gateway: identity.gateway ?? null }
+    : null;
+  const report = doctorReport(config.home, walked, fix, examined, findings, judgedAs, sharedWith);
   const out = json ? `${JSON.stringify(report, null, 2)}\n` : doctorText(config.name, report);
   return printed(config.name, out, report.healthy ? 0 : 1);
 }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   cliCheck,
+  gatewayCheck,
   groupsHelperCheck,
   helperCheck,
   pathCheck,
@@ -78,6 +79,34 @@ describe("the helper, where root's calls drop through a trusted groups helper", 
       remedy: expect.stringContaining("chmod go-w"),
     });
     expect(helperCheck(config, { ok: true, resolved: "/x" }, true)).toMatchObject({ status: "ok" });
+  });
+});
+
+describe("the running gateway's groups (contract §15)", () => {
+  it("not looked for (no granted group) or none running: nothing to say", () => {
+    expect(gatewayCheck(config, undefined)).toEqual([]);
+    expect(gatewayCheck(config, { pids: [], withheld: [] })).toEqual([]);
+  });
+  it("holding every granted group: ok", () => {
+    expect(gatewayCheck(config, { pids: [57], withheld: [] })).toEqual([
+      ok("user", "the running gateway of hermes (pid 57) holds the granted groups too: the drop keeps them"),
+    ]);
+  });
+  it("lacking one: a note that doctor judges with the gateway's groups, and how to give them to both", () => {
+    expect(gatewayCheck(config, { pids: [57], withheld: [4242, 2000] })).toEqual([
+      {
+        check: "user",
+        status: "note",
+        message:
+          "the running gateway of hermes (pid 57) lacks the groups 4242, 2000 that the container runtime granted " +
+          "(a start through s6-setuidgid takes its groups from /etc/group alone), so the drop leaves them out: " +
+          "what works from docker exec works in the gateway; doctor judges with the gateway's groups",
+        remedy:
+          "to give them to the gateway and the CLI both, list hermes in each in the image's /etc/group " +
+          "(groupadd -g 4242 NAME && usermod -aG NAME hermes), then restart the gateway",
+        items: [],
+      },
+    ]);
   });
 });
 

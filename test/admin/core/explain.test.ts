@@ -227,6 +227,37 @@ describe("explain: the identity the drop gives (contract §11)", () => {
     expect(text).toContain('argv         "/command/s6-applyuidgid" "-u" "10000" "-g" "10000" "-G" "10000" ');
   });
 
+  it("contract §15: the running gateway lacks a granted group, so the drop's groups leave it out, and a row says so", () => {
+    const gateway = { pids: [57], withheld: [4242] };
+    const { report, text } = explain(
+      withDrop({ ...granted, groups: granted.groups.slice(0, 1), gateway, groupsHelperTrust: GROUPS_TRUSTED }),
+    );
+    expect(report.facts.gateway).toEqual(gateway);
+    expect(text).toContain("  groups         10000 (primary group)\n");
+    expect(text).toContain(
+      "  gateway        the running gateway of hermes (pid 57) lacks the group 4242 that the container runtime granted " +
+        "(a start through s6-setuidgid takes its groups from /etc/group alone), so the drop leaves it out: " +
+        "what works from docker exec works in the gateway\n",
+    );
+    expect(text).toContain('"-G" "10000" ');
+  });
+
+  it("contract §15: a gateway holding the granted groups, or none running (§11's rule), each said", () => {
+    const row = (gateway: { pids: number[]; withheld: number[] }) =>
+      explain(withDrop({ ...granted, gateway, groupsHelperTrust: GROUPS_TRUSTED })).text;
+    expect(row({ pids: [57, 112], withheld: [] })).toContain(
+      "  gateway        the running gateway of hermes (pids 57, 112) holds the granted groups too: the drop keeps them\n",
+    );
+    expect(row({ pids: [], withheld: [] })).toContain(
+      "  gateway        no gateway of hermes runs (no process of hermes that the container's start made): " +
+        "the drop gives the granted groups\n",
+    );
+    // Not looked for: the runtime granted no group.
+    const { report, text } = explain(withDrop({ ...granted, groupsHelperTrust: GROUPS_TRUSTED }));
+    expect(report.facts.gateway).toBeNull();
+    expect(text).not.toContain("  gateway ");
+  });
+
   it("a groups helper not examined is said to be untrusted, and the plan refuses", () => {
     const { report, text } = explain(withDrop(granted));
     expect(report.facts.groupsHelper.trust).toBeNull();

@@ -82,6 +82,7 @@ describe("the identity doctor judged with (contract §11)", () => {
         { gid: 10000, origin: "primary" as const },
         { gid: 2000, origin: "granted" as const },
       ],
+      gateway: null,
     };
     const report = doctorReport("/opt/data", ["/opt/data"], false, 1, [], judgedAs);
     expect(report.judgedAs).toEqual(judgedAs);
@@ -91,7 +92,7 @@ describe("the identity doctor judged with (contract §11)", () => {
     ]);
   });
   it("contract §14: the same line names each group a walked home is shared with", () => {
-    const judgedAs = { user: "hermes", uid: 10000, groups: [{ gid: 10000, origin: "primary" as const }] };
+    const judgedAs = { user: "hermes", uid: 10000, groups: [{ gid: 10000, origin: "primary" as const }], gateway: null };
     const shared = [{ home: "/opt/data", group: "group hermes (gid 10000, member alice)" }];
     const report = doctorReport("/opt/data", ["/opt/data"], false, 1, [], judgedAs, shared);
     expect(report.sharedWith).toEqual(shared);
@@ -99,6 +100,20 @@ describe("the identity doctor judged with (contract §11)", () => {
       "judged as hermes (uid 10000) with groups 10000 (primary group), and for group hermes (gid 10000, member alice), which /opt/data is shared with",
     );
     expect(doctorReport("/opt/data", [], false, 1, [], judgedAs).sharedWith).toEqual([]);
+  });
+  it("with the running gateway's groups (contract §15): the line says whose they are; none running, nothing more", () => {
+    const judgedAs = {
+      user: "hermes",
+      uid: 10000,
+      groups: [{ gid: 10000, origin: "primary" as const }],
+      gateway: { pids: [57, 112], withheld: [4242] },
+    };
+    const second = (gateway: typeof judgedAs.gateway) =>
+      doctorText("hermes", doctorReport("/opt/data", [], false, 1, [], { ...judgedAs, gateway })).split("\n")[1];
+    expect(second(judgedAs.gateway)).toBe(
+      "judged as hermes (uid 10000) with groups 10000 (primary group), as the running gateway holds them (pids 57, 112)",
+    );
+    expect(second({ pids: [], withheld: [] })).toBe("judged as hermes (uid 10000) with groups 10000 (primary group)");
   });
   it("without the runtime user there is no such line", () => {
     const report = doctorReport("/opt/data", ["/opt/data"], false, 1, [], null);
