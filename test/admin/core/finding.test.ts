@@ -92,7 +92,12 @@ describe("the identity doctor judged with (contract §11)", () => {
     ]);
   });
   it("contract §14: the same line names each group a walked home is shared with", () => {
-    const judgedAs = { user: "hermes", uid: 10000, groups: [{ gid: 10000, origin: "primary" as const }], gateway: null };
+    const judgedAs = {
+      user: "hermes",
+      uid: 10000,
+      groups: [{ gid: 10000, origin: "primary" as const }],
+      gateway: null,
+    };
     const shared = [{ home: "/opt/data", group: "group hermes (gid 10000, member alice)" }];
     const report = doctorReport("/opt/data", ["/opt/data"], false, 1, [], judgedAs, shared);
     expect(report.sharedWith).toEqual(shared);
