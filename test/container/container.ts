@@ -25,6 +25,8 @@ export interface ContainerOptions {
   cli?: "standin" | "probe";
   /** The helper the image carries: s6-setuidgid by default, /usr/sbin/gosu, or null for none. */
   helperSource?: string | null;
+  /** The image on genuine s6-overlay (test/platform/overlay.Dockerfile); boot it with test/container/overlay.ts. */
+  overlay?: boolean;
   /** Extra `docker run` flags: --read-only, --cap-drop ALL, --user 10000:10000, --ulimit … */
   runArgs?: string[];
   /** What the entrypoint runs as PID 1; anything that keeps running. */
@@ -91,7 +93,8 @@ export class Container {
 
   static async create(options: ContainerOptions = {}): Promise<Container> {
     const config = options.config ?? defaultsFor("hermes");
-    const key = variantKey(config.name, options.cli ?? "standin", helperOf(options.helperSource));
+    const helper = options.overlay ? "overlay" : helperOf(options.helperSource);
+    const key = variantKey(config.name, options.cli ?? "standin", helper);
     const runId = process.env.HERMES_TEST_RUN ?? "manual";
     const variant = imageTags()[key];
     if (!variant) throw new Error(`no test image for ${key}`);

@@ -1,7 +1,8 @@
 /**
  * The test images: test/platform/hermes.Dockerfile built once per run for
- * each variant the tests use, from the local base image, under tags unique to
- * the run. Containers find them through HERMES_TEST_IMAGES.
+ * each variant the tests use, and overlay.Dockerfile for the one on genuine
+ * s6-overlay, from the local base image, under tags unique to the run.
+ * Containers find them through HERMES_TEST_IMAGES.
  */
 import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,7 +15,8 @@ export const REPO = resolve(HERE, "../..");
 const CONTAINER = resolve(REPO, "test/container");
 
 export type Cli = "standin" | "probe";
-export type Helper = "s6" | "gosu" | "none";
+/** s6: Debian's s6 programs at /command; overlay: genuine s6-overlay from its release tarballs, /init as PID 1. */
+export type Helper = "s6" | "overlay" | "gosu" | "none";
 
 export interface Variant {
   name: string;
@@ -33,6 +35,7 @@ export const VARIANTS: Record<string, Variant> = {
   probe: { name: "hermes", commands: HERMES, cli: "probe", helper: "s6", build: [] },
   bare: { name: "hermes", commands: HERMES, cli: "standin", helper: "none", build: [] },
   gosu: { name: "hermes", commands: HERMES, cli: "standin", helper: "gosu", build: ["--helper", "/usr/sbin/gosu"] },
+  overlay: { name: "hermes", commands: HERMES, cli: "standin", helper: "overlay", build: [] },
   // A fork that guards two commands of its own.
   rabbit: {
     name: "rabbit",
@@ -72,7 +75,9 @@ async function context(variant: Variant, work: string, probe: string): Promise<s
   const dir = mkdtempSync(join(work, "context-"));
   const layout = join(dir, "layout");
   mkdirSync(layout);
-  for (const file of ["layout.sh", "entrypoint.sh"]) copyFileSync(join(HERE, file), join(layout, file));
+  for (const file of ["layout.sh", "entrypoint.sh", "overlay.sh"]) copyFileSync(join(HERE, file), join(layout, file));
+  if (variant.helper === "overlay")
+    cpSync(join(HERE, "s6-overlay/3.1.6.2"), join(dir, "s6-overlay/3.1.6.2"), { recursive: true });
   cpSync(join(CONTAINER, "standin/hermes_standin"), join(layout, "hermes_standin"), { recursive: true });
   copyFileSync(probe, join(layout, "execstate"));
   chmodSync(join(layout, "execstate"), 0o755);
@@ -126,7 +131,8 @@ export async function buildVariants(base: string, runId: string): Promise<ImageT
       Object.entries(VARIANTS).map(async ([id, v]) => {
         const tag = `hermes-exec-shim-test/${id}:${runId}`;
         const dir = await context(v, work, probe);
-        await build(tag, runId, join(HERE, "hermes.Dockerfile"), dir, {
+        const dockerfile = v.helper === "overlay" ? "overlay.Dockerfile" : "hermes.Dockerfile";
+        await build(tag, runId, join(HERE, dockerfile), dir, {
           BASE: base,
           NAME: v.name,
           CLI: v.cli,

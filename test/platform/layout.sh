@@ -2,7 +2,7 @@
 # Runs inside the image build: the runtime user, its home, the CLI the shim
 # wraps (one console script per command), a link to the shim for every other
 # command, the helper and the entrypoint.
-# Usage: layout.sh NAME standin|probe s6|gosu|none "COMMAND..."
+# Usage: layout.sh NAME standin|probe s6|overlay|gosu|none "COMMAND..."
 set -eu
 name=$1 cli=$2 helper=$3 commands=$4
 here=$(dirname "$0")
@@ -52,6 +52,8 @@ case $helper in
     # What the drop runs instead when it adds the groups the container runtime granted (contract §11).
     install -D -o root -g root -m 0755 /usr/bin/s6-applyuidgid /command/s6-applyuidgid
     ;;
+  # The s6-overlay tarballs, extracted before this runs, brought /command.
+  overlay) ;;
   # Debian's gosu is already at /usr/sbin/gosu in the base image.
   gosu | none) ;;
   *) echo "layout.sh: unknown helper $helper" >&2; exit 2 ;;

@@ -59,6 +59,10 @@ export interface TreeFacts {
   ownSlots: { path: string; node: NodeStat; event: NodeStat }[];
   /** Whether the scan directory is on a tmpfs, which a restart of the container empties. */
   tmpfs: boolean;
+  /** s6-overlay's own services (overlayOwned): root's by design, never examined for control nor changed. */
+  overlay: string[];
+  /** What of the runtime user's lies where s6-supervise, as root, writes (rootWritesInto, plantedLink). */
+  rootWrites: Item[];
   surface: SurfaceNode[];
 }
 
@@ -192,6 +196,43 @@ export function unexaminedService(
 export function surfaceNode(path: string, role: Role, node: NodeStat, account: Account): SurfaceNode {
   if (node.kind === "symlink") return { path, role, node, error: THROUGH_SYMLINK, changed: false };
   return { path, role, node, repair: repair(role, node, account), changed: false };
+}
+
+/** Where s6-linux-init keeps the run image it copies to /run at boot: s6-overlay's base directory is fixed. */
+export const OVERLAY_RUN_IMAGE = "/run/s6/basedir/run-image/service";
+
+/**
+ * Whether the service `name`, held open at `held` (the directory entered, as resolved from /), is one that
+ * s6-overlay itself lays in the scan directory `scanPath`, told by where it lies: s6-rc's own, a link to
+ * s6-rc's live `servicedirs/` under the prefix s6-rc reserves (`s6rc-`); or s6-linux-init's, a directory in
+ * the scan directory itself that s6-linux-init copied from its run image (`runImage`, the names there).
+ */
+export function overlayOwned(name: string, held: string, scanPath: string, runImage: ReadonlySet<string>): boolean {
+  const parent = held.slice(0, held.lastIndexOf("/"));
+  if (parent === scanPath) return runImage.has(name);
+  return name.startsWith("s6rc-") && held.endsWith(`/servicedirs/${name}`);
+}
+
+/** What s6-supervise, running as root, writes in each directory of a service's control surface. */
+const ROOT_WRITES: Partial<Record<Role, string>> = {
+  supervise: "status.new, lock and death_tally",
+  event: "an event into each FIFO",
+};
+
+/**
+ * A supervise/ or event/ that someone but root owns: s6-supervise, as root, writes there, so its owner can
+ * plant a link (status.new -> a file of root's) that root then writes through. Undefined where root owns it.
+ */
+export function rootWritesInto(path: string, role: Role, node: NodeStat): Item | undefined {
+  const writes = ROOT_WRITES[role];
+  if (writes === undefined || node.kind !== "dir" || node.uid === 0) return undefined;
+  return { path, detail: `${describeNode(node)}: s6-supervise, as root, writes ${writes} in it` };
+}
+
+/** An entry of such a directory that is a symlink: root's next write there goes wherever it points. */
+export function plantedLink(path: string, node: NodeStat): Item | undefined {
+  if (node.kind !== "symlink") return undefined;
+  return { path, detail: `a symlink of uid ${node.uid}: s6-supervise, as root, writes through it` };
 }
 
 /** A service directory in a scan directory that is not root's alone, and which the runtime user may own. */
@@ -329,12 +370,16 @@ function controlFindings(config: ShimConfig, account: Account, tree: TreeFacts, 
  * Where the scan directory itself was not examined, nothing under it was, and nothing is claimed.
  */
 function examinedText(tree: TreeFacts): string | undefined {
-  const { scanDir, services } = tree;
+  const { scanDir, services, overlay } = tree;
   const unreached = new Set(tree.unreached.map((u) => u.path));
   if (unreached.has(scanDir)) return undefined;
   const examined = services.filter((s) => !unreached.has(s)).length;
+  const own =
+    overlay.length === 0
+      ? ""
+      : `; s6-overlay's own ${plural(overlay.length, "service", "services")} (${[...overlay].sort().join(", ")}) ${overlay.length === 1 ? "is" : "are"} root's by design, left alone`;
   if (examined === services.length)
-    return `control every service under ${scanDir} (${plural(examined, "service", "services")}, logs included) and ask s6-svscan to rescan`;
+    return `control every service under ${scanDir} (${plural(examined, "service", "services")}, logs included) and ask s6-svscan to rescan${own}`;
   if (examined === 0)
     return `ask s6-svscan to rescan ${scanDir}; doctor examined none of its ${plural(services.length, "service", "services")} (below)`;
   return `control the ${plural(examined, "service", "services")} doctor examined under ${scanDir} (of ${services.length}, logs included) and ask s6-svscan to rescan; the rest were not examined (below)`;
@@ -408,11 +453,20 @@ export function supervisionChecks(config: ShimConfig, account: Account, tree: Tr
         [...tree.doors].sort(byPath),
       ),
     );
-  } else if (tree.failures.length === 0) {
+  } else if (tree.failures.length === 0 && tree.rootWrites.length === 0) {
     found.push(
       finding("ok", `${scanDir}, its service directories and their run and finish scripts are root's alone`, null),
     );
   }
+  if (tree.rootWrites.length > 0)
+    found.push(
+      finding(
+        "problem",
+        `s6-supervise writes as root where ${config.user} can plant a link: a door to root`,
+        `have the boot give group ${config.user} the control surface instead of ownership (\`s6-svperms -G ${config.user} -E ${config.user} SERVICE\`, what doctor --fix gives), then restart the container, whose boot lays the service directories out anew; doctor --fix does not take them back, since what ${config.user} left in them would stay in root's way`,
+        [...tree.rootWrites].sort(byPath),
+      ),
+    );
   found.push(...slotFindings(config, account, tree));
   if (tree.failures.length > 0) {
     const what = `${plural(tree.failures.length, "part", "parts")} of the tree under ${scanDir} could not be examined: a call failed`;

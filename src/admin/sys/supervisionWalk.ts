@@ -26,6 +26,11 @@ import {
   changedSince,
   doorKeeper,
   linkDestination,
+  notRootsAlone,
+  OVERLAY_RUN_IMAGE,
+  overlayOwned,
+  plantedLink,
+  rootWritesInto,
   SCRIPTS,
   type Step,
   type SurfaceNode,
@@ -98,7 +103,7 @@ function chmodFailure(fd: number, path: string, mode: number): Failure | undefin
   return code === 0 ? undefined : failure("chmod", path, code);
 }
 
-type Context = { account: Account; fix: boolean; out: SurfaceNode[]; failures: Item[] };
+type Context = { account: Account; fix: boolean; out: SurfaceNode[]; failures: Item[]; rootWrites: Item[] };
 
 /** Opens `name` in `dir` without following it and settles it; the descriptor stays open for a directory to enter. */
 function visit(
@@ -126,9 +131,33 @@ function visit(
     return undefined;
   }
   context.out.push(settled);
+  const door = settled.node && rootWritesInto(path, role, settled.node);
+  if (door) {
+    context.rootWrites.push(door);
+    plantedLinks(fd, path, context);
+  }
   if (flags === OPEN_DIR && !settled.error) return fd;
   libc.close(fd);
   return undefined;
+}
+
+/** The symlinks in the directory held as `dir`, which someone but root owns and root's s6-supervise writes in. */
+function plantedLinks(dir: number, path: string, context: Context): void {
+  const listed = readNames(dir, path);
+  if (failed(listed)) {
+    context.failures.push(failureItem(path, listed));
+    return;
+  }
+  for (const name of listed.map(nameText)) {
+    const at = `${path}/${name}`;
+    const st = statAt(dir, cstr(name), AT_SYMLINK_NOFOLLOW);
+    if (!st.ok) {
+      if (st.errno !== ENOENT) context.failures.push(failureItem(at, failure("statx", at, st.errno)));
+      continue;
+    }
+    const planted = plantedLink(at, st.node);
+    if (planted) context.rootWrites.push(planted);
+  }
 }
 
 type Part = { role: Role; name: string; flags: number; inside?: { role: Role; name: string }[] };
@@ -250,9 +279,11 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
     rootSlots: [],
     ownSlots: [],
     tmpfs: false,
+    overlay: [],
+    rootWrites: [],
     surface: [],
   };
-  const context = { account, fix, out: tree.surface, failures: tree.failures };
+  const context = { account, fix, out: tree.surface, failures: tree.failures, rootWrites: tree.rootWrites };
   const lost = (path: string, why: Failure) => tree.failures.push(failureItem(path, why));
   /** Whether `path` is a directory; a failure to tell is named, and taken as no directory to go on with. */
   const dirAt = (path: string) => {
@@ -322,6 +353,7 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
     libc.close(way.held.fd);
   };
 
+  const runImage = runImageNames(lost);
   // s6-svscan skips names that start with a dot, and takes a symlink to a directory as a service.
   const listed = readNames(scan.fd, scanDir);
   if (failed(listed)) lost(scanDir, listed);
@@ -329,6 +361,18 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
     const named = `${scanDir}/${name}`;
     const way = openService(scan, shared ? undefined : scanPath, name, shared);
     if (way === "none") continue;
+    if (
+      !failed(way) &&
+      "held" in way &&
+      overlayOwned(name, way.held.chain.at(-1)?.path as string, scanPath, runImage)
+    ) {
+      // Root's by design: what s6 runs there is still judged, its control surface neither examined nor changed.
+      tree.overlay.push(named);
+      door(named, checkTrust(named, lstat, "dir"));
+      scripts(named, way.held, way.resolved);
+      libc.close(way.held.fd);
+      continue;
+    }
     if (!failed(way) && "unreached" in way && !dirAt(named)) continue;
     const slot = failed(way) ? undefined : slotOf(shared, way);
     if (slot === "own") ownSlot(scan.fd, name, named, tree);
@@ -338,6 +382,26 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
   }
   libc.close(scan.fd);
   return tree;
+}
+
+/**
+ * The services in s6-linux-init's run image, read only where the way to it is root's alone (else none: a
+ * directory someone else could fill names nothing as s6-overlay's).
+ */
+function runImageNames(lost: (path: string, why: Failure) => void): Set<string> {
+  const opened = openCanonical(OVERLAY_RUN_IMAGE);
+  if (failed(opened)) {
+    if (opened.errno !== ENOENT) lost(OVERLAY_RUN_IMAGE, opened);
+    return new Set();
+  }
+  if ("error" in opened) return new Set();
+  const listed = notRootsAlone(opened.chain) === undefined ? readNames(opened.fd, OVERLAY_RUN_IMAGE) : [];
+  libc.close(opened.fd);
+  if (failed(listed)) {
+    lost(OVERLAY_RUN_IMAGE, listed);
+    return new Set();
+  }
+  return new Set(listed.map(nameText));
 }
 
 /**

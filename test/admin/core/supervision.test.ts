@@ -7,6 +7,9 @@ import {
   doorKeeper,
   linkDestination,
   notRootsAlone,
+  overlayOwned,
+  plantedLink,
+  rootWritesInto,
   type SurfaceNode,
   scanVerdict,
   scriptSeen,
@@ -48,6 +51,8 @@ const tree = (surface: SurfaceNode[], over: Partial<TreeFacts> = {}): TreeFacts 
   rootSlots: [],
   ownSlots: [],
   tmpfs: false,
+  overlay: [],
+  rootWrites: [],
   surface,
   ...over,
 });
@@ -696,5 +701,80 @@ describe("what a failed call kept doctor from examining in the tree (contract §
   it("a link whose way could not be examined leads to the failure, never to nothing there", () => {
     const unexamined: Trust = { ok: false, missing: true, reason: "r", unexamined: lost };
     expect(linkDestination("/srv/s/a", "/run/service", () => unexamined)).toBe(lost);
+  });
+});
+
+describe("s6-overlay's own services: told by where s6-overlay lays them", () => {
+  const runImage = new Set(["s6-linux-init-shutdownd"]);
+  const live = "/run/s6-rc:s6-rc-init:jpjACF/servicedirs";
+  it("s6-rc's own: a link into s6-rc's live servicedirs/ under the prefix s6-rc reserves", () => {
+    expect(overlayOwned("s6rc-fdholder", `${live}/s6rc-fdholder`, "/run/service", runImage)).toBe(true);
+    expect(overlayOwned("s6rc-oneshot-runner", `${live}/s6rc-oneshot-runner`, "/run/service", runImage)).toBe(true);
+  });
+  it("an image's service in the same servicedirs/, or an s6rc- name elsewhere, is not", () => {
+    expect(overlayOwned("gateway", `${live}/gateway`, "/run/service", runImage)).toBe(false);
+    expect(overlayOwned("s6rc-fdholder", "/srv/sv/s6rc-fdholder", "/run/service", runImage)).toBe(false);
+    expect(overlayOwned("s6rc-fdholder", `${live}/s6rc-other`, "/run/service", runImage)).toBe(false);
+    expect(overlayOwned("s6rc-x", "/run/service/s6rc-x", "/run/service", runImage)).toBe(false);
+  });
+  it("s6-linux-init's: a directory in the scan directory itself that its run image holds", () => {
+    expect(
+      overlayOwned("s6-linux-init-shutdownd", "/run/service/s6-linux-init-shutdownd", "/run/service", runImage),
+    ).toBe(true);
+    expect(
+      overlayOwned("s6-linux-init-shutdownd", "/run/service/s6-linux-init-shutdownd", "/run/service", new Set()),
+    ).toBe(false);
+    expect(overlayOwned("s6-linux-init-shutdownd", "/srv/s6-linux-init-shutdownd", "/run/service", runImage)).toBe(
+      false,
+    );
+    expect(overlayOwned("gateway-work", "/run/service/gateway-work", "/run/service", runImage)).toBe(false);
+  });
+  it("never a finding, never a slot: the ok line names them as root's by design", () => {
+    const own = ["/run/service/s6rc-fdholder", "/run/service/s6-linux-init-shutdownd"];
+    const found = supervisionChecks(config, account, tree([], { overlay: own }), false);
+    expect(found.map((f) => f.status)).toEqual(["ok", "ok"]);
+    expect(found[0]?.message).toBe(
+      "hermes can control every service under /run/service (1 service, logs included) and ask s6-svscan to rescan; s6-overlay's own 2 services (/run/service/s6-linux-init-shutdownd, /run/service/s6rc-fdholder) are root's by design, left alone",
+    );
+    const one = supervisionChecks(config, account, tree([], { overlay: [own[0] as string] }), false);
+    expect(one[0]?.message).toContain("; s6-overlay's own 1 service (/run/service/s6rc-fdholder) is root's by design");
+  });
+});
+
+describe("the supervise/ door: what of the runtime user's lies where root's s6-supervise writes", () => {
+  const hermesDir = node({ uid: 10000, gid: 10000, mode: 0o040700 });
+  it("a supervise/ or event/ someone but root owns is a door; root's is not; other roles never are", () => {
+    expect(rootWritesInto(`${GW}/supervise`, "supervise", hermesDir)).toEqual({
+      path: `${GW}/supervise`,
+      detail:
+        "directory, uid 10000 gid 10000, mode 0700: s6-supervise, as root, writes status.new, lock and death_tally in it",
+    });
+    expect(rootWritesInto(`${GW}/event`, "event", hermesDir)?.detail).toContain("writes an event into each FIFO in it");
+    expect(rootWritesInto(`${GW}/supervise`, "supervise", supervise)).toBeUndefined();
+    expect(rootWritesInto("/run/service/.s6-svscan", "scanner", hermesDir)).toBeUndefined();
+    expect(rootWritesInto(`${GW}/supervise`, "supervise", node({ kind: "symlink", uid: 10000 }))).toBeUndefined();
+  });
+  it("a symlink planted in one is named; anything else is not", () => {
+    expect(plantedLink(`${GW}/supervise/status.new`, node({ kind: "symlink", uid: 10000 }))).toEqual({
+      path: `${GW}/supervise/status.new`,
+      detail: "a symlink of uid 10000: s6-supervise, as root, writes through it",
+    });
+    expect(plantedLink(`${GW}/supervise/status`, rootsFile)).toBeUndefined();
+  });
+  it("a PROBLEM door with a remedy that keeps control by group, and no ok about root's alone", () => {
+    const items = [
+      { path: `${GW}/supervise/status.new`, detail: "b" },
+      { path: `${GW}/supervise`, detail: "a" },
+    ];
+    const found = supervisionChecks(config, account, tree([], { rootWrites: items }), false);
+    expect(found.map((f) => f.status)).toEqual(["ok", "problem"]);
+    expect(found[1]).toEqual({
+      check: "supervision",
+      status: "problem",
+      message: "s6-supervise writes as root where hermes can plant a link: a door to root",
+      remedy:
+        "have the boot give group hermes the control surface instead of ownership (`s6-svperms -G hermes -E hermes SERVICE`, what doctor --fix gives), then restart the container, whose boot lays the service directories out anew; doctor --fix does not take them back, since what hermes left in them would stay in root's way",
+      items: [items[1], items[0]],
+    });
   });
 });

@@ -1,0 +1,140 @@
+/**
+ * The image on genuine s6-overlay (test/platform/overlay.Dockerfile): the CMD path, docker exec's drop, doctor
+ * on s6-overlay's own services and on the supervise/ door, a profile gateway's life cycle, and docker stop.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Container } from "../container/container.ts";
+import { booted, bootOverlay, IMAGE_SERVICES, OVERLAY_SERVICES, SCAN } from "../container/overlay.ts";
+import { docker, LABEL } from "../platform/docker.ts";
+import { imageTags, variantKey } from "../platform/images.ts";
+import { outcome } from "../platform/spawn.ts";
+
+const ADMIN = "hermes-exec-shim";
+const SHUTDOWND = `${SCAN}/s6-linux-init-shutdownd`;
+const OVERLAY_OK = `s6-overlay's own 3 services (${[...OVERLAY_SERVICES].sort().join(", ")}) are root's by design, left alone`;
+
+const doctor = async (ct: Container, flags = "") => {
+  const r = await ct.run(`${ADMIN} doctor ${flags}`);
+  console.log(`doctor ${flags}: exit ${r.code}\n${r.stdout}`);
+  return r;
+};
+/** docker stop's wall time, in seconds, and the status the container exited with. */
+async function stop(ct: Container): Promise<{ seconds: number; status: string }> {
+  // The container is started with --rm, so its status is taken by `docker wait`, begun before the stop.
+  const waited = outcome(["docker", "wait", ct.id]);
+  const start = performance.now();
+  await docker(["stop", ct.id]);
+  const seconds = (performance.now() - start) / 1000;
+  const status = (await waited).stdout.trim();
+  console.log(`docker stop: ${seconds.toFixed(1)} s, exit ${status}`);
+  return { seconds, status };
+}
+
+it("the CMD path: /init runs the main wrapper, which drops to hermes and runs the CLI", async () => {
+  const image = imageTags()[variantKey("hermes", "standin", "overlay")] as string;
+  const run = (...args: string[]) =>
+    outcome([
+      "docker",
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "--label",
+      `${LABEL}=${process.env.HERMES_TEST_RUN}`,
+      image,
+      ...args,
+    ]);
+  const r = await run("argv0");
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe("hermes uid=10000\n");
+  expect((await run("exit", "7")).code).toBe(7);
+});
+
+describe("a healthy boot: the control surface given by group, s6-overlay's own services left alone", () => {
+  let ct: Container;
+  beforeAll(async () => {
+    ct = await bootOverlay("healthy");
+  });
+  afterAll(() => ct.destroy());
+
+  it("s6-overlay's own tree: s6-svscan as PID 1, /command from the tarballs", async () => {
+    expect(await ct.ok("cat /proc/1/comm")).toBe("s6-svscan\n");
+    expect(await ct.ok("readlink -f /command/s6-setuidgid")).toBe("/package/admin/s6-2.12.0.2/command/s6-setuidgid\n");
+    expect(await ct.ok(`ls ${SCAN}`)).toBe(
+      "dashboard\ngateway\ns6-linux-init-shutdownd\ns6rc-fdholder\ns6rc-oneshot-runner\n",
+    );
+  });
+
+  it("docker exec drops root to hermes: the file written is hermes's", async () => {
+    await ct.ok("hermes note overlay");
+    expect(await ct.ok("stat -c '%U:%G %a' /opt/data/notes/overlay")).toBe("hermes:hermes 600\n");
+    expect((await ct.ok("hermes-exec-shim explain")).length).toBeGreaterThan(0);
+  });
+
+  it("doctor exits 0; after --fix hermes still cannot stop the shutdown daemon, and docker stop is fast and clean", async () => {
+    const r = await doctor(ct);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `ok       hermes can control every service under ${SCAN} (2 services, logs included) and ask s6-svscan to rescan; ${OVERLAY_OK}\n`,
+    );
+    expect((await doctor(ct, "--fix")).stdout).not.toMatch(/^fixed/m);
+    for (const s of IMAGE_SERVICES)
+      expect((await ct.run(`/command/s6-svstat ${s}`, { asRuntimeUser: true })).code).toBe(0);
+    const down = await ct.run(`/command/s6-svc -d ${SHUTDOWND}`, { asRuntimeUser: true });
+    expect(down.code).toBe(111);
+    expect(down.stderr).toContain("Permission denied");
+    const { seconds, status } = await stop(ct);
+    expect(status).toBe("0");
+    expect(seconds).toBeLessThan(8);
+  });
+});
+
+describe("upstream's boot: hermes owns the static services' supervise/ and the scan directory", () => {
+  let ct: Container;
+  beforeAll(async () => {
+    ct = await bootOverlay("upstream");
+  });
+  afterAll(() => ct.destroy());
+
+  it("doctor names the supervise/ door and a link planted in it, never s6-overlay's own services", async () => {
+    await ct.ok("umask 077; echo secret > /root/victim");
+    await ct.ok(`ln -s /root/victim ${SCAN}/gateway/supervise/status.new`, { asRuntimeUser: true });
+    const r = await doctor(ct);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("PROBLEM  s6-supervise writes as root where hermes can plant a link: a door to root\n");
+    expect(r.stdout).toContain(
+      `${SCAN}/gateway/supervise/status.new (a symlink of uid 10000: s6-supervise, as root, writes through it)`,
+    );
+    expect(r.stdout).toContain(
+      `${SCAN}/gateway/supervise (directory, uid 10000 gid 10000, mode 0700: s6-supervise, as root, writes status.new, lock and death_tally in it)`,
+    );
+    expect(r.stdout).toContain(OVERLAY_OK);
+    expect(r.stdout).not.toContain("service directory in");
+    for (const own of OVERLAY_SERVICES) expect(r.stdout).not.toContain(`${own}/`);
+    await ct.ok(`rm ${SCAN}/gateway/supervise/status.new`, { asRuntimeUser: true });
+  });
+
+  it("--fix gives hermes none of s6-overlay's services", async () => {
+    const r = await doctor(ct, "--fix");
+    expect(r.stdout).not.toMatch(/^fixed/m);
+    expect((await ct.run(`/command/s6-svc -d ${SHUTDOWND}`, { asRuntimeUser: true })).code).toBe(111);
+  });
+
+  it("a profile gateway's life cycle: create, supervised and read as hermes, docker restart, delete", async () => {
+    const slot = `${SCAN}/gateway-work`;
+    expect((await ct.run("hermes profile create work")).stdout).toBe("Profile 'work' created.\n");
+    for (let i = 0; (await ct.run(`/command/s6-svok ${slot}`)).code !== 0; i++) {
+      if (i > 100) throw new Error("s6 never supervised the profile's gateway");
+      await ct.run("sleep 0.1");
+    }
+    expect((await ct.run(`/command/s6-svstat ${slot}`, { asRuntimeUser: true })).stdout).toMatch(/^up /);
+    expect(await ct.ok(`stat -c '%U' ${slot} ${slot}/run`)).toBe("hermes\nhermes\n");
+    await docker(["restart", ct.id]);
+    await booted(ct);
+    expect((await ct.run("hermes profile delete work --yes")).stdout).toMatch(/Profile 'work' deleted.\n$/);
+    expect((await ct.run(`test -e ${slot}`)).code).toBe(1);
+    const { seconds, status } = await stop(ct);
+    expect(status).toBe("0");
+    expect(seconds).toBeLessThan(8);
+  });
+});
