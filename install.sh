@@ -31,6 +31,12 @@ With the defaults: DIR/hermes, DIR/hermes-agent -> hermes, DIR/hermes-acp -> her
   --umask MODE          umask on the drop path (default 002)
   --scan-dir PATH       s6's scan directory, which doctor checks when it
                         exists (default /run/service)
+  --boot-env VAR[:program]
+                        a variable every caller that lacks it gets from
+                        /run/s6/container_environment (with :program, only
+                        a value naming an executable file); repeat for each;
+                        any --boot-env replaces the default
+                        AGENT_BROWSER_EXECUTABLE_PATH:program
   -h, --help            show this help
 
 Exit status: 0 installed, 1 the build or the copy failed, 2 a usage error
@@ -58,7 +64,7 @@ while [ $# -gt 0 ]; do
   esac
   opt=${1%%=*}
   case "$opt" in
-    --prefix | --name | --command | --user | --helper | --groups-helper | --home | --opt-out-var | --umask | --scan-dir) ;;
+    --prefix | --name | --command | --user | --helper | --groups-helper | --home | --opt-out-var | --umask | --scan-dir | --boot-env) ;;
     --target) usage_error "--target is gone: use --command NAME=PATH, one for each command" ;;
     *) usage_error "unknown option $1" ;;
   esac

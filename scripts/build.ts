@@ -3,7 +3,7 @@
  * Usage: bun scripts/build.ts [--check] [--outfile FILE] [--platform bun-linux-x64]
  *        [--name N] [--command NAME[=PATH]]... [--user U] [--helper PATH] [--groups-helper PATH]
  *        [--home PATH]
- *        [--opt-out-var VAR] [--umask 002] [--scan-dir PATH]
+ *        [--opt-out-var VAR] [--umask 002] [--scan-dir PATH] [--boot-env VAR[:program]]...
  * --check validates the settings, builds nothing, and prints the command names one a line.
  */
 import minimist from "minimist";
@@ -22,7 +22,7 @@ const SETTINGS = {
 } as const;
 
 const args = minimist(process.argv.slice(2), {
-  string: [...Object.keys(SETTINGS), "command", "outfile", "platform"],
+  string: [...Object.keys(SETTINGS), "command", "boot-env", "outfile", "platform"],
   // --check: validate the settings and stop, so install.sh refuses bad ones before building anything.
   boolean: ["check"],
   unknown: (flag) => {
@@ -45,6 +45,8 @@ for (const [flag, key] of Object.entries(SETTINGS)) {
 }
 // Repeatable; any --command replaces the default list (NAME, NAME-agent, NAME-acp) as a whole.
 if (args.command !== undefined) input.commands = [args.command].flat().map(String);
+// Repeatable too; any --boot-env replaces the default (AGENT_BROWSER_EXECUTABLE_PATH:program) as a whole.
+if (args["boot-env"] !== undefined) input.bootEnv = [args["boot-env"]].flat().map(String);
 const resolved = resolveConfig(input);
 if ("errors" in resolved) {
   for (const e of resolved.errors) console.error(`build: ${e}`);

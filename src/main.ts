@@ -6,7 +6,7 @@
  */
 // First: from here on no error reaches the runtime's report with its stack trace and source lines.
 import "./sys/crashHandler.ts";
-import { type Bytes, bytes, envWith } from "./core/bytes.ts";
+import { type Bytes, bytes, envEntry, envWith } from "./core/bytes.ts";
 import type { ShimConfig } from "./core/config.ts";
 import { decide, refuseSteered } from "./core/decide.ts";
 import { ENOENT, type Failure, failed, failureText } from "./core/failure.ts";
@@ -61,11 +61,15 @@ if (plan.kind === "refuse") {
   writeStderr(plan.message);
   process.exit(plan.code);
 }
-// As root, what is executed gets exactly the environment the decision read.
+// The boot's variables the caller lacks (contract §15): only then is a caller's environment read whole to add them.
+const imported: Bytes[] = [];
+for (const i of plan.boot ?? []) if ("value" in i) imported.push(envEntry(i.name, i.value));
+const given = imported.length > 0 ? [...(callerEnv ?? known(procStrings(probe, "environ"))), ...imported] : callerEnv;
+// As root, what is executed gets exactly the environment the decision read, and what it imported.
 const env = plan.setEnv
-  ? envWith(callerEnv ?? [], plan.setEnv.name, plan.setEnv.value)
-  : asRoot
-    ? callerEnv
+  ? envWith(given ?? [], plan.setEnv.name, plan.setEnv.value)
+  : asRoot || imported.length > 0
+    ? given
     : undefined;
 const argv: Bytes[] = [];
 // Loops, not map(): an array builtin costs tens of microseconds on its first call, on every call of the shim.

@@ -60,6 +60,15 @@ export function envValues(env: readonly Bytes[], name: string): Bytes[] {
   return env.filter((entry) => startsWithName(entry, key)).map((entry) => entry.subarray(key.length + 1));
 }
 
+/** `name=value`, the value's bytes as they are. */
+export function envEntry(name: string, value: Bytes): Bytes {
+  const key = bytes(`${name}=`);
+  const entry = new Uint8Array(key.length + value.length);
+  entry.set(key);
+  entry.set(value, key.length);
+  return entry;
+}
+
 /** The environment with `name` set to `value`: first entry replaced in place, duplicates dropped. */
 export function envWith(env: readonly Bytes[], name: string, value: string): Bytes[] {
   const key = bytes(name);

@@ -3,6 +3,7 @@
  * (contract §4: no runtime config file is ever read), so a fork gets its own
  * product name, commands, user and paths without editing source.
  */
+import { type BootVar, DEFAULT_BOOT_ENV } from "./bootEnv.ts";
 import { adminName } from "./name.ts";
 
 /** One name the binary answers to, and the real program it guards under that name. */
@@ -35,10 +36,15 @@ export interface ShimConfig {
   umask: number;
   /** Where s6-svscan supervises the runtime's services, when it does: doctor checks that tree. */
   scanDir: string;
+  /** The variables every caller that lacks them gets from the boot's environment (contract §15). */
+  bootEnv: BootVar[];
 }
 
-/** Build settings as text. `commands` holds `--command` values, `NAME` or `NAME=PATH`. */
-export type ConfigInput = Partial<Record<Exclude<keyof ShimConfig, "commands">, string>> & { commands?: string[] };
+/** Build settings as text. `commands` holds `--command` values, `NAME` or `NAME=PATH`; `bootEnv` `--boot-env` values, `VAR` or `VAR:program`. */
+export type ConfigInput = Partial<Record<Exclude<keyof ShimConfig, "commands" | "bootEnv">, string>> & {
+  commands?: string[];
+  bootEnv?: string[];
+};
 
 const NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 const USER = /^[a-z_][a-z0-9_-]{0,31}$/;
@@ -67,6 +73,7 @@ export function defaultsFor(name: string): ShimConfig {
     optOutVar: `${name.toUpperCase().replaceAll("-", "_")}_DOCKER_EXEC_AS_ROOT`,
     umask: 0o002,
     scanDir: "/run/service",
+    bootEnv: DEFAULT_BOOT_ENV.map((v) => ({ ...v })),
   };
 }
 
@@ -95,6 +102,20 @@ function resolveCommands(product: string, specs: readonly string[] | undefined, 
   return commands;
 }
 
+/** `--boot-env` values: any replaces the default list as a whole. */
+function resolveBootEnv(specs: readonly string[], errors: string[]): BootVar[] {
+  const vars: BootVar[] = [];
+  for (const spec of specs) {
+    const program = spec.endsWith(":program");
+    const name = program ? spec.slice(0, -":program".length) : spec;
+    const what = `boot-env ${JSON.stringify(spec)}`;
+    if (!VAR.test(name)) errors.push(`${what}: use VAR or VAR:program, VAR a valid variable name`);
+    else if (vars.some((v) => v.name === name)) errors.push(`${what}: ${name} is given more than once`);
+    vars.push({ name, program });
+  }
+  return vars;
+}
+
 /** Build-time validation: a bad value fails the build, never the container. */
 export function resolveConfig(input: ConfigInput): { config: ShimConfig } | { errors: string[] } {
   const errors: string[] = [];
@@ -112,6 +133,7 @@ export function resolveConfig(input: ConfigInput): { config: ShimConfig } | { er
     optOutVar: input.optOutVar ?? base.optOutVar,
     umask: input.umask === undefined ? base.umask : Number.parseInt(input.umask, 8),
     scanDir: input.scanDir ?? base.scanDir,
+    bootEnv: input.bootEnv === undefined ? base.bootEnv : resolveBootEnv(input.bootEnv, errors),
   };
   if (!USER.test(config.user)) errors.push(`user ${JSON.stringify(config.user)}: not a portable user name`);
   // The drop exists to leave root: a build that drops to root would run every root call as root, unsaid.

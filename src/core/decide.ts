@@ -3,6 +3,7 @@
  * Everything that touches the system lives in src/sys and only gathers facts
  * or carries out the plan.
  */
+import { type BootFacts, type BootImport, bootImports, bootWarnings } from "./bootEnv.ts";
 import { type Bytes, envValues } from "./bytes.ts";
 import type { ShimConfig } from "./config.ts";
 import { type Failure, failed, failureText } from "./failure.ts";
@@ -34,6 +35,8 @@ export interface Facts {
    * the caller's otherwise; undefined when nothing will run.
    */
   homes?: Lazy<Homes | undefined>;
+  /** The boot's environment (contract §15) for the variables the build names; undefined when nothing will run. */
+  boot?: BootFacts;
   /** Examined only when euid is 0: the hot path never pays for it. */
   asRoot?: {
     helperTrust: Trust;
@@ -74,6 +77,8 @@ export type Plan =
       path: string;
       prefix: string[];
       setEnv?: { name: string; value: string };
+      /** The build's variables from the boot's environment (contract §15): each imported, kept, or why not. */
+      boot?: BootImport[];
       umask?: number;
       /**
        * Run on a pty of its own and relayed (contract §12): `fds` are those of 0–2 that are terminals; the pty's
@@ -159,9 +164,13 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     const why = programStatusText(facts.cli);
     return { kind: "refuse", code: 127, message: `${name}: cannot run the ${name} CLI at ${target}: it ${why}\n` };
   }
+  // Every way that runs the CLI gets them (contract §15): the pass-through, the opt-out and the drop alike.
+  const imports = bootImports(facts.boot);
+  const boot = imports.length > 0 ? { boot: imports } : {};
+  const bootWarning = bootWarnings(name, imports);
   if (facts.euid !== 0) {
-    const warning = homeWarnings(config, name, facts.homes?.(), false);
-    return { kind: "exec", path: target, prefix: [target], ...(warning ? { warning } : {}) };
+    const warning = homeWarnings(config, name, facts.homes?.(), false) + bootWarning;
+    return { kind: "exec", path: target, prefix: [target], ...boot, ...(warning ? { warning } : {}) };
   }
 
   const selfWarning = selfTrustWarning(name, facts.asRoot?.selfTrust);
@@ -172,8 +181,9 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
       selfWarning +
       (trust && !trust.ok
         ? `${name}: warning: ${optOutVar} keeps root, but ${trust.reason}: whoever can write there can run code as root\n`
-        : "");
-    return { kind: "exec", path: target, prefix: [target], ...(warning ? { warning } : {}) };
+        : "") +
+      bootWarning;
+    return { kind: "exec", path: target, prefix: [target], ...boot, ...(warning ? { warning } : {}) };
   }
 
   const refuse = (problem: string, remedy: string): Plan => ({
@@ -248,7 +258,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
       return refuse(`cannot tell whose terminal this is: ${failureText(terminal)}`, `${asUser} or, ${keepRoot}.`);
     // Never a refusal on this alone: a command that only reads works without a writable home.
     const homes = facts.homes?.();
-    const warning = selfWarning + lostWarning + homeWarnings(config, name, homes, true);
+    const warning = selfWarning + lostWarning + homeWarnings(config, name, homes, true) + bootWarning;
     // s6-applyuidgid's -G: every group of the drop, the runtime user's own first.
     const via = direct
       ? {
@@ -270,6 +280,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
       kind: "exec",
       ...via,
       setEnv: { name: "HOME", value: config.home },
+      ...boot,
       // The CLI's home is the first the drop checks: the variable's when set, else the drop HOME.
       umask: dropUmask(config.umask, homes?.checks[0]?.sharing),
       ...(relay ? { relay } : {}),

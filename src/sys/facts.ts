@@ -1,4 +1,5 @@
 /** What the shim sees before deciding: shared by the shim itself and `explain`, so the two cannot disagree. */
+import { BOOT_ENV_DIR, type BootFacts, type BootFile } from "../core/bootEnv.ts";
 import { type Bytes, envValues, splitNul, text } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import type { Facts } from "../core/decide.ts";
@@ -21,6 +22,10 @@ export interface Probe {
   started(): Facts["started"];
   executableStatus(path: string): ProgramStatus;
   lstat: Lstat;
+  /** A node through every link, as exec follows them. */
+  stat: Lstat;
+  /** What one open that follows no link finds at a path, and for a regular file what it holds. */
+  readNoFollow(path: string): BootFile;
   /** The shim's own file. */
   self(): string | Failure;
   /** A whole file, or the failure that kept it from being read whole. */
@@ -58,10 +63,29 @@ function homesFor(
   env: Environment,
   account: Account | undefined,
 ): Homes | undefined {
-  const variable = homeVar(config.name);
-  const value = typeof env === "function" ? env(variable) : envValues(env, variable)[0];
+  const value = callerValue(env, homeVar(config.name));
   if (euid !== 0) return callerHomes(config, probe, euid, value);
   return account && runtimeHomes(config, account, probe, value);
+}
+
+/** The caller's value of `name`, from the whole environment or through the C library's lookup. */
+function callerValue(env: Environment, name: string): Bytes | undefined {
+  return typeof env === "function" ? env(name) : envValues(env, name)[0];
+}
+
+/** The boot's file of each variable the build names that the caller lacks: one open each, none where it is set. */
+function bootFacts(config: ShimConfig, probe: Probe, env: Environment): BootFacts {
+  const vars: BootFacts["vars"][number][] = [];
+  // A loop, not map(): an array builtin costs tens of microseconds on its first call, on every call of the shim.
+  for (const v of config.bootEnv)
+    vars.push(
+      callerValue(env, v.name) === undefined ? { ...v, file: probe.readNoFollow(`${BOOT_ENV_DIR}/${v.name}`) } : v,
+    );
+  return {
+    vars,
+    dirTrust: lazy(() => checkTrust(BOOT_ENV_DIR, probe.lstat, "dir")),
+    target: probe.stat,
+  };
 }
 
 /** Whether the runtime user exists: nsswitch.conf is read only when /etc/passwd lacks it, for another source. */
@@ -82,6 +106,7 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
   // A name the build does not know has no target: decide() refuses it once it knows the start is not steered.
   if ("unknown" in command) return { ...known, cli: "missing" };
   const cli = probe.executableStatus(command.target);
+  const boot = bootFacts(config, probe, env);
   const status = euid === 0 ? probe.read("/proc/self/status") : undefined;
   const statusText = status === undefined || failed(status) ? undefined : text(status);
   // What only some of decide()'s ways need is read when it asks, once: nothing here works out which way it takes.
@@ -97,11 +122,12 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
     const user = euid === 0 ? account() : undefined;
     return failed(user) ? undefined : homesFor(config, probe, euid, env, user);
   });
-  if (euid !== 0) return { ...known, cli, homes };
+  if (euid !== 0) return { ...known, cli, homes, boot };
   return {
     ...known,
     cli,
     homes,
+    boot,
     asRoot: {
       helperTrust: checkTrust(config.helper, probe.lstat),
       cliTrust: checkTrust(command.target, probe.lstat),

@@ -1,13 +1,16 @@
 /** Reading the kernel's view of this process and of files, without node:fs (which costs milliseconds to load). */
 import { toArrayBuffer } from "bun:ffi";
+import type { BootFile } from "../core/bootEnv.ts";
 import { type Bytes, nameText, text } from "../core/bytes.ts";
-import { absent, EINTR, type Failure, failed } from "../core/failure.ts";
+import { absent, EINTR, ELOOP, type Failure, failed } from "../core/failure.ts";
 import type { OpenFd } from "../core/fds.ts";
+import type { NodeKind, NodeStat } from "../core/node.ts";
 import type { Node } from "../core/pathWalk.ts";
 import { AT_SECURE } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/trust.ts";
 import type { Probe } from "./facts.ts";
 import {
+  AT_EMPTY_PATH,
   AT_FDCWD,
   AT_SYMLINK_NOFOLLOW,
   cstr,
@@ -16,7 +19,10 @@ import {
   libc,
   moreLibc,
   O_CLOEXEC,
+  O_NOFOLLOW,
+  O_NONBLOCK,
   O_RDONLY,
+  SELF,
   X_OK,
 } from "./libc.ts";
 import { statAt } from "./statx.ts";
@@ -41,6 +47,11 @@ export function openRead(path: string): number {
 export function readAll(path: string): Bytes | Failure {
   const fd = openRead(path);
   if (fd < 0) return failure("open", path);
+  return readFd(fd, path);
+}
+
+/** Everything left to read on `fd`, which it closes, or the failure of the read that kept it from being read whole. */
+function readFd(fd: number, path: string): Bytes | Failure {
   let buf = new Uint8Array(16384);
   let len = 0;
   for (;;) {
@@ -151,6 +162,51 @@ export function lstat(path: string): Node {
   return failed(target) ? { kind: "unexamined", failure: target } : { kind, target };
 }
 
+/**
+ * One open that follows no link and never waits (a FIFO there opens at once): what is at `path`, and for a
+ * regular file what it holds. A link is told by lstat, as it is; every other failure as what it is.
+ */
+export function readNoFollow(path: string): BootFile {
+  const name = cstr(path);
+  const fd = retried(() => libc.open(name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0));
+  if (fd < 0) {
+    const code = errno();
+    if (code === ELOOP) {
+      const node = lstat(path);
+      if (node.kind === "symlink" || node.kind === "unexamined") return node;
+    }
+    return absent({ errno: code }) ? { kind: "missing" } : { kind: "unexamined", failure: failure("open", path, code) };
+  }
+  const st = statAt(fd, SELF, AT_EMPTY_PATH);
+  if (!st.ok) {
+    const lost = failure("statx", path, st.errno);
+    libc.close(fd);
+    return { kind: "unexamined", failure: lost };
+  }
+  // Opened without following a link: the kernel never describes a link here.
+  const { kind, uid, gid, mode } = st.node as NodeStat & {
+    kind: Exclude<NodeKind, "symlink">;
+  };
+  if (kind !== "file") {
+    libc.close(fd);
+    return { kind, uid, gid, mode };
+  }
+  const data = readFd(fd, path);
+  return failed(data) ? { kind: "unexamined", failure: data } : { kind, uid, gid, mode, data };
+}
+
+/** stat(2), through every link as exec follows them: missing only where the kernel says the name is absent. */
+export function stat(path: string): Node {
+  const st = statAt(AT_FDCWD, cstr(path), 0);
+  if (!st.ok)
+    return absent(st) ? { kind: "missing" } : { kind: "unexamined", failure: failure("statx", path, st.errno) };
+  // Through every link: the kernel never describes a link here.
+  const { kind, uid, gid, mode } = st.node as NodeStat & {
+    kind: Exclude<NodeKind, "symlink">;
+  };
+  return { kind, uid, gid, mode };
+}
+
 /** access(X_OK) as the caller: ENOENT is a program that is not there; any other refusal is told as it is. */
 export function executableStatus(path: string): ProgramStatus {
   if (libc.access(cstr(path), X_OK) === 0) return "ok";
@@ -206,6 +262,8 @@ export const libcProbe: Probe = {
   },
   executableStatus,
   lstat,
+  stat,
+  readNoFollow,
   self: () => readlink("/proc/self/exe"),
   read: readAll,
   access,

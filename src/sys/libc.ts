@@ -152,6 +152,14 @@ export const RLIMIT_NOFILE = 7;
 export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;
 export const AT_EMPTY_PATH = 0x1000;
+export const O_NONBLOCK = 0o4000;
+
+/** Unlike the flags above, these two differ: aarch64 has its own values, not x86_64's. */
+const ARCH_FLAGS = {
+  x64: { O_DIRECTORY: 0o200000, O_NOFOLLOW: 0o400000 },
+  arm64: { O_DIRECTORY: 0o40000, O_NOFOLLOW: 0o100000 },
+} as const;
+export const { O_DIRECTORY, O_NOFOLLOW } = ARCH_FLAGS[process.arch as keyof typeof ARCH_FLAGS] ?? ARCH_FLAGS.x64;
 
 /** The empty path that, with AT_EMPTY_PATH, makes an *at call act on the descriptor itself. */
 export const SELF = new Uint8Array(1);

@@ -5,8 +5,10 @@
  * holds: the same facts reach the same decide(); what this path cannot
  * reproduce of an exec (see contract §3) concerns only fidelity.
  */
+
+import type { BootFile } from "../core/bootEnv.ts";
 import { type Bytes, utf8 } from "../core/bytes.ts";
-import { absent, type Failure, failed } from "../core/failure.ts";
+import { absent, ELOOP, type Failure, failed } from "../core/failure.ts";
 import type { Node } from "../core/pathWalk.ts";
 import { auxvSecure } from "../core/privilege.ts";
 import type { TerminalObservation, Tty } from "../core/terminal.ts";
@@ -49,8 +51,40 @@ function lstat(path: string): Node {
     const target = attempt("readlink", path, () => fs().readlinkSync(path, "utf8"));
     return failed(target) ? { kind: "unexamined", failure: target } : { kind: "symlink", target };
   }
-  const kind = st.isDirectory() ? "dir" : st.isFile() ? "file" : "other";
-  return { kind, uid: st.uid, gid: st.gid, mode: st.mode };
+  return { kind: kindOf(st), uid: st.uid, gid: st.gid, mode: st.mode };
+}
+
+/** A node's kind as node:fs tells it, for a node that is not a link. */
+function kindOf(st: { isDirectory(): boolean; isFile(): boolean }): "dir" | "file" | "other" {
+  return st.isDirectory() ? "dir" : st.isFile() ? "file" : "other";
+}
+
+function stat(path: string): Node {
+  const st = attempt("stat", path, () => fs().statSync(path));
+  if (failed(st)) return absent(st) ? { kind: "missing" } : { kind: "unexamined", failure: st };
+  return { kind: kindOf(st), uid: st.uid, gid: st.gid, mode: st.mode };
+}
+
+/** As src/sys/files.ts reads it: one open that follows no link and never waits, a link told by lstat. */
+function readNoFollow(path: string): BootFile {
+  const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs().constants;
+  const fd = attempt("open", path, () => fs().openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK));
+  if (failed(fd)) {
+    const node = fd.errno === ELOOP ? lstat(path) : undefined;
+    if (node?.kind === "symlink" || node?.kind === "unexamined") return node;
+    return absent(fd) ? { kind: "missing" } : { kind: "unexamined", failure: fd };
+  }
+  try {
+    const st = attempt("fstat", path, () => fs().fstatSync(fd));
+    if (failed(st)) return { kind: "unexamined", failure: st };
+    const kind = kindOf(st);
+    const owner = { uid: st.uid, gid: st.gid, mode: st.mode };
+    if (kind !== "file") return { kind, ...owner };
+    const data = attempt("read", path, () => fs().readFileSync(fd));
+    return failed(data) ? { kind: "unexamined", failure: data } : { kind, ...owner, data };
+  } finally {
+    fs().closeSync(fd);
+  }
 }
 
 function executableStatus(path: string): ProgramStatus {
@@ -90,6 +124,8 @@ export const portableProbe: Probe = {
   },
   executableStatus,
   lstat,
+  stat,
+  readNoFollow,
   self: () => attempt("readlink", "/proc/self/exe", () => fs().readlinkSync("/proc/self/exe", "utf8")),
   read: readBytes,
   access: (path, mode) => {

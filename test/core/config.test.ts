@@ -18,6 +18,7 @@ describe("resolveConfig", () => {
         optOutVar: "HERMES_DOCKER_EXEC_AS_ROOT",
         umask: 0o002,
         scanDir: "/run/service",
+        bootEnv: [{ name: "AGENT_BROWSER_EXECUTABLE_PATH", program: true }],
       },
     });
   });
@@ -38,9 +39,13 @@ describe("resolveConfig", () => {
       scanDir: "/run/rabbit-service",
     };
     const commands = [{ name: "rabbit", target: "/srv/venv/bin/rabbit" }];
-    expect(resolveConfig({ ...input, commands: ["rabbit=/srv/venv/bin/rabbit"] })).toEqual({
-      config: { ...input, commands, umask: 0o027 },
-    });
+    const bootEnv = [
+      { name: "RABBIT_BROWSER", program: true },
+      { name: "TZ", program: false },
+    ];
+    expect(
+      resolveConfig({ ...input, commands: ["rabbit=/srv/venv/bin/rabbit"], bootEnv: ["RABBIT_BROWSER:program", "TZ"] }),
+    ).toEqual({ config: { ...input, commands, umask: 0o027, bootEnv } });
   });
 });
 
@@ -166,5 +171,35 @@ describe("resolveConfig: each error once, in its own words", () => {
 
   it.each(["1022", "0228", "00022"])("umask %s is not three octal digits", (umask) => {
     expect(resolveConfig({ umask })).toEqual({ errors: [`umask "${umask}": use three octal digits, e.g. 002`] });
+  });
+});
+
+describe("--boot-env", () => {
+  const bootOf = (bootEnv: string[]) => {
+    const r = resolveConfig({ bootEnv });
+    if ("errors" in r) throw new Error(r.errors.join("\n"));
+    return r.config.bootEnv;
+  };
+  it("any --boot-env replaces the default as a whole; :program asks for an executable", () => {
+    expect(bootOf(["TZ"])).toEqual([{ name: "TZ", program: false }]);
+    expect(bootOf(["B:program", "A"])).toEqual([
+      { name: "B", program: true },
+      { name: "A", program: false },
+    ]);
+  });
+  it("a build with none given has upstream's one, not a list shared between builds", () => {
+    const one = defaultsFor("hermes");
+    one.bootEnv.push({ name: "X", program: false });
+    expect(defaultsFor("hermes").bootEnv).toEqual([{ name: "AGENT_BROWSER_EXECUTABLE_PATH", program: true }]);
+  });
+  it.each([
+    [["1BAD"], 'boot-env "1BAD": use VAR or VAR:program, VAR a valid variable name'],
+    [["A-B"], 'boot-env "A-B": use VAR or VAR:program, VAR a valid variable name'],
+    [["A:exec"], 'boot-env "A:exec": use VAR or VAR:program, VAR a valid variable name'],
+    [[":program"], 'boot-env ":program": use VAR or VAR:program, VAR a valid variable name'],
+    [[""], 'boot-env "": use VAR or VAR:program, VAR a valid variable name'],
+    [["A", "A:program"], 'boot-env "A:program": A is given more than once'],
+  ])("rejects %j", (bootEnv, message) => {
+    expect(resolveConfig({ bootEnv })).toEqual({ errors: [message] });
   });
 });

@@ -1,5 +1,6 @@
 /** contract §2, row by row, on the pure decision. */
 import { describe, expect, it } from "vitest";
+import { BOOT_ENV_DIR, type BootFacts } from "../../src/core/bootEnv.ts";
 import { bytes } from "../../src/core/bytes.ts";
 import { type Command, defaultsFor } from "../../src/core/config.ts";
 import { type Drop, decide, type Facts } from "../../src/core/decide.ts";
@@ -800,5 +801,59 @@ describe("contract §14: the drop's umask follows the CLI's home", () => {
   it("the first home is the CLI's: a second one's sharing does not count", () => {
     const plan = withHomes(check("/srv/h"), check("/opt/data", { gid: 2000, mode: 0o2770 }));
     expect(plan).toMatchObject({ umask: 0o002 });
+  });
+});
+
+describe("15. the boot's environment: every way that runs the CLI gets it, nothing about it refuses", () => {
+  const NAME = "AGENT_BROWSER_EXECUTABLE_PATH";
+  const file = (uid: number) => ({
+    kind: "file" as const,
+    uid,
+    gid: 0,
+    mode: 0o100644,
+    data: bytes("/usr/bin/chromium"),
+  });
+  const boot = (uid = 0): BootFacts => ({
+    vars: [{ name: NAME, program: true, file: file(uid) }],
+    dirTrust: known({ ok: true, resolved: BOOT_ENV_DIR }),
+    target: () => ({ kind: "file", uid: 0, gid: 0, mode: 0o100755 }),
+  });
+  const imported = [{ name: NAME, value: bytes("/usr/bin/chromium"), from: `${BOOT_ENV_DIR}/${NAME}` }];
+  const warning = `hermes: warning: not taking ${NAME} from the boot's environment: ${BOOT_ENV_DIR}/${NAME} is owned by uid 10000, not root; hermes runs without it\n`;
+  const refused = [{ name: NAME, not: `${BOOT_ENV_DIR}/${NAME} is owned by uid 10000, not root`, told: true }];
+
+  it("the pass-through, the opt-out and root's drop each carry the import", () => {
+    expect(decide(config, facts({ euid: 10000, boot: boot() }))).toEqual({ ...passThrough, boot: imported });
+    expect(decide(config, facts({ optOut: "1", boot: boot() }))).toEqual({ ...passThrough, boot: imported });
+    expect(decide(config, facts({ boot: boot(), asRoot: roots({ terminal: { kind: "own" } }) }))).toEqual({
+      ...drop,
+      boot: imported,
+    });
+  });
+  it("a file someone else could have written: each runs without it, after one warning line", () => {
+    expect(decide(config, facts({ euid: 10000, boot: boot(10000) }))).toEqual({
+      ...passThrough,
+      boot: refused,
+      warning,
+    });
+    expect(decide(config, facts({ optOut: "1", boot: boot(10000) }))).toEqual({
+      ...passThrough,
+      boot: refused,
+      warning,
+    });
+    expect(decide(config, facts({ boot: boot(10000), asRoot: roots({ terminal: { kind: "own" } }) }))).toEqual({
+      ...drop,
+      boot: refused,
+      warning,
+    });
+  });
+  it("a refusal stays the refusal it was: no import rides on it", () => {
+    const plan = decide(config, facts({ boot: boot(), asRoot: roots({ helperTrust: missing }) }));
+    expect(plan).toMatchObject({ kind: "refuse", code: 126 });
+    expect(plan).not.toHaveProperty("boot");
+  });
+  it("a build that names no variable carries none", () => {
+    const none: BootFacts = { ...boot(), vars: [] };
+    expect(decide(config, facts({ euid: 10000, boot: none }))).toEqual(passThrough);
   });
 });

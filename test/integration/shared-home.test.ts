@@ -40,7 +40,11 @@ describe("an fsGroup volume (root:2000 2775) shared with a sibling container thr
   };
   beforeAll(async () => {
     volume = mkdtempSync(join(tmpdir(), "hermes-shared-"));
-    ct = await Container.create({ runArgs: ["--group-add", "2000", "-v", `${volume}:/opt/data`] });
+    // The gateway, PID 1 here, holds the fsGroup as a pod's processes do: the drop keeps it (contract §15).
+    ct = await Container.create({
+      runArgs: ["--group-add", "2000", "-v", `${volume}:/opt/data`, "--entrypoint", "/command/s6-applyuidgid"],
+      command: ["-u", "10000", "-g", "10000", "-G", "10000,2000", "sleep", "infinity"],
+    });
     sibling = await Container.create({ runArgs: ["--user", "20000:2000", "-v", `${volume}:/opt/data`] });
     await ct.ok(`${LINK_ADMIN} && chown root:2000 /opt/data && chmod 2775 /opt/data`);
   });
@@ -69,7 +73,7 @@ describe("an fsGroup volume (root:2000 2775) shared with a sibling container thr
     expect(r.code).toBe(1);
     expect(r.stdout.split("\n")[1]).toBe(
       "judged as hermes (uid 10000) with groups 10000 (primary group), 2000 (granted by the container runtime), " +
-        "and for group 2000 (not in /etc/group), which /opt/data is shared with",
+        "as the running gateway holds them (pid 1), and for group 2000 (not in /etc/group), which /opt/data is shared with",
     );
     expect(r.stdout).toMatch(
       /^PROBLEM +\d+ files under \/opt\/data are closed to group 2000 \(not in \/etc\/group\), which the home is shared with: the group cannot read them$/m,
@@ -190,9 +194,10 @@ describe("Podman rootful, --group-add 2000 on a shared volume", () => {
   let ct: PodmanContainer;
   beforeAll(async () => {
     volume = mkdtempSync(join(tmpdir(), "hermes-shared-"));
+    // PID 1 as root: no gateway runs, so the drop passes the granted group on (contract §11).
     ct = await PodmanContainer.create({
       rootless: false,
-      runArgs: ["--group-add", "2000", "-v", `${volume}:/opt/data`],
+      runArgs: ["--group-add", "2000", "-v", `${volume}:/opt/data`, "--entrypoint", "/usr/bin/env"],
     });
     await ct.ok(`${LINK_ADMIN} && chown root:2000 /opt/data && chmod 2770 /opt/data`);
   });
@@ -203,7 +208,8 @@ describe("Podman rootful, --group-add 2000 on a shared volume", () => {
 
   it("the drop's umask is 0007; --fix opens what the CLI closed, keeps the top root's, and doctor is then silent", async () => {
     expect((await ct.ok("hermes whoami")).trim()).toBe("uid=10000 gid=10000 home=/opt/data umask=0007");
-    expect(await ct.exec(["hermes", "skills", "opt-in", "--sync"])).toMatchObject({ code: 0 });
+    const synced = await ct.exec(["hermes", "skills", "opt-in", "--sync"]);
+    expect(synced, synced.stderr).toMatchObject({ code: 0 });
     expect((await ct.ok("stat -c %a /opt/data/skills/.bundled_manifest")).trim()).toBe("600");
     const before = await ct.exec(["hermes-exec-shim", "doctor"]);
     expect(before.code).toBe(1);

@@ -19,6 +19,8 @@ import {
   readAll,
   readlink,
   readNames,
+  readNoFollow,
+  stat as statFollowing,
 } from "../../src/sys/files.ts";
 import {
   AT_FDCWD,
@@ -53,6 +55,11 @@ const missing = libc.open(cstr(`${dir}/no such entry`), O_RDONLY | O_CLOEXEC, 0)
 const missingErrno = errno();
 const status = new TextDecoder().decode(worked(readAll("/proc/self/status")));
 const env = getenv(variable);
+/** readNoFollow's answer with the bytes it read as hex, for JSON. */
+const noFollow = (path: string) => {
+  const found = readNoFollow(path);
+  return "data" in found ? { ...found, data: hex(found.data) } : found;
+};
 
 console.log(
   JSON.stringify({
@@ -89,5 +96,15 @@ console.log(
     fds: worked(openFds()).open.map((f) => f.fd),
     getenv: env === undefined ? null : hex(env),
     getenvUnset: getenv(`${variable}_UNSET`) ?? null,
+    // The boot's environment (contract §15): one open that follows no link and never waits.
+    noFollow: {
+      file: noFollow(`${dir}/plain`),
+      symlink: noFollow(`${dir}/symlink`),
+      fifo: noFollow(`${dir}/sub dir/fifo`),
+      dir: noFollow(`${dir}/sub dir`),
+      absent: noFollow(`${dir}/no such entry`),
+      underFile: noFollow(`${dir}/plain/x`),
+    },
+    following: { symlink: statFollowing(`${dir}/symlink`), absent: statFollowing(`${dir}/no such entry`) },
   }),
 );

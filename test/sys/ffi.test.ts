@@ -40,6 +40,7 @@ beforeAll(() => {
   for (const name of ["with  two spaces", "ünïcødé", "日本語", ".hidden"]) writeFileSync(join(dir, name), "");
   symlinkSync("plain", join(dir, "symlink"));
   mkdirSync(join(dir, "sub dir"));
+  execFileSync("mkfifo", [join(dir, "sub dir", "fifo")]);
   writeFileSync(Buffer.concat([Buffer.from(`${dir}/`), NOT_UTF8]), "");
   const out = execFileSync(BUN, [PROBE, dir, "HERMES_FFI_PROBE"], {
     cwd: "/",
@@ -182,5 +183,32 @@ describe("the process as the kernel and libc report it", () => {
   it("getenv: the value's bytes as given; an unset name is undefined", () => {
     expect(probe.getenv).toBe(VALUE.toString("hex"));
     expect(probe.getenvUnset).toBeNull();
+  });
+});
+
+describe("the boot's environment's reads (contract §15)", () => {
+  const owner = (path: string) => {
+    const { uid, gid, mode } = statSync(path);
+    return { uid, gid, mode };
+  };
+  it("a regular file: what it is, and what it holds", () => {
+    expect(probe.noFollow.file).toEqual({
+      kind: "file",
+      ...owner(join(dir, "plain")),
+      data: Buffer.from("x").toString("hex"),
+    });
+  });
+  it("a link is told as a link, never followed; a FIFO opens at once and is not read; a directory is not read", () => {
+    expect(probe.noFollow.symlink).toEqual({ kind: "symlink", target: "plain" });
+    expect(probe.noFollow.fifo).toEqual({ kind: "other", ...owner(join(dir, "sub dir", "fifo")) });
+    expect(probe.noFollow.dir).toEqual({ kind: "dir", ...owner(join(dir, "sub dir")) });
+  });
+  it("a missing name, or one under a file, is missing", () => {
+    expect(probe.noFollow.absent).toEqual({ kind: "missing" });
+    expect(probe.noFollow.underFile).toEqual({ kind: "missing" });
+  });
+  it("stat follows links as exec does", () => {
+    expect(probe.following.symlink).toEqual({ kind: "file", ...owner(join(dir, "plain")) });
+    expect(probe.following.absent).toEqual({ kind: "missing" });
   });
 });

@@ -1,4 +1,5 @@
 /** doctor's checks of the installation: each turns one gathered fact into a finding with its remedy. */
+import { BOOT_ENV_DIR, type BootImport } from "../../core/bootEnv.ts";
 import type { Command, ShimConfig } from "../../core/config.ts";
 import { EACCES, type Failure, failed } from "../../core/failure.ts";
 import { type Gateway, gatewayText } from "../../core/gateway.ts";
@@ -6,6 +7,7 @@ import { octal } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
 import { dirname } from "../../core/paths.ts";
 import { type ProgramStatus, programStatusText, type Trust } from "../../core/trust.ts";
+import { listNames } from "../../core/words.ts";
 import { type Finding, failureItem, findingFor, unexaminedFinding } from "./finding.ts";
 
 /** An ok or a problem about `check`: only a problem carries its remedy. */
@@ -229,4 +231,53 @@ export function pathCheck(
       : `${name} on PATH is ${found}, not this shim (${shim}): root calls would not drop`,
     dirname(found) === dir ? link : onPath,
   );
+}
+
+/**
+ * The boot's environment (contract §15), judged as a caller that lacks every variable the build names would find
+ * it: a directory someone but root could write, or a variable's file the shim will not take because of who could
+ * have written it. Nothing is said where there is no such directory (no s6-overlay), nor of the boot's own say
+ * (a variable it did not set, left empty, or that names no executable).
+ */
+export function bootEnvCheck(config: ShimConfig, dirTrust: Trust, imports: readonly BootImport[]): Finding[] {
+  const names = listNames(config.bootEnv.map((v) => v.name));
+  if (!dirTrust.ok && dirTrust.unexamined)
+    return [unexamined("boot-env", `cannot tell whether only root can write ${BOOT_ENV_DIR}`, dirTrust.unexamined)];
+  if (!dirTrust.ok && !dirTrust.rewritable) return [];
+  if (!dirTrust.ok)
+    return [
+      finding(
+        "boot-env",
+        false,
+        `the boot's environment cannot be trusted: ${dirTrust.reason}; whoever can write there could set ${names} for every ${config.name} call, so the shim takes nothing from it`,
+        `make ${BOOT_ENV_DIR} and every directory above it owned by root and writable only by root (chown root:root, chmod go-w)`,
+      ),
+    ];
+  const found: Finding[] = [];
+  for (const i of imports) {
+    if (!("told" in i) || !i.told) continue;
+    found.push(
+      i.unexamined
+        ? unexamined(
+            "boot-env",
+            `cannot tell whether the shim may take ${i.name} from the boot's environment`,
+            i.unexamined,
+          )
+        : finding(
+            "boot-env",
+            false,
+            `the shim will not take ${i.name} from the boot's environment: ${i.not}; every ${config.name} call that lacks it runs without it`,
+            `as root, replace ${BOOT_ENV_DIR}/${i.name} with a regular file owned by root and writable only by root (as s6-overlay's boot writes it), or restart the container`,
+          ),
+    );
+  }
+  return found.length > 0
+    ? found
+    : [
+        finding(
+          "boot-env",
+          true,
+          `only root can write the boot's environment ${BOOT_ENV_DIR}, from which a call that lacks ${names} takes it`,
+        ),
+      ];
 }

@@ -2,7 +2,8 @@
  * `explain`: the facts the shim sees and the plan decide() makes of them,
  * described without running anything.
  */
-import { envValues } from "../../core/bytes.ts";
+import type { BootImport } from "../../core/bootEnv.ts";
+import { envValues, text } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { type Facts, optedOut, type Plan } from "../../core/decide.ts";
 import { type Failure, failed, failureText } from "../../core/failure.ts";
@@ -60,6 +61,8 @@ export interface ExplainReport {
         sharing: { gid: number; mode: string; setgid: true; othersMayRead: boolean } | null;
       }[];
     } | null;
+    /** Each variable the build takes from the boot's environment (contract §15): null when nothing would run. */
+    bootEnv: { variable: string; status: "imported" | "kept" | "not imported"; text: string }[] | null;
   };
   plan:
     | {
@@ -76,6 +79,25 @@ export interface ExplainReport {
 }
 
 const decoder = new TextDecoder();
+
+function bootReport(i: BootImport): NonNullable<ExplainReport["facts"]["bootEnv"]>[number] {
+  if ("value" in i)
+    return { variable: i.name, status: "imported", text: `${i.name}=${JSON.stringify(text(i.value))} from ${i.from}` };
+  if ("kept" in i) return { variable: i.name, status: "kept", text: `${i.name} is set by the caller: kept as it is` };
+  return {
+    variable: i.name,
+    status: "not imported",
+    text: `${i.name} not imported: ${i.not}${i.told ? " (a warning on stderr says so)" : ""}`,
+  };
+}
+
+/** What the plan sets: HOME on the drop path, then what it imports from the boot's environment. */
+function setEnvOf(plan: Extract<Plan, { kind: "exec" }>): Record<string, string> {
+  const set: Record<string, string> = {};
+  for (const i of plan.boot ?? []) if ("value" in i) set[i.name] = text(i.value);
+  if (plan.setEnv) set[plan.setEnv.name] = plan.setEnv.value;
+  return set;
+}
 
 function trustReport(trust: Trust | undefined): TrustReport | null {
   if (!trust) return null;
@@ -147,6 +169,7 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
             })),
           }
         : null,
+      bootEnv: plan.kind === "exec" && plan.boot ? plan.boot.map(bootReport) : null,
     },
     plan:
       plan.kind === "refuse"
@@ -155,7 +178,7 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
             kind: "exec",
             path: plan.path,
             argv: [...plan.prefix, ...args],
-            setEnv: plan.setEnv ? { [plan.setEnv.name]: plan.setEnv.value } : {},
+            setEnv: setEnvOf(plan),
             umask: plan.umask === undefined ? null : octal(plan.umask),
             relay: plan.relay ? { fds: plan.relay.fds, owner: plan.relay.uid ?? null } : null,
             warning: plan.warning ?? null,
@@ -269,6 +292,7 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
       ...unreadableRows(c.path, c.unreadable),
       ...(c.sharing ? ([["shared", sharingText(c.path, c.sharing)]] as Row[]) : []),
     ]) ?? []),
+    ...(report.facts.bootEnv?.map((b): Row => ["boot env", b.text]) ?? []),
     [
       "terminal",
       report.facts.terminal === null

@@ -24,7 +24,8 @@ export interface Finding {
     | "home"
     | "reach"
     | "tree"
-    | "supervision";
+    | "supervision"
+    | "boot-env";
   status: Status;
   message: string;
   remedy: string | null;

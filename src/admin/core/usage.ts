@@ -2,6 +2,7 @@
  * Texts of the admin CLI that depend on nothing but the build: its usage, its version, and the
  * configuration baked into the build as explain, doctor and --version show it.
  */
+import { BOOT_ENV_DIR } from "../../core/bootEnv.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { adminName } from "../../core/name.ts";
 import { octal } from "../../core/node.ts";
@@ -27,6 +28,10 @@ export function configRows(config: ShimConfig): Row[] {
     ["opt-out variable", config.optOutVar],
     ["umask", octal(config.umask)],
     ["scan directory", config.scanDir],
+    [
+      "boot environment",
+      `${listNames(config.bootEnv.map((v) => (v.program ? `${v.name} (an executable file)` : v.name)))} from ${BOOT_ENV_DIR}, where the caller lacks it`,
+    ],
   ];
 }
 

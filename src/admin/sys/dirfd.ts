@@ -3,14 +3,8 @@
  * opens exactly one name inside a directory already held, never a path, and
  * every change goes through a handle on the node itself.
  */
-import { AT_EMPTY_PATH, cstr, errno, moreLibc, O_CLOEXEC, SELF } from "../../sys/libc.ts";
+import { AT_EMPTY_PATH, cstr, errno, moreLibc, O_CLOEXEC, O_DIRECTORY, O_NOFOLLOW, SELF } from "../../sys/libc.ts";
 
-/** Unlike the flags in libc.ts, these two differ: aarch64 has its own values, not x86_64's. */
-const ARCH_FLAGS = {
-  x64: { O_DIRECTORY: 0o200000, O_NOFOLLOW: 0o400000 },
-  arm64: { O_DIRECTORY: 0o40000, O_NOFOLLOW: 0o100000 },
-} as const;
-const { O_DIRECTORY, O_NOFOLLOW } = ARCH_FLAGS[process.arch as keyof typeof ARCH_FLAGS] ?? ARCH_FLAGS.x64;
 const O_PATH = 0o10000000;
 
 /** A directory to read, refused (ELOOP, ENOTDIR) if the name is now a symlink or anything but a directory. */

@@ -1,20 +1,33 @@
 /** `doctor`: gathers every fact its checks need, then reports them as findings. */
+import { BOOT_ENV_DIR, bootImports } from "../../core/bootEnv.ts";
 import { type Bytes, envValues, text } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { type Failure, failed } from "../../core/failure.ts";
 import { addedGids } from "../../core/groups.ts";
 import { homeVar } from "../../core/homes.ts";
+import { lazy } from "../../core/lazy.ts";
 import { adminName } from "../../core/name.ts";
 import { parseGroup } from "../../core/passwd.ts";
 import { checkTrust, checkTrustOf } from "../../core/trust.ts";
 import { readDropIdentity } from "../../sys/accounts.ts";
-import { access, entries, executableStatus, groups, lstat, readAll, readlink } from "../../sys/files.ts";
+import {
+  access,
+  entries,
+  executableStatus,
+  groups,
+  lstat,
+  readAll,
+  readlink,
+  readNoFollow,
+  stat,
+} from "../../sys/files.ts";
 import { absolute, runtimeHomes } from "../../sys/homeProbe.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure } from "../../sys/libc.ts";
 import { readProcesses } from "../../sys/processes.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr } from "../../sys/write.ts";
 import {
+  bootEnvCheck,
   cliCheck,
   gatewayCheck,
   groupsHelperCheck,
@@ -73,6 +86,7 @@ export function doctor(
     ).map((p) => pathCheck(p.name, p.found, p.isShim, p.shim)),
     ...entryPointChecks(config, venv.executables, venv.unlisted, venv.failures),
     ...pathDirChecks(pathOf(env), (dir) => checkTrust(dir, lstat, "lookup-dir")),
+    ...bootEnvFindings(config),
   ];
   let examined = 0;
   const walked: string[] = [];
@@ -135,6 +149,17 @@ export function doctor(
 function sharedGroup(gid: number, etcGroup: Bytes | Failure | undefined): SharedGroup {
   if (etcGroup === undefined || failed(etcGroup)) return { gid, entry: etcGroup };
   return { gid, entry: parseGroup(text(etcGroup), gid) };
+}
+
+/** The boot's environment as a caller that lacks every variable the build names finds it, whatever doctor's own holds. */
+function bootEnvFindings(config: ShimConfig): Finding[] {
+  const dirTrust = lazy(() => checkTrust(BOOT_ENV_DIR, lstat, "dir"));
+  const imports = bootImports({
+    vars: config.bootEnv.map((v) => ({ ...v, file: readNoFollow(`${BOOT_ENV_DIR}/${v.name}`) })),
+    dirTrust,
+    target: stat,
+  });
+  return bootEnvCheck(config, dirTrust(), imports);
 }
 
 /** The mode of the shim's own file, or the failure of its statx. */

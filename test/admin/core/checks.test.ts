@@ -1,6 +1,7 @@
 /** doctor's installation checks: each finding's check, status, line, remedy and items. */
 import { describe, expect, it } from "vitest";
 import {
+  bootEnvCheck,
   cliCheck,
   gatewayCheck,
   groupsHelperCheck,
@@ -10,7 +11,9 @@ import {
   userCheck,
 } from "../../../src/admin/core/checks.ts";
 import { LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
+import { BOOT_ENV_DIR, type BootImport } from "../../../src/core/bootEnv.ts";
 import { type Command, defaultsFor } from "../../../src/core/config.ts";
+import type { Trust } from "../../../src/core/trust.ts";
 import { account, failureOf } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
@@ -385,5 +388,80 @@ describe("a check whose subject a failed call kept from being examined (contract
       unexamined("path", message, "/usr/bin/hermes"),
     );
     expect(pathCheck("hermes", found, eio(found), SHIM)).toEqual(unexamined("path", message, found));
+  });
+});
+
+describe("the boot's environment (contract §15)", () => {
+  const DIR = BOOT_ENV_DIR;
+  const rootsDir: Trust = { ok: true, resolved: DIR };
+  const NAME = "AGENT_BROWSER_EXECUTABLE_PATH";
+  const check = (dir: Trust, imports: BootImport[] = []) => bootEnvCheck(config, dir, imports);
+
+  it("no such directory (no s6-overlay), or nothing there a directory: nothing to say", () => {
+    expect(check({ ok: false, missing: true, reason: `${DIR} does not exist` })).toEqual([]);
+    expect(check({ ok: false, missing: true, reason: `${DIR} is not a directory` })).toEqual([]);
+  });
+  it("root's alone, and nothing kept out for who wrote it: ok, whatever the boot itself said", () => {
+    const imports: BootImport[] = [{ name: NAME, not: "the boot did not set it", told: false }];
+    expect(check(rootsDir, imports)).toEqual([
+      {
+        check: "boot-env",
+        status: "ok",
+        message: `only root can write the boot's environment ${DIR}, from which a call that lacks ${NAME} takes it`,
+        remedy: null,
+        items: [],
+      },
+    ]);
+  });
+  it("a directory someone but root can write: a problem, whatever its files", () => {
+    const dir: Trust = {
+      ok: false,
+      missing: false,
+      reason: `${DIR} is owned by uid 10000, not root`,
+      rewritable: true,
+    };
+    expect(check(dir)).toEqual([
+      {
+        check: "boot-env",
+        status: "problem",
+        message: `the boot's environment cannot be trusted: ${DIR} is owned by uid 10000, not root; whoever can write there could set ${NAME} for every hermes call, so the shim takes nothing from it`,
+        remedy: `make ${DIR} and every directory above it owned by root and writable only by root (chown root:root, chmod go-w)`,
+        items: [],
+      },
+    ]);
+  });
+  it("a variable's file the shim will not take for who could have written it: a problem naming it", () => {
+    const imports: BootImport[] = [{ name: NAME, not: `${DIR}/${NAME} is a symbolic link`, told: true }];
+    expect(check(rootsDir, imports)).toEqual([
+      {
+        check: "boot-env",
+        status: "problem",
+        message: `the shim will not take ${NAME} from the boot's environment: ${DIR}/${NAME} is a symbolic link; every hermes call that lacks it runs without it`,
+        remedy: `as root, replace ${DIR}/${NAME} with a regular file owned by root and writable only by root (as s6-overlay's boot writes it), or restart the container`,
+        items: [],
+      },
+    ]);
+  });
+  it("what could not be examined is counted, never ok", () => {
+    const failure = failureOf("statx", DIR);
+    expect(check({ ok: false, missing: false, reason: "x", unexamined: failure })).toEqual([
+      {
+        check: "boot-env",
+        status: "problem",
+        message: `cannot tell whether only root can write ${DIR}`,
+        remedy: LOOK_AGAIN,
+        items: [{ path: DIR, detail: `unable to statx ${DIR}: Input/output error` }],
+        count: 1,
+        unexamined: 1,
+      },
+    ]);
+    const read = failureOf("read", `${DIR}/${NAME}`);
+    expect(check(rootsDir, [{ name: NAME, not: "x", told: true, unexamined: read }])).toMatchObject([
+      {
+        status: "problem",
+        message: `cannot tell whether the shim may take ${NAME} from the boot's environment`,
+        unexamined: 1,
+      },
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 /** explain's facts and plan as an operator reads them: what each caller would get, and why. */
 import { describe, expect, it } from "vitest";
 import { explainReport, explainText } from "../../../src/admin/core/explain.ts";
+import { BOOT_ENV_DIR, type BootFacts, type BootFile } from "../../../src/core/bootEnv.ts";
 import { bytes } from "../../../src/core/bytes.ts";
 import { type Command, defaultsFor } from "../../../src/core/config.ts";
 import { type Drop, decide, type Facts } from "../../../src/core/decide.ts";
@@ -639,5 +640,61 @@ describe("facts a failed call kept from being known (contract §13): said as suc
       "  unreadable     could not be examined: unable to statx /opt/data/x: Input/output error\n" +
         "  unreadable     /opt/data/auth.json\n",
     );
+  });
+});
+
+describe("explain: the boot's environment (contract §15)", () => {
+  const NAME = "AGENT_BROWSER_EXECUTABLE_PATH";
+  const PATH = `${BOOT_ENV_DIR}/${NAME}`;
+  const boot = (file?: BootFile): BootFacts => ({
+    vars: [{ name: NAME, program: true, ...(file ? { file } : {}) }],
+    dirTrust: known({ ok: true, resolved: BOOT_ENV_DIR }),
+    target: () => ({ kind: "file", uid: 0, gid: 0, mode: 0o100755 }),
+  });
+  /** The facts' boot env row, whatever the width of the table's labels. */
+  const bootRow = (text: string) => /\n {2}boot env +(.*)\n/.exec(text)?.[1];
+  const rootFile = (uid = 0): BootFile => ({
+    kind: "file",
+    uid,
+    gid: 0,
+    mode: 0o100644,
+    data: bytes("/usr/bin/chromium"),
+  });
+
+  it("an import: its value and where it came from, and the plan sets it beside HOME", () => {
+    const { report, text } = explain({ ...root(), boot: boot(rootFile()) });
+    expect(report.facts.bootEnv).toEqual([
+      { variable: NAME, status: "imported", text: `${NAME}="/usr/bin/chromium" from ${PATH}` },
+    ]);
+    expect(report.plan).toMatchObject({ setEnv: { HOME: "/opt/data", [NAME]: "/usr/bin/chromium" } });
+    expect(bootRow(text)).toBe(`${NAME}="/usr/bin/chromium" from ${PATH}`);
+    expect(text).toContain(`environment  ${NAME}=/usr/bin/chromium HOME=/opt/data, the rest as given\n`);
+  });
+  it("the pass-through too; a caller's own value is kept, and said so", () => {
+    expect(explain({ ...user(), boot: boot(rootFile()) }).report.plan).toMatchObject({
+      setEnv: { [NAME]: "/usr/bin/chromium" },
+    });
+    const { report, text } = explain({ ...user(), boot: boot() });
+    expect(report.facts.bootEnv).toEqual([
+      { variable: NAME, status: "kept", text: `${NAME} is set by the caller: kept as it is` },
+    ]);
+    expect(report.plan).toMatchObject({ setEnv: {} });
+    expect(bootRow(text)).toBe(`${NAME} is set by the caller: kept as it is`);
+  });
+  it("why not, and whether a warning says so", () => {
+    const told = explain({ ...user(), boot: boot(rootFile(10000)) });
+    expect(told.report.facts.bootEnv).toEqual([
+      {
+        variable: NAME,
+        status: "not imported",
+        text: `${NAME} not imported: ${PATH} is owned by uid 10000, not root (a warning on stderr says so)`,
+      },
+    ]);
+    const quiet = explain({ ...user(), boot: boot({ kind: "missing" }) });
+    expect(bootRow(quiet.text)).toBe(`${NAME} not imported: the boot did not set it (no ${PATH})`);
+  });
+  it("nothing where nothing would run, nor without a build's variables", () => {
+    expect(explain({ ...user("missing"), boot: boot(rootFile()) }).report.facts.bootEnv).toBeNull();
+    expect(explain(user()).report.facts.bootEnv).toBeNull();
   });
 });

@@ -19,6 +19,7 @@ describe("usage texts", () => {
         "  opt-out variable      HERMES_DOCKER_EXEC_AS_ROOT",
         "  umask                 0002",
         "  scan directory        /run/service",
+        "  boot environment      AGENT_BROWSER_EXECUTABLE_PATH (an executable file) from /run/s6/container_environment, where the caller lacks it",
         "",
       ].join("\n"),
     );
