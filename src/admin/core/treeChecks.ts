@@ -107,9 +107,11 @@ export function treeChecks(
   const them = (t: Tally) => (t.count === 1 ? "it" : "them");
   const findings: Finding[] = [];
   if (changed.count > 0) {
-    // With more groups than its primary one, an entry may have kept a group the user holds (fixedGid).
-    const ids =
-      account.groups.length > 1
+    // With more groups than its primary one, an entry may have kept a group the user holds (fixedGid); in a
+    // shared home every one gets the tree's group.
+    const ids = walk.sharing
+      ? `${account.uid}:${walk.sharing.gid}, the tree's group`
+      : account.groups.length > 1
         ? `uid ${account.uid}, each keeping its group where ${user} holds it, else gid ${account.gid}`
         : `${account.uid}:${account.gid}`;
     const what = `gave ${plural(changed.count, "entry", "entries")} under ${home} to ${user} (${ids})`;

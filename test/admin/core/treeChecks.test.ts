@@ -422,6 +422,20 @@ describe("contract §11: an fsGroup volume, judged with the groups the drop give
     });
   });
 
+  it("in a shared home (contract §14) what --fix gave hermes took the tree's group, and the line says so", () => {
+    const given: Outcome = {
+      path: "/opt/data/auth.json",
+      node: stat({ gid: 0 }),
+      verdict: { kind: "foreign", readable: false, shared: false, enter: false },
+      changed: true,
+    };
+    const findings = treeChecks(config, account, { ...walk([given]), sharing: { gid: 2000, mode: 0o2775 } });
+    expect(findings[0]).toMatchObject({
+      status: "fixed",
+      message: "gave 1 entry under /opt/data to hermes (10000:2000, the tree's group)",
+    });
+  });
+
   it("the home given to hermes keeps a group hermes holds, and is judged with it", () => {
     const fsGroupHome = stat({ kind: "dir", uid: 0, gid: 2000, mode: 0o042770 });
     const found = homeCheck(config, withGroup, walk([], fsGroupHome, true), usable);
