@@ -798,6 +798,10 @@ describe("contract §14: the drop's umask follows the CLI's home", () => {
     expect(withHomes(check("/opt/data"))).toMatchObject({ ...drop, umask: 0o002 });
   });
 
+  it("no home checked at all: the build's", () => {
+    expect(withHomes()).toMatchObject({ ...drop, umask: 0o002 });
+  });
+
   it("the first home is the CLI's: a second one's sharing does not count", () => {
     const plan = withHomes(check("/srv/h"), check("/opt/data", { gid: 2000, mode: 0o2770 }));
     expect(plan).toMatchObject({ umask: 0o002 });

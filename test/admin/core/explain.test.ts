@@ -690,6 +690,7 @@ describe("explain: the boot's environment (contract §15)", () => {
         text: `${NAME} not imported: ${PATH} is owned by uid 10000, not root (a warning on stderr says so)`,
       },
     ]);
+    expect(told.report.plan).toMatchObject({ setEnv: {} });
     const quiet = explain({ ...user(), boot: boot({ kind: "missing" }) });
     expect(bootRow(quiet.text)).toBe(`${NAME} not imported: the boot did not set it (no ${PATH})`);
   });

@@ -105,6 +105,11 @@ describe("the identity doctor judged with (contract §11)", () => {
       "judged as hermes (uid 10000) with groups 10000 (primary group), and for group hermes (gid 10000, member alice), which /opt/data is shared with",
     );
     expect(doctorReport("/opt/data", [], false, 1, [], judgedAs).sharedWith).toEqual([]);
+    const two = [...shared, { home: "HERMES_HOME /srv", group: "group 2000 (not in /etc/group)" }];
+    expect(doctorText("hermes", doctorReport("/opt/data", [], false, 1, [], judgedAs, two)).split("\n")[1]).toBe(
+      "judged as hermes (uid 10000) with groups 10000 (primary group), and for group hermes (gid 10000, member alice), " +
+        "which /opt/data is shared with, and for group 2000 (not in /etc/group), which HERMES_HOME /srv is shared with",
+    );
   });
   it("with the running gateway's groups (contract §15): the line says whose they are; none running, nothing more", () => {
     const judgedAs = {

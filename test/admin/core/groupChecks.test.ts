@@ -111,6 +111,27 @@ describe("groupChecks", () => {
     ]);
   });
 
+  it("counted in the words of each count", () => {
+    const messages = (outcomes: Outcome[]) => groupChecks(config, walk(outcomes), group).map((f) => f.message);
+    expect(
+      messages([
+        lacking("/opt/data/a", "file", 0o600, ["unreadable", "regrouped"]),
+        lacking("/opt/data/d", "dir", 0o700, ["closed"]),
+        lacking("/opt/data/e", "dir", 0o700, ["unset", "regrouped"]),
+      ]),
+    ).toEqual([
+      "1 file under /opt/data is closed to group 2000 (not in /etc/group), which the home is shared with: the group cannot read it",
+      "2 directories under /opt/data are closed to group 2000 (not in /etc/group), or without the setgid bit of the tree: the group cannot use them, or loses what is made in them",
+      "2 entries under /opt/data lost the tree's group 2000: group 2000 (not in /etc/group) reaches them only as others do",
+    ]);
+    expect(
+      messages([
+        lacking("/opt/data/a", "file", 0o600, ["unreadable"], true),
+        lacking("/opt/data/b", "file", 0o600, ["unreadable"], true),
+      ])[0],
+    ).toMatch(/^gave group 2000 \(not in \/etc\/group\) back what it lacked at 2 entries under \/opt\/data: /);
+  });
+
   it("what --fix gave back is one fixed line, each entry as it was", () => {
     const findings = groupChecks(
       config,

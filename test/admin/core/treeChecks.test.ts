@@ -422,6 +422,24 @@ describe("contract §11: an fsGroup volume, judged with the groups the drop give
     });
   });
 
+  it("in a shared home (contract §14) the group's findings come before the ok line, which names the group", () => {
+    const lacking: Outcome = {
+      path: "/opt/data/a",
+      node: stat({ uid: 10000, gid: 2000 }),
+      lacks: ["unreadable"],
+      restored: false,
+    };
+    const shared = { ...walk([lacking]), sharing: { gid: 2000, mode: 0o2770 } };
+    const group = { gid: 2000, entry: { name: "share", members: [] } };
+    expect(treeChecks(config, account, shared, "/opt/data", group).map((f) => f.status)).toEqual(["problem"]);
+    const healthy = { ...walk([]), sharing: { gid: 2000, mode: 0o2770 } };
+    expect(treeChecks(config, account, healthy, "/opt/data", group).map((f) => f.message)).toEqual([
+      "everything under /opt/data is hermes's or readable by hermes, and open to group share (gid 2000, no members listed in /etc/group) as the home shares it (auth.json and .env stay private)",
+    ]);
+    // Without the group's name and members there is nothing to say it with: the walk's own lines alone.
+    expect(treeChecks(config, account, shared).map((f) => f.status)).toEqual(["ok"]);
+  });
+
   it("in a shared home (contract §14) what --fix gave hermes took the tree's group, and the line says so", () => {
     const given: Outcome = {
       path: "/opt/data/auth.json",
