@@ -18,16 +18,19 @@ const doctor = async (ct: Container, flags = "") => {
   console.log(`doctor ${flags}: exit ${r.code}\n${r.stdout}`);
   return r;
 };
-/** docker stop's wall time, in seconds, and the status the container exited with. */
-async function stop(ct: Container): Promise<{ seconds: number; status: string }> {
+/**
+ * The status the container exited with, and docker stop's wall time said (not asserted, npm run bench times): a shutdown
+ * that hangs (the shutdown daemon stopped) is killed at stop's 10 s and exits 137, so 0 means it ended on its own.
+ */
+async function stop(ct: Container): Promise<string> {
   // The container is started with --rm, so its status is taken by `docker wait`, begun before the stop.
   const waited = outcome(["docker", "wait", ct.id]);
   const start = performance.now();
-  await docker(["stop", ct.id]);
+  await docker(["stop", "--time", "10", ct.id]);
   const seconds = (performance.now() - start) / 1000;
   const status = (await waited).stdout.trim();
   console.log(`docker stop: ${seconds.toFixed(1)} s, exit ${status}`);
-  return { seconds, status };
+  return status;
 }
 
 it("the CMD path: /init runs the main wrapper, which drops to hermes and runs the CLI", async () => {
@@ -83,9 +86,7 @@ describe("a healthy boot: the control surface given by group, s6-overlay's own s
     const down = await ct.run(`/command/s6-svc -d ${SHUTDOWND}`, { asRuntimeUser: true });
     expect(down.code).toBe(111);
     expect(down.stderr).toContain("Permission denied");
-    const { seconds, status } = await stop(ct);
-    expect(status).toBe("0");
-    expect(seconds).toBeLessThan(8);
+    expect(await stop(ct)).toBe("0");
   });
 });
 
@@ -133,8 +134,6 @@ describe("upstream's boot: hermes owns the static services' supervise/ and the s
     await booted(ct);
     expect((await ct.run("hermes profile delete work --yes")).stdout).toMatch(/Profile 'work' deleted.\n$/);
     expect((await ct.run(`test -e ${slot}`)).code).toBe(1);
-    const { seconds, status } = await stop(ct);
-    expect(status).toBe("0");
-    expect(seconds).toBeLessThan(8);
+    expect(await stop(ct)).toBe("0");
   });
 });
