@@ -68,10 +68,14 @@ describe("a healthy boot: the control surface given by group, s6-overlay's own s
     );
   });
 
-  it("docker exec drops root to hermes: the file written is hermes's", async () => {
+  it("docker exec drops root to hermes through s6-overlay's own helpers: the file written is hermes's", async () => {
     await ct.ok("hermes note overlay");
     expect(await ct.ok("stat -c '%U:%G %a' /opt/data/notes/overlay")).toBe("hermes:hermes 600\n");
-    expect((await ct.ok("hermes-exec-shim explain")).length).toBeGreaterThan(0);
+    const explained = await ct.ok("hermes-exec-shim explain");
+    expect(explained).toMatch(
+      /^ {2}helper +\/command\/s6-setuidgid trusted \(resolves to \/package\/admin\/s6-[\d.]+\/command\/s6-setuidgid\)$/m,
+    );
+    expect(explained).toContain("plan: drop to hermes (uid 10000, gid 10000) through /command/s6-applyuidgid\n");
   });
 
   it("doctor exits 0; after --fix hermes still cannot stop the shutdown daemon, and docker stop is fast and clean", async () => {
