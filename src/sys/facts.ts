@@ -73,8 +73,11 @@ function callerValue(env: Environment, name: string): Bytes | undefined {
   return typeof env === "function" ? env(name) : envValues(env, name)[0];
 }
 
-/** The boot's file of each variable the build names that the caller lacks: one open each, none where it is set. */
-function bootFacts(config: ShimConfig, probe: Probe, env: Environment): BootFacts {
+/**
+ * The boot's file of each variable the build names that the caller lacks: one open each, none where it is set.
+ * doctor asks as a caller that lacks them all.
+ */
+export function bootFacts(config: ShimConfig, probe: Probe, env: Environment): BootFacts {
   const vars: BootFacts["vars"][number][] = [];
   // A loop, not map(): an array builtin costs tens of microseconds on its first call, on every call of the shim.
   for (const v of config.bootEnv)

@@ -1,26 +1,16 @@
 /** `doctor`: gathers every fact its checks need, then reports them as findings. */
-import { BOOT_ENV_DIR, bootImports } from "../../core/bootEnv.ts";
+import { bootImports } from "../../core/bootEnv.ts";
 import { type Bytes, envValues, text } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { type Failure, failed } from "../../core/failure.ts";
 import { addedGids } from "../../core/groups.ts";
 import { homeVar } from "../../core/homes.ts";
-import { lazy } from "../../core/lazy.ts";
 import { adminName } from "../../core/name.ts";
 import { parseGroup } from "../../core/passwd.ts";
 import { checkTrust, checkTrustOf } from "../../core/trust.ts";
 import { readDropIdentity } from "../../sys/accounts.ts";
-import {
-  access,
-  entries,
-  executableStatus,
-  groups,
-  lstat,
-  readAll,
-  readlink,
-  readNoFollow,
-  stat,
-} from "../../sys/files.ts";
+import { bootFacts } from "../../sys/facts.ts";
+import { access, entries, executableStatus, groups, libcProbe, lstat, readAll, readlink } from "../../sys/files.ts";
 import { absolute, runtimeHomes } from "../../sys/homeProbe.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure } from "../../sys/libc.ts";
 import { readProcesses } from "../../sys/processes.ts";
@@ -153,13 +143,8 @@ function sharedGroup(gid: number, etcGroup: Bytes | Failure | undefined): Shared
 
 /** The boot's environment as a caller that lacks every variable the build names finds it, whatever doctor's own holds. */
 function bootEnvFindings(config: ShimConfig): Finding[] {
-  const dirTrust = lazy(() => checkTrust(BOOT_ENV_DIR, lstat, "dir"));
-  const imports = bootImports({
-    vars: config.bootEnv.map((v) => ({ ...v, file: readNoFollow(`${BOOT_ENV_DIR}/${v.name}`) })),
-    dirTrust,
-    target: stat,
-  });
-  return bootEnvCheck(config, dirTrust(), imports);
+  const boot = bootFacts(config, libcProbe, () => undefined);
+  return bootEnvCheck(config, boot.dirTrust(), bootImports(boot));
 }
 
 /** The mode of the shim's own file, or the failure of its statx. */
