@@ -31,6 +31,11 @@ export interface ContainerOptions {
   runArgs?: string[];
   /** What the entrypoint runs as PID 1; anything that keeps running. */
   command?: string[];
+  /**
+   * Started without --rm, for a test that runs `docker restart`: the engine clears a --rm container's auto-removal
+   * while it stops it and sets it again before its exit is handled, so the restart may find it marked for removal.
+   */
+  restartable?: boolean;
 }
 
 export interface RunOptions {
@@ -104,7 +109,7 @@ export class Container {
       await docker([
         "run",
         "--detach",
-        "--rm",
+        ...(options.restartable ? [] : ["--rm"]),
         "--network",
         "none",
         "--hostname",

@@ -23,7 +23,7 @@ const doctor = async (ct: Container, flags = "") => {
  * that hangs (the shutdown daemon stopped) is killed at stop's 10 s and exits 137, so 0 means it ended on its own.
  */
 async function stop(ct: Container): Promise<string> {
-  // The container is started with --rm, so its status is taken by `docker wait`, begun before the stop.
+  // A container started with --rm is gone once stopped, so its status is taken by `docker wait`, begun before the stop.
   const waited = outcome(["docker", "wait", ct.id]);
   const start = performance.now();
   await docker(["stop", "--time", "10", ct.id]);
@@ -97,7 +97,7 @@ describe("a healthy boot: the control surface given by group, s6-overlay's own s
 describe("upstream's boot: hermes owns the static services' supervise/ and the scan directory", () => {
   let ct: Container;
   beforeAll(async () => {
-    ct = await bootOverlay("upstream");
+    ct = await bootOverlay("upstream", { restartable: true });
   });
   afterAll(() => ct.destroy());
 
