@@ -32,10 +32,11 @@ export interface ContainerOptions {
   /** What the entrypoint runs as PID 1; anything that keeps running. */
   command?: string[];
   /**
-   * Started without --rm, for a test that runs `docker restart`: the engine clears a --rm container's auto-removal
-   * while it stops it and sets it again before its exit is handled, so the restart may find it marked for removal.
+   * Started without --rm, so it is still there once stopped: for a test that reads its exit status or runs
+   * `docker restart`, which clears a --rm container's auto-removal while it stops it and sets it again before the
+   * engine has handled the exit, so the restart may find the container marked for removal.
    */
-  restartable?: boolean;
+  kept?: boolean;
 }
 
 export interface RunOptions {
@@ -109,7 +110,7 @@ export class Container {
       await docker([
         "run",
         "--detach",
-        ...(options.restartable ? [] : ["--rm"]),
+        ...(options.kept ? [] : ["--rm"]),
         "--network",
         "none",
         "--hostname",

@@ -23,12 +23,10 @@ const doctor = async (ct: Container, flags = "") => {
  * that hangs (the shutdown daemon stopped) is killed at stop's 10 s and exits 137, so 0 means it ended on its own.
  */
 async function stop(ct: Container): Promise<string> {
-  // A container started with --rm is gone once stopped, so its status is taken by `docker wait`, begun before the stop.
-  const waited = outcome(["docker", "wait", ct.id]);
   const start = performance.now();
   await docker(["stop", "--time", "10", ct.id]);
   const seconds = (performance.now() - start) / 1000;
-  const status = (await waited).stdout.trim();
+  const status = (await docker(["container", "inspect", "--format", "{{.State.ExitCode}}", ct.id])).trim();
   console.log(`docker stop: ${seconds.toFixed(1)} s, exit ${status}`);
   return status;
 }
@@ -56,7 +54,7 @@ it("the CMD path: /init runs the main wrapper, which drops to hermes and runs th
 describe("a healthy boot: the control surface given by group, s6-overlay's own services left alone", () => {
   let ct: Container;
   beforeAll(async () => {
-    ct = await bootOverlay("healthy");
+    ct = await bootOverlay("healthy", { kept: true });
   });
   afterAll(() => ct.destroy());
 
@@ -97,7 +95,7 @@ describe("a healthy boot: the control surface given by group, s6-overlay's own s
 describe("upstream's boot: hermes owns the static services' supervise/ and the scan directory", () => {
   let ct: Container;
   beforeAll(async () => {
-    ct = await bootOverlay("upstream", { restartable: true });
+    ct = await bootOverlay("upstream", { kept: true });
   });
   afterAll(() => ct.destroy());
 
