@@ -7,7 +7,7 @@
  */
 import type { DropGroup } from "./groups.ts";
 import { statusGroups } from "./groups.ts";
-import { procRow, words } from "./procText.ts";
+import { decimalId, procRow, words } from "./procText.ts";
 
 /** A process as its /proc/PID/status shows it: enough to tell the gateway's and read its groups. */
 export interface ProcessStatus {
@@ -27,22 +27,14 @@ export interface Gateway {
   withheld: number[];
 }
 
-/** A decimal id as /proc writes it, or undefined ("undefined", what a missing word reads as, is no id). */
-function id(word: string | undefined): number | undefined {
-  const text = String(word);
-  if (!/^\d+$/.test(text)) return undefined;
-  const value = Number(text);
-  return value <= 0xffffffff ? value : undefined;
-}
-
 /** The pid a name in /proc stands for, or undefined for the names that are not processes (self, sys, …). */
 export function pidOfEntry(name: string): number | undefined {
-  return id(name) || undefined;
+  return decimalId(name) || undefined;
 }
 
 /** The status file's PPid:, Uid: and Groups: lines; undefined where one is missing or not ids. */
 export function processStatus(pid: number, status: string): ProcessStatus | undefined {
-  const first = (key: string) => id(words(String(procRow(status, key)))[0]);
+  const first = (key: string) => decimalId(words(String(procRow(status, key)))[0]);
   const ppid = first("PPid:");
   const uid = first("Uid:");
   const groups = statusGroups(status);

@@ -5,7 +5,7 @@
  * its own; copying root's whole list would hand on gid 0 and whatever root holds through its own membership.
  */
 import type { Account } from "./passwd.ts";
-import { procRow, words } from "./procText.ts";
+import { decimalId, procRow, words } from "./procText.ts";
 
 /** Where a group of the drop comes from: the runtime user's passwd entry, its /etc/group membership, the runtime. */
 export type GroupOrigin = "primary" | "member" | "granted";
@@ -21,8 +21,8 @@ export function statusGroups(status: string): number[] | undefined {
   if (row === undefined) return undefined;
   const gids: number[] = [];
   for (const word of words(row)) {
-    const gid = Number(word);
-    if (!/^\d+$/.test(word) || gid > 0xffffffff) return undefined;
+    const gid = decimalId(word);
+    if (gid === undefined) return undefined;
     gids.push(gid);
   }
   return gids;
