@@ -9,9 +9,10 @@ import { adminName } from "../../core/name.ts";
 import { octal } from "../../core/node.ts";
 import type { GroupEntry } from "../../core/passwd.ts";
 import type { Sharing } from "../../core/sharing.ts";
-import { type Finding, findingFor, plural } from "./finding.ts";
+import { listNames } from "../../core/words.ts";
+import { type Finding, plural } from "./finding.ts";
 import { PRIVATE_FILES } from "./groupVerdict.ts";
-import type { Tally, WalkResult } from "./walkResult.ts";
+import { aboutTally, type Tally, them, type WalkResult } from "./walkResult.ts";
 
 /** The group a home is shared with, and what /etc/group says of it, if it lists it. */
 export interface SharedGroup {
@@ -19,8 +20,6 @@ export interface SharedGroup {
   /** Undefined where /etc/group does not list it; the failure that kept /etc/group from being read. */
   entry: GroupEntry | undefined | Failure;
 }
-
-const finding = findingFor("tree");
 
 /** "group hermes (gid 10000, members alice and bob)", "group 2000 (not in /etc/group)". */
 export function groupText(group: SharedGroup): string {
@@ -31,11 +30,10 @@ export function groupText(group: SharedGroup): string {
   const who =
     members.length === 0
       ? "no members listed in /etc/group"
-      : `${members.length === 1 ? "member" : "members"} ${members.slice(0, -1).join(", ")}${members.length > 1 ? " and " : ""}${members.at(-1)}`;
+      : `${members.length === 1 ? "member" : "members"} ${listNames(members)}`;
   return `group ${entry.name} (gid ${gid}, ${who})`;
 }
 
-const them = (t: Tally) => (t.count === 1 ? "it" : "them");
 const are = (t: Tally) => (t.count === 1 ? "is" : "are");
 
 /** The findings about what the group lacks under the walked home `home`, or none where it is not shared. */
@@ -46,18 +44,16 @@ export function groupChecks(config: ShimConfig, walk: WalkResult, group: SharedG
   const who = groupText(group);
   const fix = `run \`${adminName(config.name)} doctor --fix\` as root`;
   const findings: Finding[] = [];
-  const about = (status: Finding["status"], message: string, remedy: string | null, tally: Tally) =>
-    finding(status, message, remedy, tally.examples, { count: tally.count });
   if (groupRestored.count > 0) {
     const what =
       `gave ${who} back what it lacked at ${plural(groupRestored.count, "entry", "entries")} under ${home}: ` +
       "the tree's group, read on files (and write where their directory grants the group write), the home's group bits and setgid on directories";
-    findings.push(about("fixed", what, null, groupRestored));
+    findings.push(aboutTally("fixed", what, null, groupRestored));
   }
   if (groupUnreadable.count > 0) {
     const what = `${plural(groupUnreadable.count, "file", "files")} under ${home} ${are(groupUnreadable)} closed to ${who}, which the home is shared with: the group cannot read ${them(groupUnreadable)}`;
     findings.push(
-      about(
+      aboutTally(
         "problem",
         what,
         `${fix}: it gives the group read, and write where the directory grants it`,
@@ -68,11 +64,11 @@ export function groupChecks(config: ShimConfig, walk: WalkResult, group: SharedG
   if (groupClosed.count > 0) {
     const what = `${plural(groupClosed.count, "directory", "directories")} under ${home} ${are(groupClosed)} closed to ${who}, or without the setgid bit of the tree: the group cannot use ${them(groupClosed)}, or loses what is made in ${them(groupClosed)}`;
     const remedy = `${fix}; and set ${homeVar(config.name)}_MODE=${octal(sharing.mode)} where the CLI runs, so that it stops making its directories 0700`;
-    findings.push(about("problem", what, remedy, groupClosed));
+    findings.push(aboutTally("problem", what, remedy, groupClosed));
   }
   if (groupLost.count > 0) {
     const what = `${plural(groupLost.count, "entry", "entries")} under ${home} lost the tree's group ${sharing.gid}: ${who} reaches ${them(groupLost)} only as others do`;
-    findings.push(about("problem", what, fix, groupLost));
+    findings.push(aboutTally("problem", what, fix, groupLost));
   }
   return findings;
 }

@@ -9,19 +9,11 @@ import type { Failure } from "../../core/failure.ts";
 import { blockText, type Homes, homeRemedies, whoText } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import type { Account } from "../../core/passwd.ts";
-import {
-  describeNode,
-  type Finding,
-  failureItem,
-  findingFor,
-  plural,
-  type Status,
-  unexaminedFinding,
-} from "./finding.ts";
+import { describeNode, type Finding, failureItem, findingFor, plural, unexaminedFinding } from "./finding.ts";
 import { groupChecks, type SharedGroup, sharedScope } from "./groupChecks.ts";
 import { type Tree, treeName } from "./homeTrees.ts";
 import { fixedGid } from "./verdict.ts";
-import type { Tally, WalkResult } from "./walkResult.ts";
+import { aboutTally, them, type WalkResult } from "./walkResult.ts";
 
 /** "3 entries under /opt/data are", "1 entry under /opt/data is". */
 function subject(count: number, home: string): string {
@@ -31,17 +23,6 @@ function subject(count: number, home: string): string {
 const finding = findingFor("tree");
 const homeFinding = findingFor("home");
 const reachFinding = findingFor("reach");
-
-/** A finding about the entries a tally counted: its first few as items, and how many in all. */
-function about(
-  status: Status,
-  message: string,
-  remedy: string | null,
-  tally: Tally,
-  more: Pick<Finding, "unexamined"> = {},
-): Finding {
-  return finding(status, message, remedy, tally.examples, { count: tally.count, ...more });
-}
 
 /**
  * What works where the filesystem refuses to change an owner even for root: doctor --fix cannot help there,
@@ -104,7 +85,6 @@ export function treeChecks(
   const { user } = config;
   const { unreadable, readable, changed, linked, mounts, special, errors, refused, unexamined } = walk.found;
   const admin = adminName(config.name);
-  const them = (t: Tally) => (t.count === 1 ? "it" : "them");
   const findings: Finding[] = [];
   if (changed.count > 0) {
     // With more groups than its primary one, an entry may have kept a group the user holds (fixedGid); in a
@@ -115,40 +95,40 @@ export function treeChecks(
         ? `uid ${account.uid}, each keeping its group where ${user} holds it, else gid ${account.gid}`
         : `${account.uid}:${account.gid}`;
     const what = `gave ${plural(changed.count, "entry", "entries")} under ${home} to ${user} (${ids})`;
-    findings.push(about("fixed", what, null, changed));
+    findings.push(aboutTally("fixed", what, null, changed));
   }
   if (unreadable.count > 0) {
     const what = `${subject(unreadable.count, home)} not ${user}'s and ${user} cannot read ${them(unreadable)}`;
-    findings.push(about("problem", what, `run \`${admin} doctor --fix\` as root`, unreadable));
+    findings.push(aboutTally("problem", what, `run \`${admin} doctor --fix\` as root`, unreadable));
   }
   if (readable.count > 0) {
     const what = `${subject(readable.count, home)} someone else's: ${user} can read but not change ${them(readable)}`;
-    findings.push(about("note", what, `\`${admin} doctor --fix\` gives ${them(readable)} to ${user}`, readable));
+    findings.push(aboutTally("note", what, `\`${admin} doctor --fix\` gives ${them(readable)} to ${user}`, readable));
   }
   if (linked.count > 0) {
     const what = `${subject(linked.count, home)} someone else's with more hard links, maybe outside ${walk.path}: doctor never changes ${them(linked)}`;
     const remedy =
       "see where else each is linked (find / -xdev -samefile PATH); if it belongs here only, replace it with a copy (cp -p PATH PATH.new && mv PATH.new PATH) and run doctor --fix again";
-    findings.push(about(walk.found.linkedUnreadable ? "problem" : "note", what, remedy, linked));
+    findings.push(aboutTally(walk.found.linkedUnreadable ? "problem" : "note", what, remedy, linked));
   }
   if (mounts.count > 0) {
     const what = `${subject(mounts.count, home)} another filesystem: not checked or changed`;
     const remedy = `check ${them(mounts)} on ${mounts.count === 1 ? "its" : "their"} own`;
-    findings.push(about("note", what, remedy, mounts, { unexamined: mounts.count }));
+    findings.push(aboutTally("note", what, remedy, mounts, { unexamined: mounts.count }));
   }
   if (special.count > 0) {
     const what = `${subject(special.count, home)} someone else's device, FIFO or socket: left alone`;
-    findings.push(about("note", what, null, special));
+    findings.push(aboutTally("note", what, null, special));
   }
   if (refused.count > 0 && walk.home.kind === "dir") {
     const what =
       `the filesystem of ${home} refused to change the owner of ${plural(refused.count, "entry", "entries")}, even for root ` +
       "(a NAS share, an ACL'd or user-namespaced mount): doctor --fix cannot repair it";
-    findings.push(about("problem", what, refusedRemedy(walk.path, account, walk.home.node), refused));
+    findings.push(aboutTally("problem", what, refusedRemedy(walk.path, account, walk.home.node), refused));
   }
   if (errors.count > 0) {
     const what = `${plural(errors.count, "entry", "entries")} under ${home} could not be checked or changed`;
-    findings.push(about("problem", what, "look at each, then run doctor again", errors));
+    findings.push(aboutTally("problem", what, "look at each, then run doctor again", errors));
   }
   if (unexamined.count > 0) {
     const what = `${plural(unexamined.count, "part", "parts")} of the tree under ${home} could not be examined: a call failed`;

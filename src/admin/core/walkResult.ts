@@ -6,7 +6,7 @@
 import { EINVAL, EPERM, type Failure, failureText } from "../../core/failure.ts";
 import type { NodeStat } from "../../core/node.ts";
 import type { Sharing } from "../../core/sharing.ts";
-import { describeNode, type Item } from "./finding.ts";
+import { describeNode, type Finding, findingFor, type Item, type Status } from "./finding.ts";
 import type { GroupLack } from "./groupVerdict.ts";
 import type { Verdict } from "./verdict.ts";
 
@@ -36,6 +36,22 @@ export interface Tally {
   count: number;
   /** The first EXAMPLES by path, in path order: the walk's own order is the directories' hash order. */
   examples: Item[];
+}
+
+/** "it" or "them": the entries a tally counted, as a finding's words name them. */
+export const them = (tally: Tally) => (tally.count === 1 ? "it" : "them");
+
+const treeFinding = findingFor("tree");
+
+/** A finding about the entries a tally counted under a home: its first few as items, and how many in all. */
+export function aboutTally(
+  status: Status,
+  message: string,
+  remedy: string | null,
+  tally: Tally,
+  more: Pick<Finding, "unexamined"> = {},
+): Finding {
+  return treeFinding(status, message, remedy, tally.examples, { count: tally.count, ...more });
 }
 
 export type Kind =
