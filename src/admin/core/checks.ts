@@ -241,10 +241,10 @@ export function pathCheck(
  */
 export function bootEnvCheck(config: ShimConfig, dirTrust: Trust, imports: readonly BootImport[]): Finding[] {
   const names = listNames(config.bootEnv.map((v) => v.name));
-  if (!dirTrust.ok && dirTrust.unexamined)
-    return [unexamined("boot-env", `cannot tell whether only root can write ${BOOT_ENV_DIR}`, dirTrust.unexamined)];
-  if (!dirTrust.ok && !dirTrust.rewritable) return [];
-  if (!dirTrust.ok)
+  if (!dirTrust.ok) {
+    if (dirTrust.unexamined)
+      return [unexamined("boot-env", `cannot tell whether only root can write ${BOOT_ENV_DIR}`, dirTrust.unexamined)];
+    if (!dirTrust.rewritable) return [];
     return [
       finding(
         "boot-env",
@@ -253,6 +253,7 @@ export function bootEnvCheck(config: ShimConfig, dirTrust: Trust, imports: reado
         `make ${BOOT_ENV_DIR} and every directory above it owned by root and writable only by root (chown root:root, chmod go-w)`,
       ),
     ];
+  }
   const found: Finding[] = [];
   for (const i of imports) {
     if (!("told" in i) || !i.told) continue;
