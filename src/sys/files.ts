@@ -152,7 +152,17 @@ export function openFds(): { open: OpenFd[]; lowestFree: number } | Failure {
 
 /** A node as lstat(2) sees it: missing only where the kernel says the name is absent, else what failed. */
 export function lstat(path: string): Node {
-  const st = statAt(AT_FDCWD, cstr(path), AT_SYMLINK_NOFOLLOW);
+  return nodeAt(path, AT_SYMLINK_NOFOLLOW);
+}
+
+/** stat(2), through every link as exec follows them: missing only where the kernel says the name is absent. */
+export function stat(path: string): Node {
+  return nodeAt(path, 0);
+}
+
+/** What statx with `flags` finds at `path`; a link, which only lstat meets, with its target. */
+function nodeAt(path: string, flags: number): Node {
+  const st = statAt(AT_FDCWD, cstr(path), flags);
   // The words only for a failure: a missing name, which every trust walk meets, costs no strerror.
   if (!st.ok)
     return absent(st) ? { kind: "missing" } : { kind: "unexamined", failure: failure("statx", path, st.errno) };
@@ -193,18 +203,6 @@ export function readNoFollow(path: string): BootFile {
   }
   const data = readFd(fd, path);
   return failed(data) ? { kind: "unexamined", failure: data } : { kind, uid, gid, mode, data };
-}
-
-/** stat(2), through every link as exec follows them: missing only where the kernel says the name is absent. */
-export function stat(path: string): Node {
-  const st = statAt(AT_FDCWD, cstr(path), 0);
-  if (!st.ok)
-    return absent(st) ? { kind: "missing" } : { kind: "unexamined", failure: failure("statx", path, st.errno) };
-  // Through every link: the kernel never describes a link here.
-  const { kind, uid, gid, mode } = st.node as NodeStat & {
-    kind: Exclude<NodeKind, "symlink">;
-  };
-  return { kind, uid, gid, mode };
 }
 
 /** access(X_OK) as the caller: ENOENT is a program that is not there; any other refusal is told as it is. */
