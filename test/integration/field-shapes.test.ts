@@ -9,14 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Container, type Result } from "../container/container.ts";
-import { LABEL } from "../platform/docker.ts";
+import { runImage } from "../platform/docker.ts";
 import { imageTags, variantKey } from "../platform/images.ts";
 import { persist } from "../platform/persist.ts";
 import { outcome } from "../platform/spawn.ts";
 
 const CLI = "/opt/hermes/.venv/bin/hermes";
 const HELPER = "/command/s6-setuidgid";
-const runId = process.env.HERMES_TEST_RUN ?? "manual";
 
 /** Everything made on the host, undone in reverse order whatever happened: containers, then mounts, then dirs. */
 const undo: (() => unknown)[] = [];
@@ -284,10 +283,7 @@ describe("healthy shapes say nothing new", () => {
 
   it("the CMD path: the entrypoint drops, then runs hermes as hermes", async () => {
     const image = imageTags()[variantKey("hermes", "standin", "s6")] as string;
-    const r = await outcome([
-      ...["docker", "run", "--rm", "--network", "none", "--label", `${LABEL}=${runId}`],
-      ...[image, "hermes", "config", "set", "a", "b"],
-    ]);
+    const r = await runImage(image, ["hermes", "config", "set", "a", "b"]);
     expect(r).toMatchObject({ code: 0, stdout: "set a\n", stderr: "" });
   });
 });

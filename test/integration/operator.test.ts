@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Container } from "../container/container.ts";
 import { EXIT_STATUSES } from "../container/standin.ts";
-import { LABEL } from "../platform/docker.ts";
+import { runImage } from "../platform/docker.ts";
 import { imageTags, variantKey } from "../platform/images.ts";
 import { outcome } from "../platform/spawn.ts";
 
@@ -114,27 +114,14 @@ describe("docker exec C hermes …", () => {
 });
 
 describe("docker run --rm IMAGE …: the entrypoint drops, then routes", () => {
-  const runImage = async (image: string, args: string[]) => {
-    const r = await outcome(
-      [
-        "docker",
-        "run",
-        "--rm",
-        "--network",
-        "none",
-        "--label",
-        `${LABEL}=${process.env.HERMES_TEST_RUN}`,
-        image,
-        ...args,
-      ],
-      { timeoutMs: 60_000 },
-    );
-    return { code: r.code, stdout: r.stdout, stderr: r.stderr };
+  const run = async (image: string, args: string[]) => {
+    const { code, stdout, stderr } = await runImage(image, args);
+    return { code, stdout, stderr };
   };
   const image = () => imageTags()[variantKey("hermes", "standin", "s6")] as string;
 
   it("chat --help: the CLI's own arguments", async () => {
-    expect(await runImage(image(), ["chat", "--help"])).toEqual({
+    expect(await run(image(), ["chat", "--help"])).toEqual({
       code: 0,
       stdout: "usage: hermes chat [-q MESSAGE]\n",
       stderr: "",
@@ -142,23 +129,21 @@ describe("docker run --rm IMAGE …: the entrypoint drops, then routes", () => {
   });
 
   it("no arguments: the CLI itself", async () => {
-    expect((await runImage(image(), [])).stdout).toMatch(/^usage: hermes \[--version\]/);
+    expect((await run(image(), [])).stdout).toMatch(/^usage: hermes \[--version\]/);
   });
 
   it("hermes whoami: the CLI runs as hermes (a bare `whoami` is coreutils', a program on PATH)", async () => {
     // The entrypoint dropped already, so the shim passes through with docker's umask.
-    expect((await runImage(image(), ["hermes", "whoami"])).stdout).toBe(
-      "uid=10000 gid=10000 home=/opt/data umask=0022\n",
-    );
-    expect((await runImage(image(), ["whoami"])).stdout).toBe("hermes\n");
+    expect((await run(image(), ["hermes", "whoami"])).stdout).toBe("uid=10000 gid=10000 home=/opt/data umask=0022\n");
+    expect((await run(image(), ["whoami"])).stdout).toBe("hermes\n");
   });
 
   it("a program on PATH runs that program, as hermes", async () => {
-    expect((await runImage(image(), ["id", "-u"])).stdout).toBe("10000\n");
+    expect((await run(image(), ["id", "-u"])).stdout).toBe("10000\n");
   });
 
   it("an image without the helper refuses at the entrypoint: 126, never a silent root run", async () => {
-    const r = await runImage(imageTags()[variantKey("hermes", "standin", "none")] as string, ["hermes", "whoami"]);
+    const r = await run(imageTags()[variantKey("hermes", "standin", "none")] as string, ["hermes", "whoami"]);
     expect(r.code).toBe(126);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain("refusing to run hermes as root");

@@ -5,9 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Container } from "../container/container.ts";
 import { booted, bootOverlay, IMAGE_SERVICES, OVERLAY_SERVICES, SCAN } from "../container/overlay.ts";
-import { docker, LABEL } from "../platform/docker.ts";
+import { docker, runImage } from "../platform/docker.ts";
 import { imageTags, variantKey } from "../platform/images.ts";
-import { outcome } from "../platform/spawn.ts";
 
 const ADMIN = "hermes-exec-shim";
 const SHUTDOWND = `${SCAN}/s6-linux-init-shutdownd`;
@@ -33,18 +32,7 @@ async function stop(ct: Container): Promise<string> {
 
 it("the CMD path: /init runs the main wrapper, which drops to hermes and runs the CLI", async () => {
   const image = imageTags()[variantKey("hermes", "standin", "overlay")] as string;
-  const run = (...args: string[]) =>
-    outcome([
-      "docker",
-      "run",
-      "--rm",
-      "--network",
-      "none",
-      "--label",
-      `${LABEL}=${process.env.HERMES_TEST_RUN}`,
-      image,
-      ...args,
-    ]);
+  const run = (...args: string[]) => runImage(image, args);
   const r = await run("argv0");
   expect(r.code).toBe(0);
   expect(r.stdout).toBe("hermes uid=10000\n");

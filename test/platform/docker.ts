@@ -33,6 +33,17 @@ export async function docker(
   return r.stdout;
 }
 
+/**
+ * `docker run --rm IMAGE ARGS…` without a network, labelled with the run's id: the image's entrypoint and CMD
+ * path, once, as an operator's `docker run` takes it.
+ */
+export function runImage(image: string, args: readonly string[]): Promise<Outcome> {
+  const label = `${LABEL}=${process.env.HERMES_TEST_RUN ?? "manual"}`;
+  return outcome(["docker", "run", "--rm", "--network", "none", "--label", label, image, ...args], {
+    timeoutMs: 60_000,
+  });
+}
+
 const list = async (args: string[]) => (await docker(args)).split("\n").filter(Boolean);
 const tryDocker = (args: string[]) => outcome(["docker", ...args], { env: ENV });
 
