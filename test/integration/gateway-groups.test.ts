@@ -3,9 +3,10 @@
  * through `s6-setuidgid hermes` and hold 10000 alone. Root's CLI then gets the gateway's groups, explain and doctor
  * say so, and doctor judges a root:4242 0640 auth.json as the gateway finds it. Where no gateway runs, §11's rule.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Container } from "../container/container.ts";
 import { bootOverlay } from "../container/overlay.ts";
+import { perDescribe } from "../container/perDescribe.ts";
 
 const GRANT = ["--group-add", "4242"];
 /** As root left it before the shim, on a volume shared through the granted group. */
@@ -35,17 +36,8 @@ async function processes(ct: Container): Promise<Proc[]> {
     });
 }
 
-function container(boot: () => Promise<Container>) {
-  const holder: { ct?: Container } = {};
-  beforeAll(async () => {
-    holder.ct = await boot();
-  });
-  afterAll(() => holder.ct?.destroy());
-  return () => holder.ct as Container;
-}
-
 describe("--group-add 4242, the gateway and the main program started through s6-setuidgid (upstream's way)", () => {
-  const ct = container(async () => {
+  const ct = perDescribe(async () => {
     const booted = await bootOverlay("healthy", { runArgs: GRANT });
     await booted.ok(AUTH_4242);
     return booted;
@@ -115,7 +107,7 @@ describe("--group-add 4242, the gateway and the main program started through s6-
 });
 
 describe("--group-add 4242 with no gateway running: contract §11's rule", () => {
-  const ct = container(async () => {
+  const ct = perDescribe(async () => {
     // /init with root's own CMD, no main wrapper: then both of the image's services taken down.
     const booted = await bootOverlay("healthy", { runArgs: [...GRANT, "--entrypoint", "/init"] });
     await booted.ok("/command/s6-svc -wD -d /run/service/gateway && /command/s6-svc -wD -d /run/service/dashboard");
@@ -148,7 +140,7 @@ describe("--group-add 4242 with no gateway running: contract §11's rule", () =>
 });
 
 describe("--group-add 4242, PID 1 hermes's and holding 4242 (a fork's start through s6-applyuidgid, on Debian's s6)", () => {
-  const ct = container(() =>
+  const ct = perDescribe(() =>
     Container.create({
       runArgs: [...GRANT, "--entrypoint", "/command/s6-applyuidgid"],
       command: ["-u", "10000", "-g", "10000", "-G", "10000,4242", "sleep", "infinity"],

@@ -3,9 +3,10 @@
  * (docker run --group-add, a Kubernetes fsGroup volume and supplementalGroups, podman --group-add), doctor
  * judges with them, and root's drop names state the runtime user cannot read before the CLI runs.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Container } from "../container/container.ts";
 import { CtrContainer, PodmanContainer } from "../container/engineContainer.ts";
+import { perDescribe } from "../container/perDescribe.ts";
 import { DROPPED } from "../container/standin.ts";
 
 /** `hermes groups` as the stand-in prints it: ids and every group, sorted. */
@@ -18,22 +19,12 @@ const ADMIN_LINK = "ln -sf hermes /opt/hermes/bin/hermes-exec-shim";
  */
 const NO_GATEWAY = ["--entrypoint", "/usr/bin/env"];
 
-function container(start: () => Promise<{ destroy(): Promise<void> }>) {
-  const holder: { ct?: unknown } = {};
-  beforeAll(async () => {
-    holder.ct = await start();
-  });
-  afterAll(() => (holder.ct as { destroy(): Promise<void> } | undefined)?.destroy());
-  return holder;
-}
-
 describe.concurrent("docker run --group-add 4242 (the gid of a mounted docker.sock), no gateway running", () => {
-  const held = container(async () => {
-    const ct = await Container.create({ runArgs: [...NO_GATEWAY, "--group-add", "4242"] });
-    await ct.ok(ADMIN_LINK);
-    return ct;
+  const ct = perDescribe(async () => {
+    const created = await Container.create({ runArgs: [...NO_GATEWAY, "--group-add", "4242"] });
+    await created.ok(ADMIN_LINK);
+    return created;
   });
-  const ct = () => held.ct as Container;
 
   it("root holds 0 and 4242; the CLI holds 4242 and hermes's own groups, never 0, and nothing is said", async () => {
     expect(await ct().ok("id -G")).toBe("0 4242\n");
@@ -88,12 +79,12 @@ describe.concurrent("docker run --group-add 4242 (the gid of a mounted docker.so
 });
 
 describe.concurrent("an s6-applyuidgid someone else could replace", () => {
-  const granted = container(() => Container.create({ runArgs: ["--group-add", "4242"] }));
-  const plain = container(() => Container.create());
+  const granted = perDescribe(() => Container.create({ runArgs: ["--group-add", "4242"] }));
+  const plain = perDescribe(() => Container.create());
   const UNTRUSTED = "chmod 0777 /command/s6-applyuidgid";
 
   it("with a granted group: 126, two lines, and the CLI never ran", async () => {
-    const ct = granted.ct as Container;
+    const ct = granted();
     await ct.ok(UNTRUSTED);
     const r = await ct.exec(["hermes", "config", "set", "should", "not"]);
     expect(r).toMatchObject({ code: 126, stdout: "" });
@@ -105,7 +96,7 @@ describe.concurrent("an s6-applyuidgid someone else could replace", () => {
   });
 
   it("with nothing granted too: root would run it all the same, so 126, and no fall-back to s6-setuidgid", async () => {
-    const ct = plain.ct as Container;
+    const ct = plain();
     await ct.ok(UNTRUSTED);
     const r = await ct.exec(["hermes", "groups"]);
     expect(r).toMatchObject({ code: 126, stdout: "" });
@@ -114,12 +105,12 @@ describe.concurrent("an s6-applyuidgid someone else could replace", () => {
 });
 
 describe.concurrent("an image without s6-applyuidgid (a fork whose helper is gosu), --group-add 4242", () => {
-  const held = container(() =>
+  const held = perDescribe(() =>
     Container.create({ helperSource: "/usr/sbin/gosu", runArgs: [...NO_GATEWAY, "--group-add", "4242"] }),
   );
 
   it("the drop still happens, without the granted group, and one line names it", async () => {
-    const r = await (held.ct as Container).exec(["hermes", "groups"]);
+    const r = await held().exec(["hermes", "groups"]);
     // gosu gives hermes /etc/group's groups alone: none here beyond its primary one.
     expect(r).toMatchObject({ code: 0, stdout: "uid=10000 gid=10000 groups=\n" });
     expect(r.stderr).toBe(
@@ -138,12 +129,11 @@ const FS_GROUP = [
 ].join(" && ");
 
 describe.concurrent("a Kubernetes fsGroup volume (--group-add 2000, the home root:2000 with setgid directories)", () => {
-  const held = container(async () => {
-    const ct = await Container.create({ runArgs: [...NO_GATEWAY, "--group-add", "2000"] });
-    await ct.ok(FS_GROUP);
-    return ct;
+  const ct = perDescribe(async () => {
+    const created = await Container.create({ runArgs: [...NO_GATEWAY, "--group-add", "2000"] });
+    await created.ok(FS_GROUP);
+    return created;
   });
-  const ct = () => held.ct as Container;
 
   it("root's auth list reads auth.json through the group, and nothing is said; doctor is silent; --fix keeps the group", async () => {
     expect(await ct().exec(["hermes", "auth", "list"])).toMatchObject({ code: 0, stdout: "nous\n", stderr: "" });
@@ -168,12 +158,11 @@ describe.concurrent("a Kubernetes fsGroup volume (--group-add 2000, the home roo
 
 // One home, changed case by case: the cases run in order.
 describe("state root left unreadable at the top of the home", () => {
-  const held = container(async () => {
-    const ct = await Container.create();
-    await ct.ok(ADMIN_LINK);
-    return ct;
+  const ct = perDescribe(async () => {
+    const created = await Container.create();
+    await created.ok(ADMIN_LINK);
+    return created;
   });
-  const ct = () => held.ct as Container;
   const line = (path: string, what: string) =>
     `hermes: warning: hermes (uid 10000) cannot read ${path} (${what}), so the hermes CLI may take it as missing and replace it, or fail; as root, run hermes-exec-shim doctor --fix\n`;
 
@@ -227,22 +216,22 @@ describe("state root left unreadable at the top of the home", () => {
 });
 
 describe.concurrent("podman run --group-add 4242 (rootful)", () => {
-  const held = container(() =>
+  const held = perDescribe(() =>
     PodmanContainer.create({ rootless: false, runArgs: [...NO_GATEWAY, "--group-add", "4242"] }),
   );
 
   it("the CLI holds the granted group, never gid 0", async () => {
-    const ct = held.ct as PodmanContainer;
+    const ct = held();
     expect(await ct.ok("id -G")).toMatch(/^0 4242\n$|^4242\n$/);
     expect(await ct.exec(["hermes", "groups"])).toMatchObject({ code: 0, stdout: GRANTED, stderr: "" });
   });
 });
 
 describe.concurrent("a pod with supplementalGroups: [4242] (containerd, as kubectl exec arrives)", () => {
-  const held = container(() => CtrContainer.createWithGroups([4242]));
+  const held = perDescribe(() => CtrContainer.createWithGroups([4242]));
 
   it("the CLI holds the supplemental group, never gid 0", async () => {
-    const ct = held.ct as CtrContainer;
+    const ct = held();
     expect(await ct.ok("id -G")).toBe("0 4242\n");
     expect(await ct.exec(["hermes", "groups"])).toMatchObject({ code: 0, stdout: GRANTED, stderr: "" });
     expect(await ct.exec(["hermes", "config", "set", "model", "opus"])).toMatchObject({ code: 0, stderr: "" });

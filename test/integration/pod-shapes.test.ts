@@ -4,8 +4,9 @@
  * runAsUser: 10000, and hostUsers: false. One container each, all side by side.
  */
 import { statSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CtrContainer } from "../container/engineContainer.ts";
+import { perDescribe } from "../container/perDescribe.ts";
 import { DROPPED } from "../container/standin.ts";
 import { engines } from "../platform/engines.ts";
 
@@ -18,15 +19,6 @@ const DEFAULT_CAPS = [
 const onlyCaps = (keep: string[]) =>
   DEFAULT_CAPS.filter((cap) => !keep.includes(cap)).flatMap((cap) => ["--cap-drop", `CAP_${cap}`]);
 
-function shape(start: () => Promise<CtrContainer>) {
-  const holder: { ct?: CtrContainer } = {};
-  beforeAll(async () => {
-    holder.ct = await start();
-  });
-  afterAll(() => holder.ct?.destroy());
-  return () => holder.ct as CtrContainer;
-}
-
 async function drops(ct: CtrContainer) {
   expect(await ct.exec(["hermes", "config", "set", "model", "opus"])).toMatchObject({ code: 0, stderr: "" });
   expect(await ct.ok("stat -c '%U:%G %a' /opt/data/config.yaml")).toBe("hermes:hermes 600\n");
@@ -36,7 +28,9 @@ async function drops(ct: CtrContainer) {
 const capEff = async (ct: CtrContainer) => (await ct.ok("grep CapEff /proc/self/status")).split(/\s+/)[1];
 
 describe.concurrent("root with only SETUID, SETGID, CHOWN and DAC_OVERRIDE", () => {
-  const ct = shape(() => CtrContainer.create({ runArgs: onlyCaps(["SETUID", "SETGID", "CHOWN", "DAC_OVERRIDE"]) }));
+  const ct = perDescribe(() =>
+    CtrContainer.create({ runArgs: onlyCaps(["SETUID", "SETGID", "CHOWN", "DAC_OVERRIDE"]) }),
+  );
   it("root drops to hermes and writes hermes-owned files, under no_new_privs (ctr's default)", async () => {
     expect(await capEff(ct())).toBe("00000000000000c3");
     expect(await ct().ok("grep NoNewPrivs /proc/self/status")).toMatch(/NoNewPrivs:\s+1\n$/);
@@ -45,7 +39,7 @@ describe.concurrent("root with only SETUID, SETGID, CHOWN and DAC_OVERRIDE", () 
 });
 
 describe.concurrent("no capabilities at all (a pod's drop: [ALL])", () => {
-  const ct = shape(() => CtrContainer.create({ runArgs: onlyCaps([]) }));
+  const ct = perDescribe(() => CtrContainer.create({ runArgs: onlyCaps([]) }));
   it("root: 126, naming the capabilities and the remedies, and the CLI never ran", async () => {
     expect(await capEff(ct())).toBe("0000000000000000");
     const r = await ct().exec(["hermes", "config", "set", "should", "not"]);
@@ -65,7 +59,7 @@ describe.concurrent("no capabilities at all (a pod's drop: [ALL])", () => {
 });
 
 describe.concurrent("readOnlyRootFilesystem, the data on a volume of its own", () => {
-  const ct = shape(() =>
+  const ct = perDescribe(() =>
     CtrContainer.create({
       runArgs: ["--read-only", "--mount", "type=tmpfs,src=tmpfs,dst=/opt/data,options=uid=10000:gid=10000:mode=0755"],
     }),
@@ -77,7 +71,7 @@ describe.concurrent("readOnlyRootFilesystem, the data on a volume of its own", (
 });
 
 describe.concurrent("runAsUser: 10000 (the image's USER)", () => {
-  const ct = shape(() => CtrContainer.create({ image: "nonroot" }));
+  const ct = perDescribe(() => CtrContainer.create({ image: "nonroot" }));
   it("the exec is hermes already: the shim passes straight through, and its files are hermes's", async () => {
     const r = await ct().exec(["hermes", "whoami"]);
     expect(r).toMatchObject({ code: 0, stderr: "" });
@@ -88,7 +82,7 @@ describe.concurrent("runAsUser: 10000 (the image's USER)", () => {
 });
 
 describe.concurrent("hostUsers: false (a user namespace of the container's own)", () => {
-  const ct = shape(() => CtrContainer.createUserNamespaced());
+  const ct = perDescribe(() => CtrContainer.createUserNamespaced());
   it("root there is a subordinate uid of the host's, and still drops: hermes is another", async () => {
     const { subid } = engines().rootless;
     expect((await ct().ok("cat /proc/self/uid_map")).trim().split(/\s+/)).toEqual(["0", `${subid}`, "65536"]);

@@ -1,20 +1,19 @@
 /** The ways operators deploy the image, each a container started with those `docker run` flags. */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { Container } from "../container/container.ts";
+import { perDescribe } from "../container/perDescribe.ts";
 
 /**
  * A container for one describe block, with the flags of the deployment shape. `booted`, a file the boot
  * command makes once it is done, is waited for inside the container before any test runs.
  */
 function shape(runArgs: string[], extra: { cli?: "probe"; command?: string[]; booted?: string } = {}) {
-  const holder: { ct?: Container } = {};
-  beforeAll(async () => {
+  return perDescribe(async () => {
     const { booted, ...options } = extra;
-    holder.ct = await Container.create({ runArgs, ...options });
-    if (booted) await holder.ct.ok(`until [ -e ${booted} ]; do sleep 0.1; done`, { timeoutMs: 120_000 });
+    const ct = await Container.create({ runArgs, ...options });
+    if (booted) await ct.ok(`until [ -e ${booted} ]; do sleep 0.1; done`, { timeoutMs: 120_000 });
+    return ct;
   });
-  afterAll(() => holder.ct?.destroy());
-  return () => holder.ct as Container;
 }
 
 /** The drop works: the CLI runs as hermes and what it writes is hermes's. */
