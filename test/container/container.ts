@@ -7,7 +7,6 @@
 import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { setTimeout as sleep } from "node:timers/promises";
 import { defaultsFor, type ShimConfig } from "../../src/core/config.ts";
 import { docker, LABEL } from "../platform/docker.ts";
 import { build, type Helper, imageTags, variantKey } from "../platform/images.ts";
@@ -31,12 +30,6 @@ export interface ContainerOptions {
   runArgs?: string[];
   /** What the entrypoint runs as PID 1; anything that keeps running. */
   command?: string[];
-  /**
-   * Started without --rm, so it is still there once stopped: for a test that reads its exit status or runs
-   * `docker restart`, which clears a --rm container's auto-removal while it stops it and sets it again before the
-   * engine has handled the exit, so the restart may find the container marked for removal.
-   */
-  kept?: boolean;
 }
 
 export interface RunOptions {
@@ -110,7 +103,6 @@ export class Container {
       await docker([
         "run",
         "--detach",
-        ...(options.kept ? [] : ["--rm"]),
         "--network",
         "none",
         "--hostname",
@@ -122,7 +114,9 @@ export class Container {
         ...(options.command ?? ["sleep", "infinity"]),
       ])
     ).trim();
-    // One a failed file leaves is still removed by the global teardown, with everything else of the run's label.
+    // Without --rm: destroy() alone removes it, and a stopped one stays to be read or restarted (`docker restart`
+    // of a --rm container races the engine's own removal of it). One a failed file leaves is still removed by the
+    // global teardown, with everything else of the run's label.
     return new Container(id, image, config, ownImage);
   }
 
@@ -199,8 +193,6 @@ export class Container {
   /** Removes the container with its anonymous volume, and the image made for it if any. */
   async destroy(): Promise<void> {
     await outcome(["docker", "rm", "--force", "--volumes", this.id]);
-    // With --rm the engine may be removing it already, and `docker rm` then returns before it is gone.
-    while ((await outcome(["docker", "container", "inspect", this.id])).code === 0) await sleep(100);
     if (this.ownImage) await outcome(["docker", "rmi", "--force", this.ownImage]);
   }
 }

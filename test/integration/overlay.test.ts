@@ -42,7 +42,7 @@ it("the CMD path: /init runs the main wrapper, which drops to hermes and runs th
 describe("a healthy boot: the control surface given by group, s6-overlay's own services left alone", () => {
   let ct: Container;
   beforeAll(async () => {
-    ct = await bootOverlay("healthy", { kept: true });
+    ct = await bootOverlay("healthy");
   });
   afterAll(() => ct.destroy());
 
@@ -83,7 +83,7 @@ describe("a healthy boot: the control surface given by group, s6-overlay's own s
 describe("upstream's boot: hermes owns the static services' supervise/ and the scan directory", () => {
   let ct: Container;
   beforeAll(async () => {
-    ct = await bootOverlay("upstream", { kept: true });
+    ct = await bootOverlay("upstream");
   });
   afterAll(() => ct.destroy());
 
