@@ -8,6 +8,7 @@ import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { defaultsFor, type ShimConfig } from "../../src/core/config.ts";
+import { adminName } from "../../src/core/name.ts";
 import { docker, LABEL } from "../platform/docker.ts";
 import { build, type Helper, imageTags, variantKey } from "../platform/images.ts";
 import { outcome } from "../platform/spawn.ts";
@@ -165,6 +166,16 @@ export class Container {
     const r = await this.run(script, options);
     if (r.code !== 0) throw new Error(`exit ${r.code ?? r.signal}: ${script}\n${r.stdout}${r.stderr}`);
     return r.stdout;
+  }
+
+  /**
+   * `hermes-exec-shim doctor FLAGS` as root, its report printed to the run's log beside what the test asserts of
+   * it (the admin name follows the build's).
+   */
+  async doctor(flags = "", options: RunOptions = {}): Promise<Result> {
+    const r = await this.run(`${adminName(this.config.name)} doctor ${flags}`, options);
+    console.log(`doctor ${flags}: exit ${r.code}\n${r.stdout}${r.stderr}`);
+    return r;
   }
 
   /** Runs `body` after the script `change`, and the script `undo` afterwards, whatever happens. */

@@ -8,15 +8,9 @@ import { booted, bootOverlay, IMAGE_SERVICES, OVERLAY_SERVICES, SCAN } from "../
 import { docker, runImage } from "../platform/docker.ts";
 import { imageTags, variantKey } from "../platform/images.ts";
 
-const ADMIN = "hermes-exec-shim";
 const SHUTDOWND = `${SCAN}/s6-linux-init-shutdownd`;
 const OVERLAY_OK = `s6-overlay's own 3 services (${[...OVERLAY_SERVICES].sort().join(", ")}) are root's by design, left alone`;
 
-const doctor = async (ct: Container, flags = "") => {
-  const r = await ct.run(`${ADMIN} doctor ${flags}`);
-  console.log(`doctor ${flags}: exit ${r.code}\n${r.stdout}`);
-  return r;
-};
 /**
  * The status the container exited with, and docker stop's wall time said (not asserted, npm run bench times): a shutdown
  * that hangs (the shutdown daemon stopped) is killed at stop's 10 s and exits 137, so 0 means it ended on its own.
@@ -65,12 +59,12 @@ describe("a healthy boot: the control surface given by group, s6-overlay's own s
   });
 
   it("doctor exits 0; after --fix hermes still cannot stop the shutdown daemon, and docker stop is fast and clean", async () => {
-    const r = await doctor(ct);
+    const r = await ct.doctor();
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
       `ok       hermes can control every service under ${SCAN} (2 services, logs included) and ask s6-svscan to rescan; ${OVERLAY_OK}\n`,
     );
-    expect((await doctor(ct, "--fix")).stdout).not.toMatch(/^fixed/m);
+    expect((await ct.doctor("--fix")).stdout).not.toMatch(/^fixed/m);
     for (const s of IMAGE_SERVICES)
       expect((await ct.run(`/command/s6-svstat ${s}`, { asRuntimeUser: true })).code).toBe(0);
     const down = await ct.run(`/command/s6-svc -d ${SHUTDOWND}`, { asRuntimeUser: true });
@@ -90,7 +84,7 @@ describe("upstream's boot: hermes owns the static services' supervise/ and the s
   it("doctor names the supervise/ door and a link planted in it, never s6-overlay's own services", async () => {
     await ct.ok("umask 077; echo secret > /root/victim");
     await ct.ok(`ln -s /root/victim ${SCAN}/gateway/supervise/status.new`, { asRuntimeUser: true });
-    const r = await doctor(ct);
+    const r = await ct.doctor();
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("PROBLEM  s6-supervise writes as root where hermes can plant a link: a door to root\n");
     expect(r.stdout).toContain(
@@ -106,7 +100,7 @@ describe("upstream's boot: hermes owns the static services' supervise/ and the s
   });
 
   it("--fix gives hermes none of s6-overlay's services", async () => {
-    const r = await doctor(ct, "--fix");
+    const r = await ct.doctor("--fix");
     expect(r.stdout).not.toMatch(/^fixed/m);
     expect((await ct.run(`/command/s6-svc -d ${SHUTDOWND}`, { asRuntimeUser: true })).code).toBe(111);
   });

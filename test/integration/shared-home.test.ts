@@ -33,11 +33,6 @@ describe("an fsGroup volume (root:2000 2775) shared with a sibling container thr
   let ct: Container;
   let sibling: Container;
   const sib = (command: string) => sibling.run(command);
-  const doctor = async (flags = "") => {
-    const r = await ct.run(`${ADMIN} doctor ${flags}`);
-    console.log(`doctor ${flags}: exit ${r.code}\n${r.stdout}${r.stderr}`);
-    return r;
-  };
   beforeAll(async () => {
     volume = mkdtempSync(join(tmpdir(), "hermes-shared-"));
     // The gateway, PID 1 here, holds the fsGroup as a pod's processes do: the drop keeps it (contract §15).
@@ -69,7 +64,7 @@ describe("an fsGroup volume (root:2000 2775) shared with a sibling container thr
       expect((await sib(`cat /opt/data/${path}`)).stderr, path).toContain("Permission denied");
     }
     expect((await sib("ls /opt/data/skills")).stderr).toContain("Permission denied");
-    const r = await doctor();
+    const r = await ct.doctor();
     expect(r.code).toBe(1);
     expect(r.stdout.split("\n")[1]).toBe(
       "judged as hermes (uid 10000) with groups 10000 (primary group), 2000 (granted by the container runtime), " +
@@ -92,7 +87,7 @@ describe("an fsGroup volume (root:2000 2775) shared with a sibling container thr
 
   it("--fix gives the sharing back, takes nothing from the sibling or the gateway, and keeps the top root's", async () => {
     const before = { sibling: await ct.ok(rights(SIBLING)), gateway: await ct.ok(rights(GATEWAY)) };
-    const r = await doctor("--fix");
+    const r = await ct.doctor("--fix");
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^fixed +gave group 2000 \(not in \/etc\/group\) back what it lacked at \d+ entries/m);
     const after = { sibling: await ct.ok(rights(SIBLING)), gateway: await ct.ok(rights(GATEWAY)) };
@@ -109,7 +104,7 @@ describe("an fsGroup volume (root:2000 2775) shared with a sibling container thr
   });
 
   it("a healthy shared home is silent, and root's next command leaves the top as it is", async () => {
-    const r = await doctor();
+    const r = await ct.doctor();
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
       /^ok +everything under \/opt\/data is hermes's or readable by hermes, and open to group 2000 \(not in \/etc\/group\) as the home shares it \(auth.json and .env stay private\)$/m,
@@ -127,11 +122,7 @@ describe("the managed home: HERMES_HOME hermes:hermes 2770, an operator alice in
   const alice = (command: string) =>
     ct.run(`/command/s6-setuidgid alice sh -c '${command}'`, { env: { HERMES_HOME: HOME } });
   const asGateway = (command: string) => ct.run(command, { asRuntimeUser: true, env: { HERMES_HOME: HOME } });
-  const doctor = async (flags = "") => {
-    const r = await ct.run(`${ADMIN} doctor ${flags}`, { env: { HERMES_HOME: HOME } });
-    console.log(`doctor ${flags}: exit ${r.code}\n${r.stdout}${r.stderr}`);
-    return r;
-  };
+  const doctor = (flags = "") => ct.doctor(flags, { env: { HERMES_HOME: HOME } });
   beforeAll(async () => {
     ct = await Container.create({ runArgs: ["-e", "HERMES_MANAGED=1"] });
     await ct.ok(

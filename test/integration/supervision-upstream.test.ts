@@ -30,11 +30,6 @@ beforeAll(async () => {
 afterAll(() => ct.destroy());
 
 const asHermes = (command: string) => ct.run(command, { asRuntimeUser: true });
-const doctor = async (flags = "") => {
-  const r = await ct.run(`${ADMIN} doctor ${flags}`);
-  console.log(`doctor ${flags}: exit ${r.code}\n${r.stdout}`);
-  return r;
-};
 /** Owner, group and mode of everything under /run and /srv, links not followed; s6's own bookkeeping left out. */
 const snapshot = () =>
   ct.ok(`find /run /srv -path '*/supervise/*' ! -name control -prune -o -printf '%U:%G %m %y %p\\n' | sort`);
@@ -48,7 +43,7 @@ describe("upstream's layout: a scan directory hermes owns, services linked to ro
       expect(r.code).toBe(111);
       expect(r.stderr).toContain("Permission denied");
     }
-    const r = await doctor();
+    const r = await ct.doctor();
     expect(r.code).toBe(1);
     expect(r.stdout).not.toMatch(/^ok +hermes can control/m);
     expect(r.stdout).toContain(
@@ -66,7 +61,7 @@ describe("upstream's layout: a scan directory hermes owns, services linked to ro
 
   it("--fix gives the control surface through root's links, and nothing else; hermes then restarts both", async () => {
     const before = await snapshot();
-    const r = await doctor("--fix");
+    const r = await ct.doctor("--fix");
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`fixed    gave group hermes (10000) the control of the services under ${SCAN}`);
     expect(r.stdout).toContain(
@@ -88,7 +83,7 @@ describe("upstream's layout: a scan directory hermes owns, services linked to ro
         ]),
       ].sort(),
     );
-    expect((await doctor("--fix")).stdout).not.toMatch(/^fixed/m);
+    expect((await ct.doctor("--fix")).stdout).not.toMatch(/^fixed/m);
   });
 
   it("a slot root made (profile create under the opt-out): named with a remedy that works, never given away", async () => {
@@ -102,13 +97,13 @@ describe("upstream's layout: a scan directory hermes owns, services linked to ro
       `PROBLEM  1 service directory in ${SCAN} is root's: hermes cannot remove or replace it, so \`hermes profile delete\` leaves it behind and \`hermes profile create\` cannot register it again\n` +
       `           ${SLOT} (directory, uid 0 gid 0, mode 0755)\n` +
       `         remedy: as root, take it down and remove it (/command/s6-svc -d ${SLOT} && rm -rf ${SLOT} && /command/s6-svscanctl -an ${SCAN}), or restart the container: ${SCAN} is on a tmpfs, which a restart empties; doctor --fix never gives it to hermes\n`;
-    const check = await doctor();
+    const check = await ct.doctor();
     expect(check.code).toBe(1);
     expect(check.stdout).toContain(named);
     expect(check.stdout).toContain(
       `${SLOT}/log/supervise (directory, uid 0 gid 0, mode 0700: hermes cannot search it, so s6-svc and s6-svstat fail (\`hermes gateway restart\`))`,
     );
-    const fix = await doctor("--fix");
+    const fix = await ct.doctor("--fix");
     expect(fix.code).toBe(1);
     expect(fix.stdout).toContain(`${SLOT}/event (directory, was uid 0 gid 0, mode 3730; now gid 10000, mode 3730)`);
     expect(fix.stdout).toContain(`ok       hermes can control every service under ${SCAN} (4 services, logs included)`);
@@ -123,13 +118,13 @@ describe("upstream's layout: a scan directory hermes owns, services linked to ro
     const deleted = await asHermes("hermes profile delete work --yes");
     expect(deleted.stdout).toMatch(new RegExp(`^Could not remove ${SLOT}: .*\nProfile 'work' deleted.\n$`));
     expect((await ct.run(`test -d ${SLOT}`)).code).toBe(0);
-    expect((await doctor()).stdout).toContain(named);
+    expect((await ct.doctor()).stdout).toContain(named);
 
     // The remedy, as doctor words it, works: the slot is gone, and nothing names it any more.
     const remedy = named.match(/take it down and remove it \((.*)\), or restart/)?.[1] as string;
     await ct.ok(remedy);
     expect((await ct.run(`test -e ${SLOT}`)).code).toBe(1);
-    const after = await doctor();
+    const after = await ct.doctor();
     expect(after.stdout).not.toContain("gateway-work");
     expect(after.stdout).toContain(
       `ok       hermes can control every service under ${SCAN} (2 services, logs included)`,
@@ -146,7 +141,7 @@ describe("upstream's layout: a scan directory hermes owns, services linked to ro
       `PROBLEM  1 service directory in ${SCAN} that hermes owns holds an event/ that s6-supervise made, which hermes cannot list: hermes cannot remove it, so \`hermes profile delete\` leaves it behind and \`hermes profile create\` cannot register it again\n` +
       `           ${mine}/event (directory, uid 0 gid 0, mode 3730)\n` +
       `         remedy: as root, take it down and remove it (/command/s6-svc -d ${mine} && rm -rf ${mine} && /command/s6-svscanctl -an ${SCAN}), or restart the container: ${SCAN} is on a tmpfs, which a restart empties; doctor --fix never gives it to hermes\n`;
-    const r = await doctor();
+    const r = await ct.doctor();
     expect(r.stdout).toContain(stuck);
     // Not root's alone: its control surface is neither examined nor claimed, and the last line counts it.
     expect(r.stdout).toContain(
@@ -166,10 +161,10 @@ describe("upstream's layout: a scan directory hermes owns, services linked to ro
     expect(deleted.stdout).toBe(
       `Could not remove ${mine}: [Errno 13] Permission denied: 'event'\nProfile 'mine' deleted.\n`,
     );
-    expect((await doctor("--fix")).stdout).toContain(stuck);
+    expect((await ct.doctor("--fix")).stdout).toContain(stuck);
     await ct.ok(stuck.match(/take it down and remove it \((.*)\), or restart/)?.[1] as string);
     expect((await ct.run(`test -e ${mine}`)).code).toBe(1);
-    expect((await doctor()).stdout).not.toContain("gateway-mine");
+    expect((await ct.doctor()).stdout).not.toContain("gateway-mine");
   });
 
   it("a race: a service's name swapped for hermes's link to a lookalike while --fix runs changes nothing outside the control surface", async () => {
@@ -213,7 +208,7 @@ print(n)
         `${UPSTREAM_DIRS}/gateway/supervise/control`,
       ]);
       expect(await asHermes(`s6-svc -r ${SCAN}/gateway`)).toMatchObject({ code: 0 });
-      const r = await doctor();
+      const r = await ct.doctor();
       expect(r.stdout).toContain(`${SCAN}/evil`);
     } finally {
       await ct.ok(`rm -rf ${SCAN}/evil /srv/outside /tmp/stop`);
