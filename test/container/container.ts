@@ -178,6 +178,19 @@ export class Container {
     return r;
   }
 
+  /**
+   * Waits until the script `check` succeeds, trying every 0.1 s inside the container for `seconds`: one docker
+   * exec however long it takes. Fails the test naming what it waited for, `what`, when it never does.
+   */
+  async until(check: string, what: string, seconds = 60): Promise<void> {
+    const tries = seconds * 10;
+    const r = await this.run(
+      `i=0; until (${check}) >/dev/null 2>&1; do i=$((i + 1)); [ "$i" -lt ${tries} ] || exit 1; sleep 0.1; done`,
+      { timeoutMs: (seconds + 60) * 1000 },
+    );
+    if (r.code !== 0) throw new Error(`waited ${seconds} s in vain for ${what} (exit ${r.code ?? r.signal})`);
+  }
+
   /** Runs `body` after the script `change`, and the script `undo` afterwards, whatever happens. */
   async altered<T>(change: string, undo: string, body: () => T | Promise<T>): Promise<T> {
     await this.ok(change);

@@ -4,7 +4,6 @@
  * as PID 1, its s6-rc services, the image's cont-init scripts and s6-rc
  * longruns, then runs the main wrapper with the container's command as hermes.
  */
-import { setTimeout as sleep } from "node:timers/promises";
 import { Container, type ContainerOptions } from "./container.ts";
 
 /**
@@ -28,13 +27,8 @@ export const OVERLAY_SERVICES = [
  * Waits until the boot is done: s6-rc reports legacy-services up, the last service of s6-overlay's stage 2,
  * which depends on the cont-init stage and on every service of the user bundle.
  */
-export async function booted(ct: Container): Promise<void> {
-  for (let i = 0; ; i++) {
-    const r = await ct.run("/command/s6-rc -a list");
-    if (r.code === 0 && r.stdout.split("\n").includes("legacy-services")) return;
-    if (i > 300) throw new Error(`s6-overlay never finished booting:\n${r.stdout}${r.stderr}`);
-    await sleep(100);
-  }
+export function booted(ct: Container): Promise<void> {
+  return ct.until("/command/s6-rc -a list | grep -qx legacy-services", "s6-rc to list legacy-services");
 }
 
 /** Starts a container on the s6-overlay image with `boot`'s cont-init, and returns once the boot is done. */

@@ -55,12 +55,11 @@ describe("imported for every caller that lacks it", () => {
     const pidOf = async () => (await ct.ok(`/command/s6-svstat -o pid ${SCAN}/gateway`)).trim();
     const before = await pidOf();
     await ct.ok(`/command/s6-svc -r ${SCAN}/gateway`);
-    let pid = before;
-    for (let i = 0; pid === before || !/^[1-9]\d*$/.test(pid); i++) {
-      if (i > 100) throw new Error("the gateway never came back up");
-      await ct.run("sleep 0.1");
-      pid = await pidOf();
-    }
+    await ct.until(
+      `p=$(/command/s6-svstat -o pid ${SCAN}/gateway) && [ "$p" -gt 0 ] && [ "$p" != ${before} ]`,
+      "the gateway to come back up",
+    );
+    const pid = await pidOf();
     // Read as hermes: root under docker exec lacks CAP_SYS_PTRACE, which another user's environ asks for.
     const environ = await ct.ok(`tr '\\0' '\\n' < /proc/${pid}/environ`, { asRuntimeUser: true });
     expect(environ.split("\n").filter((e) => e.startsWith(`${VAR}=`))).toEqual([`${VAR}=${BROWSER}`]);

@@ -108,10 +108,7 @@ describe("upstream's boot: hermes owns the static services' supervise/ and the s
   it("a profile gateway's life cycle: create, supervised and read as hermes, docker restart, delete", async () => {
     const slot = `${SCAN}/gateway-work`;
     expect((await ct.run("hermes profile create work")).stdout).toBe("Profile 'work' created.\n");
-    for (let i = 0; (await ct.run(`/command/s6-svok ${slot}`)).code !== 0; i++) {
-      if (i > 100) throw new Error("s6 never supervised the profile's gateway");
-      await ct.run("sleep 0.1");
-    }
+    await ct.until(`/command/s6-svok ${slot}`, "s6 to supervise the profile's gateway");
     expect((await ct.run(`/command/s6-svstat ${slot}`, { asRuntimeUser: true })).stdout).toMatch(/^up /);
     expect(await ct.ok(`stat -c '%U' ${slot} ${slot}/run`)).toBe("hermes\nhermes\n");
     await docker(["restart", ct.id]);

@@ -13,12 +13,8 @@ const BOOT = `set -e\nln -s hermes /opt/hermes/bin/${ADMIN}\n${MAKE_UPSTREAM}\ne
 const SLOT = `${SCAN}/gateway-work`;
 
 let ct: Container;
-const supervised = async (services: string[]) => {
-  for (let i = 0; (await ct.run(services.map((s) => `s6-svok ${s}`).join(" && "))).code !== 0; i++) {
-    if (i > 100) throw new Error(`s6 never supervised ${services.join(" ")}`);
-    await ct.run("sleep 0.1");
-  }
-};
+const supervised = (services: string[]) =>
+  ct.until(services.map((s) => `s6-svok ${s}`).join(" && "), `s6 to supervise ${services.join(" ")}`);
 beforeAll(async () => {
   ct = await Container.create({
     runArgs: ["--entrypoint", "/bin/sh", "--tmpfs", "/run:exec,mode=0755"],

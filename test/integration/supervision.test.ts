@@ -15,10 +15,7 @@ let ct: Container;
 beforeAll(async () => {
   ct = await Container.create({ runArgs: ["--entrypoint", "/bin/sh"], command: ["-c", BOOT] });
   // Until s6-supervise runs for every service, and so has made its supervise/.
-  for (let i = 0; (await ct.run(SERVICES.map((s) => `s6-svok ${s}`).join(" && "))).code !== 0; i++) {
-    if (i > 100) throw new Error("s6 never supervised the services");
-    await ct.run("sleep 0.1");
-  }
+  await ct.until(SERVICES.map((s) => `s6-svok ${s}`).join(" && "), "s6 to supervise the services");
 });
 afterAll(() => ct.destroy());
 
