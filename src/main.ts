@@ -6,11 +6,12 @@
  */
 // First: from here on no error reaches the runtime's report with its stack trace and source lines.
 import "./sys/crashHandler.ts";
-import { type Bytes, bytes, envEntry, envWith } from "./core/bytes.ts";
+import { type Bytes, bytes, envEntry } from "./core/bytes.ts";
 import type { ShimConfig } from "./core/config.ts";
 import { decide, refuseSteered } from "./core/decide.ts";
 import { ENOENT, type Failure, failed, failureText } from "./core/failure.ts";
 import { calledCommand, isAdminName } from "./core/name.ts";
+import { envChanged } from "./core/userEnv.ts";
 import { execve } from "./sys/exec.ts";
 import { gatherFacts, procStrings } from "./sys/facts.ts";
 import { getenv, libcProbe } from "./sys/files.ts";
@@ -61,16 +62,14 @@ if (plan.kind === "refuse") {
   writeStderr(plan.message);
   process.exit(plan.code);
 }
-// The boot's variables the caller lacks (contract §15): only then is a caller's environment read whole to add them.
+// The boot's variables the caller lacks (contract §15), the CLI's home and the drop's user (contract §16): only
+// then is a caller's environment read whole, to add them.
 const imported: Bytes[] = [];
 for (const i of plan.boot ?? []) if ("value" in i) imported.push(envEntry(i.name, i.value));
-const given = imported.length > 0 ? [...(callerEnv ?? known(procStrings(probe, "environ"))), ...imported] : callerEnv;
-// As root, what is executed gets exactly the environment the decision read, and what it imported.
-const env = plan.setEnv
-  ? envWith(given ?? [], plan.setEnv.name, plan.setEnv.value)
-  : asRoot || imported.length > 0
-    ? given
-    : undefined;
+const changed = imported.length > 0 || plan.env !== undefined;
+const given = changed ? [...(callerEnv ?? known(procStrings(probe, "environ"))), ...imported] : callerEnv;
+// As root, what is executed gets exactly the environment the decision read, and what it changed.
+const env = plan.env ? envChanged(given ?? [], plan.env) : given;
 const argv: Bytes[] = [];
 // Loops, not map(): an array builtin costs tens of microseconds on its first call, on every call of the shim.
 for (const arg of plan.prefix) argv.push(bytes(arg));

@@ -32,6 +32,8 @@ export type BootFile =
 export interface BootFacts {
   /** Each variable the build names, with its file; `file` is absent where the caller's environment has the variable. */
   vars: readonly (BootVar & { file?: BootFile })[];
+  /** The CLI's home variable (contract §16): the caller's value, and the boot's file where that value is blank. */
+  home?: { given: Bytes | undefined; file?: BootFile };
   /** Whether only root can write BOOT_ENV_DIR and every directory above it; examined only for a file that could be taken. */
   dirTrust: Lazy<Trust>;
   /** What a program value names, through links as exec follows them. */
@@ -60,7 +62,11 @@ function notProgram(node: Exclude<Node, { kind: "unexamined" }>): string | undef
   return node.mode & 0o111 ? undefined : "which is not executable";
 }
 
-function judge(v: BootVar & { file?: BootFile }, facts: BootFacts): BootImport {
+/** One variable's verdict: kept where the caller set it (`file` absent), else imported from its file or why not. */
+export function judgeBootVar(
+  v: BootVar & { file?: BootFile },
+  facts: Pick<BootFacts, "dirTrust" | "target">,
+): BootImport {
   const { name, file } = v;
   if (file === undefined) return { name, kept: true };
   const path = `${BOOT_ENV_DIR}/${name}`;
@@ -97,7 +103,7 @@ function judge(v: BootVar & { file?: BootFile }, facts: BootFacts): BootImport {
 export function bootImports(facts: BootFacts | undefined): BootImport[] {
   const judged: BootImport[] = [];
   // A loop, not map(): an array builtin costs tens of microseconds on its first call, on every call of the shim.
-  for (const v of facts?.vars ?? []) judged.push(judge(v, facts as BootFacts));
+  for (const v of facts?.vars ?? []) judged.push(judgeBootVar(v, facts as BootFacts));
   return judged;
 }
 

@@ -69,19 +69,22 @@ export function envEntry(name: string, value: Bytes): Bytes {
   return entry;
 }
 
-/** The environment with `name` set to `value`: first entry replaced in place, duplicates dropped. */
-export function envWith(env: readonly Bytes[], name: string, value: string): Bytes[] {
+/**
+ * The environment with `name` set to `value` (first entry replaced in place, duplicates dropped), or with every
+ * entry of `name` removed where `value` is undefined.
+ */
+export function envWith(env: readonly Bytes[], name: string, value: string | Bytes | undefined): Bytes[] {
   const key = bytes(name);
-  const entry = bytes(`${name}=${value}`);
+  const entry = value === undefined ? undefined : envEntry(name, typeof value === "string" ? bytes(value) : value);
   const out: Bytes[] = [];
   let placed = false;
   for (const e of env) {
     if (!startsWithName(e, key)) out.push(e);
-    else if (!placed) {
+    else if (!placed && entry) {
       out.push(entry);
       placed = true;
     }
   }
-  if (!placed) out.push(entry);
+  if (!placed && entry) out.push(entry);
   return out;
 }

@@ -5,18 +5,20 @@
  */
 import { type BootFacts, type BootImport, bootImports, bootWarnings } from "./bootEnv.ts";
 import { type Bytes, envValues } from "./bytes.ts";
+import { type CliHome, cliHome } from "./cliHome.ts";
 import type { ShimConfig } from "./config.ts";
 import { type Failure, failed, failureText } from "./failure.ts";
 import type { Gateway } from "./gateway.ts";
 import { addedGids, type DropGroup } from "./groups.ts";
 import { type Homes, homeWarnings } from "./homes.ts";
-import type { Lazy } from "./lazy.ts";
+import type { Lazy, LazyOf } from "./lazy.ts";
 import { adminName, type Called } from "./name.ts";
 import type { RuntimeUser } from "./passwd.ts";
 import { missingDropCaps, privilegedStart, type Started } from "./privilege.ts";
 import { dropUmask } from "./sharing.ts";
 import type { Terminal } from "./terminal.ts";
 import { type ProgramStatus, programStatusText, type Trust } from "./trust.ts";
+import { dropUserEnv, type EnvChange, homeChange, type RuntimeDir, runtimeDirFailure } from "./userEnv.ts";
 import { isStrictlyTruthy, listNames } from "./words.ts";
 
 export interface Facts {
@@ -32,10 +34,13 @@ export interface Facts {
   cli: ProgramStatus;
   /**
    * The CLI's homes as the user the CLI will run as finds them (contract §7): the runtime user's on the drop path,
-   * the caller's otherwise; undefined when nothing will run.
+   * the caller's otherwise, with the home the CLI will use (contract §16); undefined when nothing will run.
    */
-  homes?: Lazy<Homes | undefined>;
-  /** The boot's environment (contract §15) for the variables the build names; undefined when nothing will run. */
+  homes?: LazyOf<CliHome | undefined, Homes | undefined>;
+  /**
+   * The boot's environment (contract §15) for the variables the build names and the CLI's home variable
+   * (contract §16); undefined when nothing will run.
+   */
   boot?: BootFacts;
   /** Examined only when euid is 0: the hot path never pays for it. */
   asRoot?: {
@@ -51,6 +56,8 @@ export interface Facts {
     terminal?: Lazy<Terminal | Failure>;
     /** Who the drop makes the CLI (contract §11), when /etc/passwd has the runtime user; the drop path only. */
     drop?: Lazy<Drop | undefined | Failure>;
+    /** The caller's XDG_RUNTIME_DIR, which the drop hands on only where it is the runtime user's (contract §16). */
+    runtimeDir?: Lazy<RuntimeDir | undefined>;
   };
 }
 
@@ -76,7 +83,10 @@ export type Plan =
       /** Program to execve; argv is `prefix` followed by the caller's arguments. */
       path: string;
       prefix: string[];
-      setEnv?: { name: string; value: string };
+      /** The CLI's home (contract §16): where it came from; absent where nothing of it was gathered. */
+      home?: CliHome;
+      /** What the CLI's environment gets beside the caller's, in order: the home variable, the drop's user. */
+      env?: EnvChange[];
       /** The build's variables from the boot's environment (contract §15): each imported, kept, or why not. */
       boot?: BootImport[];
       umask?: number;
@@ -167,10 +177,15 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   // Every way that runs the CLI gets them (contract §15): the pass-through, the opt-out and the drop alike.
   const imports = bootImports(facts.boot);
   const boot = imports.length > 0 ? { boot: imports } : {};
-  const bootWarning = bootWarnings(name, imports);
+  // One home whatever the caller's environment (contract §16): every way gets it, and it is the home judged.
+  const home = facts.boot?.home && cliHome(config, facts.boot.home, facts.boot);
+  const homeEnv = home ? homeChange(home) : [];
+  const bootWarning = bootWarnings(name, home?.boot ? [...imports, home.boot] : imports);
+  const given = { ...boot, ...(home ? { home } : {}) };
   if (facts.euid !== 0) {
-    const warning = homeWarnings(config, name, facts.homes?.(), false) + bootWarning;
-    return { kind: "exec", path: target, prefix: [target], ...boot, ...(warning ? { warning } : {}) };
+    const warning = homeWarnings(config, name, facts.homes?.(home), false) + bootWarning;
+    const env = homeEnv.length > 0 ? { env: homeEnv } : {};
+    return { kind: "exec", path: target, prefix: [target], ...given, ...env, ...(warning ? { warning } : {}) };
   }
 
   const selfWarning = selfTrustWarning(name, facts.asRoot?.selfTrust);
@@ -183,7 +198,8 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
         ? `${name}: warning: ${optOutVar} keeps root, but ${trust.reason}: whoever can write there can run code as root\n`
         : "") +
       bootWarning;
-    return { kind: "exec", path: target, prefix: [target], ...boot, ...(warning ? { warning } : {}) };
+    const env = homeEnv.length > 0 ? { env: homeEnv } : {};
+    return { kind: "exec", path: target, prefix: [target], ...given, ...env, ...(warning ? { warning } : {}) };
   }
 
   const refuse = (problem: string, remedy: string): Plan => ({
@@ -257,8 +273,14 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     if (failed(terminal))
       return refuse(`cannot tell whose terminal this is: ${failureText(terminal)}`, `${asUser} or, ${keepRoot}.`);
     // Never a refusal on this alone: a command that only reads works without a writable home.
-    const homes = facts.homes?.();
-    const warning = selfWarning + lostWarning + homeWarnings(config, name, homes, true) + bootWarning;
+    const homes = facts.homes?.(home);
+    // A runtime directory that could not be examined is not handed on, and the failure is told (contract §13).
+    const runtimeDir = facts.asRoot?.runtimeDir?.();
+    const dirFailure = runtimeDirFailure(runtimeDir);
+    const dirWarning = dirFailure
+      ? `${name}: warning: not handing on XDG_RUNTIME_DIR: ${failureText(dirFailure)}; ${name} runs without it\n`
+      : "";
+    const warning = selfWarning + lostWarning + homeWarnings(config, name, homes, true) + bootWarning + dirWarning;
     // s6-applyuidgid's -G: every group of the drop, the runtime user's own first.
     const via = direct
       ? {
@@ -279,8 +301,8 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     return {
       kind: "exec",
       ...via,
-      setEnv: { name: "HOME", value: config.home },
-      ...boot,
+      ...given,
+      env: [...dropUserEnv(config, drop?.uid, runtimeDir), ...homeEnv],
       // The CLI's home is the first the drop checks: the variable's when set, else the drop HOME.
       umask: dropUmask(config.umask, homes?.checks[0]?.sharing),
       ...(relay ? { relay } : {}),

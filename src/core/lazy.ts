@@ -21,3 +21,19 @@ export function lazy<T>(gather: () => T): Lazy<T> {
 export function known<T>(value: T): Lazy<T> {
   return Object.assign(() => value, { taken: () => value });
 }
+
+/** A fact gathered for the value a rule hands it, once: decide() asks with the one value it worked out. */
+export interface LazyOf<A, T> {
+  (arg: A): T;
+  /** The value if a rule asked for it, else undefined. */
+  taken(): T | undefined;
+}
+
+export function lazyOf<A, T>(gather: (arg: A) => T): LazyOf<A, T> {
+  let value: { of: T } | undefined;
+  const get = (arg: A): T => {
+    value ??= { of: gather(arg) };
+    return value.of;
+  };
+  return Object.assign(get, { taken: () => value?.of });
+}

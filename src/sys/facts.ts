@@ -1,19 +1,21 @@
 /** What the shim sees before deciding: shared by the shim itself and `explain`, so the two cannot disagree. */
 import { BOOT_ENV_DIR, type BootFacts, type BootFile } from "../core/bootEnv.ts";
 import { type Bytes, envValues, splitNul, text } from "../core/bytes.ts";
+import { type CliHome, isBlank } from "../core/cliHome.ts";
 import type { ShimConfig } from "../core/config.ts";
 import type { Facts } from "../core/decide.ts";
 import { absent, type Failure, failed } from "../core/failure.ts";
 import { type Homes, homeVar } from "../core/homes.ts";
-import { lazy } from "../core/lazy.ts";
+import { lazy, lazyOf } from "../core/lazy.ts";
 import type { Called } from "../core/name.ts";
 import { type Account, type RuntimeUser, runtimeUser } from "../core/passwd.ts";
 import type { Lstat } from "../core/pathWalk.ts";
 import { parseCapEff, privilegedStart } from "../core/privilege.ts";
 import { type TerminalObservation, terminalOf } from "../core/terminal.ts";
 import { checkTrust, checkTrustOf, type ProgramStatus } from "../core/trust.ts";
+import { RUNTIME_DIR_VAR, type RuntimeDir } from "../core/userEnv.ts";
 import { readDropIdentity } from "./accounts.ts";
-import { callerHomes, runtimeHomes } from "./homeProbe.ts";
+import { absolute, callerHomes, runtimeHomes } from "./homeProbe.ts";
 import { readProcesses } from "./processes.ts";
 
 /** How facts are read: through libc (src/sys/files.ts) or, where bun:ffi is unavailable, src/sys/portable.ts. */
@@ -55,15 +57,18 @@ export function procStrings(probe: Probe, file: "cmdline" | "environ"): Bytes[] 
 /** The caller's environment: whole when it was read, else a lookup of one variable (a non-root call reads no more). */
 export type Environment = readonly Bytes[] | ((name: string) => Bytes | undefined);
 
-/** The homes of the user the CLI will run as: the caller's own, or on the drop path the runtime user's. */
+/**
+ * The homes of the user the CLI will run as: the caller's own, or on the drop path the runtime user's. The home
+ * variable's is the one the CLI will use (contract §16); the build's home stands for itself.
+ */
 function homesFor(
   config: ShimConfig,
   probe: Probe,
   euid: number,
-  env: Environment,
+  home: CliHome | undefined,
   account: Account | undefined,
 ): Homes | undefined {
-  const value = callerValue(env, homeVar(config.name));
+  const value = home && home.source !== "build" ? home.value : undefined;
   if (euid !== 0) return callerHomes(config, probe, euid, value);
   return account && runtimeHomes(config, account, probe, value);
 }
@@ -74,21 +79,33 @@ function callerValue(env: Environment, name: string): Bytes | undefined {
 }
 
 /**
- * The boot's file of each variable the build names that the caller lacks: one open each, none where it is set.
- * doctor asks as a caller that lacks them all.
+ * The boot's file of each variable the build names that the caller lacks: one open each, none where it is set;
+ * and of the CLI's home variable where the caller's is blank (contract §16). doctor asks as a caller that lacks
+ * every variable the build names.
  */
-export function bootFacts(config: ShimConfig, probe: Probe, env: Environment): BootFacts {
+export function bootFacts(config: ShimConfig, probe: Probe, env: Environment, homeEnv: Environment = env): BootFacts {
   const vars: BootFacts["vars"][number][] = [];
   // A loop, not map(): an array builtin costs tens of microseconds on its first call, on every call of the shim.
   for (const v of config.bootEnv)
     vars.push(
       callerValue(env, v.name) === undefined ? { ...v, file: probe.readNoFollow(`${BOOT_ENV_DIR}/${v.name}`) } : v,
     );
+  const variable = homeVar(config.name);
+  const given = callerValue(homeEnv, variable);
   return {
     vars,
+    home: isBlank(given) ? { given, file: probe.readNoFollow(`${BOOT_ENV_DIR}/${variable}`) } : { given },
     dirTrust: lazy(() => checkTrust(BOOT_ENV_DIR, probe.lstat, "dir")),
     target: probe.stat,
   };
+}
+
+/** The caller's runtime directory and what lstat finds there, where it is set: the drop path only. */
+function runtimeDirFact(probe: Probe, env: Environment): RuntimeDir | undefined {
+  const value = callerValue(env, RUNTIME_DIR_VAR);
+  if (value === undefined) return undefined;
+  const path = absolute(value);
+  return path === undefined ? { value } : { value, node: probe.lstat(path) };
 }
 
 /** Whether the runtime user exists: nsswitch.conf is read only when /etc/passwd lacks it, for another source. */
@@ -121,9 +138,9 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
     const found = identity();
     return failed(found) ? found : found?.account;
   };
-  const homes = lazy(() => {
+  const homes = lazyOf((home: CliHome | undefined) => {
     const user = euid === 0 ? account() : undefined;
-    return failed(user) ? undefined : homesFor(config, probe, euid, env, user);
+    return failed(user) ? undefined : homesFor(config, probe, euid, home, user);
   });
   if (euid !== 0) return { ...known, cli, homes, boot };
   return {
@@ -137,6 +154,7 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
       selfTrust: checkTrustOf(self ?? probe.self(), probe.lstat),
       capEff: failed(status) ? status : statusText === undefined ? undefined : parseCapEff(statusText),
       runtimeUser: lazy(() => runtimeUserFact(probe, account())),
+      runtimeDir: lazy(() => runtimeDirFact(probe, env)),
       terminal: lazy(() => {
         const seen = probe.terminal();
         return failed(seen) ? seen : terminalOf(seen);

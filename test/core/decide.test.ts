@@ -59,12 +59,19 @@ function facts(over: Omit<Partial<Facts>, "homes"> & { homes?: Homes; optOut?: s
   };
 }
 
+/** What the drop sets beside the caller's environment (contract §16): the runtime user's home and names. */
+const DROP_ENV = [
+  { name: "HOME", value: bytes("/opt/data"), why: "hermes's home (the build's --home)" },
+  { name: "USER", value: bytes("hermes"), why: "the user the CLI runs as, as su and runuser set it" },
+  { name: "LOGNAME", value: bytes("hermes"), why: "the user the CLI runs as, as su and runuser set it" },
+];
+
 const passThrough = { kind: "exec", path: HERMES.target, prefix: [HERMES.target] };
 const drop = {
   kind: "exec",
   path: "/command/s6-setuidgid",
   prefix: ["/command/s6-setuidgid", "hermes", "/opt/hermes/.venv/bin/hermes"],
-  setEnv: { name: "HOME", value: "/opt/data" },
+  env: DROP_ENV,
   umask: 0o002,
 };
 

@@ -4,6 +4,7 @@
  */
 import type { BootImport } from "../../core/bootEnv.ts";
 import { envValues, text } from "../../core/bytes.ts";
+import type { CliHome } from "../../core/cliHome.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { type Facts, optedOut, type Plan } from "../../core/decide.ts";
 import { type Failure, failed, failureText } from "../../core/failure.ts";
@@ -61,6 +62,8 @@ export interface ExplainReport {
         sharing: { gid: number; mode: string; setgid: true; othersMayRead: boolean } | null;
       }[];
     } | null;
+    /** The CLI's home and where it came from (contract §16): null when nothing would run. */
+    home: { variable: string; value: string; source: CliHome["source"]; text: string } | null;
     /** Each variable the build takes from the boot's environment (contract §15): null when nothing would run. */
     bootEnv: { variable: string; status: "imported" | "kept" | "not imported"; text: string }[] | null;
   };
@@ -70,6 +73,8 @@ export interface ExplainReport {
         path: string;
         argv: string[];
         setEnv: Record<string, string>;
+        /** Each variable changed beside the boot's imports, and why: value null where it is removed. */
+        changes: { name: string; value: string | null; why: string }[];
         umask: string | null;
         /** Run on a pty of its own, relayed (contract §12): which of 0–2 get it, and its owner. */
         relay: { fds: number[]; owner: number | null } | null;
@@ -91,12 +96,37 @@ function bootReport(i: BootImport): NonNullable<ExplainReport["facts"]["bootEnv"
   };
 }
 
-/** What the plan sets: HOME on the drop path, then what it imports from the boot's environment. */
+/** What the plan sets: what it imports from the boot's environment, then the home and the drop's user. */
 function setEnvOf(plan: Extract<Plan, { kind: "exec" }>): Record<string, string> {
   const set: Record<string, string> = {};
   for (const i of plan.boot ?? []) if ("value" in i) set[i.name] = text(i.value);
-  if (plan.setEnv) set[plan.setEnv.name] = plan.setEnv.value;
+  for (const c of plan.env ?? []) if ("value" in c) set[c.name] = text(c.value);
   return set;
+}
+
+/** Each variable the plan changes in the caller's environment, and why (contract §16). */
+function changesOf(plan: Extract<Plan, { kind: "exec" }>): { name: string; value: string | null; why: string }[] {
+  return (plan.env ?? []).map((c) => ({ name: c.name, value: "value" in c ? text(c.value) : null, why: c.why }));
+}
+
+const SOURCE: Record<CliHome["source"], string> = {
+  caller: "the caller's",
+  boot: "the boot's environment",
+  build: "the build's --home",
+};
+
+/** "HERMES_HOME=/opt/data, from the boot's environment (…)": where the CLI's home came from. */
+function homeReport(home: CliHome): NonNullable<ExplainReport["facts"]["home"]> {
+  const value = text(home.value);
+  const not = home.boot && "not" in home.boot ? ` (the boot's not taken: ${home.boot.not})` : "";
+  const from = home.boot && "from" in home.boot ? ` (${home.boot.from})` : "";
+  const caller = home.source === "caller" ? ", as the caller set it" : ": the caller's was unset or blank";
+  return {
+    variable: home.variable,
+    value,
+    source: home.source,
+    text: `${home.variable}=${JSON.stringify(value)} from ${SOURCE[home.source]}${from}${caller}${not}`,
+  };
 }
 
 function trustReport(trust: Trust | undefined): TrustReport | null {
@@ -169,6 +199,7 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
             })),
           }
         : null,
+      home: plan.kind === "exec" && plan.home ? homeReport(plan.home) : null,
       bootEnv: plan.kind === "exec" && plan.boot ? plan.boot.map(bootReport) : null,
     },
     plan:
@@ -179,6 +210,7 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
             path: plan.path,
             argv: [...plan.prefix, ...args],
             setEnv: setEnvOf(plan),
+            changes: changesOf(plan),
             umask: plan.umask === undefined ? null : octal(plan.umask),
             relay: plan.relay ? { fds: plan.relay.fds, owner: plan.relay.uid ?? null } : null,
             warning: plan.warning ?? null,
@@ -292,6 +324,7 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
       ...unreadableRows(c.path, c.unreadable),
       ...(c.sharing ? ([["shared", sharingText(c.path, c.sharing)]] as Row[]) : []),
     ]) ?? []),
+    ...(report.facts.home ? ([["CLI home", report.facts.home.text]] as Row[]) : []),
     ...(report.facts.bootEnv?.map((b): Row => ["boot env", b.text]) ?? []),
     [
       "terminal",
@@ -326,10 +359,13 @@ function planText(config: ShimConfig, report: ExplainReport): string {
           ? `run the CLI as root`
           : `pass straight through as uid ${facts.euid}`;
   const env = Object.entries(plan.setEnv).map(([name, value]) => `${name}=${value}`);
+  const unset = plan.changes.filter((c) => c.value === null).map((c) => `${c.name} removed`);
+  const changed = env.length > 0 ? [env.join(" "), ...unset] : unset;
   const rows: Row[] = [
     ["execve", plan.path],
     ["argv", plan.argv.map(quote).join(" ")],
-    ["environment", env.length > 0 ? `${env.join(" ")}, the rest as given` : "as given"],
+    ["environment", changed.length > 0 ? `${changed.join(", ")}, the rest as given` : "as given"],
+    ...plan.changes.map((c): Row => [`  ${c.name}`, c.why]),
     ["umask", umaskText(report, plan.umask)],
   ];
   if (plan.relay) {

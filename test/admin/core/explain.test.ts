@@ -69,7 +69,12 @@ describe("explain", () => {
       kind: "exec",
       path: "/command/s6-setuidgid",
       argv: ["/command/s6-setuidgid", "hermes", "/opt/hermes/.venv/bin/hermes", "auth", "list"],
-      setEnv: { HOME: "/opt/data" },
+      setEnv: { HOME: "/opt/data", USER: "hermes", LOGNAME: "hermes" },
+      changes: [
+        { name: "HOME", value: "/opt/data", why: "hermes's home (the build's --home)" },
+        { name: "USER", value: "hermes", why: "the user the CLI runs as, as su and runuser set it" },
+        { name: "LOGNAME", value: "hermes", why: "the user the CLI runs as, as su and runuser set it" },
+      ],
       umask: "0002",
       relay: null,
       warning: null,
@@ -83,7 +88,8 @@ describe("explain", () => {
     expect(text).toContain(
       'argv         "/command/s6-setuidgid" "hermes" "/opt/hermes/.venv/bin/hermes" "auth" "list"\n',
     );
-    expect(text).toContain("environment  HOME=/opt/data, the rest as given\n");
+    expect(text).toContain("environment  HOME=/opt/data USER=hermes LOGNAME=hermes, the rest as given\n");
+    expect(text).toContain("    USER       the user the CLI runs as, as su and runuser set it\n");
     expect(text).toContain("HERMES_DOCKER_EXEC_AS_ROOT is not set: no opt-out\n");
   });
 
@@ -450,7 +456,10 @@ describe("explain, every line of the facts and the plan", () => {
         "plan: drop to hermes through /command/s6-setuidgid\n" +
         "  execve       /command/s6-setuidgid\n" +
         '  argv         "/command/s6-setuidgid" "hermes" "/opt/hermes/.venv/bin/hermes" "auth"\n' +
-        "  environment  HOME=/opt/data, the rest as given\n" +
+        "  environment  HOME=/opt/data USER=hermes LOGNAME=hermes, the rest as given\n" +
+        "    HOME       hermes's home (the build's --home)\n" +
+        "    USER       the user the CLI runs as, as su and runuser set it\n" +
+        "    LOGNAME    the user the CLI runs as, as su and runuser set it\n" +
         "  umask        0002\n" +
         "  warning: hermes: warning: hermes (uid 10000) cannot write HERMES_HOME /srv/h: it is owned by uid 0 gid 0, " +
         "mode 0755, so the hermes CLI may fail; chown -R hermes:hermes /srv/h, or set HERMES_DOCKER_EXEC_AS_ROOT=1 to keep root\n" +
@@ -668,7 +677,9 @@ describe("explain: the boot's environment (contract §15)", () => {
     ]);
     expect(report.plan).toMatchObject({ setEnv: { HOME: "/opt/data", [NAME]: "/usr/bin/chromium" } });
     expect(bootRow(text)).toBe(`${NAME}="/usr/bin/chromium" from ${PATH}`);
-    expect(text).toContain(`environment  ${NAME}=/usr/bin/chromium HOME=/opt/data, the rest as given\n`);
+    expect(text).toContain(
+      `environment  ${NAME}=/usr/bin/chromium HOME=/opt/data USER=hermes LOGNAME=hermes, the rest as given\n`,
+    );
   });
   it("the pass-through too; a caller's own value is kept, and said so", () => {
     expect(explain({ ...user(), boot: boot(rootFile()) }).report.plan).toMatchObject({

@@ -1,0 +1,55 @@
+/**
+ * The CLI's home, whatever environment the session starts with (contract §16). The real CLI strips its home
+ * variable and, when nothing is left, takes `$HOME/.hermes`: a session that lost the image's environment (an SSH
+ * login, `su -`, `env -i`) would write where the gateway never reads. Every caller without a value gets the
+ * gateway's: the boot's (contract §15's rules), else the build's home.
+ */
+import { type BootFacts, type BootImport, judgeBootVar } from "./bootEnv.ts";
+import { type Bytes, bytes, utf8 } from "./bytes.ts";
+import type { ShimConfig } from "./config.ts";
+import { homeVar } from "./homes.ts";
+
+/** Where the CLI's home came from: the caller's own value, the boot's environment, or the build's --home. */
+export type HomeSource = "caller" | "boot" | "build";
+
+export interface CliHome {
+  variable: string;
+  value: Bytes;
+  source: HomeSource;
+  /** Where the caller had no value: the boot's verdict on its file, imported or why not. */
+  boot?: BootImport;
+}
+
+/**
+ * What Python's str.strip() strips (str.isspace), which the real CLI strips from the variable: a value of only
+ * these is no value. Not JavaScript's \s, which lacks the C0 separators and U+0085 and has U+FEFF.
+ */
+const BLANK = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
+
+/** Unset, empty or only blanks: the CLI would take `$HOME/.hermes`. Bytes that are not UTF-8 are not blank. */
+export function isBlank(value: Bytes | undefined): boolean {
+  if (value === undefined || value.length === 0) return true;
+  const text = utf8(value);
+  return text !== undefined && BLANK.test(text);
+}
+
+/** The home the CLI will use: the caller's value when it has one, else the boot's, else the build's. */
+export function cliHome(
+  config: ShimConfig,
+  { given, file }: NonNullable<BootFacts["home"]>,
+  facts: Pick<BootFacts, "dirTrust" | "target">,
+): CliHome {
+  const variable = homeVar(config.name);
+  if (!isBlank(given)) return { variable, value: given as Bytes, source: "caller" };
+  const boot = judgeBootVar({ name: variable, program: false, file: file ?? { kind: "missing" } }, facts);
+  if ("value" in boot) {
+    if (!isBlank(boot.value)) return { variable, value: boot.value, source: "boot", boot };
+    const blank: BootImport = {
+      name: variable,
+      not: `${boot.from} holds only blanks, which the CLI takes as unset`,
+      told: false,
+    };
+    return { variable, value: bytes(config.home), source: "build", boot: blank };
+  }
+  return { variable, value: bytes(config.home), source: "build", boot };
+}
