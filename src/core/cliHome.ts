@@ -5,7 +5,7 @@
  * gateway's: the boot's (contract §15's rules), else the build's home.
  */
 import { type BootFacts, type BootImport, judgeBootVar } from "./bootEnv.ts";
-import { type Bytes, bytes, utf8 } from "./bytes.ts";
+import { type Bytes, bytes } from "./bytes.ts";
 import type { ShimConfig } from "./config.ts";
 import { homeVar } from "./homes.ts";
 
@@ -24,14 +24,21 @@ export interface CliHome {
  * What Python's str.strip() strips (str.isspace), which the real CLI strips from the variable: a value of only
  * these is no value. Not JavaScript's \s, which lacks the C0 separators and U+0085 and has U+FEFF.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: Python's whitespace has the C0 separators 0x1c-0x1f.
 const BLANK = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
 
 /** Unset, empty or only blanks: the CLI would take `$HOME/.hermes`. Bytes that are not UTF-8 are not blank. */
 export function isBlank(value: Bytes | undefined): boolean {
   if (value === undefined || value.length === 0) return true;
-  const text = utf8(value);
-  return text !== undefined && BLANK.test(text);
+  try {
+    // A leading U+FEFF is a character here, as it is in Python, not a byte order mark to drop.
+    exact ??= new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+    return BLANK.test(exact.decode(value));
+  } catch {
+    return false;
+  }
 }
+let exact: TextDecoder | undefined;
 
 /** The home the CLI will use: the caller's value when it has one, else the boot's, else the build's. */
 export function cliHome(

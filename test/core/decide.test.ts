@@ -868,3 +868,123 @@ describe("15. the boot's environment: every way that runs the CLI gets it, nothi
     expect(decide(config, facts({ euid: 10000, boot: none }))).toEqual(passThrough);
   });
 });
+
+describe("16. one home whatever the session's environment: every way gets it, and it is the home judged", () => {
+  const HOME_FILE = `${BOOT_ENV_DIR}/HERMES_HOME`;
+  const bootHome = (given: string | undefined, value?: string, uid = 0): BootFacts => ({
+    vars: [],
+    home: {
+      given: given === undefined ? undefined : bytes(given),
+      ...(value === undefined ? {} : { file: { kind: "file", uid, gid: 0, mode: 0o100644, data: bytes(value) } }),
+    },
+    dirTrust: known({ ok: true, resolved: BOOT_ENV_DIR }),
+    target: () => ({ kind: "missing" }),
+  });
+  const fromBoot = {
+    variable: "HERMES_HOME",
+    value: bytes("/srv/hermes"),
+    source: "boot",
+    boot: { name: "HERMES_HOME", value: bytes("/srv/hermes"), from: HOME_FILE },
+  };
+  const set = {
+    name: "HERMES_HOME",
+    value: bytes("/srv/hermes"),
+    why: `the caller's was unset or blank: from ${HOME_FILE}`,
+  };
+  const own = { asRoot: roots({ terminal: { kind: "own" } }) };
+
+  it("a blank value: the pass-through, the opt-out and the drop each set the boot's", () => {
+    expect(decide(config, facts({ euid: 10000, boot: bootHome(" ", "/srv/hermes") }))).toEqual({
+      ...passThrough,
+      home: fromBoot,
+      env: [set],
+    });
+    expect(decide(config, facts({ optOut: "1", boot: bootHome("", "/srv/hermes") }))).toEqual({
+      ...passThrough,
+      home: fromBoot,
+      env: [set],
+    });
+    expect(decide(config, facts({ boot: bootHome(undefined, "/srv/hermes"), ...own }))).toEqual({
+      ...drop,
+      home: fromBoot,
+      env: [...DROP_ENV, set],
+    });
+  });
+  it("a caller's own value: kept, nothing set but the drop's user", () => {
+    const kept = { variable: "HERMES_HOME", value: bytes("/srv/own"), source: "caller" };
+    expect(decide(config, facts({ euid: 10000, boot: bootHome("/srv/own", "/srv/hermes") }))).toEqual({
+      ...passThrough,
+      home: kept,
+    });
+    expect(decide(config, facts({ boot: bootHome("/srv/own"), ...own }))).toEqual({ ...drop, home: kept });
+  });
+  it("the boot's file someone else could have written: the build's home, after one warning line", () => {
+    expect(decide(config, facts({ euid: 10000, boot: bootHome(undefined, "/tmp/x", 10000) }))).toEqual({
+      ...passThrough,
+      home: {
+        variable: "HERMES_HOME",
+        value: bytes("/opt/data"),
+        source: "build",
+        boot: { name: "HERMES_HOME", not: `${HOME_FILE} is owned by uid 10000, not root`, told: true },
+      },
+      env: [
+        { name: "HERMES_HOME", value: bytes("/opt/data"), why: "the caller's was unset or blank: the build's home" },
+      ],
+      warning: `hermes: warning: not taking HERMES_HOME from the boot's environment: ${HOME_FILE} is owned by uid 10000, not root; hermes runs without it\n`,
+    });
+  });
+  it("the homes are asked for with the home the CLI will use, on every way", () => {
+    const asked: unknown[] = [];
+    const homes = Object.assign(
+      (home: unknown) => {
+        asked.push(home);
+        return undefined;
+      },
+      { taken: () => undefined },
+    );
+    decide(config, { ...facts({ euid: 10000, boot: bootHome(undefined, "/srv/hermes") }), homes });
+    decide(config, { ...facts({ boot: bootHome(undefined, "/srv/hermes"), ...own }), homes });
+    expect(asked).toEqual([fromBoot, fromBoot]);
+  });
+  it("root's runtime directory is not handed to the runtime user; one that could not be examined is told", () => {
+    const rootDir = { value: bytes("/run/user/0"), node: { kind: "dir" as const, uid: 0, gid: 0, mode: 0o040700 } };
+    const hermes: Drop = {
+      uid: 10000,
+      gid: 10000,
+      groups: [{ gid: 10000, origin: "primary" }],
+      groupsHelperTrust: { ok: true, resolved: "/command/s6-applyuidgid" },
+    };
+    const ownDir = {
+      value: bytes("/run/user/10000"),
+      node: { kind: "dir" as const, uid: 10000, gid: 0, mode: 0o040700 },
+    };
+    const kept = decide(
+      config,
+      facts({ asRoot: { ...roots({ terminal: { kind: "own" }, drop: hermes }), runtimeDir: known(ownDir) } }),
+    );
+    expect(kept).toMatchObject({ path: "/command/s6-applyuidgid", env: DROP_ENV });
+    const away = decide(
+      config,
+      facts({ asRoot: { ...roots({ terminal: { kind: "own" }, drop: hermes }), runtimeDir: known(rootDir) } }),
+    );
+    expect(away).toMatchObject({
+      env: [
+        ...DROP_ENV,
+        { name: "XDG_RUNTIME_DIR", unset: true, why: `"/run/user/0" is not hermes's own: it is uid 0's, not hermes's` },
+      ],
+    });
+    expect(away).not.toHaveProperty("warning");
+    const failure = { call: "statx", on: "/run/user/0", errno: 5, words: "Input/output error" };
+    const lost = { value: bytes("/run/user/0"), node: { kind: "unexamined" as const, failure } };
+    expect(
+      decide(config, facts({ asRoot: { ...roots({ terminal: { kind: "own" } }), runtimeDir: known(lost) } })),
+    ).toMatchObject({
+      warning:
+        "hermes: warning: not handing on XDG_RUNTIME_DIR: unable to statx /run/user/0: Input/output error; hermes runs without it\n",
+    });
+    // The pass-through and the opt-out change no user variable.
+    expect(decide(config, facts({ optOut: "1", asRoot: { ...roots(), runtimeDir: known(rootDir) } }))).toEqual(
+      passThrough,
+    );
+  });
+});
