@@ -4,7 +4,7 @@ set -euo pipefail
 
 usage() {
   cat <<'USAGE'
-Usage: ./install.sh [--prefix DIR] [--admin-link] [build settings]
+Usage: ./install.sh [--prefix DIR] [--admin-link] [--link-dir DIR] [build settings]
 
 Builds the shim (installing the locked npm dependencies first if needed) and installs it
 as DIR/CMD for its first command (mode 0755), and a relative symlink
@@ -16,6 +16,10 @@ With the defaults: DIR/hermes, DIR/hermes-agent -> hermes, DIR/hermes-acp -> her
   --admin-link          also create the symlink DIR/NAME-exec-shim -> CMD,
                         the name under which the binary is the admin CLI
                         (NAME-exec-shim explain, NAME-exec-shim doctor)
+  --link-dir DIR        also link every command there to the installed one
+                        (absolute symlinks): /usr/local/bin, which login
+                        shells keep on PATH (Debian's /etc/profile sets
+                        root's PATH without DIR of --prefix)
   --name NAME           product name (default hermes)
   --command CMD[=PATH]  a command to guard, and its real CLI (default PATH
                         /opt/NAME/.venv/bin/CMD); repeat for each; any
@@ -55,6 +59,7 @@ usage_error() {
 
 name=hermes
 prefix=
+link_dir=
 admin_link=
 build=()
 while [ $# -gt 0 ]; do
@@ -64,7 +69,7 @@ while [ $# -gt 0 ]; do
   esac
   opt=${1%%=*}
   case "$opt" in
-    --prefix | --name | --command | --user | --helper | --groups-helper | --home | --opt-out-var | --umask | --scan-dir | --boot-env) ;;
+    --prefix | --link-dir | --name | --command | --user | --helper | --groups-helper | --home | --opt-out-var | --umask | --scan-dir | --boot-env) ;;
     --target) usage_error "--target is gone: use --command NAME=PATH, one for each command" ;;
     *) usage_error "unknown option $1" ;;
   esac
@@ -81,6 +86,7 @@ while [ $# -gt 0 ]; do
   case "$value" in -*) usage_error "$opt needs a value, not the option $value" ;; esac
   case "$opt" in
     --prefix) prefix=$value ;;
+    --link-dir) link_dir=$value ;;
     --name) name=$value; build+=("--name=$value") ;;
     *) build+=("$opt=$value") ;;
   esac
@@ -88,6 +94,10 @@ done
 case "$prefix" in
   "" | /*) ;;
   *) prefix=$PWD/$prefix ;;
+esac
+case "$link_dir" in
+  "" | /*) ;;
+  *) link_dir=$PWD/$link_dir ;;
 esac
 
 cd "$(dirname "$0")"
@@ -126,3 +136,13 @@ mv -f "$prefix/.$first.new" "$prefix/$first"
 echo "installed $prefix/$first"
 for command in "${commands[@]:1}"; do link "$command"; done
 if [ -n "$admin_link" ]; then link "$name-exec-shim"; fi
+# A login shell's PATH (su -, an SSH login) lacks the prefix: the same commands where it looks (contract §16).
+# Absolute, since the directory is another; replaced atomically, like the rest.
+if [ -n "$link_dir" ]; then
+  mkdir -p "$link_dir"
+  for command in "${commands[@]}"; do
+    ln -sf "$prefix/$command" "$link_dir/.$command.new"
+    mv -f "$link_dir/.$command.new" "$link_dir/$command"
+    echo "linked $link_dir/$command -> $prefix/$command"
+  done
+fi

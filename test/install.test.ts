@@ -16,6 +16,7 @@ describe("usage errors exit 2 before anything is built", () => {
     [["--prefix", ""], "--prefix needs a value, not an empty one"],
     [["--prefix="], "--prefix needs a value, not an empty one"],
     [["--prefix", "--admin-link"], "--prefix needs a value, not the option --admin-link"],
+    [["--link-dir", ""], "--link-dir needs a value, not an empty one"],
     [["--name", "--prefix", "x"], "--name needs a value, not the option --prefix"],
     [["--user"], "--user needs a value"],
     [["--command", "--name", "x"], "--command needs a value, not the option --name"],
@@ -69,6 +70,23 @@ describe("installing", () => {
     }
     expect(readdirSync(join(here, "out")).sort()).toEqual(["hermes", "hermes-acp", "hermes-agent", "hermes-exec-shim"]);
     expect(existsSync(resolve(INSTALL, "../out"))).toBe(false);
+  });
+
+  it("--link-dir: every command linked there by absolute path, where a login shell's PATH looks (contract §16)", async () => {
+    for (let i = 0; i < 2; i++) {
+      const r = await install(["--prefix", "linked", "--link-dir", "login/bin"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(
+        ["hermes", "hermes-agent", "hermes-acp"]
+          .map((c) => `linked ${here}/login/bin/${c} -> ${here}/linked/${c}\n`)
+          .join(""),
+      );
+    }
+    expect(readdirSync(join(here, "login/bin")).sort()).toEqual(["hermes", "hermes-acp", "hermes-agent"]);
+    for (const name of ["hermes", "hermes-agent", "hermes-acp"])
+      expect(readlinkSync(join(here, "login/bin", name))).toBe(`${here}/linked/${name}`);
+    // Each resolves to the one binary.
+    expect(statSync(join(here, "login/bin/hermes-acp")).ino).toBe(statSync(join(here, "linked/hermes")).ino);
   });
 
   it("a fork's own commands: the first is the binary, the rest link to it; running it again is harmless", async () => {

@@ -29,6 +29,13 @@ export function readAccount(name: string, read: Read): Account | undefined | Fai
   return db.passwd === undefined ? undefined : parseAccount(db.passwd, db.group, name);
 }
 
+/** The account of `uid`, root's for one, wherever /etc/passwd lists it. */
+export function readAccountOfUid(uid: number, read: Read): Account | undefined | Failure {
+  const db = userDatabase(read);
+  if (failed(db)) return db;
+  return db.passwd === undefined ? undefined : parseAccountOfUid(db.passwd, db.group, uid);
+}
+
 /** The user the drop makes: `account` holds every group it will have, `groups` says where each came from. */
 export interface DropIdentity {
   account: Account;

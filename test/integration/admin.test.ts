@@ -162,7 +162,7 @@ describe("doctor", () => {
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(`PROBLEM  the helper ${HELPER} cannot be used: ${HELPER} does not exist`);
     });
-    await ct.ok("ln -s /bin/true /usr/local/bin/hermes");
+    await ct.ok("ln -sf /bin/true /usr/local/bin/hermes");
     try {
       const r = await ct.run(`${ADMIN} doctor`, {
         env: { ...ct.baseEnv(), PATH: `/usr/local/bin:${ct.baseEnv().PATH}` },
@@ -171,7 +171,7 @@ describe("doctor", () => {
       expect(r.stdout).toContain("PROBLEM  hermes on PATH is /usr/local/bin/hermes, not this shim");
       expect(r.stdout).toContain("remedy: put /opt/hermes/bin first on PATH");
     } finally {
-      await ct.ok("rm /usr/local/bin/hermes");
+      await ct.ok("ln -sf /opt/hermes/bin/hermes /usr/local/bin/hermes");
     }
   });
 

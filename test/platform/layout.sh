@@ -13,9 +13,11 @@ useradd -u 10000 -g 10000 -d /opt/data -M -s /usr/sbin/nologin "$name"
 mkdir -p /opt/data
 chown "$name:$name" /opt/data
 
-# As install.sh does: the shim once, a relative symlink for every other command.
+# As install.sh does: the shim once, a relative symlink for every other command, and with --link-dir
+# /usr/local/bin an absolute one there for each, which a login shell's PATH keeps (contract §16).
 for command in $commands; do
   [ "$command" = "$name" ] || ln -s "$name" "/opt/$name/bin/$command"
+  ln -s "/opt/$name/bin/$command" "/usr/local/bin/$command"
 done
 
 case $cli in

@@ -233,6 +233,65 @@ export function pathCheck(
   );
 }
 
+/** Root's PATH in a login shell (su -, bash -l, an SSH login), as Debian's /etc/profile sets it for uid 0. */
+export const LOGIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/** One command as a login shell's PATH finds it: what it reaches, and whether that is this binary. */
+export interface LoginLookup {
+  name: string;
+  found: string | undefined | Failure;
+  isShim: boolean | Failure;
+  shim: string | Failure;
+}
+
+/**
+ * Whether a login shell reaches the shim under each command's name (contract §16): the shim is ok, another
+ * program a problem (root's login shell runs it as root), none a note (the operator finds no command at all).
+ */
+export function loginPathChecks(lookups: readonly LoginLookup[]): Finding[] {
+  const findings: Finding[] = [];
+  const shims: string[] = [];
+  const missing: string[] = [];
+  const where = `a login shell's PATH (${LOGIN_PATH}, as Debian's /etc/profile sets root's)`;
+  for (const { name, found, isShim, shim } of lookups) {
+    const lost = [shim, found, isShim].find(failed);
+    if (lost) {
+      findings.push(unexamined("path", `cannot tell whether ${name} on a login shell's PATH is this shim`, lost));
+      continue;
+    }
+    const self = shim as string;
+    const link = `ln -sf ${dirname(self)}/${name} /usr/local/bin/${name} (install.sh --link-dir /usr/local/bin)`;
+    if (found === undefined) missing.push(name);
+    else if (isShim) shims.push(`${name} (${found})`);
+    else
+      findings.push(
+        finding(
+          "path",
+          false,
+          `${name} on ${where} is ${found}, not this shim (${self}): root's login shells (su -, SSH) run it as root`,
+          dirname(found as string) === "/usr/local/bin" ? `link it to the shim: ${link}` : `${link}, which comes first`,
+        ),
+      );
+  }
+  if (missing.length > 0)
+    findings.push(
+      findingFor("path")(
+        "note",
+        `${listNames(missing)} ${missing.length === 1 ? "is" : "are"} not on ${where}: su -, bash -l and SSH logins find none`,
+        "link each to the shim in /usr/local/bin (install.sh --link-dir /usr/local/bin)",
+      ),
+    );
+  if (shims.length > 0 && findings.length === 0)
+    findings.push(
+      finding(
+        "path",
+        true,
+        `on a login shell's PATH, ${listNames(shims)} ${shims.length === 1 ? "is" : "are"} this shim`,
+      ),
+    );
+  return findings;
+}
+
 /**
  * The boot's environment (contract §15), judged as a caller that lacks every variable the build names would find
  * it: a directory someone but root could write, or a variable's file the shim will not take because of who could

@@ -1,6 +1,7 @@
 /** `doctor`: gathers every fact its checks need, then reports them as findings. */
 import { bootImports } from "../../core/bootEnv.ts";
-import { type Bytes, envValues, text } from "../../core/bytes.ts";
+import { type Bytes, bytes, envValues, text } from "../../core/bytes.ts";
+import { cliHome } from "../../core/cliHome.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import { type Failure, failed } from "../../core/failure.ts";
 import { addedGids } from "../../core/groups.ts";
@@ -8,7 +9,7 @@ import { homeVar } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { parseGroup } from "../../core/passwd.ts";
 import { checkTrust, checkTrustOf } from "../../core/trust.ts";
-import { readDropIdentity } from "../../sys/accounts.ts";
+import { readAccountOfUid, readDropIdentity } from "../../sys/accounts.ts";
 import { bootFacts } from "../../sys/facts.ts";
 import { access, entries, executableStatus, groups, libcProbe, lstat, readAll, readlink } from "../../sys/files.ts";
 import { absolute, runtimeHomes } from "../../sys/homeProbe.ts";
@@ -22,15 +23,18 @@ import {
   gatewayCheck,
   groupsHelperCheck,
   helperCheck,
+  LOGIN_PATH,
+  loginPathChecks,
   pathCheck,
   shimCheck,
   userCheck,
 } from "../core/checks.ts";
 import { entryPointChecks } from "../core/entryPoints.ts";
-import { type DoctorReport, doctorReport, doctorText, type Finding } from "../core/finding.ts";
+import { type DoctorReport, doctorReport, doctorText, type Finding, failureItem, type Item } from "../core/finding.ts";
 import { groupText, type SharedGroup } from "../core/groupChecks.ts";
 import { homeTrees, ownFiles, refusal, treeName } from "../core/homeTrees.ts";
 import { pathDirChecks } from "../core/pathDirs.ts";
+import { type SplitCandidate, STATE_ENTRIES, splitHomeChecks, splitHomeName } from "../core/splitHome.ts";
 import { supervisionChecks } from "../core/supervision.ts";
 import { homeCheck, homeReachChecks, otherTreeChecks, treeChecks } from "../core/treeChecks.ts";
 import { commandsOnPath, pathOf, venvExecutables } from "./onPath.ts";
@@ -63,6 +67,11 @@ export function doctor(
   const groupsTrust = checkTrust(config.groupsHelper, lstat);
   const self = readlink("/proc/self/exe");
   const venv = venvExecutables(config, env);
+  // The boot's environment as a caller that lacks every variable finds it: the gateway's home among them. The
+  // home judged is the one the CLI will use (contract §16): the caller's own value, else the gateway's.
+  const boot = bootFacts(config, libcProbe, () => undefined);
+  const gatewayHome = cliHome(config, { given: undefined, ...boot.home }, boot);
+  const home = cliHome(config, { ...boot.home, given: envValues(env, homeVar(config.name))[0] }, boot);
   const findings: Finding[] = [
     ...shimCheck(config, self, failed(self) ? self : modeOf(self), checkTrustOf(self, lstat)),
     ...config.commands.map((c) => cliCheck(c, executableStatus(c.target))),
@@ -75,14 +84,20 @@ export function doctor(
       env,
     ).map((p) => pathCheck(p.name, p.found, p.isShim, p.shim)),
     ...entryPointChecks(config, venv.executables, venv.unlisted, venv.failures),
+    ...loginPathChecks(
+      commandsOnPath(
+        config.commands.map((c) => c.name),
+        [bytes(`PATH=${LOGIN_PATH}`)],
+      ),
+    ),
     ...pathDirChecks(pathOf(env), (dir) => checkTrust(dir, lstat, "lookup-dir")),
-    ...bootEnvFindings(config),
+    ...bootEnvCheck(config, boot.dirTrust(), [...bootImports(boot), ...(gatewayHome.boot ? [gatewayHome.boot] : [])]),
   ];
   let examined = 0;
   const walked: string[] = [];
   const sharedWith: DoctorReport["sharedWith"] = [];
   if (account) {
-    const given = envValues(env, homeVar(config.name))[0];
+    const given = home.source === "build" ? undefined : home.value;
     const value = given && absolute(given);
     const walks = homeTrees(config, value).map((tree) => {
       const progress = progressMeter(`${adminName(config.name)} doctor: ${tree.path}`);
@@ -123,6 +138,7 @@ export function doctor(
       }
     }
     findings.push(...homeReachChecks(config, homes));
+    findings.push(...splitHomes(config, text(gatewayHome.value), euid === 0));
     // Only where s6 supervises: without a scan directory there is nothing to say about one.
     const tree = gatherTree(config.scanDir, account, fix);
     if (tree) findings.push(...supervisionChecks(config, account, tree, fix));
@@ -141,10 +157,38 @@ function sharedGroup(gid: number, etcGroup: Bytes | Failure | undefined): Shared
   return { gid, entry: parseGroup(text(etcGroup), gid) };
 }
 
-/** The boot's environment as a caller that lacks every variable the build names finds it, whatever doctor's own holds. */
-function bootEnvFindings(config: ShimConfig): Finding[] {
-  const boot = bootFacts(config, libcProbe, () => undefined);
-  return bootEnvCheck(config, boot.dirTrust(), bootImports(boot));
+/**
+ * A `.hermes` under the gateway's home, the build's, or root's (/etc/passwd's home of uid 0) that holds the CLI's
+ * state (contract §16), beside what the gateway's home has of the same: one lstat a name.
+ */
+function splitHomes(config: ShimConfig, home: string, asRoot: boolean): Finding[] {
+  // Root's home is root's own: only root's sessions write there, and only root may look.
+  const root = asRoot ? readAccountOfUid(0, readAll) : undefined;
+  const rootHome = failed(root) || root === undefined ? "/root" : root.home;
+  const has = (dir: string, unexamined: Item[]) =>
+    STATE_ENTRIES.filter((name) => {
+      const node = lstat(`${dir}/${name}`);
+      if (node.kind === "unexamined") unexamined.push(failureItem(`${dir}/${name}`, node.failure));
+      return node.kind !== "missing" && node.kind !== "unexamined";
+    });
+  const homeHas = has(home, []);
+  const candidates: SplitCandidate[] = [];
+  const seen = new Set<string>();
+  const places = [
+    [home, `the gateway's home ${home}`],
+    [config.home, `the build's home ${config.home}`],
+    ...(asRoot ? [[rootHome, `root's home ${rootHome}`]] : []),
+  ];
+  for (const [dir, under] of places as [string, string][]) {
+    const path = `${dir === "/" ? "" : dir}/${splitHomeName(config.name)}`;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const node = lstat(path);
+    const unexamined: Item[] = node.kind === "unexamined" ? [failureItem(path, node.failure)] : [];
+    const held = node.kind === "dir" ? has(path, unexamined) : [];
+    candidates.push({ path, under, held, unexamined });
+  }
+  return splitHomeChecks(config.name, home, homeHas, candidates);
 }
 
 /** The mode of the shim's own file, or the failure of its statx. */

@@ -6,6 +6,8 @@ import {
   gatewayCheck,
   groupsHelperCheck,
   helperCheck,
+  LOGIN_PATH,
+  loginPathChecks,
   pathCheck,
   shimCheck,
   userCheck,
@@ -463,5 +465,70 @@ describe("the boot's environment (contract §15)", () => {
         unexamined: 1,
       },
     ]);
+  });
+});
+
+describe("a login shell's PATH (contract §16): Debian's /etc/profile, which lacks the shim's directory", () => {
+  const WHERE = `a login shell's PATH (${LOGIN_PATH}, as Debian's /etc/profile sets root's)`;
+  const at = (name: string, found: string | undefined, isShim: boolean) => ({ name, found, isShim, shim: SHIM });
+  it("every command reaching the shim: one ok line naming each", () => {
+    expect(
+      loginPathChecks([
+        at("hermes", "/usr/local/bin/hermes", true),
+        at("hermes-acp", "/usr/local/bin/hermes-acp", true),
+      ]),
+    ).toEqual([
+      ok(
+        "path",
+        "on a login shell's PATH, hermes (/usr/local/bin/hermes) and hermes-acp (/usr/local/bin/hermes-acp) are this shim",
+      ),
+    ]);
+    expect(loginPathChecks([at("hermes", "/usr/local/bin/hermes", true)])[0]?.message).toBe(
+      "on a login shell's PATH, hermes (/usr/local/bin/hermes) is this shim",
+    );
+  });
+  it("none there: one note for them all, with the link that makes them", () => {
+    expect(loginPathChecks([at("hermes", undefined, false), at("hermes-agent", undefined, false)])).toEqual([
+      {
+        check: "path",
+        status: "note",
+        message: `hermes and hermes-agent are not on ${WHERE}: su -, bash -l and SSH logins find none`,
+        remedy: "link each to the shim in /usr/local/bin (install.sh --link-dir /usr/local/bin)",
+        items: [],
+      },
+    ]);
+    expect(loginPathChecks([at("hermes", undefined, false)])[0]?.message).toContain("hermes is not on");
+  });
+  it("another program there: a problem, since root's login shells would run it as root", () => {
+    expect(
+      loginPathChecks([
+        at("hermes", "/usr/local/bin/hermes", false),
+        at("hermes-acp", "/usr/local/bin/hermes-acp", true),
+      ]),
+    ).toEqual([
+      {
+        check: "path",
+        status: "problem",
+        message: `hermes on ${WHERE} is /usr/local/bin/hermes, not this shim (${SHIM}): root's login shells (su -, SSH) run it as root`,
+        remedy:
+          "link it to the shim: ln -sf /opt/hermes/bin/hermes /usr/local/bin/hermes (install.sh --link-dir /usr/local/bin)",
+        items: [],
+      },
+    ]);
+    expect(loginPathChecks([at("hermes", "/usr/bin/hermes", false)])[0]?.remedy).toBe(
+      "ln -sf /opt/hermes/bin/hermes /usr/local/bin/hermes (install.sh --link-dir /usr/local/bin), which comes first",
+    );
+  });
+  it("a lookup that failed: not examined, never called missing", () => {
+    const failure = failureOf("statx", "/usr/local/bin/hermes", 5);
+    const [found] = loginPathChecks([{ name: "hermes", found: failure, isShim: false, shim: SHIM }]);
+    expect(found).toMatchObject({ status: "problem", unexamined: 1, remedy: LOOK_AGAIN });
+    expect(found?.message).toBe("cannot tell whether hermes on a login shell's PATH is this shim");
+    expect(loginPathChecks([{ name: "hermes", found: "/x", isShim: failure, shim: SHIM }])[0]).toMatchObject({
+      unexamined: 1,
+    });
+    expect(loginPathChecks([{ name: "hermes", found: "/x", isShim: true, shim: failure }])[0]).toMatchObject({
+      unexamined: 1,
+    });
   });
 });

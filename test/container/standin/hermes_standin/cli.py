@@ -25,7 +25,7 @@ import time
 import tty as ttymod
 
 USAGE = (
-    "usage: hermes [--version] [-p PROFILE] {config,login,auth,chat,note,whoami,groups,argv0,exit,kill,prompt,"
+    "usage: hermes [--version] [-p PROFILE] {config,login,auth,chat,note,whoami,getenv,groups,argv0,exit,kill,prompt,"
     "profile,skills,journey,gateway,tty,tiocsti,linger,paste,read,winch,wait,trap,received} ..."
 )
 
@@ -35,7 +35,9 @@ COMMAND = "/command"
 
 
 def home():
-    return os.environ.get("HERMES_HOME", "/opt/data")
+    """hermes_constants._hermes_home_from_env: HERMES_HOME stripped, else $HOME/.hermes (unset, empty or blank)."""
+    given = os.environ.get("HERMES_HOME", "").strip()
+    return given or os.path.join(os.path.expanduser("~"), ".hermes")
 
 
 def write_private(name, text):
@@ -532,6 +534,12 @@ def main(argv=None):
         return 0
     if cmd == "whoami":
         print(f"uid={os.getuid()} gid={os.getgid()} home={os.environ.get('HOME', '')} umask={os.umask(0):04o}")
+        return 0
+    if cmd == "getenv":
+        # The variables the tests ask for, one a line, as the CLI received them.
+        for name in rest:
+            value = os.environ.get(name)
+            print(f"{name} unset" if value is None else f"{name}={value}")
         return 0
     if cmd == "groups":
         print(f"uid={os.getuid()} gid={os.getgid()} groups={','.join(str(g) for g in sorted(os.getgroups()))}")
