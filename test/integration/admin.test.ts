@@ -77,6 +77,7 @@ describe("explain, row by row of contract §2, agreeing with what the shim then 
       path: CLI,
       argv: [CLI, "whoami"],
       setEnv: {},
+      changes: [],
       umask: null,
       relay: null,
       warning: null,
@@ -170,6 +171,13 @@ describe("doctor", () => {
       expect(r.code).toBe(1);
       expect(r.stdout).toContain("PROBLEM  hermes on PATH is /usr/local/bin/hermes, not this shim");
       expect(r.stdout).toContain("remedy: put /opt/hermes/bin first on PATH");
+      // A login shell's PATH (contract §16) reaches it too, whatever the caller's PATH says.
+      const login = await ct.run(`${ADMIN} doctor`);
+      expect(login.stdout).toContain(
+        "PROBLEM  hermes on a login shell's PATH (/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin, " +
+          "as Debian's /etc/profile sets root's) is /usr/local/bin/hermes, not this shim (/opt/hermes/bin/hermes): " +
+          "root's login shells (su -, SSH) run it as root\n",
+      );
     } finally {
       await ct.ok("ln -sf /opt/hermes/bin/hermes /usr/local/bin/hermes");
     }

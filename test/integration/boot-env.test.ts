@@ -74,7 +74,11 @@ describe("imported for every caller that lacks it", () => {
   it("explain shows the import, and the plan sets it", async () => {
     const out = await ct.ok("hermes-exec-shim explain");
     expect(out).toMatch(new RegExp(`\\n {2}boot env +${VAR}="${BROWSER}" from ${FILE}\\n`));
-    expect(out).toMatch(new RegExp(`\\n {2}environment +${VAR}=${BROWSER} HOME=/opt/data, the rest as given\\n`));
+    expect(out).toMatch(
+      new RegExp(
+        `\\n {2}environment +${VAR}=${BROWSER} HOME=/opt/data USER=hermes LOGNAME=hermes, the rest as given\\n`,
+      ),
+    );
   });
 });
 

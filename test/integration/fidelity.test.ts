@@ -43,7 +43,7 @@ const paths = {
   },
   "drop (root)": {
     asRuntimeUser: false,
-    byHand: `env HOME=/opt/data /command/s6-applyuidgid -u 10000 -g 10000 -G 10000 ${CLI}`,
+    byHand: `env HOME=/opt/data USER=hermes LOGNAME=hermes /command/s6-applyuidgid -u 10000 -g 10000 -G 10000 ${CLI}`,
     prelude: "umask 002",
   },
 } as const;

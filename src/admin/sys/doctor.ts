@@ -138,7 +138,7 @@ export function doctor(
       }
     }
     findings.push(...homeReachChecks(config, homes));
-    findings.push(...splitHomes(config, text(gatewayHome.value), euid === 0));
+    findings.push(...splitHomes(config, text(gatewayHome.value), text(home.value), euid === 0));
     // Only where s6 supervises: without a scan directory there is nothing to say about one.
     const tree = gatherTree(config.scanDir, account, fix);
     if (tree) findings.push(...supervisionChecks(config, account, tree, fix));
@@ -159,9 +159,10 @@ function sharedGroup(gid: number, etcGroup: Bytes | Failure | undefined): Shared
 
 /**
  * A `.hermes` under the gateway's home, the build's, or root's (/etc/passwd's home of uid 0) that holds the CLI's
- * state (contract §16), beside what the gateway's home has of the same: one lstat a name.
+ * state (contract §16), beside what the gateway's home has of the same: one lstat a name. `used` is the home the
+ * caller's variable names, which is no split.
  */
-function splitHomes(config: ShimConfig, home: string, asRoot: boolean): Finding[] {
+function splitHomes(config: ShimConfig, home: string, used: string, asRoot: boolean): Finding[] {
   // Root's home is root's own: only root's sessions write there, and only root may look.
   const root = asRoot ? readAccountOfUid(0, readAll) : undefined;
   const rootHome = failed(root) || root === undefined ? "/root" : root.home;
@@ -173,7 +174,8 @@ function splitHomes(config: ShimConfig, home: string, asRoot: boolean): Finding[
     });
   const homeHas = has(home, []);
   const candidates: SplitCandidate[] = [];
-  const seen = new Set<string>();
+  // The home the caller's own variable names is no split: it is the one doctor walks.
+  const seen = new Set<string>([used]);
   const places = [
     [home, `the gateway's home ${home}`],
     [config.home, `the build's home ${config.home}`],
