@@ -107,11 +107,14 @@ export function bootImports(facts: BootFacts | undefined): BootImport[] {
   return judged;
 }
 
-/** The warning lines for the imports a failure or a file someone else could have written kept out. */
-export function bootWarnings(name: string, imports: readonly BootImport[]): string {
+/**
+ * The warning lines for the imports a failure or a file someone else could have written kept out; `instead` is
+ * what the CLI runs with in their place, where not "without it" (the home, which has the build's).
+ */
+export function bootWarnings(name: string, imports: readonly BootImport[], instead = "without it"): string {
   let lines = "";
   for (const i of imports)
     if ("told" in i && i.told)
-      lines += `${name}: warning: not taking ${i.name} from the boot's environment: ${i.not}; ${name} runs without it\n`;
+      lines += `${name}: warning: not taking ${i.name} from the boot's environment: ${i.not}; ${name} runs ${instead}\n`;
   return lines;
 }

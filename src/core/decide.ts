@@ -4,7 +4,7 @@
  * or carries out the plan.
  */
 import { type BootFacts, type BootImport, bootImports, bootWarnings } from "./bootEnv.ts";
-import { type Bytes, envValues } from "./bytes.ts";
+import { type Bytes, envValues, text } from "./bytes.ts";
 import { type CliHome, cliHome } from "./cliHome.ts";
 import type { ShimConfig } from "./config.ts";
 import { type Failure, failed, failureText } from "./failure.ts";
@@ -180,7 +180,9 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   // One home whatever the caller's environment (contract §16): every way gets it, and it is the home judged.
   const home = facts.boot?.home && cliHome(config, facts.boot.home, facts.boot);
   const homeEnv = home ? homeChange(home) : [];
-  const bootWarning = bootWarnings(name, home?.boot ? [...imports, home.boot] : imports);
+  const bootWarning =
+    bootWarnings(name, imports) +
+    (home?.boot ? bootWarnings(name, [home.boot], `with ${home.variable}=${text(home.value)}, the build's home`) : "");
   const given = { ...boot, ...(home ? { home } : {}) };
   if (facts.euid !== 0) {
     const warning = homeWarnings(config, name, facts.homes?.(home), false) + bootWarning;

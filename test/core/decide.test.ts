@@ -930,7 +930,7 @@ describe("16. one home whatever the session's environment: every way gets it, an
       env: [
         { name: "HERMES_HOME", value: bytes("/opt/data"), why: "the caller's was unset or blank: the build's home" },
       ],
-      warning: `hermes: warning: not taking HERMES_HOME from the boot's environment: ${HOME_FILE} is owned by uid 10000, not root; hermes runs without it\n`,
+      warning: `hermes: warning: not taking HERMES_HOME from the boot's environment: ${HOME_FILE} is owned by uid 10000, not root; hermes runs with HERMES_HOME=/opt/data, the build's home\n`,
     });
   });
   it("the homes are asked for with the home the CLI will use, on every way", () => {

@@ -158,3 +158,54 @@ it("doctor on the healthy boot: the boot's environment is root's alone, and doct
   );
   expect(r.code).toBe(0);
 });
+
+describe("the CLI's home from the boot (contract §16): a session without HERMES_HOME gets the gateway's", () => {
+  const HOME_FILE = `${DIR}/HERMES_HOME`;
+  /** Where `config set` wrote, among the boot's home, the build's and the split homes. */
+  const written = () =>
+    ct.ok(
+      "for f in /srv/hermes/config.yaml /opt/data/config.yaml /opt/data/.hermes/config.yaml /root/.hermes/config.yaml; do " +
+        '[ -e "$f" ] && stat -c "%n %U" "$f"; done; true',
+    );
+  const clean = "rm -rf /srv/hermes /root/.hermes /opt/data/.hermes /opt/data/config.yaml";
+
+  it("s6-overlay recorded the image's HERMES_HOME, root's: the boot's value is the build's here", async () => {
+    expect(await ct.ok(`stat -c '%U %a' ${HOME_FILE} && cat ${HOME_FILE}`)).toBe("root 644\n/opt/data");
+  });
+
+  it.each(CALLERS)("%s: a boot value other than the build's is followed, blank or unset alike", async (_, options) => {
+    const original = await ct.ok(`cat ${HOME_FILE}`);
+    await ct.ok(
+      `${clean} && mkdir -m 0755 /srv/hermes && chown hermes:hermes /srv/hermes && printf /srv/hermes > ${HOME_FILE}`,
+    );
+    try {
+      for (const prelude of ["env -u HERMES_HOME HOME=/root", "env HERMES_HOME=' ' HOME=/root"]) {
+        const r = await ct.run(`${prelude} hermes config set model opus`, options);
+        expect(r).toMatchObject({ code: 0, stderr: "" });
+        expect(await written()).toMatch(/^\/srv\/hermes\/config\.yaml (hermes|root)\n$/);
+        await ct.ok("rm -f /srv/hermes/config.yaml");
+      }
+      const out = await ct.ok(`env -u HERMES_HOME ${"hermes-exec-shim"} explain`, options);
+      expect(out).toContain(
+        `  CLI home       HERMES_HOME="/srv/hermes" from the boot's environment (${HOME_FILE}): the caller's was unset or blank\n`,
+      );
+    } finally {
+      await ct.ok(`printf %s '${original}' > ${HOME_FILE} && ${clean}`);
+    }
+  });
+
+  it("a boot file the runtime user could have written is not followed: the build's home, and a warning", async () => {
+    const original = await ct.ok(`cat ${HOME_FILE}`);
+    await ct.ok(`printf /tmp > ${HOME_FILE} && chown hermes ${HOME_FILE}`);
+    try {
+      const r = await ct.run("env -u HERMES_HOME HOME=/root hermes config set model opus");
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe(
+        `hermes: warning: not taking HERMES_HOME from the boot's environment: ${HOME_FILE} is owned by uid 10000, not root; hermes runs with HERMES_HOME=/opt/data, the build's home\n`,
+      );
+      expect(await written()).toBe("/opt/data/config.yaml hermes\n");
+    } finally {
+      await ct.ok(`printf %s '${original}' > ${HOME_FILE} && chown root ${HOME_FILE} && ${clean}`);
+    }
+  });
+});

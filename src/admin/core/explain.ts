@@ -109,24 +109,18 @@ function changesOf(plan: Extract<Plan, { kind: "exec" }>): { name: string; value
   return (plan.env ?? []).map((c) => ({ name: c.name, value: "value" in c ? text(c.value) : null, why: c.why }));
 }
 
-const SOURCE: Record<CliHome["source"], string> = {
-  caller: "the caller's",
-  boot: "the boot's environment",
-  build: "the build's --home",
-};
-
-/** "HERMES_HOME=/opt/data, from the boot's environment (…)": where the CLI's home came from. */
+/** "HERMES_HOME="/opt/data" from the boot's environment (…)": where the CLI's home came from (contract §16). */
 function homeReport(home: CliHome): NonNullable<ExplainReport["facts"]["home"]> {
   const value = text(home.value);
-  const not = home.boot && "not" in home.boot ? ` (the boot's not taken: ${home.boot.not})` : "";
-  const from = home.boot && "from" in home.boot ? ` (${home.boot.from})` : "";
-  const caller = home.source === "caller" ? ", as the caller set it" : ": the caller's was unset or blank";
-  return {
-    variable: home.variable,
-    value,
-    source: home.source,
-    text: `${home.variable}=${JSON.stringify(value)} from ${SOURCE[home.source]}${from}${caller}${not}`,
-  };
+  const set = `${home.variable}=${JSON.stringify(value)}`;
+  const boot = home.boot;
+  const why =
+    home.source === "caller"
+      ? `${set}, as the caller set it`
+      : boot && "from" in boot
+        ? `${set} from the boot's environment (${boot.from}): the caller's was unset or blank`
+        : `${set}, the build's --home: the caller's was unset or blank${boot && "not" in boot ? `, and the boot's is not taken: ${boot.not}` : ""}`;
+  return { variable: home.variable, value, source: home.source, text: why };
 }
 
 function trustReport(trust: Trust | undefined): TrustReport | null {

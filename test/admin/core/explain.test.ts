@@ -710,3 +710,82 @@ describe("explain: the boot's environment (contract §15)", () => {
     expect(explain(user()).report.facts.bootEnv).toBeNull();
   });
 });
+
+describe("explain: the CLI's home and the variables the plan changes (contract §16)", () => {
+  const HOME_FILE = `${BOOT_ENV_DIR}/HERMES_HOME`;
+  const boot = (given: string | undefined, file?: BootFile): BootFacts => ({
+    vars: [],
+    home: { given: given === undefined ? undefined : bytes(given), ...(file ? { file } : {}) },
+    dirTrust: known({ ok: true, resolved: BOOT_ENV_DIR }),
+    target: () => ({ kind: "missing" }),
+  });
+  const rootFile = (value: string, uid = 0): BootFile => ({
+    kind: "file",
+    uid,
+    gid: 0,
+    mode: 0o100644,
+    data: bytes(value),
+  });
+  const row = (text: string) => /\n {2}CLI home +(.*)\n/.exec(text)?.[1];
+
+  it("the caller's own value", () => {
+    const { report, text } = explain({ ...user(), boot: boot("/srv/own") });
+    expect(report.facts.home).toEqual({
+      variable: "HERMES_HOME",
+      value: "/srv/own",
+      source: "caller",
+      text: 'HERMES_HOME="/srv/own", as the caller set it',
+    });
+    expect(row(text)).toBe('HERMES_HOME="/srv/own", as the caller set it');
+    expect(report.plan).toMatchObject({ changes: [] });
+  });
+  it("the boot's, for a blank one: the file named, and the plan sets it", () => {
+    const { report, text } = explain({ ...user(), boot: boot(" ", rootFile("/srv/hermes")) });
+    expect(report.facts.home).toMatchObject({ value: "/srv/hermes", source: "boot" });
+    expect(row(text)).toBe(
+      `HERMES_HOME="/srv/hermes" from the boot's environment (${HOME_FILE}): the caller's was unset or blank`,
+    );
+    expect(report.plan).toMatchObject({
+      setEnv: { HERMES_HOME: "/srv/hermes" },
+      changes: [
+        { name: "HERMES_HOME", value: "/srv/hermes", why: `the caller's was unset or blank: from ${HOME_FILE}` },
+      ],
+    });
+    expect(text).toContain("  environment    HERMES_HOME=/srv/hermes, the rest as given\n");
+    expect(text).toContain(`    HERMES_HOME  the caller's was unset or blank: from ${HOME_FILE}\n`);
+  });
+  it("the build's, and why not the boot's", () => {
+    const { report, text } = explain({ ...user(), boot: boot(undefined, rootFile("/tmp", 10000)) });
+    expect(report.facts.home).toMatchObject({ value: "/opt/data", source: "build" });
+    expect(row(text)).toBe(
+      `HERMES_HOME="/opt/data", the build's --home: the caller's was unset or blank, and the boot's is not taken: ${HOME_FILE} is owned by uid 10000, not root`,
+    );
+    expect(row(explain({ ...user(), boot: { ...boot(undefined), home: { given: undefined } } }).text)).toBe(
+      `HERMES_HOME="/opt/data", the build's --home: the caller's was unset or blank, and the boot's is not taken: the boot did not set it (no ${HOME_FILE})`,
+    );
+  });
+  it("a variable removed: said so on the environment row, with why", () => {
+    const dir = { value: bytes("/run/user/0"), node: { kind: "dir" as const, uid: 0, gid: 0, mode: 0o040700 } };
+    const facts = root([], { terminal: { kind: "none" } });
+    const { report, text } = explain({
+      ...facts,
+      asRoot: { ...(facts.asRoot as NonNullable<Facts["asRoot"]>), runtimeDir: known(dir) },
+    });
+    expect(report.plan).toMatchObject({
+      changes: [
+        { name: "HOME" },
+        { name: "USER" },
+        { name: "LOGNAME" },
+        {
+          name: "XDG_RUNTIME_DIR",
+          value: null,
+          why: `"/run/user/0" is not hermes's own: hermes's uid is not known to the shim, so it cannot tell whose it is`,
+        },
+      ],
+    });
+    expect(text).toContain(
+      "  environment        HOME=/opt/data USER=hermes LOGNAME=hermes, XDG_RUNTIME_DIR removed, the rest as given\n",
+    );
+    expect(report.facts.home).toBeNull();
+  });
+});
