@@ -88,7 +88,7 @@ describe("sessions that start without the image's environment", () => {
   it("su -: a login shell finds the shim (/usr/local/bin), and the write lands in /opt/data", async () => {
     await reset();
     const r = await ct().run("su - -c 'command -v hermes && hermes config set model opus'");
-    expect(r).toMatchObject({ code: 0, stdout: "/usr/local/bin/hermes\n", stderr: "" });
+    expect(r).toMatchObject({ code: 0, stdout: "/usr/local/bin/hermes\nset model\n", stderr: "" });
     expect(await written()).toBe("/opt/data/config.yaml hermes\n");
   });
 
@@ -154,8 +154,8 @@ describe("doctor: a split home, and what a login shell reaches", () => {
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(
         "PROBLEM  /root/.hermes, under root's home /root, holds the hermes CLI's state (auth.json, config.yaml and skills), " +
-          "which the gateway never reads: a session without HERMES_HOME wrote it there; /opt/data has config.yaml too, " +
-          "which the copy keeps\n",
+          "which the gateway never reads: a session without HERMES_HOME wrote it there; /opt/data has config.yaml and " +
+          "skills too, which the copy keeps\n",
       );
       expect(r.stdout).toContain(
         "remedy: bring back what /opt/data lacks: cp -an /root/.hermes/. /opt/data/ (never overwrites), merge " +

@@ -12,6 +12,9 @@ import { type Finding, findingFor, type Item, unexaminedFinding } from "./findin
 /** What the CLI keeps in its home that a gateway would miss: its credentials, its settings, its work. */
 export const STATE_ENTRIES = ["auth.json", ".env", "config.yaml", "skills", "sessions", "profiles"] as const;
 
+/** Of those, the files: two of one name cannot both be kept, where `cp -an` merges two directories. */
+const STATE_FILES: readonly string[] = ["auth.json", ".env", "config.yaml"];
+
 /** The directory the CLI names its home after its variable is blank: `$HOME/.hermes`. */
 export function splitHomeName(name: string): string {
   return `.${name}`;
@@ -47,6 +50,7 @@ export function splitHomeChecks(
       );
     if (c.held.length === 0) continue;
     const both = c.held.filter((e) => homeHas.includes(e));
+    const byHand = both.filter((e) => STATE_FILES.includes(e));
     const gatewayToo = both.length > 0 ? `; ${home} has ${listNames(both)} too, which the copy keeps` : "";
     findings.push(
       finding(
@@ -54,7 +58,7 @@ export function splitHomeChecks(
         `${c.path}, under ${c.under}, holds the ${name} CLI's state (${listNames(c.held)}), which the gateway ` +
           `never reads: a session without ${homeVar(name)} wrote it there${gatewayToo}`,
         `bring back what ${home} lacks: cp -an ${c.path}/. ${home}/ (never overwrites)` +
-          `${both.length > 0 ? `, merge ${listNames(both)} by hand` : ""}, ` +
+          `${byHand.length > 0 ? `, merge ${listNames(byHand)} by hand` : ""}, ` +
           `run ${adminName(name)} doctor --fix as root, then remove ${c.path}; doctor --fix never merges it by itself`,
       ),
     );

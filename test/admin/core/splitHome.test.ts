@@ -48,6 +48,23 @@ describe("a split home", () => {
       },
     ]);
   });
+  it("a directory both have is merged by the copy: only files are merged by hand", () => {
+    const [found] = splitHomeChecks(
+      "hermes",
+      "/opt/data",
+      ["skills", "sessions", ".env"],
+      [candidate("/root/.hermes", "root's home /root", ["skills", "sessions", ".env", "profiles"])],
+    );
+    expect(found?.message).toContain("; /opt/data has skills, sessions and .env too, which the copy keeps");
+    expect(found?.remedy).toContain("(never overwrites), merge .env by hand, run");
+    const [dirs] = splitHomeChecks(
+      "hermes",
+      "/opt/data",
+      ["skills"],
+      [candidate("/root/.hermes", "root's home /root", ["skills"])],
+    );
+    expect(dirs?.remedy).toContain("(never overwrites), run hermes-exec-shim doctor --fix");
+  });
   it("nothing in common: no merge to do by hand", () => {
     const [found] = splitHomeChecks(
       "hermes",
