@@ -4,6 +4,7 @@
  * group, and the group is who the home is shared with. The drop's umask follows such a home.
  */
 import type { Owned } from "./access.ts";
+import { type Failure, failed } from "./failure.ts";
 import { type Lstat, walkPath } from "./pathWalk.ts";
 
 export const SETGID = 0o2000;
@@ -28,19 +29,24 @@ export const openToOthers = (sharing: Sharing) => (sharing.mode & OTHERS_READ) !
 
 /**
  * The umask the drop sets: the build's, narrowed to 0007's bits in a shared home others cannot read, so that
- * nothing the CLI makes there is readable by those the home keeps out. It only ever narrows the build's.
+ * nothing the CLI makes there is readable by those the home keeps out. It only ever narrows the build's. A home
+ * that could not be examined is not taken as unshared (contract §13): it gets the narrowest the rule gives.
  */
-export function dropUmask(umask: number, sharing: Sharing | undefined): number {
+export function dropUmask(umask: number, sharing: Sharing | Failure | undefined): number {
+  if (failed(sharing)) return umask | 0o007;
   return sharing && !openToOthers(sharing) ? umask | 0o007 : umask;
 }
 
-/** The sharing of the directory `path` names, through every symlink; undefined for anything else, or unknown. */
-export function homeSharing(path: string, lstat: Lstat): Sharing | undefined {
-  return walkPath<Sharing | undefined>(path, lstat, {
+/**
+ * The sharing of the directory `path` names, through every symlink; undefined for anything else, and the failure
+ * of a call on the way that kept it from being known.
+ */
+export function homeSharing(path: string, lstat: Lstat): Sharing | undefined | Failure {
+  return walkPath<Sharing | undefined | Failure>(path, lstat, {
     through: () => undefined,
     end: (_dir, node) => sharingOf(node),
     missing: () => undefined,
     broken: () => undefined,
-    unexamined: () => undefined,
+    unexamined: (failure) => failure,
   });
 }

@@ -34,6 +34,9 @@ describe("dropUmask: it follows the home, and only ever narrows the build's", ()
     expect(dropUmask(0o002, { gid: 2000, mode: 0o2775 })).toBe(0o002);
     expect(dropUmask(0o002, { gid: 2000, mode: 0o2774 })).toBe(0o002);
     expect(dropUmask(0o022, undefined)).toBe(0o022);
+    // Not knowing is not "not shared": the narrowest the rule gives.
+    expect(dropUmask(0o002, { call: "statx", on: "/opt/data", errno: 5, words: "Input/output error" })).toBe(0o007);
+    expect(dropUmask(0o022, { call: "statx", on: "/opt/data", errno: 5, words: "Input/output error" })).toBe(0o027);
   });
 
   it("others may read it only with o+r", () => {
@@ -62,8 +65,14 @@ describe("homeSharing: the directory a path names, through its symlinks", () => 
     expect(homeSharing("/opt/link", lstat)).toEqual({ gid: 2000, mode: 0o2770 });
   });
 
-  it("anything else is not shared: a plain directory, a file, a missing one, one not examined", () => {
-    for (const path of ["/opt/plain", "/opt/file", "/opt/none", "/opt/file/x", "/opt/bad"])
+  it("anything else is not shared: a plain directory, a file, a missing one", () => {
+    for (const path of ["/opt/plain", "/opt/file", "/opt/none", "/opt/file/x"])
       expect(homeSharing(path, lstat), path).toBeUndefined();
+  });
+
+  it('one that could not be examined is never "not shared": the failure, on the way or at the end (contract §13)', () => {
+    const failure = { call: "statx", on: "/opt/bad", errno: 5, words: "Input/output error" };
+    expect(homeSharing("/opt/bad", lstat)).toEqual(failure);
+    expect(homeSharing("/opt/bad/home", lstat)).toEqual(failure);
   });
 });

@@ -58,8 +58,11 @@ export interface ExplainReport {
         text: string;
         /** What at its top the runtime user cannot read, and what could not be examined: the drop path only, else null. */
         unreadable: { count: number; examples: string[]; unexamined: Unable[] } | null;
-        /** The group the home is shared with (contract §14): the drop path only, null where it is not shared. */
-        sharing: { gid: number; mode: string; setgid: true; othersMayRead: boolean } | null;
+        /**
+         * The group the home is shared with (contract §14): the drop path only, null where it is not shared, or
+         * why that could not be known.
+         */
+        sharing: { gid: number; mode: string; setgid: true; othersMayRead: boolean } | Unable | null;
       }[];
     } | null;
     /** The CLI's home and where it came from (contract §16): null when nothing would run. */
@@ -182,14 +185,16 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
                     unexamined: c.unreadable.unexamined.map(unable),
                   }
                 : null,
-              sharing: c.sharing
-                ? {
-                    gid: c.sharing.gid,
-                    mode: octal(c.sharing.mode),
-                    setgid: true,
-                    othersMayRead: openToOthers(c.sharing),
-                  }
-                : null,
+              sharing: failed(c.sharing)
+                ? unable(c.sharing)
+                : c.sharing
+                  ? {
+                      gid: c.sharing.gid,
+                      mode: octal(c.sharing.mode),
+                      setgid: true,
+                      othersMayRead: openToOthers(c.sharing),
+                    }
+                  : null,
             })),
           }
         : null,
@@ -235,7 +240,10 @@ function unreadableRows(path: string, found: UnreadableReport | null): Row[] {
   return rows;
 }
 
-type SharingReport = NonNullable<NonNullable<ExplainReport["facts"]["homes"]>["checks"][number]["sharing"]>;
+type SharingReport = Exclude<
+  NonNullable<NonNullable<ExplainReport["facts"]["homes"]>["checks"][number]["sharing"]>,
+  Unable
+>;
 
 /** "/opt/data with group 2000 (mode 2770, setgid, closed to others)". */
 function sharingText(path: string, sharing: SharingReport): string {
@@ -248,6 +256,8 @@ function umaskText(report: ExplainReport, umask: string | null): string {
   if (umask === null) return "as given";
   const home = report.facts.homes?.checks[0];
   if (!home?.sharing) return umask;
+  if ("unable" in home.sharing)
+    return `${umask} (the build's ${report.config.umask}, narrowed: whether the CLI's home is shared ${unableText(home.sharing)})`;
   const built = umask === report.config.umask ? "the build's" : `the build's ${report.config.umask}, narrowed`;
   return `${umask} (${built}: the CLI's home is shared ${sharingText(home.path, home.sharing)})`;
 }
@@ -316,7 +326,9 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
     ...(homes?.checks.flatMap((c): Row[] => [
       ["home", c.text],
       ...unreadableRows(c.path, c.unreadable),
-      ...(c.sharing ? ([["shared", sharingText(c.path, c.sharing)]] as Row[]) : []),
+      ...(c.sharing
+        ? ([["shared", "unable" in c.sharing ? unableText(c.sharing) : sharingText(c.path, c.sharing)]] as Row[])
+        : []),
     ]) ?? []),
     ...(report.facts.home ? ([["CLI home", report.facts.home.text]] as Row[]) : []),
     ...(report.facts.bootEnv?.map((b): Row => ["boot env", b.text]) ?? []),

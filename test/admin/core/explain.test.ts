@@ -566,6 +566,24 @@ describe("a home shared by a group (contract §14): its sharing beside the umask
     );
   });
 
+  it("one whose sharing could not be examined: the failure on its row, and the narrowed umask (contract §13)", () => {
+    const failure = { call: "statx", on: "/opt/data", errno: 5, words: "Input/output error" };
+    const { report, text } = explain({
+      ...root([], { terminal: { kind: "none" } }),
+      homes: known({
+        who: { uid: 10000, user: "hermes" },
+        checks: [{ variable: null, path: "/opt/data", reach: { ok: true }, sharing: failure }],
+      }),
+    });
+    expect(report.plan).toMatchObject({ umask: "0007" });
+    expect(report.facts.homes?.checks[0]?.sharing).toEqual({ unable: "unable to statx /opt/data: Input/output error" });
+    expect(text).toContain("  shared         could not be examined: unable to statx /opt/data: Input/output error\n");
+    expect(text).toContain(
+      "  umask        0007 (the build's 0002, narrowed: whether the CLI's home is shared could not be examined: " +
+        "unable to statx /opt/data: Input/output error)\n",
+    );
+  });
+
   it("a home that is not shared: the umask alone, and no shared row", () => {
     const { text } = explain({
       ...root([], { terminal: { kind: "none" } }),
