@@ -277,6 +277,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     // Never a refusal on this alone: a command that only reads works without a writable home.
     const homes = facts.homes?.(home);
     // A runtime directory that could not be examined is not handed on, and the failure is told (contract §13).
+    // Stryker disable next-line OptionalChaining: root's facts are there whenever the drop gets this far.
     const runtimeDir = facts.asRoot?.runtimeDir?.();
     const dirFailure = runtimeDirFailure(runtimeDir);
     const dirWarning = dirFailure

@@ -3,7 +3,7 @@
  * none, and on the drop the variables that name the user, as runuser, su and sudo set them. Nothing of root's
  * stays where it would name root to a process of the runtime user's: its runtime directory least of all.
  */
-import { type Bytes, bytes, envWith, text, utf8 } from "./bytes.ts";
+import { type Bytes, bytes, envWith, text } from "./bytes.ts";
 import type { CliHome } from "./cliHome.ts";
 import type { ShimConfig } from "./config.ts";
 import { type Failure, failureText } from "./failure.ts";
@@ -24,8 +24,7 @@ export interface RuntimeDir {
 /** The home variable, for a caller whose value is blank: the boot's or the build's, said where it came from. */
 export function homeChange(home: CliHome): EnvChange[] {
   if (home.source === "caller") return [];
-  const why =
-    home.source === "boot" && home.boot && "from" in home.boot ? `from ${home.boot.from}` : "the build's home";
+  const why = home.boot && "from" in home.boot ? `from ${home.boot.from}` : "the build's home";
   return [{ name: home.variable, value: home.value, why: `the caller's was unset or blank: ${why}` }];
 }
 
@@ -41,6 +40,8 @@ function notOwn(dir: RuntimeDir, uid: number | undefined, user: string): string 
   return node.uid === uid ? undefined : `it is uid ${node.uid}'s, not ${user}'s`;
 }
 
+const quote = (value: Bytes) => JSON.stringify(text(value));
+
 /**
  * The drop's variables that name the user: HOME, USER and LOGNAME the runtime user's, and the caller's runtime
  * directory handed on only when it is the runtime user's own (`uid`, where the shim knows it).
@@ -52,13 +53,12 @@ export function dropUserEnv(config: ShimConfig, uid: number | undefined, dir: Ru
     { name: "USER", value: bytes(user), why: `the user the CLI runs as, as su and runuser set it` },
     { name: "LOGNAME", value: bytes(user), why: `the user the CLI runs as, as su and runuser set it` },
   ];
-  const why = dir && notOwn(dir, uid, user);
+  if (dir === undefined) return changes;
+  const why = notOwn(dir, uid, user);
   if (why)
-    changes.push({ name: RUNTIME_DIR_VAR, unset: true, why: `${quoted(dir?.value)} is not ${user}'s own: ${why}` });
+    changes.push({ name: RUNTIME_DIR_VAR, unset: true, why: `${quote(dir.value)} is not ${user}'s own: ${why}` });
   return changes;
 }
-
-const quoted = (value: Bytes | undefined) => JSON.stringify(value === undefined ? "" : (utf8(value) ?? text(value)));
 
 /** The failure that kept the caller's runtime directory from being examined, which a warning tells (contract §13). */
 export function runtimeDirFailure(dir: RuntimeDir | undefined): Failure | undefined {

@@ -43,6 +43,12 @@ describe("the drop's user variables: as runuser, su and sudo set them", () => {
   it("HOME, USER and LOGNAME name the runtime user, whatever the caller had", () => {
     expect(dropUserEnv(config, 10000, undefined)).toEqual(USER_ENV);
   });
+  it("a value that is not UTF-8 is shown, not lost", () => {
+    const odd = { value: new Uint8Array([0x2f, 0xff]), node: dir(0) };
+    expect(dropUserEnv(config, 10000, odd).at(-1)).toMatchObject({
+      why: `"/\ufffd" is not hermes's own: it is uid 0's, not hermes's`,
+    });
+  });
   it("a fork's user and home", () => {
     const fork = { ...defaultsFor("acme"), user: "bot", home: "/srv/bot" };
     expect(dropUserEnv(fork, 2000, undefined).map((c) => [c.name, "value" in c && text(c.value)])).toEqual([
@@ -92,6 +98,7 @@ describe("the drop's user variables: as runuser, su and sudo set them", () => {
     });
     expect(runtimeDirFailure(given)).toEqual(failure);
     expect(runtimeDirFailure(runtimeDir("/run/user/0", dir(0)))).toBeUndefined();
+    expect(runtimeDirFailure(runtimeDir("run/user/0"))).toBeUndefined();
     expect(runtimeDirFailure(undefined)).toBeUndefined();
   });
 });

@@ -471,6 +471,10 @@ describe("the boot's environment (contract §15)", () => {
 describe("a login shell's PATH (contract §16): Debian's /etc/profile, which lacks the shim's directory", () => {
   const WHERE = `a login shell's PATH (${LOGIN_PATH}, as Debian's /etc/profile sets root's)`;
   const at = (name: string, found: string | undefined, isShim: boolean) => ({ name, found, isShim, shim: SHIM });
+  it("is Debian's root PATH, word for word", () => {
+    expect(LOGIN_PATH).toBe("/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    expect(loginPathChecks([])).toEqual([]);
+  });
   it("every command reaching the shim: one ok line naming each", () => {
     expect(
       loginPathChecks([
@@ -522,7 +526,7 @@ describe("a login shell's PATH (contract §16): Debian's /etc/profile, which lac
   it("a lookup that failed: not examined, never called missing", () => {
     const failure = failureOf("statx", "/usr/local/bin/hermes", 5);
     const [found] = loginPathChecks([{ name: "hermes", found: failure, isShim: false, shim: SHIM }]);
-    expect(found).toMatchObject({ status: "problem", unexamined: 1, remedy: LOOK_AGAIN });
+    expect(found).toMatchObject({ check: "path", status: "problem", unexamined: 1, remedy: LOOK_AGAIN });
     expect(found?.message).toBe("cannot tell whether hermes on a login shell's PATH is this shim");
     expect(loginPathChecks([{ name: "hermes", found: "/x", isShim: failure, shim: SHIM }])[0]).toMatchObject({
       unexamined: 1,

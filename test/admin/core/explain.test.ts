@@ -782,6 +782,18 @@ describe("explain: the CLI's home and the variables the plan changes (contract Â
       `HERMES_HOME="/opt/data", the build's --home: the caller's was unset or blank, and the boot's is not taken: the boot did not set it (no ${HOME_FILE})`,
     );
   });
+  it("the build's, where no boot was looked at: no word of the boot's", () => {
+    const facts = user();
+    const plan = {
+      kind: "exec" as const,
+      path: "/opt/hermes/.venv/bin/hermes",
+      prefix: ["/opt/hermes/.venv/bin/hermes"],
+      home: { variable: "HERMES_HOME", value: bytes("/opt/data"), source: "build" as const },
+    };
+    expect(explainReport(config, facts, plan, []).facts.home?.text).toBe(
+      `HERMES_HOME="/opt/data", the build's --home: the caller's was unset or blank`,
+    );
+  });
   it("a variable removed: said so on the environment row, with why", () => {
     const dir = { value: bytes("/run/user/0"), node: { kind: "dir" as const, uid: 0, gid: 0, mode: 0o040700 } };
     const facts = root([], { terminal: { kind: "none" } });

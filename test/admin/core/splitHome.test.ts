@@ -64,6 +64,13 @@ describe("a split home", () => {
       [candidate("/root/.hermes", "root's home /root", ["skills"])],
     );
     expect(dirs?.remedy).toContain("(never overwrites), run hermes-exec-shim doctor --fix");
+    const [auth] = splitHomeChecks(
+      "hermes",
+      "/opt/data",
+      ["auth.json"],
+      [candidate("/root/.hermes", "root's home /root", ["auth.json"])],
+    );
+    expect(auth?.remedy).toContain("(never overwrites), merge auth.json by hand, run");
   });
   it("nothing in common: no merge to do by hand", () => {
     const [found] = splitHomeChecks(
@@ -96,6 +103,7 @@ describe("a split home", () => {
     );
     expect(found.map((f) => f.status)).toEqual(["problem", "problem"]);
     expect(found[0]).toMatchObject({
+      check: "home",
       message: "cannot tell whether /root/.hermes holds the hermes CLI's state",
       remedy: LOOK_AGAIN,
       items: [lost],
