@@ -88,6 +88,10 @@ export async function makeRootlessUser(runId: string): Promise<Rootless> {
  */
 export async function removeRootlessUser(rootless: Rootless): Promise<void> {
   await spawnArgv([...podmanArgv(rootless), "system", "reset", "--force"]);
+  // What the reset cannot stop: a container a killed worker's `podman run` went on to start after the run was
+  // stopped, or one whose state went with a runtime directory of a run killed outright. Its conmon and its
+  // PID 1 are the user's; the rest of the container dies with its PID 1.
+  await outcome(["pkill", "--signal", "KILL", "--uid", `${rootless.uid}`]);
   try {
     // Refused while a process of the user is still exiting.
     await persist(["userdel", "--remove", rootless.user]);
