@@ -51,6 +51,24 @@ function children(): number[] {
     .map(Number);
 }
 
+interface Task {
+  name: string;
+  result?: { state?: string };
+  tasks?: Task[];
+}
+
+/** The tests still running, "file > describe > test", or "" when none is (or not under vitest). */
+function runningTests(project: TestProject | undefined): string {
+  const walk = (task: Task, path: string[]): string[] => {
+    const here = [...path, task.name];
+    if (task.result?.state !== "run") return [];
+    const inner = (task.tasks ?? []).flatMap((t) => walk(t, here));
+    return inner.length ? inner : [here.join(" > ")];
+  };
+  const files = (project?.vitest.state.getFiles() ?? []) as unknown as Task[];
+  return files.flatMap((file) => walk(file, [])).join("; ");
+}
+
 /**
  * On SIGINT, SIGTERM or SIGHUP: no file starts any more, the workers are stopped, the run is torn down as at its
  * end, and the process then dies of the signal, as the shell or CI that sent it expects. Vitest's own handler
@@ -64,7 +82,9 @@ function onSignals(project: TestProject | undefined, teardown: () => Promise<voi
     process.stderr.on("error", () => {});
     process.stdout.on("error", () => {});
     process.exitCode = 128 + constants.signals[signal];
-    console.error(`test platform: ${signal}: tearing the run down`);
+    // No test has a time limit: a hang is ended by such a signal, and this names what hung.
+    const running = runningTests(project);
+    console.error(`test platform: ${signal}: tearing the run down${running ? `; running: ${running}` : ""}`);
     project?.vitest.cancelCurrentRun("keyboard-input").catch(() => {});
     for (const pid of children()) {
       try {
