@@ -109,7 +109,7 @@ export interface TerminalOptions {
 /** Runs `argv` on a terminal of its own, types `keys`, and reports; throws only if the driver itself failed. */
 export async function drive(argv: string[], keys: Keys, options: TerminalOptions = {}): Promise<Session> {
   const script = { argv, rows: options.rows ?? 24, cols: options.cols ?? 80, steps: keys.steps };
-  const r = await outcome(["python3", DRIVER], { input: JSON.stringify(script), timeoutMs: 600_000 });
+  const r = await outcome(["python3", DRIVER], { input: JSON.stringify(script) });
   if (r.code !== 0) throw new Error(`terminal.py failed (${r.code ?? r.signal}): ${r.stderr}`);
   const report = JSON.parse(r.stdout) as Omit<Session, "got"> & { groups: (string | null)[][] };
   if (JS_ERROR_REPORT.test(report.transcript))

@@ -83,7 +83,7 @@ describe("the reaper at a run's start", () => {
     }
 
     line = await reapDeadRuns(process.env.HERMES_TEST_RUN as string);
-  }, 600_000);
+  });
 
   afterAll(async () => {
     for (const run of [dead.runId, live.recorded, live.unrecorded].filter(Boolean)) await removeRun(run);

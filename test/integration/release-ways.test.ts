@@ -53,7 +53,7 @@ const work = mkdtempSync(join(tmpdir(), "hermes-ways-"));
 const tags: string[] = [];
 beforeAll(async () => {
   dir = (await sharedRelease()).dir;
-}, 1_200_000);
+});
 afterAll(async () => {
   if (tags.length) await outcome(["docker", "rmi", "--force", ...tags]);
   rmSync(work, { recursive: true, force: true });
@@ -137,7 +137,7 @@ describe(`${ARCHIVE}: hermes-exec-shim:${version}`, () => {
           ["your-hermes-base", hermesBase()],
         ],
       );
-    }, 600_000);
+    });
 
     it("has the OCI labels: title, version, revision, source, description, licenses, created", async () => {
       expectLabels(JSON.parse(await docker(["image", "inspect", "--format", "{{json .Config.Labels}}", own])));
@@ -176,7 +176,7 @@ describe.each([
     ct = await Container.create({ runArgs: ["--volume", `${dir}:/release:ro`, "--volume", `${qemu}:${qemu}:ro`] });
     // An image that does not carry the shim yet.
     await ct.ok("rm -r /opt/hermes/bin");
-  }, 600_000);
+  });
   afterAll(() => ct?.destroy());
 
   it("holds the binary and its links under /opt/hermes/bin, root's, its docs, and declares no conflict", () => {
@@ -236,4 +236,4 @@ it("README.md's RUN --mount recipe installs the amd64 package with the binary in
     await sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami && dpkg-query -W hermes-exec-shim"),
   ).toBe(`root 755\nuid=10000 gid=10000 home=/opt/data umask=0002\nhermes-exec-shim\t${version}\n`);
   await addsTheBinaryOnce(tag, hermesBase(), statSync(join(dir, "hermes-linux-x64")).size);
-}, 600_000);
+});

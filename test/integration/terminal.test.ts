@@ -62,7 +62,7 @@ describe("root's interactive shell in the container runs hermes", () => {
         .line("echo typed-$((6 * 7))")
         .expect("typed-42", undefined, 30),
     );
-    await ct.ok(`touch ${stop}; until test -e ${stolen}.done; do sleep 0.1; done`, { timeoutMs: 150_000 });
+    await ct.ok(`touch ${stop}; until test -e ${stolen}.done; do sleep 0.1; done`);
     expect((await ct.ok(`cat ${stolen}`)).replaceAll("\r", ""), "what the left-behind process read").toBe("");
     met(s);
   });
@@ -220,7 +220,7 @@ describe("root's interactive shell in the container runs hermes", () => {
       { rows: ROWS, cols: COLS },
     );
     met(s);
-    await ct.ok(`until test -e ${trapped}; do sleep 0.1; done`, { timeoutMs: 60_000 });
+    await ct.ok(`until test -e ${trapped}; do sleep 0.1; done`);
     expect(await ct.ok(`cat ${trapped}`)).toBe("SIGHUP\n");
   });
 

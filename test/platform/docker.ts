@@ -39,9 +39,7 @@ export async function docker(
  */
 export function runImage(image: string, args: readonly string[]): Promise<Outcome> {
   const label = `${LABEL}=${process.env.HERMES_TEST_RUN ?? "manual"}`;
-  return outcome(["docker", "run", "--rm", "--network", "none", "--label", label, image, ...args], {
-    timeoutMs: 60_000,
-  });
+  return outcome(["docker", "run", "--rm", "--network", "none", "--label", label, image, ...args]);
 }
 
 const list = async (args: string[]) => (await docker(args)).split("\n").filter(Boolean);
