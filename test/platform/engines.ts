@@ -1,8 +1,8 @@
 /**
  * The engines besides Docker that operators run the image under: Podman rootful and rootless, and
  * containerd. For the run: a rootless user, a containerd namespace, and the test images loaded into root's
- * Podman, the user's Podman and the namespace, all removed at the run's end with the rest of it (reap.ts). Containers find them through
- * HERMES_TEST_ENGINES.
+ * Podman, the user's Podman and the namespace, all removed at the run's end with the rest of it (reap.ts).
+ * Containers find them through HERMES_TEST_ENGINES.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -81,13 +81,14 @@ export async function setupEngines(runId: string, tags: ImageTags): Promise<Engi
   const namespace = namespaceFor(runId);
   const ctrFifoDir = mkdtempSync(join(tmpdir(), "hermes-ctr-io-"));
   const hermes = tags[variantKey("hermes", "standin", "s6")] as string;
+  // The user is made while the image is built: neither waits for the other.
+  const [nonroot, rootless] = await Promise.all([nonrootImage(hermes, runId), makeRootlessUser(runId)]);
   const images: EngineImages = {
     hermes,
     bare: tags[variantKey("hermes", "standin", "none")] as string,
     probe: tags[variantKey("hermes", "probe", "s6")] as string,
-    nonroot: await nonrootImage(hermes, runId),
+    nonroot,
   };
-  const rootless = await makeRootlessUser(runId);
   await load(Object.values(images), [
     [...podmanArgv(null), "load", "--quiet"],
     [...podmanArgv(rootless), "load", "--quiet"],
