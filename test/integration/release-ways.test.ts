@@ -100,8 +100,10 @@ describe(`${ARCHIVE}: hermes-exec-shim:${version}`, () => {
 
   it("podman load accepts it as released, tag and ID, and reads its labels back", async () => {
     const storage = join(work, "podman");
+    // podman refuses a --runroot longer than 50 characters: a short name in the run's folder.
+    const runroot = mkdtempSync(join(tmpdir(), "r"));
     const podman = async (...args: string[]) => {
-      const argv = ["--root", `${storage}/root`, "--runroot", `${storage}/run`, "--storage-driver", "vfs", ...args];
+      const argv = ["--root", `${storage}/root`, "--runroot", runroot, "--storage-driver", "vfs", ...args];
       const r = await outcome(["podman", ...argv]);
       if (r.code !== 0) throw new Error(`podman ${args.join(" ")}: exit ${r.code}: ${r.stderr}`);
       return r.stdout;
@@ -116,6 +118,7 @@ describe(`${ARCHIVE}: hermes-exec-shim:${version}`, () => {
       );
     } finally {
       await podman("rmi", "--all", "--force");
+      rmSync(runroot, { recursive: true, force: true });
     }
   });
 
