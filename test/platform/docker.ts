@@ -50,8 +50,11 @@ export async function removeLabelled(runId: string): Promise<Record<string, numb
   const filter = `label=${LABEL}=${runId}`;
   const containers = () => list(["ps", "-aq", "--filter", filter]);
   const removed = new Set<string>();
-  // A container still being created when the run was stopped appears after the first listing.
-  for (let left = await containers(); left.length; left = await containers()) {
+  // A container still being created when the run was stopped appears after the first listing; one that stays
+  // however often it is removed is reported, not tried for ever.
+  for (let left = await containers(), before = ""; left.length; left = await containers()) {
+    if (left.join() === before) throw failure(["rm", "-fv", ...left], await tryDocker(["rm", "-fv", ...left]));
+    before = left.join();
     for (const id of left) removed.add(id);
     await tryDocker(["rm", "-fv", ...left]);
     await sleep(200);

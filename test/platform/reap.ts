@@ -80,9 +80,13 @@ export async function removeRun(runId: string): Promise<Removed> {
 }
 
 const lines = (text: string) => text.split("\n").filter(Boolean);
+/** What a listing printed, also when it failed for some of what it was given (an image removed meanwhile). */
 const run = async (argv: string[]) => {
-  const r = await outcome(argv, { cwd: "/" });
-  return r.code === 0 ? r.stdout : "";
+  try {
+    return (await outcome(argv, { cwd: "/" })).stdout;
+  } catch {
+    return ""; // An engine that is not installed.
+  }
 };
 
 /** The run ids anything on this machine is labelled or named with; a missing engine lists none. */
@@ -91,9 +95,14 @@ export async function runIdsFound(): Promise<Set<string>> {
   const value = `{{.Label "${LABEL}"}}`;
   const podman = ["podman", "--log-level", "error", "--cgroup-manager", "cgroupfs", "--events-backend", "file"];
   const podmanLabels = async (args: string[]) => {
-    const json = await run([...podman, ...args, "--filter", label, "--format", "json"]);
-    const items = json.trim() ? (JSON.parse(json) as { Labels?: Record<string, string>; labels?: typeof json }[]) : [];
-    return items.map((item) => ((item.Labels ?? item.labels ?? {}) as Record<string, string>)[LABEL] ?? "");
+    type Item = { Labels?: Record<string, string>; labels?: Record<string, string> };
+    let items: Item[] = [];
+    try {
+      items = JSON.parse(await run([...podman, ...args, "--filter", label, "--format", "json"])) as Item[];
+    } catch {
+      // Nothing listed: a podman that failed.
+    }
+    return (items ?? []).map((item) => (item.Labels ?? item.labels)?.[LABEL] ?? "");
   };
   const dockerImages = async () => {
     const ids = lines(await run(["docker", "images", "-q", "--filter", label]));
