@@ -40,9 +40,11 @@ export default defineConfig({
     pool: "forks",
     maxWorkers: 3,
     sequence: { sequencer: LongFirst },
-    // A limit for a hang, not a measure: a case that starts hundreds of processes may take minutes on a
-    // machine busy with other work.
-    testTimeout: 240_000,
-    hookTimeout: 300_000,
+    // No wall-clock limit on a test or a hook: each takes its time from its work, which load on a shared machine
+    // stretches without bound (a 30 s case took over 110 s beside five other suites). Speed is the bench's job.
+    // A hang is ended by the caller's own limit (CI's): the run then tears down on its signal and names the
+    // tests that were running (test/platform/setup.ts).
+    testTimeout: 0,
+    hookTimeout: 0,
   },
 });

@@ -17,6 +17,7 @@ export default defineConfig({
       "test/faults/**/*.test.ts",
       "test/layout.test.ts",
       "test/citations.test.ts",
+      "test/platform/runs.test.ts",
     ],
     // A limit for a hang, not a measure: the property tests run 20,000 cases each, instrumented, on a busy machine.
     testTimeout: 120_000,

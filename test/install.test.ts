@@ -9,7 +9,7 @@ const INSTALL = resolve(import.meta.dirname, "../install.sh");
 const here = mkdtempSync(join(tmpdir(), "install-test-"));
 afterAll(() => rmSync(here, { recursive: true, force: true }));
 
-const install = (args: string[], cwd = here) => outcome([INSTALL, ...args], { cwd, timeoutMs: 300_000 });
+const install = (args: string[], cwd = here) => outcome([INSTALL, ...args], { cwd });
 
 describe("usage errors exit 2 before anything is built", () => {
   it.each([

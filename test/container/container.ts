@@ -40,6 +40,7 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Given on stdin (`docker exec -i`). */
   input?: string | Buffer;
+  /** None by default: an exec takes its time from its work, however busy the machine. */
   timeoutMs?: number;
 }
 
@@ -68,7 +69,7 @@ export const JS_ERROR_REPORT = /^ *\d+ \| |^\s+at .*:\d+:\d+\)?$/m;
 async function dockerRaw(args: string[], options: RunOptions): Promise<Result> {
   const result = await outcome(["docker", ...args], {
     input: options.input ?? "",
-    timeoutMs: options.timeoutMs ?? 60_000,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
   });
   // Every invocation in every test: a JavaScript stack trace or source excerpt fails it.
   if (JS_ERROR_REPORT.test(result.stderr) || JS_ERROR_REPORT.test(result.stdout))
@@ -179,16 +180,13 @@ export class Container {
   }
 
   /**
-   * Waits until the script `check` succeeds, trying every 0.1 s inside the container for `seconds`: one docker
-   * exec however long it takes. Fails the test naming what it waited for, `what`, when it never does.
+   * Waits until the script `check` succeeds, trying every 0.1 s inside the container: one docker exec however
+   * long it takes, with no limit of its own (a busy machine may take minutes to boot a service tree). Fails the
+   * test naming what it waited for, `what`, if the container goes away meanwhile.
    */
-  async until(check: string, what: string, seconds = 60): Promise<void> {
-    const tries = seconds * 10;
-    const r = await this.run(
-      `i=0; until (${check}) >/dev/null 2>&1; do i=$((i + 1)); [ "$i" -lt ${tries} ] || exit 1; sleep 0.1; done`,
-      { timeoutMs: (seconds + 60) * 1000 },
-    );
-    if (r.code !== 0) throw new Error(`waited ${seconds} s in vain for ${what} (exit ${r.code ?? r.signal})`);
+  async until(check: string, what: string): Promise<void> {
+    const r = await this.run(`until (${check}) >/dev/null 2>&1; do sleep 0.1; done`);
+    if (r.code !== 0) throw new Error(`the wait for ${what} ended without it (exit ${r.code ?? r.signal})`);
   }
 
   /** Runs `body` after the script `change`, and the script `undo` afterwards, whatever happens. */

@@ -20,6 +20,7 @@ export interface EngineExecOptions {
   env?: Record<string, string>;
   /** Given on stdin. */
   input?: string | Buffer;
+  /** None by default, as in container.ts. */
   timeoutMs?: number;
 }
 
@@ -27,9 +28,13 @@ const runId = () => process.env.HERMES_TEST_RUN ?? "manual";
 
 /** Runs argv to its end; a JavaScript error report in the output fails the caller, as in container.ts. */
 async function outcome(argv: string[], options: EngineExecOptions = {}): Promise<Result> {
-  const { input, timeoutMs = 60_000 } = options;
+  const { input, timeoutMs } = options;
   // In /: rootless Podman runs as a user who cannot enter a clone under a folder only root can enter.
-  const r = await spawnOutcome(argv, { cwd: "/", ...(input === undefined ? {} : { input }), timeoutMs });
+  const r = await spawnOutcome(argv, {
+    cwd: "/",
+    ...(input === undefined ? {} : { input }),
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
+  });
   if (JS_ERROR_REPORT.test(r.stderr) || JS_ERROR_REPORT.test(r.stdout))
     throw new Error(`${argv.join(" ")} printed a JavaScript error report:\n${r.stderr}${r.stdout}`);
   return r;

@@ -313,7 +313,7 @@ describe("doctor", () => {
     // renameat2(RENAME_EXCHANGE) in a tight loop flips race/a and race/b between a directory and a
     // symlink to /srv/outside every few microseconds, so that flips fall between doctor's look at a
     // name and its opening of it. A walk that opened by name and followed symlinks fails this
-    // nearly every time within 100 runs.
+    // nearly every time within 100 runs. A property, so no time limit: the 100 runs take what the machine gives them.
     const swapper = `
 import ctypes
 libc = ctypes.CDLL(None, use_errno=True)
@@ -334,20 +334,20 @@ while libc.renameat2(-100, b"/opt/data/race/a", -100, b"/opt/data/race/b", 2) ==
       find /srv/outside -user hermes
     `;
     try {
-      expect(await ct.ok(script, { timeoutMs: 110_000 })).toBe("");
+      expect(await ct.ok(script)).toBe("");
     } finally {
       await ct.ok("rm -rf /srv/outside /opt/data/race");
     }
   });
 
   it("a tree of 100,000 files: checked, fixed and checked again (timings reported, not asserted)", async () => {
+    // Each step waits for its walk to end, however busy the machine: how fast is the bench's question.
     await ct.ok(
       "mkdir /opt/data/big && cd /opt/data/big && for d in $(seq 100); do mkdir $d && (cd $d && seq 1000 | xargs touch); done",
-      { timeoutMs: 110_000 },
     );
     const timed = async (command: string) => {
       const start = performance.now();
-      const r = await ct.run(command, { timeoutMs: 110_000 });
+      const r = await ct.run(command);
       return { ...r, seconds: (performance.now() - start) / 1000 };
     };
     try {
@@ -367,7 +367,7 @@ while libc.renameat2(-100, b"/opt/data/race/a", -100, b"/opt/data/race/b", 2) ==
           `check when all owned ${recheck.seconds.toFixed(2)} s`,
       );
     } finally {
-      await ct.ok("rm -rf /opt/data/big", { timeoutMs: 110_000 });
+      await ct.ok("rm -rf /opt/data/big");
     }
   });
 });

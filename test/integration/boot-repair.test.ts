@@ -115,7 +115,7 @@ describe.each([
   beforeAll(async () => {
     image = await bootImage(name, marker);
     untouched = await script(image, OUTSIDE);
-  }, 300_000);
+  });
 
   it("after boot the gateway's user reads everything; nothing outside the volume changed owner; a second boot changes nothing", async () => {
     const volume = await preShimVolume();
@@ -141,7 +141,7 @@ describe.each([
     } finally {
       await remove(second);
     }
-  }, 300_000);
+  });
 });
 
 describe("s6-overlay cont-init.d under s6-svscan as PID 1", () => {
@@ -159,7 +159,7 @@ exec s6-svscan ${SCAN}
   let image = "";
   beforeAll(async () => {
     image = await bootImage("s6-svscan", DOCKERFILES.bootS6);
-  }, 300_000);
+  });
 
   it("hermes controls the services present at boot; one registered later is the gap doctor names", async () => {
     const ct = await boot(await preShimVolume(), ["--entrypoint", "/bin/sh", image, "-c", STAGE2], booted);
@@ -184,5 +184,5 @@ exec s6-svscan ${SCAN}
     } finally {
       await remove(ct);
     }
-  }, 300_000);
+  });
 });

@@ -35,7 +35,7 @@ beforeAll(async () => {
       },
     );
   }
-}, 1_200_000);
+});
 afterAll(async () => {
   await ct?.destroy();
 });

@@ -33,7 +33,7 @@ beforeAll(async () => {
   mkdirSync(clone);
   await sh(`git ls-files -co --exclude-standard -z | xargs -0 cp --parents -a -t "${clone}"`, REPO);
   await sh("git init -q && git add -A && git -c user.name=t -c user.email=t@t commit -qm clone");
-}, 120_000);
+});
 
 it("./install.sh installs the locked dependencies with npm ci, silently, and leaves the clone clean", async () => {
   const out = join(work, "out");
@@ -41,14 +41,14 @@ it("./install.sh installs the locked dependencies with npm ci, silently, and lea
   expect(await sh(`./install.sh --prefix "${out}" 2>&1`)).not.toMatch(/npm warn/i);
   expect(readlinkSync(join(out, "hermes-agent"))).toBe("hermes");
   expect(await porcelain()).toBe("");
-}, 600_000);
+});
 
 it("npm test's own steps before vitest (typecheck, lint, build) leave it clean", async () => {
   await sh("npm run typecheck && npm run lint && npm run build 2>&1");
   expect(await porcelain()).toBe("");
-}, 600_000);
+});
 
 it("npm run release leaves it clean (dist/ is ignored)", async () => {
   await sh("npm run release 2>&1");
   expect(await porcelain()).toBe("");
-}, 600_000);
+});

@@ -64,7 +64,7 @@ describe("Install: the multi-stage build from source", () => {
   beforeAll(async () => {
     const dockerfile = recipe(DOCKERFILES.install).replace("your-hermes-base", hermesBase());
     tag = await buildRecipe("install", dockerfile);
-  }, 600_000);
+  });
 
   it("installs a root-owned 0755 shim that drops root to hermes", async () => {
     expect(await sh(tag, "stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami")).toBe(
@@ -108,13 +108,13 @@ describe.each([
     );
     expect(await sh(tag, "cd /opt/hermes/bin && readlink hermes-agent hermes-acp")).toBe("hermes\nhermes\n");
     await addsTheBinaryOnce(tag, hermesBase(), statSync(artifact).size);
-  }, 600_000);
+  });
 
   it("with a wrong checksum the build fails", async () => {
     await expect(buildRecipe(`bad-${name}`, dockerfile("0".repeat(64)), [], buildKit)).rejects.toThrow(
       /FAILED|did NOT match/,
     );
-  }, 600_000);
+  });
 });
 
 describe("For forks: a rabbit image with gosu", () => {
@@ -128,7 +128,7 @@ describe("For forks: a rabbit image with gosu", () => {
     expect(await sh(tag, "mv /command /command.aside && rabbit whoami && rabbit-agent argv0")).toBe(
       "uid=10000 gid=10000 home=/opt/data umask=0002\nrabbit-agent uid=10000\n",
     );
-  }, 600_000);
+  });
 });
 
 it("README.md and docs/ have no other Dockerfile (boot-repair.test.ts and the release tests build the rest)", () => {

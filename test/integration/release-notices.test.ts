@@ -24,7 +24,7 @@ let dir = "";
 const work = mkdtempSync(join(tmpdir(), "hermes-notices-"));
 beforeAll(async () => {
   dir = (await sharedRelease()).dir;
-}, 1_200_000);
+});
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const read = (name: string) => readFileSync(join(dir, name), "utf8");
@@ -168,5 +168,5 @@ describe.each(DEBS)("lintian %s", (deb) => {
     lines.forEach((line, i) => {
       if (line.startsWith("O: ")) expect(lines[i - 1], line).toMatch(/^N: \S/);
     });
-  }, 300_000);
+  });
 });

@@ -97,7 +97,7 @@ beforeAll(async () => {
   ({ dir: first, output: firstOutput } = await sharedRelease());
   const git = spawnSync("git", ["log", "-1", "--format=%ct"], { cwd: import.meta.dirname, encoding: "utf8" });
   ({ dir: second } = await releaseWith({ SOURCE_DATE_EPOCH: git.stdout.trim(), HERMES_SIGNING_KEY: testKey() }));
-}, 1_200_000);
+});
 const tags: string[] = [];
 afterAll(async () => {
   if (tags.length) await outcome(["docker", "rmi", "--force", ...tags]);
@@ -184,7 +184,7 @@ describe("signed SHA256SUMS", () => {
       expect(await shIn(tag, "ls /opt/hermes/bin && stat -c '%U %a' /opt/hermes/bin/hermes && hermes whoami")).toBe(
         "hermes\nhermes-acp\nhermes-agent\nroot 755\nuid=10000 gid=10000 home=/opt/data umask=0002\n",
       );
-    }, 600_000);
+    });
 
     it("fails to build when SHA256SUMS has one byte changed", async () => {
       // The checksum of a binary no one verifies: only the signature can catch this.
@@ -193,7 +193,7 @@ describe("signed SHA256SUMS", () => {
         sums[at] = sums[at] === 0x30 ? 0x31 : 0x30;
       };
       await expect(buildSigned("changed", change)).rejects.toThrow(/BAD signature/);
-    }, 600_000);
+    });
   });
 });
 

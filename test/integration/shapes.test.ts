@@ -11,7 +11,7 @@ function shape(runArgs: string[], extra: { cli?: "probe"; command?: string[]; bo
   return perDescribe(async () => {
     const { booted, ...options } = extra;
     const ct = await Container.create({ runArgs, ...options });
-    if (booted) await ct.ok(`until [ -e ${booted} ]; do sleep 0.1; done`, { timeoutMs: 120_000 });
+    if (booted) await ct.ok(`until [ -e ${booted} ]; do sleep 0.1; done`);
     return ct;
   });
 }

@@ -45,12 +45,14 @@ export async function removeContainer(namespace: string, id: string): Promise<vo
 
 /**
  * Removes the namespace and everything in it: tasks, containers with their snapshots, images (and, --sync,
- * their content), then the namespace itself, and the cgroup that runc made for it under each hierarchy.
+ * their content), then the namespace itself, and the cgroup that runc made for it under each hierarchy. False when
+ * there was no such namespace.
  */
-export async function removeNamespace(namespace: string): Promise<void> {
+export async function removeNamespace(namespace: string): Promise<boolean> {
   const ctr = ctrArgv(namespace);
   const run = ctrIn(namespace);
   const list = async (...args: string[]) => (await run(...args)).stdout.split("\n").filter(Boolean);
+  if (!(await list("namespaces", "ls", "-q")).includes(namespace)) return false;
   for (const id of await list("containers", "ls", "-q")) await removeContainer(namespace, id);
   const images = await list("images", "ls", "-q");
   if (images.length) await run("images", "rm", "--sync", ...images);
@@ -66,4 +68,5 @@ export async function removeNamespace(namespace: string): Promise<void> {
       // Not a hierarchy, or none made there.
     }
   }
+  return true;
 }

@@ -39,25 +39,36 @@ export async function docker(
  */
 export function runImage(image: string, args: readonly string[]): Promise<Outcome> {
   const label = `${LABEL}=${process.env.HERMES_TEST_RUN ?? "manual"}`;
-  return outcome(["docker", "run", "--rm", "--network", "none", "--label", label, image, ...args], {
-    timeoutMs: 60_000,
-  });
+  return outcome(["docker", "run", "--rm", "--network", "none", "--label", label, image, ...args]);
 }
 
 const list = async (args: string[]) => (await docker(args)).split("\n").filter(Boolean);
 const tryDocker = (args: string[]) => outcome(["docker", ...args], { env: ENV });
 
-/** Removes what a run labelled, ignoring what is already gone. */
-export async function removeLabelled(runId: string): Promise<void> {
+/** Removes what a run labelled, ignoring what is already gone; counts what there was. */
+export async function removeLabelled(runId: string): Promise<Record<string, number>> {
   const filter = `label=${LABEL}=${runId}`;
   const containers = () => list(["ps", "-aq", "--filter", filter]);
-  // A --rm container the engine is already removing makes `docker rm` return before it is gone.
-  for (let left = await containers(); left.length; left = await containers()) {
+  const removed = new Set<string>();
+  // A container still being created when the run was stopped appears after the first listing; one that stays
+  // however often it is removed is reported, not tried for ever.
+  for (let left = await containers(), before = ""; left.length; left = await containers()) {
+    if (left.join() === before) throw failure(["rm", "-fv", ...left], await tryDocker(["rm", "-fv", ...left]));
+    before = left.join();
+    for (const id of left) removed.add(id);
     await tryDocker(["rm", "-fv", ...left]);
     await sleep(200);
   }
   const volumes = await list(["volume", "ls", "-q", "--filter", filter]);
   if (volumes.length) await tryDocker(["volume", "rm", "-f", ...volumes]);
-  const images = await list(["images", "-q", "--filter", filter]);
-  if (images.length) await tryDocker(["rmi", "-f", ...new Set(images)]);
+  const networks = await list(["network", "ls", "-q", "--filter", filter]);
+  if (networks.length) await tryDocker(["network", "rm", ...networks]);
+  const images = [...new Set(await list(["images", "-q", "--filter", filter]))];
+  if (images.length) await tryDocker(["rmi", "-f", ...images]);
+  return {
+    "Docker container": removed.size,
+    "Docker volume": volumes.length,
+    "Docker network": networks.length,
+    "Docker image": images.length,
+  };
 }

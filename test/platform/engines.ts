@@ -1,16 +1,16 @@
 /**
  * The engines besides Docker that operators run the image under: Podman rootful and rootless, and
  * containerd. For the run: a rootless user, a containerd namespace, and the test images loaded into root's
- * Podman, the user's Podman and the namespace, all removed at the run's end. Containers find them through
- * HERMES_TEST_ENGINES.
+ * Podman, the user's Podman and the namespace, all removed at the run's end with the rest of it (reap.ts).
+ * Containers find them through HERMES_TEST_ENGINES.
  */
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ctrArgv, namespaceFor, removeNamespace } from "./containerd.ts";
+import { ctrArgv, namespaceFor } from "./containerd.ts";
 import { build, type ImageTags, variantKey } from "./images.ts";
-import { makeRootlessUser, podmanArgv, type Rootless, removeRootfulLabelled, removeRootlessUser } from "./podman.ts";
+import { makeRootlessUser, podmanArgv, type Rootless } from "./podman.ts";
 
 /** The images every engine holds, by the docker tag they were saved under. */
 export interface EngineImages {
@@ -73,48 +73,26 @@ async function load(tags: string[], loaders: string[][]): Promise<void> {
   await Promise.all([exited(save, "test platform: docker save"), ...done]);
 }
 
-/** Brings the engines up; the teardown removes whatever of them was made, also after a failure. */
-export async function setupEngines(
-  runId: string,
-  tags: ImageTags,
-): Promise<{ engines: Engines; teardown: () => Promise<void> }> {
+/**
+ * Brings the engines up. What of them a failure leaves, the run's teardown removes with the rest of the run
+ * (reap.ts): the user, the namespace and the images carry the run's id.
+ */
+export async function setupEngines(runId: string, tags: ImageTags): Promise<Engines> {
   const namespace = namespaceFor(runId);
   const ctrFifoDir = mkdtempSync(join(tmpdir(), "hermes-ctr-io-"));
-  let rootless: Rootless | null = null;
-  // Every step is tried; the first failure is reported after all of them ran.
-  const teardown = async () => {
-    const steps = [
-      () => removeRootfulLabelled(runId),
-      async () => rootless && (await removeRootlessUser(rootless)),
-      () => removeNamespace(namespace),
-      async () => rmSync(ctrFifoDir, { recursive: true, force: true }),
-    ];
-    const failures = (await Promise.allSettled(steps.map((step) => step()))).flatMap((r) =>
-      r.status === "rejected" ? [r.reason] : [],
-    );
-    if (failures.length) throw failures[0];
+  const hermes = tags[variantKey("hermes", "standin", "s6")] as string;
+  // The user is made while the image is built: neither waits for the other.
+  const [nonroot, rootless] = await Promise.all([nonrootImage(hermes, runId), makeRootlessUser(runId)]);
+  const images: EngineImages = {
+    hermes,
+    bare: tags[variantKey("hermes", "standin", "none")] as string,
+    probe: tags[variantKey("hermes", "probe", "s6")] as string,
+    nonroot,
   };
-  try {
-    const hermes = tags[variantKey("hermes", "standin", "s6")] as string;
-    const images: EngineImages = {
-      hermes,
-      bare: tags[variantKey("hermes", "standin", "none")] as string,
-      probe: tags[variantKey("hermes", "probe", "s6")] as string,
-      nonroot: await nonrootImage(hermes, runId),
-    };
-    rootless = await makeRootlessUser(runId);
-    await load(Object.values(images), [
-      [...podmanArgv(null), "load", "--quiet"],
-      [...podmanArgv(rootless), "load", "--quiet"],
-      [...ctrArgv(namespace), "images", "import", "-"],
-    ]);
-    return { engines: { rootless, namespace, ctrFifoDir, images }, teardown };
-  } catch (error) {
-    try {
-      await teardown();
-    } catch {
-      // What made the setup fail is the error to report.
-    }
-    throw error;
-  }
+  await load(Object.values(images), [
+    [...podmanArgv(null), "load", "--quiet"],
+    [...podmanArgv(rootless), "load", "--quiet"],
+    [...ctrArgv(namespace), "images", "import", "-"],
+  ]);
+  return { rootless, namespace, ctrFifoDir, images };
 }

@@ -2,11 +2,12 @@
  * Podman for the run, both ways operators run it: rootful as root, and rootless as a user the run makes
  * (its own subordinate ids, home and XDG_RUNTIME_DIR) and removes at its end, with its storage.
  */
-import { chownSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LABEL } from "./docker.ts";
 import { persist } from "./persist.ts";
+import { runDir, runsRoot } from "./runs.ts";
 import { outcome } from "./spawn.ts";
 
 /** The run's rootless user. */
@@ -87,6 +88,10 @@ export async function makeRootlessUser(runId: string): Promise<Rootless> {
  */
 export async function removeRootlessUser(rootless: Rootless): Promise<void> {
   await spawnArgv([...podmanArgv(rootless), "system", "reset", "--force"]);
+  // What the reset cannot stop: a container a killed worker's `podman run` went on to start after the run was
+  // stopped, or one whose state went with a runtime directory of a run killed outright. Its conmon and its
+  // PID 1 are the user's; the rest of the container dies with its PID 1.
+  await outcome(["pkill", "--signal", "KILL", "--uid", `${rootless.uid}`]);
   try {
     // Refused while a process of the user is still exiting.
     await persist(["userdel", "--remove", rootless.user]);
@@ -95,13 +100,56 @@ export async function removeRootlessUser(rootless: Rootless): Promise<void> {
   }
 }
 
-/** Removes what a run labelled in root's Podman: the test images keep the label docker build gave them. */
-export async function removeRootfulLabelled(runId: string): Promise<void> {
+/**
+ * The run's rootless user as /etc/passwd and /etc/subuid hold it, or null when the run has none; its runtime
+ * directory the one the run made, found by its owner, or a new one (the run's may be gone with its folder).
+ */
+export function rootlessUserOf(runId: string): Rootless | null {
+  const user = `hermes-test-${runId}`;
+  const entry = (file: string) =>
+    readFileSync(file, "utf8")
+      .split("\n")
+      .find((line) => line.startsWith(`${user}:`))
+      ?.split(":");
+  const passwd = entry("/etc/passwd");
+  if (!passwd) return null;
+  const [uid, gid] = [Number(passwd[2]), Number(passwd[3])];
+  const owned = (dir: string) => {
+    try {
+      return readdirSync(dir)
+        .filter((name) => name.startsWith("hermes-xdg-"))
+        .map((name) => join(dir, name))
+        .find((path) => statSync(path).uid === uid);
+    } catch {
+      return undefined;
+    }
+  };
+  let runtimeDir = owned(runDir(runId)) ?? owned(runsRoot());
+  if (!runtimeDir) {
+    runtimeDir = mkdtempSync(join(runsRoot(), "hermes-xdg-"));
+    chownSync(runtimeDir, uid, gid);
+  }
+  const subid = Number(entry("/etc/subuid")?.[1] ?? 0);
+  return { user, uid, gid, home: passwd[5] as string, runtimeDir, subid };
+}
+
+/** Removes what a run labelled in root's Podman (the test images keep the label docker build gave them); counts it. */
+export async function removeRootfulLabelled(runId: string): Promise<Record<string, number>> {
   const podman = podmanArgv(null);
   const list = async (args: string[]) =>
     (await must([...podman, ...args, "--filter", `label=${LABEL}=${runId}`])).split("\n").filter(Boolean);
   const containers = await list(["ps", "-aq"]);
   if (containers.length) await spawnArgv([...podman, "rm", "-f", "-v", ...containers]);
-  const images = await list(["images", "-q"]);
-  if (images.length) await spawnArgv([...podman, "rmi", "-f", ...new Set(images)]);
+  const volumes = await list(["volume", "ls", "-q"]);
+  if (volumes.length) await spawnArgv([...podman, "volume", "rm", "-f", ...volumes]);
+  const networks = await list(["network", "ls", "-q"]);
+  if (networks.length) await spawnArgv([...podman, "network", "rm", "-f", ...networks]);
+  const images = [...new Set(await list(["images", "-q"]))];
+  if (images.length) await spawnArgv([...podman, "rmi", "-f", ...images]);
+  return {
+    "Podman container": containers.length,
+    "Podman volume": volumes.length,
+    "Podman network": networks.length,
+    "Podman image": images.length,
+  };
 }
