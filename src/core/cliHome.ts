@@ -29,13 +29,9 @@ const BLANK = /^[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u20
 
 /** Unset, empty or only blanks: the CLI would take `$HOME/.hermes`. Bytes that are not UTF-8 are not blank. */
 export function isBlank(value: Bytes | undefined): boolean {
-  try {
-    // A leading U+FEFF is a character here, as it is in Python, not a byte order mark to drop; nothing (undefined)
-    // decodes as "".
-    return BLANK.test(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(value));
-  } catch {
-    return false;
-  }
+  // A byte that is not UTF-8 decodes as U+FFFD, no blank; a leading U+FEFF is a character, as in Python, not a
+  // byte order mark to drop; nothing (undefined) decodes as "".
+  return BLANK.test(new TextDecoder("utf-8", { ignoreBOM: true }).decode(value));
 }
 
 /** The home the CLI will use: the caller's value when it has one, else the boot's, else the build's. */
