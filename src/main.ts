@@ -6,12 +6,13 @@
  */
 // First: from here on no error reaches the runtime's report with its stack trace and source lines.
 import "./sys/crashHandler.ts";
-import { type Bytes, bytes, envEntry, envWith } from "./core/bytes.ts";
+import { type Bytes, bytes, envEntry, envWith, splitNul } from "./core/bytes.ts";
 import type { ShimConfig } from "./core/config.ts";
 import { decide, refuseSteered } from "./core/decide.ts";
 import { ENOENT, type Failure, failed, failureText } from "./core/failure.ts";
 import { calledCommand, isAdminName } from "./core/name.ts";
-import { execve } from "./sys/exec.ts";
+import { QUIET_MARK, quietNeeded, stringCount, withoutQuietOptions, withQuietOptions } from "./core/threads.ts";
+import { execve, execveStrings } from "./sys/exec.ts";
 import { gatherFacts, procStrings } from "./sys/facts.ts";
 import { getenv, libcProbe } from "./sys/files.ts";
 import { ffiError, strerror, Unable } from "./sys/libc.ts";
@@ -36,8 +37,28 @@ function known<T>(value: T | Failure): T {
 const portable = ffiError === undefined ? undefined : await import("./sys/portable.ts");
 const probe = portable ? portable.portableProbe : libcProbe;
 const euid = known(probe.geteuid());
-const callerArgv = known(procStrings(probe, "cmdline"));
-if (isAdminName(callerArgv[0], config.name)) {
+const cmdline = known(probe.read("/proc/self/cmdline"));
+const admin = isAdminName(cmdline.subarray(0, Math.max(cmdline.indexOf(0), 0)), config.name);
+// A second run under options that stop the runtime's threads (src/core/threads.ts) for the admin commands and a
+// call with many strings, decided before anything makes an object of each: enough of them start one.
+/** Runs this binary again as it was called, under the options; returns only where that exec could not be made. */
+function rerunQuietly(argc: number, environ: Bytes | undefined): void {
+  const env = withQuietOptions(environ ?? known(probe.read("/proc/self/environ")));
+  try {
+    execveStrings(bytes("/proc/self/exe"), cmdline, argc, env, stringCount(env));
+  } catch (error) {
+    // The call then goes on as it is, and may start them.
+    if (!(error instanceof Unable)) throw error;
+  }
+}
+const firstRun = !portable && getenv(QUIET_MARK) === undefined;
+if (firstRun) {
+  const argc = stringCount(cmdline);
+  const environ = admin || euid === 0 ? known(probe.read("/proc/self/environ")) : undefined;
+  if (quietNeeded(admin, argc, environ && stringCount(environ))) rerunQuietly(argc, environ);
+}
+const callerArgv = splitNul(cmdline);
+if (admin) {
   // The admin commands change owners as root: a start a caller could steer runs none of them either.
   const steered = refuseSteered(config, { ...known(probe.started()), euid }, probe.self());
   if (steered) {
@@ -45,15 +66,22 @@ if (isAdminName(callerArgv[0], config.name)) {
     process.exit(steered.code);
   }
   if (portable) refuse(`the admin commands need bun:ffi, which this runtime cannot use (${ffiError})`);
+  const { env, quiet } = withoutQuietOptions(known(procStrings(probe, "environ")));
+  // No compiler threads in this run: the JIT compiles on this one, and a walk of a million entries wants it back.
+  if (quiet) Bun.unsafe.setJITPolicy(1);
   // Loaded on demand so that every ordinary call does not pay to evaluate it.
   const { runAdmin } = await import("./admin/sys/cli.ts");
-  process.exit(runAdmin(config, SHIM_VERSION, { argv: callerArgv, env: known(procStrings(probe, "environ")), euid }));
+  process.exit(runAdmin(config, SHIM_VERSION, { argv: callerArgv, env, euid }));
 }
 // Only root's plan depends on the whole environment (the opt-out, HOME on the drop path). Otherwise only the
 // home variable is looked up: execv hands on the C library's environ, which the runtime leaves as passed.
 const asRoot = euid === 0;
 // Without bun:ffi there is no execv to hand environ on as it is: it is read, and must survive process.execve.
-const callerEnv = asRoot || portable ? known(procStrings(probe, "environ")) : undefined;
+// The second run reads it too, to hand it on without the options it added.
+let callerEnv =
+  asRoot || portable || getenv(QUIET_MARK) !== undefined ? known(procStrings(probe, "environ")) : undefined;
+let quiet = false;
+if (callerEnv !== undefined) ({ env: callerEnv, quiet } = withoutQuietOptions(callerEnv));
 const called = calledCommand(callerArgv[0], config.commands);
 const plan = decide(config, gatherFacts(config, probe, called, euid, callerEnv ?? getenv));
 if (plan.warning) writeStderr(plan.warning);
@@ -68,7 +96,7 @@ const given = imported.length > 0 ? [...(callerEnv ?? known(procStrings(probe, "
 // As root, what is executed gets exactly the environment the decision read, and what it imported.
 const env = plan.setEnv
   ? envWith(given ?? [], plan.setEnv.name, plan.setEnv.value)
-  : asRoot || imported.length > 0
+  : asRoot || imported.length > 0 || quiet
     ? given
     : undefined;
 const argv: Bytes[] = [];
@@ -79,6 +107,8 @@ let failure: number;
 if (plan.relay) {
   // Root's terminal is never the runtime user's (contract §12): the CLI gets a pty of its own, relayed.
   if (portable) refuse("cannot give the CLI a terminal of its own without bun:ffi, and will not hand it root's");
+  // The relay runs until the CLI exits, long enough to grow the heap: it too runs again under the options.
+  if (firstRun) rerunQuietly(stringCount(cmdline), undefined);
   const { relay } = await import("./sys/relay.ts");
   try {
     failure = await relay(
