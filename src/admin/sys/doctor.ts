@@ -7,6 +7,7 @@ import { addedGids } from "../../core/groups.ts";
 import { homeVar } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { parseGroup } from "../../core/passwd.ts";
+import { parseCapRow } from "../../core/privilege.ts";
 import { checkTrust, checkTrustOf } from "../../core/trust.ts";
 import { readDropIdentity } from "../../sys/accounts.ts";
 import { bootFacts } from "../../sys/facts.ts";
@@ -16,6 +17,7 @@ import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure } from "../../sys/libc.ts"
 import { readProcesses } from "../../sys/processes.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr } from "../../sys/write.ts";
+import { type Capabilities, capabilityChecks, fixLacking, initCheck } from "../core/capabilities.ts";
 import {
   bootEnvCheck,
   cliCheck,
@@ -58,6 +60,12 @@ export function doctor(
     readProcesses(entries, readAll),
   );
   const identity = failed(found) ? undefined : found;
+  const statusText = failed(status) ? undefined : text(status);
+  const caps: Capabilities = {
+    euid,
+    effective: statusText === undefined ? undefined : parseCapRow(statusText, "CapEff:"),
+    bounding: statusText === undefined ? undefined : parseCapRow(statusText, "CapBnd:"),
+  };
   const account = identity?.account;
   const granted = identity ? addedGids(identity.groups) : [];
   const groupsTrust = checkTrust(config.groupsHelper, lstat);
@@ -77,6 +85,8 @@ export function doctor(
     ...entryPointChecks(config, venv.executables, venv.unlisted, venv.failures),
     ...pathDirChecks(pathOf(env), (dir) => checkTrust(dir, lstat, "lookup-dir")),
     ...bootEnvFindings(config),
+    ...capabilityChecks(config, caps),
+    ...initCheck(pid1Comm()),
   ];
   let examined = 0;
   const walked: string[] = [];
@@ -110,16 +120,17 @@ export function doctor(
     });
     // After the walks: what --fix changed counts.
     const homes = runtimeHomes(config, account, { lstat, access }, given);
+    const lacking = fixLacking(caps);
     const etcGroup = walks.some((w) => w.walk.sharing) ? readAll("/etc/group") : undefined;
     for (const { tree, walk } of walks) {
       examined += walk.entries;
       if (walk.home.kind === "dir") walked.push(treeName(tree));
       const group = walk.sharing && sharedGroup(walk.sharing.gid, etcGroup);
       if (group) sharedWith.push({ home: treeName(tree), group: groupText(group) });
-      if (tree.variable !== null) findings.push(...otherTreeChecks(config, account, walk, tree, group));
+      if (tree.variable !== null) findings.push(...otherTreeChecks(config, account, walk, tree, group, lacking));
       else {
         findings.push(homeCheck(config, account, walk, homes));
-        if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk, walk.path, group));
+        if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk, walk.path, group, lacking));
       }
     }
     findings.push(...homeReachChecks(config, homes));
@@ -145,6 +156,12 @@ function sharedGroup(gid: number, etcGroup: Bytes | Failure | undefined): Shared
 function bootEnvFindings(config: ShimConfig): Finding[] {
   const boot = bootFacts(config, libcProbe, () => undefined);
   return bootEnvCheck(config, boot.dirTrust(), bootImports(boot));
+}
+
+/** What runs as PID 1, by its name; /proc/1/comm, which any user may read. */
+function pid1Comm(): string | Failure {
+  const comm = readAll("/proc/1/comm");
+  return failed(comm) ? comm : text(comm);
 }
 
 /** The mode of the shim's own file, or the failure of its statx. */

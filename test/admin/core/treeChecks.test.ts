@@ -1,6 +1,6 @@
 /** doctor's findings about a home and what lies under it: before --fix, after it, and what it cannot examine. */
 import { describe, expect, it } from "vitest";
-import { doctorReport, doctorText, LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
+import { doctorReport, doctorText, LOOK_AGAIN, PERMISSION_REFUSED } from "../../../src/admin/core/finding.ts";
 import { homeCheck, homeReachChecks, otherTreeChecks, treeChecks } from "../../../src/admin/core/treeChecks.ts";
 import {
   nothingFound,
@@ -711,5 +711,79 @@ describe("what a failed call kept the walk from examining (contract §13)", () =
     expect(otherTreeChecks(config, account, lostHome, tree)).toEqual([
       notExamined("tree", "HERMES_HOME /opt/data could not be examined, nor anything under it"),
     ]);
+  });
+});
+
+describe("a permission is told as a permission, never as a disk (contract §13)", () => {
+  it("parts a permission kept doctor from: said so, with a permission's remedy; mixed: both remedies", () => {
+    const denied = treeChecks(
+      config,
+      account,
+      walk([
+        { path: "/opt/data/skills", unexamined: failureOf("openat", "/opt/data/skills", 13) },
+        { path: "/opt/data/x", unexamined: failureOf("openat", "/opt/data/x", 1) },
+      ]),
+    );
+    expect(denied.map((f) => [f.message, f.remedy])).toEqual([
+      ["2 parts of the tree under /opt/data could not be examined: a permission refused doctor", PERMISSION_REFUSED],
+    ]);
+    expect(denied[0]?.remedy).not.toMatch(/disk|NFS|FUSE|flaky/);
+    expect(denied[0]?.items.every((i) => i.permission)).toBe(true);
+    const mixed = treeChecks(
+      config,
+      account,
+      walk([
+        { path: "/opt/data/a", unexamined: failureOf("openat", "/opt/data/a", 13) },
+        { path: "/opt/data/b", unexamined: failureOf("statx", "/opt/data/b") },
+      ]),
+    );
+    expect(mixed[0]?.message).toContain("could not be examined: a call failed");
+    expect(mixed[0]?.remedy).toBe(
+      `where the error is a permission: ${PERMISSION_REFUSED}; for the others: ${LOOK_AGAIN}`,
+    );
+    expect(mixed[0]?.items.map((i) => i.permission)).toEqual([true, undefined]);
+  });
+
+  it("--fix refused for want of CAP_CHOWN: the capability is the cause, not the filesystem", () => {
+    const found = treeChecks(
+      config,
+      account,
+      walk([
+        { path: "/opt/data/auth.json", unchanged: failureOf("fchownat", "/opt/data/auth.json", 1) },
+        { path: "/opt/data/.env", unchanged: failureOf("fchownat", "/opt/data/.env", 1) },
+      ]),
+      "/opt/data",
+      undefined,
+      ["CHOWN", "FOWNER"],
+    );
+    expect(found.map((f) => [f.status, f.message, f.remedy, f.count])).toEqual([
+      [
+        "problem",
+        "2 entries under /opt/data kept their owner: root here lacks CAP_CHOWN and CAP_FOWNER, so doctor --fix cannot hand files over",
+        "add CHOWN and FOWNER to the container's capabilities (docker run --cap-add CHOWN --cap-add FOWNER), then run doctor --fix again",
+        2,
+      ],
+    ]);
+    const one = treeChecks(
+      config,
+      account,
+      walk([{ path: "/opt/data/a", unchanged: failureOf("fchownat", "/opt/data/a", 1) }]),
+      "/opt/data",
+      undefined,
+      ["CHOWN"],
+    );
+    expect(one[0]?.message).toBe(
+      "1 entry under /opt/data kept its owner: root here lacks CAP_CHOWN, so doctor --fix cannot hand files over",
+    );
+    const tree = { path: "/srv/h", variable: "HERMES_HOME" };
+    const other = otherTreeChecks(
+      config,
+      account,
+      walk([{ path: "/srv/h/a", unchanged: failureOf("fchownat", "/srv/h/a", 1) }], homeDir, false, "/srv/h"),
+      tree,
+      undefined,
+      ["CHOWN"],
+    );
+    expect(other[0]?.message).toContain("root here lacks CAP_CHOWN");
   });
 });
