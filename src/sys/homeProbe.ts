@@ -49,7 +49,8 @@ export function callerHomes(config: ShimConfig, probe: Probe, euid: number, valu
   // Only for the remedies' words: where the user database cannot be read, no runtime uid is named.
   const runtime = found.ok ? undefined : readAccount(config.user, probe.read);
   const runtimeUid = runtime && !failed(runtime) ? { runtimeUid: runtime.uid } : {};
-  return { who, ...runtimeUid, checks: [{ variable, path: text, reach: found }] };
+  const whose = failed(held) ? who : { ...who, groups: held };
+  return { who: whose, ...runtimeUid, checks: [{ variable, path: text, reach: found }] };
 }
 
 /**

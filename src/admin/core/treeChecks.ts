@@ -6,7 +6,7 @@
 import { mayAccess, SEARCH, WRITE } from "../../core/access.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import type { Failure } from "../../core/failure.ts";
-import { blockText, type Homes, homeRemedies, whoText } from "../../core/homes.ts";
+import { blockText, type Homes, homeRemedies, passRemedies, whoText } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import type { Account } from "../../core/passwd.ts";
 import { listNames } from "../../core/words.ts";
@@ -205,4 +205,19 @@ export function homeReachChecks(config: ShimConfig, homes: Homes): Finding[] {
     );
   }
   return found;
+}
+
+/**
+ * Run as a user who is neither root nor the runtime user (an arbitrary uid, OpenShift's): the CLI runs as that
+ * user, so its home is judged for it and its groups too, with the remedies that work where it is the pod's own.
+ */
+export function callerReachChecks(config: ShimConfig, homes: Homes): Finding[] {
+  return homes.checks.map((check) => {
+    const { reach } = check;
+    const who = `${whoText(homes)}, which doctor runs as and the ${config.name} CLI would too,`;
+    if (!reach.ok && reach.blocks === "unexamined")
+      return unexaminedFinding("reach", `${who} ${blockText(check)}`, [failureItem(check.path, reach.failure)]);
+    if (reach.ok) return reachFinding("ok", `${who} ${blockText(check)}`, null);
+    return reachFinding("problem", `${who} ${blockText(check)}`, passRemedies(config, homes, check).join(", or "));
+  });
 }

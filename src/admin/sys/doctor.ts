@@ -12,7 +12,7 @@ import { checkTrust, checkTrustOf } from "../../core/trust.ts";
 import { readDropIdentity } from "../../sys/accounts.ts";
 import { bootFacts } from "../../sys/facts.ts";
 import { access, entries, executableStatus, groups, libcProbe, lstat, readAll, readlink } from "../../sys/files.ts";
-import { absolute, runtimeHomes } from "../../sys/homeProbe.ts";
+import { absolute, callerHomes, runtimeHomes } from "../../sys/homeProbe.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure } from "../../sys/libc.ts";
 import { readProcesses } from "../../sys/processes.ts";
 import { statAt } from "../../sys/statx.ts";
@@ -34,7 +34,7 @@ import { groupText, type SharedGroup } from "../core/groupChecks.ts";
 import { homeTrees, ownFiles, refusal, treeName } from "../core/homeTrees.ts";
 import { pathDirChecks } from "../core/pathDirs.ts";
 import { supervisionChecks } from "../core/supervision.ts";
-import { homeCheck, homeReachChecks, otherTreeChecks, treeChecks } from "../core/treeChecks.ts";
+import { callerReachChecks, homeCheck, homeReachChecks, otherTreeChecks, treeChecks } from "../core/treeChecks.ts";
 import { commandsOnPath, pathOf, venvExecutables } from "./onPath.ts";
 import { progressMeter } from "./progress.ts";
 import { printed } from "./report.ts";
@@ -134,6 +134,8 @@ export function doctor(
       }
     }
     findings.push(...homeReachChecks(config, homes));
+    if (euid !== 0 && euid !== account.uid)
+      findings.push(...callerReachChecks(config, callerHomes(config, libcProbe, euid, given)));
     // Only where s6 supervises: without a scan directory there is nothing to say about one.
     const tree = gatherTree(config.scanDir, account, fix);
     if (tree) findings.push(...supervisionChecks(config, account, tree, fix));

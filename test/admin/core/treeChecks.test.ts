@@ -1,7 +1,13 @@
 /** doctor's findings about a home and what lies under it: before --fix, after it, and what it cannot examine. */
 import { describe, expect, it } from "vitest";
 import { doctorReport, doctorText, LOOK_AGAIN, PERMISSION_REFUSED } from "../../../src/admin/core/finding.ts";
-import { homeCheck, homeReachChecks, otherTreeChecks, treeChecks } from "../../../src/admin/core/treeChecks.ts";
+import {
+  callerReachChecks,
+  homeCheck,
+  homeReachChecks,
+  otherTreeChecks,
+  treeChecks,
+} from "../../../src/admin/core/treeChecks.ts";
 import {
   nothingFound,
   type Outcome,
@@ -785,5 +791,41 @@ describe("a permission is told as a permission, never as a disk (contract §13)"
       ["CHOWN"],
     );
     expect(other[0]?.message).toContain("root here lacks CAP_CHOWN");
+  });
+});
+
+describe("callerReachChecks: doctor run as an arbitrary uid, which the CLI runs as too", () => {
+  const blocked: Reach = {
+    ok: false,
+    blocks: "write",
+    missing: false,
+    at: { dir: "/opt/data", uid: 10000, gid: 10000, mode: 0o040755 },
+  };
+  const check = (reach: Reach) => ({ variable: "HERMES_HOME", path: "/opt/data", reach });
+  it("a home it cannot write: a problem, with the remedies of a pod whose user kubectl exec cannot change", () => {
+    const homes: Homes = { who: { uid: 12345, groups: [0] }, runtimeUid: 10000, checks: [check(blocked)] };
+    expect(callerReachChecks(config, homes)).toEqual([
+      {
+        check: "reach",
+        status: "problem",
+        message:
+          "uid 12345, which doctor runs as and the hermes CLI would too, cannot write HERMES_HOME /opt/data: it is owned by uid 10000 gid 10000, mode 0755",
+        remedy:
+          "give /opt/data to group 0 with the owner's rights, in the image (chgrp -R 0 /opt/data && chmod -R g=u /opt/data), or mount a volume there that uid 12345 can write (one it owns, or fsGroup in the pod's securityContext)",
+        items: [],
+      },
+    ]);
+  });
+  it("one it can use: ok; one a failure kept from it: not examined", () => {
+    const ok: Homes = { who: { uid: 12345, groups: [0] }, checks: [check({ ok: true })] };
+    expect(callerReachChecks(config, ok).map((f) => f.status)).toEqual(["ok"]);
+    const lost: Homes = {
+      who: { uid: 12345 },
+      checks: [check({ ok: false, blocks: "unexamined", failure: failureOf("statx", "/opt/data", 13) })],
+    };
+    expect(callerReachChecks(config, lost).map((f) => [f.status, f.unexamined, f.remedy])).toEqual([
+      ["problem", 1, PERMISSION_REFUSED],
+    ]);
+    expect(callerReachChecks(config, { who: { uid: 12345 }, checks: [] })).toEqual([]);
   });
 });
