@@ -13,7 +13,7 @@ import { ENOENT, type Failure, failed, failureText } from "./core/failure.ts";
 import { calledCommand, isAdminName } from "./core/name.ts";
 import { QUIET_MARK, quietNeeded, stringCount, withoutQuietOptions, withQuietOptions } from "./core/threads.ts";
 import { execve, execveStrings } from "./sys/exec.ts";
-import { gatherFacts, procStrings } from "./sys/facts.ts";
+import { gatherFacts } from "./sys/facts.ts";
 import { getenv, libcProbe } from "./sys/files.ts";
 import { ffiError, strerror, Unable } from "./sys/libc.ts";
 import { writeStderr } from "./sys/write.ts";
@@ -41,9 +41,15 @@ const cmdline = known(probe.read("/proc/self/cmdline"));
 const admin = isAdminName(cmdline.subarray(0, Math.max(cmdline.indexOf(0), 0)), config.name);
 // A second run under options that stop the runtime's threads (src/core/threads.ts) for the admin commands and a
 // call with many strings, decided before anything makes an object of each: enough of them start one.
+/** The caller's environment as the kernel gave it, read once, where a path needs it. */
+let environ: Bytes | undefined;
+const readEnviron = (): Bytes => {
+  environ ??= known(probe.read("/proc/self/environ"));
+  return environ;
+};
 /** Runs this binary again as it was called, under the options; returns only where that exec could not be made. */
-function rerunQuietly(argc: number, environ: Bytes | undefined): void {
-  const env = withQuietOptions(environ ?? known(probe.read("/proc/self/environ")));
+function rerunQuietly(argc: number): void {
+  const env = withQuietOptions(readEnviron());
   try {
     execveStrings(bytes("/proc/self/exe"), cmdline, argc, env, stringCount(env));
   } catch (error) {
@@ -54,8 +60,8 @@ function rerunQuietly(argc: number, environ: Bytes | undefined): void {
 const firstRun = !portable && getenv(QUIET_MARK) === undefined;
 if (firstRun) {
   const argc = stringCount(cmdline);
-  const environ = admin || euid === 0 ? known(probe.read("/proc/self/environ")) : undefined;
-  if (quietNeeded(admin, argc, environ && stringCount(environ))) rerunQuietly(argc, environ);
+  const envc = admin || euid === 0 ? stringCount(readEnviron()) : undefined;
+  if (quietNeeded(admin, argc, envc)) rerunQuietly(argc);
 }
 const callerArgv = splitNul(cmdline);
 if (admin) {
@@ -66,7 +72,7 @@ if (admin) {
     process.exit(steered.code);
   }
   if (portable) refuse(`the admin commands need bun:ffi, which this runtime cannot use (${ffiError})`);
-  const { env, quiet } = withoutQuietOptions(known(procStrings(probe, "environ")));
+  const { env, quiet } = withoutQuietOptions(splitNul(readEnviron()));
   // No compiler threads in this run: the JIT compiles on this one, and a walk of a million entries wants it back.
   if (quiet) Bun.unsafe.setJITPolicy(1);
   // Loaded on demand so that every ordinary call does not pay to evaluate it.
@@ -78,8 +84,7 @@ if (admin) {
 const asRoot = euid === 0;
 // Without bun:ffi there is no execv to hand environ on as it is: it is read, and must survive process.execve.
 // The second run reads it too, to hand it on without the options it added.
-let callerEnv =
-  asRoot || portable || getenv(QUIET_MARK) !== undefined ? known(procStrings(probe, "environ")) : undefined;
+let callerEnv = asRoot || portable || getenv(QUIET_MARK) !== undefined ? splitNul(readEnviron()) : undefined;
 let quiet = false;
 if (callerEnv !== undefined) ({ env: callerEnv, quiet } = withoutQuietOptions(callerEnv));
 const called = calledCommand(callerArgv[0], config.commands);
@@ -92,7 +97,7 @@ if (plan.kind === "refuse") {
 // The boot's variables the caller lacks (contract §15): only then is a caller's environment read whole to add them.
 const imported: Bytes[] = [];
 for (const i of plan.boot ?? []) if ("value" in i) imported.push(envEntry(i.name, i.value));
-const given = imported.length > 0 ? [...(callerEnv ?? known(procStrings(probe, "environ"))), ...imported] : callerEnv;
+const given = imported.length > 0 ? [...(callerEnv ?? splitNul(readEnviron())), ...imported] : callerEnv;
 // As root, what is executed gets exactly the environment the decision read, and what it imported.
 const env = plan.setEnv
   ? envWith(given ?? [], plan.setEnv.name, plan.setEnv.value)
@@ -108,7 +113,7 @@ if (plan.relay) {
   // Root's terminal is never the runtime user's (contract §12): the CLI gets a pty of its own, relayed.
   if (portable) refuse("cannot give the CLI a terminal of its own without bun:ffi, and will not hand it root's");
   // The relay runs until the CLI exits, long enough to grow the heap: it too runs again under the options.
-  if (firstRun) rerunQuietly(stringCount(cmdline), undefined);
+  if (firstRun) rerunQuietly(stringCount(cmdline));
   const { relay } = await import("./sys/relay.ts");
   try {
     failure = await relay(
