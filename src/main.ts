@@ -38,9 +38,8 @@ const portable = ffiError === undefined ? undefined : await import("./sys/portab
 const probe = portable ? portable.portableProbe : libcProbe;
 const euid = known(probe.geteuid());
 const cmdline = known(probe.read("/proc/self/cmdline"));
-const admin = isAdminName(cmdline.subarray(0, Math.max(cmdline.indexOf(0), 0)), config.name);
-// A second run under options that stop the runtime's threads (src/core/threads.ts) for the admin commands and a
-// call with many strings, decided before anything makes an object of each: enough of them start one.
+const nameEnd = cmdline.indexOf(0);
+const admin = isAdminName(cmdline.subarray(0, nameEnd === -1 ? cmdline.length : nameEnd), config.name);
 /** The caller's environment as the kernel gave it, read once, where a path needs it. */
 let environ: Bytes | undefined;
 const readEnviron = (): Bytes => {
@@ -57,6 +56,8 @@ function rerunQuietly(argc: number): void {
     if (!(error instanceof Unable)) throw error;
   }
 }
+// A second run under options that stop the runtime's threads (src/core/threads.ts) for the admin commands and a
+// call with many strings, decided before anything makes an object of each: enough of them start one.
 const firstRun = !portable && getenv(QUIET_MARK) === undefined;
 if (firstRun) {
   const argc = stringCount(cmdline);
