@@ -4,11 +4,11 @@
  * bounding set, the most any process in the container can hold.
  */
 import type { ShimConfig } from "../../core/config.ts";
-import { type Failure, failed, failureText } from "../../core/failure.ts";
+import { type Failure, failed } from "../../core/failure.ts";
 import { adminName } from "../../core/name.ts";
 import { hasCap } from "../../core/privilege.ts";
 import { listNames } from "../../core/words.ts";
-import { type Finding, findingFor } from "./finding.ts";
+import { type Finding, failureItem, findingFor, unexaminedFinding } from "./finding.ts";
 
 const CAP = { CHOWN: 0, DAC_OVERRIDE: 1, DAC_READ_SEARCH: 2, FOWNER: 3, SETGID: 6, SETUID: 7 } as const;
 type Cap = keyof typeof CAP;
@@ -88,7 +88,9 @@ export function capabilityChecks(config: ShimConfig, caps: Capabilities): Findin
  */
 export function initCheck(comm: string | Failure): Finding[] {
   const finding = findingFor("supervision");
-  if (failed(comm)) return [finding("note", `cannot tell what runs as PID 1: ${failureText(comm)}`)];
+  // Not known, so not examined (contract §13): a problem, never a note that lets doctor say healthy.
+  if (failed(comm))
+    return [unexaminedFinding("supervision", "cannot tell what runs as PID 1", [failureItem(comm.on, comm)])];
   const name = comm.trimEnd();
   if (name === "s6-svscan") return [];
   return [

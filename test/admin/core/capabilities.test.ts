@@ -7,6 +7,7 @@ import {
   initCheck,
   MINIMAL_CAPS_TEXT,
 } from "../../../src/admin/core/capabilities.ts";
+import { LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
 import { defaultsFor } from "../../../src/core/config.ts";
 import { failureOf } from "./fixtures.ts";
 
@@ -119,9 +120,17 @@ describe("initCheck", () => {
       },
     ]);
   });
-  it("/proc/1/comm unreadable: said, with the failure", () => {
-    expect(initCheck(failureOf("read", "/proc/1/comm", 13)).map((f) => [f.status, f.message])).toEqual([
-      ["note", "cannot tell what runs as PID 1: unable to read /proc/1/comm: Permission denied"],
+  it("/proc/1/comm unreadable: not examined, a problem, with the failure (contract §13)", () => {
+    expect(initCheck(failureOf("read", "/proc/1/comm"))).toEqual([
+      {
+        check: "supervision",
+        status: "problem",
+        message: "cannot tell what runs as PID 1",
+        remedy: LOOK_AGAIN,
+        items: [{ path: "/proc/1/comm", detail: "unable to read /proc/1/comm: Input/output error" }],
+        count: 1,
+        unexamined: 1,
+      },
     ]);
   });
 });
