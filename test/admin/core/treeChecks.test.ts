@@ -803,7 +803,11 @@ describe("callerReachChecks: doctor run as an arbitrary uid, which the CLI runs 
   };
   const check = (reach: Reach) => ({ variable: "HERMES_HOME", path: "/opt/data", reach });
   it("a home it cannot write: a problem, with the remedies of a pod whose user kubectl exec cannot change", () => {
-    const homes: Homes = { who: { uid: 12345, groups: [0] }, runtimeUid: 10000, checks: [check(blocked)] };
+    const homes: Homes = {
+      who: { uid: 12345, groups: [0], containerUid: 12345 },
+      runtimeUid: 10000,
+      checks: [check(blocked)],
+    };
     expect(callerReachChecks(config, homes)).toEqual([
       {
         check: "reach",
