@@ -11,6 +11,7 @@ import type { ShimConfig } from "./core/config.ts";
 import { decide, refuseSteered } from "./core/decide.ts";
 import { ENOENT, type Failure, failed, failureText } from "./core/failure.ts";
 import { calledCommand, isAdminName } from "./core/name.ts";
+import { privilegedStart } from "./core/privilege.ts";
 import { QUIET_MARK, quietNeeded, stringCount, withoutQuietOptions, withQuietOptions } from "./core/threads.ts";
 import { execve, execveStrings } from "./sys/exec.ts";
 import { gatherFacts } from "./sys/facts.ts";
@@ -46,6 +47,11 @@ const readEnviron = (): Bytes => {
   environ ??= known(probe.read("/proc/self/environ"));
   return environ;
 };
+/** Whether this process was started setuid, setgid or otherwise privileged, or cannot tell (decide refuses it). */
+function steeredStart(): boolean {
+  const started = probe.started();
+  return failed(started) || privilegedStart({ ...started, euid }) !== undefined;
+}
 /** Runs this binary again as it was called, under the options; returns only where that exec could not be made. */
 function rerunQuietly(argc: number): void {
   const env = withQuietOptions(readEnviron());
@@ -56,22 +62,26 @@ function rerunQuietly(argc: number): void {
     if (!(error instanceof Unable)) throw error;
   }
 }
-// A second run under options that stop the runtime's threads (src/core/threads.ts) for the admin commands and a
-// call with many strings, decided before anything makes an object of each: enough of them start one.
-const firstRun = !portable && getenv(QUIET_MARK) === undefined;
-if (firstRun) {
-  const argc = stringCount(cmdline);
-  const envc = admin || euid === 0 ? stringCount(readEnviron()) : undefined;
-  if (quietNeeded(admin, argc, envc)) rerunQuietly(argc);
-}
-const callerArgv = splitNul(cmdline);
 if (admin) {
-  // The admin commands change owners as root: a start a caller could steer runs none of them either.
+  // The admin commands change owners as root: a start a caller could steer runs none of them either, nor reads
+  // anything more (a setgid process cannot read its own environment).
   const steered = refuseSteered(config, { ...known(probe.started()), euid }, probe.self());
   if (steered) {
     writeStderr(steered.message);
     process.exit(steered.code);
   }
+}
+// A second run under options that stop the runtime's threads (src/core/threads.ts) for the admin commands and a
+// call with many strings, decided before anything makes an object of each: enough of them start one. Never for
+// a steered start, which the decision refuses in its own words.
+const firstRun = !portable && getenv(QUIET_MARK) === undefined;
+if (firstRun) {
+  const argc = stringCount(cmdline);
+  const envc = admin || euid === 0 ? stringCount(readEnviron()) : undefined;
+  if (quietNeeded(admin, argc, envc) && (admin || !steeredStart())) rerunQuietly(argc);
+}
+const callerArgv = splitNul(cmdline);
+if (admin) {
   if (portable) refuse(`the admin commands need bun:ffi, which this runtime cannot use (${ffiError})`);
   const { env, quiet } = withoutQuietOptions(splitNul(readEnviron()));
   // No compiler threads in this run: the JIT compiles on this one, and a walk of a million entries wants it back.
