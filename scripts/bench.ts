@@ -10,11 +10,13 @@
  * Last, doctor at scale (scripts/bench/doctor.ts): its check and --fix beside find and chown -R, at 10,000,
  * 100,000 and 1,000,000 entries, in a container limited to 256 MiB.
  *
+ * Then the pids each path needs under a pids limit, and root calls started at once there (scripts/bench/pids.ts).
+ *
  * Then contract §12's relay (scripts/bench/terminal.ts): start-up and throughput on a terminal root's shell holds,
  * beside sudo's use_pty.
  *
  * Run as root: npm run bench [-- --rounds 300] [--cold-rounds 9] [--exec-rounds 50] [--baseline FILE]
- *   [--doctor-rounds 3] [--terminal-rounds 100] [--only doctor]
+ *   [--doctor-rounds 3] [--terminal-rounds 100] [--only doctor|pids]
  * Every cold run drops the whole machine's page cache, which slows everything else on it for a moment.
  * --baseline FILE: a shim compiled from an earlier commit, timed in the same rounds as a row of its own on
  * both paths, so that a change's cost is a ratio measured in one run.
@@ -30,6 +32,7 @@ import { hostPrograms, renderCold, timeCold } from "./bench/cold.ts";
 import { renderDockerExec, timeDockerExec } from "./bench/docker-exec.ts";
 import { renderDoctor, timeDoctor } from "./bench/doctor.ts";
 import { buildFloor, FLOOR_VARIANTS, type FloorVariant } from "./bench/floors.ts";
+import { renderPids, timePids } from "./bench/pids.ts";
 import { median, type PathResult, type Row, render } from "./bench/report.ts";
 import { renderTerminal, timeTerminal } from "./bench/terminal.ts";
 
@@ -47,8 +50,8 @@ const doctorRounds = Number(args["doctor-rounds"] ?? 3);
 const terminalRounds = Number(args["terminal-rounds"] ?? 100);
 /** --only doctor: that section alone, which takes minutes of its own at a million entries. */
 const only = args.only === undefined ? undefined : String(args.only);
-if (only !== undefined && only !== "doctor") {
-  console.error(`bench: --only takes doctor, not ${only}`);
+if (only !== undefined && only !== "doctor" && only !== "pids") {
+  console.error(`bench: --only takes doctor or pids, not ${only}`);
   process.exit(2);
 }
 /** Directories of 1,000 files: about 10,000, 100,000 and 1,000,000 entries. */
@@ -171,6 +174,72 @@ async function doctorSection(): Promise<string> {
     await ct.ok(`ln -s ${config.name} ${BIN}/hermes-exec-shim`);
     const rows = await timeDoctor(ct, `${BIN}/hermes-exec-shim`, DOCTOR_SIZES, doctorRounds);
     return renderDoctor(rows, doctorRounds, `${DOCTOR_MEMORY.replace("m", " MiB")}`);
+  } finally {
+    await ct.destroy();
+  }
+}
+
+const PIDS_LIMIT = 32;
+const PIDS_BURST = { calls: 12, rounds: 3 };
+
+/** The threads and free pids each path needs under a pids limit, in a container of its own (docs/runtime.md). */
+async function pidsSection(): Promise<string> {
+  const ct = await Container.create({
+    config,
+    shim: `${OUT}/${config.name}`,
+    runArgs: ["--pids-limit", String(PIDS_LIMIT)],
+  });
+  try {
+    await ct.ok(`ln -s ${config.name} ${BIN}/hermes-exec-shim`);
+    await ct.ok(`cat > ${BIN}/hermes-sh && chmod 0755 ${BIN}/hermes-sh`, { input: await readFile(`${OUT}/hermes-sh`) });
+    if (baseline) {
+      await ct.ok(`mkdir -p ${BASELINE.slice(0, BASELINE.lastIndexOf("/"))}`);
+      await ct.ok(`cat > ${BASELINE} && chmod 0755 ${BASELINE}`, { input: await readFile(baseline) });
+    }
+    const shim = `${BIN}/${config.name}`;
+    const sh = `${BIN}/hermes-sh`;
+    const terminal = (command: string) => `script -qec '${command}' /dev/null`;
+    const asAdmin = (file: string, command: string) => `bash -c 'exec -a hermes-exec-shim ${file} ${command}'`;
+    const before = baseline
+      ? [
+          { label: "previous build (--baseline): root's drop", command: `${BASELINE} whoami` },
+          { label: "previous build (--baseline): explain", command: asAdmin(BASELINE, "explain") },
+          { label: "previous build (--baseline): doctor", command: asAdmin(BASELINE, "doctor") },
+          {
+            label: "previous build (--baseline): root's drop on a terminal, relayed",
+            command: terminal(`${BASELINE} whoami`),
+            wrapper: terminal("true"),
+          },
+        ]
+      : [];
+    const result = await timePids(
+      ct,
+      `${REPO}/test/container/holdpids.py`,
+      [
+        ...before,
+        { label: "this shim: root's drop", command: `${shim} whoami` },
+        { label: "this shim: root's drop, 300 arguments", command: `${shim} received $(seq 300)` },
+        { label: "this shim: the pass-through", command: `${shim} whoami`, user: String(RUNTIME_UID) },
+        { label: "this shim: the opt-out", command: `env HERMES_DOCKER_EXEC_AS_ROOT=1 ${shim} whoami` },
+        { label: "this shim: explain", command: `${BIN}/hermes-exec-shim explain` },
+        { label: "this shim: doctor", command: `${BIN}/hermes-exec-shim doctor` },
+        {
+          label: "this shim: root's drop on a terminal, relayed (script(1)'s own pids taken off)",
+          command: terminal(`${shim} whoami`),
+          wrapper: terminal("true"),
+        },
+        { label: "POSIX sh shim: root's drop", command: `${sh} whoami` },
+        { label: "POSIX sh shim: the pass-through", command: `${sh} whoami`, user: String(RUNTIME_UID) },
+        { label: "POSIX sh shim: the opt-out", command: `env HERMES_DOCKER_EXEC_AS_ROOT=1 ${sh} whoami` },
+      ],
+      [
+        ...(baseline ? [{ label: "previous build (--baseline)", command: `${BASELINE} whoami` }] : []),
+        { label: "this shim", command: `${shim} whoami` },
+        { label: "POSIX sh shim", command: `${sh} whoami` },
+      ],
+      PIDS_BURST,
+    );
+    return renderPids(result, PIDS_LIMIT, PIDS_BURST);
   } finally {
     await ct.destroy();
   }
@@ -304,8 +373,13 @@ async function startupSections(): Promise<string> {
 
 const teardown = await setup();
 try {
-  const markdown = only === "doctor" ? await doctorSection() : `${await startupSections()}\n${await doctorSection()}`;
-  await writeFile(`${REPO}/dist/${only === "doctor" ? "bench-doctor" : "bench"}.md`, markdown);
+  const markdown =
+    only === "doctor"
+      ? await doctorSection()
+      : only === "pids"
+        ? await pidsSection()
+        : `${await startupSections()}\n${await pidsSection()}\n${await doctorSection()}`;
+  await writeFile(`${REPO}/dist/${only === undefined ? "bench" : `bench-${only}`}.md`, markdown);
   process.stdout.write(markdown);
 } finally {
   await teardown();

@@ -79,6 +79,9 @@ const build = Bun.spawnSync(
     // Start-up is the shim's whole cost (npm run bench): bytecode skips parsing; ESM because main.ts awaits the
     // admin CLI's import, which splitting keeps in a chunk of its own that an ordinary call never loads.
     "--bytecode",
+    // Thresholds a million times the JIT's own: an ordinary call's code never tiers up, so the runtime starts no
+    // compiler thread, which would need a pid the pids cgroup may not have (src/core/threads.ts).
+    "--compile-jit-policy=1000000",
     "--format=esm",
     "--splitting",
     // contract §4: nothing in the working directory may steer a root process.

@@ -6,14 +6,16 @@
  */
 // First: from here on no error reaches the runtime's report with its stack trace and source lines.
 import "./sys/crashHandler.ts";
-import { type Bytes, bytes, envEntry } from "./core/bytes.ts";
+import { type Bytes, bytes, envEntry, splitNul } from "./core/bytes.ts";
 import type { ShimConfig } from "./core/config.ts";
 import { decide, refuseSteered } from "./core/decide.ts";
 import { ENOENT, type Failure, failed, failureText } from "./core/failure.ts";
 import { calledCommand, isAdminName } from "./core/name.ts";
+import { privilegedStart } from "./core/privilege.ts";
+import { QUIET_MARK, quietNeeded, stringCount, withoutQuietOptions, withQuietOptions } from "./core/threads.ts";
 import { envChanged } from "./core/userEnv.ts";
-import { execve } from "./sys/exec.ts";
-import { gatherFacts, procStrings } from "./sys/facts.ts";
+import { execve, execveStrings } from "./sys/exec.ts";
+import { gatherFacts } from "./sys/facts.ts";
 import { getenv, libcProbe } from "./sys/files.ts";
 import { ffiError, strerror, Unable } from "./sys/libc.ts";
 import { writeStderr } from "./sys/write.ts";
@@ -37,24 +39,66 @@ function known<T>(value: T | Failure): T {
 const portable = ffiError === undefined ? undefined : await import("./sys/portable.ts");
 const probe = portable ? portable.portableProbe : libcProbe;
 const euid = known(probe.geteuid());
-const callerArgv = known(procStrings(probe, "cmdline"));
-if (isAdminName(callerArgv[0], config.name)) {
-  // The admin commands change owners as root: a start a caller could steer runs none of them either.
+const cmdline = known(probe.read("/proc/self/cmdline"));
+const nameEnd = cmdline.indexOf(0);
+const admin = isAdminName(cmdline.subarray(0, nameEnd === -1 ? cmdline.length : nameEnd), config.name);
+/** The caller's environment as the kernel gave it, read once, where a path needs it. */
+let environ: Bytes | undefined;
+const readEnviron = (): Bytes => {
+  environ ??= known(probe.read("/proc/self/environ"));
+  return environ;
+};
+/** Whether this process was started setuid, setgid or otherwise privileged, or cannot tell (decide refuses it). */
+function steeredStart(): boolean {
+  const started = probe.started();
+  return failed(started) || privilegedStart({ ...started, euid }) !== undefined;
+}
+/** Runs this binary again as it was called, under the options; returns only where that exec could not be made. */
+function rerunQuietly(argc: number): void {
+  const env = withQuietOptions(readEnviron());
+  try {
+    execveStrings(bytes("/proc/self/exe"), cmdline, argc, env, stringCount(env));
+  } catch (error) {
+    // The call then goes on as it is, and may start them.
+    if (!(error instanceof Unable)) throw error;
+  }
+}
+if (admin) {
+  // The admin commands change owners as root: a start a caller could steer runs none of them either, nor reads
+  // anything more (a setgid process cannot read its own environment).
   const steered = refuseSteered(config, { ...known(probe.started()), euid }, probe.self());
   if (steered) {
     writeStderr(steered.message);
     process.exit(steered.code);
   }
+}
+// A second run under options that stop the runtime's threads (src/core/threads.ts) for the admin commands and a
+// call with many strings, decided before anything makes an object of each: enough of them start one. Never for
+// a steered start, which the decision refuses in its own words.
+const firstRun = !portable && getenv(QUIET_MARK) === undefined;
+if (firstRun) {
+  const argc = stringCount(cmdline);
+  const envc = admin || euid === 0 ? stringCount(readEnviron()) : undefined;
+  if (quietNeeded(admin, argc, envc) && (admin || !steeredStart())) rerunQuietly(argc);
+}
+const callerArgv = splitNul(cmdline);
+if (admin) {
   if (portable) refuse(`the admin commands need bun:ffi, which this runtime cannot use (${ffiError})`);
+  const { env, quiet } = withoutQuietOptions(splitNul(readEnviron()));
+  // No compiler threads in this run: the JIT compiles on this one, and a walk of a million entries wants it back.
+  if (quiet) Bun.unsafe.setJITPolicy(1);
   // Loaded on demand so that every ordinary call does not pay to evaluate it.
   const { runAdmin } = await import("./admin/sys/cli.ts");
-  process.exit(runAdmin(config, SHIM_VERSION, { argv: callerArgv, env: known(procStrings(probe, "environ")), euid }));
+  process.exit(runAdmin(config, SHIM_VERSION, { argv: callerArgv, env, euid }));
 }
 // Only root's plan depends on the whole environment (the opt-out, HOME on the drop path). Otherwise only the
 // home variable is looked up: execv hands on the C library's environ, which the runtime leaves as passed.
 const asRoot = euid === 0;
 // Without bun:ffi there is no execv to hand environ on as it is: it is read, and must survive process.execve.
-const callerEnv = asRoot || portable ? known(procStrings(probe, "environ")) : undefined;
+// The second run reads it too, to hand it on without the options it added.
+let callerEnv = asRoot || portable || getenv(QUIET_MARK) !== undefined ? splitNul(readEnviron()) : undefined;
+// Whatever the first run added is taken off again: the CLI gets the caller's environment as it was.
+if (callerEnv !== undefined) callerEnv = withoutQuietOptions(callerEnv).env;
 const called = calledCommand(callerArgv[0], config.commands);
 const plan = decide(config, gatherFacts(config, probe, called, euid, callerEnv ?? getenv));
 if (plan.warning) writeStderr(plan.warning);
@@ -67,8 +111,9 @@ if (plan.kind === "refuse") {
 const imported: Bytes[] = [];
 for (const i of plan.boot ?? []) if ("value" in i) imported.push(envEntry(i.name, i.value));
 const changed = imported.length > 0 || plan.env !== undefined;
-const given = changed ? [...(callerEnv ?? known(procStrings(probe, "environ"))), ...imported] : callerEnv;
-// As root, what is executed gets exactly the environment the decision read, and what it changed.
+const given = changed ? [...(callerEnv ?? splitNul(readEnviron())), ...imported] : callerEnv;
+// As root, and in a second run, what is executed gets exactly the environment the decision read (less the
+// second run's options), and what the plan changed.
 const env = plan.env ? envChanged(given ?? [], plan.env) : given;
 const argv: Bytes[] = [];
 // Loops, not map(): an array builtin costs tens of microseconds on its first call, on every call of the shim.
@@ -78,6 +123,8 @@ let failure: number;
 if (plan.relay) {
   // Root's terminal is never the runtime user's (contract §12): the CLI gets a pty of its own, relayed.
   if (portable) refuse("cannot give the CLI a terminal of its own without bun:ffi, and will not hand it root's");
+  // The relay runs until the CLI exits, long enough to grow the heap: it too runs again under the options.
+  if (firstRun) rerunQuietly(stringCount(cmdline));
   const { relay } = await import("./sys/relay.ts");
   try {
     failure = await relay(

@@ -48,3 +48,8 @@ export const { EPERM, ENOENT, ESRCH, EINTR, EIO, ENXIO, EBADF, EAGAIN, EACCES, E
 export function absent(failure: Pick<Failure, "errno">): boolean {
   return failure.errno === ENOENT || failure.errno === ENOTDIR;
 }
+
+/** A permission refused the call (EACCES, EPERM): never told as a failing disk or a flaky mount (contract §13). */
+export function refusedPermission(failure: Pick<Failure, "errno">): boolean {
+  return failure.errno === EACCES || failure.errno === EPERM;
+}

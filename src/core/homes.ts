@@ -31,8 +31,12 @@ export interface HomeCheck {
 }
 
 export interface Homes {
-  /** Who the CLI will run as: the runtime user by name on the drop path, the caller by uid otherwise. */
-  who: { uid: number; user?: string };
+  /**
+   * Who the CLI will run as: the runtime user by name on the drop path, the caller by uid otherwise, with its
+   * groups and the uid PID 1 runs as where they were read: an arbitrary uid in group 0 that the container itself
+   * runs as (OpenShift's) has its own remedies.
+   */
+  who: { uid: number; user?: string; groups?: readonly number[]; containerUid?: number };
   /** The runtime user's uid, when the caller is someone else and cannot use its home. */
   runtimeUid?: number;
   checks: HomeCheck[];
@@ -100,11 +104,31 @@ export function homeRemedies(config: ShimConfig, check: HomeCheck): string[] {
   return remedies;
 }
 
-/** What works for a caller that is not root: the drop, the runtime user, or the owner of what blocks. */
-function passRemedies(config: ShimConfig, homes: Homes, check: HomeCheck): string[] {
+/**
+ * Whether the caller is the container's own arbitrary uid in group 0 (OpenShift's restricted policy): the uid PID 1
+ * runs as, neither root nor the runtime user. `kubectl exec` picks no other user there.
+ */
+export function podsOwnUid(homes: Homes): boolean {
+  const { who } = homes;
+  return who.groups?.includes(0) === true && who.uid !== homes.runtimeUid && who.containerUid === who.uid;
+}
+
+/**
+ * What works for a caller that is not root: the drop, the runtime user, or the owner of what blocks. The pod's own
+ * arbitrary uid (podsOwnUid) cannot be exchanged for another, so only the home can change, as OpenShift's
+ * guidelines for such images say, or the volume.
+ */
+export function passRemedies(config: ShimConfig, homes: Homes, check: HomeCheck): string[] {
   const { user } = config;
   const { reach } = check;
   if (!reach.ok && reach.blocks === "readonly") return readOnlyRemedies(config, check, reach.dir);
+  if (podsOwnUid(homes)) {
+    const dir = "at" in reach ? reach.at.dir : check.path;
+    return [
+      `give ${dir} to group 0 with the owner's rights, in the image (chgrp -R 0 ${dir} && chmod -R g=u ${dir})`,
+      `mount a volume there that uid ${homes.who.uid} can write (one it owns, or fsGroup in the pod's securityContext)`,
+    ];
+  }
   const remedies = [
     `run it as root (docker exec without --user: the shim drops to ${user})`,
     `as ${user} (docker exec --user ${user})`,

@@ -41,11 +41,16 @@ function hexValue(text: string): bigint | undefined {
   return BigInt(`0x${text}`);
 }
 
-/** The CapEff mask from the text of /proc/self/status. */
-export function parseCapEff(status: string): bigint | undefined {
-  const row = procRow(status, "CapEff:");
+/** A capability mask ("CapEff:", "CapBnd:") from the text of /proc/self/status. */
+export function parseCapRow(status: string, key: "CapEff:" | "CapBnd:"): bigint | undefined {
+  const row = procRow(status, key);
   const value = row === undefined ? undefined : words(row)[0];
   return value === undefined ? undefined : hexValue(value);
+}
+
+/** The CapEff mask from the text of /proc/self/status. */
+export function parseCapEff(status: string): bigint | undefined {
+  return parseCapRow(status, "CapEff:");
 }
 
 export function hasCap(mask: bigint, cap: number): boolean {

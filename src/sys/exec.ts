@@ -6,22 +6,46 @@ import { type Limit, parseNofile, softLimitToRestore, unseen } from "../core/lim
 import { openFds, readAll } from "./files.ts";
 import { errno, F_SETFD, libc, pidOf, ptr, RLIMIT_NOFILE, SIG_DFL, SIGPIPE, SIGXFSZ, Unable, unable } from "./libc.ts";
 
+/**
+ * Writes a pointer as two 32-bit halves (both architectures are little-endian), from a number: a BigInt per
+ * entry would grow the heap by thousands of objects for a long argv, enough to start the runtime's warm-up
+ * thread (src/core/threads.ts). Addresses stay below 2^53, where numbers are exact.
+ */
+function setPointer(halves: Uint32Array, i: number, address: number): void {
+  halves[2 * i] = address % 2 ** 32;
+  halves[2 * i + 1] = Math.floor(address / 2 ** 32);
+}
+
 /** One buffer of NUL-terminated strings and the NULL-terminated pointer array into it. */
 export function cArray(items: readonly Bytes[]): { data: Uint8Array; pointers: BigUint64Array } {
   let size = 0;
   for (const item of items) size += item.length + 1;
   const data = new Uint8Array(size || 1);
   const pointers = new BigUint64Array(items.length + 1);
-  const base = BigInt(ptr(data));
+  const halves = new Uint32Array(pointers.buffer);
+  const base = ptr(data);
   let at = 0;
   // A plain loop: a callback per environment entry runs hot enough to start the JIT's compiler thread.
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as Bytes;
     data.set(item, at);
-    pointers[i] = base + BigInt(at);
+    setPointer(halves, i, base + at);
     at += item.length + 1;
   }
   return { data, pointers };
+}
+
+/** The NULL-terminated pointer array into NUL-terminated strings as /proc gives them, making no object per string. */
+function pointersInto(data: Bytes, count: number): BigUint64Array {
+  const pointers = new BigUint64Array(count + 1);
+  const halves = new Uint32Array(pointers.buffer);
+  const base = ptr(data);
+  let i = 0;
+  for (let start = 0; start < data.length && i < count; i++) {
+    setPointer(halves, i, base + start);
+    start = data.indexOf(0, start) + 1;
+  }
+  return pointers;
 }
 
 function limit(buf: BigUint64Array): Limit {
@@ -100,5 +124,22 @@ export function execve(path: Bytes, argv: readonly Bytes[], env: readonly Bytes[
   } else {
     libc.execve(file.data, args.pointers, cArray(env).pointers);
   }
+  return errno();
+}
+
+/**
+ * execve with argv and the environment as NUL-terminated strings in one buffer each, `count` strings in it
+ * (/proc/self/cmdline's form): no object made per string. Returns errno, or throws Unable, as execve does.
+ */
+export function execveStrings(
+  path: Bytes,
+  argv: Bytes,
+  argc: number,
+  env: Bytes,
+  envc: number,
+  umask?: number,
+): number {
+  prepareExec(umask);
+  libc.execve(cArray([path]).data, pointersInto(argv, argc), pointersInto(env, envc));
   return errno();
 }

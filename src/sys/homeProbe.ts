@@ -1,7 +1,8 @@
 /** Gathers contract §7's facts: the CLI's homes as the user it will run as finds them. */
-import { type Bytes, bytes, utf8 } from "../core/bytes.ts";
+import { type Bytes, bytes, text, utf8 } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import { EACCES, ENOENT, EROFS, failed, failureText } from "../core/failure.ts";
+import { processStatus } from "../core/gateway.ts";
 import { type HomeCheck, type Homes, homeVar } from "../core/homes.ts";
 import type { Account } from "../core/passwd.ts";
 import { type Reach, type ReadOnly, reach } from "../core/reach.ts";
@@ -49,7 +50,15 @@ export function callerHomes(config: ShimConfig, probe: Probe, euid: number, valu
   // Only for the remedies' words: where the user database cannot be read, no runtime uid is named.
   const runtime = found.ok ? undefined : readAccount(config.user, probe.read);
   const runtimeUid = runtime && !failed(runtime) ? { runtimeUid: runtime.uid } : {};
-  return { who, ...runtimeUid, checks: [{ variable, path: text, reach: found }] };
+  const whose = failed(held) ? who : { ...who, groups: held, ...containerUid(probe) };
+  return { who: whose, ...runtimeUid, checks: [{ variable, path: text, reach: found }] };
+}
+
+/** The uid PID 1 runs as, for the remedies' words only: nothing where /proc/1/status cannot be read. */
+function containerUid(probe: Probe): { containerUid?: number } {
+  const status = probe.read("/proc/1/status");
+  const uid = failed(status) ? undefined : processStatus(1, text(status))?.uid;
+  return uid === undefined ? {} : { containerUid: uid };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { absent, failed, failureText } from "../../src/core/failure.ts";
+import { absent, failed, failureText, refusedPermission } from "../../src/core/failure.ts";
 
 const eio = { call: "read", on: "/etc/passwd", errno: 5, words: "Input/output error" };
 
@@ -25,5 +25,11 @@ describe("absent", () => {
     expect(absent({ ...eio, errno: 2 })).toBe(true);
     expect(absent({ ...eio, errno: 20 })).toBe(true);
     for (const errno of [1, 4, 5, 12, 13, 40]) expect(absent({ ...eio, errno })).toBe(false);
+  });
+});
+
+describe("refusedPermission", () => {
+  it("EACCES and EPERM are permissions; EIO, EROFS, ENOENT are not", () => {
+    expect([13, 1, 5, 30, 2].map((errno) => refusedPermission({ errno }))).toEqual([true, true, false, false, false]);
   });
 });

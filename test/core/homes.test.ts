@@ -155,6 +155,44 @@ describe("homeWarnings: unreadable state at a home's top (contract §11)", () =>
   });
 });
 
+describe("homeWarnings for the pod's own arbitrary uid in group 0 (OpenShift's restricted policy)", () => {
+  const reach: Reach = { ok: false, blocks: "write", missing: false, at: at("/opt/data", 10000, 10000, 0o755) };
+  it("the home given to group 0 with g=u, or a volume the uid can write: never an exec option kubectl lacks", () => {
+    const homes: Homes = {
+      who: { uid: 12345, groups: [0], containerUid: 12345 },
+      runtimeUid: 10000,
+      checks: [home(reach)],
+    };
+    const line = homeWarnings(config, "hermes", homes, false);
+    expect(line).toBe(
+      "hermes: warning: uid 12345 cannot write HERMES_HOME /opt/data: it is owned by uid 10000 gid 10000, mode 0755, so the " +
+        "hermes CLI may fail; give /opt/data to group 0 with the owner's rights, in the image (chgrp -R 0 /opt/data && " +
+        "chmod -R g=u /opt/data), or mount a volume there that uid 12345 can write (one it owns, or fsGroup in the pod's securityContext)\n",
+    );
+    expect(line).not.toContain("docker exec");
+  });
+  it("the blocking directory is the one named; a home not yet made names itself", () => {
+    const parent: Reach = { ok: false, blocks: "write", missing: true, at: at("/srv", 0, 0, 0o755) };
+    const homes: Homes = { who: { uid: 12345, groups: [5, 0], containerUid: 12345 }, checks: [home(parent, "/srv/h")] };
+    expect(homeWarnings(config, "hermes", homes, false)).toContain("(chgrp -R 0 /srv && chmod -R g=u /srv)");
+    const other: Reach = { ok: false, blocks: "other", reason: "an ACL" };
+    const acl: Homes = { who: { uid: 12345, groups: [0], containerUid: 12345 }, checks: [home(other, "/srv/h")] };
+    expect(homeWarnings(config, "hermes", acl, false)).toContain("(chgrp -R 0 /srv/h && chmod -R g=u /srv/h)");
+  });
+  it("without group 0, as the runtime user in group 0, or where the container runs as another (docker exec --user 1000 into a root container, whose gid is 0): the engine's remedies as before", () => {
+    for (const who of [
+      { uid: 12345, groups: [12345], containerUid: 12345 },
+      { uid: 10000, groups: [0], containerUid: 10000 },
+      { uid: 12345, containerUid: 12345 },
+      { uid: 1000, groups: [0], containerUid: 0 },
+      { uid: 1000, groups: [0] },
+    ]) {
+      const homes: Homes = { who, runtimeUid: 10000, checks: [home(reach)] };
+      expect(homeWarnings(config, "hermes", homes, false)).toContain("docker exec without --user");
+    }
+  });
+});
+
 describe("homeRemedies and the pass-through's remedies, at their edges", () => {
   it("a usable home needs no remedy", () => {
     expect(homeRemedies(config, home({ ok: true }))).toEqual([]);

@@ -2,6 +2,7 @@
  * The six paths of the fault-injection suite (test/integration/faults.test.ts) and the container state they
  * run in, as the job test/container/faults.py reads: one JSON line, bytes as hex.
  */
+import { QUIET_OPTIONS } from "../../src/core/threads.ts";
 import type { Kind } from "./judge.ts";
 
 const BIN = "/opt/hermes/bin";
@@ -25,6 +26,13 @@ const ENV = [
   "BUN_JSC_useConcurrentJIT=0",
 ];
 
+/**
+ * The admin commands as their second run (src/core/threads.ts): the first only execs this binary again with these
+ * options, and the runtime's start after that exec (the dynamic loader's calls, by addresses that move from one
+ * trace to the next) is no code of the shim's.
+ */
+const ADMIN_ENV = [...ENV, ...QUIET_OPTIONS];
+
 export interface PathSpec {
   name: string;
   kind: Kind;
@@ -40,14 +48,14 @@ export const PATHS: PathSpec[] = [
   { name: "root's drop", kind: "cli", argv: [`${BIN}/hermes`, ...ARGS], env: ENV },
   { name: "the opt-out", kind: "cli", argv: [`${BIN}/hermes`, ...ARGS], env: [...ENV, "HERMES_DOCKER_EXEC_AS_ROOT=1"] },
   { name: "the pass-through", kind: "cli", argv: [`${BIN}/hermes`, ...ARGS], env: ENV, user: "hermes" },
-  { name: "explain", kind: "explain", argv: [ADMIN, "explain", "--", ...ARGS], env: ENV },
-  { name: "doctor", kind: "doctor", argv: [ADMIN, "doctor"], env: ENV },
+  { name: "explain", kind: "explain", argv: [ADMIN, "explain", "--", ...ARGS], env: ADMIN_ENV },
+  { name: "doctor", kind: "doctor", argv: [ADMIN, "doctor"], env: ADMIN_ENV },
   {
     name: "doctor --fix",
     kind: "doctor",
     argv: [ADMIN, "doctor", "--fix"],
     // A home of its own, so that what --fix changes is never what a doctor run beside it is reading.
-    env: [...ENV.filter((e) => !e.toString().startsWith("HERMES_HOME=")), "HERMES_HOME=/srv/fix"],
+    env: [...ENV.filter((e) => !e.toString().startsWith("HERMES_HOME=")), "HERMES_HOME=/srv/fix", ...QUIET_OPTIONS],
     reset: "install -o root -g root -m 0600 /dev/null /srv/fix/auth.json",
   },
 ];

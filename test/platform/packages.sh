@@ -4,8 +4,9 @@
 # missing when it cannot install it.
 set -euo pipefail
 packages=(
-  # The engine and the base image the test images start from.
-  docker.io mmdebstrap
+  # The engine and the base image the test images start from; tini is Docker's
+  # --init (docker-init), which docker.io only recommends.
+  docker.io tini mmdebstrap
   # The other engines operators run: Podman, rootful and rootless (uidmap's
   # newuidmap and newgidmap map a user's subordinate ids); containerd's ctr
   # comes with docker.io.

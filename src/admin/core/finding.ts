@@ -1,5 +1,5 @@
 /** One line of doctor's verdict, and how the lot is shown. */
-import { type Failure, failureText } from "../../core/failure.ts";
+import { type Failure, failureText, refusedPermission } from "../../core/failure.ts";
 import { type Gateway, pidsText } from "../../core/gateway.ts";
 import { type DropGroup, groupsText } from "../../core/groups.ts";
 import { adminName } from "../../core/name.ts";
@@ -10,6 +10,8 @@ export type Status = "ok" | "fixed" | "note" | "problem";
 export interface Item {
   path: string;
   detail: string;
+  /** A permission refused the call that kept doctor from it (EACCES, EPERM): a permission, not a disk. */
+  permission?: true;
 }
 
 export interface Finding {
@@ -25,7 +27,8 @@ export interface Finding {
     | "reach"
     | "tree"
     | "supervision"
-    | "boot-env";
+    | "boot-env"
+    | "capabilities";
   status: Status;
   message: string;
   remedy: string | null;
@@ -83,12 +86,25 @@ export function findingFor(check: Finding["check"]) {
 
 /** An item for a part a call kept doctor from examining or changing: its path, and the failure in its own words. */
 export function failureItem(path: string, failure: Failure): Item {
-  return { path, detail: failureText(failure) };
+  return { path, detail: failureText(failure), ...(refusedPermission(failure) ? { permission: true as const } : {}) };
 }
 
 /** What to do about a part a failed call kept doctor from examining. */
 export const LOOK_AGAIN =
   "look at each (the error says which call failed on what: a flaky NFS or FUSE volume, a failing disk), then run doctor again";
+
+/** What to do about a part a permission kept doctor from: it is no fault of the disk. */
+export const PERMISSION_REFUSED =
+  "a permission refused each: run doctor as a user allowed to read them (their owner, or root with " +
+  "CAP_DAC_READ_SEARCH), then again";
+
+/** The remedy for parts doctor could not examine, by what kept it from them: a permission, another failure, or both. */
+export function unexaminedRemedy(items: readonly Item[]): string {
+  const denied = items.filter((i) => i.permission).length;
+  if (denied === 0) return LOOK_AGAIN;
+  if (denied === items.length) return PERMISSION_REFUSED;
+  return `where the error is a permission: ${PERMISSION_REFUSED}; for the others: ${LOOK_AGAIN}`;
+}
 
 /**
  * The one finding about parts a failed call kept doctor from examining (contract §13): each named with the failure,
@@ -101,7 +117,7 @@ export function unexaminedFinding(
   items: Item[],
   count = items.length,
 ): Finding {
-  return findingFor(check)("problem", message, LOOK_AGAIN, items, { count, unexamined: count });
+  return findingFor(check)("problem", message, unexaminedRemedy(items), items, { count, unexamined: count });
 }
 
 const KIND = { dir: "directory", file: "file", symlink: "symlink", other: "special file" };

@@ -6,9 +6,10 @@
 import { mayAccess, SEARCH, WRITE } from "../../core/access.ts";
 import type { ShimConfig } from "../../core/config.ts";
 import type { Failure } from "../../core/failure.ts";
-import { blockText, type Homes, homeRemedies, whoText } from "../../core/homes.ts";
+import { blockText, type Homes, homeRemedies, passRemedies, whoText } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import type { Account } from "../../core/passwd.ts";
+import { listNames } from "../../core/words.ts";
 import { describeNode, type Finding, failureItem, findingFor, plural, unexaminedFinding } from "./finding.ts";
 import { groupChecks, type SharedGroup, sharedScope } from "./groupChecks.ts";
 import { type Tree, treeName } from "./homeTrees.ts";
@@ -81,6 +82,7 @@ export function treeChecks(
   walk: WalkResult,
   home = walk.path,
   group?: SharedGroup,
+  lacking: readonly string[] = [],
 ): Finding[] {
   const { user } = config;
   const { unreadable, readable, changed, linked, mounts, special, errors, refused, unexamined } = walk.found;
@@ -120,7 +122,19 @@ export function treeChecks(
     const what = `${subject(special.count, home)} someone else's device, FIFO or socket: left alone`;
     findings.push(aboutTally("note", what, null, special));
   }
-  if (refused.count > 0 && walk.home.kind === "dir") {
+  if (refused.count > 0 && walk.home.kind === "dir" && lacking.length > 0) {
+    // The kernel refuses root an owner change without CAP_CHOWN (or a mode change without CAP_FOWNER) on every
+    // filesystem: the cause is the container's capabilities, not the filesystem.
+    const what = `${plural(refused.count, "entry", "entries")} under ${home} kept ${refused.count === 1 ? "its" : "their"} owner: root here lacks ${listNames(lacking.map((c) => `CAP_${c}`))}, so doctor --fix cannot hand files over`;
+    findings.push(
+      aboutTally(
+        "problem",
+        what,
+        `add ${lacking.join(" and ")} to the container's capabilities (docker run ${lacking.map((c) => `--cap-add ${c}`).join(" ")}), then run doctor --fix again`,
+        refused,
+      ),
+    );
+  } else if (refused.count > 0 && walk.home.kind === "dir") {
     const what =
       `the filesystem of ${home} refused to change the owner of ${plural(refused.count, "entry", "entries")}, even for root ` +
       "(a NAS share, an ACL'd or user-namespaced mount): doctor --fix cannot repair it";
@@ -131,7 +145,8 @@ export function treeChecks(
     findings.push(aboutTally("problem", what, "look at each, then run doctor again", errors));
   }
   if (unexamined.count > 0) {
-    const what = `${plural(unexamined.count, "part", "parts")} of the tree under ${home} could not be examined: a call failed`;
+    const why = unexamined.examples.every((i) => i.permission) ? "a permission refused doctor" : "a call failed";
+    const what = `${plural(unexamined.count, "part", "parts")} of the tree under ${home} could not be examined: ${why}`;
     findings.push(unexaminedFinding("tree", what, unexamined.examples, unexamined.count));
   }
   if (group) findings.push(...groupChecks(config, walk, group, home));
@@ -155,9 +170,10 @@ export function otherTreeChecks(
   walk: WalkResult,
   tree: Tree,
   group?: SharedGroup,
+  lacking: readonly string[] = [],
 ): Finding[] {
   const name = treeName(tree);
-  if (walk.home.kind === "dir") return treeChecks(config, account, walk, name, group);
+  if (walk.home.kind === "dir") return treeChecks(config, account, walk, name, group, lacking);
   if (walk.home.kind === "unexamined") return [homeUnexamined("tree", name, walk.home.failure)];
   if (walk.home.missing) return [];
   const remedy = `point ${tree.variable} at a directory of its own that ${config.user} owns`;
@@ -189,4 +205,19 @@ export function homeReachChecks(config: ShimConfig, homes: Homes): Finding[] {
     );
   }
   return found;
+}
+
+/**
+ * Run as a user who is neither root nor the runtime user (an arbitrary uid, OpenShift's): the CLI runs as that
+ * user, so its home is judged for it and its groups too, with the remedies that work where it is the pod's own.
+ */
+export function callerReachChecks(config: ShimConfig, homes: Homes): Finding[] {
+  return homes.checks.map((check) => {
+    const { reach } = check;
+    const who = `${whoText(homes)}, which doctor runs as and the ${config.name} CLI would too,`;
+    if (!reach.ok && reach.blocks === "unexamined")
+      return unexaminedFinding("reach", `${who} ${blockText(check)}`, [failureItem(check.path, reach.failure)]);
+    if (reach.ok) return reachFinding("ok", `${who} ${blockText(check)}`, null);
+    return reachFinding("problem", `${who} ${blockText(check)}`, passRemedies(config, homes, check).join(", or "));
+  });
 }

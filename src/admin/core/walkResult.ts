@@ -3,7 +3,7 @@
  * entries and the first few by path, never a record per entry, so that a million entries cost the memory
  * of a few (contract §10). The walk hands each entry that is not simply the runtime user's to `record`.
  */
-import { EINVAL, EPERM, type Failure, failureText } from "../../core/failure.ts";
+import { EINVAL, EPERM, type Failure, failureText, refusedPermission } from "../../core/failure.ts";
 import type { NodeStat } from "../../core/node.ts";
 import type { Sharing } from "../../core/sharing.ts";
 import { describeNode, type Finding, findingFor, type Item, type Status } from "./finding.ts";
@@ -108,7 +108,7 @@ export function nothingFound(): Found {
 }
 
 /** Counts the item; keeps it only while it is among the first EXAMPLES by path. */
-export function add(tally: Tally, path: string, detail: () => string): void {
+export function add(tally: Tally, path: string, detail: () => string, permission = false): void {
   tally.count++;
   const { examples } = tally;
   const last = examples[examples.length - 1];
@@ -120,7 +120,7 @@ export function add(tally: Tally, path: string, detail: () => string): void {
     if ((examples[mid] as Item).path < path) lo = mid + 1;
     else hi = mid;
   }
-  examples.splice(lo, 0, { path, detail: detail() });
+  examples.splice(lo, 0, permission ? { path, detail: detail(), permission } : { path, detail: detail() });
   if (examples.length > EXAMPLES) examples.pop();
 }
 
@@ -139,7 +139,7 @@ export function refusedByFilesystem(failure: Failure): boolean {
 
 export function record(found: Found, outcome: Outcome): void {
   if ("unexamined" in outcome) {
-    add(found.unexamined, outcome.path, () => failureText(outcome.unexamined));
+    add(found.unexamined, outcome.path, () => failureText(outcome.unexamined), refusedPermission(outcome.unexamined));
     return;
   }
   if ("unchanged" in outcome) {

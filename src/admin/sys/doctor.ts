@@ -8,15 +8,17 @@ import { addedGids } from "../../core/groups.ts";
 import { homeVar } from "../../core/homes.ts";
 import { adminName } from "../../core/name.ts";
 import { parseGroup } from "../../core/passwd.ts";
+import { parseCapRow } from "../../core/privilege.ts";
 import { checkTrust, checkTrustOf } from "../../core/trust.ts";
 import { readAccountOfUid, readDropIdentity } from "../../sys/accounts.ts";
 import { bootFacts } from "../../sys/facts.ts";
 import { access, entries, executableStatus, groups, libcProbe, lstat, readAll, readlink } from "../../sys/files.ts";
-import { absolute, runtimeHomes } from "../../sys/homeProbe.ts";
+import { absolute, callerHomes, runtimeHomes } from "../../sys/homeProbe.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure } from "../../sys/libc.ts";
 import { readProcesses } from "../../sys/processes.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr } from "../../sys/write.ts";
+import { type Capabilities, capabilityChecks, fixLacking, initCheck } from "../core/capabilities.ts";
 import {
   bootEnvCheck,
   cliCheck,
@@ -36,7 +38,7 @@ import { homeTrees, ownFiles, refusal, treeName } from "../core/homeTrees.ts";
 import { pathDirChecks } from "../core/pathDirs.ts";
 import { type SplitCandidate, STATE_ENTRIES, splitHomeChecks, splitHomeName } from "../core/splitHome.ts";
 import { supervisionChecks } from "../core/supervision.ts";
-import { homeCheck, homeReachChecks, otherTreeChecks, treeChecks } from "../core/treeChecks.ts";
+import { callerReachChecks, homeCheck, homeReachChecks, otherTreeChecks, treeChecks } from "../core/treeChecks.ts";
 import { commandsOnPath, pathOf, venvExecutables } from "./onPath.ts";
 import { progressMeter } from "./progress.ts";
 import { printed } from "./report.ts";
@@ -62,6 +64,12 @@ export function doctor(
     readProcesses(entries, readAll),
   );
   const identity = failed(found) ? undefined : found;
+  const statusText = failed(status) ? undefined : text(status);
+  const caps: Capabilities = {
+    euid,
+    effective: statusText === undefined ? undefined : parseCapRow(statusText, "CapEff:"),
+    bounding: statusText === undefined ? undefined : parseCapRow(statusText, "CapBnd:"),
+  };
   const account = identity?.account;
   const granted = identity ? addedGids(identity.groups) : [];
   const groupsTrust = checkTrust(config.groupsHelper, lstat);
@@ -92,6 +100,8 @@ export function doctor(
     ),
     ...pathDirChecks(pathOf(env), (dir) => checkTrust(dir, lstat, "lookup-dir")),
     ...bootEnvCheck(config, boot.dirTrust(), [...bootImports(boot), ...(gatewayHome.boot ? [gatewayHome.boot] : [])]),
+    ...capabilityChecks(config, caps),
+    ...initCheck(pid1Comm()),
   ];
   let examined = 0;
   const walked: string[] = [];
@@ -125,19 +135,22 @@ export function doctor(
     });
     // After the walks: what --fix changed counts.
     const homes = runtimeHomes(config, account, { lstat, access }, given);
+    const lacking = fixLacking(caps);
     const etcGroup = walks.some((w) => w.walk.sharing) ? readAll("/etc/group") : undefined;
     for (const { tree, walk } of walks) {
       examined += walk.entries;
       if (walk.home.kind === "dir") walked.push(treeName(tree));
       const group = walk.sharing && sharedGroup(walk.sharing.gid, etcGroup);
       if (group) sharedWith.push({ home: treeName(tree), group: groupText(group) });
-      if (tree.variable !== null) findings.push(...otherTreeChecks(config, account, walk, tree, group));
+      if (tree.variable !== null) findings.push(...otherTreeChecks(config, account, walk, tree, group, lacking));
       else {
         findings.push(homeCheck(config, account, walk, homes));
-        if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk, walk.path, group));
+        if (walk.home.kind === "dir") findings.push(...treeChecks(config, account, walk, walk.path, group, lacking));
       }
     }
     findings.push(...homeReachChecks(config, homes));
+    if (euid !== 0 && euid !== account.uid)
+      findings.push(...callerReachChecks(config, callerHomes(config, libcProbe, euid, given)));
     findings.push(...splitHomes(config, text(gatewayHome.value), text(home.value), euid === 0));
     // Only where s6 supervises: without a scan directory there is nothing to say about one.
     const tree = gatherTree(config.scanDir, account, fix);
@@ -191,6 +204,12 @@ function splitHomes(config: ShimConfig, home: string, used: string, asRoot: bool
     candidates.push({ path, under, held, unexamined });
   }
   return splitHomeChecks(config.name, home, homeHas, candidates);
+}
+
+/** What runs as PID 1, by its name; /proc/1/comm, which any user may read. */
+function pid1Comm(): string | Failure {
+  const comm = readAll("/proc/1/comm");
+  return failed(comm) ? comm : text(comm);
 }
 
 /** The mode of the shim's own file, or the failure of its statx. */

@@ -8,7 +8,9 @@ import {
   failureItem,
   findingFor,
   LOOK_AGAIN,
+  PERMISSION_REFUSED,
   unexaminedFinding,
+  unexaminedRemedy,
 } from "../../../src/admin/core/finding.ts";
 import { failureOf } from "./fixtures.ts";
 
@@ -222,5 +224,33 @@ describe("parts a failed call kept doctor from examining (contract §13)", () =>
     expect(doctorText("hermes", report)).toContain(
       "1 entry examined under /opt/data: 1 problem, 1 part not examined\n",
     );
+  });
+});
+
+describe("unexaminedRemedy", () => {
+  const item = (permission: boolean) => ({
+    path: "/x",
+    detail: "d",
+    ...(permission ? { permission: true as const } : {}),
+  });
+  it("a disk's remedy only where no permission refused; a permission's where all did; both where mixed", () => {
+    expect(unexaminedRemedy([item(false)])).toBe(LOOK_AGAIN);
+    expect(unexaminedRemedy([item(true), item(true)])).toBe(PERMISSION_REFUSED);
+    expect(unexaminedRemedy([item(true), item(false)])).toBe(
+      `where the error is a permission: ${PERMISSION_REFUSED}; for the others: ${LOOK_AGAIN}`,
+    );
+    expect(PERMISSION_REFUSED).not.toMatch(/disk|NFS|FUSE|flaky/);
+  });
+  it("failureItem marks EACCES and EPERM, and nothing else", () => {
+    expect(failureItem("/a", failureOf("openat", "/a", 13))).toEqual({
+      path: "/a",
+      detail: "unable to openat /a: Permission denied",
+      permission: true,
+    });
+    expect(failureItem("/a", failureOf("openat", "/a", 1)).permission).toBe(true);
+    expect(failureItem("/a", failureOf("openat", "/a"))).toEqual({
+      path: "/a",
+      detail: "unable to openat /a: Input/output error",
+    });
   });
 });

@@ -1,7 +1,13 @@
 /** doctor's findings about a home and what lies under it: before --fix, after it, and what it cannot examine. */
 import { describe, expect, it } from "vitest";
-import { doctorReport, doctorText, LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
-import { homeCheck, homeReachChecks, otherTreeChecks, treeChecks } from "../../../src/admin/core/treeChecks.ts";
+import { doctorReport, doctorText, LOOK_AGAIN, PERMISSION_REFUSED } from "../../../src/admin/core/finding.ts";
+import {
+  callerReachChecks,
+  homeCheck,
+  homeReachChecks,
+  otherTreeChecks,
+  treeChecks,
+} from "../../../src/admin/core/treeChecks.ts";
 import {
   nothingFound,
   type Outcome,
@@ -711,5 +717,119 @@ describe("what a failed call kept the walk from examining (contract §13)", () =
     expect(otherTreeChecks(config, account, lostHome, tree)).toEqual([
       notExamined("tree", "HERMES_HOME /opt/data could not be examined, nor anything under it"),
     ]);
+  });
+});
+
+describe("a permission is told as a permission, never as a disk (contract §13)", () => {
+  it("parts a permission kept doctor from: said so, with a permission's remedy; mixed: both remedies", () => {
+    const denied = treeChecks(
+      config,
+      account,
+      walk([
+        { path: "/opt/data/skills", unexamined: failureOf("openat", "/opt/data/skills", 13) },
+        { path: "/opt/data/x", unexamined: failureOf("openat", "/opt/data/x", 1) },
+      ]),
+    );
+    expect(denied.map((f) => [f.message, f.remedy])).toEqual([
+      ["2 parts of the tree under /opt/data could not be examined: a permission refused doctor", PERMISSION_REFUSED],
+    ]);
+    expect(denied[0]?.remedy).not.toMatch(/disk|NFS|FUSE|flaky/);
+    expect(denied[0]?.items.every((i) => i.permission)).toBe(true);
+    const mixed = treeChecks(
+      config,
+      account,
+      walk([
+        { path: "/opt/data/a", unexamined: failureOf("openat", "/opt/data/a", 13) },
+        { path: "/opt/data/b", unexamined: failureOf("statx", "/opt/data/b") },
+      ]),
+    );
+    expect(mixed[0]?.message).toContain("could not be examined: a call failed");
+    expect(mixed[0]?.remedy).toBe(
+      `where the error is a permission: ${PERMISSION_REFUSED}; for the others: ${LOOK_AGAIN}`,
+    );
+    expect(mixed[0]?.items.map((i) => i.permission)).toEqual([true, undefined]);
+  });
+
+  it("--fix refused for want of CAP_CHOWN: the capability is the cause, not the filesystem", () => {
+    const found = treeChecks(
+      config,
+      account,
+      walk([
+        { path: "/opt/data/auth.json", unchanged: failureOf("fchownat", "/opt/data/auth.json", 1) },
+        { path: "/opt/data/.env", unchanged: failureOf("fchownat", "/opt/data/.env", 1) },
+      ]),
+      "/opt/data",
+      undefined,
+      ["CHOWN", "FOWNER"],
+    );
+    expect(found.map((f) => [f.status, f.message, f.remedy, f.count])).toEqual([
+      [
+        "problem",
+        "2 entries under /opt/data kept their owner: root here lacks CAP_CHOWN and CAP_FOWNER, so doctor --fix cannot hand files over",
+        "add CHOWN and FOWNER to the container's capabilities (docker run --cap-add CHOWN --cap-add FOWNER), then run doctor --fix again",
+        2,
+      ],
+    ]);
+    const one = treeChecks(
+      config,
+      account,
+      walk([{ path: "/opt/data/a", unchanged: failureOf("fchownat", "/opt/data/a", 1) }]),
+      "/opt/data",
+      undefined,
+      ["CHOWN"],
+    );
+    expect(one[0]?.message).toBe(
+      "1 entry under /opt/data kept its owner: root here lacks CAP_CHOWN, so doctor --fix cannot hand files over",
+    );
+    const tree = { path: "/srv/h", variable: "HERMES_HOME" };
+    const other = otherTreeChecks(
+      config,
+      account,
+      walk([{ path: "/srv/h/a", unchanged: failureOf("fchownat", "/srv/h/a", 1) }], homeDir, false, "/srv/h"),
+      tree,
+      undefined,
+      ["CHOWN"],
+    );
+    expect(other[0]?.message).toContain("root here lacks CAP_CHOWN");
+  });
+});
+
+describe("callerReachChecks: doctor run as an arbitrary uid, which the CLI runs as too", () => {
+  const blocked: Reach = {
+    ok: false,
+    blocks: "write",
+    missing: false,
+    at: { dir: "/opt/data", uid: 10000, gid: 10000, mode: 0o040755 },
+  };
+  const check = (reach: Reach) => ({ variable: "HERMES_HOME", path: "/opt/data", reach });
+  it("a home it cannot write: a problem, with the remedies of a pod whose user kubectl exec cannot change", () => {
+    const homes: Homes = {
+      who: { uid: 12345, groups: [0], containerUid: 12345 },
+      runtimeUid: 10000,
+      checks: [check(blocked)],
+    };
+    expect(callerReachChecks(config, homes)).toEqual([
+      {
+        check: "reach",
+        status: "problem",
+        message:
+          "uid 12345, which doctor runs as and the hermes CLI would too, cannot write HERMES_HOME /opt/data: it is owned by uid 10000 gid 10000, mode 0755",
+        remedy:
+          "give /opt/data to group 0 with the owner's rights, in the image (chgrp -R 0 /opt/data && chmod -R g=u /opt/data), or mount a volume there that uid 12345 can write (one it owns, or fsGroup in the pod's securityContext)",
+        items: [],
+      },
+    ]);
+  });
+  it("one it can use: ok; one a failure kept from it: not examined", () => {
+    const ok: Homes = { who: { uid: 12345, groups: [0] }, checks: [check({ ok: true })] };
+    expect(callerReachChecks(config, ok).map((f) => f.status)).toEqual(["ok"]);
+    const lost: Homes = {
+      who: { uid: 12345 },
+      checks: [check({ ok: false, blocks: "unexamined", failure: failureOf("statx", "/opt/data", 13) })],
+    };
+    expect(callerReachChecks(config, lost).map((f) => [f.status, f.unexamined, f.remedy])).toEqual([
+      ["problem", 1, PERMISSION_REFUSED],
+    ]);
+    expect(callerReachChecks(config, { who: { uid: 12345 }, checks: [] })).toEqual([]);
   });
 });
