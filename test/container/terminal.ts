@@ -27,7 +27,8 @@ type Step =
   | { send: string }
   | { send_b64: string }
   | { expect: string; timeout: number; name?: string }
-  | { resize: [number, number] };
+  | { resize: [number, number] }
+  | { stall: string[]; timeout: number };
 
 /** What is typed and waited for, in order. Python regular expressions, matched in the output after the last match. */
 export class Keys {
@@ -69,6 +70,12 @@ export class Keys {
   /** Resizes the operator's window. */
   resize(rows: number, cols: number): this {
     this.steps.push({ resize: [rows, cols] });
+    return this;
+  }
+
+  /** Runs `argv` on this machine to its end while nothing reads the terminal's output: a client that stopped reading. */
+  stall(argv: string[], timeoutS = 60): this {
+    this.steps.push({ stall: argv, timeout: timeoutS });
     return this;
   }
 
