@@ -471,12 +471,15 @@ async function run(r: Relay): Promise<never> {
       if ("bytes" in got) toTerm.added(got.bytes);
       if (state.termGone) toTerm.clear();
     }
-    if (termReady & (POLLOUT | POLLERR | POLLHUP) && interest(state).termOut) {
+    // Bytes just read are written in the same turn when that side was not waited on (it held nothing then): a
+    // non-blocking write that cannot go on says so (EAGAIN), and the next turn waits for it.
+    const termWaited = (events[2] ?? 0) & POLLOUT;
+    if ((termReady & (POLLOUT | POLLERR | POLLHUP) || !termWaited) && interest(state).termOut) {
       const done = transfer(term, toTerm.held(), true);
       hangup(afterTermWrite(state, done));
       if ("bytes" in done) toTerm.taken(done.bytes);
     }
-    if (ptyReady & POLLOUT && interest(state).ptyOut) {
+    if ((ptyReady & POLLOUT || !((events[6] ?? 0) & POLLOUT)) && interest(state).ptyOut) {
       const done = transfer(master, toPty.held(), true);
       state = afterPtyWrite(state, done);
       if ("bytes" in done) toPty.taken(done.bytes);
