@@ -26,7 +26,7 @@ export class Pending {
 
   /** Where the next read may put its bytes: empty when the buffer is full. */
   room(limit = BUFFER_SIZE): Uint8Array {
-    if (this.start > 0 && this.end === BUFFER_SIZE) {
+    if (this.end === BUFFER_SIZE) {
       this.data.copyWithin(0, this.start, this.end);
       this.end -= this.start;
       this.start = 0;
@@ -57,7 +57,8 @@ export class Pending {
 
 /**
  * Where the relay is. `relaying` while the CLI lives; `draining` once it exited: root's terminal is no longer read,
- * and only what the CLI had already written is relayed (`left` bytes at most, 0 once the master had no more).
+ * and only what the CLI had already written is relayed (`left` bytes at most, 0 once the master had no more; always
+ * 0 while relaying).
  */
 export interface RelayState {
   phase: "relaying" | "draining";
@@ -103,7 +104,7 @@ export function interest(s: RelayState): Interest {
  * read at once until it has no more (EAGAIN, or EIO once no one holds the pty), which tells that all is read.
  */
 export function waits(s: RelayState): boolean {
-  return !(s.phase === "draining" && s.left > 0 && s.toTerm < BUFFER_SIZE);
+  return !(s.left > 0 && s.toTerm < BUFFER_SIZE);
 }
 
 /** How many bytes the next read of the CLI's pty may take: the room left, and after the exit no more than is left. */
@@ -121,11 +122,11 @@ export type ReadOutcome = { bytes: number } | { again: true } | { ended: true };
  */
 export function afterPtyRead(s: RelayState, r: ReadOutcome): RelayState {
   if ("bytes" in r) {
-    const left = s.phase === "draining" ? Math.max(0, s.left - r.bytes) : 0;
+    const left = Math.max(0, s.left - r.bytes);
     // Root's terminal gone: the CLI's output is read, so that it never waits on it, and dropped.
     return { ...s, toTerm: s.termGone ? 0 : s.toTerm + r.bytes, left };
   }
-  return s.phase === "draining" ? { ...s, left: 0 } : s;
+  return { ...s, left: 0 };
 }
 
 /** After a read of root's terminal: its end is a hangup, which the CLI gets as it would have on that terminal. */

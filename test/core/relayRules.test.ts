@@ -208,6 +208,14 @@ describe("Pending: a bounded buffer", () => {
     expect(p.held()[0]).toBe(7);
   });
 
+  it("what is held moves to the front only once the buffer's end is reached", () => {
+    const p = new Pending();
+    p.added(10);
+    p.taken(5);
+    expect(p.room().length).toBe(BUFFER_SIZE - 10);
+    expect(p.held().length).toBe(5);
+  });
+
   it("room is bounded by a limit; clear empties it", () => {
     const p = new Pending();
     expect(p.room(5).length).toBe(5);
