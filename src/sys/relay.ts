@@ -135,23 +135,25 @@ function peer(master: number, on: string): number {
  * Runs `act` with the filesystem ids of the runtime user. devpts gives a new pty's slave to the filesystem uid and
  * gid of whoever opens /dev/ptmx, so the slave is created the runtime user's with no CAP_CHOWN, and its mode set
  * and its node opened as its owner with no CAP_FOWNER or CAP_DAC_OVERRIDE: the drop's CAP_SETUID and CAP_SETGID
- * are all the relay needs. The ids are root's again before anything else.
+ * are all the relay needs. The ids are the caller's again before anything else.
  */
 function asOwner<T>(uid: number | undefined, gid: number | undefined, act: () => T): T {
   const c = moreLibc();
-  if (gid !== undefined) {
-    c.setfsgid(gid);
-    if (c.setfsgid(0xffffffff) !== gid) throw unable("setfsgid", `${gid}`, EPERM);
-  }
-  if (uid !== undefined) {
-    c.setfsuid(uid);
-    if (c.setfsuid(0xffffffff) !== uid) throw unable("setfsuid", `${uid}`, EPERM);
-  }
+  // Asked for an id that cannot be (-1), each returns the one in force and changes nothing.
+  const before = { uid: c.setfsuid(UNCHANGED), gid: c.setfsgid(UNCHANGED) };
   try {
+    if (gid !== undefined) {
+      c.setfsgid(gid);
+      if (c.setfsgid(UNCHANGED) !== gid) throw unable("setfsgid", `${gid}`, EPERM);
+    }
+    if (uid !== undefined) {
+      c.setfsuid(uid);
+      if (c.setfsuid(UNCHANGED) !== uid) throw unable("setfsuid", `${uid}`, EPERM);
+    }
     return act();
   } finally {
-    c.setfsuid(0);
-    c.setfsgid(0);
+    c.setfsuid(before.uid);
+    c.setfsgid(before.gid);
   }
 }
 
