@@ -16,7 +16,7 @@
  * beside sudo's use_pty.
  *
  * Run as root: npm run bench [-- --rounds 300] [--cold-rounds 9] [--exec-rounds 50] [--baseline FILE]
- *   [--doctor-rounds 3] [--terminal-rounds 100] [--only doctor|pids]
+ *   [--doctor-rounds 3] [--terminal-rounds 100] [--only doctor|pids|terminal]
  * Every cold run drops the whole machine's page cache, which slows everything else on it for a moment.
  * --baseline FILE: a shim compiled from an earlier commit, timed in the same rounds as a row of its own on
  * both paths, so that a change's cost is a ratio measured in one run.
@@ -48,10 +48,10 @@ const coldRounds = Number(args["cold-rounds"] ?? 9);
 const execRounds = Number(args["exec-rounds"] ?? 50);
 const doctorRounds = Number(args["doctor-rounds"] ?? 3);
 const terminalRounds = Number(args["terminal-rounds"] ?? 100);
-/** --only doctor: that section alone, which takes minutes of its own at a million entries. */
+/** --only doctor: that section alone, which takes minutes of its own at a million entries; --only terminal: §12's; --only pids: the free pids each path needs. */
 const only = args.only === undefined ? undefined : String(args.only);
-if (only !== undefined && only !== "doctor" && only !== "pids") {
-  console.error(`bench: --only takes doctor or pids, not ${only}`);
+if (only !== undefined && only !== "doctor" && only !== "pids" && only !== "terminal") {
+  console.error(`bench: --only takes doctor, pids or terminal, not ${only}`);
   process.exit(2);
 }
 /** Directories of 1,000 files: about 10,000, 100,000 and 1,000,000 entries. */
@@ -259,7 +259,6 @@ async function startupSections(): Promise<string> {
       ct.ok(`cat > ${to} && chmod 0755 ${to}`, { input: await readFile(from) });
     await copyIn(`${OUT}/noop`, TARGET);
     await copyIn(`${OUT}/bench-timer`, "/usr/local/bin/bench-timer");
-    await copyIn(`${OUT}/pty-timer`, "/usr/local/bin/pty-timer");
     if (baseline) {
       await ct.ok(`mkdir -p ${BASELINE.slice(0, BASELINE.lastIndexOf("/"))}`);
       await copyIn(baseline, BASELINE);
@@ -346,6 +345,25 @@ async function startupSections(): Promise<string> {
       IMAGE_ENV,
     );
     const cold = renderCold(coldRows, { warm: rounds, cold: coldRounds }, kernel);
+    return `${render(results, notes)}\n${renderDockerExec(execRows, execRounds)}\n${cold}`;
+  } finally {
+    await ct.destroy();
+  }
+}
+
+/** Contract §12's relay: start-up, throughput and memory on a terminal root's shell holds, beside sudo's use_pty. */
+async function terminalSection(): Promise<string> {
+  const ct = await Container.create({ config, shim: `${OUT}/${config.name}`, cli: "probe" });
+  try {
+    const copyIn = async (from: string, to: string) =>
+      ct.ok(`cat > ${to} && chmod 0755 ${to}`, { input: await readFile(from) });
+    await copyIn(`${OUT}/noop`, TARGET);
+    await copyIn(`${OUT}/pty-timer`, "/usr/local/bin/pty-timer");
+    await copyIn(`${OUT}/${config.name}`, `${BIN}/${config.name}`);
+    if (baseline) {
+      await ct.ok(`mkdir -p ${BASELINE.slice(0, BASELINE.lastIndexOf("/"))}`);
+      await copyIn(baseline, BASELINE);
+    }
     // sudo as Debian ships it, with use_pty set as sudo 1.9.14 and later default to.
     await ct.ok("echo 'Defaults use_pty' > /etc/sudoers.d/use_pty && chmod 0440 /etc/sudoers.d/use_pty");
     const terminalRows = await timeTerminal(
@@ -355,17 +373,37 @@ async function startupSections(): Promise<string> {
       [
         { label: "direct exec of the CLI, as hermes", uid: RUNTIME_UID, argv: [TARGET] },
         { label: "s6-setuidgid alone (the terminal handed over)", uid: 0, argv: [config.helper, config.user, TARGET] },
-        { label: "sudo -u hermes, Defaults use_pty", uid: 0, argv: ["/usr/bin/sudo", "-u", config.user, TARGET] },
-        { label: "this shim, as root: the drop, relayed", uid: 0, argv: [`${BIN}/${config.name}`] },
+        {
+          label: "s6-applyuidgid alone (the terminal handed over)",
+          uid: 0,
+          argv: [config.groupsHelper, "-u", `${RUNTIME_UID}`, "-g", `${RUNTIME_UID}`, "-G", `${RUNTIME_UID}`, TARGET],
+          role: "handover",
+        },
+        {
+          label: "sudo -u hermes, Defaults use_pty",
+          uid: 0,
+          argv: ["/usr/bin/sudo", "-u", config.user, TARGET],
+          role: "sudo",
+        },
+        { label: "this shim, as root: the drop, relayed", uid: 0, argv: [`${BIN}/${config.name}`], role: "relay" },
+        ...(baseline
+          ? [{ label: "previous build (--baseline), as root: the drop, relayed", uid: 0, argv: [BASELINE] }]
+          : []),
+        {
+          label: "this shim, as root: the drop, no terminal",
+          uid: 0,
+          argv: [`${BIN}/${config.name}`],
+          detached: true,
+          role: "unrelayed",
+        },
         { label: "this shim, as hermes: the pass-through", uid: RUNTIME_UID, argv: [`${BIN}/${config.name}`] },
       ],
       { startup: terminalRounds, throughput: Math.max(3, Math.round(terminalRounds / 20)) },
     );
-    const terminal = renderTerminal(terminalRows, {
+    return renderTerminal(terminalRows, {
       startup: terminalRounds,
       throughput: Math.max(3, Math.round(terminalRounds / 20)),
     });
-    return `${render(results, notes)}\n${renderDockerExec(execRows, execRounds)}\n${cold}\n${terminal}`;
   } finally {
     await ct.destroy();
   }
@@ -378,7 +416,9 @@ try {
       ? await doctorSection()
       : only === "pids"
         ? await pidsSection()
-        : `${await startupSections()}\n${await pidsSection()}\n${await doctorSection()}`;
+        : only === "terminal"
+          ? await terminalSection()
+          : `${await startupSections()}\n${await terminalSection()}\n${await pidsSection()}\n${await doctorSection()}`;
   await writeFile(`${REPO}/dist/${only === undefined ? "bench" : `bench-${only}`}.md`, markdown);
   process.stdout.write(markdown);
 } finally {

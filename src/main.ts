@@ -127,8 +127,9 @@ if (plan.relay) {
   if (firstRun) rerunQuietly(stringCount(cmdline));
   const { relay } = await import("./sys/relay.ts");
   try {
+    const { fds, uid, gid } = plan.relay;
     failure = await relay(
-      { path: bytes(plan.path), argv, env: env ?? [], umask: plan.umask, fds: plan.relay.fds, uid: plan.relay.uid },
+      { path: bytes(plan.path), argv, env: env ?? [], umask: plan.umask, fds, uid, gid },
       config.name,
     );
   } catch (error) {

@@ -16,6 +16,8 @@
 
 struct command {
   uid_t uid;
+  /* "-UID": pty-timer runs it with no terminal (timer.c has none for any). */
+  int detached;
   char *argv[MAX_ARGS + 1];
 };
 
@@ -32,7 +34,8 @@ static int read_commands(struct command *commands) {
   while (n < MAX_COMMANDS && fgets(line, sizeof line, stdin)) {
     char *save, *word = strtok_r(line, " \n", &save);
     if (!word) continue;
-    commands[n].uid = (uid_t)atoi(word);
+    commands[n].detached = word[0] == '-';
+    commands[n].uid = (uid_t)atoi(word + commands[n].detached);
     int a = 0;
     while (a < MAX_ARGS && (word = strtok_r(NULL, " \n", &save))) commands[n].argv[a++] = strdup(word);
     commands[n++].argv[a] = NULL;

@@ -5,9 +5,12 @@
  * round-robin like timer.c's, timed from fork until the pty is closed by all
  * (every byte the command wrote has been read) and the leader is reaped.
  *
- * Usage: pty-timer ROUNDS WARMUP < commands   ("UID PROGRAM ARG..." a line)
+ * Usage: pty-timer ROUNDS WARMUP < commands   ("UID PROGRAM ARG..." a line; "-UID": the same command with no
+ *                                             terminal, in a session of its own with 0-2 on /dev/null)
  *        pty-timer --emit BYTES              (writes BYTES bytes to stdout: the CLI of the throughput rows)
- * Prints one line per command: its samples in nanoseconds, then the bytes read on the last run.
+ * Prints one line per command: its samples in nanoseconds, then the bytes read on the last run, then the peak
+ * resident set of the last run in KiB (the largest of the leader's and the processes below it: wait4's ru_maxrss,
+ * which an execve keeps, so a program's peak before it replaced itself counts).
  * Exits 2 on a run that does not exit 0.
  */
 #define _GNU_SOURCE
@@ -17,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,7 +38,7 @@ static int emit(long long bytes) {
   return 0;
 }
 
-static long long run(const struct command *c, char **env, long long *read_bytes) {
+static long long run(const struct command *c, char **env, long long *read_bytes, long *peak_kib) {
   int master = posix_openpt(O_RDWR | O_NOCTTY);
   if (master < 0 || grantpt(master) || unlockpt(master)) {
     perror("pty-timer: pty");
@@ -56,6 +60,14 @@ static long long run(const struct command *c, char **env, long long *read_bytes)
     close(master);
     pid_t pid = fork();
     if (pid == 0) {
+      if (c->detached) {
+        int null = open("/dev/null", O_RDWR);
+        setsid();
+        dup2(null, 0);
+        dup2(null, 1);
+        dup2(null, 2);
+        if (null > 2) close(null);
+      }
       if (c->uid != 0 && (setgroups(0, NULL) || setgid(c->uid) || setuid(c->uid))) _exit(125);
       execve(c->argv[0], c->argv, env);
       _exit(127);
@@ -72,8 +84,10 @@ static long long run(const struct command *c, char **env, long long *read_bytes)
     *read_bytes += n;
   }
   int status;
-  waitpid(leader, &status, 0);
+  struct rusage usage;
+  wait4(leader, &status, 0, &usage);
   long long elapsed = now_ns() - start;
+  *peak_kib = usage.ru_maxrss;
   close(master);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     fprintf(stderr, "pty-timer: %s exited with status %d\n", c->argv[0], status);
@@ -95,14 +109,15 @@ int main(int argc, char **argv) {
   extern char **environ;
   long long *samples = calloc((size_t)(rounds * count), sizeof *samples);
   long long read_bytes[MAX_COMMANDS];
+  long peak_kib[MAX_COMMANDS];
   for (int r = -warmup; r < rounds; r++)
     for (int i = 0; i < count; i++) {
-      long long t = run(&commands[i], environ, &read_bytes[i]);
+      long long t = run(&commands[i], environ, &read_bytes[i], &peak_kib[i]);
       if (r >= 0) samples[r * count + i] = t;
     }
   for (int i = 0; i < count; i++) {
     for (int r = 0; r < rounds; r++) printf("%s%lld", r ? " " : "", samples[r * count + i]);
-    printf(" %lld\n", read_bytes[i]);
+    printf(" %lld %ld\n", read_bytes[i], peak_kib[i]);
   }
   return 0;
 }

@@ -94,7 +94,7 @@ export type Plan =
        * Run on a pty of its own and relayed (contract §12): `fds` are those of 0–2 that are terminals; the pty's
        * owner is `uid`, when the shim knows it.
        */
-      relay?: { fds: number[]; uid?: number };
+      relay?: { fds: number[]; uid?: number; gid?: number };
       warning?: string;
     }
   | { kind: "refuse"; code: 126 | 127; message: string; warning?: string };
@@ -300,7 +300,10 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
           ],
         }
       : { path: helper, prefix: [helper, user, target] };
-    const relay = terminal?.kind === "shared" ? { fds: terminal.fds, ...(drop ? { uid: drop.uid } : {}) } : undefined;
+    const relay =
+      terminal?.kind === "shared"
+        ? { fds: terminal.fds, ...(drop ? { uid: drop.uid, gid: drop.gid } : {}) }
+        : undefined;
     return {
       kind: "exec",
       ...via,

@@ -4,7 +4,7 @@
  * serves both. Structures whose layout differs between the two libcs are
  * avoided: statx and getdents64 go through syscall() with kernel layouts.
  */
-import { dlopen, FFIType, ptr, read } from "bun:ffi";
+import { dlopen, FFIType, type Pointer, ptr, read } from "bun:ffi";
 import { type Failure, failureText } from "../core/failure.ts";
 
 const { i32, i64, u32, u64, ptr: p, cstring } = FFIType;
@@ -52,6 +52,25 @@ const MORE_SYMBOLS = {
   // Root's terminal (contract §12): what it is, whose session, and the relay's own pty.
   ioctl: { args: [i32, u64, p], returns: i32 },
   getsid: { args: [i32], returns: i32 },
+  // The relay (src/sys/relay.ts): bound here, once, with the rest, so that the relay's path opens libc no further time.
+  poll: { args: [p, u64, i32], returns: i32 },
+  posix_spawn: { args: [p, p, p, p, p, p], returns: i32 },
+  posix_spawn_file_actions_init: { args: [p], returns: i32 },
+  posix_spawn_file_actions_addopen: { args: [p, i32, p, i32, u32], returns: i32 },
+  posix_spawn_file_actions_adddup2: { args: [p, i32, i32], returns: i32 },
+  posix_spawn_file_actions_addclose: { args: [p, i32], returns: i32 },
+  posix_spawnattr_init: { args: [p], returns: i32 },
+  posix_spawnattr_setflags: { args: [p, i32], returns: i32 },
+  posix_spawnattr_setsigdefault: { args: [p, p], returns: i32 },
+  waitpid: { args: [i32, p, i32], returns: i32 },
+  kill: { args: [i32, i32], returns: i32 },
+  fchmod: { args: [i32, u32], returns: i32 },
+  getpgrp: { args: [], returns: i32 },
+  capget: { args: [p, p], returns: i32 },
+  capset: { args: [p, p], returns: i32 },
+  setfsuid: { args: [u32], returns: i32 },
+  setresuid: { args: [u32, u32, u32], returns: i32 },
+  setfsgid: { args: [u32], returns: i32 },
 } as const;
 
 type Libc = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
@@ -135,6 +154,9 @@ export function cstr(text: string): Uint8Array {
 }
 
 export { ptr };
+
+/** An integer argument where the binding takes a pointer (ioctl's third argument is either). */
+export const asPointer = (value: number): Pointer => value as Pointer;
 
 /** Flag and number values shared by x86_64 and aarch64 Linux. */
 export const O_RDONLY = 0;

@@ -3,8 +3,8 @@
  * for any other, so a binary never guesses another architecture's numbers.
  */
 export const SYSCALLS = {
-  x64: { getdents64: 217n, statx: 332n },
-  arm64: { getdents64: 61n, statx: 291n },
+  x64: { getdents64: 217n, statx: 332n, pidfd_open: 434n },
+  arm64: { getdents64: 61n, statx: 291n, pidfd_open: 434n },
 } as const;
 
 export type Arch = keyof typeof SYSCALLS;

@@ -9,6 +9,8 @@ where each STEP is one of
   {"send_b64": BASE64}              bytes typed as is, written while the output is read, so nothing stalls
   {"expect": REGEX}                 waits for REGEX in the output after the previous match; its groups are kept
   {"resize": [ROWS, COLS]}          resizes the terminal, as a window does (the command's group gets SIGWINCH)
+  {"stall": ARGV}                   runs ARGV to its end while reading none of the output, as a client that stopped
+                                    reading (a stalled connection); fails unless ARGV exits 0
 and writes one JSON object on stdout:
   {"ok": bool, "error": TEXT, "groups": [[...], ...], "status": N, "transcript": TEXT}
 `status` is the command's exit status (128 + N for a death by signal N), or null when it was still running after
@@ -21,6 +23,7 @@ import fcntl
 import json
 import os
 import pty
+import subprocess
 import re
 import select
 import signal
@@ -121,6 +124,10 @@ def main():
                 report["groups"].append(term.expect(step["expect"]))
             elif "resize" in step:
                 set_size(term.fd, *step["resize"])
+            elif "stall" in step:
+                done = subprocess.run(step["stall"], capture_output=True)
+                if done.returncode != 0:
+                    raise EOFError(f"{step['stall']!r} exited {done.returncode}: {done.stderr.decode(errors='replace')}")
     except EOFError as err:
         report["ok"] = False
         report["error"] = f"step {index}: {err}"

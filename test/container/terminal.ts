@@ -23,7 +23,12 @@ export const rootShell = (engine: string[], id: string): string[] => [
   ...["bash", "--norc", "--noprofile", "-i"],
 ];
 
-type Step = { send: string } | { send_b64: string } | { expect: string; name?: string } | { resize: [number, number] };
+type Step =
+  | { send: string }
+  | { send_b64: string }
+  | { expect: string; name?: string }
+  | { resize: [number, number] }
+  | { stall: string[] };
 
 /** What is typed and waited for, in order. Python regular expressions, matched in the output after the last match. */
 export class Keys {
@@ -65,6 +70,12 @@ export class Keys {
   /** Resizes the operator's window. */
   resize(rows: number, cols: number): this {
     this.steps.push({ resize: [rows, cols] });
+    return this;
+  }
+
+  /** Runs `argv` on this machine to its end while nothing reads the terminal's output: a client that stopped reading. */
+  stall(argv: string[]): this {
+    this.steps.push({ stall: argv });
     return this;
   }
 

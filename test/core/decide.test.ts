@@ -667,11 +667,11 @@ describe("12. root's terminal stays root's: a shared terminal is relayed, never 
 
   it("shared with root's shell → the same drop, on a pty of the runtime user's", () => {
     const plan = decide(config, facts({ asRoot: roots({ terminal: shared, drop: identity }) }));
-    expect(plan).toEqual({ ...direct, relay: { fds: [0, 1, 2], uid: 10000 } });
+    expect(plan).toEqual({ ...direct, relay: { fds: [0, 1, 2], uid: 10000, gid: 10000 } });
   });
   it("only the controlling terminal → relayed with no descriptor to replace", () => {
     const plan = decide(config, facts({ asRoot: roots({ terminal: { ...shared, fds: [] }, drop: identity }) }));
-    expect(plan).toEqual({ ...direct, relay: { fds: [], uid: 10000 } });
+    expect(plan).toEqual({ ...direct, relay: { fds: [], uid: 10000, gid: 10000 } });
   });
   it("a runtime user known only through NSS: relayed, the pty's owner left unknown", () => {
     expect(decide(config, facts({ asRoot: roots({ terminal: shared }) }))).toEqual({

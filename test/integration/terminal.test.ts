@@ -248,6 +248,169 @@ describe("root's interactive shell in the container runs hermes", () => {
   });
 });
 
+/**
+ * The relay never waits on one side while the other needs it, and lets go of the pty when the CLI exits (contract
+ * §12): the CLI here acts as hostile code running as hermes would, or as a program that keeps the relay busy.
+ */
+describe("the relay under a CLI that does not play along", () => {
+  it("root pastes 1 MiB into a CLI that prints while it reads nothing: all its lines come, then it reads the paste whole", {
+    timeout: TIMEOUT,
+  }, async () => {
+    const paste = printable(1024 * 1024);
+    const s = met(
+      await inRootShell(
+        new Keys()
+          .line(`hermes chatter ${paste.length}`)
+          .expect("chatter: ready")
+          .paste(paste)
+          .expect("chatter: line 117 ")
+          .expect("chatter: printed")
+          .expect("chatter: (count=\\d+ sha256=\\w+)", "read")
+          .status(),
+      ),
+    );
+    expect(s.got).toMatchObject({ read: `count=${paste.length} sha256=${sha256(paste)}`, status: "0" });
+  });
+
+  it("a client that stopped reading: SIGTERM sent to the relay reaches the flooding CLI while nothing is read", {
+    timeout: TIMEOUT,
+  }, async () => {
+    const path = "/tmp/flood-term";
+    const s = met(
+      await inRootShell(
+        new Keys()
+          .line(`hermes flood ${path}`)
+          .expect("flood y")
+          // Nothing reads the terminal meanwhile: every buffer on the way fills, and the relay's writes would block.
+          .stall([
+            ...["docker", "exec", ct.id, "sh", "-c"],
+            `until test -s ${path}.waiting; do sleep 0.1; done; kill -TERM $(cat ${path}.waiting); ` +
+              `until test -e ${path}; do sleep 0.1; done`,
+          ])
+          .status(),
+      ),
+    );
+    expect(s.got.status).toBe("143");
+    expect(await ct.ok(`cat ${path}`)).toBe("SIGTERM\n");
+  });
+
+  it("Ctrl-S then Ctrl-C: the CLI's output stops, and Ctrl-C still reaches it", { timeout: TIMEOUT }, async () => {
+    const path = "/tmp/flood-int";
+    const s = met(
+      await inRootShell(new Keys().line(`hermes flood ${path}`).expect("flood y").keys("\x13").keys("\x03").status()),
+    );
+    expect(s.got.status).toBe("130");
+    expect(await ct.ok(`cat ${path}`)).toBe("SIGINT\n");
+  });
+
+  it("something the CLI left behind writes on (a line, a terminal query): root's next line is the shell's, and the writes stop at the CLI's exit", {
+    timeout: TIMEOUT,
+  }, async () => {
+    const path = "/tmp/left-writes";
+    const s = met(
+      await inRootShell(
+        new Keys()
+          .line(`hermes left-behind ${path} writes`)
+          .expect("left-behind: writes")
+          // Typed once the CLI is gone, while what it left behind writes: ahead of root's prompt, as an operator types.
+          .stall(["docker", "exec", ct.id, "sh", "-c", `until test -e ${path}.gone; do sleep 0.1; done`])
+          .keys('echo "status=$? typed-$((6 * 7))"\r')
+          .expect("status=(\\d+) typed-42", "status"),
+      ),
+    );
+    await ct.ok(`touch ${path}.stop`);
+    await ct.until(`test -e ${path}.done`, "the left-behind writer's end");
+    const taken = (await ct.ok(`cat ${path}`)).trim();
+    expect(s.got.status).toBe("0");
+    // The pty's output is stopped the moment the relay sees the exit: only a write that came before that (the
+    // writer waits 20 ms after it saw the CLI gone) could pass, never the stream of them a drain would relay.
+    const count = (text: string) => s.transcript.split(text).length - 1;
+    expect(count("left-behind wrote"), `${taken} writes taken:\n${s.transcript}`).toBeLessThan(5);
+    expect(count("\x1b[6n")).toBeLessThan(5);
+  });
+
+  it("a CLI that closes its terminal and opens /dev/tty again keeps its output and its input", {
+    timeout: TIMEOUT,
+  }, async () => {
+    const s = met(
+      await inRootShell(
+        new Keys()
+          .line("hermes reopen")
+          .expect("reopen: before")
+          .expect("reopen: after")
+          .keys("hi\r")
+          .expect("reopen: read (\\w+)", "read")
+          .status(),
+      ),
+    );
+    expect(s.got).toMatchObject({ read: "hi", status: "0" });
+  });
+
+  it("a process left holding the pty that never reads: the rest of root's paste is root's shell's, the prompt comes back", {
+    timeout: TIMEOUT,
+  }, async () => {
+    const path = "/tmp/left-holds";
+    // Lines of #: what the relay did not take goes to root's shell, and any part of a line is a comment there.
+    const paste = Buffer.from(`${"#".repeat(63)}\r`.repeat(4 * 1024));
+    const s = met(
+      await inRootShell(
+        new Keys()
+          .line(`hermes left-behind ${path} holds`)
+          .expect("left-behind: holds")
+          .paste(paste)
+          .status()
+          .settled(),
+      ),
+    );
+    await ct.ok(`touch ${path}.stop`);
+    expect(s.got.status).toBe("0");
+  });
+});
+
+describe("root with only CAP_SETUID and CAP_SETGID (--cap-drop ALL --cap-add SETUID --cap-add SETGID)", () => {
+  let cct: Container;
+  beforeAll(async () => {
+    cct = await Container.create({ runArgs: ["--cap-drop", "ALL", "--cap-add", "SETUID", "--cap-add", "SETGID"] });
+  });
+  afterAll(() => cct?.destroy());
+
+  it("root's shell on a terminal: hermes runs relayed on a pty created hermes's, and a SIGTERM sent to the relay reaches it", {
+    timeout: TIMEOUT,
+  }, async () => {
+    const trapped = "/tmp/trapped-caps";
+    const s = met(
+      await drive(
+        rootShell(["docker"], cct.id),
+        new Keys()
+          .line("hermes tty")
+          .expect(TTY_LINE, "facts")
+          .line("hermes whoami")
+          .expect("(uid=\\d+)", "who")
+          .line(`hermes trap ${trapped}`)
+          .expect("trap: waiting")
+          // The relay keeps no CAP_KILL here (the container has none): it still signals the CLI, its child.
+          .stall([
+            ...["docker", "exec", cct.id, "sh", "-c"],
+            `kill -TERM $(ps -o ppid= -p $(pgrep -u ${RUNTIME_UID} -f 'hermes trap'))`,
+          ])
+          .status()
+          .exit(),
+        { rows: ROWS, cols: COLS },
+      ),
+    );
+    expect(ttyFacts(s.got.facts ?? "")).toMatchObject({ fds: "111", owner: `${RUNTIME_UID}`, mode: "620" });
+    expect(s.got).toMatchObject({ who: `uid=${RUNTIME_UID}`, status: "143" });
+    expect(s.transcript).not.toContain("Operation not permitted");
+    expect(await cct.ok(`cat ${trapped}`)).toBe("SIGTERM\n");
+  });
+
+  it("docker exec without a terminal: the drop runs, nothing to relay", { timeout: TIMEOUT }, async () => {
+    const r = await cct.exec(["hermes", "whoami"]);
+    expect(r).toMatchObject({ code: 0, stderr: "" });
+    expect(r.stdout).toMatch(new RegExp(`^uid=${RUNTIME_UID} `));
+  });
+});
+
 describe("explain says whose terminal it is", () => {
   it("in root's shell: shared with the shell's session, led by uid 0, relayed through a pty of hermes's", {
     timeout: TIMEOUT,

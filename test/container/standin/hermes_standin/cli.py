@@ -26,7 +26,8 @@ import tty as ttymod
 
 USAGE = (
     "usage: hermes [--version] [-p PROFILE] {config,login,auth,chat,note,whoami,getenv,groups,argv0,exit,kill,prompt,"
-    "profile,skills,journey,gateway,tty,tiocsti,linger,paste,read,winch,wait,trap,received} ..."
+    "profile,skills,journey,gateway,tty,tiocsti,linger,paste,read,"
+    "chatter,flood,left-behind,reopen,winch,wait,trap,received} ..."
 )
 
 # Upstream's gateway registration under s6 (hermes_cli/profiles.py): the scan directory and s6-overlay's tools.
@@ -410,6 +411,99 @@ def paste(count):
     return 0
 
 
+def chatter(count):
+    """Prints while it reads nothing, once the operator's paste has started coming, then reads `count` bytes in raw
+    mode: a relay that writes the paste before it reads the CLI's output deadlocks with it."""
+    saved = termios.tcgetattr(0)
+    ttymod.setraw(0)
+    data = b""
+    try:
+        print("chatter: ready", end="\r\n", flush=True)
+        select.select([0], [], [])
+        for line in range(118):
+            print(f"chatter: line {line:03d} " + "x" * 500, end="\r\n", flush=True)
+        print("chatter: printed", end="\r\n", flush=True)
+        while len(data) < count:
+            chunk = os.read(0, count - len(data))
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        termios.tcsetattr(0, termios.TCSAFLUSH, saved)
+    print(f"chatter: {digest(data)}", flush=True)
+    return 0
+
+
+def flood(path):
+    """Writes to its terminal without end; SIGTERM or SIGINT is written to `path` and ends it. `path`.waiting holds
+    the pid of whoever started it, once it floods."""
+
+    def caught(number, _):
+        with open(path, "w") as f:
+            f.write(f"{signal.Signals(number).name}\n")
+        os._exit(128 + number)
+
+    signal.signal(signal.SIGTERM, caught)
+    signal.signal(signal.SIGINT, caught)
+    line = b"flood " + b"y" * 200 + b"\n"
+    os.write(1, line)
+    with open(f"{path}.waiting", "w") as f:
+        f.write(f"{os.getppid()}\n")
+    while True:
+        os.write(1, line)
+
+
+def left_behind(path, mode):
+    """Leaves a process of the runtime user behind on the terminal, then exits. Once the CLI is gone, that process
+    (`writes`) writes a line and a terminal query (ESC[6n) every 20 ms, 100 times, counting in `path` the writes
+    the terminal took; or (`holds`) holds the terminal and never reads it. Either goes on for a minute at most, ends
+    at once when `path`.stop exists, and says so in `path`.done; `path`.gone says it saw the CLI gone. The CLI exits once input is waiting (`holds`) or at once (`writes`)."""
+    parent = os.getpid()
+    if os.fork() == 0:
+        # The CLI leads the pty's session: its exit hangs up its foreground job, this process too unless it ignores it.
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        while os.getppid() == parent:
+            time.sleep(0.01)
+        open(f"{path}.gone", "w").close()
+        taken = 0
+        for _ in range(3000):
+            time.sleep(0.02)
+            if os.path.exists(f"{path}.stop"):
+                break
+            if mode == "writes":
+                try:
+                    os.write(1, b"left-behind wrote\r\n\x1b[6n")
+                    taken += 1
+                except OSError:
+                    pass
+        with open(path, "w") as f:
+            f.write(f"{taken}\n")
+        open(f"{path}.done", "w").close()
+        os._exit(0)
+    print(f"left-behind: {mode}", flush=True)
+    if mode == "holds":
+        select.select([0], [], [])
+    return 0
+
+
+def reopen():
+    """Closes its terminal on 0-2 and opens /dev/tty in its place, as a program that detaches and reattaches does;
+    what it writes and reads after that goes through the reopened terminal."""
+    print("reopen: before", flush=True)
+    for fd in (0, 1, 2):
+        os.close(fd)
+    # Detached a moment, as such a program is while it sets itself up: no one but the relay holds the terminal.
+    time.sleep(0.3)
+    for fd in (0, 1, 2):
+        assert os.open("/dev/tty", os.O_RDWR) == fd
+    sys.stdout = os.fdopen(1, "w")
+    sys.stdin = os.fdopen(0, "r")
+    print("reopen: after", flush=True)
+    line = sys.stdin.readline().strip()
+    print(f"reopen: read {line}", flush=True)
+    return 0
+
+
 def read_all():
     """Reads stdin to its end (Ctrl-D on a terminal)."""
     print("read: ready", flush=True)
@@ -586,6 +680,14 @@ def main(argv=None):
         return paste(int(rest[0]))
     if cmd == "read":
         return read_all()
+    if cmd == "chatter" and len(rest) == 1:
+        return chatter(int(rest[0]))
+    if cmd == "flood" and len(rest) == 1:
+        return flood(rest[0])
+    if cmd == "left-behind" and len(rest) == 2 and rest[1] in ("writes", "holds"):
+        return left_behind(rest[0], rest[1])
+    if cmd == "reopen":
+        return reopen()
     if cmd == "winch":
         return winch()
     if cmd == "wait":
