@@ -276,6 +276,14 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
       return refuse(`cannot tell whose terminal this is: ${failureText(terminal)}`, `${asUser} or, ${keepRoot}.`);
     // Never a refusal on this alone: a command that only reads works without a writable home.
     const homes = facts.homes?.(home);
+    // The umask follows the CLI's home (contract §14): a home whose sharing could not be examined is not taken as
+    // unshared, and the drop does not run on a guess (contract §13).
+    const sharing = homes?.checks[0]?.sharing;
+    if (failed(sharing))
+      return refuse(
+        `cannot tell whether ${homes?.checks[0]?.path} is shared with a group, which the drop's umask follows: ${failureText(sharing)}`,
+        `${asUser} or, ${keepRoot}.`,
+      );
     // A runtime directory that could not be examined is not handed on, and the failure is told (contract §13).
     // Stryker disable next-line OptionalChaining: root's facts are there whenever the drop gets this far.
     const runtimeDir = facts.asRoot?.runtimeDir?.();
@@ -310,7 +318,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
       ...given,
       env: [...dropUserEnv(config, drop?.uid, runtimeDir), ...homeEnv],
       // The CLI's home is the first the drop checks: the variable's when set, else the drop HOME.
-      umask: dropUmask(config.umask, homes?.checks[0]?.sharing),
+      umask: dropUmask(config.umask, sharing),
       ...(relay ? { relay } : {}),
       ...(warning ? { warning } : {}),
     };

@@ -4,11 +4,11 @@
  * still the CLI fails there with a traceback that names nothing to act on.
  */
 import type { ShimConfig } from "./config.ts";
-import { type Failure, failed, failureText } from "./failure.ts";
+import { type Failure, failureText } from "./failure.ts";
 import { adminName } from "./name.ts";
 import { octal } from "./node.ts";
 import type { Blocker, Reach } from "./reach.ts";
-import { dropUmask, type Sharing } from "./sharing.ts";
+import type { Sharing } from "./sharing.ts";
 import { type Unreadable, unreadableLines } from "./unreadable.ts";
 
 /** The variable that moves the CLI's home: HERMES_HOME for hermes. */
@@ -148,11 +148,6 @@ export function homeWarnings(config: ShimConfig, command: string, homes: Homes |
   let out = "";
   for (const check of homes.checks) {
     if (check.unreadable) out += unreadableLines(config, command, whoText(homes), check.path, check.unreadable);
-    // A failure the reach line below already tells is told once.
-    if (failed(check.sharing) && (check.reach.ok || check.reach.blocks !== "unexamined"))
-      out +=
-        `${command}: warning: cannot tell whether ${check.path} is shared with a group: ${failureText(check.sharing)}; ` +
-        `the drop takes umask ${octal(dropUmask(config.umask, check.sharing))}, which keeps others out\n`;
     if (check.reach.ok) continue;
     const remedies = dropping ? homeRemedies(config, check) : passRemedies(config, homes, check);
     out += `${command}: warning: ${whoText(homes)} ${blockText(check)}, so the ${command} CLI may fail; ${remedies.join(", or ")}\n`;

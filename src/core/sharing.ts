@@ -4,7 +4,7 @@
  * group, and the group is who the home is shared with. The drop's umask follows such a home.
  */
 import type { Owned } from "./access.ts";
-import { type Failure, failed } from "./failure.ts";
+import type { Failure } from "./failure.ts";
 import { type Lstat, walkPath } from "./pathWalk.ts";
 
 export const SETGID = 0o2000;
@@ -30,11 +30,9 @@ export const openToOthers = (sharing: Sharing) => (sharing.mode & OTHERS_READ) !
 /**
  * The umask the drop sets: the build's, narrowed to 0007's bits in a shared home others cannot read, so that
  * nothing the CLI makes there is readable by those the home keeps out. It only ever narrows the build's. A home
- * that could not be examined is not taken as unshared (contract §13): it gets the narrowest the rule gives.
+ * whose sharing could not be examined has no umask of its own: the drop refuses there (decide.ts).
  */
-export function dropUmask(umask: number, sharing: Sharing | Failure | undefined): number {
-  // Stryker disable next-line ConditionalExpression: a failure has no mode, so the next line would narrow it too; this one says so.
-  if (failed(sharing)) return umask | 0o007;
+export function dropUmask(umask: number, sharing: Sharing | undefined): number {
   return sharing && !openToOthers(sharing) ? umask | 0o007 : umask;
 }
 

@@ -6,7 +6,7 @@ import { type Command, defaultsFor } from "../../src/core/config.ts";
 import { type Drop, decide, type Facts } from "../../src/core/decide.ts";
 import type { Failure } from "../../src/core/failure.ts";
 import type { DropGroup } from "../../src/core/groups.ts";
-import type { Homes } from "../../src/core/homes.ts";
+import type { HomeCheck, Homes } from "../../src/core/homes.ts";
 import { known } from "../../src/core/lazy.ts";
 import type { RuntimeUser } from "../../src/core/passwd.ts";
 import type { Terminal } from "../../src/core/terminal.ts";
@@ -866,6 +866,36 @@ describe("15. the boot's environment: every way that runs the CLI gets it, nothi
   it("a build that names no variable carries none", () => {
     const none: BootFacts = { ...boot(), vars: [] };
     expect(decide(config, facts({ euid: 10000, boot: none }))).toEqual(passThrough);
+  });
+});
+
+describe("contract §13 and §14: a CLI home whose sharing could not be examined refuses the drop", () => {
+  it("126 with the failure, never the build's umask on a guess; the pass-through never looks", () => {
+    const failure = { call: "statx", on: "/", errno: 5, words: "Input/output error" };
+    const homes: Homes = {
+      who: { uid: 10000, user: "hermes" },
+      checks: [{ variable: null, path: "/opt/data", reach: { ok: true }, sharing: failure }],
+    };
+    expect(decide(config, facts({ homes, asRoot: roots({ terminal: { kind: "own" } }) }))).toEqual({
+      kind: "refuse",
+      code: 126,
+      message:
+        "hermes: cannot tell whether /opt/data is shared with a group, which the drop's umask follows: unable to " +
+        "statx /: Input/output error; refusing to run hermes as root.\n" +
+        "hermes: run it as hermes (docker exec --user hermes …) or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n",
+    });
+    // Only the CLI's own home decides the umask: another's failure is explain's to show.
+    const second: Homes = {
+      ...homes,
+      checks: [
+        { variable: null, path: "/opt/data", reach: { ok: true } },
+        { ...(homes.checks[0] as HomeCheck), path: "/srv" },
+      ],
+    };
+    expect(decide(config, facts({ homes: second, asRoot: roots({ terminal: { kind: "own" } }) }))).toMatchObject({
+      kind: "exec",
+      umask: 0o002,
+    });
   });
 });
 

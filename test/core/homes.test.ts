@@ -218,17 +218,4 @@ describe("homeWarnings: a home that could not be examined (contract §13)", () =
     );
     expect(homeRemedies(config, check)).toEqual(["look at /opt/data again once the failure is fixed"]);
   });
-
-  it("whether it is shared: one line, with the umask that keeps others out, unless the reach line tells it", () => {
-    const failure = { call: "statx", on: "/opt/data", errno: 5, words: "Input/output error" };
-    const usable = { ...home({ ok: true }), sharing: failure };
-    expect(homeWarnings(config, "hermes", runtime([usable]), true)).toBe(
-      "hermes: warning: cannot tell whether /opt/data is shared with a group: unable to statx /opt/data: " +
-        "Input/output error; the drop takes umask 0007, which keeps others out\n",
-    );
-    const both = { ...home({ ok: false, blocks: "unexamined", failure }), sharing: failure };
-    expect(homeWarnings(config, "hermes", runtime([both]), true)).not.toContain("shared with a group");
-    const blocked = { ...home({ ok: false, blocks: "other", reason: "an ACL" }), sharing: failure };
-    expect(homeWarnings(config, "hermes", runtime([blocked]), true)).toContain("shared with a group");
-  });
 });

@@ -255,9 +255,8 @@ function sharingText(path: string, sharing: SharingReport): string {
 function umaskText(report: ExplainReport, umask: string | null): string {
   if (umask === null) return "as given";
   const home = report.facts.homes?.checks[0];
-  if (!home?.sharing) return umask;
-  if ("unable" in home.sharing)
-    return `${umask} (the build's ${report.config.umask}, narrowed: whether the CLI's home is shared ${unableText(home.sharing)})`;
+  // A sharing that could not be examined refuses the drop: an exec plan's home has a sharing, or none.
+  if (!home?.sharing || "unable" in home.sharing) return umask;
   const built = umask === report.config.umask ? "the build's" : `the build's ${report.config.umask}, narrowed`;
   return `${umask} (${built}: the CLI's home is shared ${sharingText(home.path, home.sharing)})`;
 }

@@ -566,7 +566,7 @@ describe("a home shared by a group (contract §14): its sharing beside the umask
     );
   });
 
-  it("one whose sharing could not be examined: the failure on its row, and the narrowed umask (contract §13)", () => {
+  it("one whose sharing could not be examined: the failure on its row, and the drop refused (contract §13)", () => {
     const failure = { call: "statx", on: "/opt/data", errno: 5, words: "Input/output error" };
     const { report, text } = explain({
       ...root([], { terminal: { kind: "none" } }),
@@ -575,13 +575,16 @@ describe("a home shared by a group (contract §14): its sharing beside the umask
         checks: [{ variable: null, path: "/opt/data", reach: { ok: true }, sharing: failure }],
       }),
     });
-    expect(report.plan).toMatchObject({ umask: "0007" });
+    expect(report.plan).toEqual({
+      kind: "refuse",
+      code: 126,
+      message:
+        "hermes: cannot tell whether /opt/data is shared with a group, which the drop's umask follows: unable to " +
+        "statx /opt/data: Input/output error; refusing to run hermes as root.\n" +
+        "hermes: run it as hermes (docker exec --user hermes …) or, to keep root on purpose, set HERMES_DOCKER_EXEC_AS_ROOT=1.\n",
+    });
     expect(report.facts.homes?.checks[0]?.sharing).toEqual({ unable: "unable to statx /opt/data: Input/output error" });
     expect(text).toContain("  shared         could not be examined: unable to statx /opt/data: Input/output error\n");
-    expect(text).toContain(
-      "  umask        0007 (the build's 0002, narrowed: whether the CLI's home is shared could not be examined: " +
-        "unable to statx /opt/data: Input/output error)\n",
-    );
   });
 
   it("a home that is not shared: the umask alone, and no shared row", () => {
