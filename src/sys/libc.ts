@@ -52,7 +52,14 @@ const MORE_SYMBOLS = {
   // Root's terminal (contract §12): what it is, whose session, and the relay's own pty.
   ioctl: { args: [i32, u64, p], returns: i32 },
   getsid: { args: [i32], returns: i32 },
-  // The relay (src/sys/relay.ts): bound here, once, with the rest, so that the relay's path opens libc no further time.
+} as const;
+
+/**
+ * The relay's own calls (src/sys/relay.ts), bound once, when it starts: each symbol bound costs memory, and these
+ * bound with the rarer ones on root's every drop grew its heap enough to start one of the runtime's threads, which
+ * a pids limit one pid short turned into the runtime's crash report (docs/runtime.md).
+ */
+const RELAY_SYMBOLS = {
   poll: { args: [p, u64, i32], returns: i32 },
   posix_spawn: { args: [p, p, p, p, p, p], returns: i32 },
   posix_spawn_file_actions_init: { args: [p], returns: i32 },
@@ -75,6 +82,7 @@ const MORE_SYMBOLS = {
 
 type Libc = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
 type MoreLibc = ReturnType<typeof dlopen<typeof MORE_SYMBOLS>>["symbols"];
+type RelayLibc = ReturnType<typeof dlopen<typeof RELAY_SYMBOLS>>["symbols"];
 
 /*
  * bun:ffi needs the JIT, and the runtime starts without it when it cannot
@@ -107,6 +115,14 @@ let more: MoreLibc | undefined;
 export function moreLibc(): MoreLibc {
   more ??= dlopen("libc.so.6", MORE_SYMBOLS).symbols;
   return more;
+}
+
+let relayCalls: RelayLibc | undefined;
+
+/** The relay's calls (RELAY_SYMBOLS), from the same C library. */
+export function relayLibc(): RelayLibc {
+  relayCalls ??= dlopen("libc.so.6", RELAY_SYMBOLS).symbols;
+  return relayCalls;
 }
 
 export function errno(): number {

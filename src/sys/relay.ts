@@ -42,12 +42,16 @@ import {
   O_NOCTTY,
   O_NONBLOCK,
   O_RDWR,
+  relayLibc,
   SIG_DFL,
   unable,
 } from "./libc.ts";
 import { SYS } from "./syscalls.ts";
 import { TCGETS } from "./terminal.ts";
 import { writeStderr } from "./write.ts";
+
+/** The rarer calls and the relay's own, as one table: the relay binds its own once, when it starts. */
+const calls = () => ({ ...moreLibc(), ...relayLibc() });
 
 const TCSETS = 0x5402n;
 const TCSETSW = 0x5403n;
@@ -138,7 +142,7 @@ function peer(master: number, on: string): number {
  * are all the relay needs. The ids are the caller's again before anything else.
  */
 function asOwner<T>(uid: number | undefined, gid: number | undefined, act: () => T): T {
-  const c = moreLibc();
+  const c = calls();
   // Asked for an id that cannot be (-1), each returns the one in force and changes nothing.
   const before = { uid: c.setfsuid(UNCHANGED), gid: c.setfsgid(UNCHANGED) };
   try {
@@ -169,7 +173,7 @@ function openPty(): { master: number; slave: number; name: string } {
   ioctl(master, TIOCGPTN, number, "TIOCGPTN", "/dev/ptmx");
   const name = `/dev/pts/${number[0]}`;
   const slave = peer(master, name);
-  check(moreLibc().fchmod(slave, 0o620), "fchmod", name);
+  check(relayLibc().fchmod(slave, 0o620), "fchmod", name);
   return { master, slave, name };
 }
 
@@ -179,7 +183,7 @@ function spawn(
   pty: { slave: number; name: string },
   inherited: readonly number[],
 ): { pid: number } | { errno: number } {
-  const c = moreLibc();
+  const c = calls();
   const actions = new Uint8Array(256);
   const attr = new Uint8Array(1024);
   const defaults = new Uint8Array(128);
@@ -212,11 +216,11 @@ function spawn(
 function dropCapabilities(name: string): void {
   const header = new Uint32Array([0x20080522, 0]);
   const data = new Uint32Array(6);
-  if (moreLibc().capget(header, data) !== 0) writeStderr(`${name}: warning: ${unable("capget", "").message}\n`);
+  if (relayLibc().capget(header, data) !== 0) writeStderr(`${name}: warning: ${unable("capget", "").message}\n`);
   const permitted = data[1] ?? 0;
   const kept = permitted & (1 << CAP_KILL) || permitted & (1 << CAP_SETUID);
   data.set([kept, kept, 0, 0, 0, 0]);
-  if (moreLibc().capset(header, data) !== 0) writeStderr(`${name}: warning: ${unable("capset", "").message}\n`);
+  if (relayLibc().capset(header, data) !== 0) writeStderr(`${name}: warning: ${unable("capset", "").message}\n`);
 }
 
 /** Whether this process's group is a job a shell controls: only then does Ctrl-Z stop anything, as without a relay. */
@@ -231,7 +235,7 @@ function underJobControl(name: string): boolean {
   const stat = new TextDecoder().decode(bytes);
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   const own = moreLibc().getsid(0);
-  return Number(fields[2]) !== moreLibc().getpgrp() && Number(fields[3]) === own;
+  return Number(fields[2]) !== relayLibc().getpgrp() && Number(fields[3]) === own;
 }
 
 /**
@@ -307,7 +311,7 @@ function transfer(fd: number, into: Uint8Array, write: boolean): ReadOutcome {
 }
 
 async function run(r: Relay): Promise<never> {
-  const c = moreLibc();
+  const c = calls();
   const { term, master, pid } = r;
   const raw = rawModes(r.saved);
   const jobs = underJobControl(r.name);
