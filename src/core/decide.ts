@@ -278,10 +278,12 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     const homes = facts.homes?.(home);
     // The umask follows the CLI's home (contract §14): a home whose sharing could not be examined is not taken as
     // unshared, and the drop does not run on a guess (contract §13).
-    const sharing = homes?.checks[0]?.sharing;
+    const cliHomeCheck = homes?.checks[0];
+    const sharing = cliHomeCheck?.sharing;
     if (failed(sharing))
       return refuse(
-        `cannot tell whether ${homes?.checks[0]?.path} is shared with a group, which the drop's umask follows: ${failureText(sharing)}`,
+        // Stryker disable next-line OptionalChaining: a sharing that failed is a check's, so the check is there.
+        `cannot tell whether ${cliHomeCheck?.path} is shared with a group, which the drop's umask follows: ${failureText(sharing)}`,
         `${asUser} or, ${keepRoot}.`,
       );
     // A runtime directory that could not be examined is not handed on, and the failure is told (contract §13).
