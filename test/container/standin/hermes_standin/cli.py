@@ -393,13 +393,16 @@ def digest(data):
     return f"count={len(data)} sha256={hashlib.sha256(data).hexdigest()}"
 
 
-def paste(count):
-    """Reads exactly `count` bytes from the terminal in raw mode, as an editor takes a paste."""
+def read_raw(name, count, before=None):
+    """Says `name: ready`, runs `before`, then reads exactly `count` bytes from the terminal in raw mode, as an
+    editor takes a paste; prints their digest."""
     saved = termios.tcgetattr(0)
     ttymod.setraw(0)
     data = b""
     try:
-        print("paste: ready", end="\r\n", flush=True)
+        print(f"{name}: ready", end="\r\n", flush=True)
+        if before:
+            before()
         while len(data) < count:
             chunk = os.read(0, count - len(data))
             if not chunk:
@@ -407,31 +410,26 @@ def paste(count):
             data += chunk
     finally:
         termios.tcsetattr(0, termios.TCSAFLUSH, saved)
-    print(f"paste: {digest(data)}", flush=True)
+    print(f"{name}: {digest(data)}", flush=True)
     return 0
+
+
+def paste(count):
+    """Reads exactly `count` bytes from the terminal in raw mode, as an editor takes a paste."""
+    return read_raw("paste", count)
 
 
 def chatter(count):
     """Prints while it reads nothing, once the operator's paste has started coming, then reads `count` bytes in raw
     mode: a relay that writes the paste before it reads the CLI's output deadlocks with it."""
-    saved = termios.tcgetattr(0)
-    ttymod.setraw(0)
-    data = b""
-    try:
-        print("chatter: ready", end="\r\n", flush=True)
+
+    def print_first():
         select.select([0], [], [])
         for line in range(118):
             print(f"chatter: line {line:03d} " + "x" * 500, end="\r\n", flush=True)
         print("chatter: printed", end="\r\n", flush=True)
-        while len(data) < count:
-            chunk = os.read(0, count - len(data))
-            if not chunk:
-                break
-            data += chunk
-    finally:
-        termios.tcsetattr(0, termios.TCSAFLUSH, saved)
-    print(f"chatter: {digest(data)}", flush=True)
-    return 0
+
+    return read_raw("chatter", count, print_first)
 
 
 def flood(path):
