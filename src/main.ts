@@ -128,10 +128,7 @@ if (plan.relay) {
   const { relay } = await import("./sys/relay.ts");
   try {
     const { fds, uid, gid } = plan.relay;
-    failure = await relay(
-      { path: bytes(plan.path), argv, env: env ?? [], umask: plan.umask, fds, uid, gid },
-      config.name,
-    );
+    failure = relay({ path: bytes(plan.path), argv, env: env ?? [], umask: plan.umask, fds, uid, gid }, config.name);
   } catch (error) {
     if (error instanceof Unable) refuse(error.message);
     throw error;

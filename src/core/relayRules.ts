@@ -14,7 +14,10 @@ export const BUFFER_SIZE = 64 * 1024;
  */
 export const DRAIN_LIMIT = BUFFER_SIZE;
 
-/** Bytes held between a read of one side and the writes to the other: [start, end) of `data`. */
+/**
+ * Bytes held between a read of one side and the writes to the other: [start, end) of `data`. Reads and writes go
+ * through the buffer's address and these offsets, so a turn of the loop makes no object.
+ */
 export class Pending {
   readonly data = new Uint8Array(BUFFER_SIZE);
   start = 0;
@@ -24,27 +27,22 @@ export class Pending {
     return this.end - this.start;
   }
 
-  /** Where the next read may put its bytes: empty when the buffer is full. */
-  room(limit = BUFFER_SIZE): Uint8Array {
+  /** How many bytes the next read may put at `end`, at most `limit`: none when the buffer is full. */
+  room(limit = BUFFER_SIZE): number {
     if (this.end === BUFFER_SIZE) {
       this.data.copyWithin(0, this.start, this.end);
       this.end -= this.start;
       this.start = 0;
     }
-    return this.data.subarray(this.end, Math.min(BUFFER_SIZE, this.end + Math.max(0, limit)));
+    return Math.max(0, Math.min(BUFFER_SIZE - this.end, limit));
   }
 
-  /** `count` bytes were read into room(). */
+  /** `count` bytes were read in at `end`. */
   added(count: number): void {
     this.end += count;
   }
 
-  /** What waits to be written. */
-  held(): Uint8Array {
-    return this.data.subarray(this.start, this.end);
-  }
-
-  /** `count` bytes of held() were written. */
+  /** `count` bytes from `start` were written. */
   taken(count: number): void {
     this.start += count;
     if (this.start === this.end) this.start = this.end = 0;
@@ -58,53 +56,53 @@ export class Pending {
 /**
  * Where the relay is. `relaying` while the CLI lives; `draining` once it exited: root's terminal is no longer read,
  * and only what the CLI had already written is relayed (`left` bytes at most, 0 once the master had no more; always
- * 0 while relaying).
+ * 0 while relaying). What each way holds is its Pending's: the rules take the two sizes as they are.
  */
 export interface RelayState {
-  phase: "relaying" | "draining";
-  /** Bytes held for the CLI's pty, and for root's terminal. */
-  toPty: number;
-  toTerm: number;
-  left: number;
+  readonly phase: "relaying" | "draining";
+  readonly left: number;
   /** The relay's job is the foreground job of root's terminal: only then may it read it. */
-  foreground: boolean;
+  readonly foreground: boolean;
   /** Root's terminal hung up or failed: it is neither read nor written any more. */
-  termGone: boolean;
+  readonly termGone: boolean;
 }
 
 export const startState = (foreground: boolean): RelayState => ({
   phase: "relaying",
-  toPty: 0,
-  toTerm: 0,
   left: 0,
   foreground,
   termGone: false,
 });
 
-/** Which side to wait on for what: each is read only while its buffer has room, written only while it holds bytes. */
-export interface Interest {
-  termIn: boolean;
-  termOut: boolean;
-  ptyIn: boolean;
-  ptyOut: boolean;
+/** Bytes held for the CLI's pty (`toPty`) and for root's terminal (`toTerm`). */
+export interface Held {
+  readonly toPty: number;
+  readonly toTerm: number;
 }
 
-export function interest(s: RelayState): Interest {
+/** The sides and directions of interest(), as bits: poll's own shape, and no object made on each turn. */
+export const TERM_IN = 1;
+export const TERM_OUT = 2;
+export const PTY_IN = 4;
+export const PTY_OUT = 8;
+
+/** Which side to wait on for what: each is read only while its buffer has room, written only while it holds bytes. */
+export function interest(s: RelayState, held: Held): number {
   const relaying = s.phase === "relaying";
-  return {
-    termIn: relaying && s.foreground && !s.termGone && s.toPty < BUFFER_SIZE,
-    termOut: !s.termGone && s.toTerm > 0,
-    ptyIn: (relaying || s.left > 0) && s.toTerm < BUFFER_SIZE,
-    ptyOut: relaying && s.toPty > 0,
-  };
+  return (
+    (relaying && s.foreground && !s.termGone && held.toPty < BUFFER_SIZE ? TERM_IN : 0) |
+    (!s.termGone && held.toTerm > 0 ? TERM_OUT : 0) |
+    ((relaying || s.left > 0) && held.toTerm < BUFFER_SIZE ? PTY_IN : 0) |
+    (relaying && held.toPty > 0 ? PTY_OUT : 0)
+  );
 }
 
 /**
  * Whether the loop may wait for a side to be ready. After the exit it never waits for the CLI's output: the master is
  * read at once until it has no more (EAGAIN, or EIO once no one holds the pty), which tells that all is read.
  */
-export function waits(s: RelayState): boolean {
-  return !(s.left > 0 && s.toTerm < BUFFER_SIZE);
+export function waits(s: RelayState, held: Held): boolean {
+  return !(s.left > 0 && held.toTerm < BUFFER_SIZE);
 }
 
 /** How many bytes the next read of the CLI's pty may take: the room left, and after the exit no more than is left. */
@@ -112,53 +110,53 @@ export function ptyReadLimit(s: RelayState): number {
   return s.phase === "draining" ? s.left : BUFFER_SIZE;
 }
 
-/** A read or write of one side: bytes, nothing for now (EAGAIN), or the end of that side (end of file, EIO, a hangup). */
-export type ReadOutcome = { bytes: number } | { again: true } | { ended: true };
+/**
+ * A read or write of one side, as a number: the bytes it moved (above 0), nothing for now (AGAIN: EAGAIN), or the
+ * end of that side (ENDED: end of file, EIO, a hangup).
+ */
+export type Outcome = number;
+export const AGAIN = -1;
+export const ENDED = 0;
 
 /**
  * After a read of the CLI's pty. While the CLI lives, EIO only says that no one holds the pty's other end right now
  * (a CLI that closed its terminal to reopen it), never the end; after its exit, the master having no more ends the
- * drain, whoever still holds the pty.
+ * drain, whoever still holds the pty. The same state comes back when nothing changed: a flood makes no object a turn.
  */
-export function afterPtyRead(s: RelayState, r: ReadOutcome): RelayState {
-  if ("bytes" in r) {
-    const left = Math.max(0, s.left - r.bytes);
-    // Root's terminal gone: the CLI's output is read, so that it never waits on it, and dropped.
-    return { ...s, toTerm: s.termGone ? 0 : s.toTerm + r.bytes, left };
-  }
-  return { ...s, left: 0 };
+export function afterPtyRead(s: RelayState, r: Outcome): RelayState {
+  const left = r > 0 ? Math.max(0, s.left - r) : 0;
+  return left === s.left ? s : { ...s, left };
 }
 
-/** After a read of root's terminal: its end is a hangup, which the CLI gets as it would have on that terminal. */
-export function afterTermRead(s: RelayState, r: ReadOutcome): { state: RelayState; hangup: boolean } {
-  if ("bytes" in r) return { state: { ...s, toPty: s.toPty + r.bytes }, hangup: false };
-  if ("again" in r) return { state: s, hangup: false };
-  return { state: { ...s, termGone: true, toTerm: 0 }, hangup: s.phase === "relaying" };
-}
-
-/** After a write to the CLI's pty: an end there (no one to read it) drops what was held for it. */
-export function afterPtyWrite(s: RelayState, r: ReadOutcome): RelayState {
-  if ("bytes" in r) return { ...s, toPty: s.toPty - r.bytes };
-  return "again" in r ? s : { ...s, toPty: 0 };
-}
-
-/** After a write to root's terminal: its end (a hangup, an error) is the end of that side, as a read's is. */
-export function afterTermWrite(s: RelayState, r: ReadOutcome): { state: RelayState; hangup: boolean } {
-  if ("bytes" in r) return { state: { ...s, toTerm: s.toTerm - r.bytes }, hangup: false };
-  return afterTermRead(s, r);
+/** Root's terminal gone: the CLI's output is still read, so that it never waits on it, and dropped. */
+export function keepsOutput(s: RelayState): boolean {
+  return !s.termGone;
 }
 
 /**
- * The CLI exited: from now on nothing is read from root's terminal, what root had typed for the CLI is dropped,
- * and what the CLI had written is relayed, up to DRAIN_LIMIT.
+ * After a read or a write of root's terminal: its end (a hangup, an error) is the end of that side, neither read nor
+ * written any more.
+ */
+export function afterTerm(s: RelayState, r: Outcome): RelayState {
+  return r === ENDED && !s.termGone ? { ...s, termGone: true } : s;
+}
+
+/** Root's terminal ending while the CLI lives is a hangup the CLI gets, as it would have on that terminal. */
+export function hangsUp(s: RelayState, r: Outcome): boolean {
+  return r === ENDED && !s.termGone && s.phase === "relaying";
+}
+
+/**
+ * The CLI exited: from now on nothing is read from root's terminal, what root had typed for the CLI is dropped
+ * (by the loop, from its buffer), and what the CLI had written is relayed, up to DRAIN_LIMIT.
  */
 export function exited(s: RelayState): RelayState {
-  return { ...s, phase: "draining", toPty: 0, left: DRAIN_LIMIT };
+  return { ...s, phase: "draining", left: DRAIN_LIMIT };
 }
 
 /** The relay ends once the CLI exited, the master had no more of its output, and root's terminal has all of it. */
-export function finished(s: RelayState): boolean {
-  return s.phase === "draining" && s.left === 0 && (s.toTerm === 0 || s.termGone);
+export function finished(s: RelayState, held: Held): boolean {
+  return s.phase === "draining" && s.left === 0 && (held.toTerm === 0 || s.termGone);
 }
 
 /** What a signal the relay receives means. */
@@ -186,7 +184,7 @@ export const SIGWINCH = 28;
 /** What the caller sends the relay is the CLI's, as sudo forwards it. */
 export const FORWARDED = [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM] as const;
 
-/** The signals the relay handles, each as a byte on its signal pipe. */
+/** The signals the relay handles: blocked, and read from its signalfd. */
 export const HANDLED = [...FORWARDED, SIGCHLD, SIGWINCH, SIGCONT] as const;
 
 export function signalMeaning(signal: number): SignalMeaning | undefined {

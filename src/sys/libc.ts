@@ -7,12 +7,13 @@
 import { dlopen, FFIType, type Pointer, ptr, read } from "bun:ffi";
 import { type Failure, failureText } from "../core/failure.ts";
 
-const { i32, i64, u32, u64, ptr: p, cstring } = FFIType;
+const { i32, i64, i64_fast, u32, u64, ptr: p, cstring } = FFIType;
 
 const SYMBOLS = {
   open: { args: [p, i32, i32], returns: i32 },
-  read: { args: [i32, p, u64], returns: i64 },
-  write: { args: [i32, p, u64], returns: i64 },
+  // A number, not a BigInt, for any count a read or write returns: the relay's loop makes no object a turn.
+  read: { args: [i32, p, u64], returns: i64_fast },
+  write: { args: [i32, p, u64], returns: i64_fast },
   close: { args: [i32], returns: i32 },
   readlink: { args: [p, p, u64], returns: i64 },
   fcntl: { args: [i32, i32, i32], returns: i32 },
@@ -69,6 +70,9 @@ const RELAY_SYMBOLS = {
   posix_spawnattr_init: { args: [p], returns: i32 },
   posix_spawnattr_setflags: { args: [p, i32], returns: i32 },
   posix_spawnattr_setsigdefault: { args: [p, p], returns: i32 },
+  posix_spawnattr_setsigmask: { args: [p, p], returns: i32 },
+  sigprocmask: { args: [i32, p, p], returns: i32 },
+  signalfd: { args: [i32, p, i32], returns: i32 },
   waitpid: { args: [i32, p, i32], returns: i32 },
   kill: { args: [i32, i32], returns: i32 },
   fchmod: { args: [i32, u32], returns: i32 },

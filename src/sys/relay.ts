@@ -3,30 +3,38 @@
  * session with that pty as its controlling terminal, and this process relays between the caller's terminal and
  * the pty until the CLI exits, then ends as the CLI did. Loaded only on that path (sudo's use_pty is the model).
  *
- * One loop, in this thread, waits in poll(2) on three descriptors of the relay's own: root's terminal (reopened,
- * non-blocking), the pty's master (non-blocking) and a pidfd of the CLI, readable once it exited. A signal the relay
- * handles interrupts that wait (EINTR): the loop then lets the runtime's event loop run its listener, which queues
- * the signal for the loop (see docs/relay.md for why neither signalfd nor a reader thread). What to read and write
- * next, and when it ends, is src/core/relayRules.ts's; this file polls, reads, writes and signals.
+ * One synchronous loop, in this thread, waits in poll(2) on four descriptors of the relay's own: root's terminal
+ * (reopened, non-blocking), the pty's master (non-blocking), a pidfd of the CLI, readable once it exited, and a
+ * signalfd of the signals the relay handles, which stay blocked: a signal is a descriptor ready like the others,
+ * never a handler of the runtime's (docs/relay.md). What to read and write next, and when it ends, is
+ * src/core/relayRules.ts's; this file polls, reads, writes and signals, and makes no object on a turn that only
+ * relays, so its heap never grows and the runtime starts no thread of its own (docs/runtime.md).
  */
 import type { Bytes } from "../core/bytes.ts";
 import { EAGAIN, EINTR, EPERM, failed, failureText } from "../core/failure.ts";
 import {
+  AGAIN,
   afterPtyRead,
-  afterPtyWrite,
-  afterTermRead,
-  afterTermWrite,
+  afterTerm,
+  ENDED,
   exited,
   finished,
   HANDLED,
+  type Held,
+  hangsUp,
   interest,
+  keepsOutput,
+  type Outcome,
   Pending,
+  PTY_IN,
+  PTY_OUT,
   ptyReadLimit,
-  type ReadOutcome,
   type RelayState,
   SIGHUP,
   signalMeaning,
   startState,
+  TERM_IN,
+  TERM_OUT,
   waits,
 } from "../core/relayRules.ts";
 import { type Ending, rawModes, suspendKeyAt, TERMIOS_SIZE, waitStatus } from "../core/terminal.ts";
@@ -42,6 +50,7 @@ import {
   O_NOCTTY,
   O_NONBLOCK,
   O_RDWR,
+  ptr,
   relayLibc,
   SIG_DFL,
   unable,
@@ -64,6 +73,7 @@ const TIOCSPTLCK = 0x40045431n;
 const TIOCGPTPEER = 0x5441n;
 const TCOOFF = 0;
 const POSIX_SPAWN_SETSIGDEF = 0x04;
+const POSIX_SPAWN_SETSIGMASK = 0x08;
 const POSIX_SPAWN_SETSID = 0x80;
 const WNOHANG = 1;
 const WUNTRACED = 2;
@@ -80,24 +90,22 @@ const POLLIN = 1;
 const POLLOUT = 4;
 const POLLERR = 8;
 const POLLHUP = 0x10;
+const SIG_BLOCK = 0;
+const SIG_UNBLOCK = 1;
+const SFD_NONBLOCK = O_NONBLOCK;
+const SFD_CLOEXEC = O_CLOEXEC;
+/** struct signalfd_siginfo's size; its first field is the signal's number. */
+const SIGINFO_SIZE = 128;
+
 /**
- * While every poll finds a side ready the loop yields to the runtime's event loop (where signal listeners run) once
- * in this many turns, not every turn: a turn of that loop allocates, and one per turn grew the relay's peak memory by
- * about 17 MiB while it relayed 64 MiB.
+ * A sigset_t holding `signals`, set bit by bit (a little-endian bit array here): glibc's is 128 bytes, the kernel
+ * reads the first 8, and sigaddset would refuse the C library's internal two (32, 33).
  */
-const BUSY_TURNS = 64;
-const SIGNAL_NAMES: Record<number, string> = {
-  1: "SIGHUP",
-  2: "SIGINT",
-  3: "SIGQUIT",
-  10: "SIGUSR1",
-  12: "SIGUSR2",
-  14: "SIGALRM",
-  15: "SIGTERM",
-  17: "SIGCHLD",
-  18: "SIGCONT",
-  28: "SIGWINCH",
-};
+function signalSet(signals: readonly number[]): Uint8Array {
+  const set = new Uint8Array(128);
+  for (const signal of signals) set[(signal - 1) >> 3] = (set[(signal - 1) >> 3] ?? 0) | (1 << ((signal - 1) & 7));
+  return set;
+}
 
 function check(result: number, call: string, on: string): number {
   if (result < 0) throw unable(call, on);
@@ -186,7 +194,6 @@ function spawn(
   const c = calls();
   const actions = new Uint8Array(256);
   const attr = new Uint8Array(1024);
-  const defaults = new Uint8Array(128);
   c.posix_spawn_file_actions_init(actions);
   // Opened by name after setsid(), without O_NOCTTY: that makes it the new session's controlling terminal.
   c.posix_spawn_file_actions_addopen(actions, pty.slave, cstr(pty.name), O_RDWR, 0);
@@ -196,11 +203,10 @@ function spawn(
   c.posix_spawnattr_init(attr);
   // At their default in the CLI, as after the shim's own execve: the signals the relay handles, the two the runtime
   // ignores, and the C library's two internal ones (32, 33), which posix_spawn would otherwise leave ignored.
-  // Set bit by bit (a sigset_t is a little-endian bit array here): sigaddset refuses the internal two.
-  for (const signal of [...HANDLED, 13, 25, 32, 33])
-    defaults[(signal - 1) >> 3] = (defaults[(signal - 1) >> 3] ?? 0) | (1 << ((signal - 1) & 7));
-  c.posix_spawnattr_setsigdefault(attr, defaults);
-  c.posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF);
+  c.posix_spawnattr_setsigdefault(attr, signalSet([...HANDLED, 13, 25, 32, 33]));
+  // None blocked in the CLI: the relay's own stay blocked for its signalfd.
+  c.posix_spawnattr_setsigmask(attr, signalSet([]));
+  c.posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
   const file = cArray([call.path]);
   const args = cArray(call.argv);
   const env = cArray(call.env);
@@ -242,7 +248,7 @@ function underJobControl(name: string): boolean {
  * Runs the plan's chain on a pty of its own and relays until it exits, then ends as it did. Returns only the
  * errno of a chain that could not start; throws Unable (one line) when a call fails before anything ran.
  */
-export async function relay(call: RelayCall, name: string): Promise<number> {
+export function relay(call: RelayCall, name: string): number {
   const inherited = prepareExec(call.umask);
   const first = call.fds[0];
   // A description of the caller's terminal of the relay's own: its flags (O_NONBLOCK) are never the caller's shell's.
@@ -256,9 +262,11 @@ export async function relay(call: RelayCall, name: string): Promise<number> {
   ioctl(pty.slave, TCSETS, saved, "TCSETS", pty.name);
   ioctl(term, TIOCGWINSZ, size, "TIOCGWINSZ", termPath);
   ioctl(pty.master, TIOCSWINSZ, size, "TIOCSWINSZ", pty.name);
-  // From before the CLI starts: the runtime's listeners only queue a signal, which the loop acts on between waits.
-  const queued: number[] = [];
-  for (const signal of HANDLED) process.on(SIGNAL_NAMES[signal] as NodeJS.Signals, () => queued.push(signal));
+  // Blocked from before the CLI starts, so none is lost: each waits on the signalfd until the loop reads it. This
+  // thread is the process's only one (docs/runtime.md), so the kernel has no other to give a signal to.
+  const handled = signalSet(HANDLED);
+  check(calls().sigprocmask(SIG_BLOCK, handled, null), "sigprocmask", "the relay's signals");
+  const signals = check(calls().signalfd(-1, handled, SFD_NONBLOCK | SFD_CLOEXEC), "signalfd", "the relay's signals");
   // The child opens the slave by name as its owner too: root may lack CAP_DAC_OVERRIDE.
   const started = asOwner(call.uid, call.gid, () => spawn(call, pty, inherited));
   if ("errno" in started) return started.errno;
@@ -273,7 +281,7 @@ export async function relay(call: RelayCall, name: string): Promise<number> {
     master: pty.master,
     slave: pty.slave,
     exit,
-    queued,
+    signals,
     pid: started.pid,
     uid: call.uid,
     name,
@@ -287,36 +295,47 @@ interface Relay {
   slave: number;
   /** A pidfd of the CLI (readable once it exited), or -1 where the kernel has none: SIGCHLD alone then tells. */
   exit: number;
-  /** The signals received and not yet acted on. */
-  queued: number[];
+  /** A signalfd of the signals the relay handles (HANDLED), which stay blocked. */
+  signals: number;
   pid: number;
   uid: number | undefined;
   name: string;
 }
 
-/** A read or write's outcome as the rules take it: EAGAIN is nothing for now, any other failure that side's end. */
-function outcome(result: number | bigint): ReadOutcome {
-  const n = Number(result);
-  if (n > 0) return { bytes: n };
-  if (n < 0 && errno() === EAGAIN) return { again: true };
-  return { ended: true };
+/** A read or write's result as the rules take it: EAGAIN is nothing for now, any other failure that side's end. */
+function outcome(result: number): Outcome {
+  if (result > 0) return result;
+  return result < 0 && errno() === EAGAIN ? AGAIN : ENDED;
 }
 
-function transfer(fd: number, into: Uint8Array, write: boolean): ReadOutcome {
+/** read(2) or write(2) of `count` bytes at `at`, retried when interrupted. */
+function transfer(fd: number, at: number, count: number, write: boolean): Outcome {
+  const where = asPointer(at);
   for (;;) {
-    const n = write ? libc.write(fd, into, into.length) : libc.read(fd, into, into.length);
-    if (Number(n) < 0 && errno() === EINTR) continue;
+    const n = Number(write ? libc.write(fd, where, count) : libc.read(fd, where, count));
+    if (n < 0 && errno() === EINTR) continue;
     return outcome(n);
   }
 }
 
-async function run(r: Relay): Promise<never> {
+function run(r: Relay): never {
   const c = calls();
   const { term, master, pid } = r;
   const raw = rawModes(r.saved);
   const jobs = underJobControl(r.name);
   const toPty = new Pending();
   const toTerm = new Pending();
+  const held: Held = {
+    get toPty() {
+      return toPty.size;
+    },
+    get toTerm() {
+      return toTerm.size;
+    },
+  };
+  // Addresses of the two buffers: reads and writes take an offset into them, never a new view.
+  const ptyBase = ptr(toPty.data);
+  const termBase = ptr(toTerm.data);
   let rawSet = false;
   let stopped = 0;
   let ending: Ending | undefined;
@@ -325,6 +344,9 @@ async function run(r: Relay): Promise<never> {
   const group = new Int32Array(1);
   const modes = new Uint8Array(TERMIOS_SIZE);
   const status = new Int32Array(1);
+  const size = new Uint8Array(8);
+  const infos = new Uint8Array(SIGINFO_SIZE * 16);
+  const infoWords = new Uint32Array(infos.buffer);
   const foreground = () => {
     return c.ioctl(term, TIOCGPGRP, group) === 0 && group[0] === c.getpgrp();
   };
@@ -339,7 +361,6 @@ async function run(r: Relay): Promise<never> {
     return true;
   };
   const resize = () => {
-    const size = new Uint8Array(8);
     if (c.ioctl(term, TIOCGWINSZ, size) === 0) c.ioctl(master, TIOCSWINSZ, size);
   };
   /**
@@ -361,10 +382,10 @@ async function run(r: Relay): Promise<never> {
     restore();
     c.kill(libc.getpid(), SIGTSTP);
   };
-  /** Where in `data` the CLI's pty would take Ctrl-Z, or -1. */
-  const suspendKey = (data: Uint8Array): number => {
+  /** Where in the `count` bytes at `at` of root's input the CLI's pty would take Ctrl-Z, or -1. */
+  const suspendKey = (at: number, count: number): number => {
     if (!jobs) return -1;
-    return c.ioctl(r.slave, TCGETS, modes) === 0 ? suspendKeyAt(modes, data) : -1;
+    return c.ioctl(r.slave, TCGETS, modes) === 0 ? suspendKeyAt(modes, toPty.data.subarray(at, at + count)) : -1;
   };
 
   /** Waits for the CLI without blocking; true once it exited. */
@@ -386,29 +407,36 @@ async function run(r: Relay): Promise<never> {
     }
   };
 
-  const queued = r.queued;
-  const onSignals = () => {
-    for (let signal = queued.shift(); signal !== undefined; signal = queued.shift()) {
-      const meaning = signalMeaning(signal);
-      if (!meaning) continue;
-      if ("reap" in meaning) reap();
-      else if ("resize" in meaning) resize();
-      else if ("forward" in meaning) {
-        if (!ending) signalCli(meaning.forward);
-      } else {
-        state = { ...state, foreground: takeTerminal() };
-        resize();
-        if (stopped !== 0) c.kill(-stopped, SIGCONT);
-        c.kill(pid, SIGCONT);
-        stopped = 0;
-      }
+  const onSignal = (signal: number) => {
+    const meaning = signalMeaning(signal);
+    if (!meaning) return;
+    if ("reap" in meaning) reap();
+    else if ("resize" in meaning) resize();
+    else if ("forward" in meaning) {
+      if (!ending) signalCli(meaning.forward);
+    } else {
+      state = { ...state, foreground: takeTerminal() };
+      resize();
+      if (stopped !== 0) c.kill(-stopped, SIGCONT);
+      c.kill(pid, SIGCONT);
+      stopped = 0;
+    }
+  };
+  /** The signals that came, in the order they came, each once (the kernel merges a repeat still pending). */
+  const readSignals = () => {
+    for (;;) {
+      const n = Number(libc.read(r.signals, infos, infos.length));
+      if (n < SIGINFO_SIZE) return;
+      for (let at = 0; at + SIGINFO_SIZE <= n; at += SIGINFO_SIZE) onSignal(infoWords[at / 4] as number);
     }
   };
 
-  const hangup = (changed: { state: RelayState; hangup: boolean }) => {
-    state = changed.state;
+  /** After a read or write of root's terminal: its end is the end of that side, and a hangup for the CLI. */
+  const termDone = (done: Outcome) => {
+    const hangup = hangsUp(state, done);
+    state = afterTerm(state, done);
     if (state.termGone) toTerm.clear();
-    if (changed.hangup) signalCli(SIGHUP);
+    if (hangup) signalCli(SIGHUP);
   };
 
   const finish = (): never => {
@@ -418,6 +446,7 @@ async function run(r: Relay): Promise<never> {
     if ("code" in end) process.exit(end.code);
     // The same death: the default action of the CLI's signal, on the relay itself.
     libc.signal(end.signal, SIG_DFL);
+    c.sigprocmask(SIG_UNBLOCK, signalSet([end.signal]), null);
     c.kill(libc.getpid(), end.signal);
     process.exit(128 + end.signal);
   };
@@ -427,83 +456,71 @@ async function run(r: Relay): Promise<never> {
     restore();
     if (!ending) c.kill(pid, SIGKILL);
   });
-  // struct pollfd { int fd; short events; short revents; }: root's terminal, the master, the signal pipe.
-  const polled = new Int32Array(6);
+  // struct pollfd { int fd; short events; short revents; }: root's terminal, the master, the pidfd, the signalfd.
+  const polled = new Int32Array(8);
   const events = new Int16Array(polled.buffer);
-  /** One turn of the runtime's event loop, where the listeners of the signals that came meanwhile run. */
-  const listen = async (): Promise<boolean> => {
-    await new Promise((resumed) => setImmediate(resumed));
-    const any = queued.length > 0;
-    onSignals();
-    return any;
-  };
-  let busy = 0;
+  polled[6] = r.signals;
+  events[14] = POLLIN;
   reap();
   for (;;) {
-    if (finished(state)) finish();
-    const want = interest(state);
+    if (finished(state, held)) finish();
+    const want = interest(state, held);
     polled[0] = state.termGone ? -1 : term;
-    events[2] = (want.termIn ? POLLIN : 0) | (want.termOut ? POLLOUT : 0);
-    polled[2] = want.ptyIn || want.ptyOut ? master : -1;
-    events[6] = (want.ptyIn ? POLLIN : 0) | (want.ptyOut ? POLLOUT : 0);
+    events[2] = (want & TERM_IN ? POLLIN : 0) | (want & TERM_OUT ? POLLOUT : 0);
+    polled[2] = want & (PTY_IN | PTY_OUT) ? master : -1;
+    events[6] = (want & PTY_IN ? POLLIN : 0) | (want & PTY_OUT ? POLLOUT : 0);
     polled[4] = ending ? -1 : r.exit;
     events[10] = POLLIN;
-    events[3] = events[7] = events[11] = 0;
-    let ready = c.poll(polled, 3, 0);
-    if (ready === 0 && waits(state)) {
-      // About to wait: a signal that came while the loop read or wrote is acted on first, then the loop waits.
-      busy = 0;
-      if (await listen()) continue;
-      ready = c.poll(polled, 3, -1);
-    } else if (++busy % BUSY_TURNS === 0) {
-      // Never waiting, as while relaying a flood: the listeners run every so many turns all the same, and the
-      // young garbage of those turns is collected, which the runtime would otherwise let grow by megabytes.
-      await listen();
-      Bun.gc(false);
-    }
-    if (ready < 0) {
+    events[3] = events[7] = events[11] = events[15] = 0;
+    const waiting = waits(state, held);
+    if (c.poll(polled, 4, waiting ? -1 : 0) < 0) {
       if (errno() !== EINTR) throw unable("poll", "the relay's terminals");
-      // A signal: its listener runs in the runtime's event loop.
-      await listen();
       continue;
     }
+    if (events[15]) readSignals();
     // The CLI's exit first: once it is seen, root's terminal is read no more.
     if (events[11]) reap();
     const termReady = events[3] ?? 0;
     const ptyReady = events[7] ?? 0;
-    if ((ptyReady & (POLLIN | POLLHUP | POLLERR) || !waits(state)) && interest(state).ptyIn) {
-      const got = transfer(master, toTerm.room(ptyReadLimit(state)), false);
-      state = afterPtyRead(state, got);
-      if ("bytes" in got) toTerm.added(got.bytes);
-      if (state.termGone) toTerm.clear();
+    // The master gives a few KiB a read: it is read until it has no more or the buffer is full, so that root's
+    // terminal gets one write of all of it, and a flood costs a third of the turns.
+    if (ptyReady & (POLLIN | POLLHUP | POLLERR) || !waiting) {
+      while (interest(state, held) & PTY_IN) {
+        const room = toTerm.room(ptyReadLimit(state));
+        const got = transfer(master, termBase + toTerm.end, room, false);
+        state = afterPtyRead(state, got);
+        if (got <= 0) break;
+        if (keepsOutput(state)) toTerm.added(got);
+      }
     }
     // Bytes just read are written in the same turn when that side was not waited on (it held nothing then): a
     // non-blocking write that cannot go on says so (EAGAIN), and the next turn waits for it.
     const termWaited = (events[2] ?? 0) & POLLOUT;
-    if ((termReady & (POLLOUT | POLLERR | POLLHUP) || !termWaited) && interest(state).termOut) {
-      const done = transfer(term, toTerm.held(), true);
-      hangup(afterTermWrite(state, done));
-      if ("bytes" in done) toTerm.taken(done.bytes);
+    if ((termReady & (POLLOUT | POLLERR | POLLHUP) || !termWaited) && interest(state, held) & TERM_OUT) {
+      const done = transfer(term, termBase + toTerm.start, toTerm.size, true);
+      if (done > 0) toTerm.taken(done);
+      termDone(done);
     }
-    if ((ptyReady & POLLOUT || !((events[6] ?? 0) & POLLOUT)) && interest(state).ptyOut) {
-      const done = transfer(master, toPty.held(), true);
-      state = afterPtyWrite(state, done);
-      if ("bytes" in done) toPty.taken(done.bytes);
-      else if (!("again" in done)) toPty.clear();
+    if ((ptyReady & POLLOUT || !((events[6] ?? 0) & POLLOUT)) && interest(state, held) & PTY_OUT) {
+      const done = transfer(master, ptyBase + toPty.start, toPty.size, true);
+      if (done > 0) toPty.taken(done);
+      // No one to read it: what root typed for the CLI is dropped.
+      else if (done === ENDED) toPty.clear();
     }
     // What root types is read only while the CLI is known to live: a byte typed after its exit stays root's.
-    if (termReady & (POLLIN | POLLERR | POLLHUP) && interest(state).termIn && !reap()) {
+    if (termReady & (POLLIN | POLLERR | POLLHUP) && interest(state, held) & TERM_IN && !reap()) {
       const room = toPty.room();
-      const got = transfer(term, room, false);
-      const at = "bytes" in got ? suspendKey(room.subarray(0, got.bytes)) : -1;
-      hangup(afterTermRead(state, at < 0 ? got : at > 0 ? { bytes: at } : { again: true }));
-      if ("bytes" in got) toPty.added(at < 0 ? got.bytes : at);
-      if (at >= 0) {
-        suspend(c.ioctl(master, TIOCGPGRP, group) === 0 ? (group[0] as number) : pid);
-      }
+      const at = toPty.end;
+      const got = transfer(term, ptyBase + at, room, false);
+      const key = got > 0 ? suspendKey(at, got) : -1;
+      // Bytes up to Ctrl-Z go to the CLI; Ctrl-Z itself and what follows are not read as the CLI's.
+      const taken = key < 0 ? got : key > 0 ? key : AGAIN;
+      termDone(taken);
+      if (taken > 0) toPty.added(taken);
+      if (key >= 0) suspend(c.ioctl(master, TIOCGPGRP, group) === 0 ? (group[0] as number) : pid);
     } else if (!state.termGone && termReady & (POLLHUP | POLLERR)) {
       // Root's terminal hung up while the relay had nothing to read or write there.
-      hangup(afterTermRead(state, { ended: true }));
+      termDone(ENDED);
     }
   }
 }

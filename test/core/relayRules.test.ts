@@ -1,18 +1,23 @@
 /** contract §12: the relay's rules, one loop, a bounded buffer each way, and the end without timers. */
 import { describe, expect, it } from "vitest";
 import {
+  AGAIN,
   afterPtyRead,
-  afterPtyWrite,
-  afterTermRead,
-  afterTermWrite,
+  afterTerm,
   BUFFER_SIZE,
   DRAIN_LIMIT,
+  ENDED,
   exited,
   FORWARDED,
   finished,
   HANDLED,
+  type Held,
+  hangsUp,
   interest,
+  keepsOutput,
   Pending,
+  PTY_IN,
+  PTY_OUT,
   ptyReadLimit,
   type RelayState,
   SIGCHLD,
@@ -22,18 +27,32 @@ import {
   SIGWINCH,
   signalMeaning,
   startState,
+  TERM_IN,
+  TERM_OUT,
   waits,
 } from "../../src/core/relayRules.ts";
 
 const running = (over: Partial<RelayState> = {}): RelayState => ({ ...startState(true), ...over });
+const holding = (toPty = 0, toTerm = 0): Held => ({ toPty, toTerm });
+const sides = (bits: number) => ({
+  termIn: (bits & TERM_IN) !== 0,
+  termOut: (bits & TERM_OUT) !== 0,
+  ptyIn: (bits & PTY_IN) !== 0,
+  ptyOut: (bits & PTY_OUT) !== 0,
+});
 
 describe("interest: a side is read only while its buffer has room, written only while it holds bytes", () => {
+  it("four distinct bits", () => {
+    expect(new Set([TERM_IN, TERM_OUT, PTY_IN, PTY_OUT]).size).toBe(4);
+    expect(TERM_IN | TERM_OUT | PTY_IN | PTY_OUT).toBe(15);
+  });
+
   it("at the start: both read, neither written", () => {
-    expect(interest(running())).toEqual({ termIn: true, termOut: false, ptyIn: true, ptyOut: false });
+    expect(sides(interest(running(), holding()))).toEqual({ termIn: true, termOut: false, ptyIn: true, ptyOut: false });
   });
 
   it("the deadlock's shape: the CLI reads nothing, root's paste fills its buffer; the CLI's output is still read", () => {
-    expect(interest(running({ toPty: BUFFER_SIZE }))).toEqual({
+    expect(sides(interest(running(), holding(BUFFER_SIZE)))).toEqual({
       termIn: false,
       termOut: false,
       ptyIn: true,
@@ -42,7 +61,7 @@ describe("interest: a side is read only while its buffer has room, written only 
   });
 
   it("root's side stalled (Ctrl-S, a client not reading): the CLI's output waits, root's keys still go through", () => {
-    expect(interest(running({ toTerm: BUFFER_SIZE }))).toEqual({
+    expect(sides(interest(running(), holding(0, BUFFER_SIZE)))).toEqual({
       termIn: true,
       termOut: true,
       ptyIn: false,
@@ -51,7 +70,7 @@ describe("interest: a side is read only while its buffer has room, written only 
   });
 
   it("one byte of room is room; bytes held are written", () => {
-    expect(interest(running({ toPty: BUFFER_SIZE - 1, toTerm: 1 }))).toEqual({
+    expect(sides(interest(running(), holding(BUFFER_SIZE - 1, 1)))).toEqual({
       termIn: true,
       termOut: true,
       ptyIn: true,
@@ -60,38 +79,48 @@ describe("interest: a side is read only while its buffer has room, written only 
   });
 
   it("a background job never reads root's terminal (it would be stopped for it)", () => {
-    expect(interest({ ...startState(false) }).termIn).toBe(false);
+    expect(sides(interest(startState(false), holding())).termIn).toBe(false);
   });
 
   it("root's terminal gone: neither read nor written", () => {
-    const s = running({ termGone: true, toTerm: 5 });
-    expect(interest(s)).toMatchObject({ termIn: false, termOut: false });
+    expect(sides(interest(running({ termGone: true }), holding(0, 5)))).toMatchObject({
+      termIn: false,
+      termOut: false,
+    });
   });
 
   it("after the CLI's exit: root's terminal is never read again, nothing more goes to the pty", () => {
-    const s = exited(running({ toPty: 10 }));
-    expect(interest(s)).toEqual({ termIn: false, termOut: false, ptyIn: true, ptyOut: false });
-    expect(interest({ ...s, left: 0 }).ptyIn).toBe(false);
+    const s = exited(running());
+    expect(sides(interest(s, holding(10)))).toEqual({ termIn: false, termOut: false, ptyIn: true, ptyOut: false });
+    expect(sides(interest({ ...s, left: 0 }, holding())).ptyIn).toBe(false);
   });
 });
 
 describe("reads and writes", () => {
-  it("a read of the pty adds to root's buffer; while relaying, nothing counts down", () => {
-    expect(afterPtyRead(running({ toTerm: 3 }), { bytes: 4 })).toEqual(running({ toTerm: 7 }));
+  it("outcomes: bytes above 0, AGAIN for nothing now, ENDED for the end, apart from any count", () => {
+    expect(AGAIN).toBeLessThan(0);
+    expect(ENDED).toBe(0);
+  });
+
+  it("while relaying a read of the pty changes nothing: the same state, no object made", () => {
+    const s = running();
+    expect(afterPtyRead(s, 4)).toBe(s);
   });
 
   it("while the CLI lives, EIO or end of file on the master is not the end (a CLI reopening its terminal)", () => {
-    const s = running({ toTerm: 3 });
-    expect(afterPtyRead(s, { ended: true })).toEqual(s);
-    expect(afterPtyRead(s, { again: true })).toEqual(s);
+    const s = running();
+    expect(afterPtyRead(s, ENDED)).toBe(s);
+    expect(afterPtyRead(s, AGAIN)).toBe(s);
   });
 
   it("after the exit: a read counts down what is left; the master having no more ends the drain", () => {
     const s = exited(running());
-    expect(afterPtyRead(s, { bytes: 100 })).toMatchObject({ toTerm: 100, left: DRAIN_LIMIT - 100 });
-    expect(afterPtyRead(s, { again: true }).left).toBe(0);
-    expect(afterPtyRead(s, { ended: true }).left).toBe(0);
-    expect(afterPtyRead({ ...s, left: 5 }, { bytes: 9 }).left).toBe(0);
+    expect(afterPtyRead(s, 100)).toEqual({ ...s, left: DRAIN_LIMIT - 100 });
+    expect(afterPtyRead(s, AGAIN).left).toBe(0);
+    expect(afterPtyRead(s, ENDED).left).toBe(0);
+    expect(afterPtyRead({ ...s, left: 5 }, 9).left).toBe(0);
+    const done = { ...s, left: 0 };
+    expect(afterPtyRead(done, AGAIN)).toBe(done);
   });
 
   it("the pty read is bounded by what is left after the exit, by the buffer before", () => {
@@ -100,67 +129,61 @@ describe("reads and writes", () => {
   });
 
   it("with root's terminal gone the CLI's output is read and dropped, never held", () => {
-    expect(afterPtyRead(running({ termGone: true }), { bytes: 9 }).toTerm).toBe(0);
+    expect(keepsOutput(running())).toBe(true);
+    expect(keepsOutput(running({ termGone: true }))).toBe(false);
   });
 
-  it("a read of root's terminal adds to the pty's buffer; its end is a hangup the CLI gets", () => {
-    expect(afterTermRead(running(), { bytes: 2 })).toEqual({ state: running({ toPty: 2 }), hangup: false });
-    expect(afterTermRead(running(), { again: true })).toEqual({ state: running(), hangup: false });
-    expect(afterTermRead(running({ toTerm: 9 }), { ended: true })).toEqual({
-      state: running({ termGone: true, toTerm: 0 }),
-      hangup: true,
-    });
+  it("root's terminal: bytes or nothing for now change nothing; its end is that side's end, and a hangup", () => {
+    const s = running();
+    expect(afterTerm(s, 2)).toBe(s);
+    expect(afterTerm(s, AGAIN)).toBe(s);
+    expect(afterTerm(s, ENDED)).toEqual(running({ termGone: true }));
+    expect(hangsUp(s, ENDED)).toBe(true);
+    expect(hangsUp(s, 2)).toBe(false);
+    expect(hangsUp(s, AGAIN)).toBe(false);
+  });
+
+  it("a terminal already gone hangs up no one again", () => {
+    const gone = running({ termGone: true });
+    expect(afterTerm(gone, ENDED)).toBe(gone);
+    expect(hangsUp(gone, ENDED)).toBe(false);
   });
 
   it("root's terminal ending after the CLI's exit hangs up no one", () => {
-    expect(afterTermRead(exited(running()), { ended: true }).hangup).toBe(false);
-  });
-
-  it("writes take from their buffer; an end of root's terminal on a write is its hangup", () => {
-    expect(afterPtyWrite(running({ toPty: 5 }), { bytes: 2 }).toPty).toBe(3);
-    expect(afterPtyWrite(running({ toPty: 5 }), { again: true }).toPty).toBe(5);
-    expect(afterPtyWrite(running({ toPty: 5 }), { ended: true }).toPty).toBe(0);
-    expect(afterTermWrite(running({ toTerm: 5 }), { bytes: 5 })).toEqual({ state: running(), hangup: false });
-    expect(afterTermWrite(running({ toTerm: 5 }), { again: true }).state.toTerm).toBe(5);
-    expect(afterTermWrite(running({ toTerm: 5 }), { ended: true })).toEqual({
-      state: running({ termGone: true }),
-      hangup: true,
-    });
+    expect(hangsUp(exited(running()), ENDED)).toBe(false);
+    expect(afterTerm(exited(running()), ENDED).termGone).toBe(true);
   });
 });
 
 describe("the end, without timers", () => {
-  it("the exit drops what root typed for the CLI and leaves DRAIN_LIMIT to relay", () => {
-    expect(exited(running({ toPty: 10, toTerm: 4 }))).toEqual(
-      running({ phase: "draining", toPty: 0, toTerm: 4, left: DRAIN_LIMIT }),
-    );
+  it("the exit leaves DRAIN_LIMIT to relay", () => {
+    expect(exited(running())).toEqual(running({ phase: "draining", left: DRAIN_LIMIT }));
   });
 
   it("the drain is bounded: a flood after the exit ends it at DRAIN_LIMIT", () => {
     let s = exited(running());
-    for (let i = 0; i < DRAIN_LIMIT; i += 1000)
-      s = afterTermWrite(afterPtyRead(s, { bytes: 1000 }), { bytes: 1000 }).state;
+    for (let i = 0; i < DRAIN_LIMIT; i += 1000) s = afterPtyRead(s, 1000);
     expect(s.left).toBe(0);
-    expect(finished(s)).toBe(true);
+    expect(finished(s, holding())).toBe(true);
   });
 
   it("after the exit the loop never waits for the CLI's output: the master is read until it has no more", () => {
-    expect(waits(running())).toBe(true);
+    expect(waits(running(), holding())).toBe(true);
     const s = exited(running());
-    expect(waits(s)).toBe(false);
-    expect(waits({ ...s, left: 0 })).toBe(true);
+    expect(waits(s, holding())).toBe(false);
+    expect(waits({ ...s, left: 0 }, holding())).toBe(true);
     // Root's buffer full: the loop waits for root's terminal to take it first.
-    expect(waits({ ...s, toTerm: BUFFER_SIZE })).toBe(true);
-    expect(waits({ ...s, toTerm: BUFFER_SIZE - 1 })).toBe(false);
+    expect(waits(s, holding(0, BUFFER_SIZE))).toBe(true);
+    expect(waits(s, holding(0, BUFFER_SIZE - 1))).toBe(false);
   });
 
   it("finished once the CLI exited, the master had no more, and root's terminal has every byte", () => {
-    expect(finished(running())).toBe(false);
+    expect(finished(running(), holding())).toBe(false);
     const s = exited(running());
-    expect(finished(s)).toBe(false);
-    expect(finished({ ...s, left: 0 })).toBe(true);
-    expect(finished({ ...s, left: 0, toTerm: 1 })).toBe(false);
-    expect(finished({ ...s, left: 0, toTerm: 1, termGone: true })).toBe(true);
+    expect(finished(s, holding())).toBe(false);
+    expect(finished({ ...s, left: 0 }, holding())).toBe(true);
+    expect(finished({ ...s, left: 0 }, holding(0, 1))).toBe(false);
+    expect(finished({ ...s, left: 0, termGone: true }, holding(0, 1))).toBe(true);
   });
 });
 
@@ -184,44 +207,49 @@ describe("signals", () => {
 describe("Pending: a bounded buffer", () => {
   it("holds what was read until written, and never more than BUFFER_SIZE", () => {
     const p = new Pending();
-    const room = p.room();
-    expect(room.length).toBe(BUFFER_SIZE);
-    room.set([1, 2, 3]);
+    expect(p.room()).toBe(BUFFER_SIZE);
+    p.data.set([1, 2, 3], p.end);
     p.added(3);
-    expect([...p.held()]).toEqual([1, 2, 3]);
+    expect([...p.data.subarray(p.start, p.end)]).toEqual([1, 2, 3]);
     p.taken(2);
-    expect([...p.held()]).toEqual([3]);
+    expect(p.start).toBe(2);
     expect(p.size).toBe(1);
     p.taken(1);
     expect(p.size).toBe(0);
-    expect(p.room().length).toBe(BUFFER_SIZE);
+    expect(p.start).toBe(0);
+    expect(p.end).toBe(0);
+    expect(p.room()).toBe(BUFFER_SIZE);
   });
 
   it("a full buffer has no room; once written from its front, what is held moves to the front", () => {
     const p = new Pending();
-    p.room().fill(7);
+    p.data.fill(7);
+    p.data[10] = 8;
     p.added(BUFFER_SIZE);
-    expect(p.room().length).toBe(0);
+    expect(p.room()).toBe(0);
     p.taken(10);
-    expect(p.room().length).toBe(10);
-    expect(p.held().length).toBe(BUFFER_SIZE - 10);
-    expect(p.held()[0]).toBe(7);
+    expect(p.room()).toBe(10);
+    expect(p.start).toBe(0);
+    expect(p.end).toBe(BUFFER_SIZE - 10);
+    expect(p.data[0]).toBe(8);
   });
 
   it("what is held moves to the front only once the buffer's end is reached", () => {
     const p = new Pending();
     p.added(10);
     p.taken(5);
-    expect(p.room().length).toBe(BUFFER_SIZE - 10);
-    expect(p.held().length).toBe(5);
+    expect(p.room()).toBe(BUFFER_SIZE - 10);
+    expect(p.start).toBe(5);
+    expect(p.size).toBe(5);
   });
 
   it("room is bounded by a limit; clear empties it", () => {
     const p = new Pending();
-    expect(p.room(5).length).toBe(5);
-    expect(p.room(-1).length).toBe(0);
+    expect(p.room(5)).toBe(5);
+    expect(p.room(-1)).toBe(0);
     p.added(5);
     p.clear();
     expect(p.size).toBe(0);
+    expect(p.end).toBe(0);
   });
 });

@@ -242,6 +242,27 @@ describe("--pids-limit, every free pid held but what a path needs (test/containe
     neverCrashes(doctor);
   });
 
+  it("root's shell on a terminal: the relay needs a pid for the CLI alone; short of it, one line", async () => {
+    // script(1) forks root's shell, which forks hermes (a command not its last): two pids before the relay's own.
+    const onTerminal = (free: number) =>
+      ct().exec([
+        "bash",
+        "-c",
+        `exec python3 /tmp/holdpids.py ${free} script -qec 'hermes received whole; exit $?' /dev/null`,
+      ]);
+    const r = await onTerminal(3);
+    expect(r.code).toBe(0);
+    // Every byte of the CLI's one JSON line came through the relay, the CLI with no signal blocked.
+    expect(r.stdout).toMatch(/received \{"SigBlk": "0{16}".*"umask": "0002"\}\r?\n$/s);
+    neverCrashes(r);
+    const short = await onTerminal(2);
+    expect(short.code).toBe(126);
+    expect(short.stdout).toMatch(
+      /^hermes: cannot execute \/command\/s6-applyuidgid: resource temporarily unavailable\r?\n$/,
+    );
+    neverCrashes(short);
+  });
+
   it("the CLI's environment has none of the runtime's options the second run added", async () => {
     const r = await held("hermes received $(seq 100)");
     expect(r.code).toBe(0);
