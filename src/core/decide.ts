@@ -77,8 +77,15 @@ export function optedOut(config: ShimConfig, env: readonly Bytes[]): boolean {
   return isStrictlyTruthy(envValues(env, config.optOutVar));
 }
 
+/**
+ * How an exec plan runs the CLI: as the caller (`pass-through`), as root on purpose (`opt-out`), or dropped to the
+ * runtime user by s6-applyuidgid with the ids and groups the shim checked (`drop-ids`) or by the helper, which looks
+ * the name up itself (`drop-name`). Either drop may be relayed on a pty of its own (`relay`).
+ */
+export type Way = { way: "pass-through" } | { way: "opt-out" } | { way: "drop-ids"; drop: Drop } | { way: "drop-name" };
+
 export type Plan =
-  | {
+  | (Way & {
       kind: "exec";
       /** Program to execve; argv is `prefix` followed by the caller's arguments. */
       path: string;
@@ -96,7 +103,7 @@ export type Plan =
        */
       relay?: { fds: number[]; uid?: number; gid?: number };
       warning?: string;
-    }
+    })
   | { kind: "refuse"; code: 126 | 127; message: string; warning?: string };
 
 const NOT_EXAMINED: Trust = { ok: false, missing: false, reason: "the helper was not examined" };
@@ -187,7 +194,15 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   if (facts.euid !== 0) {
     const warning = homeWarnings(config, name, facts.homes?.(home), false) + bootWarning;
     const env = homeEnv.length > 0 ? { env: homeEnv } : {};
-    return { kind: "exec", path: target, prefix: [target], ...given, ...env, ...(warning ? { warning } : {}) };
+    return {
+      kind: "exec",
+      way: "pass-through",
+      path: target,
+      prefix: [target],
+      ...given,
+      ...env,
+      ...(warning ? { warning } : {}),
+    };
   }
 
   const selfWarning = selfTrustWarning(name, facts.asRoot?.selfTrust);
@@ -201,7 +216,15 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
         : "") +
       bootWarning;
     const env = homeEnv.length > 0 ? { env: homeEnv } : {};
-    return { kind: "exec", path: target, prefix: [target], ...given, ...env, ...(warning ? { warning } : {}) };
+    return {
+      kind: "exec",
+      way: "opt-out",
+      path: target,
+      prefix: [target],
+      ...given,
+      ...env,
+      ...(warning ? { warning } : {}),
+    };
   }
 
   const refuse = (problem: string, remedy: string): Plan => ({
@@ -250,87 +273,99 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
       `cannot drop to ${user}: ${user} has uid 0 in /etc/passwd, which is root`,
       `give ${user} a uid other than 0 in the image, rebuild the shim with --user NAME for a user that is not root, or, ${keepRoot}.`,
     );
-  // Where the shim knows the identity, one exec of s6-applyuidgid with the ids it checked; the helper, which looks
-  // the name up again, only for a user known through NSS alone, or where there is no groups helper.
-  const identity = drop && { drop, groupsTrust: drop.groupsHelperTrust ?? NOT_EXAMINED };
-  const groupsTrust = identity?.groupsTrust;
-  if (groupsTrust && !groupsTrust.ok && groupsTrust.unexamined) return unable(groupsTrust.unexamined);
-  // What root would run: a groups helper someone else could have replaced is refused as the helper is.
-  if (identity && !identity.groupsTrust.ok && !identity.groupsTrust.missing)
+  const chosen = dropWay(config, drop, facts.asRoot?.helperTrust ?? NOT_EXAMINED);
+  if ("unable" in chosen) return unable(chosen.unable);
+  if ("problem" in chosen) return refuse(chosen.problem, `${asUser} or, ${keepRoot}.`);
+  const direct = chosen.way === "drop-ids" ? chosen.drop : undefined;
+  // Without a groups helper the drop still works, only without what the runtime granted: said, never a reason for root.
+  const lostWarning = "lost" in chosen ? grantedLost(config, name, chosen.lost.drop, chosen.lost.why) : "";
+  // Never the caller's terminal for the runtime user: a terminal that cannot be examined is taken as shared.
+  // Stryker disable next-line OptionalChaining: root's facts are there whenever the helper was found trusted.
+  const terminal = facts.asRoot?.terminal?.();
+  if (failed(terminal))
+    return refuse(`cannot tell whose terminal this is: ${failureText(terminal)}`, `${asUser} or, ${keepRoot}.`);
+  // Never a refusal on this alone: a command that only reads works without a writable home.
+  const homes = facts.homes?.(home);
+  // The umask follows the CLI's home (contract §14): a home whose sharing could not be examined is not taken as
+  // unshared, and the drop does not run on a guess (contract §13).
+  const cliHomeCheck = homes?.checks[0];
+  const sharing = cliHomeCheck?.sharing;
+  if (failed(sharing))
     return refuse(
-      `will not trust ${config.groupsHelper}: ${identity.groupsTrust.reason}`,
+      // Stryker disable next-line OptionalChaining: a sharing that failed is a check's, so the check is there.
+      `cannot tell whether ${cliHomeCheck?.path} is shared with a group, which the drop's umask follows: ${failureText(sharing)}`,
       `${asUser} or, ${keepRoot}.`,
     );
-  const direct = identity?.groupsTrust.ok ? identity.drop : undefined;
+  // A runtime directory that could not be examined is not handed on, and the failure is told (contract §13).
+  // Stryker disable next-line OptionalChaining: root's facts are there whenever the drop gets this far.
+  const runtimeDir = facts.asRoot?.runtimeDir?.();
+  const dirFailure = runtimeDirFailure(runtimeDir);
+  const dirWarning = dirFailure
+    ? `${name}: warning: not handing on XDG_RUNTIME_DIR: ${failureText(dirFailure)}; ${name} runs without it\n`
+    : "";
+  const warning = selfWarning + lostWarning + homeWarnings(config, name, homes, true) + bootWarning + dirWarning;
+  // s6-applyuidgid's -G: every group of the drop, the runtime user's own first.
+  const via: Way & { path: string; prefix: string[] } = direct
+    ? {
+        way: "drop-ids",
+        drop: direct,
+        path: config.groupsHelper,
+        prefix: [
+          config.groupsHelper,
+          "-u",
+          `${direct.uid}`,
+          "-g",
+          `${direct.gid}`,
+          "-G",
+          direct.groups.map((g) => g.gid).join(","),
+          target,
+        ],
+      }
+    : { way: "drop-name", path: helper, prefix: [helper, user, target] };
+  const relay =
+    terminal?.kind === "shared" ? { fds: terminal.fds, ...(drop ? { uid: drop.uid, gid: drop.gid } : {}) } : undefined;
+  return {
+    kind: "exec",
+    ...via,
+    ...given,
+    env: [...dropUserEnv(config, drop?.uid, runtimeDir), ...homeEnv],
+    // The CLI's home is the first the drop checks: the variable's when set, else the drop HOME.
+    umask: dropUmask(config.umask, sharing),
+    ...(relay ? { relay } : {}),
+    ...(warning ? { warning } : {}),
+  };
+}
+
+/** The way a drop takes (contract §11), or why it cannot drop: a problem for the refusal's words, or a failure. */
+export type DropWay =
+  | { way: "drop-ids"; drop: Drop }
+  | { way: "drop-name"; lost?: { drop: Drop; why: string } }
+  | { problem: string }
+  | { unable: Failure };
+
+/**
+ * Which program root's drop runs, from the identity /etc/passwd gave (undefined where it has none) and the two
+ * programs' trust: decide's choice, and doctor's verdicts on the helpers. Where the shim knows the identity, one
+ * exec of s6-applyuidgid with the ids it checked; the helper, which looks the name up again, only for a user known
+ * through NSS alone, or where there is no groups helper.
+ */
+export function dropWay(config: ShimConfig, drop: Drop | undefined, helperTrust: Trust): DropWay {
+  const { user, helper, groupsHelper } = config;
+  const groupsTrust = drop && (drop.groupsHelperTrust ?? NOT_EXAMINED);
+  if (groupsTrust && !groupsTrust.ok && groupsTrust.unexamined) return { unable: groupsTrust.unexamined };
+  // What root would run: a groups helper someone else could have replaced is refused as the helper is.
+  if (groupsTrust && !groupsTrust.ok && !groupsTrust.missing)
+    return { problem: `will not trust ${groupsHelper}: ${groupsTrust.reason}` };
+  if (drop && groupsTrust?.ok) return { way: "drop-ids", drop };
   // The groups helper missing for a user the shim knows: why the helper drops instead, and what that loses.
-  const missingGroups =
-    identity && !identity.groupsTrust.ok ? { drop: identity.drop, why: identity.groupsTrust.reason } : undefined;
-  const helperTrust = facts.asRoot?.helperTrust ?? NOT_EXAMINED;
-  if (direct || helperTrust.ok) {
-    // Without a groups helper the drop still works, only without what the runtime granted: said, never a reason for root.
-    const lostWarning = missingGroups ? grantedLost(config, name, missingGroups.drop, missingGroups.why) : "";
-    // Never the caller's terminal for the runtime user: a terminal that cannot be examined is taken as shared.
-    // Stryker disable next-line OptionalChaining: root's facts are there whenever the helper was found trusted.
-    const terminal = facts.asRoot?.terminal?.();
-    if (failed(terminal))
-      return refuse(`cannot tell whose terminal this is: ${failureText(terminal)}`, `${asUser} or, ${keepRoot}.`);
-    // Never a refusal on this alone: a command that only reads works without a writable home.
-    const homes = facts.homes?.(home);
-    // The umask follows the CLI's home (contract §14): a home whose sharing could not be examined is not taken as
-    // unshared, and the drop does not run on a guess (contract §13).
-    const cliHomeCheck = homes?.checks[0];
-    const sharing = cliHomeCheck?.sharing;
-    if (failed(sharing))
-      return refuse(
-        // Stryker disable next-line OptionalChaining: a sharing that failed is a check's, so the check is there.
-        `cannot tell whether ${cliHomeCheck?.path} is shared with a group, which the drop's umask follows: ${failureText(sharing)}`,
-        `${asUser} or, ${keepRoot}.`,
-      );
-    // A runtime directory that could not be examined is not handed on, and the failure is told (contract §13).
-    // Stryker disable next-line OptionalChaining: root's facts are there whenever the drop gets this far.
-    const runtimeDir = facts.asRoot?.runtimeDir?.();
-    const dirFailure = runtimeDirFailure(runtimeDir);
-    const dirWarning = dirFailure
-      ? `${name}: warning: not handing on XDG_RUNTIME_DIR: ${failureText(dirFailure)}; ${name} runs without it\n`
-      : "";
-    const warning = selfWarning + lostWarning + homeWarnings(config, name, homes, true) + bootWarning + dirWarning;
-    // s6-applyuidgid's -G: every group of the drop, the runtime user's own first.
-    const via = direct
-      ? {
-          path: config.groupsHelper,
-          prefix: [
-            config.groupsHelper,
-            "-u",
-            `${direct.uid}`,
-            "-g",
-            `${direct.gid}`,
-            "-G",
-            direct.groups.map((g) => g.gid).join(","),
-            target,
-          ],
-        }
-      : { path: helper, prefix: [helper, user, target] };
-    const relay =
-      terminal?.kind === "shared"
-        ? { fds: terminal.fds, ...(drop ? { uid: drop.uid, gid: drop.gid } : {}) }
-        : undefined;
-    return {
-      kind: "exec",
-      ...via,
-      ...given,
-      env: [...dropUserEnv(config, drop?.uid, runtimeDir), ...homeEnv],
-      // The CLI's home is the first the drop checks: the variable's when set, else the drop HOME.
-      umask: dropUmask(config.umask, sharing),
-      ...(relay ? { relay } : {}),
-      ...(warning ? { warning } : {}),
-    };
-  }
+  const missingGroups = drop && groupsTrust && !groupsTrust.ok ? { drop, why: groupsTrust.reason } : undefined;
+  if (helperTrust.ok) return { way: "drop-name", ...(missingGroups ? { lost: missingGroups } : {}) };
   // Neither program can drop: name both when the identity was known and the groups helper was looked at too.
-  const trust = helperTrust;
-  if (!trust.ok && trust.unexamined) return unable(trust.unexamined);
-  const both = missingGroups && missingGroups.why !== trust.reason ? `${missingGroups.why}, and ` : "";
-  const problem = trust.missing
-    ? `cannot drop to ${user}: ${both}${trust.reason}`
-    : `will not trust ${helper}: ${trust.reason}`;
-  return refuse(problem, `${asUser} or, ${keepRoot}.`);
+  if (helperTrust.unexamined) return { unable: helperTrust.unexamined };
+  const both = missingGroups && missingGroups.why !== helperTrust.reason ? `${missingGroups.why}, and ` : "";
+  return {
+    problem: helperTrust.missing
+      ? `cannot drop to ${user}: ${both}${helperTrust.reason}`
+      : `will not trust ${helper}: ${helperTrust.reason}`,
+  };
 }

@@ -109,7 +109,7 @@ describe("decide under random environments", () => {
       const euid = 1 + r.int(65_000);
       const started = { ruid: euid, rgid: 7, egid: 7, secure: false };
       const plan = decide(config, { command, euid, started, env, cli: "ok" });
-      expect(plan).toEqual({ kind: "exec", path: command.target, prefix: [command.target] });
+      expect(plan).toEqual({ kind: "exec", way: "pass-through", path: command.target, prefix: [command.target] });
     }
   });
 

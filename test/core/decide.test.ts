@@ -66,9 +66,12 @@ const DROP_ENV = [
   { name: "LOGNAME", value: bytes("hermes"), why: "the user the CLI runs as, as su and runuser set it" },
 ];
 
-const passThrough = { kind: "exec", path: HERMES.target, prefix: [HERMES.target] };
+const passThrough = { kind: "exec", way: "pass-through", path: HERMES.target, prefix: [HERMES.target] };
+/** Root on purpose: the same exec as the pass-through, by another way. */
+const keptRoot = { ...passThrough, way: "opt-out" };
 const drop = {
   kind: "exec",
+  way: "drop-name",
   path: "/command/s6-setuidgid",
   prefix: ["/command/s6-setuidgid", "hermes", "/opt/hermes/.venv/bin/hermes"],
   env: DROP_ENV,
@@ -96,8 +99,18 @@ describe("0. the name it is called as picks the command; a name it does not know
   });
   it.each([AGENT, ACP])("$name: every rule applies with its own target and name", (command) => {
     const { name, target } = command;
-    expect(decide(config, facts({ command, euid: 10000 }))).toEqual({ kind: "exec", path: target, prefix: [target] });
-    expect(decide(config, facts({ command, optOut: "yes" }))).toEqual({ kind: "exec", path: target, prefix: [target] });
+    expect(decide(config, facts({ command, euid: 10000 }))).toEqual({
+      kind: "exec",
+      way: "pass-through",
+      path: target,
+      prefix: [target],
+    });
+    expect(decide(config, facts({ command, optOut: "yes" }))).toEqual({
+      kind: "exec",
+      way: "opt-out",
+      path: target,
+      prefix: [target],
+    });
     expect(decide(config, facts({ command }))).toEqual({
       ...drop,
       prefix: ["/command/s6-setuidgid", "hermes", target],
@@ -162,11 +175,11 @@ describe("2. not root → exec the CLI directly", () => {
 
 describe("3. root with a strictly truthy opt-out keeps root", () => {
   it.each(["1", "true", "yes", "TRUE", "Yes", "yEs", "True"])("%j", (value) => {
-    expect(decide(config, facts({ optOut: value }))).toEqual(passThrough);
+    expect(decide(config, facts({ optOut: value }))).toEqual(keptRoot);
   });
   it("even when the helper is missing", () => {
     expect(decide(config, facts({ optOut: "1", asRoot: roots({ helperTrust: missing, cliTrust: trusted }) }))).toEqual(
-      passThrough,
+      keptRoot,
     );
   });
   it("warns once when the runtime user could rewrite the CLI", () => {
@@ -243,6 +256,7 @@ describe("a fork's configuration", () => {
     const command = rabbit.commands[0] as Command;
     expect(decide(rabbit, { ...facts({ command }), env })).toEqual({
       kind: "exec",
+      way: "opt-out",
       path: "/opt/rabbit/.venv/bin/rabbit",
       prefix: ["/opt/rabbit/.venv/bin/rabbit"],
     });
@@ -335,7 +349,7 @@ describe("6. the runtime user missing from the image → 126 before the helper r
     expect(decide(config, facts({ asRoot: roots({ runtimeUser: "local" }) }))).toEqual(drop);
   });
   it("the opt-out and non-root callers need no runtime user", () => {
-    expect(decide(config, facts({ optOut: "1", asRoot: roots({ runtimeUser: "absent" }) }))).toEqual(passThrough);
+    expect(decide(config, facts({ optOut: "1", asRoot: roots({ runtimeUser: "absent" }) }))).toEqual(keptRoot);
     expect(decide(config, facts({ euid: 10000, asRoot: roots({ runtimeUser: "absent" }) }))).toEqual(passThrough);
   });
 });
@@ -369,7 +383,7 @@ describe("6. root without CAP_SETUID or CAP_SETGID → 126 before the helper run
     expect(decide(config, facts({ asRoot: roots({ capEff: undefined }) }))).toEqual(drop);
   });
   it("the opt-out needs no capabilities", () => {
-    expect(decide(config, facts({ optOut: "1", asRoot: roots({ capEff: 0n }) }))).toEqual(passThrough);
+    expect(decide(config, facts({ optOut: "1", asRoot: roots({ capEff: 0n }) }))).toEqual(keptRoot);
   });
   it("does not concern non-root callers", () => {
     expect(decide(config, facts({ euid: 10000, asRoot: roots({ capEff: 0n }) }))).toEqual(passThrough);
@@ -459,7 +473,7 @@ describe("7. the CLI's home, as the user it will run as finds it", () => {
   });
 
   it("neither the opt-out nor a refusal speaks of the runtime user's home", () => {
-    expect(decide(config, facts({ optOut: "1", homes: runtime }))).toEqual(passThrough);
+    expect(decide(config, facts({ optOut: "1", homes: runtime }))).toEqual(keptRoot);
     const refused = decide(config, facts({ homes: runtime, asRoot: roots({ helperTrust: missing }) }));
     expect(refused).not.toHaveProperty("warning");
   });
@@ -484,6 +498,8 @@ describe("11. the drop's identity and groups: one exec of s6-applyuidgid with th
   const helperDrop = drop;
   const direct = (uid: string, gid: string, list: string) => ({
     ...drop,
+    way: "drop-ids",
+    drop: expect.objectContaining({ uid: Number(uid), gid: Number(gid) }),
     path: "/command/s6-applyuidgid",
     prefix: ["/command/s6-applyuidgid", "-u", uid, "-g", gid, "-G", list, HERMES.target],
   });
@@ -565,7 +581,7 @@ describe("11. the drop's identity and groups: one exec of s6-applyuidgid with th
     it("the opt-out still keeps root on purpose", () => {
       const f = withDrop(hermes({ uid: 0 }));
       f.env = [...f.env, bytes("HERMES_DOCKER_EXEC_AS_ROOT=1")];
-      expect(decide(config, f)).toEqual({ kind: "exec", path: HERMES.target, prefix: [HERMES.target] });
+      expect(decide(config, f)).toEqual(keptRoot);
     });
   });
 
@@ -644,6 +660,7 @@ describe("11. the drop's identity and groups: one exec of s6-applyuidgid with th
   it("the pass-through never changes groups", () => {
     expect(decide(config, withDrop(hermes({ groups: granted }), 10000))).toEqual({
       kind: "exec",
+      way: "pass-through",
       path: HERMES.target,
       prefix: [HERMES.target],
     });
@@ -661,6 +678,8 @@ describe("12. root's terminal stays root's: a shared terminal is relayed, never 
   /** The drop to a user in /etc/passwd: s6-applyuidgid with its ids (contract §11). */
   const direct = {
     ...drop,
+    way: "drop-ids",
+    drop: identity,
     path: "/command/s6-applyuidgid",
     prefix: ["/command/s6-applyuidgid", "-u", "10000", "-g", "10000", "-G", "10000", HERMES.target],
   };
@@ -695,7 +714,7 @@ describe("12. root's terminal stays root's: a shared terminal is relayed, never 
   });
   it("the opt-out keeps root and its own terminal: nothing is relayed", () => {
     const plan = decide(config, facts({ optOut: "1", asRoot: roots({ terminal: shared }) }));
-    expect(plan).toEqual(passThrough);
+    expect(plan).toEqual(keptRoot);
   });
   it("a helper that cannot be used still refuses first: the terminal changes no refusal", () => {
     const plan = decide(config, facts({ asRoot: roots({ helperTrust: missing, terminal: shared }) }));
@@ -835,7 +854,7 @@ describe("15. the boot's environment: every way that runs the CLI gets it, nothi
 
   it("the pass-through, the opt-out and root's drop each carry the import", () => {
     expect(decide(config, facts({ euid: 10000, boot: boot() }))).toEqual({ ...passThrough, boot: imported });
-    expect(decide(config, facts({ optOut: "1", boot: boot() }))).toEqual({ ...passThrough, boot: imported });
+    expect(decide(config, facts({ optOut: "1", boot: boot() }))).toEqual({ ...keptRoot, boot: imported });
     expect(decide(config, facts({ boot: boot(), asRoot: roots({ terminal: { kind: "own" } }) }))).toEqual({
       ...drop,
       boot: imported,
@@ -848,7 +867,7 @@ describe("15. the boot's environment: every way that runs the CLI gets it, nothi
       warning,
     });
     expect(decide(config, facts({ optOut: "1", boot: boot(10000) }))).toEqual({
-      ...passThrough,
+      ...keptRoot,
       boot: refused,
       warning,
     });
@@ -930,7 +949,7 @@ describe("16. one home whatever the session's environment: every way gets it, an
       env: [set],
     });
     expect(decide(config, facts({ optOut: "1", boot: bootHome("", "/srv/hermes") }))).toEqual({
-      ...passThrough,
+      ...keptRoot,
       home: fromBoot,
       env: [set],
     });
@@ -1014,7 +1033,7 @@ describe("16. one home whatever the session's environment: every way gets it, an
     });
     // The pass-through and the opt-out change no user variable.
     expect(decide(config, facts({ optOut: "1", asRoot: { ...roots(), runtimeDir: known(rootDir) } }))).toEqual(
-      passThrough,
+      keptRoot,
     );
   });
 });

@@ -1,6 +1,7 @@
 /** doctor's checks of the installation: each turns one gathered fact into a finding with its remedy. */
 import { BOOT_ENV_DIR, type BootImport } from "../../core/bootEnv.ts";
 import type { Command, ShimConfig } from "../../core/config.ts";
+import type { DropWay } from "../../core/decide.ts";
 import { EACCES, type Failure, failed } from "../../core/failure.ts";
 import { type Gateway, gatewayText } from "../../core/gateway.ts";
 import { octal } from "../../core/node.ts";
@@ -121,8 +122,12 @@ export function groupsHelperCheck(config: ShimConfig, granted: readonly number[]
   ];
 }
 
-/** `bypassed`: root's calls drop through a trusted groups helper, so they do not run the helper at all. */
-export function helperCheck(config: ShimConfig, trust: Trust, bypassed = false): Finding {
+/**
+ * The helper as decide's own choice of the drop's way (decide.ts dropWay) has it: where root's calls drop through a
+ * trusted groups helper they do not run the helper at all; otherwise a helper that cannot be used refuses them.
+ */
+export function helperCheck(config: ShimConfig, trust: Trust, way: DropWay): Finding {
+  const bypassed = "way" in way && way.way === "drop-ids";
   if (trust.ok)
     return finding("helper", true, `the helper ${config.helper} is trusted (resolves to ${trust.resolved})`);
   if (trust.unexamined) {

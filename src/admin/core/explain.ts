@@ -6,7 +6,7 @@ import type { BootImport } from "../../core/bootEnv.ts";
 import { envValues, text } from "../../core/bytes.ts";
 import type { CliHome } from "../../core/cliHome.ts";
 import type { ShimConfig } from "../../core/config.ts";
-import { type Facts, optedOut, type Plan } from "../../core/decide.ts";
+import { type Facts, optedOut, type Plan, type Way } from "../../core/decide.ts";
 import { type Failure, failed, failureText } from "../../core/failure.ts";
 import { type Gateway, gatewayText } from "../../core/gateway.ts";
 import { type DropGroup, groupsText } from "../../core/groups.ts";
@@ -73,6 +73,8 @@ export interface ExplainReport {
   plan:
     | {
         kind: "exec";
+        /** How the plan runs the CLI (decide.ts's Way): as the caller, as root, or dropped by ids or by name. */
+        way: Way["way"];
         path: string;
         argv: string[];
         setEnv: Record<string, string>;
@@ -206,6 +208,7 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
         ? { kind: "refuse", code: plan.code, message: plan.message }
         : {
             kind: "exec",
+            way: plan.way,
             path: plan.path,
             argv: [...plan.prefix, ...args],
             setEnv: setEnvOf(plan),
@@ -355,14 +358,12 @@ function planText(config: ShimConfig, report: ExplainReport): string {
       ? ", with the groups the container runtime granted"
       : "";
   const ids = identity && !("unable" in identity) ? ` (uid ${identity.uid}, gid ${identity.gid})` : "";
-  const what =
-    plan.path === config.helper
-      ? `drop to ${config.user} through ${config.helper}`
-      : plan.path === config.groupsHelper
-        ? `drop to ${config.user}${ids}${granted ? `${granted},` : ""} through ${config.groupsHelper}`
-        : facts.euid === 0
-          ? `run the CLI as root`
-          : `pass straight through as uid ${facts.euid}`;
+  const what = {
+    "drop-name": `drop to ${config.user} through ${config.helper}`,
+    "drop-ids": `drop to ${config.user}${ids}${granted ? `${granted},` : ""} through ${config.groupsHelper}`,
+    "opt-out": `run the CLI as root`,
+    "pass-through": `pass straight through as uid ${facts.euid}`,
+  }[plan.way];
   const env = Object.entries(plan.setEnv).map(([name, value]) => `${name}=${value}`);
   const unset = plan.changes.filter((c) => c.value === null).map((c) => `${c.name} removed`);
   const changed = env.length > 0 ? [env.join(" "), ...unset] : unset;

@@ -3,6 +3,7 @@ import { bootImports } from "../../core/bootEnv.ts";
 import { type Bytes, bytes, envValues, text } from "../../core/bytes.ts";
 import { cliHome } from "../../core/cliHome.ts";
 import type { ShimConfig } from "../../core/config.ts";
+import { dropWay } from "../../core/decide.ts";
 import { type Failure, failed } from "../../core/failure.ts";
 import { addedGids } from "../../core/groups.ts";
 import { homeVar } from "../../core/homes.ts";
@@ -73,6 +74,13 @@ export function doctor(
   const account = identity?.account;
   const granted = identity ? addedGids(identity.groups) : [];
   const groupsTrust = checkTrust(config.groupsHelper, lstat);
+  const helperTrust = checkTrust(config.helper, lstat);
+  // The way root's drop takes, as decide() chooses it from the same facts: the helpers' verdicts follow it.
+  const way = dropWay(
+    config,
+    account && { uid: account.uid, gid: account.gid, groups: identity.groups, groupsHelperTrust: groupsTrust },
+    helperTrust,
+  );
   const self = readlink("/proc/self/exe");
   const venv = venvExecutables(config, env);
   // The boot's environment as a caller that lacks every variable finds it: the gateway's home among them. The
@@ -83,7 +91,7 @@ export function doctor(
   const findings: Finding[] = [
     ...shimCheck(config, self, failed(self) ? self : modeOf(self), checkTrustOf(self, lstat)),
     ...config.commands.map((c) => cliCheck(c, executableStatus(c.target))),
-    helperCheck(config, checkTrust(config.helper, lstat), account !== undefined && groupsTrust.ok),
+    helperCheck(config, helperTrust, way),
     ...groupsHelperCheck(config, identity && granted, groupsTrust),
     ...userCheck(config, failed(found) ? found : account),
     ...gatewayCheck(config, identity?.gateway),

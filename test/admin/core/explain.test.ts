@@ -67,6 +67,7 @@ describe("explain", () => {
     const { report, text } = explain(root(["HOME=/root"]));
     expect(report.plan).toEqual({
       kind: "exec",
+      way: "drop-name",
       path: "/command/s6-setuidgid",
       argv: ["/command/s6-setuidgid", "hermes", "/opt/hermes/.venv/bin/hermes", "auth", "list"],
       setEnv: { HOME: "/opt/data", USER: "hermes", LOGNAME: "hermes" },
@@ -789,6 +790,7 @@ describe("explain: the CLI's home and the variables the plan changes (contract Â
     const facts = user();
     const plan = {
       kind: "exec" as const,
+      way: "pass-through" as const,
       path: "/opt/hermes/.venv/bin/hermes",
       prefix: ["/opt/hermes/.venv/bin/hermes"],
       home: { variable: "HERMES_HOME", value: bytes("/opt/data"), source: "build" as const },
