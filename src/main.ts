@@ -8,14 +8,14 @@
 import "./sys/crashHandler.ts";
 import { type Bytes, bytes, envEntry, splitNul } from "./core/bytes.ts";
 import type { ShimConfig } from "./core/config.ts";
-import { decide, refuseSteered } from "./core/decide.ts";
+import { decide, planDrop, refuseSteered } from "./core/decide.ts";
 import { ENOENT, type Failure, failed, failureText } from "./core/failure.ts";
 import { calledCommand, isAdminName } from "./core/name.ts";
 import { privilegedStart } from "./core/privilege.ts";
 import { QUIET_MARK, quietNeeded, stringCount, withoutQuietOptions, withQuietOptions } from "./core/threads.ts";
 import { envChanged } from "./core/userEnv.ts";
 import { execve, execveStrings } from "./sys/exec.ts";
-import { gatherFacts } from "./sys/facts.ts";
+import { gatherFacts, gatherRootFacts } from "./sys/facts.ts";
 import { getenv, libcProbe } from "./sys/files.ts";
 import { ffiError, strerror, Unable } from "./sys/libc.ts";
 import { writeStderr } from "./sys/write.ts";
@@ -100,7 +100,13 @@ let callerEnv = asRoot || portable || getenv(QUIET_MARK) !== undefined ? splitNu
 // Whatever the first run added is taken off again: the CLI gets the caller's environment as it was.
 if (callerEnv !== undefined) callerEnv = withoutQuietOptions(callerEnv).env;
 const called = calledCommand(callerArgv[0], config.commands);
-const plan = decide(config, gatherFacts(config, probe, called, euid, callerEnv ?? getenv));
+const facts = gatherFacts(config, probe, called, euid, callerEnv ?? getenv);
+const decided = decide(config, facts);
+// Root's drop facts, in one step, only where the decision on what every call has asks for the drop.
+const plan =
+  decided.kind === "drop"
+    ? planDrop(config, facts, gatherRootFacts(config, probe, facts, callerEnv ?? getenv), decided)
+    : decided;
 if (plan.warning) writeStderr(plan.warning);
 if (plan.kind === "refuse") {
   writeStderr(plan.message);

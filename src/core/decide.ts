@@ -1,17 +1,16 @@
 /**
- * The whole policy (contract §2) as one pure function: facts in, plan out.
- * Everything that touches the system lives in src/sys and only gathers facts
- * or carries out the plan.
+ * The whole policy (contract §2) as pure functions: facts in, plan out. `decide` plans from what every call
+ * gathers; where root drops, `planDrop` plans from root's drop facts, gathered in one step after it.
+ * Everything that touches the system lives in src/sys and only gathers facts or carries out the plan.
  */
 import { type BootFacts, type BootImport, bootImports, bootWarnings } from "./bootEnv.ts";
 import { type Bytes, envValues, text } from "./bytes.ts";
-import { type CliHome, cliHome } from "./cliHome.ts";
+import type { CliHome } from "./cliHome.ts";
 import type { ShimConfig } from "./config.ts";
 import { type Failure, failed, failureText } from "./failure.ts";
 import type { Gateway } from "./gateway.ts";
 import { addedGids, type DropGroup } from "./groups.ts";
 import { type Homes, homeWarnings } from "./homes.ts";
-import type { Lazy, LazyOf } from "./lazy.ts";
 import { adminName, type Called } from "./name.ts";
 import type { RuntimeUser } from "./passwd.ts";
 import { missingDropCaps, privilegedStart, type Started } from "./privilege.ts";
@@ -32,16 +31,15 @@ export interface Facts {
   env: readonly Bytes[];
   /** Whether the command's target is there to execute; not examined for a name the build does not know. */
   cli: ProgramStatus;
-  /**
-   * The CLI's homes as the user the CLI will run as finds them (contract §7): the runtime user's on the drop path,
-   * the caller's otherwise, with the home the CLI will use (contract §16); undefined when nothing will run.
-   */
-  homes?: LazyOf<CliHome | undefined, Homes | undefined>;
+  /** The caller's homes as the caller finds them (contract §7), with the CLI's `home`: not root's, whose CLI drops. */
+  homes?: Homes;
   /**
    * The boot's environment (contract §15) for the variables the build names and the CLI's home variable
    * (contract §16); undefined when nothing will run.
    */
   boot?: BootFacts;
+  /** The home the CLI will use (cliHome.ts, contract §16), from `boot`; undefined when nothing will run. */
+  home?: CliHome | undefined;
   /** Examined only when euid is 0: the hot path never pays for it. */
   asRoot?: {
     helperTrust: Trust;
@@ -50,15 +48,26 @@ export interface Facts {
     selfTrust: Trust;
     /** CapEff from /proc/self/status, undefined where it has no such line. */
     capEff: bigint | undefined | Failure;
-    /** Whether the user to drop to exists (passwd.ts); read on the drop path only. */
-    runtimeUser?: Lazy<RuntimeUser | Failure>;
-    /** The caller's terminal (contract §12), or the failure that kept it from being examined; the drop path only. */
-    terminal?: Lazy<Terminal | Failure>;
-    /** Who the drop makes the CLI (contract §11), when /etc/passwd has the runtime user; the drop path only. */
-    drop?: Lazy<Drop | undefined | Failure>;
-    /** The caller's XDG_RUNTIME_DIR, which the drop hands on only where it is the runtime user's (contract §16). */
-    runtimeDir?: Lazy<RuntimeDir | undefined>;
+    /** /proc/self/status's text, where it could be read: root's drop facts take the runtime's granted groups from it. */
+    status?: string;
   };
+}
+
+/**
+ * What root's drop needs beyond what every call has, gathered in one step once `decide` asks for the drop: each a
+ * fact or the failure that kept it from being known. Absent is not examined.
+ */
+export interface RootFacts {
+  /** Whether the user to drop to exists (passwd.ts). */
+  runtimeUser?: RuntimeUser | Failure;
+  /** Who the drop makes the CLI (contract §11), when /etc/passwd has the runtime user. */
+  drop?: Drop | undefined | Failure;
+  /** The caller's terminal (contract §12), or the failure that kept it from being examined. */
+  terminal?: Terminal | Failure;
+  /** The CLI's homes as the runtime user finds them (contract §7), with the CLI's home; none without its account. */
+  homes?: Homes | undefined;
+  /** The caller's XDG_RUNTIME_DIR, which the drop hands on only where it is the runtime user's (contract §16). */
+  runtimeDir?: RuntimeDir | undefined;
 }
 
 /** The runtime user as the drop makes it: it then execs the groups helper with these ids, so its trust goes with them. */
@@ -105,6 +114,22 @@ export type Plan =
       warning?: string;
     })
   | { kind: "refuse"; code: 126 | 127; message: string; warning?: string };
+
+/**
+ * Root's drop, asked for: every check before root's drop facts passed, and what the plan keeps of them. The caller
+ * gathers RootFacts, then `planDrop` plans.
+ */
+export interface DropAsked {
+  kind: "drop";
+  name: string;
+  target: string;
+  /** What every way that runs the CLI gets: the boot's imports and the CLI's home. */
+  given: { boot?: BootImport[]; home?: CliHome };
+  homeEnv: EnvChange[];
+  /** The boot's warning lines, and root's own about the shim's file. */
+  bootWarning: string;
+  selfWarning: string;
+}
 
 const NOT_EXAMINED: Trust = { ok: false, missing: false, reason: "the helper was not examined" };
 
@@ -156,8 +181,26 @@ function grantedLost(config: ShimConfig, name: string, drop: Drop, why: string):
         `${config.groupsHelper} (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n`;
 }
 
-export function decide(config: ShimConfig, facts: Facts): Plan {
-  const { helper, user, optOutVar } = config;
+/** Root's refusal to run the CLI: the problem, then the remedy, after the warning about the shim's own file. */
+function refuseRoot(name: string, selfWarning: string, problem: string, remedy: string): Plan {
+  return {
+    kind: "refuse",
+    code: 126,
+    message: `${name}: ${problem}; refusing to run ${name} as root.\n${name}: ${remedy}\n`,
+    ...(selfWarning ? { warning: selfWarning } : {}),
+  };
+}
+
+/** The remedies of root's refusals: run as the runtime user, or keep root on purpose. */
+const asUserText = (user: string) => `run it as ${user} (docker exec --user ${user} …)`;
+const keepRootText = (optOutVar: string) => `to keep root on purpose, set ${optOutVar}=1`;
+
+/**
+ * The plan from what every call gathers, or, where root drops, the drop asked for: the caller then gathers root's
+ * drop facts and `planDrop` plans.
+ */
+export function decide(config: ShimConfig, facts: Facts): Plan | DropAsked {
+  const { user, optOutVar } = config;
   // Nothing is known of how this process started: it is refused like a steered start, naming what failed.
   if (failed(facts.started)) return unknownStart(config, facts.started);
   // First of all: a process a caller could start with privileges the caller lacks (a setuid or setgid install)
@@ -185,14 +228,14 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   const imports = bootImports(facts.boot);
   const boot = imports.length > 0 ? { boot: imports } : {};
   // One home whatever the caller's environment (contract §16): every way gets it, and it is the home judged.
-  const home = facts.boot?.home && cliHome(config, facts.boot.home, facts.boot);
+  const home = facts.home;
   const homeEnv = home ? homeChange(home) : [];
   const bootWarning =
     bootWarnings(name, imports) +
     (home?.boot ? bootWarnings(name, [home.boot], `with ${home.variable}=${text(home.value)}, the build's home`) : "");
   const given = { ...boot, ...(home ? { home } : {}) };
   if (facts.euid !== 0) {
-    const warning = homeWarnings(config, name, facts.homes?.(home), false) + bootWarning;
+    const warning = homeWarnings(config, name, facts.homes, false) + bootWarning;
     const env = homeEnv.length > 0 ? { env: homeEnv } : {};
     return {
       kind: "exec",
@@ -227,30 +270,43 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     };
   }
 
-  const refuse = (problem: string, remedy: string): Plan => ({
-    kind: "refuse",
-    code: 126,
-    message: `${name}: ${problem}; refusing to run ${name} as root.\n${name}: ${remedy}\n`,
-    ...(selfWarning ? { warning: selfWarning } : {}),
-  });
-  const asUser = `run it as ${user} (docker exec --user ${user} …)`;
-  const keepRoot = `to keep root on purpose, set ${optOutVar}=1`;
-  // A call the drop's facts needed failed: nothing is guessed in its place, and nothing runs (contract §13).
-  const unable = (failure: Failure) =>
-    refuse(`cannot drop to ${user}: ${failureText(failure)}`, `${asUser} or, ${keepRoot}.`);
+  const asUser = asUserText(user);
+  const keepRoot = keepRootText(optOutVar);
   const capEff = facts.asRoot?.capEff;
-  if (failed(capEff)) return unable(capEff);
+  // A call the drop's facts needed failed: nothing is guessed in its place, and nothing runs (contract §13).
+  if (failed(capEff))
+    return refuseRoot(
+      name,
+      selfWarning,
+      `cannot drop to ${user}: ${failureText(capEff)}`,
+      `${asUser} or, ${keepRoot}.`,
+    );
   // Unknown capabilities go on to the helper: without them it fails on its own, and never runs anything as root.
   const lacking = missingDropCaps(capEff);
   if (lacking && lacking.length > 0) {
-    return refuse(
+    return refuseRoot(
+      name,
+      selfWarning,
       `cannot drop to ${user}: root here lacks ${listNames(lacking)} (the container runs with capabilities dropped)`,
       `${asUser}, give the container --cap-add SETUID --cap-add SETGID, or, ${keepRoot}.`,
     );
   }
+  return { kind: "drop", name, target, given, homeEnv, bootWarning, selfWarning };
+}
+
+/** Root's drop (contract §11–§14), planned from what every call gathered and root's drop facts. */
+export function planDrop(config: ShimConfig, facts: Facts, root: RootFacts, asked: DropAsked): Plan {
+  const { helper, user, optOutVar } = config;
+  const { name, target, given, homeEnv, bootWarning, selfWarning } = asked;
+  const refuse = (problem: string, remedy: string): Plan => refuseRoot(name, selfWarning, problem, remedy);
+  const asUser = asUserText(user);
+  const keepRoot = keepRootText(optOutVar);
+  // A call the drop's facts needed failed: nothing is guessed in its place, and nothing runs (contract §13).
+  const unable = (failure: Failure) =>
+    refuse(`cannot drop to ${user}: ${failureText(failure)}`, `${asUser} or, ${keepRoot}.`);
 
   // The helper's own "unknown user" would come after it ran, in its words, with its exit status.
-  const known = facts.asRoot?.runtimeUser?.();
+  const known = root.runtimeUser;
   if (failed(known)) return unable(known);
   if (known === "absent") {
     return {
@@ -263,8 +319,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
     };
   }
 
-  // Stryker disable next-line OptionalChaining: root's facts are there whenever the user was found in /etc/passwd.
-  const found = facts.asRoot?.drop?.();
+  const found = root.drop;
   if (failed(found)) return unable(found);
   const drop = found;
   // s6-applyuidgid skips setuid for uid 0: a runtime user remapped to root would run the CLI as root, unsaid.
@@ -280,12 +335,11 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   // Without a groups helper the drop still works, only without what the runtime granted: said, never a reason for root.
   const lostWarning = "lost" in chosen ? grantedLost(config, name, chosen.lost.drop, chosen.lost.why) : "";
   // Never the caller's terminal for the runtime user: a terminal that cannot be examined is taken as shared.
-  // Stryker disable next-line OptionalChaining: root's facts are there whenever the helper was found trusted.
-  const terminal = facts.asRoot?.terminal?.();
+  const terminal = root.terminal;
   if (failed(terminal))
     return refuse(`cannot tell whose terminal this is: ${failureText(terminal)}`, `${asUser} or, ${keepRoot}.`);
   // Never a refusal on this alone: a command that only reads works without a writable home.
-  const homes = facts.homes?.(home);
+  const homes = root.homes;
   // The umask follows the CLI's home (contract §14): a home whose sharing could not be examined is not taken as
   // unshared, and the drop does not run on a guess (contract §13).
   const cliHomeCheck = homes?.checks[0];
@@ -297,8 +351,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
       `${asUser} or, ${keepRoot}.`,
     );
   // A runtime directory that could not be examined is not handed on, and the failure is told (contract §13).
-  // Stryker disable next-line OptionalChaining: root's facts are there whenever the drop gets this far.
-  const runtimeDir = facts.asRoot?.runtimeDir?.();
+  const runtimeDir = root.runtimeDir;
   const dirFailure = runtimeDirFailure(runtimeDir);
   const dirWarning = dirFailure
     ? `${name}: warning: not handing on XDG_RUNTIME_DIR: ${failureText(dirFailure)}; ${name} runs without it\n`

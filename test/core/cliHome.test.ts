@@ -18,8 +18,15 @@ const rootFile = (value: string, uid = 0): BootFile => ({
   mode: 0o100644,
   data: bytes(value),
 });
-const home = (given: string | Uint8Array | undefined, file?: BootFile, dir?: Trust) =>
-  cliHome(config, { given: typeof given === "string" ? bytes(given) : given, ...(file ? { file } : {}) }, boot(dir));
+/** The caller's value, with the boot's file where it is blank, as src/sys/facts.ts homeFact gathers them. */
+const home = (given: string | Uint8Array | undefined, file?: BootFile, dir?: Trust) => {
+  const value = typeof given === "string" ? bytes(given) : given;
+  return cliHome(
+    config,
+    value !== undefined && !isBlank(value) ? { given: value } : { given: value, file: file ?? { kind: "missing" } },
+    boot(dir),
+  );
+};
 
 describe("blank: unset, empty, or only what Python's str.strip() strips", () => {
   it.each([
@@ -58,7 +65,7 @@ describe("the caller's value is kept as it is", () => {
   });
   it("a fork's variable is NAME_HOME", () => {
     const fork = { ...defaultsFor("acme-bot"), home: "/var/lib/acme" };
-    expect(cliHome(fork, { given: undefined }, boot())).toMatchObject({
+    expect(cliHome(fork, { given: undefined, file: { kind: "missing" } }, boot())).toMatchObject({
       variable: "ACME_BOT_HOME",
       value: bytes("/var/lib/acme"),
       source: "build",

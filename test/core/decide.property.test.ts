@@ -5,11 +5,15 @@
  */
 import { describe, expect, it } from "vitest";
 import { type Bytes, bytes, envValues, envWith, splitNul } from "../../src/core/bytes.ts";
-import { defaultsFor } from "../../src/core/config.ts";
-import { decide } from "../../src/core/decide.ts";
+import { defaultsFor, type ShimConfig } from "../../src/core/config.ts";
+import type { Plan } from "../../src/core/decide.ts";
 import { calledCommand } from "../../src/core/name.ts";
 import type { Trust } from "../../src/core/trust.ts";
 import { isStrictlyTruthy } from "../../src/core/words.ts";
+import { type Given, planOf } from "./given.ts";
+
+/** The plan as the shim makes it: decide(), then, where it asks for the drop, planDrop(). */
+const decide = (config: ShimConfig, given: Given): Plan => planOf(config, given).plan;
 
 /** xorshift32: no dependency, reproducible from the seed. */
 function rng(seed: number) {

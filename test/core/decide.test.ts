@@ -2,8 +2,9 @@
 import { describe, expect, it } from "vitest";
 import { BOOT_ENV_DIR, type BootFacts } from "../../src/core/bootEnv.ts";
 import { bytes } from "../../src/core/bytes.ts";
-import { type Command, defaultsFor } from "../../src/core/config.ts";
-import { type Drop, decide, type Facts } from "../../src/core/decide.ts";
+import { isBlank } from "../../src/core/cliHome.ts";
+import { type Command, defaultsFor, type ShimConfig } from "../../src/core/config.ts";
+import type { Drop, Plan } from "../../src/core/decide.ts";
 import type { Failure } from "../../src/core/failure.ts";
 import type { DropGroup } from "../../src/core/groups.ts";
 import type { HomeCheck, Homes } from "../../src/core/homes.ts";
@@ -11,6 +12,7 @@ import { known } from "../../src/core/lazy.ts";
 import type { RuntimeUser } from "../../src/core/passwd.ts";
 import type { Terminal } from "../../src/core/terminal.ts";
 import type { Trust } from "../../src/core/trust.ts";
+import { type Given, type GivenRoot, planOf } from "./given.ts";
 
 const config = defaultsFor("hermes");
 const [HERMES, AGENT, ACP] = config.commands as [Command, Command, Command];
@@ -22,30 +24,22 @@ const writable: Trust = { ok: false, missing: false, reason: "/command is writab
 const plainStart = (id: number) => ({ ruid: id, rgid: id, egid: id, secure: false });
 const ALL_CAPS = 0x1ffffffffffn;
 
-type AsRoot = NonNullable<Facts["asRoot"]>;
-/** Root's facts as a test states them: those gathered when decide() asks, given as values. */
-type RootsGiven = Omit<Partial<AsRoot>, "runtimeUser" | "terminal" | "drop"> & {
+/** Root's facts as a test states them: root's own, and its drop facts, given as values. */
+type RootsGiven = Partial<GivenRoot> & {
   runtimeUser?: RuntimeUser | Failure;
   terminal?: Terminal | Failure;
   drop?: Drop | Failure;
 };
 
-function roots(over: RootsGiven = {}): AsRoot {
-  const { runtimeUser, terminal, drop, ...rest } = over;
-  return {
-    helperTrust: trusted,
-    cliTrust: trusted,
-    selfTrust: trusted,
-    capEff: ALL_CAPS,
-    ...rest,
-    ...(runtimeUser ? { runtimeUser: known(runtimeUser) } : {}),
-    ...(terminal ? { terminal: known(terminal) } : {}),
-    ...(drop ? { drop: known(drop) } : {}),
-  };
+function roots(over: RootsGiven = {}): GivenRoot {
+  return { helperTrust: trusted, cliTrust: trusted, selfTrust: trusted, capEff: ALL_CAPS, ...over };
 }
 
-function facts(over: Omit<Partial<Facts>, "homes"> & { homes?: Homes; optOut?: string | string[] } = {}): Facts {
-  const { optOut, homes, ...rest } = over;
+/** The plan from what a test states: decide(), then, where it asks for the drop, planDrop(). */
+const decide = (config: ShimConfig, given: Given): Plan => planOf(config, given).plan;
+
+function facts(over: Partial<Given> & { optOut?: string | string[] } = {}): Given {
+  const { optOut, ...rest } = over;
   const values = optOut === undefined ? [] : Array.isArray(optOut) ? optOut : [optOut];
   return {
     command: HERMES,
@@ -55,7 +49,6 @@ function facts(over: Omit<Partial<Facts>, "homes"> & { homes?: Homes; optOut?: s
     cli: "ok",
     asRoot: roots(),
     ...rest,
-    ...(homes ? { homes: known(homes) } : {}),
   };
 }
 
@@ -922,10 +915,17 @@ describe("16. one home whatever the session's environment: every way gets it, an
   const HOME_FILE = `${BOOT_ENV_DIR}/HERMES_HOME`;
   const bootHome = (given: string | undefined, value?: string, uid = 0): BootFacts => ({
     vars: [],
-    home: {
-      given: given === undefined ? undefined : bytes(given),
-      ...(value === undefined ? {} : { file: { kind: "file", uid, gid: 0, mode: 0o100644, data: bytes(value) } }),
-    },
+    // The boot's file is read where, and only where, the caller's value is blank (src/sys/facts.ts homeFact).
+    home:
+      given !== undefined && !isBlank(bytes(given))
+        ? { given: bytes(given) }
+        : {
+            given: given === undefined ? undefined : bytes(given),
+            file:
+              value === undefined
+                ? { kind: "missing" }
+                : { kind: "file", uid, gid: 0, mode: 0o100644, data: bytes(value) },
+          },
     dirTrust: known({ ok: true, resolved: BOOT_ENV_DIR }),
     target: () => ({ kind: "missing" }),
   });
@@ -982,17 +982,15 @@ describe("16. one home whatever the session's environment: every way gets it, an
       warning: `hermes: warning: not taking HERMES_HOME from the boot's environment: ${HOME_FILE} is owned by uid 10000, not root; hermes runs with HERMES_HOME=/opt/data, the build's home\n`,
     });
   });
-  it("the homes are asked for with the home the CLI will use, on every way", () => {
+  it("the home the CLI will use is the one planned, on every way", () => {
     const asked: unknown[] = [];
-    const homes = Object.assign(
-      (home: unknown) => {
-        asked.push(home);
-        return undefined;
-      },
-      { taken: () => undefined },
-    );
-    decide(config, { ...facts({ euid: 10000, boot: bootHome(undefined, "/srv/hermes") }), homes });
-    decide(config, { ...facts({ boot: bootHome(undefined, "/srv/hermes"), ...own }), homes });
+    for (const given of [
+      facts({ euid: 10000, boot: bootHome(undefined, "/srv/hermes") }),
+      facts({ boot: bootHome(undefined, "/srv/hermes"), ...own }),
+    ]) {
+      const plan = decide(config, given);
+      asked.push(plan.kind === "exec" ? plan.home : undefined);
+    }
     expect(asked).toEqual([fromBoot, fromBoot]);
   });
   it("root's runtime directory is not handed to the runtime user; one that could not be examined is told", () => {
@@ -1009,12 +1007,12 @@ describe("16. one home whatever the session's environment: every way gets it, an
     };
     const kept = decide(
       config,
-      facts({ asRoot: { ...roots({ terminal: { kind: "own" }, drop: hermes }), runtimeDir: known(ownDir) } }),
+      facts({ asRoot: { ...roots({ terminal: { kind: "own" }, drop: hermes }), runtimeDir: ownDir } }),
     );
     expect(kept).toMatchObject({ path: "/command/s6-applyuidgid", env: DROP_ENV });
     const away = decide(
       config,
-      facts({ asRoot: { ...roots({ terminal: { kind: "own" }, drop: hermes }), runtimeDir: known(rootDir) } }),
+      facts({ asRoot: { ...roots({ terminal: { kind: "own" }, drop: hermes }), runtimeDir: rootDir } }),
     );
     expect(away).toMatchObject({
       env: [
@@ -1026,14 +1024,12 @@ describe("16. one home whatever the session's environment: every way gets it, an
     const failure = { call: "statx", on: "/run/user/0", errno: 5, words: "Input/output error" };
     const lost = { value: bytes("/run/user/0"), node: { kind: "unexamined" as const, failure } };
     expect(
-      decide(config, facts({ asRoot: { ...roots({ terminal: { kind: "own" } }), runtimeDir: known(lost) } })),
+      decide(config, facts({ asRoot: { ...roots({ terminal: { kind: "own" } }), runtimeDir: lost } })),
     ).toMatchObject({
       warning:
         "hermes: warning: not handing on XDG_RUNTIME_DIR: unable to statx /run/user/0: Input/output error; hermes runs without it\n",
     });
     // The pass-through and the opt-out change no user variable.
-    expect(decide(config, facts({ optOut: "1", asRoot: { ...roots(), runtimeDir: known(rootDir) } }))).toEqual(
-      keptRoot,
-    );
+    expect(decide(config, facts({ optOut: "1", asRoot: { ...roots(), runtimeDir: rootDir } }))).toEqual(keptRoot);
   });
 });

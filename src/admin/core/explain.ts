@@ -6,7 +6,7 @@ import type { BootImport } from "../../core/bootEnv.ts";
 import { envValues, text } from "../../core/bytes.ts";
 import type { CliHome } from "../../core/cliHome.ts";
 import type { ShimConfig } from "../../core/config.ts";
-import { type Facts, optedOut, type Plan, type Way } from "../../core/decide.ts";
+import { type Facts, optedOut, type Plan, type RootFacts, type Way } from "../../core/decide.ts";
 import { type Failure, failed, failureText } from "../../core/failure.ts";
 import { type Gateway, gatewayText } from "../../core/gateway.ts";
 import { type DropGroup, groupsText } from "../../core/groups.ts";
@@ -139,13 +139,19 @@ function terminalReport(terminal: Terminal | Failure | undefined, user: string):
   return terminal ? { ...terminal, text: terminalText(terminal, user) } : null;
 }
 
-export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args: readonly string[]): ExplainReport {
+/** `root`: root's drop facts, where decide() asked for the drop and they were gathered; explain says only those. */
+export function explainReport(
+  config: ShimConfig,
+  facts: Facts,
+  root: RootFacts | undefined,
+  plan: Plan,
+  args: readonly string[],
+): ExplainReport {
   const values = envValues(facts.env, config.optOutVar);
   const called = facts.command;
-  // What decide() asked for on its way to the plan: explain says only what was examined.
-  const found = facts.asRoot?.drop?.taken();
+  const found = root?.drop;
   const drop = failed(found) ? undefined : found;
-  const homes = facts.homes?.taken();
+  const homes = root ? root.homes : facts.homes;
   return {
     config: configJson(config),
     args: [...args],
@@ -167,7 +173,7 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
         counts: optedOut(config, facts.env),
       },
       helper: { path: config.helper, trust: trustReport(facts.asRoot?.helperTrust) },
-      terminal: terminalReport(facts.asRoot?.terminal?.taken(), config.user),
+      terminal: terminalReport(root?.terminal, config.user),
       identity: failed(found) ? unable(found) : drop ? { uid: drop.uid, gid: drop.gid } : null,
       groups: failed(found) ? unable(found) : (drop?.groups ?? null),
       gateway: drop?.gateway ?? null,

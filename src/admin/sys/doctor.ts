@@ -12,7 +12,7 @@ import { parseGroup } from "../../core/passwd.ts";
 import { parseCapRow } from "../../core/privilege.ts";
 import { checkTrust, checkTrustOf } from "../../core/trust.ts";
 import { readAccountOfUid, readDropIdentity } from "../../sys/accounts.ts";
-import { bootFacts } from "../../sys/facts.ts";
+import { bootFacts, homeFact } from "../../sys/facts.ts";
 import { access, entries, executableStatus, groups, libcProbe, lstat, readAll, readlink } from "../../sys/files.ts";
 import { absolute, callerHomes, runtimeHomes } from "../../sys/homeProbe.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure } from "../../sys/libc.ts";
@@ -86,8 +86,8 @@ export function doctor(
   // The boot's environment as a caller that lacks every variable finds it: the gateway's home among them. The
   // home judged is the one the CLI will use (contract §16): the caller's own value, else the gateway's.
   const boot = bootFacts(config, libcProbe, () => undefined);
-  const gatewayHome = cliHome(config, { given: undefined, ...boot.home }, boot);
-  const home = cliHome(config, { ...boot.home, given: envValues(env, homeVar(config.name))[0] }, boot);
+  const gatewayHome = cliHome(config, homeFact(config, libcProbe, undefined), boot);
+  const home = cliHome(config, homeFact(config, libcProbe, envValues(env, homeVar(config.name))[0]), boot);
   const findings: Finding[] = [
     ...shimCheck(config, self, failed(self) ? self : modeOf(self), checkTrustOf(self, lstat)),
     ...config.commands.map((c) => cliCheck(c, executableStatus(c.target))),
