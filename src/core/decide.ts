@@ -331,7 +331,6 @@ export function planDrop(config: ShimConfig, facts: Facts, root: RootFacts, aske
   const chosen = dropWay(config, drop, facts.asRoot?.helperTrust ?? NOT_EXAMINED);
   if ("unable" in chosen) return unable(chosen.unable);
   if ("problem" in chosen) return refuse(chosen.problem, `${asUser} or, ${keepRoot}.`);
-  const direct = chosen.way === "drop-ids" ? chosen.drop : undefined;
   // Without a groups helper the drop still works, only without what the runtime granted: said, never a reason for root.
   const lostWarning = "lost" in chosen ? grantedLost(config, name, chosen.lost.drop, chosen.lost.why) : "";
   // Never the caller's terminal for the runtime user: a terminal that cannot be examined is taken as shared.
@@ -358,23 +357,24 @@ export function planDrop(config: ShimConfig, facts: Facts, root: RootFacts, aske
     : "";
   const warning = selfWarning + lostWarning + homeWarnings(config, name, homes, true) + bootWarning + dirWarning;
   // s6-applyuidgid's -G: every group of the drop, the runtime user's own first.
-  const via: Way & { path: string; prefix: string[] } = direct
-    ? {
-        way: "drop-ids",
-        drop: direct,
-        path: config.groupsHelper,
-        prefix: [
-          config.groupsHelper,
-          "-u",
-          `${direct.uid}`,
-          "-g",
-          `${direct.gid}`,
-          "-G",
-          direct.groups.map((g) => g.gid).join(","),
-          target,
-        ],
-      }
-    : { way: "drop-name", path: helper, prefix: [helper, user, target] };
+  const via: Way & { path: string; prefix: string[] } =
+    chosen.way === "drop-ids"
+      ? {
+          way: "drop-ids",
+          drop: chosen.drop,
+          path: config.groupsHelper,
+          prefix: [
+            config.groupsHelper,
+            "-u",
+            `${chosen.drop.uid}`,
+            "-g",
+            `${chosen.drop.gid}`,
+            "-G",
+            chosen.drop.groups.map((g) => g.gid).join(","),
+            target,
+          ],
+        }
+      : { way: "drop-name", path: helper, prefix: [helper, user, target] };
   const relay =
     terminal?.kind === "shared" ? { fds: terminal.fds, ...(drop ? { uid: drop.uid, gid: drop.gid } : {}) } : undefined;
   return {
@@ -404,18 +404,20 @@ export type DropWay =
  */
 export function dropWay(config: ShimConfig, drop: Drop | undefined, helperTrust: Trust): DropWay {
   const { user, helper, groupsHelper } = config;
-  const groupsTrust = drop && (drop.groupsHelperTrust ?? NOT_EXAMINED);
-  if (groupsTrust && !groupsTrust.ok && groupsTrust.unexamined) return { unable: groupsTrust.unexamined };
-  // What root would run: a groups helper someone else could have replaced is refused as the helper is.
-  if (groupsTrust && !groupsTrust.ok && !groupsTrust.missing)
-    return { problem: `will not trust ${groupsHelper}: ${groupsTrust.reason}` };
-  if (drop && groupsTrust?.ok) return { way: "drop-ids", drop };
-  // The groups helper missing for a user the shim knows: why the helper drops instead, and what that loses.
-  const missingGroups = drop && groupsTrust && !groupsTrust.ok ? { drop, why: groupsTrust.reason } : undefined;
-  if (helperTrust.ok) return { way: "drop-name", ...(missingGroups ? { lost: missingGroups } : {}) };
+  /** The groups helper missing for a user the shim knows: why the helper drops instead, and what that loses. */
+  let lost: { drop: Drop; why: string } | undefined;
+  if (drop) {
+    const groupsTrust = drop.groupsHelperTrust ?? NOT_EXAMINED;
+    if (groupsTrust.ok) return { way: "drop-ids", drop };
+    if (groupsTrust.unexamined) return { unable: groupsTrust.unexamined };
+    // What root would run: a groups helper someone else could have replaced is refused as the helper is.
+    if (!groupsTrust.missing) return { problem: `will not trust ${groupsHelper}: ${groupsTrust.reason}` };
+    lost = { drop, why: groupsTrust.reason };
+  }
+  if (helperTrust.ok) return { way: "drop-name", ...(lost ? { lost } : {}) };
   // Neither program can drop: name both when the identity was known and the groups helper was looked at too.
   if (helperTrust.unexamined) return { unable: helperTrust.unexamined };
-  const both = missingGroups && missingGroups.why !== helperTrust.reason ? `${missingGroups.why}, and ` : "";
+  const both = lost && lost.why !== helperTrust.reason ? `${lost.why}, and ` : "";
   return {
     problem: helperTrust.missing
       ? `cannot drop to ${user}: ${both}${helperTrust.reason}`
