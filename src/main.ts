@@ -8,14 +8,16 @@
 import "./sys/crashHandler.ts";
 import { type Bytes, bytes, envEntry, splitNul } from "./core/bytes.ts";
 import type { ShimConfig } from "./core/config.ts";
-import { decide, planDrop, refuseSteered } from "./core/decide.ts";
+import { decide, refuseSteered } from "./core/decide.ts";
 import { ENOENT, type Failure, failed, failureText } from "./core/failure.ts";
 import { calledCommand, isAdminName } from "./core/name.ts";
 import { privilegedStart } from "./core/privilege.ts";
 import { QUIET_MARK, quietNeeded, stringCount, withoutQuietOptions, withQuietOptions } from "./core/threads.ts";
 import { envChanged } from "./core/userEnv.ts";
+import { planDrop } from "./root/core/drop.ts";
+import { gatherRootFacts } from "./root/sys/rootFacts.ts";
 import { execve, execveStrings } from "./sys/exec.ts";
-import { gatherFacts, gatherRootFacts } from "./sys/facts.ts";
+import { gatherFacts } from "./sys/facts.ts";
 import { getenv, libcProbe } from "./sys/files.ts";
 import { ffiError, strerror, Unable } from "./sys/libc.ts";
 import { writeStderr } from "./sys/write.ts";
@@ -131,7 +133,7 @@ if (plan.relay) {
   if (portable) refuse("cannot give the CLI a terminal of its own without bun:ffi, and will not hand it root's");
   // The relay runs until the CLI exits, long enough to grow the heap: it too runs again under the options.
   if (firstRun) rerunQuietly(stringCount(cmdline));
-  const { relay } = await import("./sys/relay.ts");
+  const { relay } = await import("./relay/sys/relay.ts");
   try {
     const { fds, uid, gid } = plan.relay;
     failure = await relay(

@@ -1,9 +1,9 @@
 /** contract §16: the CLI's home, whatever environment the session starts with, on the pure rule. */
 import { describe, expect, it } from "vitest";
+import { defaultsFor } from "../../src/build/buildConfig.ts";
 import { BOOT_ENV_DIR, type BootFile } from "../../src/core/bootEnv.ts";
 import { bytes } from "../../src/core/bytes.ts";
 import { cliHome, isBlank } from "../../src/core/cliHome.ts";
-import { defaultsFor } from "../../src/core/config.ts";
 import { known } from "../../src/core/lazy.ts";
 import type { Trust } from "../../src/core/trust.ts";
 

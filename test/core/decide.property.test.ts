@@ -4,8 +4,9 @@
  * environment bytes round-trip untouched.
  */
 import { describe, expect, it } from "vitest";
+import { defaultsFor } from "../../src/build/buildConfig.ts";
 import { type Bytes, bytes, envValues, envWith, splitNul } from "../../src/core/bytes.ts";
-import { defaultsFor, type ShimConfig } from "../../src/core/config.ts";
+import type { ShimConfig } from "../../src/core/config.ts";
 import type { Plan } from "../../src/core/decide.ts";
 import { calledCommand } from "../../src/core/name.ts";
 import type { Trust } from "../../src/core/trust.ts";

@@ -1,10 +1,11 @@
 /** contract §2, row by row, on the pure decision. */
 import { describe, expect, it } from "vitest";
+import { defaultsFor } from "../../src/build/buildConfig.ts";
 import { BOOT_ENV_DIR, type BootFacts } from "../../src/core/bootEnv.ts";
 import { bytes } from "../../src/core/bytes.ts";
 import { isBlank } from "../../src/core/cliHome.ts";
-import { type Command, defaultsFor, type ShimConfig } from "../../src/core/config.ts";
-import { type Drop, dropWay, type Plan } from "../../src/core/decide.ts";
+import type { Command, ShimConfig } from "../../src/core/config.ts";
+import type { Drop, Plan } from "../../src/core/decide.ts";
 import type { Failure } from "../../src/core/failure.ts";
 import type { DropGroup } from "../../src/core/groups.ts";
 import type { HomeCheck, Homes } from "../../src/core/homes.ts";
@@ -575,32 +576,6 @@ describe("11. the drop's identity and groups: one exec of s6-applyuidgid with th
       const f = withDrop(hermes({ uid: 0 }));
       f.env = [...f.env, bytes("HERMES_DOCKER_EXEC_AS_ROOT=1")];
       expect(decide(config, f)).toEqual(keptRoot);
-    });
-  });
-
-  describe("the way the drop takes (dropWay): decide's choice, which doctor's verdicts on the helpers take too", () => {
-    it("a known identity with a trusted groups helper drops by ids, whatever the helper", () => {
-      expect(dropWay(config, hermes(), missing)).toEqual({ way: "drop-ids", drop: hermes() });
-    });
-    it("no identity, or no groups helper: the helper drops by name, saying what a missing groups helper loses", () => {
-      expect(dropWay(config, undefined, trusted)).toEqual({ way: "drop-name" });
-      const lost = hermes({ groupsHelperTrust: groupsMissing });
-      expect(dropWay(config, lost, trusted)).toEqual({
-        way: "drop-name",
-        lost: { drop: lost, why: "/command/s6-applyuidgid does not exist" },
-      });
-    });
-    it("neither can drop: the problem, or the failure that kept a helper from being examined", () => {
-      expect(dropWay(config, hermes({ groupsHelperTrust: groupsWritable }), trusted)).toEqual({
-        problem: "will not trust /command/s6-applyuidgid: /command is writable by others (mode 0777)",
-      });
-      expect(dropWay(config, undefined, missing)).toEqual({
-        problem: "cannot drop to hermes: /command/s6-setuidgid does not exist",
-      });
-      const failure: Failure = { call: "statx", on: "/command", errno: 5, words: "Input/output error" };
-      expect(dropWay(config, undefined, { ok: false, missing: false, reason: "x", unexamined: failure })).toEqual({
-        unable: failure,
-      });
     });
   });
 

@@ -4,8 +4,9 @@
  */
 import { cliHome } from "../../src/core/cliHome.ts";
 import type { ShimConfig } from "../../src/core/config.ts";
-import { decide, type Facts, type Plan, planDrop, type RootFacts } from "../../src/core/decide.ts";
+import { decide, type Facts, type Plan } from "../../src/core/decide.ts";
 import type { Homes } from "../../src/core/homes.ts";
+import { planDrop, type RootFacts } from "../../src/root/core/drop.ts";
 
 export type GivenRoot = NonNullable<Facts["asRoot"]> & RootFacts;
 /** `homes`: the caller's where it is not root, else the runtime user's, as the drop gathers them. */

@@ -1,7 +1,6 @@
 /** doctor's checks of the installation: each turns one gathered fact into a finding with its remedy. */
 import { BOOT_ENV_DIR, type BootImport } from "../../core/bootEnv.ts";
 import type { Command, ShimConfig } from "../../core/config.ts";
-import type { DropWay } from "../../core/decide.ts";
 import { EACCES, type Failure, failed } from "../../core/failure.ts";
 import { type Gateway, gatewayText } from "../../core/gateway.ts";
 import { octal } from "../../core/node.ts";
@@ -9,6 +8,7 @@ import type { Account } from "../../core/passwd.ts";
 import { dirname } from "../../core/paths.ts";
 import { type ProgramStatus, programStatusText, type Trust } from "../../core/trust.ts";
 import { listNames } from "../../core/words.ts";
+import type { DropWay } from "../../root/core/drop.ts";
 import { type Finding, failureItem, findingFor, unexaminedFinding } from "./finding.ts";
 
 /** An ok or a problem about `check`: only a problem carries its remedy. */

@@ -6,7 +6,7 @@ import type { BootImport } from "../../core/bootEnv.ts";
 import { envValues, text } from "../../core/bytes.ts";
 import type { CliHome } from "../../core/cliHome.ts";
 import type { ShimConfig } from "../../core/config.ts";
-import { type Facts, optedOut, type Plan, type RootFacts, type Way } from "../../core/decide.ts";
+import { type Facts, optedOut, type Plan, type Way } from "../../core/decide.ts";
 import { type Failure, failed, failureText } from "../../core/failure.ts";
 import { type Gateway, gatewayText } from "../../core/gateway.ts";
 import { type DropGroup, groupsText } from "../../core/groups.ts";
@@ -17,6 +17,7 @@ import { openToOthers } from "../../core/sharing.ts";
 import { type Terminal, terminalText } from "../../core/terminal.ts";
 import { programStatusText, type Trust } from "../../core/trust.ts";
 import { listNames } from "../../core/words.ts";
+import type { RootFacts } from "../../root/core/drop.ts";
 import { configJson, configRows, type Row, table } from "./usage.ts";
 
 /** A fact a failed call kept the shim from knowing (contract §13), in JSON: the failure in its own words. */

@@ -1,9 +1,11 @@
 /** The admin CLI: what the binary is when invoked as NAME-exec-shim. Loaded only then. */
 import { type Bytes, bytes } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
-import { decide, type Plan, planDrop, type RootFacts } from "../../core/decide.ts";
+import { decide, type Plan } from "../../core/decide.ts";
 import { calledCommand } from "../../core/name.ts";
-import { gatherFacts, gatherRootFacts } from "../../sys/facts.ts";
+import { planDrop, type RootFacts } from "../../root/core/drop.ts";
+import { gatherRootFacts } from "../../root/sys/rootFacts.ts";
+import { gatherFacts } from "../../sys/facts.ts";
 import { libcProbe } from "../../sys/files.ts";
 import { writeStderr } from "../../sys/write.ts";
 import { parseAdminArgs } from "../core/args.ts";

@@ -13,10 +13,11 @@ import {
   userCheck,
 } from "../../../src/admin/core/checks.ts";
 import { LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
+import { defaultsFor } from "../../../src/build/buildConfig.ts";
 import { BOOT_ENV_DIR, type BootImport } from "../../../src/core/bootEnv.ts";
-import { type Command, defaultsFor } from "../../../src/core/config.ts";
-import { type DropWay, dropWay } from "../../../src/core/decide.ts";
+import type { Command } from "../../../src/core/config.ts";
 import type { Trust } from "../../../src/core/trust.ts";
+import { type DropWay, dropWay } from "../../../src/root/core/drop.ts";
 import { account, failureOf } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");

@@ -1,10 +1,11 @@
 /** explain's facts and plan as an operator reads them: what each caller would get, and why. */
 import { describe, expect, it } from "vitest";
 import { explainReport, explainText } from "../../../src/admin/core/explain.ts";
+import { defaultsFor } from "../../../src/build/buildConfig.ts";
 import { BOOT_ENV_DIR, type BootFacts, type BootFile } from "../../../src/core/bootEnv.ts";
 import { bytes } from "../../../src/core/bytes.ts";
 import { isBlank } from "../../../src/core/cliHome.ts";
-import { type Command, defaultsFor } from "../../../src/core/config.ts";
+import type { Command } from "../../../src/core/config.ts";
 import type { Drop } from "../../../src/core/decide.ts";
 import type { Failure } from "../../../src/core/failure.ts";
 import type { HomeCheck } from "../../../src/core/homes.ts";

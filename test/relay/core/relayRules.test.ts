@@ -23,7 +23,7 @@ import {
   signalMeaning,
   startState,
   waits,
-} from "../../src/core/relayRules.ts";
+} from "../../../src/relay/core/relayRules.ts";
 
 const running = (over: Partial<RelayState> = {}): RelayState => ({ ...startState(true), ...over });
 

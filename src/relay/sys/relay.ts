@@ -7,10 +7,31 @@
  * non-blocking), the pty's master (non-blocking) and a pidfd of the CLI, readable once it exited. A signal the relay
  * handles interrupts that wait (EINTR): the loop then lets the runtime's event loop run its listener, which queues
  * the signal for the loop (see docs/relay.md for why neither signalfd nor a reader thread). What to read and write
- * next, and when it ends, is src/core/relayRules.ts's; this file polls, reads, writes and signals.
+ * next, and when it ends, is src/relay/core/relayRules.ts's; this file polls, reads, writes and signals.
  */
-import type { Bytes } from "../core/bytes.ts";
-import { EAGAIN, EINTR, EPERM, failed, failureText } from "../core/failure.ts";
+import type { Bytes } from "../../core/bytes.ts";
+import { EAGAIN, EINTR, EPERM, failed, failureText } from "../../core/failure.ts";
+import { TERMIOS_SIZE } from "../../core/terminal.ts";
+import { cArray, prepareExec } from "../../sys/exec.ts";
+import { readAll, retried } from "../../sys/files.ts";
+import {
+  asPointer,
+  cstr,
+  errno,
+  libc,
+  moreLibc,
+  O_CLOEXEC,
+  O_NOCTTY,
+  O_NONBLOCK,
+  O_RDWR,
+  relayLibc,
+  SIG_DFL,
+  unable,
+} from "../../sys/libc.ts";
+import { SYS } from "../../sys/syscalls.ts";
+import { TCGETS } from "../../sys/terminal.ts";
+import { writeStderr } from "../../sys/write.ts";
+import { type Ending, rawModes, suspendKeyAt, waitStatus } from "../core/pty.ts";
 import {
   afterPtyRead,
   afterPtyWrite,
@@ -29,26 +50,6 @@ import {
   startState,
   waits,
 } from "../core/relayRules.ts";
-import { type Ending, rawModes, suspendKeyAt, TERMIOS_SIZE, waitStatus } from "../core/terminal.ts";
-import { cArray, prepareExec } from "./exec.ts";
-import { readAll, retried } from "./files.ts";
-import {
-  asPointer,
-  cstr,
-  errno,
-  libc,
-  moreLibc,
-  O_CLOEXEC,
-  O_NOCTTY,
-  O_NONBLOCK,
-  O_RDWR,
-  relayLibc,
-  SIG_DFL,
-  unable,
-} from "./libc.ts";
-import { SYS } from "./syscalls.ts";
-import { TCGETS } from "./terminal.ts";
-import { writeStderr } from "./write.ts";
 
 /** The rarer calls and the relay's own, as one table: the relay binds its own once, when it starts. */
 const calls = () => ({ ...moreLibc(), ...relayLibc() });
