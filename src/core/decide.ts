@@ -149,6 +149,25 @@ function selfTrustWarning(name: string, trust: Trust | undefined): string {
   return `${name}: warning: ${trust.reason}: whoever can write there can replace this ${name}, which root runs\n`;
 }
 
+/** The CLI run by the caller's own ids, root's included on purpose: its target, with what every way gets. */
+function asCalled(
+  way: "pass-through" | "opt-out",
+  target: string,
+  given: DropAsked["given"],
+  homeEnv: EnvChange[],
+  warning: string,
+): Plan {
+  return {
+    kind: "exec",
+    way,
+    path: target,
+    prefix: [target],
+    ...given,
+    ...(homeEnv.length > 0 ? { env: homeEnv } : {}),
+    ...(warning ? { warning } : {}),
+  };
+}
+
 /** Root's refusal to run the CLI: the problem, then the remedy, after the warning about the shim's own file. */
 export function refuseRoot(name: string, selfWarning: string, problem: string, remedy: string): Plan {
   return {
@@ -204,16 +223,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan | DropAsked {
   const given = { ...boot, ...(home ? { home } : {}) };
   if (facts.euid !== 0) {
     const warning = homeWarnings(config, name, facts.homes, false) + bootWarning;
-    const env = homeEnv.length > 0 ? { env: homeEnv } : {};
-    return {
-      kind: "exec",
-      way: "pass-through",
-      path: target,
-      prefix: [target],
-      ...given,
-      ...env,
-      ...(warning ? { warning } : {}),
-    };
+    return asCalled("pass-through", target, given, homeEnv, warning);
   }
 
   const selfWarning = selfTrustWarning(name, facts.asRoot?.selfTrust);
@@ -226,16 +236,7 @@ export function decide(config: ShimConfig, facts: Facts): Plan | DropAsked {
         ? `${name}: warning: ${optOutVar} keeps root, but ${trust.reason}: whoever can write there can run code as root\n`
         : "") +
       bootWarning;
-    const env = homeEnv.length > 0 ? { env: homeEnv } : {};
-    return {
-      kind: "exec",
-      way: "opt-out",
-      path: target,
-      prefix: [target],
-      ...given,
-      ...env,
-      ...(warning ? { warning } : {}),
-    };
+    return asCalled("opt-out", target, given, homeEnv, warning);
   }
 
   const asUser = asUserText(user);
