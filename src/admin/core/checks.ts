@@ -127,7 +127,7 @@ export function groupsHelperCheck(config: ShimConfig, granted: readonly number[]
  * trusted groups helper they do not run the helper at all; otherwise a helper that cannot be used refuses them.
  */
 export function helperCheck(config: ShimConfig, trust: Trust, way: DropWay): Finding {
-  const bypassed = "way" in way && way.way === "drop-ids";
+  const bypassed = way.way === "drop-ids";
   if (trust.ok)
     return finding("helper", true, `the helper ${config.helper} is trusted (resolves to ${trust.resolved})`);
   if (trust.unexamined) {

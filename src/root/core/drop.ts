@@ -147,8 +147,8 @@ export function planDrop(config: ShimConfig, facts: Facts, root: RootFacts, aske
 export type DropWay =
   | { way: "drop-ids"; drop: Drop }
   | { way: "drop-name"; lost?: { drop: Drop; why: string } }
-  | { problem: string }
-  | { unable: Failure };
+  | { way: "refuse"; problem: string }
+  | { way: "refuse"; unable: Failure };
 
 /**
  * Which program root's drop runs, from the identity /etc/passwd gave (undefined where it has none) and the two
@@ -163,16 +163,18 @@ export function dropWay(config: ShimConfig, drop: Drop | undefined, helperTrust:
   if (drop) {
     const groupsTrust = drop.groupsHelperTrust ?? NOT_EXAMINED;
     if (groupsTrust.ok) return { way: "drop-ids", drop };
-    if (groupsTrust.unexamined) return { unable: groupsTrust.unexamined };
+    if (groupsTrust.unexamined) return { way: "refuse", unable: groupsTrust.unexamined };
     // What root would run: a groups helper someone else could have replaced is refused as the helper is.
-    if (!groupsTrust.missing) return { problem: `will not trust ${groupsHelper}: ${groupsTrust.reason}` };
+    if (!groupsTrust.missing)
+      return { way: "refuse", problem: `will not trust ${groupsHelper}: ${groupsTrust.reason}` };
     lost = { drop, why: groupsTrust.reason };
   }
   if (helperTrust.ok) return { way: "drop-name", ...(lost ? { lost } : {}) };
   // Neither program can drop: name both when the identity was known and the groups helper was looked at too.
-  if (helperTrust.unexamined) return { unable: helperTrust.unexamined };
+  if (helperTrust.unexamined) return { way: "refuse", unable: helperTrust.unexamined };
   const both = lost && lost.why !== helperTrust.reason ? `${lost.why}, and ` : "";
   return {
+    way: "refuse",
     problem: helperTrust.missing
       ? `cannot drop to ${user}: ${both}${helperTrust.reason}`
       : `will not trust ${helper}: ${helperTrust.reason}`,

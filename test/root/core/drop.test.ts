@@ -34,13 +34,21 @@ describe("the way the drop takes (dropWay): decide's choice, which doctor's verd
   });
   it("neither can drop: the problem, or the failure that kept a helper from being examined", () => {
     expect(dropWay(config, hermes({ groupsHelperTrust: groupsWritable }), trusted)).toEqual({
+      way: "refuse",
       problem: "will not trust /command/s6-applyuidgid: /command is writable by others (mode 0777)",
     });
     expect(dropWay(config, undefined, missing)).toEqual({
+      way: "refuse",
       problem: "cannot drop to hermes: /command/s6-setuidgid does not exist",
     });
     const failure: Failure = { call: "statx", on: "/command", errno: 5, words: "Input/output error" };
     expect(dropWay(config, undefined, { ok: false, missing: false, reason: "x", unexamined: failure })).toEqual({
+      way: "refuse",
+      unable: failure,
+    });
+    const unexamined: Trust = { ok: false, missing: false, reason: "x", unexamined: failure };
+    expect(dropWay(config, hermes({ groupsHelperTrust: unexamined }), trusted)).toEqual({
+      way: "refuse",
       unable: failure,
     });
   });
