@@ -12,6 +12,9 @@ export default defineConfig({
   test: {
     include: [
       "test/core/**/*.test.ts",
+      "test/root/**/*.test.ts",
+      "test/relay/core/**/*.test.ts",
+      "test/build/**/*.test.ts",
       "test/admin/core/**/*.test.ts",
       "test/sys/**/*.test.ts",
       "test/faults/**/*.test.ts",

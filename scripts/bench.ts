@@ -25,7 +25,7 @@ import { spawnSync } from "node:child_process";
 import { chmod, copyFile, mkdir, readFile, writeFile } from "node:fs/promises";
 import { cpus } from "node:os";
 import minimist from "minimist";
-import { defaultsFor } from "../src/core/config.ts";
+import { defaultsFor } from "../src/build/buildConfig.ts";
 import { Container, REPO, RUNTIME_UID } from "../test/container/container.ts";
 import setup from "../test/platform/setup.ts";
 import { hostPrograms, renderCold, timeCold } from "./bench/cold.ts";

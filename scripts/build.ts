@@ -7,7 +7,7 @@
  * --check validates the settings, builds nothing, and prints the command names one a line.
  */
 import minimist from "minimist";
-import { type ConfigInput, resolveConfig } from "../src/core/config.ts";
+import { type ConfigInput, resolveConfig } from "../src/build/buildConfig.ts";
 import { SYSCALLS } from "../src/sys/syscalls.ts";
 
 const SETTINGS = {

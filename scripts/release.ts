@@ -30,7 +30,7 @@ import { createHash } from "node:crypto";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import minimist from "minimist";
-import { defaultsFor } from "../src/core/config.ts";
+import { defaultsFor } from "../src/build/buildConfig.ts";
 import { type Bill, bunComponents, licenseExpression, REVIEWED_FOR, unplaced } from "./release/components.ts";
 import { writeDeb } from "./release/deb.ts";
 import { writeImage } from "./release/image.ts";

@@ -14,6 +14,8 @@ import { calledCommand, isAdminName } from "./core/name.ts";
 import { privilegedStart } from "./core/privilege.ts";
 import { QUIET_MARK, quietNeeded, stringCount, withoutQuietOptions, withQuietOptions } from "./core/threads.ts";
 import { envChanged } from "./core/userEnv.ts";
+import { planDrop } from "./root/core/drop.ts";
+import { gatherRootFacts } from "./root/sys/rootFacts.ts";
 import { execve, execveStrings } from "./sys/exec.ts";
 import { gatherFacts } from "./sys/facts.ts";
 import { getenv, libcProbe } from "./sys/files.ts";
@@ -100,7 +102,13 @@ let callerEnv = asRoot || portable || getenv(QUIET_MARK) !== undefined ? splitNu
 // Whatever the first run added is taken off again: the CLI gets the caller's environment as it was.
 if (callerEnv !== undefined) callerEnv = withoutQuietOptions(callerEnv).env;
 const called = calledCommand(callerArgv[0], config.commands);
-const plan = decide(config, gatherFacts(config, probe, called, euid, callerEnv ?? getenv));
+const facts = gatherFacts(config, probe, called, euid, callerEnv ?? getenv);
+const decided = decide(config, facts);
+// Root's drop facts, in one step, only where the decision on what every call has asks for the drop.
+const plan =
+  decided.kind === "drop"
+    ? planDrop(config, facts, gatherRootFacts(config, probe, facts, callerEnv ?? getenv), decided)
+    : decided;
 if (plan.warning) writeStderr(plan.warning);
 if (plan.kind === "refuse") {
   writeStderr(plan.message);
@@ -125,7 +133,7 @@ if (plan.relay) {
   if (portable) refuse("cannot give the CLI a terminal of its own without bun:ffi, and will not hand it root's");
   // The relay runs until the CLI exits, long enough to grow the heap: it too runs again under the options.
   if (firstRun) rerunQuietly(stringCount(cmdline));
-  const { relay } = await import("./sys/relay.ts");
+  const { relay } = await import("./relay/sys/relay.ts");
   try {
     const { fds, uid, gid } = plan.relay;
     failure = relay({ path: bytes(plan.path), argv, env: env ?? [], umask: plan.umask, fds, uid, gid }, config.name);

@@ -1,7 +1,10 @@
 /**
- * Folders say who pays: src/core and src/sys run on every call, src/admin
- * only under the admin name. Imports run one way, so an ordinary call can
- * never load admin code and pure code never reaches for an effect.
+ * Folders say who pays: src/core and src/sys run on every call, src/root
+ * only on root's drop, src/relay only where root's terminal is relayed,
+ * src/admin only under the admin name, and src/build only when the shim is
+ * built. Imports run one way, so an ordinary call never reaches for what only
+ * root's path, the relay or the admin CLI uses, and pure code never reaches
+ * for an effect.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
@@ -13,11 +16,20 @@ const SRC = resolve(import.meta.dirname, "../src");
 const MAY_IMPORT: Record<string, readonly string[]> = {
   core: ["core"],
   sys: ["core", "sys"],
-  "admin/core": ["core", "admin/core"],
-  "admin/sys": ["core", "sys", "admin/core", "admin/sys"],
-  ".": ["core", "sys"],
+  "root/core": ["core", "root/core"],
+  "root/sys": ["core", "sys", "root/core", "root/sys"],
+  "relay/core": ["core", "relay/core"],
+  "relay/sys": ["core", "sys", "relay/core", "relay/sys"],
+  "admin/core": ["core", "root/core", "admin/core"],
+  "admin/sys": ["core", "sys", "root/core", "root/sys", "admin/core", "admin/sys"],
+  build: ["core", "build"],
+  ".": ["core", "sys", "root/core", "root/sys"],
 };
-const PACKAGES: Record<string, readonly string[]> = { sys: ["bun:ffi"], "admin/core": ["minimist"] };
+const PACKAGES: Record<string, readonly string[]> = {
+  sys: ["bun:ffi"],
+  "relay/sys": ["bun:ffi"],
+  "admin/core": ["minimist"],
+};
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -39,7 +51,7 @@ const folderOf = (file: string) => relative(SRC, dirname(file)) || ".";
 describe("src layout", () => {
   const files = sources(SRC);
 
-  it("has only the four folders and main.ts", () => {
+  it("has only these folders and main.ts", () => {
     expect(new Set(files.map(folderOf))).toEqual(new Set(Object.keys(MAY_IMPORT)));
     expect(files.filter((f) => folderOf(f) === ".").map((f) => relative(SRC, f))).toEqual(["main.ts"]);
   });
@@ -55,13 +67,13 @@ describe("src layout", () => {
       expect(MAY_IMPORT[folder], `${spec}`).toContain(folderOf(resolve(dirname(file), spec)));
     }
     // main.ts loads, on demand only, the path without bun:ffi, the admin CLI and the terminal relay.
-    const lazy = folder === "." ? ["./sys/portable.ts", "./admin/sys/cli.ts", "./sys/relay.ts"] : [];
+    const lazy = folder === "." ? ["./sys/portable.ts", "./admin/sys/cli.ts", "./relay/sys/relay.ts"] : [];
     expect(found.dynamic).toEqual(lazy);
   });
 
   it("the check sees imports (it is not vacuous)", () => {
     const main = imports(readFileSync(resolve(SRC, "main.ts"), "utf8"));
     expect(main.static).toContain("./core/decide.ts");
-    expect(main.dynamic).toEqual(["./sys/portable.ts", "./admin/sys/cli.ts", "./sys/relay.ts"]);
+    expect(main.dynamic).toEqual(["./sys/portable.ts", "./admin/sys/cli.ts", "./relay/sys/relay.ts"]);
   });
 });

@@ -5,7 +5,13 @@
  * @type {import("@stryker-mutator/api/core").PartialStrykerOptions}
  */
 export default {
-  mutate: ["src/core/**/*.ts", "src/admin/core/**/*.ts"],
+  mutate: [
+    "src/core/**/*.ts",
+    "src/root/core/**/*.ts",
+    "src/relay/core/**/*.ts",
+    "src/build/**/*.ts",
+    "src/admin/core/**/*.ts",
+  ],
   testRunner: "vitest",
   vitest: { configFile: "vitest.unit.config.ts" },
   // The machine is shared: two workers at most.

@@ -32,8 +32,11 @@ export type BootFile =
 export interface BootFacts {
   /** Each variable the build names, with its file; `file` is absent where the caller's environment has the variable. */
   vars: readonly (BootVar & { file?: BootFile })[];
-  /** The CLI's home variable (contract §16): the caller's value, and the boot's file where that value is blank. */
-  home?: { given: Bytes | undefined; file?: BootFile };
+  /**
+   * The CLI's home variable (contract §16): the caller's value, and the boot's file where that value is blank
+   * (cliHome.ts isBlank), and only there.
+   */
+  home?: { given: Bytes } | { given: Bytes | undefined; file: BootFile };
   /** Whether only root can write BOOT_ENV_DIR and every directory above it; examined only for a file that could be taken. */
   dirTrust: Lazy<Trust>;
   /** What a program value names, through links as exec follows them. */

@@ -34,15 +34,18 @@ export function isBlank(value: Bytes | undefined): boolean {
   return BLANK.test(new TextDecoder("utf-8", { ignoreBOM: true }).decode(value));
 }
 
-/** The home the CLI will use: the caller's value when it has one, else the boot's, else the build's. */
+/**
+ * The home the CLI will use: the caller's value when it has one, else the boot's, else the build's. The boot's file
+ * is there exactly where the caller's value is blank (BootFacts["home"]): that is judged once, where it is read.
+ */
 export function cliHome(
   config: ShimConfig,
-  { given, file }: NonNullable<BootFacts["home"]>,
+  home: NonNullable<BootFacts["home"]>,
   facts: Pick<BootFacts, "dirTrust" | "target">,
 ): CliHome {
   const variable = homeVar(config.name);
-  if (!isBlank(given)) return { variable, value: given as Bytes, source: "caller" };
-  const boot = judgeBootVar({ name: variable, program: false, file: file ?? { kind: "missing" } }, facts);
+  if (!("file" in home)) return { variable, value: home.given, source: "caller" };
+  const boot = judgeBootVar({ name: variable, program: false, file: home.file }, facts);
   if ("value" in boot) {
     if (!isBlank(boot.value)) return { variable, value: boot.value, source: "boot", boot };
     const blank: BootImport = {

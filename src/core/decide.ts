@@ -1,24 +1,20 @@
 /**
- * The whole policy (contract §2) as one pure function: facts in, plan out.
- * Everything that touches the system lives in src/sys and only gathers facts
- * or carries out the plan.
+ * The whole policy (contract §2) as pure functions: facts in, plan out. `decide` plans from what every call
+ * gathers; where root drops, src/root/core/drop.ts plans from root's drop facts, gathered in one step after it.
+ * Everything that touches the system lives in a sys folder and only gathers facts or carries out the plan.
  */
 import { type BootFacts, type BootImport, bootImports, bootWarnings } from "./bootEnv.ts";
 import { type Bytes, envValues, text } from "./bytes.ts";
-import { type CliHome, cliHome } from "./cliHome.ts";
+import type { CliHome } from "./cliHome.ts";
 import type { ShimConfig } from "./config.ts";
 import { type Failure, failed, failureText } from "./failure.ts";
 import type { Gateway } from "./gateway.ts";
-import { addedGids, type DropGroup } from "./groups.ts";
+import type { DropGroup } from "./groups.ts";
 import { type Homes, homeWarnings } from "./homes.ts";
-import type { Lazy, LazyOf } from "./lazy.ts";
 import { adminName, type Called } from "./name.ts";
-import type { RuntimeUser } from "./passwd.ts";
 import { missingDropCaps, privilegedStart, type Started } from "./privilege.ts";
-import { dropUmask } from "./sharing.ts";
-import type { Terminal } from "./terminal.ts";
 import { type ProgramStatus, programStatusText, type Trust } from "./trust.ts";
-import { dropUserEnv, type EnvChange, homeChange, type RuntimeDir, runtimeDirFailure } from "./userEnv.ts";
+import { type EnvChange, homeChange } from "./userEnv.ts";
 import { isStrictlyTruthy, listNames } from "./words.ts";
 
 export interface Facts {
@@ -32,16 +28,15 @@ export interface Facts {
   env: readonly Bytes[];
   /** Whether the command's target is there to execute; not examined for a name the build does not know. */
   cli: ProgramStatus;
-  /**
-   * The CLI's homes as the user the CLI will run as finds them (contract §7): the runtime user's on the drop path,
-   * the caller's otherwise, with the home the CLI will use (contract §16); undefined when nothing will run.
-   */
-  homes?: LazyOf<CliHome | undefined, Homes | undefined>;
+  /** The caller's homes as the caller finds them (contract §7), with the CLI's `home`: not root's, whose CLI drops. */
+  homes?: Homes;
   /**
    * The boot's environment (contract §15) for the variables the build names and the CLI's home variable
    * (contract §16); undefined when nothing will run.
    */
   boot?: BootFacts;
+  /** The home the CLI will use (cliHome.ts, contract §16), from `boot`; undefined when nothing will run. */
+  home?: CliHome | undefined;
   /** Examined only when euid is 0: the hot path never pays for it. */
   asRoot?: {
     helperTrust: Trust;
@@ -50,14 +45,8 @@ export interface Facts {
     selfTrust: Trust;
     /** CapEff from /proc/self/status, undefined where it has no such line. */
     capEff: bigint | undefined | Failure;
-    /** Whether the user to drop to exists (passwd.ts); read on the drop path only. */
-    runtimeUser?: Lazy<RuntimeUser | Failure>;
-    /** The caller's terminal (contract §12), or the failure that kept it from being examined; the drop path only. */
-    terminal?: Lazy<Terminal | Failure>;
-    /** Who the drop makes the CLI (contract §11), when /etc/passwd has the runtime user; the drop path only. */
-    drop?: Lazy<Drop | undefined | Failure>;
-    /** The caller's XDG_RUNTIME_DIR, which the drop hands on only where it is the runtime user's (contract §16). */
-    runtimeDir?: Lazy<RuntimeDir | undefined>;
+    /** /proc/self/status's text, where it could be read: root's drop facts take the runtime's granted groups from it. */
+    status?: string;
   };
 }
 
@@ -77,8 +66,15 @@ export function optedOut(config: ShimConfig, env: readonly Bytes[]): boolean {
   return isStrictlyTruthy(envValues(env, config.optOutVar));
 }
 
+/**
+ * How an exec plan runs the CLI: as the caller (`pass-through`), as root on purpose (`opt-out`), or dropped to the
+ * runtime user by s6-applyuidgid with the ids and groups the shim checked (`drop-ids`) or by the helper, which looks
+ * the name up itself (`drop-name`). Either drop may be relayed on a pty of its own (`relay`).
+ */
+export type Way = { way: "pass-through" } | { way: "opt-out" } | { way: "drop-ids"; drop: Drop } | { way: "drop-name" };
+
 export type Plan =
-  | {
+  | (Way & {
       kind: "exec";
       /** Program to execve; argv is `prefix` followed by the caller's arguments. */
       path: string;
@@ -96,10 +92,24 @@ export type Plan =
        */
       relay?: { fds: number[]; uid?: number; gid?: number };
       warning?: string;
-    }
+    })
   | { kind: "refuse"; code: 126 | 127; message: string; warning?: string };
 
-const NOT_EXAMINED: Trust = { ok: false, missing: false, reason: "the helper was not examined" };
+/**
+ * Root's drop, asked for: every check before root's drop facts passed, and what the plan keeps of them. The caller
+ * gathers RootFacts, then `planDrop` plans.
+ */
+export interface DropAsked {
+  kind: "drop";
+  name: string;
+  target: string;
+  /** What every way that runs the CLI gets: the boot's imports and the CLI's home. */
+  given: { boot?: BootImport[]; home?: CliHome };
+  homeEnv: EnvChange[];
+  /** The boot's warning lines, and root's own about the shim's file. */
+  bootWarning: string;
+  selfWarning: string;
+}
 
 /**
  * The refusal for a start a caller could steer (src/core/privilege.ts), or undefined. Also what the admin
@@ -139,18 +149,45 @@ function selfTrustWarning(name: string, trust: Trust | undefined): string {
   return `${name}: warning: ${trust.reason}: whoever can write there can replace this ${name}, which root runs\n`;
 }
 
-/** The warning for a drop through the helper that leaves out the groups the runtime granted, if it leaves any. */
-function grantedLost(config: ShimConfig, name: string, drop: Drop, why: string): string {
-  const lost = addedGids(drop.groups);
-  return lost.length === 0
-    ? ""
-    : `${name}: warning: cannot use ${config.groupsHelper} (${why}), so ${name} runs as ${config.user} ` +
-        `without the groups the container runtime granted (${lost.join(", ")}); install s6-applyuidgid at ` +
-        `${config.groupsHelper} (s6-overlay has it), or rebuild the shim with --groups-helper PATH\n`;
+/** The CLI run by the caller's own ids, root's included on purpose: its target, with what every way gets. */
+function asCalled(
+  way: "pass-through" | "opt-out",
+  target: string,
+  given: DropAsked["given"],
+  homeEnv: EnvChange[],
+  warning: string,
+): Plan {
+  return {
+    kind: "exec",
+    way,
+    path: target,
+    prefix: [target],
+    ...given,
+    ...(homeEnv.length > 0 ? { env: homeEnv } : {}),
+    ...(warning ? { warning } : {}),
+  };
 }
 
-export function decide(config: ShimConfig, facts: Facts): Plan {
-  const { helper, user, optOutVar } = config;
+/** Root's refusal to run the CLI: the problem, then the remedy, after the warning about the shim's own file. */
+export function refuseRoot(name: string, selfWarning: string, problem: string, remedy: string): Plan {
+  return {
+    kind: "refuse",
+    code: 126,
+    message: `${name}: ${problem}; refusing to run ${name} as root.\n${name}: ${remedy}\n`,
+    ...(selfWarning ? { warning: selfWarning } : {}),
+  };
+}
+
+/** The remedies of root's refusals: run as the runtime user, or keep root on purpose. */
+export const asUserText = (user: string) => `run it as ${user} (docker exec --user ${user} …)`;
+export const keepRootText = (optOutVar: string) => `to keep root on purpose, set ${optOutVar}=1`;
+
+/**
+ * The plan from what every call gathers, or, where root drops, the drop asked for: the caller then gathers root's
+ * drop facts and `planDrop` plans.
+ */
+export function decide(config: ShimConfig, facts: Facts): Plan | DropAsked {
+  const { user, optOutVar } = config;
   // Nothing is known of how this process started: it is refused like a steered start, naming what failed.
   if (failed(facts.started)) return unknownStart(config, facts.started);
   // First of all: a process a caller could start with privileges the caller lacks (a setuid or setgid install)
@@ -178,16 +215,15 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
   const imports = bootImports(facts.boot);
   const boot = imports.length > 0 ? { boot: imports } : {};
   // One home whatever the caller's environment (contract §16): every way gets it, and it is the home judged.
-  const home = facts.boot?.home && cliHome(config, facts.boot.home, facts.boot);
+  const home = facts.home;
   const homeEnv = home ? homeChange(home) : [];
   const bootWarning =
     bootWarnings(name, imports) +
     (home?.boot ? bootWarnings(name, [home.boot], `with ${home.variable}=${text(home.value)}, the build's home`) : "");
   const given = { ...boot, ...(home ? { home } : {}) };
   if (facts.euid !== 0) {
-    const warning = homeWarnings(config, name, facts.homes?.(home), false) + bootWarning;
-    const env = homeEnv.length > 0 ? { env: homeEnv } : {};
-    return { kind: "exec", path: target, prefix: [target], ...given, ...env, ...(warning ? { warning } : {}) };
+    const warning = homeWarnings(config, name, facts.homes, false) + bootWarning;
+    return asCalled("pass-through", target, given, homeEnv, warning);
   }
 
   const selfWarning = selfTrustWarning(name, facts.asRoot?.selfTrust);
@@ -200,137 +236,29 @@ export function decide(config: ShimConfig, facts: Facts): Plan {
         ? `${name}: warning: ${optOutVar} keeps root, but ${trust.reason}: whoever can write there can run code as root\n`
         : "") +
       bootWarning;
-    const env = homeEnv.length > 0 ? { env: homeEnv } : {};
-    return { kind: "exec", path: target, prefix: [target], ...given, ...env, ...(warning ? { warning } : {}) };
+    return asCalled("opt-out", target, given, homeEnv, warning);
   }
 
-  const refuse = (problem: string, remedy: string): Plan => ({
-    kind: "refuse",
-    code: 126,
-    message: `${name}: ${problem}; refusing to run ${name} as root.\n${name}: ${remedy}\n`,
-    ...(selfWarning ? { warning: selfWarning } : {}),
-  });
-  const asUser = `run it as ${user} (docker exec --user ${user} …)`;
-  const keepRoot = `to keep root on purpose, set ${optOutVar}=1`;
-  // A call the drop's facts needed failed: nothing is guessed in its place, and nothing runs (contract §13).
-  const unable = (failure: Failure) =>
-    refuse(`cannot drop to ${user}: ${failureText(failure)}`, `${asUser} or, ${keepRoot}.`);
+  const asUser = asUserText(user);
+  const keepRoot = keepRootText(optOutVar);
   const capEff = facts.asRoot?.capEff;
-  if (failed(capEff)) return unable(capEff);
+  // A call the drop's facts needed failed: nothing is guessed in its place, and nothing runs (contract §13).
+  if (failed(capEff))
+    return refuseRoot(
+      name,
+      selfWarning,
+      `cannot drop to ${user}: ${failureText(capEff)}`,
+      `${asUser} or, ${keepRoot}.`,
+    );
   // Unknown capabilities go on to the helper: without them it fails on its own, and never runs anything as root.
   const lacking = missingDropCaps(capEff);
   if (lacking && lacking.length > 0) {
-    return refuse(
+    return refuseRoot(
+      name,
+      selfWarning,
       `cannot drop to ${user}: root here lacks ${listNames(lacking)} (the container runs with capabilities dropped)`,
       `${asUser}, give the container --cap-add SETUID --cap-add SETGID, or, ${keepRoot}.`,
     );
   }
-
-  // The helper's own "unknown user" would come after it ran, in its words, with its exit status.
-  const known = facts.asRoot?.runtimeUser?.();
-  if (failed(known)) return unable(known);
-  if (known === "absent") {
-    return {
-      kind: "refuse",
-      code: 126,
-      message:
-        `${name}: this image has no user ${user} to drop to (not in /etc/passwd), so ${name} will not run as root: ` +
-        `run it as a user the image has (docker exec --user UID …), rebuild the shim with --user NAME, or, ${keepRoot}.\n`,
-      ...(selfWarning ? { warning: selfWarning } : {}),
-    };
-  }
-
-  // Stryker disable next-line OptionalChaining: root's facts are there whenever the user was found in /etc/passwd.
-  const found = facts.asRoot?.drop?.();
-  if (failed(found)) return unable(found);
-  const drop = found;
-  // s6-applyuidgid skips setuid for uid 0: a runtime user remapped to root would run the CLI as root, unsaid.
-  if (drop && drop.uid === 0)
-    return refuse(
-      `cannot drop to ${user}: ${user} has uid 0 in /etc/passwd, which is root`,
-      `give ${user} a uid other than 0 in the image, rebuild the shim with --user NAME for a user that is not root, or, ${keepRoot}.`,
-    );
-  // Where the shim knows the identity, one exec of s6-applyuidgid with the ids it checked; the helper, which looks
-  // the name up again, only for a user known through NSS alone, or where there is no groups helper.
-  const identity = drop && { drop, groupsTrust: drop.groupsHelperTrust ?? NOT_EXAMINED };
-  const groupsTrust = identity?.groupsTrust;
-  if (groupsTrust && !groupsTrust.ok && groupsTrust.unexamined) return unable(groupsTrust.unexamined);
-  // What root would run: a groups helper someone else could have replaced is refused as the helper is.
-  if (identity && !identity.groupsTrust.ok && !identity.groupsTrust.missing)
-    return refuse(
-      `will not trust ${config.groupsHelper}: ${identity.groupsTrust.reason}`,
-      `${asUser} or, ${keepRoot}.`,
-    );
-  const direct = identity?.groupsTrust.ok ? identity.drop : undefined;
-  // The groups helper missing for a user the shim knows: why the helper drops instead, and what that loses.
-  const missingGroups =
-    identity && !identity.groupsTrust.ok ? { drop: identity.drop, why: identity.groupsTrust.reason } : undefined;
-  const helperTrust = facts.asRoot?.helperTrust ?? NOT_EXAMINED;
-  if (direct || helperTrust.ok) {
-    // Without a groups helper the drop still works, only without what the runtime granted: said, never a reason for root.
-    const lostWarning = missingGroups ? grantedLost(config, name, missingGroups.drop, missingGroups.why) : "";
-    // Never the caller's terminal for the runtime user: a terminal that cannot be examined is taken as shared.
-    // Stryker disable next-line OptionalChaining: root's facts are there whenever the helper was found trusted.
-    const terminal = facts.asRoot?.terminal?.();
-    if (failed(terminal))
-      return refuse(`cannot tell whose terminal this is: ${failureText(terminal)}`, `${asUser} or, ${keepRoot}.`);
-    // Never a refusal on this alone: a command that only reads works without a writable home.
-    const homes = facts.homes?.(home);
-    // The umask follows the CLI's home (contract §14): a home whose sharing could not be examined is not taken as
-    // unshared, and the drop does not run on a guess (contract §13).
-    const cliHomeCheck = homes?.checks[0];
-    const sharing = cliHomeCheck?.sharing;
-    if (failed(sharing))
-      return refuse(
-        // Stryker disable next-line OptionalChaining: a sharing that failed is a check's, so the check is there.
-        `cannot tell whether ${cliHomeCheck?.path} is shared with a group, which the drop's umask follows: ${failureText(sharing)}`,
-        `${asUser} or, ${keepRoot}.`,
-      );
-    // A runtime directory that could not be examined is not handed on, and the failure is told (contract §13).
-    // Stryker disable next-line OptionalChaining: root's facts are there whenever the drop gets this far.
-    const runtimeDir = facts.asRoot?.runtimeDir?.();
-    const dirFailure = runtimeDirFailure(runtimeDir);
-    const dirWarning = dirFailure
-      ? `${name}: warning: not handing on XDG_RUNTIME_DIR: ${failureText(dirFailure)}; ${name} runs without it\n`
-      : "";
-    const warning = selfWarning + lostWarning + homeWarnings(config, name, homes, true) + bootWarning + dirWarning;
-    // s6-applyuidgid's -G: every group of the drop, the runtime user's own first.
-    const via = direct
-      ? {
-          path: config.groupsHelper,
-          prefix: [
-            config.groupsHelper,
-            "-u",
-            `${direct.uid}`,
-            "-g",
-            `${direct.gid}`,
-            "-G",
-            direct.groups.map((g) => g.gid).join(","),
-            target,
-          ],
-        }
-      : { path: helper, prefix: [helper, user, target] };
-    const relay =
-      terminal?.kind === "shared"
-        ? { fds: terminal.fds, ...(drop ? { uid: drop.uid, gid: drop.gid } : {}) }
-        : undefined;
-    return {
-      kind: "exec",
-      ...via,
-      ...given,
-      env: [...dropUserEnv(config, drop?.uid, runtimeDir), ...homeEnv],
-      // The CLI's home is the first the drop checks: the variable's when set, else the drop HOME.
-      umask: dropUmask(config.umask, sharing),
-      ...(relay ? { relay } : {}),
-      ...(warning ? { warning } : {}),
-    };
-  }
-  // Neither program can drop: name both when the identity was known and the groups helper was looked at too.
-  const trust = helperTrust;
-  if (!trust.ok && trust.unexamined) return unable(trust.unexamined);
-  const both = missingGroups && missingGroups.why !== trust.reason ? `${missingGroups.why}, and ` : "";
-  const problem = trust.missing
-    ? `cannot drop to ${user}: ${both}${trust.reason}`
-    : `will not trust ${helper}: ${trust.reason}`;
-  return refuse(problem, `${asUser} or, ${keepRoot}.`);
+  return { kind: "drop", name, target, given, homeEnv, bootWarning, selfWarning };
 }

@@ -1,6 +1,6 @@
 /**
- * A fact gathered only when a rule asks for it, and then once. Root's path reads what the branch decide() takes
- * needs (the runtime user, its groups, the terminal, the homes) without src/sys working that branch out again.
+ * A fact gathered only when a rule asks for it, and then once: the trust of the boot's environment directory
+ * (bootEnv.ts), which every call would otherwise pay for, is examined only for a file that could be taken.
  */
 export interface Lazy<T> {
   (): T;
@@ -17,23 +17,7 @@ export function lazy<T>(gather: () => T): Lazy<T> {
   return Object.assign(get, { taken: () => value?.of });
 }
 
-/** A fact already in hand: the unit tests', and explain's. */
+/** A fact already in hand: the unit tests'. */
 export function known<T>(value: T): Lazy<T> {
   return Object.assign(() => value, { taken: () => value });
-}
-
-/** A fact gathered for the value a rule hands it, once: decide() asks with the one value it worked out. */
-export interface LazyOf<A, T> {
-  (arg: A): T;
-  /** The value if a rule asked for it, else undefined. */
-  taken(): T | undefined;
-}
-
-export function lazyOf<A, T>(gather: (arg: A) => T): LazyOf<A, T> {
-  let value: { of: T } | undefined;
-  const get = (arg: A): T => {
-    value ??= { of: gather(arg) };
-    return value.of;
-  };
-  return Object.assign(get, { taken: () => value?.of });
 }

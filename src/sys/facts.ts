@@ -1,80 +1,23 @@
-/** What the shim sees before deciding: shared by the shim itself and `explain`, so the two cannot disagree. */
-import { BOOT_ENV_DIR, type BootFacts, type BootFile } from "../core/bootEnv.ts";
-import { type Bytes, envValues, splitNul, text } from "../core/bytes.ts";
-import { type CliHome, isBlank } from "../core/cliHome.ts";
+/**
+ * What the shim sees before deciding, on every call: shared by the shim itself and `explain`, so the two cannot
+ * disagree. Root's drop facts are src/root/sys/rootFacts.ts's.
+ */
+import { BOOT_ENV_DIR, type BootFacts } from "../core/bootEnv.ts";
+import { type Bytes, envValues, text } from "../core/bytes.ts";
+import { type CliHome, cliHome, isBlank } from "../core/cliHome.ts";
 import type { ShimConfig } from "../core/config.ts";
 import type { Facts } from "../core/decide.ts";
-import { absent, type Failure, failed } from "../core/failure.ts";
-import { type Homes, homeVar } from "../core/homes.ts";
-import { lazy, lazyOf } from "../core/lazy.ts";
+import { failed } from "../core/failure.ts";
+import { homeVar } from "../core/homes.ts";
+import { lazy } from "../core/lazy.ts";
 import type { Called } from "../core/name.ts";
-import { type Account, type RuntimeUser, runtimeUser } from "../core/passwd.ts";
-import type { Lstat } from "../core/pathWalk.ts";
 import { parseCapEff, privilegedStart } from "../core/privilege.ts";
-import { type TerminalObservation, terminalOf } from "../core/terminal.ts";
-import { checkTrust, checkTrustOf, type ProgramStatus } from "../core/trust.ts";
-import { RUNTIME_DIR_VAR, type RuntimeDir } from "../core/userEnv.ts";
-import { readDropIdentity } from "./accounts.ts";
-import { absolute, callerHomes, runtimeHomes } from "./homeProbe.ts";
-import { readProcesses } from "./processes.ts";
-
-/** How facts are read: through libc (src/sys/files.ts) or, where bun:ffi is unavailable, src/sys/portable.ts. */
-export interface Probe {
-  geteuid(): number | Failure;
-  started(): Facts["started"];
-  executableStatus(path: string): ProgramStatus;
-  lstat: Lstat;
-  /** A node through every link, as exec follows them. */
-  stat: Lstat;
-  /** What one open that follows no link finds at a path, and for a regular file what it holds. */
-  readNoFollow(path: string): BootFile;
-  /** The shim's own file. */
-  self(): string | Failure;
-  /** A whole file, or the failure that kept it from being read whole. */
-  read(path: string): Bytes | Failure;
-  /** access(2) with the caller's own ids: 0, or the errno. */
-  access(path: Bytes, mode: number): number;
-  /** The caller's effective gid and supplementary groups. */
-  groups(): number[] | Failure;
-  /** The names in a directory, or the failure that kept them from being listed whole. */
-  entries(path: string): string[] | Failure;
-  /** The caller's terminals (contract §12), or the failure of a call for another reason than "none there". */
-  terminal(): TerminalObservation | Failure;
-  /** `call` on `on` failed with `errno`, in this probe's words for it. */
-  failure(call: string, on: string, errno: number): Failure;
-}
-
-/*
- * argv or the environment exactly as execve delivered them, read separately: a non-root call never needs
- * the environment. The runtime aborts at start-up when /proc is missing, so there is no other source to
- * fall back on; undefined only if /proc is mounted but unreadable.
- */
-export function procStrings(probe: Probe, file: "cmdline" | "environ"): Bytes[] | Failure {
-  const data = probe.read(`/proc/self/${file}`);
-  return failed(data) ? data : splitNul(data);
-}
-
-/** The caller's environment: whole when it was read, else a lookup of one variable (a non-root call reads no more). */
-export type Environment = readonly Bytes[] | ((name: string) => Bytes | undefined);
-
-/**
- * The homes of the user the CLI will run as: the caller's own, or on the drop path the runtime user's. The home
- * variable's is the one the CLI will use (contract §16); the build's home stands for itself.
- */
-function homesFor(
-  config: ShimConfig,
-  probe: Probe,
-  euid: number,
-  home: CliHome | undefined,
-  account: Account | undefined,
-): Homes | undefined {
-  const value = home && home.source !== "build" ? home.value : undefined;
-  if (euid !== 0) return callerHomes(config, probe, euid, value);
-  return account && runtimeHomes(config, account, probe, value);
-}
+import { checkTrust, checkTrustOf } from "../core/trust.ts";
+import { callerHomes } from "./homeProbe.ts";
+import type { Environment, Probe } from "./probe.ts";
 
 /** The caller's value of `name`, from the whole environment or through the C library's lookup. */
-function callerValue(env: Environment, name: string): Bytes | undefined {
+export function callerValue(env: Environment, name: string): Bytes | undefined {
   return typeof env === "function" ? env(name) : envValues(env, name)[0];
 }
 
@@ -90,32 +33,28 @@ export function bootFacts(config: ShimConfig, probe: Probe, env: Environment, ho
     vars.push(
       callerValue(env, v.name) === undefined ? { ...v, file: probe.readNoFollow(`${BOOT_ENV_DIR}/${v.name}`) } : v,
     );
-  const variable = homeVar(config.name);
-  const given = callerValue(homeEnv, variable);
   return {
     vars,
-    home: isBlank(given) ? { given, file: probe.readNoFollow(`${BOOT_ENV_DIR}/${variable}`) } : { given },
+    home: homeFact(config, probe, callerValue(homeEnv, homeVar(config.name))),
     dirTrust: lazy(() => checkTrust(BOOT_ENV_DIR, probe.lstat, "dir")),
     target: probe.stat,
   };
 }
 
-/** The caller's runtime directory and what lstat finds there, where it is set: the drop path only. */
-function runtimeDirFact(probe: Probe, env: Environment): RuntimeDir | undefined {
-  const value = callerValue(env, RUNTIME_DIR_VAR);
-  if (value === undefined) return undefined;
-  const path = absolute(value);
-  return path === undefined ? { value } : { value, node: probe.lstat(path) };
+/**
+ * The CLI's home variable as the caller gives it, and the boot's file only where that value is blank: the one place
+ * the blank value is judged, so that cliHome() takes the boot's where, and only where, a file was read.
+ */
+export function homeFact(config: ShimConfig, probe: Probe, given: Bytes | undefined): NonNullable<BootFacts["home"]> {
+  return isBlank(given)
+    ? { given, file: probe.readNoFollow(`${BOOT_ENV_DIR}/${homeVar(config.name)}`) }
+    : { given: given as Bytes };
 }
 
-/** Whether the runtime user exists: nsswitch.conf is read only when /etc/passwd lacks it, for another source. */
-function runtimeUserFact(probe: Probe, account: Account | undefined | Failure): RuntimeUser | Failure {
-  if (failed(account)) return account;
-  const conf = account ? undefined : probe.read("/etc/nsswitch.conf");
-  if (conf === undefined || !failed(conf)) return runtimeUser(account, conf && text(conf));
-  return absent(conf) ? runtimeUser(undefined, undefined) : conf;
-}
-
+/**
+ * What every call's decision needs: how it started, the CLI, the boot's environment and the CLI's home; the caller's
+ * homes where it is not root, and root's own few facts (trust, capabilities) where it is. Nothing of the drop.
+ */
 export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, euid: number, env: Environment): Facts {
   const started = probe.started();
   const steered = !failed(started) && privilegedStart({ ...started, euid });
@@ -127,52 +66,27 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
   if ("unknown" in command) return { ...known, cli: "missing" };
   const cli = probe.executableStatus(command.target);
   const boot = bootFacts(config, probe, env);
-  const status = euid === 0 ? probe.read("/proc/self/status") : undefined;
-  const statusText = status === undefined || failed(status) ? undefined : text(status);
-  // What only some of decide()'s ways need is read when it asks, once: nothing here works out which way it takes.
-  // The user to drop to, with every group the drop gives it: read once for its homes, the plan and whether it exists.
-  const identity = lazy(() =>
-    readDropIdentity(config.user, probe.read, statusText, probe.groups, () => readProcesses(probe.entries, probe.read)),
-  );
-  const account = () => {
-    const found = identity();
-    return failed(found) ? found : found?.account;
-  };
-  const homes = lazyOf((home: CliHome | undefined) => {
-    const user = euid === 0 ? account() : undefined;
-    return failed(user) ? undefined : homesFor(config, probe, euid, home, user);
-  });
-  if (euid !== 0) return { ...known, cli, homes, boot };
+  // The homes are looked at where the CLI will use them (contract §16): that home comes first.
+  const home = boot.home && cliHome(config, boot.home, boot);
+  if (euid !== 0) return { ...known, cli, boot, home, homes: callerHomes(config, probe, euid, homeValue(home)) };
+  const status = probe.read("/proc/self/status");
+  const statusText = failed(status) ? undefined : text(status);
   return {
     ...known,
     cli,
-    homes,
     boot,
+    home,
     asRoot: {
       helperTrust: checkTrust(config.helper, probe.lstat),
       cliTrust: checkTrust(command.target, probe.lstat),
       selfTrust: checkTrustOf(self ?? probe.self(), probe.lstat),
       capEff: failed(status) ? status : statusText === undefined ? undefined : parseCapEff(statusText),
-      runtimeUser: lazy(() => runtimeUserFact(probe, account())),
-      runtimeDir: lazy(() => runtimeDirFact(probe, env)),
-      terminal: lazy(() => {
-        const seen = probe.terminal();
-        return failed(seen) ? seen : terminalOf(seen);
-      }),
-      drop: lazy(() => {
-        const found = identity();
-        if (failed(found)) return found;
-        return (
-          found && {
-            uid: found.account.uid,
-            gid: found.account.gid,
-            groups: found.groups,
-            ...(found.gateway ? { gateway: found.gateway } : {}),
-            // What the drop execs whenever the identity is known (contract §11).
-            groupsHelperTrust: checkTrust(config.groupsHelper, probe.lstat),
-          }
-        );
-      }),
+      ...(statusText === undefined ? {} : { status: statusText }),
     },
   };
+}
+
+/** The value of the CLI's home variable the homes are checked at: the build's home stands for itself. */
+export function homeValue(home: CliHome | undefined): Bytes | undefined {
+  return home && home.source !== "build" ? home.value : undefined;
 }

@@ -8,7 +8,6 @@ import type { NodeKind, NodeStat } from "../core/node.ts";
 import type { Node } from "../core/pathWalk.ts";
 import { AT_SECURE } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/trust.ts";
-import type { Probe } from "./facts.ts";
 import {
   AT_EMPTY_PATH,
   AT_FDCWD,
@@ -25,6 +24,7 @@ import {
   SELF,
   X_OK,
 } from "./libc.ts";
+import type { Probe } from "./probe.ts";
 import { statAt } from "./statx.ts";
 import { SYS } from "./syscalls.ts";
 import { observeTerminal } from "./terminal.ts";

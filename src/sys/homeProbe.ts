@@ -1,16 +1,13 @@
-/** Gathers contract §7's facts: the CLI's homes as the user it will run as finds them. */
+/** Gathers contract §7's facts: the CLI's homes as the caller finds them (root's drop: src/root/sys/runtimeHomes.ts). */
 import { type Bytes, bytes, text, utf8 } from "../core/bytes.ts";
 import type { ShimConfig } from "../core/config.ts";
 import { EACCES, ENOENT, EROFS, failed, failureText } from "../core/failure.ts";
 import { processStatus } from "../core/gateway.ts";
-import { type HomeCheck, type Homes, homeVar } from "../core/homes.ts";
-import type { Account } from "../core/passwd.ts";
+import { type Homes, homeVar } from "../core/homes.ts";
 import { type Reach, type ReadOnly, reach } from "../core/reach.ts";
-import { homeSharing } from "../core/sharing.ts";
-import { unreadableAt } from "../core/unreadable.ts";
 import { readAccount } from "./accounts.ts";
-import type { Probe } from "./facts.ts";
 import { W_OK, X_OK } from "./libc.ts";
+import type { Probe } from "./probe.ts";
 
 /** An absolute path as text; undefined for one that is relative or not UTF-8, which is not checked. */
 export function absolute(path: Bytes): string | undefined {
@@ -21,7 +18,7 @@ export function absolute(path: Bytes): string | undefined {
  * access(2) answers EROFS for a write on a read-only mount once the bits allow it, which is when the walk asks:
  * no statfs layout to know, and nothing asked of a healthy home.
  */
-const readOnlyBy =
+export const readOnlyBy =
   (probe: Pick<Probe, "access">): ReadOnly =>
   (dir) =>
     probe.access(bytes(dir), W_OK) === EROFS;
@@ -59,39 +56,4 @@ function containerUid(probe: Probe): { containerUid?: number } {
   const status = probe.read("/proc/1/status");
   const uid = failed(status) ? undefined : processStatus(1, text(status))?.uid;
   return uid === undefined ? {} : { containerUid: uid };
-}
-
-/**
- * The runtime user's homes on the drop path: the variable's `value` when the environment sets it, and the drop
- * HOME. `account` holds every group the drop gives it. Given `entries`, each home's top is read for what the
- * runtime user cannot read there: one directory read per home, and one lstat per entry. Each home's sharing
- * (contract §14) costs one more lookup of its path.
- */
-export function runtimeHomes(
-  config: ShimConfig,
-  account: Account,
-  probe: Pick<Probe, "lstat" | "access"> & Partial<Pick<Probe, "entries">>,
-  value: Bytes | undefined,
-): Homes {
-  const variable = homeVar(config.name);
-  const paths: [string | null, string | undefined][] = [
-    [variable, value && absolute(value)],
-    [null, config.home],
-  ];
-  const checks: HomeCheck[] = [];
-  for (const [name, path] of paths) {
-    if (path === undefined || checks.some((c) => c.path === path)) continue;
-    const listing = probe.entries?.(path);
-    const top = listing === undefined ? undefined : unreadableAt(path, listing, probe.lstat, account);
-    const unreadable = top === undefined ? {} : { unreadable: top };
-    const sharing = homeSharing(path, probe.lstat);
-    checks.push({
-      variable: name,
-      path,
-      reach: reach(path, account, probe.lstat, readOnlyBy(probe)),
-      ...unreadable,
-      ...(sharing ? { sharing } : {}),
-    });
-  }
-  return { who: { uid: account.uid, user: account.name }, checks };
 }

@@ -56,7 +56,7 @@ const MORE_SYMBOLS = {
 } as const;
 
 /**
- * The relay's own calls (src/sys/relay.ts), bound once, when it starts: each symbol bound costs memory, and these
+ * The relay's own calls (src/relay/sys/relay.ts), bound once, when it starts: each symbol bound costs memory, and these
  * bound with the rarer ones on root's every drop grew its heap enough to start one of the runtime's threads, which
  * a pids limit one pid short turned into the runtime's crash report (docs/runtime.md).
  */

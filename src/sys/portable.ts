@@ -13,7 +13,7 @@ import type { Node } from "../core/pathWalk.ts";
 import { auxvSecure } from "../core/privilege.ts";
 import type { TerminalObservation, Tty } from "../core/terminal.ts";
 import type { ProgramStatus } from "../core/trust.ts";
-import type { Probe } from "./facts.ts";
+import type { Probe } from "./probe.ts";
 
 const loadFs = () => process.getBuiltinModule("node:fs");
 let loadedFs: ReturnType<typeof loadFs> | undefined;

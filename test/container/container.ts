@@ -7,7 +7,8 @@
 import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { defaultsFor, type ShimConfig } from "../../src/core/config.ts";
+import { defaultsFor } from "../../src/build/buildConfig.ts";
+import type { ShimConfig } from "../../src/core/config.ts";
 import { adminName } from "../../src/core/name.ts";
 import { docker, LABEL } from "../platform/docker.ts";
 import { build, type Helper, imageTags, variantKey } from "../platform/images.ts";

@@ -1,9 +1,9 @@
 /** contract §16: the CLI's home, whatever environment the session starts with, on the pure rule. */
 import { describe, expect, it } from "vitest";
+import { defaultsFor } from "../../src/build/buildConfig.ts";
 import { BOOT_ENV_DIR, type BootFile } from "../../src/core/bootEnv.ts";
 import { bytes } from "../../src/core/bytes.ts";
 import { cliHome, isBlank } from "../../src/core/cliHome.ts";
-import { defaultsFor } from "../../src/core/config.ts";
 import { known } from "../../src/core/lazy.ts";
 import type { Trust } from "../../src/core/trust.ts";
 
@@ -18,8 +18,15 @@ const rootFile = (value: string, uid = 0): BootFile => ({
   mode: 0o100644,
   data: bytes(value),
 });
-const home = (given: string | Uint8Array | undefined, file?: BootFile, dir?: Trust) =>
-  cliHome(config, { given: typeof given === "string" ? bytes(given) : given, ...(file ? { file } : {}) }, boot(dir));
+/** The caller's value, with the boot's file where it is blank, as src/sys/facts.ts homeFact gathers them. */
+const home = (given: string | Uint8Array | undefined, file?: BootFile, dir?: Trust) => {
+  const value = typeof given === "string" ? bytes(given) : given;
+  return cliHome(
+    config,
+    value !== undefined && !isBlank(value) ? { given: value } : { given: value, file: file ?? { kind: "missing" } },
+    boot(dir),
+  );
+};
 
 describe("blank: unset, empty, or only what Python's str.strip() strips", () => {
   it.each([
@@ -58,7 +65,7 @@ describe("the caller's value is kept as it is", () => {
   });
   it("a fork's variable is NAME_HOME", () => {
     const fork = { ...defaultsFor("acme-bot"), home: "/var/lib/acme" };
-    expect(cliHome(fork, { given: undefined }, boot())).toMatchObject({
+    expect(cliHome(fork, { given: undefined, file: { kind: "missing" } }, boot())).toMatchObject({
       variable: "ACME_BOT_HOME",
       value: bytes("/var/lib/acme"),
       source: "build",

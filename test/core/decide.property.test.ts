@@ -4,12 +4,17 @@
  * environment bytes round-trip untouched.
  */
 import { describe, expect, it } from "vitest";
+import { defaultsFor } from "../../src/build/buildConfig.ts";
 import { type Bytes, bytes, envValues, envWith, splitNul } from "../../src/core/bytes.ts";
-import { defaultsFor } from "../../src/core/config.ts";
-import { decide } from "../../src/core/decide.ts";
+import type { ShimConfig } from "../../src/core/config.ts";
+import type { Plan } from "../../src/core/decide.ts";
 import { calledCommand } from "../../src/core/name.ts";
 import type { Trust } from "../../src/core/trust.ts";
 import { isStrictlyTruthy } from "../../src/core/words.ts";
+import { type Given, planOf } from "./given.ts";
+
+/** The plan as the shim makes it: decide(), then, where it asks for the drop, planDrop(). */
+const decide = (config: ShimConfig, given: Given): Plan => planOf(config, given).plan;
 
 /** xorshift32: no dependency, reproducible from the seed. */
 function rng(seed: number) {
@@ -109,7 +114,7 @@ describe("decide under random environments", () => {
       const euid = 1 + r.int(65_000);
       const started = { ruid: euid, rgid: 7, egid: 7, secure: false };
       const plan = decide(config, { command, euid, started, env, cli: "ok" });
-      expect(plan).toEqual({ kind: "exec", path: command.target, prefix: [command.target] });
+      expect(plan).toEqual({ kind: "exec", way: "pass-through", path: command.target, prefix: [command.target] });
     }
   });
 

@@ -1,9 +1,11 @@
 /** contract §2, row by row, on the pure decision. */
 import { describe, expect, it } from "vitest";
+import { defaultsFor } from "../../src/build/buildConfig.ts";
 import { BOOT_ENV_DIR, type BootFacts } from "../../src/core/bootEnv.ts";
 import { bytes } from "../../src/core/bytes.ts";
-import { type Command, defaultsFor } from "../../src/core/config.ts";
-import { type Drop, decide, type Facts } from "../../src/core/decide.ts";
+import { isBlank } from "../../src/core/cliHome.ts";
+import type { Command, ShimConfig } from "../../src/core/config.ts";
+import type { Drop, Plan } from "../../src/core/decide.ts";
 import type { Failure } from "../../src/core/failure.ts";
 import type { DropGroup } from "../../src/core/groups.ts";
 import type { HomeCheck, Homes } from "../../src/core/homes.ts";
@@ -11,6 +13,7 @@ import { known } from "../../src/core/lazy.ts";
 import type { RuntimeUser } from "../../src/core/passwd.ts";
 import type { Terminal } from "../../src/core/terminal.ts";
 import type { Trust } from "../../src/core/trust.ts";
+import { type Given, type GivenRoot, planOf } from "./given.ts";
 
 const config = defaultsFor("hermes");
 const [HERMES, AGENT, ACP] = config.commands as [Command, Command, Command];
@@ -22,30 +25,22 @@ const writable: Trust = { ok: false, missing: false, reason: "/command is writab
 const plainStart = (id: number) => ({ ruid: id, rgid: id, egid: id, secure: false });
 const ALL_CAPS = 0x1ffffffffffn;
 
-type AsRoot = NonNullable<Facts["asRoot"]>;
-/** Root's facts as a test states them: those gathered when decide() asks, given as values. */
-type RootsGiven = Omit<Partial<AsRoot>, "runtimeUser" | "terminal" | "drop"> & {
+/** Root's facts as a test states them: root's own, and its drop facts, given as values. */
+type RootsGiven = Partial<GivenRoot> & {
   runtimeUser?: RuntimeUser | Failure;
   terminal?: Terminal | Failure;
   drop?: Drop | Failure;
 };
 
-function roots(over: RootsGiven = {}): AsRoot {
-  const { runtimeUser, terminal, drop, ...rest } = over;
-  return {
-    helperTrust: trusted,
-    cliTrust: trusted,
-    selfTrust: trusted,
-    capEff: ALL_CAPS,
-    ...rest,
-    ...(runtimeUser ? { runtimeUser: known(runtimeUser) } : {}),
-    ...(terminal ? { terminal: known(terminal) } : {}),
-    ...(drop ? { drop: known(drop) } : {}),
-  };
+function roots(over: RootsGiven = {}): GivenRoot {
+  return { helperTrust: trusted, cliTrust: trusted, selfTrust: trusted, capEff: ALL_CAPS, ...over };
 }
 
-function facts(over: Omit<Partial<Facts>, "homes"> & { homes?: Homes; optOut?: string | string[] } = {}): Facts {
-  const { optOut, homes, ...rest } = over;
+/** The plan from what a test states: decide(), then, where it asks for the drop, planDrop(). */
+const decide = (config: ShimConfig, given: Given): Plan => planOf(config, given).plan;
+
+function facts(over: Partial<Given> & { optOut?: string | string[] } = {}): Given {
+  const { optOut, ...rest } = over;
   const values = optOut === undefined ? [] : Array.isArray(optOut) ? optOut : [optOut];
   return {
     command: HERMES,
@@ -55,7 +50,6 @@ function facts(over: Omit<Partial<Facts>, "homes"> & { homes?: Homes; optOut?: s
     cli: "ok",
     asRoot: roots(),
     ...rest,
-    ...(homes ? { homes: known(homes) } : {}),
   };
 }
 
@@ -66,9 +60,12 @@ const DROP_ENV = [
   { name: "LOGNAME", value: bytes("hermes"), why: "the user the CLI runs as, as su and runuser set it" },
 ];
 
-const passThrough = { kind: "exec", path: HERMES.target, prefix: [HERMES.target] };
+const passThrough = { kind: "exec", way: "pass-through", path: HERMES.target, prefix: [HERMES.target] };
+/** Root on purpose: the same exec as the pass-through, by another way. */
+const keptRoot = { ...passThrough, way: "opt-out" };
 const drop = {
   kind: "exec",
+  way: "drop-name",
   path: "/command/s6-setuidgid",
   prefix: ["/command/s6-setuidgid", "hermes", "/opt/hermes/.venv/bin/hermes"],
   env: DROP_ENV,
@@ -96,8 +93,18 @@ describe("0. the name it is called as picks the command; a name it does not know
   });
   it.each([AGENT, ACP])("$name: every rule applies with its own target and name", (command) => {
     const { name, target } = command;
-    expect(decide(config, facts({ command, euid: 10000 }))).toEqual({ kind: "exec", path: target, prefix: [target] });
-    expect(decide(config, facts({ command, optOut: "yes" }))).toEqual({ kind: "exec", path: target, prefix: [target] });
+    expect(decide(config, facts({ command, euid: 10000 }))).toEqual({
+      kind: "exec",
+      way: "pass-through",
+      path: target,
+      prefix: [target],
+    });
+    expect(decide(config, facts({ command, optOut: "yes" }))).toEqual({
+      kind: "exec",
+      way: "opt-out",
+      path: target,
+      prefix: [target],
+    });
     expect(decide(config, facts({ command }))).toEqual({
       ...drop,
       prefix: ["/command/s6-setuidgid", "hermes", target],
@@ -162,11 +169,11 @@ describe("2. not root → exec the CLI directly", () => {
 
 describe("3. root with a strictly truthy opt-out keeps root", () => {
   it.each(["1", "true", "yes", "TRUE", "Yes", "yEs", "True"])("%j", (value) => {
-    expect(decide(config, facts({ optOut: value }))).toEqual(passThrough);
+    expect(decide(config, facts({ optOut: value }))).toEqual(keptRoot);
   });
   it("even when the helper is missing", () => {
     expect(decide(config, facts({ optOut: "1", asRoot: roots({ helperTrust: missing, cliTrust: trusted }) }))).toEqual(
-      passThrough,
+      keptRoot,
     );
   });
   it("warns once when the runtime user could rewrite the CLI", () => {
@@ -243,6 +250,7 @@ describe("a fork's configuration", () => {
     const command = rabbit.commands[0] as Command;
     expect(decide(rabbit, { ...facts({ command }), env })).toEqual({
       kind: "exec",
+      way: "opt-out",
       path: "/opt/rabbit/.venv/bin/rabbit",
       prefix: ["/opt/rabbit/.venv/bin/rabbit"],
     });
@@ -335,7 +343,7 @@ describe("6. the runtime user missing from the image → 126 before the helper r
     expect(decide(config, facts({ asRoot: roots({ runtimeUser: "local" }) }))).toEqual(drop);
   });
   it("the opt-out and non-root callers need no runtime user", () => {
-    expect(decide(config, facts({ optOut: "1", asRoot: roots({ runtimeUser: "absent" }) }))).toEqual(passThrough);
+    expect(decide(config, facts({ optOut: "1", asRoot: roots({ runtimeUser: "absent" }) }))).toEqual(keptRoot);
     expect(decide(config, facts({ euid: 10000, asRoot: roots({ runtimeUser: "absent" }) }))).toEqual(passThrough);
   });
 });
@@ -369,7 +377,7 @@ describe("6. root without CAP_SETUID or CAP_SETGID → 126 before the helper run
     expect(decide(config, facts({ asRoot: roots({ capEff: undefined }) }))).toEqual(drop);
   });
   it("the opt-out needs no capabilities", () => {
-    expect(decide(config, facts({ optOut: "1", asRoot: roots({ capEff: 0n }) }))).toEqual(passThrough);
+    expect(decide(config, facts({ optOut: "1", asRoot: roots({ capEff: 0n }) }))).toEqual(keptRoot);
   });
   it("does not concern non-root callers", () => {
     expect(decide(config, facts({ euid: 10000, asRoot: roots({ capEff: 0n }) }))).toEqual(passThrough);
@@ -459,7 +467,7 @@ describe("7. the CLI's home, as the user it will run as finds it", () => {
   });
 
   it("neither the opt-out nor a refusal speaks of the runtime user's home", () => {
-    expect(decide(config, facts({ optOut: "1", homes: runtime }))).toEqual(passThrough);
+    expect(decide(config, facts({ optOut: "1", homes: runtime }))).toEqual(keptRoot);
     const refused = decide(config, facts({ homes: runtime, asRoot: roots({ helperTrust: missing }) }));
     expect(refused).not.toHaveProperty("warning");
   });
@@ -484,6 +492,8 @@ describe("11. the drop's identity and groups: one exec of s6-applyuidgid with th
   const helperDrop = drop;
   const direct = (uid: string, gid: string, list: string) => ({
     ...drop,
+    way: "drop-ids",
+    drop: expect.objectContaining({ uid: Number(uid), gid: Number(gid) }),
     path: "/command/s6-applyuidgid",
     prefix: ["/command/s6-applyuidgid", "-u", uid, "-g", gid, "-G", list, HERMES.target],
   });
@@ -565,7 +575,7 @@ describe("11. the drop's identity and groups: one exec of s6-applyuidgid with th
     it("the opt-out still keeps root on purpose", () => {
       const f = withDrop(hermes({ uid: 0 }));
       f.env = [...f.env, bytes("HERMES_DOCKER_EXEC_AS_ROOT=1")];
-      expect(decide(config, f)).toEqual({ kind: "exec", path: HERMES.target, prefix: [HERMES.target] });
+      expect(decide(config, f)).toEqual(keptRoot);
     });
   });
 
@@ -644,6 +654,7 @@ describe("11. the drop's identity and groups: one exec of s6-applyuidgid with th
   it("the pass-through never changes groups", () => {
     expect(decide(config, withDrop(hermes({ groups: granted }), 10000))).toEqual({
       kind: "exec",
+      way: "pass-through",
       path: HERMES.target,
       prefix: [HERMES.target],
     });
@@ -661,6 +672,8 @@ describe("12. root's terminal stays root's: a shared terminal is relayed, never 
   /** The drop to a user in /etc/passwd: s6-applyuidgid with its ids (contract §11). */
   const direct = {
     ...drop,
+    way: "drop-ids",
+    drop: identity,
     path: "/command/s6-applyuidgid",
     prefix: ["/command/s6-applyuidgid", "-u", "10000", "-g", "10000", "-G", "10000", HERMES.target],
   };
@@ -695,7 +708,7 @@ describe("12. root's terminal stays root's: a shared terminal is relayed, never 
   });
   it("the opt-out keeps root and its own terminal: nothing is relayed", () => {
     const plan = decide(config, facts({ optOut: "1", asRoot: roots({ terminal: shared }) }));
-    expect(plan).toEqual(passThrough);
+    expect(plan).toEqual(keptRoot);
   });
   it("a helper that cannot be used still refuses first: the terminal changes no refusal", () => {
     const plan = decide(config, facts({ asRoot: roots({ helperTrust: missing, terminal: shared }) }));
@@ -835,7 +848,7 @@ describe("15. the boot's environment: every way that runs the CLI gets it, nothi
 
   it("the pass-through, the opt-out and root's drop each carry the import", () => {
     expect(decide(config, facts({ euid: 10000, boot: boot() }))).toEqual({ ...passThrough, boot: imported });
-    expect(decide(config, facts({ optOut: "1", boot: boot() }))).toEqual({ ...passThrough, boot: imported });
+    expect(decide(config, facts({ optOut: "1", boot: boot() }))).toEqual({ ...keptRoot, boot: imported });
     expect(decide(config, facts({ boot: boot(), asRoot: roots({ terminal: { kind: "own" } }) }))).toEqual({
       ...drop,
       boot: imported,
@@ -848,7 +861,7 @@ describe("15. the boot's environment: every way that runs the CLI gets it, nothi
       warning,
     });
     expect(decide(config, facts({ optOut: "1", boot: boot(10000) }))).toEqual({
-      ...passThrough,
+      ...keptRoot,
       boot: refused,
       warning,
     });
@@ -903,10 +916,17 @@ describe("16. one home whatever the session's environment: every way gets it, an
   const HOME_FILE = `${BOOT_ENV_DIR}/HERMES_HOME`;
   const bootHome = (given: string | undefined, value?: string, uid = 0): BootFacts => ({
     vars: [],
-    home: {
-      given: given === undefined ? undefined : bytes(given),
-      ...(value === undefined ? {} : { file: { kind: "file", uid, gid: 0, mode: 0o100644, data: bytes(value) } }),
-    },
+    // The boot's file is read where, and only where, the caller's value is blank (src/sys/facts.ts homeFact).
+    home:
+      given !== undefined && !isBlank(bytes(given))
+        ? { given: bytes(given) }
+        : {
+            given: given === undefined ? undefined : bytes(given),
+            file:
+              value === undefined
+                ? { kind: "missing" }
+                : { kind: "file", uid, gid: 0, mode: 0o100644, data: bytes(value) },
+          },
     dirTrust: known({ ok: true, resolved: BOOT_ENV_DIR }),
     target: () => ({ kind: "missing" }),
   });
@@ -930,7 +950,7 @@ describe("16. one home whatever the session's environment: every way gets it, an
       env: [set],
     });
     expect(decide(config, facts({ optOut: "1", boot: bootHome("", "/srv/hermes") }))).toEqual({
-      ...passThrough,
+      ...keptRoot,
       home: fromBoot,
       env: [set],
     });
@@ -963,17 +983,15 @@ describe("16. one home whatever the session's environment: every way gets it, an
       warning: `hermes: warning: not taking HERMES_HOME from the boot's environment: ${HOME_FILE} is owned by uid 10000, not root; hermes runs with HERMES_HOME=/opt/data, the build's home\n`,
     });
   });
-  it("the homes are asked for with the home the CLI will use, on every way", () => {
+  it("the home the CLI will use is the one planned, on every way", () => {
     const asked: unknown[] = [];
-    const homes = Object.assign(
-      (home: unknown) => {
-        asked.push(home);
-        return undefined;
-      },
-      { taken: () => undefined },
-    );
-    decide(config, { ...facts({ euid: 10000, boot: bootHome(undefined, "/srv/hermes") }), homes });
-    decide(config, { ...facts({ boot: bootHome(undefined, "/srv/hermes"), ...own }), homes });
+    for (const given of [
+      facts({ euid: 10000, boot: bootHome(undefined, "/srv/hermes") }),
+      facts({ boot: bootHome(undefined, "/srv/hermes"), ...own }),
+    ]) {
+      const plan = decide(config, given);
+      asked.push(plan.kind === "exec" ? plan.home : undefined);
+    }
     expect(asked).toEqual([fromBoot, fromBoot]);
   });
   it("root's runtime directory is not handed to the runtime user; one that could not be examined is told", () => {
@@ -990,12 +1008,12 @@ describe("16. one home whatever the session's environment: every way gets it, an
     };
     const kept = decide(
       config,
-      facts({ asRoot: { ...roots({ terminal: { kind: "own" }, drop: hermes }), runtimeDir: known(ownDir) } }),
+      facts({ asRoot: { ...roots({ terminal: { kind: "own" }, drop: hermes }), runtimeDir: ownDir } }),
     );
     expect(kept).toMatchObject({ path: "/command/s6-applyuidgid", env: DROP_ENV });
     const away = decide(
       config,
-      facts({ asRoot: { ...roots({ terminal: { kind: "own" }, drop: hermes }), runtimeDir: known(rootDir) } }),
+      facts({ asRoot: { ...roots({ terminal: { kind: "own" }, drop: hermes }), runtimeDir: rootDir } }),
     );
     expect(away).toMatchObject({
       env: [
@@ -1007,14 +1025,12 @@ describe("16. one home whatever the session's environment: every way gets it, an
     const failure = { call: "statx", on: "/run/user/0", errno: 5, words: "Input/output error" };
     const lost = { value: bytes("/run/user/0"), node: { kind: "unexamined" as const, failure } };
     expect(
-      decide(config, facts({ asRoot: { ...roots({ terminal: { kind: "own" } }), runtimeDir: known(lost) } })),
+      decide(config, facts({ asRoot: { ...roots({ terminal: { kind: "own" } }), runtimeDir: lost } })),
     ).toMatchObject({
       warning:
         "hermes: warning: not handing on XDG_RUNTIME_DIR: unable to statx /run/user/0: Input/output error; hermes runs without it\n",
     });
     // The pass-through and the opt-out change no user variable.
-    expect(decide(config, facts({ optOut: "1", asRoot: { ...roots(), runtimeDir: known(rootDir) } }))).toEqual(
-      passThrough,
-    );
+    expect(decide(config, facts({ optOut: "1", asRoot: { ...roots(), runtimeDir: rootDir } }))).toEqual(keptRoot);
   });
 });

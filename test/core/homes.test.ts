@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultsFor } from "../../src/core/config.ts";
+import { defaultsFor } from "../../src/build/buildConfig.ts";
 import { type Homes, homeRemedies, homeVar, homeWarnings } from "../../src/core/homes.ts";
 import type { Reach } from "../../src/core/reach.ts";
 

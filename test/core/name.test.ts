@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { defaultsFor } from "../../src/build/buildConfig.ts";
 import { bytes } from "../../src/core/bytes.ts";
-import { defaultsFor } from "../../src/core/config.ts";
 import { calledCommand, isAdminName } from "../../src/core/name.ts";
 
 describe("isAdminName", () => {

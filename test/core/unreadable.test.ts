@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultsFor } from "../../src/core/config.ts";
+import { defaultsFor } from "../../src/build/buildConfig.ts";
 import type { Failure } from "../../src/core/failure.ts";
 import type { Node } from "../../src/core/pathWalk.ts";
 import { unlisted, unreadableAt, unreadableIn, unreadableLines } from "../../src/core/unreadable.ts";

@@ -1,8 +1,8 @@
 /** contract §3 and §16: what the CLI's environment gets beside the caller's, on the pure rules. */
 import { describe, expect, it } from "vitest";
+import { defaultsFor } from "../../src/build/buildConfig.ts";
 import { type Bytes, bytes, text } from "../../src/core/bytes.ts";
 import type { CliHome } from "../../src/core/cliHome.ts";
-import { defaultsFor } from "../../src/core/config.ts";
 import type { Node } from "../../src/core/pathWalk.ts";
 import { dropUserEnv, envChanged, homeChange, runtimeDirFailure } from "../../src/core/userEnv.ts";
 

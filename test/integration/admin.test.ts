@@ -74,6 +74,7 @@ describe("explain, row by row of contract §2, agreeing with what the shim then 
     expect(report.facts).toMatchObject({ euid: 10000, helper: { trust: null } });
     expect(report.plan).toEqual({
       kind: "exec",
+      way: "pass-through",
       path: CLI,
       argv: [CLI, "whoami"],
       setEnv: {},

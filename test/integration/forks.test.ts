@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultsFor, type ShimConfig } from "../../src/core/config.ts";
+import { defaultsFor } from "../../src/build/buildConfig.ts";
+import type { ShimConfig } from "../../src/core/config.ts";
 import { Container, REPO } from "../container/container.ts";
 import { outcome } from "../platform/spawn.ts";
 

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { defaultsFor } from "../../src/core/config.ts";
+import { defaultsFor } from "../../src/build/buildConfig.ts";
 import { JS_ERROR_REPORT, REPO } from "../container/container.ts";
 import { outcome } from "../platform/spawn.ts";
 

@@ -8,6 +8,7 @@ import type { Account } from "../../core/passwd.ts";
 import { dirname } from "../../core/paths.ts";
 import { type ProgramStatus, programStatusText, type Trust } from "../../core/trust.ts";
 import { listNames } from "../../core/words.ts";
+import type { DropWay } from "../../root/core/drop.ts";
 import { type Finding, failureItem, findingFor, unexaminedFinding } from "./finding.ts";
 
 /** An ok or a problem about `check`: only a problem carries its remedy. */
@@ -121,8 +122,12 @@ export function groupsHelperCheck(config: ShimConfig, granted: readonly number[]
   ];
 }
 
-/** `bypassed`: root's calls drop through a trusted groups helper, so they do not run the helper at all. */
-export function helperCheck(config: ShimConfig, trust: Trust, bypassed = false): Finding {
+/**
+ * The helper as decide's own choice of the drop's way (decide.ts dropWay) has it: where root's calls drop through a
+ * trusted groups helper they do not run the helper at all; otherwise a helper that cannot be used refuses them.
+ */
+export function helperCheck(config: ShimConfig, trust: Trust, way: DropWay): Finding {
+  const bypassed = way.way === "drop-ids";
   if (trust.ok)
     return finding("helper", true, `the helper ${config.helper} is trusted (resolves to ${trust.resolved})`);
   if (trust.unexamined) {

@@ -6,7 +6,7 @@ import type { BootImport } from "../../core/bootEnv.ts";
 import { envValues, text } from "../../core/bytes.ts";
 import type { CliHome } from "../../core/cliHome.ts";
 import type { ShimConfig } from "../../core/config.ts";
-import { type Facts, optedOut, type Plan } from "../../core/decide.ts";
+import { type Facts, optedOut, type Plan, type Way } from "../../core/decide.ts";
 import { type Failure, failed, failureText } from "../../core/failure.ts";
 import { type Gateway, gatewayText } from "../../core/gateway.ts";
 import { type DropGroup, groupsText } from "../../core/groups.ts";
@@ -17,6 +17,7 @@ import { openToOthers } from "../../core/sharing.ts";
 import { type Terminal, terminalText } from "../../core/terminal.ts";
 import { programStatusText, type Trust } from "../../core/trust.ts";
 import { listNames } from "../../core/words.ts";
+import type { RootFacts } from "../../root/core/drop.ts";
 import { configJson, configRows, type Row, table } from "./usage.ts";
 
 /** A fact a failed call kept the shim from knowing (contract §13), in JSON: the failure in its own words. */
@@ -73,6 +74,8 @@ export interface ExplainReport {
   plan:
     | {
         kind: "exec";
+        /** How the plan runs the CLI (decide.ts's Way): as the caller, as root, or dropped by ids or by name. */
+        way: Way["way"];
         path: string;
         argv: string[];
         setEnv: Record<string, string>;
@@ -137,13 +140,19 @@ function terminalReport(terminal: Terminal | Failure | undefined, user: string):
   return terminal ? { ...terminal, text: terminalText(terminal, user) } : null;
 }
 
-export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args: readonly string[]): ExplainReport {
+/** `root`: root's drop facts, where decide() asked for the drop and they were gathered; explain says only those. */
+export function explainReport(
+  config: ShimConfig,
+  facts: Facts,
+  root: RootFacts | undefined,
+  plan: Plan,
+  args: readonly string[],
+): ExplainReport {
   const values = envValues(facts.env, config.optOutVar);
   const called = facts.command;
-  // What decide() asked for on its way to the plan: explain says only what was examined.
-  const found = facts.asRoot?.drop?.taken();
+  const found = root?.drop;
   const drop = failed(found) ? undefined : found;
-  const homes = facts.homes?.taken();
+  const homes = root ? root.homes : facts.homes;
   return {
     config: configJson(config),
     args: [...args],
@@ -165,7 +174,7 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
         counts: optedOut(config, facts.env),
       },
       helper: { path: config.helper, trust: trustReport(facts.asRoot?.helperTrust) },
-      terminal: terminalReport(facts.asRoot?.terminal?.taken(), config.user),
+      terminal: terminalReport(root?.terminal, config.user),
       identity: failed(found) ? unable(found) : drop ? { uid: drop.uid, gid: drop.gid } : null,
       groups: failed(found) ? unable(found) : (drop?.groups ?? null),
       gateway: drop?.gateway ?? null,
@@ -206,6 +215,7 @@ export function explainReport(config: ShimConfig, facts: Facts, plan: Plan, args
         ? { kind: "refuse", code: plan.code, message: plan.message }
         : {
             kind: "exec",
+            way: plan.way,
             path: plan.path,
             argv: [...plan.prefix, ...args],
             setEnv: setEnvOf(plan),
@@ -355,14 +365,12 @@ function planText(config: ShimConfig, report: ExplainReport): string {
       ? ", with the groups the container runtime granted"
       : "";
   const ids = identity && !("unable" in identity) ? ` (uid ${identity.uid}, gid ${identity.gid})` : "";
-  const what =
-    plan.path === config.helper
-      ? `drop to ${config.user} through ${config.helper}`
-      : plan.path === config.groupsHelper
-        ? `drop to ${config.user}${ids}${granted ? `${granted},` : ""} through ${config.groupsHelper}`
-        : facts.euid === 0
-          ? `run the CLI as root`
-          : `pass straight through as uid ${facts.euid}`;
+  const what = {
+    "drop-name": `drop to ${config.user} through ${config.helper}`,
+    "drop-ids": `drop to ${config.user}${ids}${granted ? `${granted},` : ""} through ${config.groupsHelper}`,
+    "opt-out": `run the CLI as root`,
+    "pass-through": `pass straight through as uid ${facts.euid}`,
+  }[plan.way];
   const env = Object.entries(plan.setEnv).map(([name, value]) => `${name}=${value}`);
   const unset = plan.changes.filter((c) => c.value === null).map((c) => `${c.name} removed`);
   const changed = env.length > 0 ? [env.join(" "), ...unset] : unset;

@@ -1,8 +1,10 @@
 /** The admin CLI: what the binary is when invoked as NAME-exec-shim. Loaded only then. */
 import { type Bytes, bytes } from "../../core/bytes.ts";
 import type { ShimConfig } from "../../core/config.ts";
-import { decide } from "../../core/decide.ts";
+import { decide, type Plan } from "../../core/decide.ts";
 import { calledCommand } from "../../core/name.ts";
+import { planDrop, type RootFacts } from "../../root/core/drop.ts";
+import { gatherRootFacts } from "../../root/sys/rootFacts.ts";
 import { gatherFacts } from "../../sys/facts.ts";
 import { libcProbe } from "../../sys/files.ts";
 import { writeStderr } from "../../sys/write.ts";
@@ -29,7 +31,15 @@ function explain(
   // The name is looked up exactly as the shim looks up argv[0]: by its last path element.
   const command = calledCommand(bytes(options.command ?? config.name), config.commands);
   const facts = gatherFacts(config, libcProbe, command, call.euid, call.env);
-  const report = explainReport(config, facts, decide(config, facts), options.args);
+  // As the shim plans: root's drop facts are gathered only where decide() asks for the drop.
+  const decided = decide(config, facts);
+  let root: RootFacts | undefined;
+  let plan: Plan;
+  if (decided.kind === "drop") {
+    root = gatherRootFacts(config, libcProbe, facts, call.env);
+    plan = planDrop(config, facts, root, decided);
+  } else plan = decided;
+  const report = explainReport(config, facts, root, plan, options.args);
   return printed(config.name, options.json ? `${JSON.stringify(report, null, 2)}\n` : explainText(config, report), 0);
 }
 

@@ -10,12 +10,15 @@ import { adminName } from "../../core/name.ts";
 import { parseGroup } from "../../core/passwd.ts";
 import { parseCapRow } from "../../core/privilege.ts";
 import { checkTrust, checkTrustOf } from "../../core/trust.ts";
-import { readAccountOfUid, readDropIdentity } from "../../sys/accounts.ts";
-import { bootFacts } from "../../sys/facts.ts";
+import { dropWay } from "../../root/core/drop.ts";
+import { readDropIdentity } from "../../root/sys/dropIdentity.ts";
+import { readProcesses } from "../../root/sys/processes.ts";
+import { runtimeHomes } from "../../root/sys/runtimeHomes.ts";
+import { readAccountOfUid } from "../../sys/accounts.ts";
+import { bootFacts, homeFact } from "../../sys/facts.ts";
 import { access, entries, executableStatus, groups, libcProbe, lstat, readAll, readlink } from "../../sys/files.ts";
-import { absolute, callerHomes, runtimeHomes } from "../../sys/homeProbe.ts";
+import { absolute, callerHomes } from "../../sys/homeProbe.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure } from "../../sys/libc.ts";
-import { readProcesses } from "../../sys/processes.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr } from "../../sys/write.ts";
 import { type Capabilities, capabilityChecks, fixLacking, initCheck } from "../core/capabilities.ts";
@@ -73,17 +76,24 @@ export function doctor(
   const account = identity?.account;
   const granted = identity ? addedGids(identity.groups) : [];
   const groupsTrust = checkTrust(config.groupsHelper, lstat);
+  const helperTrust = checkTrust(config.helper, lstat);
+  // The way root's drop takes, as decide() chooses it from the same facts: the helpers' verdicts follow it.
+  const way = dropWay(
+    config,
+    account && { uid: account.uid, gid: account.gid, groups: identity.groups, groupsHelperTrust: groupsTrust },
+    helperTrust,
+  );
   const self = readlink("/proc/self/exe");
   const venv = venvExecutables(config, env);
   // The boot's environment as a caller that lacks every variable finds it: the gateway's home among them. The
   // home judged is the one the CLI will use (contract §16): the caller's own value, else the gateway's.
   const boot = bootFacts(config, libcProbe, () => undefined);
-  const gatewayHome = cliHome(config, { given: undefined, ...boot.home }, boot);
-  const home = cliHome(config, { ...boot.home, given: envValues(env, homeVar(config.name))[0] }, boot);
+  const gatewayHome = cliHome(config, homeFact(config, libcProbe, undefined), boot);
+  const home = cliHome(config, homeFact(config, libcProbe, envValues(env, homeVar(config.name))[0]), boot);
   const findings: Finding[] = [
     ...shimCheck(config, self, failed(self) ? self : modeOf(self), checkTrustOf(self, lstat)),
     ...config.commands.map((c) => cliCheck(c, executableStatus(c.target))),
-    helperCheck(config, checkTrust(config.helper, lstat), account !== undefined && groupsTrust.ok),
+    helperCheck(config, helperTrust, way),
     ...groupsHelperCheck(config, identity && granted, groupsTrust),
     ...userCheck(config, failed(found) ? found : account),
     ...gatewayCheck(config, identity?.gateway),

@@ -8,7 +8,7 @@ import {
   MINIMAL_CAPS_TEXT,
 } from "../../../src/admin/core/capabilities.ts";
 import { LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
-import { defaultsFor } from "../../../src/core/config.ts";
+import { defaultsFor } from "../../../src/build/buildConfig.ts";
 import { failureOf } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");

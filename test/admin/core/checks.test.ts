@@ -13,9 +13,11 @@ import {
   userCheck,
 } from "../../../src/admin/core/checks.ts";
 import { LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
+import { defaultsFor } from "../../../src/build/buildConfig.ts";
 import { BOOT_ENV_DIR, type BootImport } from "../../../src/core/bootEnv.ts";
-import { type Command, defaultsFor } from "../../../src/core/config.ts";
+import type { Command } from "../../../src/core/config.ts";
 import type { Trust } from "../../../src/core/trust.ts";
+import { type DropWay, dropWay } from "../../../src/root/core/drop.ts";
 import { account, failureOf } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
@@ -46,19 +48,23 @@ describe("each command's CLI", () => {
   });
 });
 
+/** The helper's finding where decide's way is the helper's own, or (`BY_IDS`) the groups helper's. */
+const helperOf = (trust: Trust, way: DropWay = dropWay(config, undefined, trust)) => helperCheck(config, trust, way);
+const BY_IDS: DropWay = { way: "drop-ids", drop: { uid: 10000, gid: 10000, groups: [] } };
+
 describe("the helper", () => {
   it("trusted: ok, naming what it resolves to", () => {
-    expect(helperCheck(config, { ok: true, resolved: "/x/s6-setuidgid" })).toEqual(
+    expect(helperOf({ ok: true, resolved: "/x/s6-setuidgid" })).toEqual(
       ok("helper", "the helper /command/s6-setuidgid is trusted (resolves to /x/s6-setuidgid)"),
     );
   });
 
   it("missing and untrusted get different remedies", () => {
-    const missing = helperCheck(config, { ok: false, missing: true, reason: "/command does not exist" });
+    const missing = helperOf({ ok: false, missing: true, reason: "/command does not exist" });
     expect(missing).toMatchObject({ check: "helper", status: "problem", remedy: expect.stringContaining("--helper") });
     expect(missing).toMatchObject({ items: [] });
     expect(missing.message).toContain("/command does not exist; root calls exit 126");
-    const weak = helperCheck(config, { ok: false, missing: false, reason: "/command is writable by others" });
+    const weak = helperOf({ ok: false, missing: false, reason: "/command is writable by others" });
     expect(weak).toMatchObject({ status: "problem", remedy: expect.stringContaining("chmod go-w") });
   });
 });
@@ -66,7 +72,7 @@ describe("the helper", () => {
 describe("the helper, where root's calls drop through a trusted groups helper", () => {
   it("missing or rewritable, it is a note: it is not run", () => {
     const missing = { ok: false as const, missing: true, reason: "/command/s6-setuidgid does not exist" };
-    expect(helperCheck(config, missing, true)).toEqual({
+    expect(helperOf(missing, BY_IDS)).toEqual({
       check: "helper",
       status: "note",
       message:
@@ -79,11 +85,11 @@ describe("the helper, where root's calls drop through a trusted groups helper", 
       missing: false,
       reason: "/command/s6-setuidgid is owned by uid 10000, not root",
     };
-    expect(helperCheck(config, weak, true)).toMatchObject({
+    expect(helperOf(weak, BY_IDS)).toMatchObject({
       status: "note",
       remedy: expect.stringContaining("chmod go-w"),
     });
-    expect(helperCheck(config, { ok: true, resolved: "/x" }, true)).toMatchObject({ status: "ok" });
+    expect(helperOf({ ok: true, resolved: "/x" }, BY_IDS)).toMatchObject({ status: "ok" });
   });
 });
 
@@ -353,10 +359,10 @@ describe("a check whose subject a failed call kept from being examined (contract
 
   it("the helper: root's calls exit 126 unless they drop through the groups helper", () => {
     const message = "the helper /command/s6-setuidgid could not be examined";
-    expect(helperCheck(config, lostTrust("/command"))).toEqual(
+    expect(helperOf(lostTrust("/command"))).toEqual(
       unexamined("helper", `${message}: root calls exit 126`, "/command"),
     );
-    expect(helperCheck(config, lostTrust("/command"), true)).toEqual(unexamined("helper", message, "/command"));
+    expect(helperOf(lostTrust("/command"), BY_IDS)).toEqual(unexamined("helper", message, "/command"));
   });
 
   it("the groups helper, where the drop would run it", () => {

@@ -6,7 +6,7 @@ import {
   type VenvExecutable,
 } from "../../../src/admin/core/entryPoints.ts";
 import { LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
-import { defaultsFor } from "../../../src/core/config.ts";
+import { defaultsFor } from "../../../src/build/buildConfig.ts";
 import { failureOf } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");

@@ -1,16 +1,19 @@
 /** explain's facts and plan as an operator reads them: what each caller would get, and why. */
 import { describe, expect, it } from "vitest";
 import { explainReport, explainText } from "../../../src/admin/core/explain.ts";
+import { defaultsFor } from "../../../src/build/buildConfig.ts";
 import { BOOT_ENV_DIR, type BootFacts, type BootFile } from "../../../src/core/bootEnv.ts";
 import { bytes } from "../../../src/core/bytes.ts";
-import { type Command, defaultsFor } from "../../../src/core/config.ts";
-import { type Drop, decide, type Facts } from "../../../src/core/decide.ts";
+import { isBlank } from "../../../src/core/cliHome.ts";
+import type { Command } from "../../../src/core/config.ts";
+import type { Drop } from "../../../src/core/decide.ts";
 import type { Failure } from "../../../src/core/failure.ts";
 import type { HomeCheck } from "../../../src/core/homes.ts";
 import { known } from "../../../src/core/lazy.ts";
 import type { Terminal } from "../../../src/core/terminal.ts";
 import type { Trust } from "../../../src/core/trust.ts";
 import type { Unreadable } from "../../../src/core/unreadable.ts";
+import { type Given, type GivenRoot, planOf } from "../../core/given.ts";
 import { failureOf } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
@@ -18,23 +21,23 @@ const [HERMES, AGENT] = config.commands as [Command, Command];
 const TRUSTED: Trust = { ok: true, resolved: "/command/s6-setuidgid" };
 const CLI_TRUSTED: Trust = { ok: true, resolved: HERMES.target };
 
-function explain(facts: Facts, args: string[] = ["auth", "list"]) {
-  const report = explainReport(config, facts, decide(config, facts), args);
+function explain(given: Given, args: string[] = ["auth", "list"]) {
+  const { plan, facts, root } = planOf(config, given);
+  const report = explainReport(config, facts, root, plan, args);
   return { report, text: explainText(config, report) };
 }
 
 const SELF: Trust = { ok: true, resolved: "/opt/hermes/bin/hermes" };
 const ALL_CAPS = 0x1ffffffffffn;
-type AsRoot = NonNullable<Facts["asRoot"]>;
-/** Root's facts as a test states them: those gathered when decide() asks, given as values. */
-type RootsGiven = Omit<Partial<AsRoot>, "terminal" | "drop"> & {
+type AsRoot = GivenRoot;
+/** Root's facts as a test states them: root's own, and its drop facts, given as values. */
+type RootsGiven = Partial<AsRoot> & {
   terminal?: Terminal | Failure;
   drop?: Drop | Failure;
 };
 
 /** Root, with every root fact trusted unless `over` says otherwise. */
-const root = (env: string[] = [], over: RootsGiven = {}): Facts => {
-  const { terminal, drop, ...rest } = over;
+const root = (env: string[] = [], over: RootsGiven = {}): Given => {
   return {
     command: HERMES,
     euid: 0,
@@ -46,15 +49,13 @@ const root = (env: string[] = [], over: RootsGiven = {}): Facts => {
       cliTrust: CLI_TRUSTED,
       selfTrust: SELF,
       capEff: ALL_CAPS,
-      ...rest,
-      ...(terminal ? { terminal: known(terminal) } : {}),
-      ...(drop ? { drop: known(drop) } : {}),
+      ...over,
     },
   };
 };
 
 /** A caller that is not root: no root facts are gathered. */
-const user = (cli: Facts["cli"] = "ok", env: string[] = [], euid = 10000): Facts => ({
+const user = (cli: Given["cli"] = "ok", env: string[] = [], euid = 10000): Given => ({
   command: HERMES,
   euid,
   started: { ruid: euid, rgid: euid, egid: euid, secure: false },
@@ -67,6 +68,7 @@ describe("explain", () => {
     const { report, text } = explain(root(["HOME=/root"]));
     expect(report.plan).toEqual({
       kind: "exec",
+      way: "drop-name",
       path: "/command/s6-setuidgid",
       argv: ["/command/s6-setuidgid", "hermes", "/opt/hermes/.venv/bin/hermes", "auth", "list"],
       setEnv: { HOME: "/opt/data", USER: "hermes", LOGNAME: "hermes" },
@@ -203,7 +205,7 @@ describe("explain: the identity the drop gives (contract §11)", () => {
   };
 
   const GROUPS_TRUSTED: Trust = { ok: true, resolved: "/command/s6-applyuidgid" };
-  const withDrop = (drop: Drop): Facts => root([], { drop });
+  const withDrop = (drop: Drop): Given => root([], { drop });
 
   it("shows the ids, every group and where it came from, the groups helper, and the plan through it", () => {
     const { report, text } = explain(withDrop({ ...granted, groupsHelperTrust: GROUPS_TRUSTED }));
@@ -330,10 +332,10 @@ describe("explain: the identity the drop gives (contract §11)", () => {
     });
     const file = (path: string) => ({ path, kind: "file" as const, uid: 0, gid: 0, mode: 0o600 });
     const who = { uid: 10000, user: "hermes" };
-    facts.homes = known({
+    facts.homes = {
       who,
       checks: [check({ count: 5, examples: [file("/opt/data/.env"), file("/opt/data/auth.json")], unexamined: [] })],
-    });
+    };
     let { report, text } = explain(facts);
     expect(report.facts.homes?.checks[0]?.unreadable).toEqual({
       count: 5,
@@ -341,16 +343,16 @@ describe("explain: the identity the drop gives (contract §11)", () => {
       unexamined: [],
     });
     expect(text).toContain("  unreadable     /opt/data/.env, /opt/data/auth.json and 3 more\n");
-    facts.homes = known({
+    facts.homes = {
       who,
       checks: [check({ count: 2, examples: [file("/opt/data/.env"), file("/opt/data/x")], unexamined: [] })],
-    });
+    };
     ({ text } = explain(facts));
     expect(text).toContain("  unreadable     /opt/data/.env, /opt/data/x\n");
-    facts.homes = known({ who, checks: [check({ count: 0, examples: [], unexamined: [] })] });
+    facts.homes = { who, checks: [check({ count: 0, examples: [], unexamined: [] })] };
     ({ text } = explain(facts));
     expect(text).toContain("  unreadable     nothing at the top of /opt/data that the runtime user cannot read\n");
-    facts.homes = known({ who, checks: [check()] });
+    facts.homes = { who, checks: [check()] };
     ({ report, text } = explain(facts));
     expect(report.facts.homes?.checks[0]?.unreadable).toBeNull();
     expect(text).not.toContain("unreadable");
@@ -358,7 +360,7 @@ describe("explain: the identity the drop gives (contract §11)", () => {
 });
 
 describe("explain's terminal (contract §12)", () => {
-  const shared = (fds: number[]): Facts =>
+  const shared = (fds: number[]): Given =>
     root([], {
       terminal: { kind: "shared", sid: 40, leaderUid: 0, fds },
       drop: {
@@ -427,13 +429,13 @@ describe("explain, every line of the facts and the plan", () => {
     path: "/srv/h",
     reach: { ok: false, blocks: "write", missing: false, at: { dir: "/srv/h", uid: 0, gid: 0, mode: 0o040755 } },
   };
-  const dropping: Facts = {
+  const dropping: Given = {
     ...root([], { terminal: { kind: "none" } }),
-    homes: known({ who: { uid: 10000, user: "hermes" }, checks: [ownHome, rootsHome] }),
+    homes: { who: { uid: 10000, user: "hermes" }, checks: [ownHome, rootsHome] },
   };
 
   /** The facts and the plan: everything above the baked configuration, which the test above pins. */
-  function factsAndPlan(facts: Facts): string {
+  function factsAndPlan(facts: Given): string {
     const { text } = explain(facts, ["auth"]);
     return text.slice(0, text.indexOf("configuration (baked in at build time)"));
   }
@@ -488,6 +490,7 @@ describe("explain, every line of the facts and the plan", () => {
   });
 
   it("root without the capabilities to drop: the refusal's two lines, indented under the plan", () => {
+    // The refusal comes before root's drop facts are gathered: the terminal stated here is never examined.
     const refused = root([], { terminal: { kind: "none" }, capEff: 0n });
     expect(factsAndPlan(refused)).toBe(
       HEAD +
@@ -497,7 +500,7 @@ describe("explain, every line of the facts and the plan", () => {
         "  CLI as root    trusted (resolves to /opt/hermes/.venv/bin/hermes) (only the opt-out runs it as root)\n" +
         "  opt-out        HERMES_DOCKER_EXEC_AS_ROOT is not set: no opt-out\n" +
         "  helper         /command/s6-setuidgid trusted (resolves to /command/s6-setuidgid)\n" +
-        "  terminal       none\n" +
+        "  terminal       not examined: only root's drop relays a terminal\n" +
         "\n" +
         "plan: refuse, exit 126, with this on stderr:\n" +
         "    hermes: cannot drop to hermes: root here lacks CAP_SETUID and CAP_SETGID (the container runs with capabilities " +
@@ -534,12 +537,12 @@ describe("explain, every line of the facts and the plan", () => {
 });
 
 describe("a home shared by a group (contract §14): its sharing beside the umask it makes", () => {
-  const shared = (mode: number, path = "/opt/data"): Facts => ({
+  const shared = (mode: number, path = "/opt/data"): Given => ({
     ...root([], { terminal: { kind: "none" } }),
-    homes: known({
+    homes: {
       who: { uid: 10000, user: "hermes" },
       checks: [{ variable: null, path, reach: { ok: true }, sharing: { gid: 2000, mode } }],
-    }),
+    },
   });
 
   it("closed to others: umask 0007, the build's narrowed, and the home's group, mode and setgid", () => {
@@ -570,10 +573,10 @@ describe("a home shared by a group (contract §14): its sharing beside the umask
     const failure = { call: "statx", on: "/opt/data", errno: 5, words: "Input/output error" };
     const { report, text } = explain({
       ...root([], { terminal: { kind: "none" } }),
-      homes: known({
+      homes: {
         who: { uid: 10000, user: "hermes" },
         checks: [{ variable: null, path: "/opt/data", reach: { ok: true }, sharing: failure }],
-      }),
+      },
     });
     expect(report.plan).toEqual({
       kind: "refuse",
@@ -590,10 +593,10 @@ describe("a home shared by a group (contract §14): its sharing beside the umask
   it("a home that is not shared: the umask alone, and no shared row", () => {
     const { text } = explain({
       ...root([], { terminal: { kind: "none" } }),
-      homes: known({
+      homes: {
         who: { uid: 10000, user: "hermes" },
         checks: [{ variable: null, path: "/opt/data", reach: { ok: true } }],
-      }),
+      },
     });
     expect(text).toContain("  umask        0002\n");
     expect(text).not.toContain("shared");
@@ -644,10 +647,10 @@ describe("facts a failed call kept from being known (contract §13): said as suc
   /** Root's facts, with `unreadable` as what the top of the drop HOME holds. */
   const withTop = (unreadable: Unreadable) => {
     const facts = root();
-    facts.homes = known({
+    facts.homes = {
       who: { uid: 10000, user: "hermes" },
       checks: [{ variable: null, path: "/opt/data", reach: { ok: true }, unreadable }],
-    });
+    };
     return facts;
   };
 
@@ -736,7 +739,11 @@ describe("explain: the CLI's home and the variables the plan changes (contract �
   const HOME_FILE = `${BOOT_ENV_DIR}/HERMES_HOME`;
   const boot = (given: string | undefined, file?: BootFile): BootFacts => ({
     vars: [],
-    home: { given: given === undefined ? undefined : bytes(given), ...(file ? { file } : {}) },
+    // The boot's file is read where, and only where, the caller's value is blank (src/sys/facts.ts homeFact).
+    home:
+      given !== undefined && !isBlank(bytes(given))
+        ? { given: bytes(given) }
+        : { given: given === undefined ? undefined : bytes(given), file: file ?? { kind: "missing" } },
     dirTrust: known({ ok: true, resolved: BOOT_ENV_DIR }),
     target: () => ({ kind: "missing" }),
   });
@@ -781,7 +788,7 @@ describe("explain: the CLI's home and the variables the plan changes (contract �
     expect(row(text)).toBe(
       `HERMES_HOME="/opt/data", the build's --home: the caller's was unset or blank, and the boot's is not taken: ${HOME_FILE} is owned by uid 10000, not root`,
     );
-    expect(row(explain({ ...user(), boot: { ...boot(undefined), home: { given: undefined } } }).text)).toBe(
+    expect(row(explain({ ...user(), boot: boot(undefined) }).text)).toBe(
       `HERMES_HOME="/opt/data", the build's --home: the caller's was unset or blank, and the boot's is not taken: the boot did not set it (no ${HOME_FILE})`,
     );
   });
@@ -789,11 +796,12 @@ describe("explain: the CLI's home and the variables the plan changes (contract �
     const facts = user();
     const plan = {
       kind: "exec" as const,
+      way: "pass-through" as const,
       path: "/opt/hermes/.venv/bin/hermes",
       prefix: ["/opt/hermes/.venv/bin/hermes"],
       home: { variable: "HERMES_HOME", value: bytes("/opt/data"), source: "build" as const },
     };
-    expect(explainReport(config, facts, plan, []).facts.home?.text).toBe(
+    expect(explainReport(config, facts, undefined, plan, []).facts.home?.text).toBe(
       `HERMES_HOME="/opt/data", the build's --home: the caller's was unset or blank`,
     );
   });
@@ -802,7 +810,7 @@ describe("explain: the CLI's home and the variables the plan changes (contract �
     const facts = root([], { terminal: { kind: "none" } });
     const { report, text } = explain({
       ...facts,
-      asRoot: { ...(facts.asRoot as NonNullable<Facts["asRoot"]>), runtimeDir: known(dir) },
+      asRoot: { ...(facts.asRoot as AsRoot), runtimeDir: dir },
     });
     expect(report.plan).toMatchObject({
       changes: [

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { groupChecks, groupText, sharedScope } from "../../../src/admin/core/groupChecks.ts";
 import type { GroupLack } from "../../../src/admin/core/groupVerdict.ts";
 import { nothingFound, type Outcome, record, type WalkResult } from "../../../src/admin/core/walkResult.ts";
-import { defaultsFor } from "../../../src/core/config.ts";
+import { defaultsFor } from "../../../src/build/buildConfig.ts";
 import { failureOf, nodeMaker } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { holds, homeTrees, ownFiles, refusal, treeName } from "../../../src/admin/core/homeTrees.ts";
-import { defaultsFor } from "../../../src/core/config.ts";
+import { defaultsFor } from "../../../src/build/buildConfig.ts";
 
 const config = defaultsFor("hermes");
 const build = { path: "/opt/data", variable: null };

@@ -22,7 +22,7 @@ import {
   type TreeFacts,
   unexaminedService,
 } from "../../../src/admin/core/supervision.ts";
-import { defaultsFor } from "../../../src/core/config.ts";
+import { defaultsFor } from "../../../src/build/buildConfig.ts";
 import type { NodeStat } from "../../../src/core/node.ts";
 import type { Lstat, Node } from "../../../src/core/pathWalk.ts";
 import type { Trust } from "../../../src/core/trust.ts";

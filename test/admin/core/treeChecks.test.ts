@@ -15,7 +15,7 @@ import {
   refusedByFilesystem,
   type WalkResult,
 } from "../../../src/admin/core/walkResult.ts";
-import { defaultsFor } from "../../../src/core/config.ts";
+import { defaultsFor } from "../../../src/build/buildConfig.ts";
 import type { HomeCheck, Homes } from "../../../src/core/homes.ts";
 import type { Reach } from "../../../src/core/reach.ts";
 import { account, failureOf, nodeMaker } from "./fixtures.ts";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { usageError, usageText, versionText } from "../../../src/admin/core/usage.ts";
-import { defaultsFor } from "../../../src/core/config.ts";
+import { defaultsFor } from "../../../src/build/buildConfig.ts";
 
 describe("usage texts", () => {
   it("--version: version and the baked configuration", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ConfigInput, defaultsFor, resolveConfig } from "../../src/core/config.ts";
+import { type ConfigInput, defaultsFor, resolveConfig } from "../../src/build/buildConfig.ts";
 
 describe("resolveConfig", () => {
   it("with no settings is today's Hermes shim", () => {

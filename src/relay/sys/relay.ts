@@ -7,11 +7,33 @@
  * (reopened, non-blocking), the pty's master (non-blocking), a pidfd of the CLI, readable once it exited, and a
  * signalfd of the signals the relay handles, which stay blocked: a signal is a descriptor ready like the others,
  * never a handler of the runtime's (docs/relay.md). What to read and write next, and when it ends, is
- * src/core/relayRules.ts's; this file polls, reads, writes and signals, and makes no object on a turn that only
+ * src/relay/core/relayRules.ts's; this file polls, reads, writes and signals, and makes no object on a turn that only
  * relays, so its heap never grows and the runtime starts no thread of its own (docs/runtime.md).
  */
-import type { Bytes } from "../core/bytes.ts";
-import { EAGAIN, EINTR, EPERM, failed, failureText } from "../core/failure.ts";
+import type { Bytes } from "../../core/bytes.ts";
+import { EAGAIN, EINTR, EPERM, failed, failureText } from "../../core/failure.ts";
+import { TERMIOS_SIZE } from "../../core/terminal.ts";
+import { cArray, prepareExec } from "../../sys/exec.ts";
+import { readAll, retried } from "../../sys/files.ts";
+import {
+  asPointer,
+  cstr,
+  errno,
+  libc,
+  moreLibc,
+  O_CLOEXEC,
+  O_NOCTTY,
+  O_NONBLOCK,
+  O_RDWR,
+  ptr,
+  relayLibc,
+  SIG_DFL,
+  unable,
+} from "../../sys/libc.ts";
+import { SYS } from "../../sys/syscalls.ts";
+import { TCGETS } from "../../sys/terminal.ts";
+import { writeStderr } from "../../sys/write.ts";
+import { type Ending, rawModes, suspendKeyAt, waitStatus } from "../core/pty.ts";
 import {
   AGAIN,
   afterPtyRead,
@@ -37,27 +59,6 @@ import {
   TERM_OUT,
   waits,
 } from "../core/relayRules.ts";
-import { type Ending, rawModes, suspendKeyAt, TERMIOS_SIZE, waitStatus } from "../core/terminal.ts";
-import { cArray, prepareExec } from "./exec.ts";
-import { readAll, retried } from "./files.ts";
-import {
-  asPointer,
-  cstr,
-  errno,
-  libc,
-  moreLibc,
-  O_CLOEXEC,
-  O_NOCTTY,
-  O_NONBLOCK,
-  O_RDWR,
-  ptr,
-  relayLibc,
-  SIG_DFL,
-  unable,
-} from "./libc.ts";
-import { SYS } from "./syscalls.ts";
-import { TCGETS } from "./terminal.ts";
-import { writeStderr } from "./write.ts";
 
 /** The rarer calls and the relay's own, as one table: the relay binds its own once, when it starts. */
 const calls = () => ({ ...moreLibc(), ...relayLibc() });

@@ -1,11 +1,11 @@
 /**
- * The gateway's groups as the drop reads them (contract §15): src/sys/processes.ts and accounts.ts take their
+ * The gateway's groups as the drop reads them (contract §15): src/root/sys/processes.ts and dropIdentity.ts take their
  * reads as functions, so what they do with each answer is checked here without a container.
  */
 import { describe, expect, it } from "vitest";
-import { EACCES, EIO, ENOENT, EPERM, ESRCH, type Failure } from "../../src/core/failure.ts";
-import { readDropIdentity } from "../../src/sys/accounts.ts";
-import { readProcesses } from "../../src/sys/processes.ts";
+import { EACCES, EIO, ENOENT, EPERM, ESRCH, type Failure } from "../../../src/core/failure.ts";
+import { readDropIdentity } from "../../../src/root/sys/dropIdentity.ts";
+import { readProcesses } from "../../../src/root/sys/processes.ts";
 
 const fail = (call: string, on: string, errno: number): Failure => ({ call, on, errno, words: `errno ${errno}` });
 const encode = (text: string) => new TextEncoder().encode(text);

@@ -1,7 +1,7 @@
 /**
  * The relay's rules (contract §12), as sudo's exec_pty.c and util-linux's pty-session.c keep them: one loop over
  * non-blocking descriptors, one bounded buffer each way, a side read only while its buffer has room, so no write
- * ever holds up the loop and the memory never grows. Pure: src/sys/relay.ts polls, reads, writes and signals as
+ * ever holds up the loop and the memory never grows. Pure: src/relay/sys/relay.ts polls, reads, writes and signals as
  * these rules say.
  */
 

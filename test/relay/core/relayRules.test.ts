@@ -30,7 +30,7 @@ import {
   TERM_IN,
   TERM_OUT,
   waits,
-} from "../../src/core/relayRules.ts";
+} from "../../../src/relay/core/relayRules.ts";
 
 const running = (over: Partial<RelayState> = {}): RelayState => ({ ...startState(true), ...over });
 const holding = (toPty = 0, toTerm = 0): Held => ({ toPty, toTerm });
