@@ -2,6 +2,7 @@
 import { toArrayBuffer } from "bun:ffi";
 import type { BootFile } from "../core/bootEnv.ts";
 import { type Bytes, nameText, text } from "../core/bytes.ts";
+import { decimal } from "../core/decimal.ts";
 import { absent, EINTR, ELOOP, type Failure, failed } from "../core/failure.ts";
 import type { OpenFd } from "../core/fds.ts";
 import type { NodeKind, NodeStat } from "../core/node.ts";
@@ -114,17 +115,6 @@ export function entries(path: string): string[] | Failure {
   return found;
 }
 
-/** A descriptor number from its NUL-terminated name in /proc/self/fd, by hand: a regular expression costs more to compile. */
-function fdNumber(name: Uint8Array): number {
-  let fd = 0;
-  for (let i = 0; i < name.length - 1; i++) {
-    const digit = (name[i] as number) - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    fd = fd * 10 + digit;
-  }
-  return name.length > 1 ? fd : -1;
-}
-
 /**
  * Open descriptors and the number the listing itself got (the lowest free
  * one). Targets are read only below that number: only there can the
@@ -137,7 +127,8 @@ export function openFds(): { open: OpenFd[]; lowestFree: number } | Failure {
   const open: OpenFd[] = [];
   let lost = failed(names) ? names : undefined;
   for (const name of lost ? [] : (names as Uint8Array[])) {
-    const fd = fdNumber(name);
+    // The name ends in its NUL.
+    const fd = decimal(name, name.length - 1);
     if (fd < 0) continue;
     const target = fd >= 4 && fd < dir ? readlink(`/proc/self/fd/${fd}`) : "";
     if (failed(target)) {

@@ -9,7 +9,7 @@
  */
 
 import { nameText } from "../../core/bytes.ts";
-import { ELOOP, ENOENT, ENOTDIR, type Failure, failed } from "../../core/failure.ts";
+import { ELOOP, ENOENT, ENOTDIR, type Failure, failed, refusedByFilesystem } from "../../core/failure.ts";
 import type { NodeStat } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
 import { sharingOf } from "../../core/sharing.ts";
@@ -18,14 +18,7 @@ import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, failure, libc } from "../../sys/libc.ts"
 import { statAt } from "../../sys/statx.ts";
 import { type GroupLack, groupLacks, restored } from "../core/groupVerdict.ts";
 import { fixedGid, judge, keepsOwner, type Verdict } from "../core/verdict.ts";
-import {
-  type HomeState,
-  nothingFound,
-  type Outcome,
-  record,
-  refusedByFilesystem,
-  type WalkResult,
-} from "../core/walkResult.ts";
+import { type HomeState, nothingFound, type Outcome, record, type WalkResult } from "../core/walkResult.ts";
 import { chmodHeld, chownHeld, KEEP_OWNER, OPEN_DIR, OPEN_NODE, openIn } from "./dirfd.ts";
 import { refusedAsSymlink, statFd } from "./stat.ts";
 

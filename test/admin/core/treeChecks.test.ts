@@ -8,14 +8,9 @@ import {
   otherTreeChecks,
   treeChecks,
 } from "../../../src/admin/core/treeChecks.ts";
-import {
-  nothingFound,
-  type Outcome,
-  record,
-  refusedByFilesystem,
-  type WalkResult,
-} from "../../../src/admin/core/walkResult.ts";
+import { nothingFound, type Outcome, record, type WalkResult } from "../../../src/admin/core/walkResult.ts";
 import { defaultsFor } from "../../../src/core/config.ts";
+import { refusedByFilesystem } from "../../../src/core/failure.ts";
 import type { HomeCheck, Homes } from "../../../src/core/homes.ts";
 import type { Reach } from "../../../src/core/reach.ts";
 import { account, failureOf, nodeMaker } from "./fixtures.ts";
