@@ -4,7 +4,7 @@
  * product name, commands, user and paths without editing source.
  */
 import { type BootVar, DEFAULT_BOOT_ENV } from "./bootEnv.ts";
-import { adminName } from "./name.ts";
+import { adminName, productVar } from "./name.ts";
 
 /** One name the binary answers to, and the real program it guards under that name. */
 export interface Command {
@@ -70,7 +70,7 @@ export function defaultsFor(name: string): ShimConfig {
     helper: "/command/s6-setuidgid",
     groupsHelper: "/command/s6-applyuidgid",
     home: "/opt/data",
-    optOutVar: `${name.toUpperCase().replaceAll("-", "_")}_DOCKER_EXEC_AS_ROOT`,
+    optOutVar: productVar(name, "DOCKER_EXEC_AS_ROOT"),
     umask: 0o002,
     scanDir: "/run/service",
     bootEnv: DEFAULT_BOOT_ENV.map((v) => ({ ...v })),
