@@ -3,8 +3,9 @@ import type { Bytes } from "../core/bytes.ts";
 import { failed, unseen } from "../core/failure.ts";
 import { inheritedFds } from "../core/fds.ts";
 import { type Limit, parseNofile, softLimitToRestore } from "../core/limits.ts";
+import { SIGPIPE, SIGXFSZ } from "../core/signals.ts";
 import { openFds, readAll } from "./files.ts";
-import { errno, F_SETFD, libc, pidOf, ptr, RLIMIT_NOFILE, SIG_DFL, SIGPIPE, SIGXFSZ, Unable, unable } from "./libc.ts";
+import { errno, F_SETFD, libc, pidOf, ptr, RLIMIT_NOFILE, SIG_DFL, Unable, unable } from "./libc.ts";
 
 /**
  * Writes a pointer as two 32-bit halves (both architectures are little-endian), from a number: a BigInt per

@@ -24,11 +24,13 @@ import {
   ptyReadLimit,
   type ReadOutcome,
   type RelayState,
+  SIGCONT,
   SIGHUP,
   signalMeaning,
   startState,
   waits,
 } from "../core/relayRules.ts";
+import { SIGKILL, SIGSTOP, SIGTSTP } from "../core/signals.ts";
 import { type Ending, rawModes, suspendKeyAt, TERMIOS_SIZE, waitStatus } from "../core/terminal.ts";
 import { cArray, prepareExec } from "./exec.ts";
 import { readAll, retried } from "./files.ts";
@@ -68,10 +70,6 @@ const POSIX_SPAWN_SETSID = 0x80;
 const WNOHANG = 1;
 const WUNTRACED = 2;
 const WCONTINUED = 8;
-const SIGKILL = 9;
-const SIGCONT = 18;
-const SIGSTOP = 19;
-const SIGTSTP = 20;
 const RLIMIT_CORE = 4;
 const CAP_KILL = 5;
 const CAP_SETUID = 7;
