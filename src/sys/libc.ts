@@ -4,7 +4,7 @@
  * serves both. Structures whose layout differs between the two libcs are
  * avoided: statx and getdents64 go through syscall() with kernel layouts.
  */
-import { dlopen, FFIType, type Pointer, ptr, read } from "bun:ffi";
+import { dlopen, type FFIFunction, FFIType, type Pointer, ptr, read } from "bun:ffi";
 import { type Failure, failureText } from "../core/failure.ts";
 
 const { i32, i64, u32, u64, ptr: p, cstring } = FFIType;
@@ -80,9 +80,9 @@ const RELAY_SYMBOLS = {
   setfsgid: { args: [u32], returns: i32 },
 } as const;
 
-type Libc = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
-type MoreLibc = ReturnType<typeof dlopen<typeof MORE_SYMBOLS>>["symbols"];
-type RelayLibc = ReturnType<typeof dlopen<typeof RELAY_SYMBOLS>>["symbols"];
+/** The calls a table binds, as bun:ffi gives them. */
+type Bound<Table extends Record<string, FFIFunction>> = ReturnType<typeof dlopen<Table>>["symbols"];
+type Libc = Bound<typeof SYMBOLS>;
 
 /*
  * bun:ffi needs the JIT, and the runtime starts without it when it cannot
@@ -109,21 +109,24 @@ export const ffiError = loaded.ffiError;
  */
 export const libc = loaded.libc as Libc;
 
-let more: MoreLibc | undefined;
-
-/** The rarer calls (MORE_SYMBOLS), from the same C library. */
-export function moreLibc(): MoreLibc {
-  more ??= dlopen("libc.so.6", MORE_SYMBOLS).symbols;
-  return more;
+/**
+ * A table's calls from the same C library, bound when first asked for and once. The tables stay three, each bound
+ * by whoever first needs it, and a symbol sits in one table alone: merging any two would bind on every call, or on
+ * root's every drop, symbols that path never calls (docs/runtime.md).
+ */
+function boundOnFirstUse<Table extends Record<string, FFIFunction>>(table: Table): () => Bound<Table> {
+  let bound: Bound<Table> | undefined;
+  return () => {
+    bound ??= dlopen("libc.so.6", table).symbols;
+    return bound;
+  };
 }
 
-let relayCalls: RelayLibc | undefined;
+/** The rarer calls (MORE_SYMBOLS). */
+export const moreLibc = boundOnFirstUse(MORE_SYMBOLS);
 
-/** The relay's calls (RELAY_SYMBOLS), from the same C library. */
-export function relayLibc(): RelayLibc {
-  relayCalls ??= dlopen("libc.so.6", RELAY_SYMBOLS).symbols;
-  return relayCalls;
-}
+/** The relay's calls (RELAY_SYMBOLS). */
+export const relayLibc = boundOnFirstUse(RELAY_SYMBOLS);
 
 export function errno(): number {
   const where = libc.__errno_location();
