@@ -8,7 +8,7 @@ import { type Bytes, text, utf8 } from "./bytes.ts";
 import { type Failure, failureText } from "./failure.ts";
 import type { Lazy } from "./lazy.ts";
 import type { NodeStat } from "./node.ts";
-import type { Node, Reached } from "./pathWalk.ts";
+import type { Node, Reached } from "./pathLookup.ts";
 import { type Trust, weakness } from "./trust.ts";
 
 /** Where s6-overlay's boot writes the container environment, one file a variable. */

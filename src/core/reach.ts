@@ -9,7 +9,7 @@
 
 import { mayAccess, type Principal, SEARCH, WRITE } from "./access.ts";
 import type { Failure } from "./failure.ts";
-import { type Lstat, type Reached, walkPath } from "./pathWalk.ts";
+import { type Lstat, lookUpPath, type Reached } from "./pathLookup.ts";
 
 /** The node that stops the user, with who owns it. */
 export interface Blocker {
@@ -41,7 +41,7 @@ const other = (reason: string): Reach => ({ ok: false, blocks: "other", reason }
 export function reach(path: string, who: Principal, lstat: Lstat, readOnly: ReadOnly): Reach {
   const writable = (dir: string, missing: boolean): Reach =>
     readOnly(dir) ? { ok: false, blocks: "readonly", dir, missing } : { ok: true };
-  return walkPath<Reach>(path, lstat, {
+  return lookUpPath<Reach>(path, lstat, {
     through(dir, node) {
       if (node.kind !== "dir") return other(`${dir} is not a directory`);
       return mayAccess(node, who, SEARCH) ? undefined : { ok: false, blocks: "search", at: blocker(dir, node) };

@@ -7,7 +7,7 @@
  */
 import { EACCES, type Failure, failed, failureText } from "./failure.ts";
 import { octal } from "./node.ts";
-import { type Lstat, walkPath } from "./pathWalk.ts";
+import { type Lstat, lookUpPath } from "./pathLookup.ts";
 
 /** Whether a program the shim would execute is there to execute: access(2)'s answer, its failure told as it is. */
 export type ProgramStatus = "ok" | "missing" | Failure;
@@ -52,7 +52,7 @@ export function rewritable(
 export function checkTrust(path: string, lstat: Lstat, want: "program" | "dir" | "lookup-dir" = "program"): Trust {
   const fail = (reason: string, missing = false): Trust => ({ ok: false, missing, reason });
   if (!path.startsWith("/")) return fail(`${path} is not an absolute path`);
-  return walkPath<Trust>(path, lstat, {
+  return lookUpPath<Trust>(path, lstat, {
     through: (here, node) =>
       rewritable(here, node) ?? (node.kind === "dir" ? undefined : fail(`${here} is not a directory`, true)),
     end(here, node) {

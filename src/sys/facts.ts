@@ -9,7 +9,7 @@ import { type Homes, homeVar } from "../core/homes.ts";
 import { lazy, lazyOf } from "../core/lazy.ts";
 import type { Called } from "../core/name.ts";
 import { type Account, type RuntimeUser, runtimeUser } from "../core/passwd.ts";
-import type { Lstat } from "../core/pathWalk.ts";
+import type { Lstat } from "../core/pathLookup.ts";
 import { parseCapEff, privilegedStart } from "../core/privilege.ts";
 import { type TerminalObservation, terminalOf } from "../core/terminal.ts";
 import { checkTrust, checkTrustOf, type ProgramStatus } from "../core/trust.ts";

@@ -6,7 +6,7 @@ import { decimal } from "../core/decimal.ts";
 import { absent, EINTR, ELOOP, type Failure, failed } from "../core/failure.ts";
 import type { OpenFd } from "../core/fds.ts";
 import type { NodeKind, NodeStat } from "../core/node.ts";
-import type { Node } from "../core/pathWalk.ts";
+import type { Node } from "../core/pathLookup.ts";
 import { AT_SECURE } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/trust.ts";
 import type { Probe } from "./facts.ts";
@@ -154,7 +154,7 @@ export function stat(path: string): Node {
 /** What statx with `flags` finds at `path`; a link, which only lstat meets, with its target. */
 function nodeAt(path: string, flags: number): Node {
   const st = statAt(AT_FDCWD, cstr(path), flags);
-  // The words only for a failure: a missing name, which every trust walk meets, costs no strerror.
+  // The words only for a failure: a missing name, which every trust check meets, costs no strerror.
   if (!st.ok)
     return absent(st) ? { kind: "missing" } : { kind: "unexamined", failure: failure("statx", path, st.errno) };
   const { kind, uid, gid, mode } = st.node;

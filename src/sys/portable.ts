@@ -9,7 +9,7 @@
 import type { BootFile } from "../core/bootEnv.ts";
 import { type Bytes, utf8 } from "../core/bytes.ts";
 import { absent, ELOOP, type Failure, failed } from "../core/failure.ts";
-import type { Node } from "../core/pathWalk.ts";
+import type { Node } from "../core/pathLookup.ts";
 import { auxvSecure } from "../core/privilege.ts";
 import type { TerminalObservation, Tty } from "../core/terminal.ts";
 import type { ProgramStatus } from "../core/trust.ts";

@@ -10,7 +10,7 @@ import {
 } from "../../src/core/bootEnv.ts";
 import { bytes, text } from "../../src/core/bytes.ts";
 import { known, lazy } from "../../src/core/lazy.ts";
-import type { Node } from "../../src/core/pathWalk.ts";
+import type { Node } from "../../src/core/pathLookup.ts";
 import type { Trust } from "../../src/core/trust.ts";
 
 const NAME = "AGENT_BROWSER_EXECUTABLE_PATH";

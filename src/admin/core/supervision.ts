@@ -14,7 +14,7 @@ import type { Failure } from "../../core/failure.ts";
 import { adminName } from "../../core/name.ts";
 import { type NodeStat, octal } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
-import type { Lstat } from "../../core/pathWalk.ts";
+import type { Lstat } from "../../core/pathLookup.ts";
 import { checkTrust, rewritable, type Trust, weakness } from "../../core/trust.ts";
 import { isFifo, NEEDS, type Repair, type Role, repair } from "./controlSurface.ts";
 import {

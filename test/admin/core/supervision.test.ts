@@ -24,7 +24,7 @@ import {
 } from "../../../src/admin/core/supervision.ts";
 import { defaultsFor } from "../../../src/core/config.ts";
 import type { NodeStat } from "../../../src/core/node.ts";
-import type { Lstat, Node } from "../../../src/core/pathWalk.ts";
+import type { Lstat, Node } from "../../../src/core/pathLookup.ts";
 import type { Trust } from "../../../src/core/trust.ts";
 import { account, failureOf, nodeMaker } from "./fixtures.ts";
 
