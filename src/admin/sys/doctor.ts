@@ -34,7 +34,7 @@ import {
 import { entryPointChecks } from "../core/entryPoints.ts";
 import { type DoctorReport, doctorReport, doctorText, type Finding, failureItem, type Item } from "../core/finding.ts";
 import { groupText, type SharedGroup } from "../core/groupChecks.ts";
-import { homeTrees, ownFiles, refusal, treeName } from "../core/homeTrees.ts";
+import { homeTrees, ownFiles, treeName, whyNotWalked } from "../core/homeTrees.ts";
 import { pathDirChecks } from "../core/pathDirs.ts";
 import { type SplitCandidate, STATE_ENTRIES, splitHomeChecks, splitHomeName } from "../core/splitHome.ts";
 import { supervisionChecks } from "../core/supervision.ts";
@@ -113,7 +113,7 @@ export function doctor(
       const progress = progressMeter(`${adminName(config.name)} doctor: ${tree.path}`);
       // Only a second home may hold the image's own files; where they really are is asked only then. Where any
       // of them cannot be told, the home is not walked: --fix could hand the image's own files over.
-      const refuse = (fd: number) => {
+      const whyNotWalk = (fd: number) => {
         const at = fdPath(fd);
         if (failed(at)) return at;
         if (failed(self)) return self;
@@ -123,12 +123,12 @@ export function doctor(
           if (failed(resolved)) return resolved;
           own.push(resolved);
         }
-        return refusal(tree, at, own);
+        return whyNotWalked(tree, at, own);
       };
       const walk = walkHome(tree.path, account, {
         fix,
         onProgress: progress.update,
-        ...(tree.variable === null ? {} : { refuse }),
+        ...(tree.variable === null ? {} : { whyNotWalk }),
       });
       progress.done();
       return { tree, walk };

@@ -85,7 +85,7 @@ function openCanonical(path: string): Opened {
  * Judges `node`, open as `fd`, in `role`, and with --fix gives the runtime user what it needs of it: a change
  * that fails is named with its call and errno, and the rest goes on. The failure where it could not be examined.
  */
-function settle(fd: number, path: string, role: Role, account: Account, fix: boolean): SurfaceNode | Failure {
+function judgeAndRepair(fd: number, path: string, role: Role, account: Account, fix: boolean): SurfaceNode | Failure {
   const st = statFd(fd);
   if (!st.ok) return failure("statx", path, st.errno);
   const found = surfaceNode(path, role, st.node, account);
@@ -124,19 +124,19 @@ function visit(
     } else context.failures.push(failureItem(path, failure("openat", path, error)));
     return undefined;
   }
-  const settled = settle(fd, path, role, context.account, context.fix);
-  if (failed(settled)) {
-    context.failures.push(failureItem(path, settled));
+  const examined = judgeAndRepair(fd, path, role, context.account, context.fix);
+  if (failed(examined)) {
+    context.failures.push(failureItem(path, examined));
     libc.close(fd);
     return undefined;
   }
-  context.out.push(settled);
-  const door = settled.node && rootWritesInto(path, role, settled.node);
+  context.out.push(examined);
+  const door = examined.node && rootWritesInto(path, role, examined.node);
   if (door) {
     context.rootWrites.push(door);
     plantedLinks(fd, path, context);
   }
-  if (flags === OPEN_DIR && !settled.error) return fd;
+  if (flags === OPEN_DIR && !examined.error) return fd;
   libc.close(fd);
   return undefined;
 }

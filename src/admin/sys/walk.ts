@@ -17,7 +17,7 @@ import { readNames } from "../../sys/files.ts";
 import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, failure, libc } from "../../sys/libc.ts";
 import { statAt } from "../../sys/statx.ts";
 import { type GroupLack, groupLacks, restored } from "../core/groupVerdict.ts";
-import { fixedGid, judge, keepsOwner, type Verdict } from "../core/verdict.ts";
+import { fixedGid, keepsOwner, type Verdict, verdictFor } from "../core/verdict.ts";
 import { type HomeState, nothingFound, type Outcome, record, type WalkResult } from "../core/walkResult.ts";
 import { chmodHeld, chownHeld, KEEP_OWNER, OPEN_DIR, OPEN_NODE, openIn } from "./dirfd.ts";
 import { refusedAsSymlink, statFd } from "./stat.ts";
@@ -27,7 +27,7 @@ export interface WalkOptions {
   /** Called now and then with the number of nodes examined so far. */
   onProgress?: (entries: number) => void;
   /** Given the home once opened: why it must not be walked at all, the failure that keeps that from being told, or undefined. */
-  refuse?: (fd: number) => string | Failure | undefined;
+  whyNotWalk?: (fd: number) => string | Failure | undefined;
 }
 
 interface Frame {
@@ -65,7 +65,7 @@ function shareable(verdict: Verdict): boolean {
   return verdict.kind === "owned" || verdict.kind === "foreign";
 }
 
-export function walkHome(home: string, account: Account, { fix, onProgress, refuse }: WalkOptions): WalkResult {
+export function walkHome(home: string, account: Account, { fix, onProgress, whyNotWalk }: WalkOptions): WalkResult {
   const found = nothingFound();
   const note = (outcome: Outcome) => record(found, outcome);
   let entries = 0;
@@ -82,12 +82,12 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
       found,
     };
   }
-  const refusal = refuse?.(rootFd);
-  if (refusal !== undefined) {
+  const why = whyNotWalk?.(rootFd);
+  if (why !== undefined) {
     libc.close(rootFd);
-    const state: HomeState = failed(refusal)
-      ? { kind: "unexamined", failure: refusal }
-      : { kind: "unusable", reason: refusal, missing: false };
+    const state: HomeState = failed(why)
+      ? { kind: "unexamined", failure: why }
+      : { kind: "unusable", reason: why, missing: false };
     return { path: home, home: state, entries, found };
   }
   const { dev } = rootStat.node;
@@ -106,13 +106,13 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
    * Records `node`, open as `fd`, and with --fix gives it to the runtime user if it is someone else's, unless
    * `keep`; `now` is the node as it is then.
    */
-  const settle = (
+  const judgeAndGive = (
     fd: number,
     path: string,
     node: NodeStat,
     keep = false,
   ): { verdict: Verdict; now: NodeStat; changed: boolean; refused: boolean } => {
-    const verdict = judge(node, account, dev);
+    const verdict = verdictFor(node, account, dev);
     if (verdict.kind === "owned") return { verdict, now: node, changed: false, refused: false };
     const gid = fixedGid(node, account, sharing);
     const give = fix && verdict.kind === "foreign" && !keep;
@@ -174,7 +174,7 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
   const homeNode = { ...rootStat.node, mountRoot: false };
   // The top of a shared home defines the sharing: it is never judged for the group, and stays its owner's
   // where the group grants the runtime user what it needs.
-  const { changed, refused } = settle(rootFd, home, homeNode, keepsOwner(homeNode, account, sharing));
+  const { changed, refused } = judgeAndGive(rootFd, home, homeNode, keepsOwner(homeNode, account, sharing));
   const homeState: HomeState = { kind: "dir", node: homeNode, changed, refused };
   const stack: Frame[] = [frame(rootFd, home, homeNode.mode)];
 
@@ -194,7 +194,7 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
       if (seen.errno !== ENOENT) note({ path: pathOf(), unexamined: failure("statx", pathOf(), seen.errno) });
       continue;
     }
-    const verdict = judge(seen.node, account, dev);
+    const verdict = verdictFor(seen.node, account, dev);
     const lacks = sharing && shareable(verdict) ? groupLacks(seen.node, nameText(name), sharing) : NOTHING_LACKS;
     // The runtime user's own files, nearly all of a healthy tree, cost no path.
     if (verdict.kind === "owned" && !verdict.enter && lacks.length === 0) continue;
@@ -203,16 +203,16 @@ export function walkHome(home: string, account: Account, { fix, onProgress, refu
       const fd = open(dir, name, path, OPEN_DIR);
       if (fd === undefined) continue;
       const node = examine(fd, path);
-      const settled = node && settle(fd, path, node);
-      if (settled && enters(settled.verdict))
-        stack.push(frame(fd, path, share(fd, path, nameText(name), settled.now, dir.mode)));
+      const given = node && judgeAndGive(fd, path, node);
+      if (given && enters(given.verdict))
+        stack.push(frame(fd, path, share(fd, path, nameText(name), given.now, dir.mode)));
       else libc.close(fd);
     } else if (fix && (verdict.kind === "foreign" || lacks.length > 0)) {
       const fd = open(dir, name, path, OPEN_NODE);
       if (fd === undefined) continue;
       const node = examine(fd, path);
-      const settled = node && settle(fd, path, node);
-      if (settled && shareable(settled.verdict)) share(fd, path, nameText(name), settled.now, dir.mode);
+      const given = node && judgeAndGive(fd, path, node);
+      if (given && shareable(given.verdict)) share(fd, path, nameText(name), given.now, dir.mode);
       libc.close(fd);
     } else {
       if (verdict.kind !== "owned") note({ path, node: seen.node, verdict, changed: false });
