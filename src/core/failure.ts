@@ -49,7 +49,7 @@ export function absent(failure: Pick<Failure, "errno">): boolean {
   return failure.errno === ENOENT || failure.errno === ENOTDIR;
 }
 
-/** A permission refused the call (EACCES, EPERM): never told as a failing disk or a flaky mount (contract §13). */
+/** A permission refused the call (EACCES, EPERM): never reported as a failing disk or a flaky mount (contract §13). */
 export function refusedPermission(failure: Pick<Failure, "errno">): boolean {
   return failure.errno === EACCES || failure.errno === EPERM;
 }

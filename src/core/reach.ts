@@ -29,7 +29,7 @@ export type Reach =
   | { ok: false; blocks: "readonly"; dir: string; missing: boolean }
   /** Anything else: not a directory, a symlink loop, or a refusal the permission bits do not explain. */
   | { ok: false; blocks: "other"; reason: string }
-  /** A call that would have told failed (contract §13): whether the user can use it is not known. */
+  /** A call that would have said failed (contract §13): whether the user can use it is not known. */
   | { ok: false; blocks: "unexamined"; failure: Failure };
 
 /** Whether the filesystem holding the directory `dir` is mounted read-only: asked only where the bits allow a write. */

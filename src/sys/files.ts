@@ -165,7 +165,7 @@ function nodeAt(path: string, flags: number): Node {
 
 /**
  * One open that follows no link and never waits (a FIFO there opens at once): what is at `path`, and for a
- * regular file what it holds. A link is told by lstat, as it is; every other failure as what it is.
+ * regular file what it holds. A link is read by lstat, as it is; every other failure as what it is.
  */
 export function readNoFollow(path: string): BootFile {
   const name = cstr(path);
@@ -196,7 +196,7 @@ export function readNoFollow(path: string): BootFile {
   return failed(data) ? { kind: "unexamined", failure: data } : { kind, uid, gid, mode, data };
 }
 
-/** access(X_OK) as the caller: ENOENT is a program that is not there; any other refusal is told as it is. */
+/** access(X_OK) as the caller: ENOENT is a program that is not there; any other refusal is reported as it is. */
 export function executableStatus(path: string): ProgramStatus {
   if (libc.access(cstr(path), X_OK) === 0) return "ok";
   const code = errno();

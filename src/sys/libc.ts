@@ -138,12 +138,12 @@ export function errnoText(code: number): string {
   return String(moreLibc().strerror(code));
 }
 
-/** The failure of `call` on `on`, told with the C library's words for its errno (contract §13). */
+/** The failure of `call` on `on`, given with the C library's words for its errno (contract §13). */
 export function failure(call: string, on: string, code: number = errno()): Failure {
   return { call, on, errno: code, words: errnoText(code) };
 }
 
-/** A call that failed where the shim acts (an exec, the relay) rather than gathers: thrown, told in one line. */
+/** A call that failed where the shim acts (an exec, the relay) rather than gathers: thrown, reported in one line. */
 export class Unable extends Error {
   constructor(readonly failure: Failure) {
     super(failureText(failure));

@@ -5,7 +5,7 @@ import { type ProcessStatus, pidOfEntry, processStatus } from "../core/gateway.t
 
 /**
  * One listing of /proc and one read of each process's status file. A process that ended between the two (ENOENT,
- * ESRCH), or that /proc's hidepid hides (EPERM), is no evidence; any other failure is told (contract §13).
+ * ESRCH), or that /proc's hidepid hides (EPERM), is no evidence; any other failure is reported (contract §13).
  */
 export function readProcesses(
   list: (path: string) => string[] | Failure,

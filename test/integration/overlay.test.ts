@@ -86,7 +86,9 @@ describe("upstream's boot: hermes owns the static services' supervise/ and the s
     await ct.ok(`ln -s /root/victim ${SCAN}/gateway/supervise/status.new`, { asRuntimeUser: true });
     const r = await ct.doctor();
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("PROBLEM  s6-supervise writes as root where hermes can plant a link: a door to root\n");
+    expect(r.stdout).toContain(
+      "PROBLEM  s6-supervise writes as root where hermes can plant a link: a way to act as root\n",
+    );
     expect(r.stdout).toContain(
       `${SCAN}/gateway/supervise/status.new (a symlink of uid 10000: s6-supervise, as root, writes through it)`,
     );

@@ -103,7 +103,7 @@ function bootReport(i: BootImport): NonNullable<ExplainReport["facts"]["bootEnv"
   return {
     variable: i.name,
     status: "not imported",
-    text: `${i.name} not imported: ${i.not}${i.told ? " (a warning on stderr says so)" : ""}`,
+    text: `${i.name} not imported: ${i.not}${i.warned ? " (a warning on stderr says so)" : ""}`,
   };
 }
 

@@ -29,17 +29,17 @@ export function pathDirChecks(path: string | undefined, trustOf: (dir: string) =
     const trust = trustOf(dir);
     if (trust.ok) continue;
     if (trust.unexamined) {
-      const what = `cannot tell whether ${dir} on PATH is root's alone`;
+      const what = `cannot tell whether ${dir} on PATH is root-only`;
       found.push(unexaminedFinding("path-dirs", what, [failureItem(trust.unexamined.on, trust.unexamined)]));
       continue;
     }
     found.push(
       finding(
         "problem",
-        `${dir} on PATH is not root's alone: ${trust.reason}; whoever can write there can plant a command that runs as root under docker exec, the shell included`,
+        `${dir} on PATH is not root-only: ${trust.reason}; whoever can write there can plant a command that runs as root under docker exec, the shell included`,
         `take ${dir} off PATH in the image's ENV PATH, or make it and every directory above it root's and not writable by others (chown root:root, chmod go-w)`,
       ),
     );
   }
-  return found.length > 0 ? found : [finding("ok", `every directory on PATH is root's alone (${dirs.length} checked)`)];
+  return found.length > 0 ? found : [finding("ok", `every directory on PATH is root-only (${dirs.length} checked)`)];
 }

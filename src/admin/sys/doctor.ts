@@ -112,7 +112,7 @@ export function doctor(
     const walks = homeTrees(config, value).map((tree) => {
       const progress = progressMeter(`${adminName(config.name)} doctor: ${tree.path}`);
       // Only a second home may hold the image's own files; where they really are is asked only then. Where any
-      // of them cannot be told, the home is not walked: --fix could hand the image's own files over.
+      // of them cannot be known, the home is not walked: --fix could hand the image's own files over.
       const whyNotWalk = (fd: number) => {
         const at = fdPath(fd);
         if (failed(at)) return at;

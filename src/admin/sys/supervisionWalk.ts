@@ -1,16 +1,16 @@
 /**
  * doctor's look at the supervision tree, and with --fix its repair: the
- * opening, reading and changing; what to follow, what is root's alone, what
- * is a door and what is not examined is decided in src/admin/core/supervision.ts. A
+ * opening, reading and changing; what to follow, what is root-only, what
+ * root runs that someone else could rewrite, and what is not examined is decided in src/admin/core/supervision.ts. A
  * service's control surface is examined, and changed, only through a handle
- * on a service directory that is root's alone, reached without following
+ * on a service directory that is root-only, reached without following
  * anything someone else can change: the way to the scan directory is root's
  * alone, and every name is opened from a descriptor already held, one at a
  * time, without following it. Upstream's image gives the scan directory
  * itself to the runtime user, so there a service link is followed only if
  * root owns it (the runtime user can move root's links about, never write
  * one), read once through a handle on the very link examined, and its target
- * is opened from / the same way, every directory on the way root's alone.
+ * is opened from / the same way, every directory on the way root-only.
  * Every change goes through a handle on the node just examined.
  */
 import { nameText, text } from "../../core/bytes.ts";
@@ -24,7 +24,6 @@ import { type Role, repair } from "../core/controlSurface.ts";
 import { failureItem, type Item } from "../core/finding.ts";
 import {
   changedSince,
-  doorKeeper,
   linkDestination,
   notRootsAlone,
   OVERLAY_RUN_IMAGE,
@@ -42,6 +41,7 @@ import {
   surfaceNode,
   THROUGH_SYMLINK,
   type TreeFacts,
+  trustRecorder,
   type Unreached,
   unexaminedService,
   WAY_NOT_ROOTS,
@@ -131,9 +131,9 @@ function visit(
     return undefined;
   }
   context.out.push(examined);
-  const door = examined.node && rootWritesInto(path, role, examined.node);
-  if (door) {
-    context.rootWrites.push(door);
+  const rootWrite = examined.node && rootWritesInto(path, role, examined.node);
+  if (rootWrite) {
+    context.rootWrites.push(rootWrite);
     plantedLinks(fd, path, context);
   }
   if (flags === OPEN_DIR && !examined.error) return fd;
@@ -226,14 +226,14 @@ function onTmpfs(fd: number): boolean {
   return moreLibc().fstatfs(fd, buf) === 0 && BigInt.asUintN(64, buf[0] ?? 0n) === TMPFS_MAGIC;
 }
 
-/** A service held open, with the path it resolves to where the way to it is root's alone. */
+/** A service held open, with the path it resolves to where the way to it is root-only. */
 type HeldService = { held: Held; resolved: string | undefined };
-/** Where a service leads: held, not examined and why, no service there, or the failure that kept it from being told. */
+/** Where a service leads: held, not examined and why, no service there, or the failure that kept it from being known. */
 type ServiceWay = HeldService | Unreached | "none" | Failure;
 
 /**
  * The service `name` in the directory held as `parent` (the scan directory, or a service for its log/),
- * opened without following it. `shared`: `parent` is not root's alone, so what is in it may be anyone's.
+ * opened without following it. `shared`: `parent` is not root-only, so what is in it may be anyone's.
  */
 function openService(parent: Held, parentPath: string | undefined, name: string, shared: boolean): ServiceWay {
   const at = `${parent.chain.at(-1)?.path}/${name}`;
@@ -273,7 +273,7 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
   const tree: TreeFacts = {
     scanDir,
     services: [],
-    doors: [],
+    rewritableByOthers: [],
     unreached: [],
     failures: [],
     rootSlots: [],
@@ -291,15 +291,16 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
     if (failed(dir)) lost(path, dir);
     return dir === true;
   };
-  const door = doorKeeper(tree.doors, tree.failures);
-  door(scanDir, scanTrust);
+  const recordTrust = trustRecorder(tree.rewritableByOthers, tree.failures);
+  recordTrust(scanDir, scanTrust);
   // s6-svscan runs the scripts it finds in .s6-svscan/ (finish, crash, SIGTERM…) as root too.
-  if (dirAt(`${scanDir}/.s6-svscan`)) door(`${scanDir}/.s6-svscan`, checkTrust(`${scanDir}/.s6-svscan`, lstat, "dir"));
+  if (dirAt(`${scanDir}/.s6-svscan`))
+    recordTrust(`${scanDir}/.s6-svscan`, checkTrust(`${scanDir}/.s6-svscan`, lstat, "dir"));
 
-  // The scan directory's way must be root's alone; the directory itself may be the runtime user's.
+  // The scan directory's way must be root-only; the directory itself may be the runtime user's.
   const unexamined = (why: string) => {
     tree.unreached.push({ path: scanDir, detail: why });
-    listWithout(scanDir, tree, door, dirAt);
+    listWithout(scanDir, tree, recordTrust, dirAt);
     return tree;
   };
   const scan = openCanonical(scanTrust.ok ? scanTrust.resolved : scanDir);
@@ -320,16 +321,16 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
 
   const scripts = (named: string, held: Held, resolved: string | undefined) => {
     for (const script of SCRIPTS) {
-      // Reached through a way that is root's alone, a script is judged as §4 judges what root runs.
+      // Reached through a way that is root-only, a script is judged as §4 judges what root runs.
       if (resolved !== undefined) {
-        door(`${named}/${script}`, checkTrust(`${resolved}/${script}`, lstat));
+        recordTrust(`${named}/${script}`, checkTrust(`${resolved}/${script}`, lstat));
         continue;
       }
       const st = statAt(held.fd, cstr(script), AT_SYMLINK_NOFOLLOW);
       if (!st.ok && st.errno !== ENOENT) lost(`${named}/${script}`, failure("statx", `${named}/${script}`, st.errno));
       const seen = st.ok ? scriptSeen(`${named}/${script}`, st.node) : undefined;
       if (seen === undefined) continue;
-      if ("door" in seen) door(`${named}/${script}`, seen.door);
+      if ("rewritable" in seen) recordTrust(`${named}/${script}`, seen.rewritable);
       else tree.unreached.push({ path: `${named}/${script}`, detail: seen.unreached });
     }
   };
@@ -339,13 +340,13 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
       return;
     }
     if ("unreached" in way) {
-      unexaminedService(tree, door, lstat, named, way);
+      unexaminedService(tree, recordTrust, lstat, named, way);
       // s6 supervises its log/ too: named as not examined, never reached through what was not.
       if (dirAt(`${named}/log`)) service(`${named}/log`, { unreached: WAY_NOT_ROOTS });
       return;
     }
     tree.services.push(named);
-    door(named, checkTrust(named, lstat, "dir"));
+    recordTrust(named, checkTrust(named, lstat, "dir"));
     scripts(named, way.held, way.resolved);
     examine(named, way.held, SERVICE, context);
     const log = openService(way.held, way.resolved, "log", false);
@@ -368,7 +369,7 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
     ) {
       // Root's by design: what s6 runs there is still judged, its control surface neither examined nor changed.
       tree.overlay.push(named);
-      door(named, checkTrust(named, lstat, "dir"));
+      recordTrust(named, checkTrust(named, lstat, "dir"));
       scripts(named, way.held, way.resolved);
       libc.close(way.held.fd);
       continue;
@@ -385,7 +386,7 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
 }
 
 /**
- * The services in s6-linux-init's run image, read only where the way to it is root's alone (else none: a
+ * The services in s6-linux-init's run image, read only where the way to it is root-only (else none: a
  * directory someone else could fill names nothing as s6-overlay's).
  */
 function runImageNames(lost: (path: string, why: Failure) => void): Set<string> {
@@ -405,7 +406,7 @@ function runImageNames(lost: (path: string, why: Failure) => void): Set<string> 
 }
 
 /**
- * A service directory in a scan directory the runtime user owns that is not root's alone: only looked at,
+ * A service directory in a scan directory the runtime user owns that is not root-only: only looked at,
  * never examined for control nor changed. Its event/, if s6-supervise made one, decides whether the runtime
  * user can remove it.
  */
@@ -426,11 +427,11 @@ function ownSlot(scan: number, name: string, named: string, tree: TreeFacts): vo
     tree.ownSlots.push({ path: named, node: slot.node, event: event.node });
 }
 
-/** Where the way to the scan directory is not root's alone: its services are named, and none is examined. */
+/** Where the way to the scan directory is not root-only: its services are named, and none is examined. */
 function listWithout(
   scanDir: string,
   tree: TreeFacts,
-  door: (path: string, trust: Trust) => void,
+  recordTrust: (path: string, trust: Trust) => void,
   dirAt: (path: string) => boolean,
 ): void {
   const list = openIn(AT_FDCWD, scanDir, OPEN_DIR);
@@ -447,7 +448,8 @@ function listWithout(
   for (const name of serviceNames(listed.map(nameText))) {
     const named = `${scanDir}/${name}`;
     if (!dirAt(named)) continue;
-    unexaminedService(tree, door, lstat, named, { unreached: WAY_NOT_ROOTS });
-    if (dirAt(`${named}/log`)) unexaminedService(tree, door, lstat, `${named}/log`, { unreached: WAY_NOT_ROOTS });
+    unexaminedService(tree, recordTrust, lstat, named, { unreached: WAY_NOT_ROOTS });
+    if (dirAt(`${named}/log`))
+      unexaminedService(tree, recordTrust, lstat, `${named}/log`, { unreached: WAY_NOT_ROOTS });
   }
 }

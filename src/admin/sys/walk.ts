@@ -26,7 +26,7 @@ export interface WalkOptions {
   fix: boolean;
   /** Called now and then with the number of nodes examined so far. */
   onProgress?: (entries: number) => void;
-  /** Given the home once opened: why it must not be walked at all, the failure that keeps that from being told, or undefined. */
+  /** Given the home once opened: why it must not be walked at all, the failure that keeps that from being known, or undefined. */
   whyNotWalk?: (fd: number) => string | Failure | undefined;
 }
 
