@@ -9,11 +9,16 @@ import { type Finding, failureItem, findingFor, unexaminedFinding } from "./find
 
 const finding = findingFor("path-dirs");
 
+/** The directories on `path`, each once, in order. */
+export function pathDirList(path: string): string[] {
+  return [...new Set(path.split(":"))];
+}
+
 /** `trustOf` judges one absolute directory as root would (src/core/trust.ts, for a directory). */
 export function pathDirChecks(path: string | undefined, trustOf: (dir: string) => Trust): Finding[] {
   if (path === undefined)
     return [finding("note", "PATH is not set: docker exec looks commands up in the engine's default")];
-  const dirs = [...new Set(path.split(":"))];
+  const dirs = pathDirList(path);
   const found: Finding[] = [];
   for (const dir of dirs) {
     if (!dir.startsWith("/")) {

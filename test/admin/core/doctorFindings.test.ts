@@ -1,0 +1,116 @@
+/** doctor's judgement of its gathered facts: the findings in the report's order, and what the last line counts. */
+import { describe, expect, it } from "vitest";
+import {
+  type DoctorFacts,
+  doctorFindings,
+  type HomeFacts,
+  sharedGroup,
+} from "../../../src/admin/core/doctorFindings.ts";
+import { nothingFound, type WalkResult } from "../../../src/admin/core/walkResult.ts";
+import { defaultsFor } from "../../../src/core/config.ts";
+import type { Trust } from "../../../src/core/trust.ts";
+import { account, failureOf, nodeMaker } from "./fixtures.ts";
+
+const config = defaultsFor("hermes");
+const trusted = (path: string): Trust => ({ ok: true, resolved: path });
+const node = nodeMaker({ kind: "dir", uid: 10000, gid: 10000, mode: 0o040700 });
+
+const facts = (over: Partial<DoctorFacts> = {}): DoctorFacts => ({
+  euid: 0,
+  fix: false,
+  shim: {
+    path: "/opt/hermes/bin/hermes-exec-shim",
+    mode: 0o100755,
+    trust: trusted("/opt/hermes/bin/hermes-exec-shim"),
+  },
+  clis: config.commands.map((command) => ({ command, status: "ok" })),
+  helperTrust: trusted(config.helper),
+  groupsHelperTrust: trusted(config.groupsHelper),
+  user: { account, groups: [{ gid: 10000, from: "passwd" }] } as DoctorFacts["user"],
+  onPath: [],
+  onLoginPath: [],
+  venv: { executables: [], unlisted: [], failures: [] },
+  path: "/usr/bin",
+  pathDirTrust: new Map([["/usr/bin", trusted("/usr/bin")]]),
+  boot: { dirTrust: trusted("/run/s6/container_environment"), imports: [] },
+  caps: { euid: 0, effective: undefined, bounding: undefined },
+  pid1: "s6-svscan",
+  ...over,
+});
+
+const walkOf = (path: string, entries: number, sharing?: WalkResult["sharing"]): WalkResult => ({
+  path,
+  home: { kind: "dir", node, changed: false, refused: false },
+  entries,
+  found: nothingFound(),
+  ...(sharing ? { sharing } : {}),
+});
+
+const homes = (over: Partial<HomeFacts> = {}): HomeFacts => ({
+  judged: account,
+  walks: [{ tree: { path: "/opt/data", variable: null }, walk: walkOf("/opt/data", 7) }],
+  etcGroup: undefined,
+  runtime: { who: { uid: 10000, user: "hermes" }, checks: [] },
+  split: { home: "/opt/data", homeHas: [], candidates: [] },
+  supervision: undefined,
+  ...over,
+});
+
+describe("doctorFindings", () => {
+  it("without the runtime user: the installation's findings alone, nothing walked, judged as no one", () => {
+    const verdict = doctorFindings(config, facts({ user: undefined, homes: homes() }));
+    expect(verdict).toMatchObject({ walked: [], examined: 0, sharedWith: [], judgedAs: null });
+    expect(verdict.findings.map((f) => f.check)).toContain("user");
+    expect(verdict.findings.some((f) => f.check === "tree")).toBe(false);
+  });
+
+  it("the installation's findings first, in the report's order, then the homes'", () => {
+    const { findings } = doctorFindings(config, facts({ homes: homes() }));
+    const checks = findings.map((f) => f.check);
+    expect(checks.indexOf("shim")).toBe(0);
+    expect(checks.indexOf("cli")).toBeLessThan(checks.indexOf("path-dirs"));
+    expect(checks.indexOf("path-dirs")).toBeLessThan(checks.indexOf("home"));
+    expect(checks.indexOf("home")).toBeLessThan(checks.lastIndexOf("tree"));
+  });
+
+  it("counts each walk, names the walked homes, and says whom the drop's groups were judged for", () => {
+    const second = { tree: { path: "/srv/h", variable: "HERMES_HOME" }, walk: walkOf("/srv/h", 3) };
+    const verdict = doctorFindings(config, facts({ homes: homes({ walks: [...homes().walks, second] }) }));
+    expect(verdict).toMatchObject({ examined: 10, walked: ["/opt/data", "HERMES_HOME /srv/h"] });
+    expect(verdict.judgedAs).toEqual({
+      user: "hermes",
+      uid: 10000,
+      groups: [{ gid: 10000, from: "passwd" }],
+      gateway: null,
+    });
+  });
+
+  it("a shared home names its group, as /etc/group lists it", () => {
+    const sharing = { gid: 4242, mode: 0o2770 } as WalkResult["sharing"];
+    const walks = [{ tree: { path: "/opt/data", variable: null }, walk: walkOf("/opt/data", 1, sharing) }];
+    const etcGroup = new TextEncoder().encode("team:x:4242:\n");
+    const verdict = doctorFindings(config, facts({ homes: homes({ walks, etcGroup }) }));
+    expect(verdict.sharedWith).toEqual([{ home: "/opt/data", group: expect.stringContaining("team") }]);
+  });
+
+  it("the caller's own reach only where doctor runs as another uid", () => {
+    const blocked = {
+      who: { uid: 12345, groups: [0] },
+      checks: [{ variable: null, path: "/opt/data", reach: { ok: false, blocks: "other", reason: "mode 0755" } }],
+    } as HomeFacts["runtime"];
+    const as12345 = doctorFindings(config, facts({ euid: 12345, homes: homes({ caller: blocked }) }));
+    expect(as12345.findings.filter((f) => f.message.includes("which doctor runs as"))).toHaveLength(1);
+    const asRoot = doctorFindings(config, facts({ homes: homes() }));
+    expect(asRoot.findings.some((f) => f.message.includes("which doctor runs as"))).toBe(false);
+  });
+});
+
+describe("sharedGroup", () => {
+  it("the entry /etc/group has, none where it lists none, the failure where it could not be read", () => {
+    expect(sharedGroup(7, new TextEncoder().encode("seven:x:7:a,b\n")).entry).toMatchObject({ name: "seven" });
+    expect(sharedGroup(8, new TextEncoder().encode("seven:x:7:\n")).entry).toBeUndefined();
+    const lost = failureOf("read", "/etc/group");
+    expect(sharedGroup(7, lost).entry).toBe(lost);
+    expect(sharedGroup(7, undefined).entry).toBeUndefined();
+  });
+});
