@@ -26,7 +26,7 @@ const facts = (over: Partial<DoctorFacts> = {}): DoctorFacts => ({
   clis: config.commands.map((command) => ({ command, status: "ok" })),
   helperTrust: trusted(config.helper),
   groupsHelperTrust: trusted(config.groupsHelper),
-  user: { account, groups: [{ gid: 10000, from: "passwd" }] } as DoctorFacts["user"],
+  user: { account, groups: [{ gid: 10000, origin: "primary" }] },
   onPath: [],
   onLoginPath: [],
   venv: { executables: [], unlisted: [], failures: [] },
@@ -40,7 +40,7 @@ const facts = (over: Partial<DoctorFacts> = {}): DoctorFacts => ({
 
 const walkOf = (path: string, entries: number, sharing?: WalkResult["sharing"]): WalkResult => ({
   path,
-  home: { kind: "dir", node, changed: false, refused: false },
+  home: { kind: "dir", node: node(), changed: false, refused: false },
   entries,
   found: nothingFound(),
   ...(sharing ? { sharing } : {}),
@@ -80,7 +80,7 @@ describe("doctorFindings", () => {
     expect(verdict.judgedAs).toEqual({
       user: "hermes",
       uid: 10000,
-      groups: [{ gid: 10000, from: "passwd" }],
+      groups: [{ gid: 10000, origin: "primary" }],
       gateway: null,
     });
   });
