@@ -139,7 +139,8 @@ function homeFindings(
     if (group) verdict.sharedWith.push({ home: treeName(tree), group: groupText(group) });
     if (tree.variable !== null) findings.push(...otherTreeChecks(config, judged, walk, tree, group, lacking));
     else {
-      findings.push(homeCheck(config, judged, walk, homes.runtime));
+      // The home's own finding is the runtime user's (the caller's reach of it is callerReachChecks').
+      findings.push(homeCheck(config, account, walk, homes.runtime));
       if (walk.home.kind === "dir") findings.push(...treeChecks(config, judged, walk, walk.path, group, lacking));
     }
   }

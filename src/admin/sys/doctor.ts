@@ -13,7 +13,7 @@ import { readAccountOfUid, readDropIdentity } from "../../sys/accounts.ts";
 import { bootFacts } from "../../sys/facts.ts";
 import { access, entries, executableStatus, groups, libcProbe, lstat, readAll, readlink } from "../../sys/files.ts";
 import { absolute, callerHomes, runtimeHomes } from "../../sys/homeProbe.ts";
-import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure } from "../../sys/libc.ts";
+import { AT_FDCWD, AT_SYMLINK_NOFOLLOW, cstr, failure, libc } from "../../sys/libc.ts";
 import { readProcesses } from "../../sys/processes.ts";
 import { statAt } from "../../sys/statx.ts";
 import { writeStderr } from "../../sys/write.ts";
@@ -104,6 +104,9 @@ function gatherHomes(
   { given, gatewayHome, used }: { given: Bytes | undefined; gatewayHome: string; used: string },
 ): HomeFacts {
   const value = given && absolute(given);
+  // Run as a uid that is neither root nor the runtime user's (an arbitrary uid in group 0, OpenShift's), the CLI
+  // runs as that uid: the trees are judged for it and its groups (issue 44).
+  const judged = euid !== 0 && euid !== account.uid ? callerAccount(euid, account) : account;
   const walks = homeTrees(config, value).map((tree) => {
     const progress = progressMeter(`${adminName(config.name)} doctor: ${tree.path}`);
     // Only a second home may hold the image's own files; where they really are is asked only then. Where any
@@ -120,7 +123,7 @@ function gatherHomes(
       }
       return whyNotWalked(tree, at, own);
     };
-    const walk = walkHome(tree.path, account, {
+    const walk = walkHome(tree.path, judged, {
       fix,
       onProgress: progress.update,
       ...(tree.variable === null ? {} : { whyNotWalk }),
@@ -129,7 +132,7 @@ function gatherHomes(
     return { tree, walk };
   });
   return {
-    judged: account,
+    judged,
     walks,
     etcGroup: walks.some((w) => w.walk.sharing) ? readAll("/etc/group") : undefined,
     // After the walks: what --fix changed counts.
@@ -139,6 +142,13 @@ function gatherHomes(
     // Only where s6 supervises: without a scan directory there is nothing to say about one.
     supervision: gatherTree(config.scanDir, account, fix),
   };
+}
+
+/** The caller as an account: named by its uid, with the groups it holds (its primary group where they cannot be read). */
+function callerAccount(euid: number, runtime: Account): Account {
+  const gid = libc.getegid();
+  const held = groups();
+  return { name: `uid ${euid}`, uid: euid, gid, groups: failed(held) ? [gid] : held, home: runtime.home };
 }
 
 /**

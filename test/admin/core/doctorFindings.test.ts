@@ -105,6 +105,19 @@ describe("doctorFindings", () => {
   });
 });
 
+describe("doctorFindings: a tree judged for the uid doctor runs as (issue 44)", () => {
+  it("the trees' findings name whom they were judged for; the home's own stays the runtime user's", () => {
+    const caller = { name: "uid 12345", uid: 12345, gid: 0, groups: [0], home: "/opt/data" };
+    const { findings } = doctorFindings(config, facts({ euid: 12345, homes: homes({ judged: caller }) }));
+    expect(findings.find((f) => f.check === "home")?.message).toBe(
+      "the home /opt/data exists and hermes can write to it",
+    );
+    expect(findings.filter((f) => f.check === "tree").map((f) => f.message)).toEqual([
+      "everything under /opt/data is uid 12345's or readable by uid 12345",
+    ]);
+  });
+});
+
 describe("sharedGroup", () => {
   it("the entry /etc/group has, none where it lists none, the failure where it could not be read", () => {
     expect(sharedGroup(7, new TextEncoder().encode("seven:x:7:a,b\n")).entry).toMatchObject({ name: "seven" });
