@@ -84,7 +84,7 @@ export function treeChecks(
   group?: SharedGroup,
   lacking: readonly string[] = [],
 ): Finding[] {
-  // Whose access the walk judged: the runtime user, or the uid doctor runs as where that is another (issue 44).
+  // Whose access the walk judged: the runtime user, or the uid doctor runs as where that is another.
   const user = account.name;
   const { unreadable, readable, changed, linked, mounts, special, errors, refused, unexamined } = walk.found;
   const admin = adminName(config.name);

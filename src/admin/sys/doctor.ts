@@ -105,7 +105,7 @@ function gatherHomes(
 ): HomeFacts {
   const value = given && absolute(given);
   // Run as a uid that is neither root nor the runtime user's (an arbitrary uid in group 0, OpenShift's), the CLI
-  // runs as that uid: the trees are judged for it and its groups (issue 44).
+  // runs as that uid: the trees are judged for it and its groups.
   const judged = euid !== 0 && euid !== account.uid ? callerAccount(euid, account) : account;
   const walks = homeTrees(config, value).map((tree) => {
     const progress = progressMeter(`${adminName(config.name)} doctor: ${tree.path}`);
