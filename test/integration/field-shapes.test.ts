@@ -187,7 +187,7 @@ describe("a hermes-writable directory on PATH, with a planted command", () => {
   });
   const upstreamPath = (ct: Container) => ({ ...ct.baseEnv(), PATH: `${planted}:${ct.baseEnv().PATH}` });
 
-  it("the door is real: root's next `less` runs the planted file as uid 0", async () => {
+  it("the way in is real: root's next `less` runs the planted file as uid 0", async () => {
     await ct.exec(["less"], { env: upstreamPath(ct) });
     expect(await ct.ok("cat /tmp/planted-ran")).toBe("0\n");
   });

@@ -33,7 +33,7 @@ const changedBetween = (before: string, after: string) =>
   after.split("\n").filter((line) => !before.split("\n").includes(line));
 
 describe("upstream's layout: a scan directory hermes owns, services linked to root's directories", () => {
-  it("before --fix: hermes cannot restart its services; doctor names every closed node through root's links, and the door once", async () => {
+  it("before --fix: hermes cannot restart its services; doctor names every closed node through root's links, and that way to act as root once", async () => {
     for (const service of UPSTREAM_SERVICES) {
       const r = await asHermes(`s6-svc -r ${service}`);
       expect(r.code).toBe(111);

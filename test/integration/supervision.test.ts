@@ -120,7 +120,9 @@ describe("the supervision tree", () => {
         `PROBLEM  s6 runs what is under ${SCAN} as root, and someone but root can change it: a way to act as root`,
       );
       expect(r.stdout).toContain(`${SCAN} (${SCAN} is owned by uid 10000, not root)`);
-      expect(r.stdout).toContain(`remedy: keep ${SCAN}, every service directory and its run and finish scripts root's`);
+      expect(r.stdout).toContain(
+        `remedy: keep ${SCAN}, every service directory and its run and finish scripts root-only`,
+      );
       expect(r.stdout).not.toMatch(/^fixed/m);
       expect(await snapshot()).toBe(before);
       expect(await ct.ok("stat -c '%U:%G %a' /srv/outside/supervise /srv/outside/supervise/control")).toBe(
@@ -131,7 +133,7 @@ describe("the supervision tree", () => {
     }
   });
 
-  it("a service directory given to hermes is a door too; its supervise/ swapped for a symlink is never followed", async () => {
+  it("a service directory given to hermes is a way to act as root too; its supervise/ swapped for a symlink is never followed", async () => {
     await ct.ok(`chown hermes: ${SCAN}/dashboard`);
     try {
       expect(
@@ -144,10 +146,10 @@ describe("the supervision tree", () => {
       const before = await snapshot();
       const r = await doctor("--json --fix");
       expect(r.code).toBe(1);
-      const door = supervision(JSON.parse(r.stdout) as DoctorReport).find((f) =>
+      const rootWay = supervision(JSON.parse(r.stdout) as DoctorReport).find((f) =>
         f.message.includes("a way to act as root"),
       );
-      expect(door?.items).toEqual([
+      expect(rootWay?.items).toEqual([
         { path: `${SCAN}/dashboard`, detail: `${SCAN}/dashboard is owned by uid 10000, not root` },
       ]);
       expect(await snapshot()).toBe(before);
