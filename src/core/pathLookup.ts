@@ -59,7 +59,6 @@ export function lookUpPath<T>(path: string, lstat: Lstat, visit: PathVisitor<T>)
     }
     const here = join(dir, name);
     const next = lstat(here);
-    if (next.kind === "unexamined") return visit.unexamined(next.failure);
     if (next.kind === "missing") return visit.missing(here, dir, node);
     if (next.kind === "symlink") {
       if (++hops > MAX_SYMLINKS) return visit.broken(`${path}: too many levels of symbolic links`);

@@ -71,4 +71,13 @@ describe("parseNofile: both limits, digits only", () => {
   it("every digit", () => {
     expect(parseNofile("Max open files 1029 4096 files\n")).toEqual({ soft: 1029n, hard: 4096n });
   });
+  it("a limit of 0 is a limit", () => {
+    expect(parseNofile("Max open files 0 0 files\n")).toEqual({ soft: 0n, hard: 0n });
+  });
+  it("past 2⁵³, exact", () => {
+    expect(parseNofile("Max open files 9007199254740993 18446744073709551615 files\n")).toEqual({
+      soft: 9007199254740993n,
+      hard: RLIM_INFINITY,
+    });
+  });
 });

@@ -21,4 +21,8 @@ describe("words", () => {
     expect(words(" \t1024  unlimited\tfiles ")).toEqual(["1024", "unlimited", "files"]);
     expect(words("")).toEqual([]);
   });
+  it("a word at the very start of the line is whole", () => {
+    expect(words("1024\tunlimited")).toEqual(["1024", "unlimited"]);
+    expect(words("ab")).toEqual(["ab"]);
+  });
 });
