@@ -105,6 +105,68 @@ describe("doctorFindings", () => {
   });
 });
 
+describe("doctorFindings: each finding from its own facts", () => {
+  const missing = (path: string): Trust => ({ ok: false, missing: true, reason: `${path} does not exist` });
+  const helper = (over: Partial<DoctorFacts>) =>
+    doctorFindings(config, facts({ helperTrust: missing(config.helper), ...over })).findings.find(
+      (f) => f.check === "helper",
+    )?.status;
+
+  it("a missing helper is only a note where root's calls drop through a trusted groups helper, for a known user", () => {
+    expect(helper({})).toBe("note");
+    expect(helper({ user: undefined })).toBe("problem");
+    expect(helper({ groupsHelperTrust: missing(config.groupsHelper) })).toBe("problem");
+  });
+
+  it("each command's name on PATH", () => {
+    const onPath = [{ name: "hermes", found: undefined, isShim: false, shim: "/opt/hermes/bin/hermes-exec-shim" }];
+    const { findings } = doctorFindings(config, facts({ onPath }));
+    expect(findings.filter((f) => f.check === "path").map((f) => f.message)).toEqual(["hermes is not on PATH"]);
+  });
+
+  it("a home that is no directory is not counted as walked, and has no tree findings", () => {
+    const unusable: WalkResult = {
+      path: "/opt/data",
+      home: { kind: "unusable", reason: "does not exist", missing: true },
+      entries: 0,
+      found: nothingFound(),
+    };
+    const walks = [{ tree: { path: "/opt/data", variable: null }, walk: unusable }];
+    const verdict = doctorFindings(config, facts({ homes: homes({ walks }) }));
+    expect(verdict.walked).toEqual([]);
+    expect(verdict.findings.some((f) => f.check === "tree")).toBe(false);
+    expect(verdict.findings.find((f) => f.check === "home")?.status).toBe("problem");
+  });
+
+  it("a second home's tree: its own findings, named by its variable", () => {
+    const walks = [{ tree: { path: "/srv/h", variable: "HERMES_HOME" }, walk: walkOf("/srv/h", 1) }];
+    const { findings } = doctorFindings(config, facts({ homes: homes({ walks }) }));
+    expect(findings.filter((f) => f.check === "tree").map((f) => f.message)).toEqual([
+      "everything under HERMES_HOME /srv/h is hermes's or readable by hermes",
+    ]);
+  });
+
+  it("s6's tree only where s6 supervises", () => {
+    const supervision: NonNullable<HomeFacts["supervision"]> = {
+      scanDir: "/run/service",
+      services: [],
+      rewritableByOthers: [],
+      unreached: [],
+      failures: [],
+      rootSlots: [],
+      ownSlots: [],
+      tmpfs: false,
+      overlay: [],
+      rootWrites: [],
+      surface: [],
+    };
+    const checks = (over: Partial<HomeFacts>) =>
+      doctorFindings(config, facts({ homes: homes(over) })).findings.filter((f) => f.check === "supervision");
+    expect(checks({}).length).toBe(0);
+    expect(checks({ supervision }).length).toBeGreaterThan(0);
+  });
+});
+
 describe("doctorFindings: a tree judged for the uid doctor runs as (issue 44)", () => {
   it("the trees' findings name whom they were judged for; the home's own stays the runtime user's", () => {
     const caller = { name: "uid 12345", uid: 12345, gid: 0, groups: [0], home: "/opt/data" };
