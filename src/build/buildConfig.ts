@@ -5,7 +5,7 @@
  */
 import { type BootVar, DEFAULT_BOOT_ENV } from "../core/bootEnv.ts";
 import type { Command, ShimConfig } from "../core/config.ts";
-import { adminName } from "../core/name.ts";
+import { adminName, productVar } from "../core/name.ts";
 
 /** Build settings as text. `commands` holds `--command` values, `NAME` or `NAME=PATH`; `bootEnv` `--boot-env` values, `VAR` or `VAR:program`. */
 export type ConfigInput = Partial<Record<Exclude<keyof ShimConfig, "commands" | "bootEnv">, string>> & {
@@ -37,7 +37,7 @@ export function defaultsFor(name: string): ShimConfig {
     helper: "/command/s6-setuidgid",
     groupsHelper: "/command/s6-applyuidgid",
     home: "/opt/data",
-    optOutVar: `${name.toUpperCase().replaceAll("-", "_")}_DOCKER_EXEC_AS_ROOT`,
+    optOutVar: productVar(name, "DOCKER_EXEC_AS_ROOT"),
     umask: 0o002,
     scanDir: "/run/service",
     bootEnv: DEFAULT_BOOT_ENV.map((v) => ({ ...v })),

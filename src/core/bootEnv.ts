@@ -8,7 +8,7 @@ import { type Bytes, text, utf8 } from "./bytes.ts";
 import { type Failure, failureText } from "./failure.ts";
 import type { Lazy } from "./lazy.ts";
 import type { NodeStat } from "./node.ts";
-import type { Node, Reached } from "./pathWalk.ts";
+import type { Node, Reached } from "./pathLookup.ts";
 import { type Trust, weakness } from "./trust.ts";
 
 /** Where s6-overlay's boot writes the container environment, one file a variable. */
@@ -43,11 +43,11 @@ export interface BootFacts {
   target(path: string): Node;
 }
 
-/** The verdict on one variable: imported with its value, kept as the caller set it, or why not (`told`: warned of on stderr). */
+/** The verdict on one variable: imported with its value, kept as the caller set it, or why not (`warned`: warned of on stderr). */
 export type BootImport =
   | { name: string; value: Bytes; from: string }
   | { name: string; kept: true }
-  | { name: string; not: string; told: boolean; unexamined?: Failure };
+  | { name: string; not: string; warned: boolean; unexamined?: Failure };
 
 /**
  * The value with-contenv (`s6-envdir -Lfn`) gives the supervised processes: the whole file, nothing trimmed, NUL
@@ -73,31 +73,31 @@ export function judgeBootVar(
   const { name, file } = v;
   if (file === undefined) return { name, kept: true };
   const path = `${BOOT_ENV_DIR}/${name}`;
-  // Only what someone but root could have put there, or a call that failed, is told: the rest is the boot's own say.
-  const untold = (not: string): BootImport => ({ name, not, told: false });
-  const told = (not: string): BootImport => ({ name, not, told: true });
+  // Only what someone but root could have put there, or a call that failed, is warned of: the rest is the boot's own say.
+  const quietly = (not: string): BootImport => ({ name, not, warned: false });
+  const withWarning = (not: string): BootImport => ({ name, not, warned: true });
   const unable = (failure: Failure): BootImport => ({
     name,
     not: failureText(failure),
-    told: true,
+    warned: true,
     unexamined: failure,
   });
-  if (file.kind === "missing") return untold(`the boot did not set it (no ${path})`);
+  if (file.kind === "missing") return quietly(`the boot did not set it (no ${path})`);
   if (file.kind === "unexamined") return unable(file.failure);
-  if (file.kind === "symlink") return told(`${path} is a symbolic link`);
-  if (file.kind !== "file") return told(`${path} is not a regular file`);
+  if (file.kind === "symlink") return withWarning(`${path} is a symbolic link`);
+  if (file.kind !== "file") return withWarning(`${path} is not a regular file`);
   const weak = weakness(path, file);
-  if (weak) return told(weak);
+  if (weak) return withWarning(weak);
   const dir = facts.dirTrust();
-  if (!dir.ok) return dir.unexamined ? unable(dir.unexamined) : told(dir.reason);
+  if (!dir.ok) return dir.unexamined ? unable(dir.unexamined) : withWarning(dir.reason);
   const value = bootValue(file.data);
-  if (value === undefined) return untold(`${path} is empty, which unsets it`);
+  if (value === undefined) return quietly(`${path} is empty, which unsets it`);
   if (v.program) {
     const target = utf8(value);
     const node = target === undefined ? undefined : facts.target(target);
     if (node?.kind === "unexamined") return unable(node.failure);
     const why = node === undefined ? "which is not UTF-8 text" : notProgram(node);
-    if (why) return untold(`its value ${JSON.stringify(text(value))} does not name an executable file, ${why}`);
+    if (why) return quietly(`its value ${JSON.stringify(text(value))} does not name an executable file, ${why}`);
   }
   return { name, value, from: path };
 }
@@ -117,7 +117,7 @@ export function bootImports(facts: BootFacts | undefined): BootImport[] {
 export function bootWarnings(name: string, imports: readonly BootImport[], instead = "without it"): string {
   let lines = "";
   for (const i of imports)
-    if ("told" in i && i.told)
+    if ("warned" in i && i.warned)
       lines += `${name}: warning: not taking ${i.name} from the boot's environment: ${i.not}; ${name} runs ${instead}\n`;
   return lines;
 }

@@ -51,7 +51,7 @@ export function cliHome(
     const blank: BootImport = {
       name: variable,
       not: `${boot.from} holds only blanks, which the CLI takes as unset`,
-      told: false,
+      warned: false,
     };
     return { variable, value: bytes(config.home), source: "build", boot: blank };
   }

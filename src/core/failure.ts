@@ -49,7 +49,21 @@ export function absent(failure: Pick<Failure, "errno">): boolean {
   return failure.errno === ENOENT || failure.errno === ENOTDIR;
 }
 
-/** A permission refused the call (EACCES, EPERM): never told as a failing disk or a flaky mount (contract §13). */
+/** A permission refused the call (EACCES, EPERM): never reported as a failing disk or a flaky mount (contract §13). */
 export function refusedPermission(failure: Pick<Failure, "errno">): boolean {
   return failure.errno === EACCES || failure.errno === EPERM;
+}
+
+/**
+ * Whether reading another process's /proc failed because it is not there to see: gone (ENOENT, ESRCH), or hidden by
+ * /proc's hidepid (EPERM), as prlimit's own EPERM hides it. Then there is no evidence, as for a parent outside the PID
+ * namespace; any other failure is a failure (contract §13).
+ */
+export function unseen(failure: Pick<Failure, "errno">): boolean {
+  return failure.errno === ENOENT || failure.errno === ESRCH || failure.errno === EPERM;
+}
+
+/** The filesystem's own refusal of a new owner, even to root: a NAS share, an ACL'd or user-namespaced mount. */
+export function refusedByFilesystem(failure: Pick<Failure, "errno">): boolean {
+  return failure.errno === EPERM || failure.errno === EINVAL;
 }

@@ -5,9 +5,11 @@
  * drop keeps such a group only where the running gateway holds it too, so that what works from `docker exec`
  * works in the gateway.
  */
+
+import { decimalId } from "./decimal.ts";
 import type { DropGroup } from "./groups.ts";
 import { statusGroups } from "./groups.ts";
-import { decimalId, procRow, words } from "./procText.ts";
+import { procRow, words } from "./procText.ts";
 
 /** A process as its /proc/PID/status shows it: enough to tell the gateway's and read its groups. */
 export interface ProcessStatus {

@@ -4,8 +4,10 @@
  * (`docker run --group-add`, Kubernetes' fsGroup and supplementalGroups). Root holds the granted ones beside
  * its own; copying root's whole list would hand on gid 0 and whatever root holds through its own membership.
  */
+
+import { decimalId } from "./decimal.ts";
 import type { Account } from "./passwd.ts";
-import { decimalId, procRow, words } from "./procText.ts";
+import { procRow, words } from "./procText.ts";
 
 /** Where a group of the drop comes from: the runtime user's passwd entry, its /etc/group membership, the runtime. */
 export type GroupOrigin = "primary" | "member" | "granted";

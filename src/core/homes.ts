@@ -5,7 +5,7 @@
  */
 import type { ShimConfig } from "./config.ts";
 import { type Failure, failureText } from "./failure.ts";
-import { adminName } from "./name.ts";
+import { adminName, productVar } from "./name.ts";
 import { octal } from "./node.ts";
 import type { Blocker, Reach } from "./reach.ts";
 import type { Sharing } from "./sharing.ts";
@@ -13,7 +13,7 @@ import { type Unreadable, unreadableLines } from "./unreadable.ts";
 
 /** The variable that moves the CLI's home: HERMES_HOME for hermes. */
 export function homeVar(name: string): string {
-  return `${name.toUpperCase().replaceAll("-", "_")}_HOME`;
+  return productVar(name, "HOME");
 }
 
 export interface HomeCheck {

@@ -4,7 +4,7 @@
  * inherited its limits unchanged from its parent, so the parent's soft limit
  * is the best evidence left of what the caller had.
  */
-import { ENOENT, EPERM, ESRCH, type Failure } from "./failure.ts";
+import { decimal } from "./decimal.ts";
 import { procRow, words } from "./procText.ts";
 
 export interface Limit {
@@ -17,17 +17,10 @@ export const RLIM_INFINITY = 0xffff_ffff_ffff_ffffn;
 /** The row of /proc/PID/limits that holds RLIMIT_NOFILE. */
 const ROW = "Max open files";
 
-function isDigits(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x30 || c > 0x39) return false;
-  }
-  return text.length > 0;
-}
-
 function value(text: string | undefined): bigint | undefined {
   if (text === "unlimited") return RLIM_INFINITY;
-  return text !== undefined && isDigits(text) ? BigInt(text) : undefined;
+  // decimal() checks the digits; BigInt reads them, exact past 2⁵³.
+  return text !== undefined && decimal(text) >= 0 ? BigInt(text) : undefined;
 }
 
 /** The "Max open files" row of /proc/PID/limits. */
@@ -55,13 +48,4 @@ export function softLimitToRestore(
   const evidence = parent ?? container;
   if (!evidence || current.soft !== current.hard || evidence.hard !== current.hard) return undefined;
   return evidence.soft < current.soft ? evidence.soft : undefined;
-}
-
-/**
- * Whether reading another process's limits failed because it is not there to see: gone (ENOENT, ESRCH), or
- * hidden by /proc's hidepid (EPERM), as prlimit's own EPERM hides it. Then there is no evidence, as for a parent
- * outside the PID namespace; any other failure is a failure (contract §13).
- */
-export function unseen(failure: Failure): boolean {
-  return failure.errno === ENOENT || failure.errno === ESRCH || failure.errno === EPERM;
 }

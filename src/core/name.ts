@@ -14,6 +14,11 @@ export function adminName(product: string): string {
   return `${product}-exec-shim`;
 }
 
+/** A variable of the product's, by the one rule that names them all: hermes-x and HOME give HERMES_X_HOME. */
+export function productVar(product: string, suffix: string): string {
+  return `${product.toUpperCase().replaceAll("-", "_")}_${suffix}`;
+}
+
 /** The last path element of argv[0]; empty when argv[0] is missing or ends in a slash. */
 export function baseName(argv0: Bytes | undefined): Bytes {
   return argv0 ? argv0.subarray(argv0.lastIndexOf(SLASH) + 1) : new Uint8Array(0);

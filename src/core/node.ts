@@ -1,4 +1,4 @@
-/** One filesystem node as statx describes it: what the trust walk and doctor both judge. */
+/** One filesystem node as statx describes it: what the trust check and doctor both judge. */
 export type NodeKind = "dir" | "file" | "symlink" | "other";
 
 export interface NodeStat {

@@ -4,6 +4,7 @@
  * struct passwd differs between glibc and musl.
  */
 import type { Principal } from "./access.ts";
+import { decimal } from "./decimal.ts";
 
 export interface Account extends Principal {
   name: string;
@@ -22,8 +23,8 @@ function rows(text: string): string[][] {
 }
 
 function id(field: string | undefined): number | undefined {
-  // Stryker disable next-line ConditionalExpression: RegExp.test(undefined) tests the text "undefined", which has no digit
-  return field !== undefined && /^\d+$/.test(field) ? Number(field) : undefined;
+  const value = decimal(String(field));
+  return value >= 0 ? value : undefined;
 }
 
 function accountOf(row: string[] | undefined, group: string): Account | undefined {

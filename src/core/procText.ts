@@ -27,11 +27,3 @@ export function words(line: string): string[] {
   }
   return found;
 }
-
-/** A decimal id as /proc writes it, up to 2³²−1, or undefined ("undefined", what a missing word reads as, is none). */
-export function decimalId(word: string | undefined): number | undefined {
-  const text = String(word);
-  if (!/^\d+$/.test(text)) return undefined;
-  const value = Number(text);
-  return value <= 0xffffffff ? value : undefined;
-}

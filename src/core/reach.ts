@@ -9,7 +9,7 @@
 
 import { mayAccess, type Principal, SEARCH, WRITE } from "./access.ts";
 import type { Failure } from "./failure.ts";
-import { type Lstat, type Reached, walkPath } from "./pathWalk.ts";
+import { type Lstat, lookUpPath, type Reached } from "./pathLookup.ts";
 
 /** The node that stops the user, with who owns it. */
 export interface Blocker {
@@ -29,7 +29,7 @@ export type Reach =
   | { ok: false; blocks: "readonly"; dir: string; missing: boolean }
   /** Anything else: not a directory, a symlink loop, or a refusal the permission bits do not explain. */
   | { ok: false; blocks: "other"; reason: string }
-  /** A call that would have told failed (contract §13): whether the user can use it is not known. */
+  /** A call that would have said failed (contract §13): whether the user can use it is not known. */
   | { ok: false; blocks: "unexamined"; failure: Failure };
 
 /** Whether the filesystem holding the directory `dir` is mounted read-only: asked only where the bits allow a write. */
@@ -41,7 +41,7 @@ const other = (reason: string): Reach => ({ ok: false, blocks: "other", reason }
 export function reach(path: string, who: Principal, lstat: Lstat, readOnly: ReadOnly): Reach {
   const writable = (dir: string, missing: boolean): Reach =>
     readOnly(dir) ? { ok: false, blocks: "readonly", dir, missing } : { ok: true };
-  return walkPath<Reach>(path, lstat, {
+  return lookUpPath<Reach>(path, lstat, {
     through(dir, node) {
       if (node.kind !== "dir") return other(`${dir} is not a directory`);
       return mayAccess(node, who, SEARCH) ? undefined : { ok: false, blocks: "search", at: blocker(dir, node) };

@@ -5,7 +5,7 @@
  */
 import type { Owned } from "./access.ts";
 import type { Failure } from "./failure.ts";
-import { type Lstat, walkPath } from "./pathWalk.ts";
+import { type Lstat, lookUpPath } from "./pathLookup.ts";
 
 export const SETGID = 0o2000;
 const GROUP_SEARCH = 0o010;
@@ -41,7 +41,7 @@ export function dropUmask(umask: number, sharing: Sharing | undefined): number {
  * of a call on the way that kept it from being known.
  */
 export function homeSharing(path: string, lstat: Lstat): Sharing | undefined | Failure {
-  return walkPath<Sharing | undefined | Failure>(path, lstat, {
+  return lookUpPath<Sharing | undefined | Failure>(path, lstat, {
     through: () => undefined,
     end: (_dir, node) => sharingOf(node),
     missing: () => undefined,

@@ -7,9 +7,9 @@
  */
 import { EACCES, type Failure, failed, failureText } from "./failure.ts";
 import { octal } from "./node.ts";
-import { type Lstat, walkPath } from "./pathWalk.ts";
+import { type Lstat, lookUpPath } from "./pathLookup.ts";
 
-/** Whether a program the shim would execute is there to execute: access(2)'s answer, its failure told as it is. */
+/** Whether a program the shim would execute is there to execute: access(2)'s answer, its failure reported as it is. */
 export type ProgramStatus = "ok" | "missing" | Failure;
 
 /** One wording for the shim's refusal, explain and doctor: "does not exist". */
@@ -22,7 +22,7 @@ export function programStatusText(status: ProgramStatus): string {
 
 /**
  * Absent or unusable (`missing`: nothing there to run, or not what was asked for), replaceable (`rewritable`:
- * someone but root could rewrite a node on the way), or `unexamined`: a call that would have told failed.
+ * someone but root could rewrite a node on the way), or `unexamined`: a call that would have said failed.
  */
 export type Trust =
   | { ok: true; resolved: string }
@@ -52,7 +52,7 @@ export function rewritable(
 export function checkTrust(path: string, lstat: Lstat, want: "program" | "dir" | "lookup-dir" = "program"): Trust {
   const fail = (reason: string, missing = false): Trust => ({ ok: false, missing, reason });
   if (!path.startsWith("/")) return fail(`${path} is not an absolute path`);
-  return walkPath<Trust>(path, lstat, {
+  return lookUpPath<Trust>(path, lstat, {
     through: (here, node) =>
       rewritable(here, node) ?? (node.kind === "dir" ? undefined : fail(`${here} is not a directory`, true)),
     end(here, node) {
@@ -70,7 +70,7 @@ export function checkTrust(path: string, lstat: Lstat, want: "program" | "dir" |
   });
 }
 
-/** Not trusted, because a call that would have told failed: the failure is the reason, told as it is. */
+/** Not trusted, because a call that would have said failed: the failure is the reason, reported as it is. */
 function unexaminedTrust(failure: Failure): Trust {
   return { ok: false, missing: false, reason: failureText(failure), unexamined: failure };
 }

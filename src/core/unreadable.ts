@@ -9,7 +9,7 @@ import type { ShimConfig } from "./config.ts";
 import { absent, type Failure, failed, failureText } from "./failure.ts";
 import { adminName } from "./name.ts";
 import { octal } from "./node.ts";
-import type { Node } from "./pathWalk.ts";
+import type { Node } from "./pathLookup.ts";
 
 /** How many entries a home's lines name; the rest are counted. */
 export const NAMED = 3;

@@ -7,7 +7,7 @@ import { type Bytes, bytes, envWith, text } from "./bytes.ts";
 import type { CliHome } from "./cliHome.ts";
 import type { ShimConfig } from "./config.ts";
 import { type Failure, failureText } from "./failure.ts";
-import type { Node } from "./pathWalk.ts";
+import type { Node } from "./pathLookup.ts";
 
 /** One variable the shim sets or removes, and why, in explain's words. */
 export type EnvChange = { name: string; value: Bytes; why: string } | { name: string; unset: true; why: string };

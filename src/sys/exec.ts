@@ -1,10 +1,11 @@
 /** Carrying out an exec plan: undo what the runtime changed in this process, then execve. */
 import type { Bytes } from "../core/bytes.ts";
-import { failed } from "../core/failure.ts";
+import { failed, unseen } from "../core/failure.ts";
 import { inheritedFds } from "../core/fds.ts";
-import { type Limit, parseNofile, softLimitToRestore, unseen } from "../core/limits.ts";
+import { type Limit, parseNofile, softLimitToRestore } from "../core/limits.ts";
+import { SIGPIPE, SIGXFSZ } from "../core/signals.ts";
 import { openFds, readAll } from "./files.ts";
-import { errno, F_SETFD, libc, pidOf, ptr, RLIMIT_NOFILE, SIG_DFL, SIGPIPE, SIGXFSZ, Unable, unable } from "./libc.ts";
+import { errno, F_SETFD, libc, pidOf, ptr, RLIMIT_NOFILE, SIG_DFL, Unable, unable } from "./libc.ts";
 
 /**
  * Writes a pointer as two 32-bit halves (both architectures are little-endian), from a number: a BigInt per

@@ -2,10 +2,11 @@
 import { toArrayBuffer } from "bun:ffi";
 import type { BootFile } from "../core/bootEnv.ts";
 import { type Bytes, nameText, text } from "../core/bytes.ts";
+import { decimal } from "../core/decimal.ts";
 import { absent, EINTR, ELOOP, type Failure, failed } from "../core/failure.ts";
 import type { OpenFd } from "../core/fds.ts";
 import type { NodeKind, NodeStat } from "../core/node.ts";
-import type { Node } from "../core/pathWalk.ts";
+import type { Node } from "../core/pathLookup.ts";
 import { AT_SECURE } from "../core/privilege.ts";
 import type { ProgramStatus } from "../core/trust.ts";
 import {
@@ -114,17 +115,6 @@ export function entries(path: string): string[] | Failure {
   return found;
 }
 
-/** A descriptor number from its NUL-terminated name in /proc/self/fd, by hand: a regular expression costs more to compile. */
-function fdNumber(name: Uint8Array): number {
-  let fd = 0;
-  for (let i = 0; i < name.length - 1; i++) {
-    const digit = (name[i] as number) - 0x30;
-    if (digit < 0 || digit > 9) return -1;
-    fd = fd * 10 + digit;
-  }
-  return name.length > 1 ? fd : -1;
-}
-
 /**
  * Open descriptors and the number the listing itself got (the lowest free
  * one). Targets are read only below that number: only there can the
@@ -137,7 +127,8 @@ export function openFds(): { open: OpenFd[]; lowestFree: number } | Failure {
   const open: OpenFd[] = [];
   let lost = failed(names) ? names : undefined;
   for (const name of lost ? [] : (names as Uint8Array[])) {
-    const fd = fdNumber(name);
+    // The name ends in its NUL.
+    const fd = decimal(name, name.length - 1);
     if (fd < 0) continue;
     const target = fd >= 4 && fd < dir ? readlink(`/proc/self/fd/${fd}`) : "";
     if (failed(target)) {
@@ -163,7 +154,7 @@ export function stat(path: string): Node {
 /** What statx with `flags` finds at `path`; a link, which only lstat meets, with its target. */
 function nodeAt(path: string, flags: number): Node {
   const st = statAt(AT_FDCWD, cstr(path), flags);
-  // The words only for a failure: a missing name, which every trust walk meets, costs no strerror.
+  // The words only for a failure: a missing name, which every trust check meets, costs no strerror.
   if (!st.ok)
     return absent(st) ? { kind: "missing" } : { kind: "unexamined", failure: failure("statx", path, st.errno) };
   const { kind, uid, gid, mode } = st.node;
@@ -174,7 +165,7 @@ function nodeAt(path: string, flags: number): Node {
 
 /**
  * One open that follows no link and never waits (a FIFO there opens at once): what is at `path`, and for a
- * regular file what it holds. A link is told by lstat, as it is; every other failure as what it is.
+ * regular file what it holds. A link is read by lstat, as it is; every other failure as what it is.
  */
 export function readNoFollow(path: string): BootFile {
   const name = cstr(path);
@@ -205,7 +196,7 @@ export function readNoFollow(path: string): BootFile {
   return failed(data) ? { kind: "unexamined", failure: data } : { kind, uid, gid, mode, data };
 }
 
-/** access(X_OK) as the caller: ENOENT is a program that is not there; any other refusal is told as it is. */
+/** access(X_OK) as the caller: ENOENT is a program that is not there; any other refusal is reported as it is. */
 export function executableStatus(path: string): ProgramStatus {
   if (libc.access(cstr(path), X_OK) === 0) return "ok";
   const code = errno();

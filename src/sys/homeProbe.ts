@@ -15,7 +15,7 @@ export function absolute(path: Bytes): string | undefined {
 }
 
 /**
- * access(2) answers EROFS for a write on a read-only mount once the bits allow it, which is when the walk asks:
+ * access(2) answers EROFS for a write on a read-only mount once the bits allow it, which is when the look-up asks:
  * no statfs layout to know, and nothing asked of a healthy home.
  */
 export const readOnlyBy =
@@ -25,7 +25,7 @@ export const readOnlyBy =
 
 /**
  * The caller's own home: the variable's value, else the build's home. One access(2) with the kernel's own
- * judgement when all is well, which is every call on the hot path; the walk runs only to say why not.
+ * judgement when all is well, which is every call on the hot path; the look-up runs only to say why not.
  */
 export function callerHomes(config: ShimConfig, probe: Probe, euid: number, value: Bytes | undefined): Homes {
   const who = { uid: euid };

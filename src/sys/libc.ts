@@ -4,7 +4,7 @@
  * serves both. Structures whose layout differs between the two libcs are
  * avoided: statx and getdents64 go through syscall() with kernel layouts.
  */
-import { dlopen, FFIType, type Pointer, ptr, read } from "bun:ffi";
+import { dlopen, type FFIFunction, FFIType, type Pointer, ptr, read } from "bun:ffi";
 import { type Failure, failureText } from "../core/failure.ts";
 
 const { i32, i64, i64_fast, u32, u64, ptr: p, cstring } = FFIType;
@@ -84,9 +84,9 @@ const RELAY_SYMBOLS = {
   setfsgid: { args: [u32], returns: i32 },
 } as const;
 
-type Libc = ReturnType<typeof dlopen<typeof SYMBOLS>>["symbols"];
-type MoreLibc = ReturnType<typeof dlopen<typeof MORE_SYMBOLS>>["symbols"];
-type RelayLibc = ReturnType<typeof dlopen<typeof RELAY_SYMBOLS>>["symbols"];
+/** The calls a table binds, as bun:ffi gives them. */
+type Bound<Table extends Record<string, FFIFunction>> = ReturnType<typeof dlopen<Table>>["symbols"];
+type Libc = Bound<typeof SYMBOLS>;
 
 /*
  * bun:ffi needs the JIT, and the runtime starts without it when it cannot
@@ -113,21 +113,24 @@ export const ffiError = loaded.ffiError;
  */
 export const libc = loaded.libc as Libc;
 
-let more: MoreLibc | undefined;
-
-/** The rarer calls (MORE_SYMBOLS), from the same C library. */
-export function moreLibc(): MoreLibc {
-  more ??= dlopen("libc.so.6", MORE_SYMBOLS).symbols;
-  return more;
+/**
+ * A table's calls from the same C library, bound when first asked for and once. The tables stay three, each bound
+ * by whoever first needs it, and a symbol sits in one table alone: merging any two would bind on every call, or on
+ * root's every drop, symbols that path never calls (docs/runtime.md).
+ */
+function boundOnFirstUse<Table extends Record<string, FFIFunction>>(table: Table): () => Bound<Table> {
+  let bound: Bound<Table> | undefined;
+  return () => {
+    bound ??= dlopen("libc.so.6", table).symbols;
+    return bound;
+  };
 }
 
-let relayCalls: RelayLibc | undefined;
+/** The rarer calls (MORE_SYMBOLS). */
+export const moreLibc = boundOnFirstUse(MORE_SYMBOLS);
 
-/** The relay's calls (RELAY_SYMBOLS), from the same C library. */
-export function relayLibc(): RelayLibc {
-  relayCalls ??= dlopen("libc.so.6", RELAY_SYMBOLS).symbols;
-  return relayCalls;
-}
+/** The relay's calls (RELAY_SYMBOLS). */
+export const relayLibc = boundOnFirstUse(RELAY_SYMBOLS);
 
 export function errno(): number {
   const where = libc.__errno_location();
@@ -139,12 +142,12 @@ export function errnoText(code: number): string {
   return String(moreLibc().strerror(code));
 }
 
-/** The failure of `call` on `on`, told with the C library's words for its errno (contract §13). */
+/** The failure of `call` on `on`, given with the C library's words for its errno (contract §13). */
 export function failure(call: string, on: string, code: number = errno()): Failure {
   return { call, on, errno: code, words: errnoText(code) };
 }
 
-/** A call that failed where the shim acts (an exec, the relay) rather than gathers: thrown, told in one line. */
+/** A call that failed where the shim acts (an exec, the relay) rather than gathers: thrown, reported in one line. */
 export class Unable extends Error {
   constructor(readonly failure: Failure) {
     super(failureText(failure));
@@ -188,8 +191,6 @@ export const X_OK = 1;
 export const W_OK = 2;
 export const F_OK = 0;
 export const SIG_DFL = 0n;
-export const SIGPIPE = 13;
-export const SIGXFSZ = 25;
 export const RLIMIT_NOFILE = 7;
 export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;

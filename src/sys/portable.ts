@@ -9,7 +9,7 @@
 import type { BootFile } from "../core/bootEnv.ts";
 import { type Bytes, utf8 } from "../core/bytes.ts";
 import { absent, ELOOP, type Failure, failed } from "../core/failure.ts";
-import type { Node } from "../core/pathWalk.ts";
+import type { Node } from "../core/pathLookup.ts";
 import { auxvSecure } from "../core/privilege.ts";
 import type { TerminalObservation, Tty } from "../core/terminal.ts";
 import type { ProgramStatus } from "../core/trust.ts";
@@ -65,7 +65,7 @@ function stat(path: string): Node {
   return { kind: kindOf(st), uid: st.uid, gid: st.gid, mode: st.mode };
 }
 
-/** As src/sys/files.ts reads it: one open that follows no link and never waits, a link told by lstat. */
+/** As src/sys/files.ts reads it: one open that follows no link and never waits, a link read by lstat. */
 function readNoFollow(path: string): BootFile {
   const { O_RDONLY, O_NOFOLLOW, O_NONBLOCK } = fs().constants;
   const fd = attempt("open", path, () => fs().openSync(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK));

@@ -3,7 +3,7 @@ import type { BootFile } from "../core/bootEnv.ts";
 import type { Bytes } from "../core/bytes.ts";
 import type { Facts } from "../core/decide.ts";
 import type { Failure } from "../core/failure.ts";
-import type { Lstat } from "../core/pathWalk.ts";
+import type { Lstat } from "../core/pathLookup.ts";
 import type { TerminalObservation } from "../core/terminal.ts";
 import type { ProgramStatus } from "../core/trust.ts";
 

@@ -1,6 +1,6 @@
 /** What root's drop needs to know of the caller's terminals (contract §12); the rule is src/core/terminal.ts. */
 import { EBADF, EINVAL, ENOENT, ENOTTY, ENXIO, type Failure } from "../core/failure.ts";
-import type { Lstat } from "../core/pathWalk.ts";
+import type { Lstat } from "../core/pathLookup.ts";
 import { TERMIOS_SIZE, type TerminalObservation, type Tty } from "../core/terminal.ts";
 import { cstr, errno, libc, moreLibc, O_CLOEXEC, O_NOCTTY, O_RDWR, pidOf, Unable, unable } from "./libc.ts";
 

@@ -10,7 +10,7 @@ import {
 } from "../../src/core/bootEnv.ts";
 import { bytes, text } from "../../src/core/bytes.ts";
 import { known, lazy } from "../../src/core/lazy.ts";
-import type { Node } from "../../src/core/pathWalk.ts";
+import type { Node } from "../../src/core/pathLookup.ts";
 import type { Trust } from "../../src/core/trust.ts";
 
 const NAME = "AGENT_BROWSER_EXECUTABLE_PATH";
@@ -40,7 +40,7 @@ function facts(
 }
 const judged = (f: BootFacts) => bootImports(f)[0];
 
-describe("imported: a regular file of root's alone, in root's directory, with a value upstream takes", () => {
+describe("imported: a regular file of root-only, in root's directory, with a value upstream takes", () => {
   it("the whole file is the value, its path named", () => {
     expect(judged(facts(rootFile("/usr/bin/chromium")))).toEqual({
       name: NAME,
@@ -98,7 +98,7 @@ describe("not imported, silently: the boot's own say", () => {
     ["no file", { kind: "missing" } as BootFile, `the boot did not set it (no ${PATH})`],
     ["an empty file, which unsets it", rootFile(""), `${PATH} is empty, which unsets it`],
   ])("%s", (_, file, not) => {
-    expect(judged(facts(file))).toEqual({ name: NAME, not, told: false });
+    expect(judged(facts(file))).toEqual({ name: NAME, not, warned: false });
   });
   it.each([
     ["nothing there", { kind: "missing" } as Node, "which does not exist"],
@@ -108,7 +108,7 @@ describe("not imported, silently: the boot's own say", () => {
     expect(judged(facts(rootFile("/usr/bin/chromium"), { target: () => node }))).toEqual({
       name: NAME,
       not: `its value "/usr/bin/chromium" does not name an executable file, ${why}`,
-      told: false,
+      warned: false,
     });
   });
   it("a program value that is not UTF-8 names no path, and nothing is looked up", () => {
@@ -121,7 +121,7 @@ describe("not imported, silently: the boot's own say", () => {
     expect(judged(f)).toEqual({
       name: NAME,
       not: `its value "/\uFFFD" does not name an executable file, which is not UTF-8 text`,
-      told: false,
+      warned: false,
     });
   });
   it("a value with a trailing newline is that value: it names no file of that name", () => {
@@ -155,7 +155,7 @@ describe("not imported, and told: what someone but root could have written, or a
       `${PATH} is writable by others (mode 0646)`,
     ],
   ])("%s", (_, file, not) => {
-    expect(judged(facts(file))).toEqual({ name: NAME, not, told: true });
+    expect(judged(facts(file))).toEqual({ name: NAME, not, warned: true });
   });
   it("a file in a directory someone but root can write: the directory's trust is the reason", () => {
     const dir: Trust = {
@@ -164,17 +164,21 @@ describe("not imported, and told: what someone but root could have written, or a
       reason: `${BOOT_ENV_DIR} is owned by uid 10000, not root`,
       rewritable: true,
     };
-    expect(judged(facts(rootFile("/usr/bin/chromium"), { dir }))).toEqual({ name: NAME, not: dir.reason, told: true });
+    expect(judged(facts(rootFile("/usr/bin/chromium"), { dir }))).toEqual({
+      name: NAME,
+      not: dir.reason,
+      warned: true,
+    });
   });
   it("even an empty file there is told: who could have written it comes first", () => {
-    expect(judged(facts(rootFile("", { uid: 10000 })))).toMatchObject({ told: true });
+    expect(judged(facts(rootFile("", { uid: 10000 })))).toMatchObject({ warned: true });
   });
   it("the file that could not be read, the directory that could not be examined, the value that could not be", () => {
     const unexamined = (f: BootFacts) =>
       expect(judged(f)).toEqual({
         name: NAME,
         not: `unable to read ${PATH}: Input/output error`,
-        told: true,
+        warned: true,
         unexamined: EIO,
       });
     unexamined(facts({ kind: "unexamined", failure: EIO }));

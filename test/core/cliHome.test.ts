@@ -91,39 +91,39 @@ describe("a blank value gets the boot's, under §15's rules", () => {
       variable: "HERMES_HOME",
       value: bytes("/opt/data"),
       source: "build",
-      boot: { name: "HERMES_HOME", not: `${PATH} is owned by uid 10000, not root`, told: true },
+      boot: { name: "HERMES_HOME", not: `${PATH} is owned by uid 10000, not root`, warned: true },
     });
   });
   it("a directory someone else could write: the build's", () => {
     const dir: Trust = { ok: false, missing: false, reason: "/run/s6 is writable by others (mode 0777)" };
-    expect(home(undefined, rootFile("/tmp/evil"), dir)).toMatchObject({ source: "build", boot: { told: true } });
+    expect(home(undefined, rootFile("/tmp/evil"), dir)).toMatchObject({ source: "build", boot: { warned: true } });
   });
   it("no file (no s6-overlay, or the boot never set it): the build's, quietly", () => {
     expect(home("", { kind: "missing" })).toEqual({
       variable: "HERMES_HOME",
       value: bytes("/opt/data"),
       source: "build",
-      boot: { name: "HERMES_HOME", not: `the boot did not set it (no ${PATH})`, told: false },
+      boot: { name: "HERMES_HOME", not: `the boot did not set it (no ${PATH})`, warned: false },
     });
-    expect(home(undefined)).toMatchObject({ source: "build", boot: { told: false } });
+    expect(home(undefined)).toMatchObject({ source: "build", boot: { warned: false } });
   });
   it("a boot value of only blanks is none: the build's", () => {
     expect(home(undefined, rootFile(" \n"))).toEqual({
       variable: "HERMES_HOME",
       value: bytes("/opt/data"),
       source: "build",
-      boot: { name: "HERMES_HOME", not: `${PATH} holds only blanks, which the CLI takes as unset`, told: false },
+      boot: { name: "HERMES_HOME", not: `${PATH} holds only blanks, which the CLI takes as unset`, warned: false },
     });
   });
   it("an empty boot file unsets it: the build's", () => {
-    expect(home(undefined, rootFile(""))).toMatchObject({ source: "build", boot: { told: false } });
+    expect(home(undefined, rootFile(""))).toMatchObject({ source: "build", boot: { warned: false } });
   });
   it("a file that could not be read: the build's, and the failure told", () => {
     const failure = { call: "open", on: PATH, errno: 5, words: "Input/output error" };
     expect(home(undefined, { kind: "unexamined", failure })).toMatchObject({
       source: "build",
       value: bytes("/opt/data"),
-      boot: { told: true, unexamined: failure },
+      boot: { warned: true, unexamined: failure },
     });
   });
 });

@@ -844,7 +844,7 @@ describe("15. the boot's environment: every way that runs the CLI gets it, nothi
   });
   const imported = [{ name: NAME, value: bytes("/usr/bin/chromium"), from: `${BOOT_ENV_DIR}/${NAME}` }];
   const warning = `hermes: warning: not taking ${NAME} from the boot's environment: ${BOOT_ENV_DIR}/${NAME} is owned by uid 10000, not root; hermes runs without it\n`;
-  const refused = [{ name: NAME, not: `${BOOT_ENV_DIR}/${NAME} is owned by uid 10000, not root`, told: true }];
+  const refused = [{ name: NAME, not: `${BOOT_ENV_DIR}/${NAME} is owned by uid 10000, not root`, warned: true }];
 
   it("the pass-through, the opt-out and root's drop each carry the import", () => {
     expect(decide(config, facts({ euid: 10000, boot: boot() }))).toEqual({ ...passThrough, boot: imported });
@@ -975,7 +975,7 @@ describe("16. one home whatever the session's environment: every way gets it, an
         variable: "HERMES_HOME",
         value: bytes("/opt/data"),
         source: "build",
-        boot: { name: "HERMES_HOME", not: `${HOME_FILE} is owned by uid 10000, not root`, told: true },
+        boot: { name: "HERMES_HOME", not: `${HOME_FILE} is owned by uid 10000, not root`, warned: true },
       },
       env: [
         { name: "HERMES_HOME", value: bytes("/opt/data"), why: "the caller's was unset or blank: the build's home" },

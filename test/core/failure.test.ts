@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { absent, failed, failureText, refusedPermission } from "../../src/core/failure.ts";
+import { absent, failed, failureText, refusedByFilesystem, refusedPermission, unseen } from "../../src/core/failure.ts";
 
 const eio = { call: "read", on: "/etc/passwd", errno: 5, words: "Input/output error" };
 
@@ -31,5 +31,27 @@ describe("absent", () => {
 describe("refusedPermission", () => {
   it("EACCES and EPERM are permissions; EIO, EROFS, ENOENT are not", () => {
     expect([13, 1, 5, 30, 2].map((errno) => refusedPermission({ errno }))).toEqual([true, true, false, false, false]);
+  });
+});
+
+describe("unseen: another process's limits that are not there to read", () => {
+  const failure = (errno: number) => ({ call: "open", on: "/proc/1/limits", errno, words: "" });
+  it("gone (ENOENT, ESRCH) or hidden by hidepid (EPERM): no evidence, as for a parent outside the namespace", () => {
+    for (const errno of [2, 3, 1]) expect(unseen(failure(errno))).toBe(true);
+  });
+  it("any other failure is one (contract §13)", () => {
+    for (const errno of [5, 12, 13, 4]) expect(unseen(failure(errno))).toBe(false);
+  });
+});
+
+describe("refusedByFilesystem: a new owner refused even to root", () => {
+  it("EPERM and EINVAL only", () => {
+    expect([1, 22, 5, 13, 30].map((errno) => refusedByFilesystem({ ...eio, errno }))).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultsFor } from "../../src/build/buildConfig.ts";
 import { bytes } from "../../src/core/bytes.ts";
-import { calledCommand, isAdminName } from "../../src/core/name.ts";
+import { calledCommand, isAdminName, productVar } from "../../src/core/name.ts";
 
 describe("isAdminName", () => {
   it.each(["hermes-exec-shim", "/opt/hermes/bin/hermes-exec-shim", "./hermes-exec-shim", "/hermes-exec-shim"])(
@@ -67,5 +67,12 @@ describe("calledCommand: the command is the last path element of argv[0]", () =>
     const rabbit = [{ name: "rabbit-agent", target: "/srv/rabbit-agent" }];
     expect(calledCommand(bytes("/usr/bin/rabbit-agent"), rabbit)).toBe(rabbit[0]);
     expect(calledCommand(bytes("hermes"), rabbit)).toEqual({ unknown: "hermes" });
+  });
+});
+
+describe("productVar: the product's variables by one rule", () => {
+  it("upper case, a dash becomes an underscore, the suffix after one more", () => {
+    expect(productVar("hermes", "HOME")).toBe("HERMES_HOME");
+    expect(productVar("my-agent-x", "DOCKER_EXEC_AS_ROOT")).toBe("MY_AGENT_X_DOCKER_EXEC_AS_ROOT");
   });
 });

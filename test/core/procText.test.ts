@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decimalId, procRow, words } from "../../src/core/procText.ts";
+import { procRow, words } from "../../src/core/procText.ts";
 
 describe("procRow", () => {
   const text =
@@ -21,17 +21,8 @@ describe("words", () => {
     expect(words(" \t1024  unlimited\tfiles ")).toEqual(["1024", "unlimited", "files"]);
     expect(words("")).toEqual([]);
   });
-});
-
-describe("decimalId", () => {
-  it("reads the decimal ids /proc writes, up to 2³²−1", () => {
-    expect(decimalId("0")).toBe(0);
-    expect(decimalId("10000")).toBe(10000);
-    expect(decimalId("4294967295")).toBe(4294967295);
-  });
-
-  it("is undefined for anything else, a missing word included", () => {
-    for (const word of ["4294967296", "", "-1", "1.5", " 1", "1e3", "0x10", "self", undefined])
-      expect(decimalId(word), String(word)).toBeUndefined();
+  it("a word at the very start of the line is whole", () => {
+    expect(words("1024\tunlimited")).toEqual(["1024", "unlimited"]);
+    expect(words("ab")).toEqual(["ab"]);
   });
 });

@@ -1,6 +1,6 @@
 /** When a home is shared with a group, and the umask the drop gives the CLI there (contract §14). */
 import { describe, expect, it } from "vitest";
-import type { Node } from "../../src/core/pathWalk.ts";
+import type { Node } from "../../src/core/pathLookup.ts";
 import { dropUmask, homeSharing, openToOthers, sharingOf } from "../../src/core/sharing.ts";
 
 const dir = (mode: number, gid = 2000) => ({ kind: "dir", uid: 0, gid, mode });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Lstat, Node } from "../../src/core/pathWalk.ts";
+import type { Lstat, Node } from "../../src/core/pathLookup.ts";
 import { checkTrust, checkTrustOf, programStatusText, rewritable } from "../../src/core/trust.ts";
 
 const dir = (mode = 0o755, uid = 0): Node => ({ kind: "dir", uid, gid: 0, mode: 0o040000 | mode });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultsFor } from "../../src/build/buildConfig.ts";
 import type { Failure } from "../../src/core/failure.ts";
-import type { Node } from "../../src/core/pathWalk.ts";
+import type { Node } from "../../src/core/pathLookup.ts";
 import { unlisted, unreadableAt, unreadableIn, unreadableLines } from "../../src/core/unreadable.ts";
 
 const hermes = { uid: 10000, groups: [10000, 2000] };

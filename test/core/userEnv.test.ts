@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { defaultsFor } from "../../src/build/buildConfig.ts";
 import { type Bytes, bytes, text } from "../../src/core/bytes.ts";
 import type { CliHome } from "../../src/core/cliHome.ts";
-import type { Node } from "../../src/core/pathWalk.ts";
+import type { Node } from "../../src/core/pathLookup.ts";
 import { dropUserEnv, envChanged, homeChange, runtimeDirFailure } from "../../src/core/userEnv.ts";
 
 const config = defaultsFor("hermes");

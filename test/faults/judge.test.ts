@@ -115,8 +115,8 @@ describe("judge, the admin commands", () => {
     const getpid = { syscall: "getpid", key: "getpid()", injectedKey: "getpid()", injected: ["getpid() = -1 EIO"] };
     const told = "  terminal       could not be examined: unable to getpid: Input/output error\n";
     expect(judge("explain", doctorRef, admin({ ...getpid, code: 0, stdout: told }))).toBe("unexamined");
-    const untold = "  terminal       could not be examined: Input/output error\n";
-    expect(judge("explain", doctorRef, admin({ ...getpid, code: 0, stdout: untold }))).toBe("false-message");
+    const unwarned = "  terminal       could not be examined: Input/output error\n";
+    expect(judge("explain", doctorRef, admin({ ...getpid, code: 0, stdout: unwarned }))).toBe("false-message");
   });
 
   it("refused: 126 with the errno's words on stderr", () => {

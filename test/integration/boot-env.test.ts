@@ -151,7 +151,7 @@ describe("not imported, silently, as upstream's shim: the boot's own say", () =>
   });
 });
 
-it("doctor on the healthy boot: the boot's environment is root's alone, and doctor exits 0", async () => {
+it("doctor on the healthy boot: the boot's environment is root-only, and doctor exits 0", async () => {
   const r = await ct.run("hermes-exec-shim doctor");
   expect(r.stdout).toContain(
     `ok       only root can write the boot's environment ${DIR}, from which a call that lacks ${VAR} takes it\n`,

@@ -187,7 +187,7 @@ describe("a hermes-writable directory on PATH, with a planted command", () => {
   });
   const upstreamPath = (ct: Container) => ({ ...ct.baseEnv(), PATH: `${planted}:${ct.baseEnv().PATH}` });
 
-  it("the door is real: root's next `less` runs the planted file as uid 0", async () => {
+  it("the way in is real: root's next `less` runs the planted file as uid 0", async () => {
     await ct.exec(["less"], { env: upstreamPath(ct) });
     expect(await ct.ok("cat /tmp/planted-ran")).toBe("0\n");
   });
@@ -196,18 +196,18 @@ describe("a hermes-writable directory on PATH, with a planted command", () => {
     const r = await ct.run("hermes-exec-shim doctor", { env: upstreamPath(ct) });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
-      `PROBLEM  ${planted} on PATH is not root's alone: /opt/data is owned by uid 10000, not root; whoever can write there can plant a command that runs as root under docker exec, the shell included\n`,
+      `PROBLEM  ${planted} on PATH is not root-only: /opt/data is owned by uid 10000, not root; whoever can write there can plant a command that runs as root under docker exec, the shell included\n`,
     );
     expect(r.stdout).toContain(`remedy: take ${planted} off PATH in the image's ENV PATH, or make it`);
   });
 
   it("a venv given to hermes, on PATH, is flagged too; the recommended image (root's venv) is not", async () => {
-    expect(await ct.ok("hermes-exec-shim doctor")).toMatch(/^ok {7}every directory on PATH is root's alone/m);
+    expect(await ct.ok("hermes-exec-shim doctor")).toMatch(/^ok {7}every directory on PATH is root-only/m);
     await ct.altered("chown -R hermes:hermes /opt/hermes/.venv", "chown -R root:root /opt/hermes/.venv", async () => {
       const r = await ct.run("hermes-exec-shim doctor");
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(
-        "PROBLEM  /opt/hermes/.venv/bin on PATH is not root's alone: /opt/hermes/.venv is owned by uid 10000, not root;",
+        "PROBLEM  /opt/hermes/.venv/bin on PATH is not root-only: /opt/hermes/.venv is owned by uid 10000, not root;",
       );
     });
   });

@@ -14,7 +14,7 @@ afterAll(() => ct.destroy());
 describe("the image: one binary, a relative symlink per command, the venv next on PATH", () => {
   it("has every name, and without the shim root would run the venv's scripts as root", async () => {
     expect(await ct.ok("readlink /opt/hermes/bin/hermes-agent /opt/hermes/bin/hermes-acp")).toBe("hermes\nhermes\n");
-    // The door the issue is about: the venv's own script, reached directly, runs as root.
+    // The way around the shim the issue is about: the venv's own script, reached directly, runs as root.
     expect(await ct.ok(`${VENV}/hermes-agent argv0`)).toBe("hermes-agent uid=0\n");
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The image on genuine s6-overlay (test/platform/overlay.Dockerfile): the CMD path, docker exec's drop, doctor
- * on s6-overlay's own services and on the supervise/ door, a profile gateway's life cycle, and docker stop.
+ * on s6-overlay's own services and on the supervise/ directories root writes in, a profile gateway's life cycle, and docker stop.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Container } from "../container/container.ts";
@@ -81,12 +81,14 @@ describe("upstream's boot: hermes owns the static services' supervise/ and the s
   });
   afterAll(() => ct.destroy());
 
-  it("doctor names the supervise/ door and a link planted in it, never s6-overlay's own services", async () => {
+  it("doctor names the supervise/ root writes in and a link planted in it, never s6-overlay's own services", async () => {
     await ct.ok("umask 077; echo secret > /root/victim");
     await ct.ok(`ln -s /root/victim ${SCAN}/gateway/supervise/status.new`, { asRuntimeUser: true });
     const r = await ct.doctor();
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain("PROBLEM  s6-supervise writes as root where hermes can plant a link: a door to root\n");
+    expect(r.stdout).toContain(
+      "PROBLEM  s6-supervise writes as root where hermes can plant a link: a way to act as root\n",
+    );
     expect(r.stdout).toContain(
       `${SCAN}/gateway/supervise/status.new (a symlink of uid 10000: s6-supervise, as root, writes through it)`,
     );

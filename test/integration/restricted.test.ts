@@ -173,6 +173,8 @@ describe.concurrent("--user 12345: an arbitrary uid in group 0 (OpenShift), /opt
       "PROBLEM  uid 12345, which doctor runs as and the hermes CLI would too, cannot write HERMES_HOME /opt/data",
     );
     expect(r.stdout).toContain(`remedy: ${REMEDY}`);
+    // The tree too is judged for uid 12345 and its groups, not for hermes.
+    expect(r.stdout).toContain("ok       everything under /opt/data is uid 12345's or readable by uid 12345\n");
   });
 
   it("given the home as OpenShift's guidelines say (group 0, g=u): silent, and the CLI writes", async () => {

@@ -33,7 +33,7 @@ const changedBetween = (before: string, after: string) =>
   after.split("\n").filter((line) => !before.split("\n").includes(line));
 
 describe("upstream's layout: a scan directory hermes owns, services linked to root's directories", () => {
-  it("before --fix: hermes cannot restart its services; doctor names every closed node through root's links, and the door once", async () => {
+  it("before --fix: hermes cannot restart its services; doctor names every closed node through root's links, and that way to act as root once", async () => {
     for (const service of UPSTREAM_SERVICES) {
       const r = await asHermes(`s6-svc -r ${service}`);
       expect(r.code).toBe(111);
@@ -49,7 +49,7 @@ describe("upstream's layout: a scan directory hermes owns, services linked to ro
       `${SCAN}/dashboard/supervise (directory, uid 0 gid 0, mode 0700: hermes cannot search it`,
     );
     expect(r.stdout).toContain(
-      `PROBLEM  s6 runs what is under ${SCAN} as root, and someone but root can change it: a door to root\n` +
+      `PROBLEM  s6 runs what is under ${SCAN} as root, and someone but root can change it: a way to act as root\n` +
         `           ${SCAN} (${SCAN} is owned by uid 10000, not root)\n`,
     );
     expect(r.stdout).not.toContain("neither examined");
@@ -64,7 +64,7 @@ describe("upstream's layout: a scan directory hermes owns, services linked to ro
       `${SCAN}/gateway/supervise (directory, was uid 0 gid 0, mode 0700; now gid 10000, mode 0710)`,
     );
     expect(r.stdout).toContain(`ok       hermes can control every service under ${SCAN} (2 services`);
-    expect(r.stdout).toContain("a door to root");
+    expect(r.stdout).toContain("a way to act as root");
     for (const service of UPSTREAM_SERVICES) expect(await asHermes(`s6-svc -r ${service}`)).toMatchObject({ code: 0 });
     expect((await asHermes(`s6-svwait -u -t 5000 ${SCAN}/gateway`)).code).toBe(0);
     // Exactly s6-svperms' modes on the control surface, owners kept: nothing else differs.
@@ -139,11 +139,11 @@ describe("upstream's layout: a scan directory hermes owns, services linked to ro
       `         remedy: as root, take it down and remove it (/command/s6-svc -d ${mine} && rm -rf ${mine} && /command/s6-svscanctl -an ${SCAN}), or restart the container: ${SCAN} is on a tmpfs, which a restart empties; doctor --fix never gives it to hermes\n`;
     const r = await ct.doctor();
     expect(r.stdout).toContain(stuck);
-    // Not root's alone: its control surface is neither examined nor claimed, and the last line counts it.
+    // Not root-only: its control surface is neither examined nor claimed, and the last line counts it.
     expect(r.stdout).toContain(
       `note     doctor neither examined nor changed 2 parts of the tree under ${SCAN}: each is named with why\n` +
         `           ${mine} (${mine} is owned by uid 10000, not root)\n` +
-        `           ${mine}/log (the way to it is not root's alone)\n`,
+        `           ${mine}/log (the way to it is not root-only)\n`,
     );
     expect(r.stdout).toContain(
       `ok       hermes can control the 2 services doctor examined under ${SCAN} (of 4, logs included) and ask s6-svscan to rescan; the rest were not examined (below)\n`,

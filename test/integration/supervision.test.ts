@@ -26,7 +26,7 @@ const supervision = (report: DoctorReport) => report.findings.filter((f) => f.ch
 /** Owner, group and mode of everything in the tree and around it, links not followed. */
 const snapshot = () => ct.ok(`find ${SCAN} /srv -printf '%U:%G %m %y %p\\n' | sort`);
 
-/** The control surface, as s6 leaves it: root's alone. */
+/** The control surface, as s6 leaves it: root-only. */
 const SURFACE = [
   `${SCAN}/.s6-svscan`,
   `${SCAN}/.s6-svscan/control`,
@@ -58,7 +58,7 @@ describe("the supervision tree", () => {
     expect(r.stdout).toContain(`${SCAN}/dashboard/event (directory, uid 0 gid 0, mode 3730: hermes cannot subscribe`);
     expect(r.stdout).toContain(`remedy: run \`${ADMIN} doctor --fix\` as root`);
     expect(r.stdout).toContain(
-      `ok       ${SCAN}, its service directories and their run and finish scripts are root's alone`,
+      `ok       ${SCAN}, its service directories and their run and finish scripts are root-only`,
     );
     const [closed] = supervision(await doctorJson());
     expect(closed?.items.map((i) => i.path)).toEqual(SURFACE);
@@ -102,7 +102,7 @@ describe("the supervision tree", () => {
     expect(await snapshot()).toBe(before);
   });
 
-  it("a scan directory given to hermes is a door to root: a PROBLEM that --fix widens nothing for, nor follows hermes's symlink", async () => {
+  it("a scan directory given to hermes is a way to act as root: a PROBLEM that --fix widens nothing for, nor follows hermes's symlink", async () => {
     // Looks like a service to a walk that would follow hermes's symlink to it.
     await ct.ok(
       [
@@ -117,10 +117,12 @@ describe("the supervision tree", () => {
       const r = await doctor("--fix");
       expect(r.code).toBe(1);
       expect(r.stdout).toContain(
-        `PROBLEM  s6 runs what is under ${SCAN} as root, and someone but root can change it: a door to root`,
+        `PROBLEM  s6 runs what is under ${SCAN} as root, and someone but root can change it: a way to act as root`,
       );
       expect(r.stdout).toContain(`${SCAN} (${SCAN} is owned by uid 10000, not root)`);
-      expect(r.stdout).toContain(`remedy: keep ${SCAN}, every service directory and its run and finish scripts root's`);
+      expect(r.stdout).toContain(
+        `remedy: keep ${SCAN}, every service directory and its run and finish scripts root-only`,
+      );
       expect(r.stdout).not.toMatch(/^fixed/m);
       expect(await snapshot()).toBe(before);
       expect(await ct.ok("stat -c '%U:%G %a' /srv/outside/supervise /srv/outside/supervise/control")).toBe(
@@ -131,7 +133,7 @@ describe("the supervision tree", () => {
     }
   });
 
-  it("a service directory given to hermes is a door too; its supervise/ swapped for a symlink is never followed", async () => {
+  it("a service directory given to hermes is a way to act as root too; its supervise/ swapped for a symlink is never followed", async () => {
     await ct.ok(`chown hermes: ${SCAN}/dashboard`);
     try {
       expect(
@@ -144,8 +146,10 @@ describe("the supervision tree", () => {
       const before = await snapshot();
       const r = await doctor("--json --fix");
       expect(r.code).toBe(1);
-      const door = supervision(JSON.parse(r.stdout) as DoctorReport).find((f) => f.message.includes("a door to root"));
-      expect(door?.items).toEqual([
+      const rootWay = supervision(JSON.parse(r.stdout) as DoctorReport).find((f) =>
+        f.message.includes("a way to act as root"),
+      );
+      expect(rootWay?.items).toEqual([
         { path: `${SCAN}/dashboard`, detail: `${SCAN}/dashboard is owned by uid 10000, not root` },
       ]);
       expect(await snapshot()).toBe(before);

@@ -172,7 +172,7 @@ describe("the process as the kernel and libc report it", () => {
     expect(probe.self).toBe(realpathSync(BUN));
   });
 
-  it("access: a shell is executable, a 0640 file is not (EACCES, told as it is), a missing one is missing", () => {
+  it("access: a shell is executable, a 0640 file is not (EACCES, reported as it is), a missing one is missing", () => {
     expect(probe.executable).toEqual({
       sh: "ok",
       plain: { call: "access", on: `${dir}/plain`, errno: 13, words: "Permission denied" },

@@ -57,7 +57,7 @@ export function shimCheck(config: ShimConfig, path: string | Failure, mode: numb
         finding(
           "shim",
           true,
-          `this shim ${path} is root's alone: root-owned, not setuid or setgid, nothing above it writable by others`,
+          `this shim ${path} is root-only: root-owned, not setuid or setgid, nothing above it writable by others`,
         ),
       ];
 }
@@ -320,7 +320,7 @@ export function bootEnvCheck(config: ShimConfig, dirTrust: Trust, imports: reado
   }
   const found: Finding[] = [];
   for (const i of imports) {
-    if (!("told" in i) || !i.told) continue;
+    if (!("warned" in i) || !i.warned) continue;
     found.push(
       i.unexamined
         ? unexamined(

@@ -1,5 +1,5 @@
 /**
- * doctor's search for doors the shim does not guard: executables in the
+ * doctor's search for ways around the shim: executables in the
  * venv's bin directory (where the commands' targets live) that a bare name
  * reaches through PATH, so that `docker exec C NAME` runs them as root.
  */
@@ -29,7 +29,7 @@ export function isVenvTool(name: string): boolean {
 
 /**
  * Which file a shell would run for a bare command name, the way execvp searches PATH. `isProgram` says whether a
- * path names an executable regular file (following symlinks), or the failure that kept that from being told: the
+ * path names an executable regular file (following symlinks), or the failure that kept that from being known: the
  * search stops there, since what comes after it may never be reached.
  */
 export function resolveCommand(

@@ -21,11 +21,14 @@ import type { RootFacts } from "../../root/core/drop.ts";
 import { configJson, configRows, type Row, table } from "./usage.ts";
 
 /** A fact a failed call kept the shim from knowing (contract §13), in JSON: the failure in its own words. */
-export type Unable = { unable: string };
+export type NotExamined = { unable: string };
 
-const unable = (failure: Failure): Unable => ({ unable: failureText(failure) });
+const notExamined = (failure: Failure): NotExamined => ({ unable: failureText(failure) });
 
-type TrustReport = { trusted: true; resolved: string } | { trusted: false; missing: boolean; reason: string } | Unable;
+type TrustReport =
+  | { trusted: true; resolved: string }
+  | { trusted: false; missing: boolean; reason: string }
+  | NotExamined;
 
 export interface ExplainReport {
   config: ReturnType<typeof configJson>;
@@ -35,16 +38,21 @@ export interface ExplainReport {
     command: { name: string; target: string | null };
     euid: number;
     /** null for a name the build does not know: there is no CLI to look at. `text` says what `status` means. */
-    cli: { path: string; status: "ok" | "missing" | Unable; text: string; trustForRoot: TrustReport | null } | null;
+    cli: {
+      path: string;
+      status: "ok" | "missing" | NotExamined;
+      text: string;
+      trustForRoot: TrustReport | null;
+    } | null;
     optOut: { variable: string; values: string[]; counts: boolean };
     /** null when the shim did not look at it: it does so only as root. */
     helper: { path: string; trust: TrustReport | null };
     /** The caller's terminal (contract §12), or why it could not be examined; null where nothing drops. */
-    terminal: (Terminal & { text: string }) | Unable | null;
+    terminal: (Terminal & { text: string }) | NotExamined | null;
     /** The ids the drop gives, from /etc/passwd (contract §11); null where nothing drops or the user is not there. */
-    identity: { uid: number; gid: number } | Unable | null;
+    identity: { uid: number; gid: number } | NotExamined | null;
     /** The drop's groups and where each came from (contract §11); null where nothing drops. */
-    groups: DropGroup[] | Unable | null;
+    groups: DropGroup[] | NotExamined | null;
     /** The running gateway the groups were matched with (contract §15); null where the runtime granted none. */
     gateway: Gateway | null;
     /** null when not examined: only when the drop's identity is known, since only then would it run. */
@@ -58,12 +66,12 @@ export interface ExplainReport {
         usable: boolean;
         text: string;
         /** What at its top the runtime user cannot read, and what could not be examined: the drop path only, else null. */
-        unreadable: { count: number; examples: string[]; unexamined: Unable[] } | null;
+        unreadable: { count: number; examples: string[]; unexamined: NotExamined[] } | null;
         /**
          * The group the home is shared with (contract §14): the drop path only, null where it is not shared, or
          * why that could not be known.
          */
-        sharing: { gid: number; mode: string; setgid: true; othersMayRead: boolean } | Unable | null;
+        sharing: { gid: number; mode: string; setgid: true; othersMayRead: boolean } | NotExamined | null;
       }[];
     } | null;
     /** The CLI's home and where it came from (contract §16): null when nothing would run. */
@@ -98,7 +106,7 @@ function bootReport(i: BootImport): NonNullable<ExplainReport["facts"]["bootEnv"
   return {
     variable: i.name,
     status: "not imported",
-    text: `${i.name} not imported: ${i.not}${i.told ? " (a warning on stderr says so)" : ""}`,
+    text: `${i.name} not imported: ${i.not}${i.warned ? " (a warning on stderr says so)" : ""}`,
   };
 }
 
@@ -132,11 +140,13 @@ function homeReport(home: CliHome): NonNullable<ExplainReport["facts"]["home"]> 
 function trustReport(trust: Trust | undefined): TrustReport | null {
   if (!trust) return null;
   if (trust.ok) return { trusted: true, resolved: trust.resolved };
-  return trust.unexamined ? unable(trust.unexamined) : { trusted: false, missing: trust.missing, reason: trust.reason };
+  return trust.unexamined
+    ? notExamined(trust.unexamined)
+    : { trusted: false, missing: trust.missing, reason: trust.reason };
 }
 
 function terminalReport(terminal: Terminal | Failure | undefined, user: string): ExplainReport["facts"]["terminal"] {
-  if (failed(terminal)) return unable(terminal);
+  if (failed(terminal)) return notExamined(terminal);
   return terminal ? { ...terminal, text: terminalText(terminal, user) } : null;
 }
 
@@ -164,7 +174,7 @@ export function explainReport(
           ? null
           : {
               path: called.target,
-              status: failed(facts.cli) ? unable(facts.cli) : facts.cli,
+              status: failed(facts.cli) ? notExamined(facts.cli) : facts.cli,
               text: programStatusText(facts.cli),
               trustForRoot: trustReport(facts.asRoot?.cliTrust),
             },
@@ -175,8 +185,8 @@ export function explainReport(
       },
       helper: { path: config.helper, trust: trustReport(facts.asRoot?.helperTrust) },
       terminal: terminalReport(root?.terminal, config.user),
-      identity: failed(found) ? unable(found) : drop ? { uid: drop.uid, gid: drop.gid } : null,
-      groups: failed(found) ? unable(found) : (drop?.groups ?? null),
+      identity: failed(found) ? notExamined(found) : drop ? { uid: drop.uid, gid: drop.gid } : null,
+      groups: failed(found) ? notExamined(found) : (drop?.groups ?? null),
       gateway: drop?.gateway ?? null,
       groupsHelper: { path: config.groupsHelper, trust: trustReport(drop?.groupsHelperTrust) },
       homes: homes
@@ -191,11 +201,11 @@ export function explainReport(
                 ? {
                     count: c.unreadable.count,
                     examples: c.unreadable.examples.map((e) => e.path),
-                    unexamined: c.unreadable.unexamined.map(unable),
+                    unexamined: c.unreadable.unexamined.map(notExamined),
                   }
                 : null,
               sharing: failed(c.sharing)
-                ? unable(c.sharing)
+                ? notExamined(c.sharing)
                 : c.sharing
                   ? {
                       gid: c.sharing.gid,
@@ -230,10 +240,10 @@ export function explainReport(
 const quote = (text: string) => JSON.stringify(text);
 
 /** A fact a failed call kept from being known, as its row says it. */
-const unableText = (fact: Unable) => `could not be examined: ${fact.unable}`;
+const notExaminedText = (fact: NotExamined) => `could not be examined: ${fact.unable}`;
 
 function describeTrust(trust: TrustReport): string {
-  if ("unable" in trust) return unableText(trust);
+  if ("unable" in trust) return notExaminedText(trust);
   return trust.trusted ? `trusted (resolves to ${trust.resolved})` : `not trusted: ${trust.reason}`;
 }
 
@@ -242,7 +252,7 @@ type UnreadableReport = NonNullable<NonNullable<ExplainReport["facts"]["homes"]>
 /** What the runtime user cannot read at a home's top; "nothing" only where every entry there was examined. */
 function unreadableRows(path: string, found: UnreadableReport | null): Row[] {
   if (found === null) return [];
-  const rows = found.unexamined.map((fact): Row => ["unreadable", unableText(fact)]);
+  const rows = found.unexamined.map((fact): Row => ["unreadable", notExaminedText(fact)]);
   const rest = found.count - found.examples.length;
   if (found.count > 0) rows.push(["unreadable", `${found.examples.join(", ")}${rest > 0 ? ` and ${rest} more` : ""}`]);
   else if (rows.length === 0)
@@ -252,7 +262,7 @@ function unreadableRows(path: string, found: UnreadableReport | null): Row[] {
 
 type SharingReport = Exclude<
   NonNullable<NonNullable<ExplainReport["facts"]["homes"]>["checks"][number]["sharing"]>,
-  Unable
+  NotExamined
 >;
 
 /** "/opt/data with group 2000 (mode 2770, setgid, closed to others)". */
@@ -272,8 +282,8 @@ function umaskText(report: ExplainReport, umask: string | null): string {
 }
 
 /** The ids /etc/passwd gives the runtime user: uid 0 is root, which the drop refuses; gid 0 as its own is kept. */
-function identityText(config: ShimConfig, identity: { uid: number; gid: number } | Unable): string {
-  if ("unable" in identity) return unableText(identity);
+function identityText(config: ShimConfig, identity: { uid: number; gid: number } | NotExamined): string {
+  if ("unable" in identity) return notExaminedText(identity);
   const { uid, gid } = identity;
   const ids = `${config.user} in /etc/passwd: uid ${uid}, gid ${gid}`;
   if (uid === 0) return `${ids}: uid 0 is root, so the drop refuses`;
@@ -323,7 +333,7 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
       ? ([
           [
             "groups",
-            "unable" in report.facts.groups ? unableText(report.facts.groups) : groupsText(report.facts.groups),
+            "unable" in report.facts.groups ? notExaminedText(report.facts.groups) : groupsText(report.facts.groups),
           ],
           ...(report.facts.gateway ? [["gateway", gatewayRow(config.user, report.facts.gateway)] as Row] : []),
           [
@@ -336,7 +346,7 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
       ["home", c.text],
       ...unreadableRows(c.path, c.unreadable),
       ...(c.sharing
-        ? ([["shared", "unable" in c.sharing ? unableText(c.sharing) : sharingText(c.path, c.sharing)]] as Row[])
+        ? ([["shared", "unable" in c.sharing ? notExaminedText(c.sharing) : sharingText(c.path, c.sharing)]] as Row[])
         : []),
     ]) ?? []),
     ...(report.facts.home ? ([["CLI home", report.facts.home.text]] as Row[]) : []),
@@ -346,7 +356,7 @@ function factRows(config: ShimConfig, report: ExplainReport): Row[] {
       report.facts.terminal === null
         ? terminalText(undefined, config.user)
         : "unable" in report.facts.terminal
-          ? unableText(report.facts.terminal)
+          ? notExaminedText(report.facts.terminal)
           : report.facts.terminal.text,
     ],
   ];

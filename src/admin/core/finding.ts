@@ -47,7 +47,10 @@ export interface DoctorReport {
   walked: string[];
   /** Entries examined in all of them. */
   entries: number;
-  /** Who the runtime user is as the drop makes it, which every entry was judged as; null without the user. */
+  /**
+   * Who the runtime user is as the drop makes it, which every entry was judged as, but where doctor runs as a uid
+   * neither root's nor the runtime user's: the trees' findings then name that uid. Null without the user.
+   */
   judgedAs: JudgedAs | null;
   /** Parts doctor did not examine, counted by the findings that name them. */
   unexamined: number;

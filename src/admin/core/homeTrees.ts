@@ -42,7 +42,7 @@ export function ownFiles(config: ShimConfig, self: string | undefined): (string 
 }
 
 /** Why doctor must not walk `tree`, found at `resolved`, or undefined: the build's home is the image's to name. */
-export function refusal(tree: Tree, resolved: string, own: readonly (string | undefined)[]): string | undefined {
+export function whyNotWalked(tree: Tree, resolved: string, own: readonly (string | undefined)[]): string | undefined {
   const held = tree.variable === null ? undefined : holds(resolved, own);
   return held === undefined
     ? undefined

@@ -9,11 +9,16 @@ import { type Finding, failureItem, findingFor, unexaminedFinding } from "./find
 
 const finding = findingFor("path-dirs");
 
+/** The directories on `path`, each once, in order. */
+export function pathDirList(path: string): string[] {
+  return [...new Set(path.split(":"))];
+}
+
 /** `trustOf` judges one absolute directory as root would (src/core/trust.ts, for a directory). */
 export function pathDirChecks(path: string | undefined, trustOf: (dir: string) => Trust): Finding[] {
   if (path === undefined)
     return [finding("note", "PATH is not set: docker exec looks commands up in the engine's default")];
-  const dirs = [...new Set(path.split(":"))];
+  const dirs = pathDirList(path);
   const found: Finding[] = [];
   for (const dir of dirs) {
     if (!dir.startsWith("/")) {
@@ -29,17 +34,17 @@ export function pathDirChecks(path: string | undefined, trustOf: (dir: string) =
     const trust = trustOf(dir);
     if (trust.ok) continue;
     if (trust.unexamined) {
-      const what = `cannot tell whether ${dir} on PATH is root's alone`;
+      const what = `cannot tell whether ${dir} on PATH is root-only`;
       found.push(unexaminedFinding("path-dirs", what, [failureItem(trust.unexamined.on, trust.unexamined)]));
       continue;
     }
     found.push(
       finding(
         "problem",
-        `${dir} on PATH is not root's alone: ${trust.reason}; whoever can write there can plant a command that runs as root under docker exec, the shell included`,
+        `${dir} on PATH is not root-only: ${trust.reason}; whoever can write there can plant a command that runs as root under docker exec, the shell included`,
         `take ${dir} off PATH in the image's ENV PATH, or make it and every directory above it root's and not writable by others (chown root:root, chmod go-w)`,
       ),
     );
   }
-  return found.length > 0 ? found : [finding("ok", `every directory on PATH is root's alone (${dirs.length} checked)`)];
+  return found.length > 0 ? found : [finding("ok", `every directory on PATH is root-only (${dirs.length} checked)`)];
 }

@@ -2,8 +2,8 @@
  * doctor's findings about the supervision tree (s6-svscan, as root, over the
  * scan directory): whether the runtime user can control its services, and
  * whether anyone but root can change what s6 runs as root. And the rules of
- * its look at the tree: which directories are root's alone, which links it
- * follows, what is a door to root, and what it does not examine and why.
+ * its look at the tree: which directories are root-only, which links it
+ * follows, what is a way to act as root, and what it does not examine and why.
  * src/admin/sys/supervisionWalk.ts only opens, reads and changes what these
  * rules say.
  */
@@ -14,7 +14,7 @@ import type { Failure } from "../../core/failure.ts";
 import { adminName } from "../../core/name.ts";
 import { type NodeStat, octal } from "../../core/node.ts";
 import type { Account } from "../../core/passwd.ts";
-import type { Lstat } from "../../core/pathWalk.ts";
+import type { Lstat } from "../../core/pathLookup.ts";
 import { checkTrust, rewritable, type Trust, weakness } from "../../core/trust.ts";
 import { isFifo, NEEDS, type Repair, type Role, repair } from "./controlSurface.ts";
 import {
@@ -48,14 +48,14 @@ export interface TreeFacts {
   /** Services found there, log services included, as named there. */
   services: string[];
   /** What s6 runs as root, or reads to learn what to run, that someone but root could rewrite. */
-  doors: Item[];
+  rewritableByOthers: Item[];
   /** The scan directory, services or scripts doctor neither examined nor changed, and why. */
   unreached: Item[];
   /** The nodes, listings and ways a failed call kept doctor from examining (contract §13), each with the failure. */
   failures: Item[];
-  /** Service directories root owns in a scan directory that is not root's alone: the runtime user cannot remove or replace them. */
+  /** Service directories root owns in a scan directory that is not root-only: the runtime user cannot remove or replace them. */
   rootSlots: { path: string; node: NodeStat }[];
-  /** Service directories in such a scan directory that are not root's alone, each with the event/ s6-supervise made in it. */
+  /** Service directories in such a scan directory that are not root-only, each with the event/ s6-supervise made in it. */
   ownSlots: { path: string; node: NodeStat; event: NodeStat }[];
   /** Whether the scan directory is on a tmpfs, which a restart of the container empties. */
   tmpfs: boolean;
@@ -68,13 +68,13 @@ export interface TreeFacts {
 
 /** Why doctor neither checks nor changes a node: it is a symlink. */
 export const THROUGH_SYMLINK = "is a symlink: doctor neither checks nor changes anything through one";
-/** Why a service is not examined where the way to it is not root's alone. */
-export const WAY_NOT_ROOTS = "the way to it is not root's alone";
+/** Why a service is not examined where the way to it is not root-only. */
+export const WAY_NOT_ROOTS = "the way to it is not root-only";
 
 /** A directory looked up on the way, as it was found. */
 export type Step = { path: string; node: NodeStat };
 
-/** Why a directory on `chain` is not root's alone: the first node someone but root could rewrite. */
+/** Why a directory on `chain` is not root-only: the first node someone but root could rewrite. */
 export function notRootsAlone(chain: readonly Step[]): string | undefined {
   return chain.map((step) => weakness(step.path, step.node)).find((why) => why !== undefined);
 }
@@ -86,7 +86,7 @@ export function serviceNames(names: readonly string[]): string[] {
 
 /**
  * Whether doctor examines what is under the scan directory, `chain` the way to it from / (the scan directory
- * last): only where the way is root's alone. `shared`: the scan directory itself is not (upstream's image gives
+ * last): only where the way is root-only. `shared`: the scan directory itself is not (upstream's image gives
  * it to the runtime user), so what is in it may be anyone's.
  */
 export function scanVerdict(chain: readonly Step[]): { unexamined: string } | { shared: boolean } {
@@ -99,8 +99,8 @@ export type Unreached = { unreached: string; trust?: Trust };
 
 /**
  * What the entry `node` at `path` is, looked at without following it, in a scan directory or a service (its
- * log/): no service; a directory root's alone, to enter; a symlink to read and follow; or not examined.
- * `shared`: the directory it is in is not root's alone.
+ * log/): no service; a directory root-only, to enter; a symlink to read and follow; or not examined.
+ * `shared`: the directory it is in is not root-only.
  */
 export function serviceEntry(path: string, node: NodeStat, shared: boolean): "none" | "enter" | "follow" | Unreached {
   if (node.kind === "dir") {
@@ -110,7 +110,7 @@ export function serviceEntry(path: string, node: NodeStat, shared: boolean): "no
   if (node.kind !== "symlink") return "none";
   // The runtime user can move root's links about in a directory it owns, never write one.
   if (node.uid !== 0 && shared)
-    return { unreached: `a symlink of uid ${node.uid} in a directory that is not root's alone: not followed` };
+    return { unreached: `a symlink of uid ${node.uid} in a directory that is not root-only: not followed` };
   return "follow";
 }
 
@@ -140,15 +140,15 @@ export function changedSince(chain: readonly Step[]): string | undefined {
 
 /**
  * What s6 runs as root and someone but root could rewrite, each reason once (a directory on the way of many
- * services is named once): `record` adds a Trust to `doors` if it is one, and to `failures` if a failed call
- * kept it from being told.
+ * services is named once): the recorder adds a Trust to `rewritableByOthers` if someone but root could rewrite
+ * it, and to `failures` if a failed call kept it from being known.
  */
-export function doorKeeper(doors: Item[], failures: Item[]): (path: string, trust: Trust) => void {
+export function trustRecorder(rewritableByOthers: Item[], failures: Item[]): (path: string, trust: Trust) => void {
   const reasons = new Set<string>();
   return (path, trust) => {
     if (trust.ok || reasons.has(trust.reason)) return;
     if (trust.unexamined) failures.push(failureItem(path, trust.unexamined));
-    else if (trust.rewritable) doors.push({ path, detail: trust.reason });
+    else if (trust.rewritable) rewritableByOthers.push({ path, detail: trust.reason });
     else return;
     reasons.add(trust.reason);
   };
@@ -158,34 +158,33 @@ export function doorKeeper(doors: Item[], failures: Item[]): (path: string, trus
 export const SCRIPTS = ["run", "finish"] as const;
 
 /**
- * A script of a service reached through a way not root's alone, seen without following it: a symlink is not
- * followed, so what it runs is not examined; anything else is a door where someone but root could rewrite it.
+ * A script of a service reached through a way not root-only, seen without following it: a symlink is not
+ * followed, so what it runs is not examined; anything else is reported where someone but root could rewrite it.
  */
-export function scriptSeen(path: string, node: NodeStat): { door: Trust } | Unreached | undefined {
+export function scriptSeen(path: string, node: NodeStat): { rewritable: Trust } | Unreached | undefined {
   if (node.kind === "symlink")
     return {
-      unreached:
-        "a symlink in a directory that is not root's alone: not followed, so what s6 runs there was not examined",
+      unreached: "a symlink in a directory that is not root-only: not followed, so what s6 runs there was not examined",
     };
   const weak = rewritable(path, node);
-  return weak === undefined ? undefined : { door: weak };
+  return weak === undefined ? undefined : { rewritable: weak };
 }
 
 /**
  * A service doctor does not examine, named with why: s6 runs it as root all the same, so the service directory
- * (and `trust`, what was found of it) and its scripts are judged by path as doors.
+ * (and `trust`, what was found of it) and its scripts are judged by path as rewritableByOthers.
  */
 export function unexaminedService(
   tree: TreeFacts,
-  door: (path: string, trust: Trust) => void,
+  recordTrust: (path: string, trust: Trust) => void,
   lstat: Lstat,
   named: string,
   why: Unreached,
 ): void {
   tree.services.push(named);
-  door(named, checkTrust(named, lstat, "dir"));
-  if (why.trust) door(named, why.trust);
-  for (const script of SCRIPTS) door(`${named}/${script}`, checkTrust(`${named}/${script}`, lstat));
+  recordTrust(named, checkTrust(named, lstat, "dir"));
+  if (why.trust) recordTrust(named, why.trust);
+  for (const script of SCRIPTS) recordTrust(`${named}/${script}`, checkTrust(`${named}/${script}`, lstat));
   tree.unreached.push({ path: named, detail: why.unreached });
 }
 
@@ -203,7 +202,7 @@ export const OVERLAY_RUN_IMAGE = "/run/s6/basedir/run-image/service";
 
 /**
  * Whether the service `name`, held open at `held` (the directory entered, as resolved from /), is one that
- * s6-overlay itself lays in the scan directory `scanPath`, told by where it lies: s6-rc's own, a link to
+ * s6-overlay itself lays in the scan directory `scanPath`, known by where it lies: s6-rc's own, a link to
  * s6-rc's live `servicedirs/` under the prefix s6-rc reserves (`s6rc-`); or s6-linux-init's, a directory in
  * the scan directory itself that s6-linux-init copied from its run image (`runImage`, the names there).
  */
@@ -235,7 +234,7 @@ export function plantedLink(path: string, node: NodeStat): Item | undefined {
   return { path, detail: `a symlink of uid ${node.uid}: s6-supervise, as root, writes through it` };
 }
 
-/** A service directory in a scan directory that is not root's alone, and which the runtime user may own. */
+/** A service directory in a scan directory that is not root-only, and which the runtime user may own. */
 export type Slot = "own" | "root" | undefined;
 
 /**
@@ -353,7 +352,7 @@ function controlFindings(config: ShimConfig, account: Account, tree: TreeFacts, 
     found.push(
       finding(
         "note",
-        `${plural(unsupervised.length, "part", "parts")} of the control surface under ${scanDir} s6 has not made yet: when it does, they are root's alone`,
+        `${plural(unsupervised.length, "part", "parts")} of the control surface under ${scanDir} s6 has not made yet: when it does, they are root-only`,
         `once s6 supervises them, run \`${adminName(config.name)} doctor --fix\` as root again`,
         unsupervised,
       ),
@@ -444,25 +443,25 @@ function slotFindings(config: ShimConfig, account: Account, tree: TreeFacts): Fi
 export function supervisionChecks(config: ShimConfig, account: Account, tree: TreeFacts, fix: boolean): Finding[] {
   const { scanDir } = tree;
   const found = controlFindings(config, account, tree, fix);
-  if (tree.doors.length > 0) {
+  if (tree.rewritableByOthers.length > 0) {
     found.push(
       finding(
         "problem",
-        `s6 runs what is under ${scanDir} as root, and someone but root can change it: a door to root`,
-        `keep ${scanDir}, every service directory and its run and finish scripts root's alone (chown root:root, chmod go-w); register services at runtime through something root runs, never by letting ${config.user} write to ${scanDir}; doctor --fix changes none of this`,
-        [...tree.doors].sort(byPath),
+        `s6 runs what is under ${scanDir} as root, and someone but root can change it: a way to act as root`,
+        `keep ${scanDir}, every service directory and its run and finish scripts root-only (chown root:root, chmod go-w); register services at runtime through something root runs, never by letting ${config.user} write to ${scanDir}; doctor --fix changes none of this`,
+        [...tree.rewritableByOthers].sort(byPath),
       ),
     );
   } else if (tree.failures.length === 0 && tree.rootWrites.length === 0) {
     found.push(
-      finding("ok", `${scanDir}, its service directories and their run and finish scripts are root's alone`, null),
+      finding("ok", `${scanDir}, its service directories and their run and finish scripts are root-only`, null),
     );
   }
   if (tree.rootWrites.length > 0)
     found.push(
       finding(
         "problem",
-        `s6-supervise writes as root where ${config.user} can plant a link: a door to root`,
+        `s6-supervise writes as root where ${config.user} can plant a link: a way to act as root`,
         `have the boot give group ${config.user} the control surface instead of ownership (\`s6-svperms -G ${config.user} -E ${config.user} SERVICE\`, what doctor --fix gives), then restart the container, whose boot lays the service directories out anew; doctor --fix does not take them back, since what ${config.user} left in them would stay in root's way`,
         [...tree.rootWrites].sort(byPath),
       ),

@@ -84,9 +84,16 @@ export function treeChecks(
   group?: SharedGroup,
   lacking: readonly string[] = [],
 ): Finding[] {
-  const { user } = config;
+  // Whose access the walk judged: the runtime user, or the uid doctor runs as where that is another.
+  const user = account.name;
   const { unreadable, readable, changed, linked, mounts, special, errors, refused, unexamined } = walk.found;
   const admin = adminName(config.name);
+  // --fix gives entries to the runtime user, which is no help to a uid the pod runs the CLI as: only the tree's
+  // group can change for it, as OpenShift's guidelines say.
+  const giveBack =
+    user === config.user
+      ? undefined
+      : `give ${walk.path} to group 0 with the owner's rights, in the image (chgrp -R 0 ${walk.path} && chmod -R g=u ${walk.path})`;
   const findings: Finding[] = [];
   if (changed.count > 0) {
     // With more groups than its primary one, an entry may have kept a group the user holds (fixedGid); in a
@@ -101,11 +108,12 @@ export function treeChecks(
   }
   if (unreadable.count > 0) {
     const what = `${subject(unreadable.count, home)} not ${user}'s and ${user} cannot read ${them(unreadable)}`;
-    findings.push(aboutTally("problem", what, `run \`${admin} doctor --fix\` as root`, unreadable));
+    findings.push(aboutTally("problem", what, giveBack ?? `run \`${admin} doctor --fix\` as root`, unreadable));
   }
   if (readable.count > 0) {
     const what = `${subject(readable.count, home)} someone else's: ${user} can read but not change ${them(readable)}`;
-    findings.push(aboutTally("note", what, `\`${admin} doctor --fix\` gives ${them(readable)} to ${user}`, readable));
+    const remedy = giveBack ?? `\`${admin} doctor --fix\` gives ${them(readable)} to ${user}`;
+    findings.push(aboutTally("note", what, remedy, readable));
   }
   if (linked.count > 0) {
     const what = `${subject(linked.count, home)} someone else's with more hard links, maybe outside ${walk.path}: doctor never changes ${them(linked)}`;

@@ -29,7 +29,7 @@ export type Verdict =
  * overlayfs gives files of different layers different st_dev, while a
  * mount, even a bind mount of a single file, always shows as a mount root.
  */
-export function judge(node: NodeStat, user: Principal, dev: string): Verdict {
+export function verdictFor(node: NodeStat, user: Principal, dev: string): Verdict {
   if (node.mountRoot || (node.kind === "dir" && node.dev !== dev)) return { kind: "mount" };
   const enter = node.kind === "dir";
   if (node.uid === user.uid) return { kind: "owned", enter };

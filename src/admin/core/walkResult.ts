@@ -3,7 +3,7 @@
  * entries and the first few by path, never a record per entry, so that a million entries cost the memory
  * of a few (contract §10). The walk hands each entry that is not simply the runtime user's to `record`.
  */
-import { EINVAL, EPERM, type Failure, failureText, refusedPermission } from "../../core/failure.ts";
+import { type Failure, failureText, refusedByFilesystem, refusedPermission } from "../../core/failure.ts";
 import type { NodeStat } from "../../core/node.ts";
 import type { Sharing } from "../../core/sharing.ts";
 import { describeNode, type Finding, findingFor, type Item, type Status } from "./finding.ts";
@@ -131,11 +131,6 @@ const GROUP_KINDS: Record<GroupLack, Kind> = {
   unset: "groupClosed",
   regrouped: "groupLost",
 };
-
-/** The filesystem's own refusal of a new owner, even to root: a NAS share, an ACL'd or user-namespaced mount. */
-export function refusedByFilesystem(failure: Failure): boolean {
-  return failure.errno === EPERM || failure.errno === EINVAL;
-}
 
 export function record(found: Found, outcome: Outcome): void {
   if ("unexamined" in outcome) {

@@ -24,7 +24,7 @@ export interface OnPath {
 
 /**
  * An executable regular file, as execvp finds one. One without an execute bit is passed by, as execvp passes it
- * by on EACCES; one with a bit that access(2) still refuses is a failure told as it is, never passed by unsaid.
+ * by on EACCES; one with a bit that access(2) still refuses is a failure reported as it is, never passed by unsaid.
  */
 function isProgram(path: string): boolean | Failure {
   const st = statAt(AT_FDCWD, cstr(path), 0);

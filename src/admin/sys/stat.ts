@@ -36,7 +36,7 @@ export function fdPath(fd: number): string | Failure {
   return readlink(`/proc/self/fd/${fd}`);
 }
 
-/** `path` with every symlink resolved; undefined where nothing is there, the failure where it could not be told. */
+/** `path` with every symlink resolved; undefined where nothing is there, the failure where it could not be known. */
 export function resolvedPath(path: string): string | undefined | Failure {
   const fd = moreLibc().openat(AT_FDCWD, cstr(path), O_PATH_FOLLOW, 0);
   if (fd < 0) {

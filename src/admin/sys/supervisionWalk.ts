@@ -1,16 +1,16 @@
 /**
  * doctor's look at the supervision tree, and with --fix its repair: the
- * opening, reading and changing; what to follow, what is root's alone, what
- * is a door and what is not examined is decided in src/admin/core/supervision.ts. A
+ * opening, reading and changing; what to follow, what is root-only, what
+ * root runs that someone else could rewrite, and what is not examined is decided in src/admin/core/supervision.ts. A
  * service's control surface is examined, and changed, only through a handle
- * on a service directory that is root's alone, reached without following
+ * on a service directory that is root-only, reached without following
  * anything someone else can change: the way to the scan directory is root's
  * alone, and every name is opened from a descriptor already held, one at a
  * time, without following it. Upstream's image gives the scan directory
  * itself to the runtime user, so there a service link is followed only if
  * root owns it (the runtime user can move root's links about, never write
  * one), read once through a handle on the very link examined, and its target
- * is opened from / the same way, every directory on the way root's alone.
+ * is opened from / the same way, every directory on the way root-only.
  * Every change goes through a handle on the node just examined.
  */
 import { nameText, text } from "../../core/bytes.ts";
@@ -24,7 +24,6 @@ import { type Role, repair } from "../core/controlSurface.ts";
 import { failureItem, type Item } from "../core/finding.ts";
 import {
   changedSince,
-  doorKeeper,
   linkDestination,
   notRootsAlone,
   OVERLAY_RUN_IMAGE,
@@ -42,6 +41,7 @@ import {
   surfaceNode,
   THROUGH_SYMLINK,
   type TreeFacts,
+  trustRecorder,
   type Unreached,
   unexaminedService,
   WAY_NOT_ROOTS,
@@ -85,7 +85,7 @@ function openCanonical(path: string): Opened {
  * Judges `node`, open as `fd`, in `role`, and with --fix gives the runtime user what it needs of it: a change
  * that fails is named with its call and errno, and the rest goes on. The failure where it could not be examined.
  */
-function settle(fd: number, path: string, role: Role, account: Account, fix: boolean): SurfaceNode | Failure {
+function judgeAndRepair(fd: number, path: string, role: Role, account: Account, fix: boolean): SurfaceNode | Failure {
   const st = statFd(fd);
   if (!st.ok) return failure("statx", path, st.errno);
   const found = surfaceNode(path, role, st.node, account);
@@ -124,19 +124,19 @@ function visit(
     } else context.failures.push(failureItem(path, failure("openat", path, error)));
     return undefined;
   }
-  const settled = settle(fd, path, role, context.account, context.fix);
-  if (failed(settled)) {
-    context.failures.push(failureItem(path, settled));
+  const examined = judgeAndRepair(fd, path, role, context.account, context.fix);
+  if (failed(examined)) {
+    context.failures.push(failureItem(path, examined));
     libc.close(fd);
     return undefined;
   }
-  context.out.push(settled);
-  const door = settled.node && rootWritesInto(path, role, settled.node);
-  if (door) {
-    context.rootWrites.push(door);
+  context.out.push(examined);
+  const rootWrite = examined.node && rootWritesInto(path, role, examined.node);
+  if (rootWrite) {
+    context.rootWrites.push(rootWrite);
     plantedLinks(fd, path, context);
   }
-  if (flags === OPEN_DIR && !settled.error) return fd;
+  if (flags === OPEN_DIR && !examined.error) return fd;
   libc.close(fd);
   return undefined;
 }
@@ -226,14 +226,14 @@ function onTmpfs(fd: number): boolean {
   return moreLibc().fstatfs(fd, buf) === 0 && BigInt.asUintN(64, buf[0] ?? 0n) === TMPFS_MAGIC;
 }
 
-/** A service held open, with the path it resolves to where the way to it is root's alone. */
+/** A service held open, with the path it resolves to where the way to it is root-only. */
 type HeldService = { held: Held; resolved: string | undefined };
-/** Where a service leads: held, not examined and why, no service there, or the failure that kept it from being told. */
+/** Where a service leads: held, not examined and why, no service there, or the failure that kept it from being known. */
 type ServiceWay = HeldService | Unreached | "none" | Failure;
 
 /**
  * The service `name` in the directory held as `parent` (the scan directory, or a service for its log/),
- * opened without following it. `shared`: `parent` is not root's alone, so what is in it may be anyone's.
+ * opened without following it. `shared`: `parent` is not root-only, so what is in it may be anyone's.
  */
 function openService(parent: Held, parentPath: string | undefined, name: string, shared: boolean): ServiceWay {
   const at = `${parent.chain.at(-1)?.path}/${name}`;
@@ -266,6 +266,25 @@ function openService(parent: Held, parentPath: string | undefined, name: string,
   return { held: opened, resolved: way.resolved };
 }
 
+/** One gathering of s6's tree in one record: what it has found, how it judges and repairs, how it records a Trust. */
+interface Gathering {
+  tree: TreeFacts;
+  context: Context;
+  recordTrust: (path: string, trust: Trust) => void;
+}
+
+/** A call that kept part of the tree from being examined: named, and the gathering goes on. */
+function lose(tree: TreeFacts, path: string, why: Failure): void {
+  tree.failures.push(failureItem(path, why));
+}
+
+/** Whether `path` is a directory; a failure to tell is named, and taken as no directory to go on with. */
+function dirAt(tree: TreeFacts, path: string): boolean {
+  const dir = isDir(path);
+  if (failed(dir)) lose(tree, path, dir);
+  return dir === true;
+}
+
 /** The tree at `scanDir`, or undefined when there is none. */
 export function gatherTree(scanDir: string, account: Account, fix: boolean): TreeFacts | undefined {
   const scanTrust = checkTrust(scanDir, lstat, "dir");
@@ -273,7 +292,7 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
   const tree: TreeFacts = {
     scanDir,
     services: [],
-    doors: [],
+    rewritableByOthers: [],
     unreached: [],
     failures: [],
     rootSlots: [],
@@ -284,79 +303,46 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
     surface: [],
   };
   const context = { account, fix, out: tree.surface, failures: tree.failures, rootWrites: tree.rootWrites };
-  const lost = (path: string, why: Failure) => tree.failures.push(failureItem(path, why));
-  /** Whether `path` is a directory; a failure to tell is named, and taken as no directory to go on with. */
-  const dirAt = (path: string) => {
-    const dir = isDir(path);
-    if (failed(dir)) lost(path, dir);
-    return dir === true;
-  };
-  const door = doorKeeper(tree.doors, tree.failures);
-  door(scanDir, scanTrust);
+  const gathering: Gathering = { tree, context, recordTrust: trustRecorder(tree.rewritableByOthers, tree.failures) };
+  gathering.recordTrust(scanDir, scanTrust);
   // s6-svscan runs the scripts it finds in .s6-svscan/ (finish, crash, SIGTERM…) as root too.
-  if (dirAt(`${scanDir}/.s6-svscan`)) door(`${scanDir}/.s6-svscan`, checkTrust(`${scanDir}/.s6-svscan`, lstat, "dir"));
-
-  // The scan directory's way must be root's alone; the directory itself may be the runtime user's.
-  const unexamined = (why: string) => {
-    tree.unreached.push({ path: scanDir, detail: why });
-    listWithout(scanDir, tree, door, dirAt);
-    return tree;
-  };
+  if (dirAt(tree, `${scanDir}/.s6-svscan`))
+    gathering.recordTrust(`${scanDir}/.s6-svscan`, checkTrust(`${scanDir}/.s6-svscan`, lstat, "dir"));
+  // The scan directory's way must be root-only; the directory itself may be the runtime user's.
   const scan = openCanonical(scanTrust.ok ? scanTrust.resolved : scanDir);
   if (failed(scan)) {
-    lost(scan.on, scan);
+    lose(tree, scan.on, scan);
     return tree;
   }
-  if ("error" in scan) return unexamined(scan.error);
+  if ("error" in scan) return unexaminedScan(gathering, scan.error);
   const verdict = scanVerdict(scan.chain);
   if ("unexamined" in verdict) {
     libc.close(scan.fd);
-    return unexamined(verdict.unexamined);
+    return unexaminedScan(gathering, verdict.unexamined);
   }
-  const scanPath = scan.chain.at(-1)?.path as string;
-  const { shared } = verdict;
   tree.tmpfs = onTmpfs(scan.fd);
   examine(scanDir, scan, SCANNER, context);
+  gatherServices(gathering, scan, verdict.shared);
+  libc.close(scan.fd);
+  return tree;
+}
 
-  const scripts = (named: string, held: Held, resolved: string | undefined) => {
-    for (const script of SCRIPTS) {
-      // Reached through a way that is root's alone, a script is judged as §4 judges what root runs.
-      if (resolved !== undefined) {
-        door(`${named}/${script}`, checkTrust(`${resolved}/${script}`, lstat));
-        continue;
-      }
-      const st = statAt(held.fd, cstr(script), AT_SYMLINK_NOFOLLOW);
-      if (!st.ok && st.errno !== ENOENT) lost(`${named}/${script}`, failure("statx", `${named}/${script}`, st.errno));
-      const seen = st.ok ? scriptSeen(`${named}/${script}`, st.node) : undefined;
-      if (seen === undefined) continue;
-      if ("door" in seen) door(`${named}/${script}`, seen.door);
-      else tree.unreached.push({ path: `${named}/${script}`, detail: seen.unreached });
-    }
-  };
-  const service = (named: string, way: Exclude<ServiceWay, "none">) => {
-    if (failed(way)) {
-      lost(named, way);
-      return;
-    }
-    if ("unreached" in way) {
-      unexaminedService(tree, door, lstat, named, way);
-      // s6 supervises its log/ too: named as not examined, never reached through what was not.
-      if (dirAt(`${named}/log`)) service(`${named}/log`, { unreached: WAY_NOT_ROOTS });
-      return;
-    }
-    tree.services.push(named);
-    door(named, checkTrust(named, lstat, "dir"));
-    scripts(named, way.held, way.resolved);
-    examine(named, way.held, SERVICE, context);
-    const log = openService(way.held, way.resolved, "log", false);
-    if (log !== "none") service(`${named}/log`, log);
-    libc.close(way.held.fd);
-  };
+/** A scan directory whose way is not root-only: named as not examined, its services only listed. */
+function unexaminedScan({ tree, recordTrust }: Gathering, why: string): TreeFacts {
+  tree.unreached.push({ path: tree.scanDir, detail: why });
+  listWithout(tree, recordTrust);
+  return tree;
+}
 
-  const runImage = runImageNames(lost);
+/** Every service in the scan directory held as `scan`; `shared`: the scan directory is not root-only itself. */
+function gatherServices(gathering: Gathering, scan: Held, shared: boolean): void {
+  const { tree } = gathering;
+  const { scanDir } = tree;
+  const scanPath = scan.chain.at(-1)?.path as string;
+  const runImage = runImageNames(tree);
   // s6-svscan skips names that start with a dot, and takes a symlink to a directory as a service.
   const listed = readNames(scan.fd, scanDir);
-  if (failed(listed)) lost(scanDir, listed);
+  if (failed(listed)) lose(tree, scanDir, listed);
   for (const name of serviceNames(failed(listed) ? [] : listed.map(nameText))) {
     const named = `${scanDir}/${name}`;
     const way = openService(scan, shared ? undefined : scanPath, name, shared);
@@ -368,71 +354,105 @@ export function gatherTree(scanDir: string, account: Account, fix: boolean): Tre
     ) {
       // Root's by design: what s6 runs there is still judged, its control surface neither examined nor changed.
       tree.overlay.push(named);
-      door(named, checkTrust(named, lstat, "dir"));
-      scripts(named, way.held, way.resolved);
+      gathering.recordTrust(named, checkTrust(named, lstat, "dir"));
+      scripts(gathering, named, way.held, way.resolved);
       libc.close(way.held.fd);
       continue;
     }
-    if (!failed(way) && "unreached" in way && !dirAt(named)) continue;
+    if (!failed(way) && "unreached" in way && !dirAt(tree, named)) continue;
     const slot = failed(way) ? undefined : slotOf(shared, way);
     if (slot === "own") ownSlot(scan.fd, name, named, tree);
     if (slot === "root" && !failed(way) && "held" in way)
       tree.rootSlots.push({ path: named, node: (way.held.chain.at(-1) as Step).node });
-    service(named, way);
+    service(gathering, named, way);
   }
-  libc.close(scan.fd);
-  return tree;
+}
+
+/** A service where its way led: examined and, with --fix, repaired; named as not examined, and why; or lost. */
+function service(gathering: Gathering, named: string, way: Exclude<ServiceWay, "none">): void {
+  const { tree, recordTrust } = gathering;
+  if (failed(way)) {
+    lose(tree, named, way);
+    return;
+  }
+  if ("unreached" in way) {
+    unexaminedService(tree, recordTrust, lstat, named, way);
+    // s6 supervises its log/ too: named as not examined, never reached through what was not.
+    if (dirAt(tree, `${named}/log`)) service(gathering, `${named}/log`, { unreached: WAY_NOT_ROOTS });
+    return;
+  }
+  tree.services.push(named);
+  recordTrust(named, checkTrust(named, lstat, "dir"));
+  scripts(gathering, named, way.held, way.resolved);
+  examine(named, way.held, SERVICE, gathering.context);
+  const log = openService(way.held, way.resolved, "log", false);
+  if (log !== "none") service(gathering, `${named}/log`, log);
+  libc.close(way.held.fd);
+}
+
+/** A service's run and finish scripts, which s6 runs as root. */
+function scripts({ tree, recordTrust }: Gathering, named: string, held: Held, resolved: string | undefined): void {
+  for (const script of SCRIPTS) {
+    // Reached through a way that is root-only, a script is judged as §4 judges what root runs.
+    if (resolved !== undefined) {
+      recordTrust(`${named}/${script}`, checkTrust(`${resolved}/${script}`, lstat));
+      continue;
+    }
+    const st = statAt(held.fd, cstr(script), AT_SYMLINK_NOFOLLOW);
+    if (!st.ok && st.errno !== ENOENT)
+      lose(tree, `${named}/${script}`, failure("statx", `${named}/${script}`, st.errno));
+    const seen = st.ok ? scriptSeen(`${named}/${script}`, st.node) : undefined;
+    if (seen === undefined) continue;
+    if ("rewritable" in seen) recordTrust(`${named}/${script}`, seen.rewritable);
+    else tree.unreached.push({ path: `${named}/${script}`, detail: seen.unreached });
+  }
 }
 
 /**
- * The services in s6-linux-init's run image, read only where the way to it is root's alone (else none: a
+ * The services in s6-linux-init's run image, read only where the way to it is root-only (else none: a
  * directory someone else could fill names nothing as s6-overlay's).
  */
-function runImageNames(lost: (path: string, why: Failure) => void): Set<string> {
+function runImageNames(tree: TreeFacts): Set<string> {
   const opened = openCanonical(OVERLAY_RUN_IMAGE);
   if (failed(opened)) {
-    if (opened.errno !== ENOENT) lost(OVERLAY_RUN_IMAGE, opened);
+    if (opened.errno !== ENOENT) lose(tree, OVERLAY_RUN_IMAGE, opened);
     return new Set();
   }
   if ("error" in opened) return new Set();
   const listed = notRootsAlone(opened.chain) === undefined ? readNames(opened.fd, OVERLAY_RUN_IMAGE) : [];
   libc.close(opened.fd);
   if (failed(listed)) {
-    lost(OVERLAY_RUN_IMAGE, listed);
+    lose(tree, OVERLAY_RUN_IMAGE, listed);
     return new Set();
   }
   return new Set(listed.map(nameText));
 }
 
 /**
- * A service directory in a scan directory the runtime user owns that is not root's alone: only looked at,
+ * A service directory in a scan directory the runtime user owns that is not root-only: only looked at,
  * never examined for control nor changed. Its event/, if s6-supervise made one, decides whether the runtime
  * user can remove it.
  */
 function ownSlot(scan: number, name: string, named: string, tree: TreeFacts): void {
-  const lost = (path: string, why: Failure) => tree.failures.push(failureItem(path, why));
   const fd = openIn(scan, name, OPEN_DIR);
   // Gone, or not a directory (a symlink): no slot of its own to remove.
   if (fd < 0) {
-    if (fd !== -ENOENT && fd !== -ENOTDIR && fd !== -ELOOP) lost(named, failure("openat", named, -fd));
+    if (fd !== -ENOENT && fd !== -ENOTDIR && fd !== -ELOOP) lose(tree, named, failure("openat", named, -fd));
     return;
   }
   const slot = statFd(fd);
   const event = statAt(fd, cstr("event"), AT_SYMLINK_NOFOLLOW);
   libc.close(fd);
-  if (!slot.ok) lost(named, failure("statx", named, slot.errno));
-  else if (!event.ok && event.errno !== ENOENT) lost(`${named}/event`, failure("statx", `${named}/event`, event.errno));
+  if (!slot.ok) lose(tree, named, failure("statx", named, slot.errno));
+  else if (!event.ok && event.errno !== ENOENT)
+    lose(tree, `${named}/event`, failure("statx", `${named}/event`, event.errno));
   else if (event.ok && event.node.kind === "dir")
     tree.ownSlots.push({ path: named, node: slot.node, event: event.node });
 }
 
-/** Where the way to the scan directory is not root's alone: its services are named, and none is examined. */
-function listWithout(
-  scanDir: string,
-  tree: TreeFacts,
-  door: (path: string, trust: Trust) => void,
-  dirAt: (path: string) => boolean,
-): void {
+/** Where the way to the scan directory is not root-only: its services are named, and none is examined. */
+function listWithout(tree: TreeFacts, recordTrust: (path: string, trust: Trust) => void): void {
+  const { scanDir } = tree;
   const list = openIn(AT_FDCWD, scanDir, OPEN_DIR);
   if (list < 0) {
     if (list !== -ENOENT) tree.failures.push(failureItem(scanDir, failure("openat", scanDir, -list)));
@@ -446,8 +466,9 @@ function listWithout(
   }
   for (const name of serviceNames(listed.map(nameText))) {
     const named = `${scanDir}/${name}`;
-    if (!dirAt(named)) continue;
-    unexaminedService(tree, door, lstat, named, { unreached: WAY_NOT_ROOTS });
-    if (dirAt(`${named}/log`)) unexaminedService(tree, door, lstat, `${named}/log`, { unreached: WAY_NOT_ROOTS });
+    if (!dirAt(tree, named)) continue;
+    unexaminedService(tree, recordTrust, lstat, named, { unreached: WAY_NOT_ROOTS });
+    if (dirAt(tree, `${named}/log`))
+      unexaminedService(tree, recordTrust, lstat, `${named}/log`, { unreached: WAY_NOT_ROOTS });
   }
 }

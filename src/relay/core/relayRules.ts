@@ -4,6 +4,18 @@
  * ever holds up the loop and the memory never grows. Pure: src/relay/sys/relay.ts polls, reads, writes and signals as
  * these rules say.
  */
+import {
+  SIGALRM,
+  SIGCHLD,
+  SIGCONT,
+  SIGHUP,
+  SIGINT,
+  SIGQUIT,
+  SIGTERM,
+  SIGUSR1,
+  SIGUSR2,
+  SIGWINCH,
+} from "../../core/signals.ts";
 
 /** Each way's buffer: bytes read from one side and not yet written to the other. */
 export const BUFFER_SIZE = 64 * 1024;
@@ -169,17 +181,6 @@ export type SignalMeaning =
   | { resize: true }
   /** The relay was continued (fg): it takes root's terminal back and continues the CLI. */
   | { continued: true };
-
-export const SIGHUP = 1;
-export const SIGINT = 2;
-export const SIGQUIT = 3;
-export const SIGUSR1 = 10;
-export const SIGUSR2 = 12;
-export const SIGALRM = 14;
-export const SIGTERM = 15;
-export const SIGCHLD = 17;
-export const SIGCONT = 18;
-export const SIGWINCH = 28;
 
 /** What the caller sends the relay is the CLI's, as sudo forwards it. */
 export const FORWARDED = [SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM] as const;

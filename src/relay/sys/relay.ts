@@ -12,6 +12,7 @@
  */
 import type { Bytes } from "../../core/bytes.ts";
 import { EAGAIN, EINTR, EPERM, failed, failureText } from "../../core/failure.ts";
+import { SIGCONT, SIGHUP, SIGKILL, SIGPIPE, SIGSTOP, SIGTSTP, SIGXFSZ } from "../../core/signals.ts";
 import { TERMIOS_SIZE } from "../../core/terminal.ts";
 import { cArray, prepareExec } from "../../sys/exec.ts";
 import { readAll, retried } from "../../sys/files.ts";
@@ -52,7 +53,6 @@ import {
   PTY_OUT,
   ptyReadLimit,
   type RelayState,
-  SIGHUP,
   signalMeaning,
   startState,
   TERM_IN,
@@ -79,10 +79,6 @@ const POSIX_SPAWN_SETSID = 0x80;
 const WNOHANG = 1;
 const WUNTRACED = 2;
 const WCONTINUED = 8;
-const SIGKILL = 9;
-const SIGCONT = 18;
-const SIGSTOP = 19;
-const SIGTSTP = 20;
 const RLIMIT_CORE = 4;
 const CAP_KILL = 5;
 const CAP_SETUID = 7;
@@ -204,7 +200,7 @@ function spawn(
   c.posix_spawnattr_init(attr);
   // At their default in the CLI, as after the shim's own execve: the signals the relay handles, the two the runtime
   // ignores, and the C library's two internal ones (32, 33), which posix_spawn would otherwise leave ignored.
-  c.posix_spawnattr_setsigdefault(attr, signalSet([...HANDLED, 13, 25, 32, 33]));
+  c.posix_spawnattr_setsigdefault(attr, signalSet([...HANDLED, SIGPIPE, SIGXFSZ, 32, 33]));
   // None blocked in the CLI: the relay's own stay blocked for its signalfd.
   c.posix_spawnattr_setsigmask(attr, signalSet([]));
   c.posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSID | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);

@@ -1,12 +1,11 @@
 /** The container's processes as /proc shows them, for the gateway's groups (contract §15). */
 import { type Bytes, text } from "../../core/bytes.ts";
-import { type Failure, failed } from "../../core/failure.ts";
+import { type Failure, failed, unseen } from "../../core/failure.ts";
 import { type ProcessStatus, pidOfEntry, processStatus } from "../../core/gateway.ts";
-import { unseen } from "../../core/limits.ts";
 
 /**
  * One listing of /proc and one read of each process's status file. A process that ended between the two (ENOENT,
- * ESRCH), or that /proc's hidepid hides (EPERM), is no evidence; any other failure is told (contract §13).
+ * ESRCH), or that /proc's hidepid hides (EPERM), is no evidence; any other failure is reported (contract §13).
  */
 export function readProcesses(
   list: (path: string) => string[] | Failure,

@@ -216,11 +216,11 @@ describe("PATH", () => {
 describe("the shim's own installation", () => {
   const trusted = { ok: true as const, resolved: SHIM };
 
-  it("root-owned, mode 0755, nothing writable above it: root's alone", () => {
+  it("root-owned, mode 0755, nothing writable above it: root-only", () => {
     expect(shimCheck(config, SHIM, 0o100755, trusted)).toEqual([
       ok(
         "shim",
-        `this shim ${SHIM} is root's alone: root-owned, not setuid or setgid, nothing above it writable by others`,
+        `this shim ${SHIM} is root-only: root-owned, not setuid or setgid, nothing above it writable by others`,
       ),
     ]);
   });
@@ -409,8 +409,8 @@ describe("the boot's environment (contract §15)", () => {
     expect(check({ ok: false, missing: true, reason: `${DIR} does not exist` })).toEqual([]);
     expect(check({ ok: false, missing: true, reason: `${DIR} is not a directory` })).toEqual([]);
   });
-  it("root's alone, and nothing kept out for who wrote it: ok, whatever the boot itself said", () => {
-    const imports: BootImport[] = [{ name: NAME, not: "the boot did not set it", told: false }];
+  it("root-only, and nothing kept out for who wrote it: ok, whatever the boot itself said", () => {
+    const imports: BootImport[] = [{ name: NAME, not: "the boot did not set it", warned: false }];
     expect(check(rootsDir, imports)).toEqual([
       {
         check: "boot-env",
@@ -439,7 +439,7 @@ describe("the boot's environment (contract §15)", () => {
     ]);
   });
   it("a variable's file the shim will not take for who could have written it: a problem naming it", () => {
-    const imports: BootImport[] = [{ name: NAME, not: `${DIR}/${NAME} is a symbolic link`, told: true }];
+    const imports: BootImport[] = [{ name: NAME, not: `${DIR}/${NAME} is a symbolic link`, warned: true }];
     expect(check(rootsDir, imports)).toEqual([
       {
         check: "boot-env",
@@ -464,7 +464,7 @@ describe("the boot's environment (contract §15)", () => {
       },
     ]);
     const read = failureOf("read", `${DIR}/${NAME}`);
-    expect(check(rootsDir, [{ name: NAME, not: "x", told: true, unexamined: read }])).toMatchObject([
+    expect(check(rootsDir, [{ name: NAME, not: "x", warned: true, unexamined: read }])).toMatchObject([
       {
         status: "problem",
         message: `cannot tell whether the shim may take ${NAME} from the boot's environment`,

@@ -58,7 +58,7 @@ describe("unguarded entry points", () => {
     });
   });
 
-  it("one that PATH does not reach (shadowed, or the venv not on PATH) is no door", () => {
+  it("one that PATH does not reach (shadowed, or the venv not on PATH) is no way around the shim", () => {
     expect(entryPointChecks(config, [exe("hermes-worker", false), exe("uvicorn", false)])).toMatchObject([
       { status: "ok" },
     ]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { holds, homeTrees, ownFiles, refusal, treeName } from "../../../src/admin/core/homeTrees.ts";
+import { holds, homeTrees, ownFiles, treeName, whyNotWalked } from "../../../src/admin/core/homeTrees.ts";
 import { defaultsFor } from "../../../src/build/buildConfig.ts";
 
 const config = defaultsFor("hermes");
@@ -28,19 +28,19 @@ describe("a second home that holds the image's own files is never walked", () =>
   const other = { path: "/x", variable: "HERMES_HOME" };
 
   it("/, /opt, the shim's directory: refused, naming what it holds", () => {
-    expect(refusal(other, "/", own)).toBe(
+    expect(whyNotWalked(other, "/", own)).toBe(
       "holds the image's own files (/opt/hermes/bin/hermes): doctor neither checks nor changes them",
     );
-    expect(refusal(other, "/opt/hermes", own)).toContain("(/opt/hermes/bin/hermes)");
-    expect(refusal(other, "/opt/hermes/.venv/bin", own)).toContain("(/opt/hermes/.venv/bin/hermes)");
-    expect(refusal(other, "/command", own)).toContain("(/command/s6-setuidgid)");
-    expect(refusal(other, "/run", own)).toContain("(/run/service)");
+    expect(whyNotWalked(other, "/opt/hermes", own)).toContain("(/opt/hermes/bin/hermes)");
+    expect(whyNotWalked(other, "/opt/hermes/.venv/bin", own)).toContain("(/opt/hermes/.venv/bin/hermes)");
+    expect(whyNotWalked(other, "/command", own)).toContain("(/command/s6-setuidgid)");
+    expect(whyNotWalked(other, "/run", own)).toContain("(/run/service)");
   });
 
   it("a directory of its own, or beside them, is walked", () => {
-    expect(refusal(other, "/srv/state", own)).toBeUndefined();
-    expect(refusal(other, "/opt/hermes-data", own)).toBeUndefined();
-    expect(refusal(build, "/", own)).toBeUndefined();
+    expect(whyNotWalked(other, "/srv/state", own)).toBeUndefined();
+    expect(whyNotWalked(other, "/opt/hermes-data", own)).toBeUndefined();
+    expect(whyNotWalked(build, "/", own)).toBeUndefined();
   });
 
   it("holds compares whole names, resolved paths unknown are skipped", () => {

@@ -12,12 +12,12 @@ const trustOf = (dir: string): Trust =>
   weak[dir] ? { ok: false, missing: false, reason: weak[dir] } : { ok: true, resolved: dir };
 
 describe("pathDirChecks", () => {
-  it("one ok when every directory is root's alone", () => {
+  it("one ok when every directory is root-only", () => {
     expect(pathDirChecks("/opt/hermes/bin:/usr/bin:/bin:/usr/bin", trustOf)).toEqual([
       {
         check: "path-dirs",
         status: "ok",
-        message: "every directory on PATH is root's alone (3 checked)",
+        message: "every directory on PATH is root-only (3 checked)",
         remedy: null,
         items: [],
       },
@@ -28,10 +28,10 @@ describe("pathDirChecks", () => {
     const found = pathDirChecks("/opt/data/.local/bin:/opt/hermes/bin:/opt/hermes/.venv/bin::/usr/bin", trustOf);
     expect(found.map((f) => f.status)).toEqual(["problem", "problem", "problem"]);
     expect(found[0]?.message).toBe(
-      "/opt/data/.local/bin on PATH is not root's alone: /opt/data is owned by uid 10000, not root; whoever can write there can plant a command that runs as root under docker exec, the shell included",
+      "/opt/data/.local/bin on PATH is not root-only: /opt/data is owned by uid 10000, not root; whoever can write there can plant a command that runs as root under docker exec, the shell included",
     );
     expect(found[0]?.remedy).toContain("take /opt/data/.local/bin off PATH in the image's ENV PATH");
-    expect(found[1]?.message).toContain("/opt/hermes/.venv/bin on PATH is not root's alone");
+    expect(found[1]?.message).toContain("/opt/hermes/.venv/bin on PATH is not root-only");
     expect(found[2]?.message).toContain('PATH holds "", which is relative');
   });
 
@@ -41,7 +41,7 @@ describe("pathDirChecks", () => {
 });
 
 describe("a directory on PATH a failed call kept from being examined (contract ยง13)", () => {
-  it("is never counted among those root's alone: a problem naming the failure, not examined", () => {
+  it("is never counted among those root-only: a problem naming the failure, not examined", () => {
     const lost = failureOf("statx", "/usr");
     const trust = (dir: string): Trust =>
       dir === "/usr/bin" ? { ok: false, missing: false, reason: "r", unexamined: lost } : { ok: true, resolved: dir };
@@ -49,7 +49,7 @@ describe("a directory on PATH a failed call kept from being examined (contract ย
       {
         check: "path-dirs",
         status: "problem",
-        message: "cannot tell whether /usr/bin on PATH is root's alone",
+        message: "cannot tell whether /usr/bin on PATH is root-only",
         remedy: LOOK_AGAIN,
         items: [{ path: "/usr", detail: "unable to statx /usr: Input/output error" }],
         count: 1,

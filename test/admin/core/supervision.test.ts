@@ -1,10 +1,9 @@
-/** doctor's supervision findings: the control surface s6 leaves closed, what --fix changed, the doors to root, slots. */
+/** doctor's supervision findings: the control surface s6 leaves closed, what --fix changed, what root runs that others can rewrite, slots. */
 import { describe, expect, it } from "vitest";
 import { repair } from "../../../src/admin/core/controlSurface.ts";
 import { type Item, LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
 import {
   changedSince,
-  doorKeeper,
   linkDestination,
   notRootsAlone,
   overlayOwned,
@@ -20,11 +19,12 @@ import {
   surfaceNode,
   THROUGH_SYMLINK,
   type TreeFacts,
+  trustRecorder,
   unexaminedService,
 } from "../../../src/admin/core/supervision.ts";
 import { defaultsFor } from "../../../src/build/buildConfig.ts";
 import type { NodeStat } from "../../../src/core/node.ts";
-import type { Lstat, Node } from "../../../src/core/pathWalk.ts";
+import type { Lstat, Node } from "../../../src/core/pathLookup.ts";
 import type { Trust } from "../../../src/core/trust.ts";
 import { account, failureOf, nodeMaker } from "./fixtures.ts";
 
@@ -45,7 +45,7 @@ const seen = (path: string, role: SurfaceNode["role"], n: NodeStat | undefined, 
 const tree = (surface: SurfaceNode[], over: Partial<TreeFacts> = {}): TreeFacts => ({
   scanDir: "/run/service",
   services: [GW],
-  doors: [],
+  rewritableByOthers: [],
   unreached: [],
   failures: [],
   rootSlots: [],
@@ -59,14 +59,14 @@ const tree = (surface: SurfaceNode[], over: Partial<TreeFacts> = {}): TreeFacts 
 const DOORS_OK = {
   check: "supervision",
   status: "ok",
-  message: "/run/service, its service directories and their run and finish scripts are root's alone",
+  message: "/run/service, its service directories and their run and finish scripts are root-only",
   remedy: null,
   items: [],
 };
 const closedTo = (n: number) =>
   `hermes cannot control the services under /run/service or ask s6-svscan to rescan: ${n === 1 ? "1 node is" : `${n} nodes are`} closed to it`;
 
-describe("the control surface, before and after --fix, and the doors to root", () => {
+describe("the control surface, before and after --fix, and what root runs that others can rewrite", () => {
   it("a tree as s6 leaves it: each closed node with owner, mode and what fails, and --fix as the remedy", () => {
     const facts = tree([
       seen("/", "path", node({})),
@@ -75,7 +75,7 @@ describe("the control surface, before and after --fix, and the doors to root", (
       seen("/run/service/gateway/supervise/control", "control", control),
       seen("/run/service/gateway/supervise/status", "status", node({ kind: "file", mode: 0o100644, nlink: 1 })),
     ]);
-    const [closed, doors] = supervisionChecks(config, account, facts, false);
+    const [closed, rewritableByOthers] = supervisionChecks(config, account, facts, false);
     expect(closed).toEqual({
       check: "supervision",
       status: "problem",
@@ -95,7 +95,7 @@ describe("the control surface, before and after --fix, and the doors to root", (
         },
       ],
     });
-    expect(doors).toMatchObject({ status: "ok", message: expect.stringContaining("root's alone") });
+    expect(rewritableByOthers).toMatchObject({ status: "ok", message: expect.stringContaining("root-only") });
   });
 
   it("after --fix: what changed, from what to what, and then all is well", () => {
@@ -169,10 +169,10 @@ describe("the control surface, before and after --fix, and the doors to root", (
     });
   });
 
-  it("anyone but root able to change what s6 runs as root: a door to root, with the fix that keeps it shut", () => {
-    const doors = [{ path: "/run/service", detail: "/run/service is owned by uid 10000, not root" }];
+  it("anyone but root able to change what s6 runs as root: a way to act as root, with the fix that keeps it shut", () => {
+    const rewritableByOthers = [{ path: "/run/service", detail: "/run/service is owned by uid 10000, not root" }];
     const unreached = [{ path: "/run/service/gateway", detail: "/run/service is owned by uid 10000, not root" }];
-    const found = supervisionChecks(config, account, tree([], { doors, unreached }), true);
+    const found = supervisionChecks(config, account, tree([], { rewritableByOthers, unreached }), true);
     expect(found.map((f) => f.status)).toEqual(["ok", "problem", "note"]);
     expect(found[0]?.message).toBe(
       "hermes can ask s6-svscan to rescan /run/service; doctor examined none of its 1 service (below)",
@@ -180,10 +180,10 @@ describe("the control surface, before and after --fix, and the doors to root", (
     expect(found[1]).toEqual({
       check: "supervision",
       status: "problem",
-      message: "s6 runs what is under /run/service as root, and someone but root can change it: a door to root",
+      message: "s6 runs what is under /run/service as root, and someone but root can change it: a way to act as root",
       remedy:
-        "keep /run/service, every service directory and its run and finish scripts root's alone (chown root:root, chmod go-w); register services at runtime through something root runs, never by letting hermes write to /run/service; doctor --fix changes none of this",
-      items: doors,
+        "keep /run/service, every service directory and its run and finish scripts root-only (chown root:root, chmod go-w); register services at runtime through something root runs, never by letting hermes write to /run/service; doctor --fix changes none of this",
+      items: rewritableByOthers,
     });
     expect(found[2]).toMatchObject({ items: unreached });
   });
@@ -277,7 +277,7 @@ describe("what --fix changed, what s6 has yet to make, and a healthy tree", () =
         check: "supervision",
         status: "note",
         message:
-          "2 parts of the control surface under /run/service s6 has not made yet: when it does, they are root's alone",
+          "2 parts of the control surface under /run/service s6 has not made yet: when it does, they are root-only",
         remedy: "once s6 supervises them, run `hermes-exec-shim doctor --fix` as root again",
         items: [
           { path: `${GW}/event`, detail: "does not exist yet" },
@@ -296,7 +296,7 @@ describe("what --fix changed, what s6 has yet to make, and a healthy tree", () =
       false,
     );
     expect(found[0]?.message).toBe(
-      "1 part of the control surface under /run/service s6 has not made yet: when it does, they are root's alone",
+      "1 part of the control surface under /run/service s6 has not made yet: when it does, they are root-only",
     );
   });
 
@@ -316,12 +316,15 @@ describe("what --fix changed, what s6 has yet to make, and a healthy tree", () =
   });
 });
 
-describe("doors and unreached services, sorted by path", () => {
+describe("what others can rewrite and unreached services, sorted by path", () => {
   const b: Item = { path: "/run/service/b/run", detail: "owned by uid 10000" };
   const a: Item = { path: "/run/service/a/run", detail: "owned by uid 10000" };
 
-  it("doors", () => {
-    expect(supervisionChecks(config, account, tree([], { doors: [b, a] }), false)[1]?.items).toEqual([a, b]);
+  it("what others can rewrite", () => {
+    expect(supervisionChecks(config, account, tree([], { rewritableByOthers: [b, a] }), false)[1]?.items).toEqual([
+      a,
+      b,
+    ]);
   });
 
   it("unreached: one path, then two", () => {
@@ -346,7 +349,7 @@ describe("never an ok for what was not examined", () => {
   const services = ["/run/service/dashboard", "/run/service/evil", "/run/service/gateway", "/run/service/gateway/log"];
   const evil = {
     path: "/run/service/evil",
-    detail: "a symlink of uid 10000 in a directory that is not root's alone: not followed",
+    detail: "a symlink of uid 10000 in a directory that is not root-only: not followed",
   };
 
   it("the ok line claims only the services doctor examined, and says the rest were not", () => {
@@ -386,11 +389,11 @@ describe("never an ok for what was not examined", () => {
 
   it("a scan directory not examined: no ok line about control at all, and every part not examined is counted, sorted", () => {
     const unreached = [
-      { path: "/run/service/gateway", detail: "the way to it is not root's alone" },
+      { path: "/run/service/gateway", detail: "the way to it is not root-only" },
       { path: "/run/service", detail: "/run is owned by uid 10000, not root" },
     ];
-    const doors = [{ path: "/run/service", detail: "/run is owned by uid 10000, not root" }];
-    const found = supervisionChecks(config, account, tree([], { unreached, doors }), true);
+    const rewritableByOthers = [{ path: "/run/service", detail: "/run is owned by uid 10000, not root" }];
+    const found = supervisionChecks(config, account, tree([], { unreached, rewritableByOthers }), true);
     expect(found.map((f) => f.status)).toEqual(["problem", "note"]);
     expect(found[1]).toMatchObject({
       message: "doctor neither examined nor changed 2 parts of the tree under /run/service: each is named with why",
@@ -408,18 +411,18 @@ describe("never an ok for what was not examined", () => {
     );
     expect(found.map((f) => f.status)).toEqual(["problem", "ok", "note"]);
     expect(found[1]?.message).toBe(
-      "/run/service, its service directories and their run and finish scripts are root's alone",
+      "/run/service, its service directories and their run and finish scripts are root-only",
     );
   });
 });
 
 describe("root's slots in a scan directory the runtime user owns", () => {
   const slot = node({ mode: 0o040755 });
-  const door = [{ path: "/run/service", detail: "/run/service is owned by uid 10000, not root" }];
+  const rewritable = [{ path: "/run/service", detail: "/run/service is owned by uid 10000, not root" }];
 
   it("one slot on a tmpfs: named with owner and mode, removed as root or by a restart, never given away", () => {
     const facts = tree([], {
-      doors: door,
+      rewritableByOthers: rewritable,
       rootSlots: [{ path: "/run/service/gateway-work", node: slot }],
       tmpfs: true,
     });
@@ -439,7 +442,7 @@ describe("root's slots in a scan directory the runtime user owns", () => {
   it("two slots not on a tmpfs, with a helper that is not s6's: sorted, plural, no restart offered, the tools by name", () => {
     const gosu = { ...config, helper: "/usr/sbin/gosu" };
     const facts = tree([], {
-      doors: door,
+      rewritableByOthers: rewritable,
       rootSlots: [
         { path: "/run/service/gateway-b", node: slot },
         { path: "/run/service/gateway-a", node: node({ mode: 0o040700 }) },
@@ -463,12 +466,12 @@ describe("root's slots in a scan directory the runtime user owns", () => {
 
 describe("slots the runtime user owns, holding the event/ s6-supervise made", () => {
   const own = node({ uid: 10000, gid: 10000, mode: 0o040755 });
-  const door = [{ path: "/run/service", detail: "/run/service is owned by uid 10000, not root" }];
+  const rewritable = [{ path: "/run/service", detail: "/run/service is owned by uid 10000, not root" }];
   const rootEvent = node({ mode: 0o043730 });
 
   it("root's event/, which hermes cannot list: the slot is named, with the remedy as root", () => {
     const facts = tree([], {
-      doors: door,
+      rewritableByOthers: rewritable,
       ownSlots: [{ path: "/run/service/gateway-mine", node: own, event: rootEvent }],
       tmpfs: true,
     });
@@ -487,7 +490,7 @@ describe("slots the runtime user owns, holding the event/ s6-supervise made", ()
 
   it("three such slots: plural, sorted; one whose event/ hermes owns or can list is not named", () => {
     const facts = tree([], {
-      doors: door,
+      rewritableByOthers: rewritable,
       ownSlots: [
         { path: "/run/service/gateway-z", node: own, event: rootEvent },
         { path: "/run/service/gateway-own", node: own, event: node({ uid: 10000, mode: 0o040700 }) },
@@ -520,7 +523,7 @@ describe("slots the runtime user owns, holding the event/ s6-supervise made", ()
   });
 });
 
-describe("the walk's rules: which directories are root's alone", () => {
+describe("the walk's rules: which directories are root-only", () => {
   const way = (...modes: [string, number, number?][]) =>
     modes.map(([path, mode, uid = 0]) => ({ path, node: node({ mode: 0o040000 | mode, uid }) }));
 
@@ -531,7 +534,7 @@ describe("the walk's rules: which directories are root's alone", () => {
     );
   });
 
-  it("examines a scan directory only through a way root's alone; the directory itself may be shared", () => {
+  it("examines a scan directory only through a way root-only; the directory itself may be shared", () => {
     expect(scanVerdict(way(["/", 0o755], ["/run/service", 0o755]))).toEqual({ shared: false });
     expect(scanVerdict(way(["/", 0o755], ["/run/service", 0o755, 10000]))).toEqual({ shared: true });
     expect(scanVerdict(way(["/", 0o757], ["/run/service", 0o755]))).toEqual({
@@ -539,7 +542,7 @@ describe("the walk's rules: which directories are root's alone", () => {
     });
   });
 
-  it("takes a destination opened again as changed where its way is no longer root's alone", () => {
+  it("takes a destination opened again as changed where its way is no longer root-only", () => {
     expect(changedSince(way(["/", 0o755], ["/srv", 0o755]))).toBeUndefined();
     expect(changedSince(way(["/", 0o755], ["/srv", 0o777]))).toBe(
       "/srv is writable by its group and others (mode 0777), which it was not a moment before",
@@ -552,7 +555,7 @@ describe("the walk's rules: which entries are services, and which links it follo
     expect(serviceNames(["b", ".s6-svscan", "a", ".hidden"])).toEqual(["a", "b"]);
   });
 
-  it("enters a directory root's alone, and names one anyone else could rewrite as not examined, with its Trust", () => {
+  it("enters a directory root-only, and names one anyone else could rewrite as not examined, with its Trust", () => {
     expect(serviceEntry("/run/service/a", node({}), false)).toBe("enter");
     expect(serviceEntry("/run/service/a", node({ uid: 10000 }), true)).toEqual({
       unreached: "/run/service/a is owned by uid 10000, not root",
@@ -564,12 +567,12 @@ describe("the walk's rules: which entries are services, and which links it follo
     expect(serviceEntry("/run/service/a", node({ kind: "file", mode: 0o100644 }), false)).toBe("none");
   });
 
-  it("follows root's links, and anyone's in a directory root's alone; never another's in a shared one", () => {
+  it("follows root's links, and anyone's in a directory root-only; never another's in a shared one", () => {
     const link = (uid: number) => node({ kind: "symlink", mode: 0o120777, uid });
     expect(serviceEntry("/run/service/a", link(0), true)).toBe("follow");
     expect(serviceEntry("/run/service/a", link(10000), false)).toBe("follow");
     expect(serviceEntry("/run/service/a", link(10000), true)).toEqual({
-      unreached: "a symlink of uid 10000 in a directory that is not root's alone: not followed",
+      unreached: "a symlink of uid 10000 in a directory that is not root-only: not followed",
     });
   });
 
@@ -607,32 +610,31 @@ describe("the walk's rules: which entries are services, and which links it follo
   });
 });
 
-describe("the walk's rules: doors, and what is not examined", () => {
+describe("the walk's rules: what others can rewrite, and what is not examined", () => {
   const weak = (reason: string): Trust => ({ ok: false, missing: false, reason, rewritable: true });
 
-  it("keeps as a door only a Trust someone but root could rewrite, each reason once", () => {
-    const doors: Item[] = [];
-    const door = doorKeeper(doors, []);
-    door("/run/service/a", { ok: true, resolved: "/run/service/a" });
-    door("/run/service/b", { ok: false, missing: true, reason: "/run/service/b does not exist" });
-    door("/run/service/c", weak("/run is writable by others (mode 0777)"));
-    door("/run/service/d", weak("/run is writable by others (mode 0777)"));
-    expect(doors).toEqual([{ path: "/run/service/c", detail: "/run is writable by others (mode 0777)" }]);
+  it("keeps as rewritable only a Trust someone but root could rewrite, each reason once", () => {
+    const rewritableByOthers: Item[] = [];
+    const recordTrust = trustRecorder(rewritableByOthers, []);
+    recordTrust("/run/service/a", { ok: true, resolved: "/run/service/a" });
+    recordTrust("/run/service/b", { ok: false, missing: true, reason: "/run/service/b does not exist" });
+    recordTrust("/run/service/c", weak("/run is writable by others (mode 0777)"));
+    recordTrust("/run/service/d", weak("/run is writable by others (mode 0777)"));
+    expect(rewritableByOthers).toEqual([{ path: "/run/service/c", detail: "/run is writable by others (mode 0777)" }]);
   });
 
-  it("judges a script seen through a shared way: a link not followed, a rewritable file a door, root's nothing", () => {
+  it("judges a script seen through a shared way: a link not followed, a rewritable file reported, root's nothing", () => {
     const path = "/run/service/a/run";
     expect(scriptSeen(path, node({ kind: "symlink", mode: 0o120777 }))).toEqual({
-      unreached:
-        "a symlink in a directory that is not root's alone: not followed, so what s6 runs there was not examined",
+      unreached: "a symlink in a directory that is not root-only: not followed, so what s6 runs there was not examined",
     });
     expect(scriptSeen(path, node({ kind: "file", mode: 0o100775 }))).toEqual({
-      door: weak(`${path} is writable by its group (mode 0775)`),
+      rewritable: weak(`${path} is writable by its group (mode 0775)`),
     });
     expect(scriptSeen(path, node({ kind: "file", mode: 0o100755 }))).toBeUndefined();
   });
 
-  it("names a service it does not examine, and judges it and its scripts by path as doors", () => {
+  it("names a service it does not examine, and judges it and its scripts by path as rewritable", () => {
     const facts = tree([], { services: [] });
     const fs: Record<string, Node> = {
       "/": { kind: "dir", uid: 0, gid: 0, mode: 0o040755 },
@@ -641,13 +643,13 @@ describe("the walk's rules: doors, and what is not examined", () => {
     };
     const lstat: Lstat = (p) => fs[p] ?? { kind: "missing" };
     const trust = weak("/srv/a is owned by uid 10000, not root");
-    unexaminedService(facts, doorKeeper(facts.doors, facts.failures), lstat, "/run/service/a", {
+    unexaminedService(facts, trustRecorder(facts.rewritableByOthers, facts.failures), lstat, "/run/service/a", {
       unreached: "why",
       trust,
     });
     expect(facts.services).toEqual(["/run/service/a"]);
     expect(facts.unreached).toEqual([{ path: "/run/service/a", detail: "why" }]);
-    expect(facts.doors).toEqual([
+    expect(facts.rewritableByOthers).toEqual([
       { path: "/run/service/a", detail: "/run/service is owned by uid 10000, not root" },
       { path: "/run/service/a", detail: "/srv/a is owned by uid 10000, not root" },
     ]);
@@ -672,7 +674,7 @@ describe("what a failed call kept doctor from examining in the tree (contract §
   const lost = failureOf("statx", "/run/service/gateway/supervise");
   const lostItem = { path: `${GW}/supervise`, detail: `unable to statx ${GW}/supervise: Input/output error` };
 
-  it("no ok line, for control nor doors, beside it; a problem naming each, counted as not examined", () => {
+  it("no ok line, for control nor what others can rewrite, beside it; a problem naming each, counted as not examined", () => {
     const open = seen(`${GW}/event`, "event", node({ mode: 0o043777 }));
     expect(supervisionChecks(config, account, tree([open], { failures: [lostItem] }), false)).toEqual([
       {
@@ -687,14 +689,14 @@ describe("what a failed call kept doctor from examining in the tree (contract §
     ]);
   });
 
-  it("the door keeper: a Trust a failed call kept from being told is a failure, never a door nor ok", () => {
-    const doors: Item[] = [];
+  it("the trust recorder: a Trust a failed call kept from being known is a failure, never rewritable nor ok", () => {
+    const rewritableByOthers: Item[] = [];
     const failures: Item[] = [];
-    const door = doorKeeper(doors, failures);
+    const recordTrust = trustRecorder(rewritableByOthers, failures);
     const unexamined: Trust = { ok: false, missing: false, reason: "unable to statx …", unexamined: lost };
-    door(`${GW}/run`, unexamined);
-    door(`${GW}/finish`, unexamined);
-    expect(doors).toEqual([]);
+    recordTrust(`${GW}/run`, unexamined);
+    recordTrust(`${GW}/finish`, unexamined);
+    expect(rewritableByOthers).toEqual([]);
     expect(failures).toEqual([{ path: `${GW}/run`, detail: lostItem.detail }]);
   });
 
@@ -741,9 +743,9 @@ describe("s6-overlay's own services: told by where s6-overlay lays them", () => 
   });
 });
 
-describe("the supervise/ door: what of the runtime user's lies where root's s6-supervise writes", () => {
+describe("supervise/ where root writes: what of the runtime user's lies where root's s6-supervise writes", () => {
   const hermesDir = node({ uid: 10000, gid: 10000, mode: 0o040700 });
-  it("a supervise/ or event/ someone but root owns is a door; root's is not; other roles never are", () => {
+  it("a supervise/ or event/ someone but root owns is reported; root's is not; other roles never are", () => {
     expect(rootWritesInto(`${GW}/supervise`, "supervise", hermesDir)).toEqual({
       path: `${GW}/supervise`,
       detail:
@@ -761,7 +763,7 @@ describe("the supervise/ door: what of the runtime user's lies where root's s6-s
     });
     expect(plantedLink(`${GW}/supervise/status`, rootsFile)).toBeUndefined();
   });
-  it("a PROBLEM door with a remedy that keeps control by group, and no ok about root's alone", () => {
+  it("a PROBLEM with a remedy that keeps control by group, and no ok about root-only", () => {
     const items = [
       { path: `${GW}/supervise/status.new`, detail: "b" },
       { path: `${GW}/supervise`, detail: "a" },
@@ -771,7 +773,7 @@ describe("the supervise/ door: what of the runtime user's lies where root's s6-s
     expect(found[1]).toEqual({
       check: "supervision",
       status: "problem",
-      message: "s6-supervise writes as root where hermes can plant a link: a door to root",
+      message: "s6-supervise writes as root where hermes can plant a link: a way to act as root",
       remedy:
         "have the boot give group hermes the control surface instead of ownership (`s6-svperms -G hermes -E hermes SERVICE`, what doctor --fix gives), then restart the container, whose boot lays the service directories out anew; doctor --fix does not take them back, since what hermes left in them would stay in root's way",
       items: [items[1], items[0]],

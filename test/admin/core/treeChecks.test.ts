@@ -8,14 +8,9 @@ import {
   otherTreeChecks,
   treeChecks,
 } from "../../../src/admin/core/treeChecks.ts";
-import {
-  nothingFound,
-  type Outcome,
-  record,
-  refusedByFilesystem,
-  type WalkResult,
-} from "../../../src/admin/core/walkResult.ts";
+import { nothingFound, type Outcome, record, type WalkResult } from "../../../src/admin/core/walkResult.ts";
 import { defaultsFor } from "../../../src/build/buildConfig.ts";
+import { refusedByFilesystem } from "../../../src/core/failure.ts";
 import type { HomeCheck, Homes } from "../../../src/core/homes.ts";
 import type { Reach } from "../../../src/core/reach.ts";
 import { account, failureOf, nodeMaker } from "./fixtures.ts";
@@ -831,5 +826,35 @@ describe("callerReachChecks: doctor run as an arbitrary uid, which the CLI runs 
       ["problem", 1, PERMISSION_REFUSED],
     ]);
     expect(callerReachChecks(config, { who: { uid: 12345 }, checks: [] })).toEqual([]);
+  });
+});
+
+describe("issue 44: a tree judged for the uid doctor runs as, where that is neither root nor the runtime user", () => {
+  const caller = { name: "uid 12345", uid: 12345, gid: 0, groups: [0], home: "/opt/data" };
+  const REGROUP =
+    "give /opt/data to group 0 with the owner's rights, in the image (chgrp -R 0 /opt/data && chmod -R g=u /opt/data)";
+
+  it("names that uid, and gives the remedy that works in such a pod, never --fix", () => {
+    const found = treeChecks(config, caller, walk([foreign("/opt/data/a", false), foreign("/opt/data/b", true)]));
+    expect(found).toMatchObject([
+      {
+        status: "problem",
+        message: "1 entry under /opt/data is not uid 12345's and uid 12345 cannot read it",
+        remedy: REGROUP,
+      },
+      {
+        status: "note",
+        message: "1 entry under /opt/data is someone else's: uid 12345 can read but not change it",
+        remedy: REGROUP,
+      },
+    ]);
+  });
+
+  it("the runtime user's own walk keeps --fix's remedies", () => {
+    const found = treeChecks(config, account, walk([foreign("/opt/data/a", false), foreign("/opt/data/b", true)]));
+    expect(found.map((f) => f.remedy)).toEqual([
+      "run `hermes-exec-shim doctor --fix` as root",
+      "`hermes-exec-shim doctor --fix` gives it to hermes",
+    ]);
   });
 });

@@ -1,45 +1,50 @@
 import { describe, expect, it } from "vitest";
-import { fixedGid, judge, keepsOwner } from "../../../src/admin/core/verdict.ts";
+import { fixedGid, keepsOwner, verdictFor } from "../../../src/admin/core/verdict.ts";
 import { nodeMaker } from "./fixtures.ts";
 
 const hermes = { uid: 10000, groups: [10000] };
 const DEV = "0:46";
 const node = nodeMaker({ dev: DEV });
 
-describe("judge", () => {
+describe("verdictFor", () => {
   it("leaves the runtime user's own nodes alone, entering its directories", () => {
-    expect(judge(node({ uid: 10000 }), hermes, DEV)).toEqual({ kind: "owned", enter: false });
-    expect(judge(node({ uid: 10000, kind: "dir", mode: 0o040700 }), hermes, DEV)).toEqual({
+    expect(verdictFor(node({ uid: 10000 }), hermes, DEV)).toEqual({ kind: "owned", enter: false });
+    expect(verdictFor(node({ uid: 10000, kind: "dir", mode: 0o040700 }), hermes, DEV)).toEqual({
       kind: "owned",
       enter: true,
     });
-    expect(judge(node({ uid: 10000, nlink: 3 }), hermes, DEV)).toEqual({ kind: "owned", enter: false });
+    expect(verdictFor(node({ uid: 10000, nlink: 3 }), hermes, DEV)).toEqual({ kind: "owned", enter: false });
   });
 
   it("marks someone else's nodes for --fix, saying whether the runtime user can read them", () => {
-    expect(judge(node({}), hermes, DEV)).toEqual({ kind: "foreign", readable: false, shared: false, enter: false });
-    expect(judge(node({ mode: 0o100644 }), hermes, DEV)).toEqual({
+    expect(verdictFor(node({}), hermes, DEV)).toEqual({
+      kind: "foreign",
+      readable: false,
+      shared: false,
+      enter: false,
+    });
+    expect(verdictFor(node({ mode: 0o100644 }), hermes, DEV)).toEqual({
       kind: "foreign",
       readable: true,
       shared: false,
       enter: false,
     });
-    expect(judge(node({ gid: 10000, mode: 0o100640 }), hermes, DEV)).toMatchObject({ readable: true });
+    expect(verdictFor(node({ gid: 10000, mode: 0o100640 }), hermes, DEV)).toMatchObject({ readable: true });
   });
 
   it("needs read and search on a directory", () => {
-    expect(judge(node({ kind: "dir", mode: 0o040755 }), hermes, DEV)).toEqual({
+    expect(verdictFor(node({ kind: "dir", mode: 0o040755 }), hermes, DEV)).toEqual({
       kind: "foreign",
       readable: true,
       shared: false,
       enter: true,
     });
-    expect(judge(node({ kind: "dir", mode: 0o040744 }), hermes, DEV)).toMatchObject({ readable: false });
-    expect(judge(node({ kind: "dir", mode: 0o040711 }), hermes, DEV)).toMatchObject({ readable: false });
+    expect(verdictFor(node({ kind: "dir", mode: 0o040744 }), hermes, DEV)).toMatchObject({ readable: false });
+    expect(verdictFor(node({ kind: "dir", mode: 0o040711 }), hermes, DEV)).toMatchObject({ readable: false });
   });
 
   it("changes a symlink itself, whatever it points at", () => {
-    expect(judge(node({ kind: "symlink", mode: 0o120777 }), hermes, DEV)).toEqual({
+    expect(verdictFor(node({ kind: "symlink", mode: 0o120777 }), hermes, DEV)).toEqual({
       kind: "foreign",
       readable: true,
       shared: false,
@@ -48,26 +53,26 @@ describe("judge", () => {
   });
 
   it("never changes someone else's file with another hard link: the other may be outside the home", () => {
-    expect(judge(node({ nlink: 2 }), hermes, DEV)).toEqual({ kind: "linked", readable: false });
-    expect(judge(node({ nlink: 2, mode: 0o100644 }), hermes, DEV)).toEqual({ kind: "linked", readable: true });
-    expect(judge(node({ kind: "symlink", nlink: 2 }), hermes, DEV)).toEqual({ kind: "linked", readable: true });
+    expect(verdictFor(node({ nlink: 2 }), hermes, DEV)).toEqual({ kind: "linked", readable: false });
+    expect(verdictFor(node({ nlink: 2, mode: 0o100644 }), hermes, DEV)).toEqual({ kind: "linked", readable: true });
+    expect(verdictFor(node({ kind: "symlink", nlink: 2 }), hermes, DEV)).toEqual({ kind: "linked", readable: true });
     // A directory's link count is its subdirectories, not other names.
-    expect(judge(node({ kind: "dir", mode: 0o040755, nlink: 5 }), hermes, DEV)).toMatchObject({ kind: "foreign" });
+    expect(verdictFor(node({ kind: "dir", mode: 0o040755, nlink: 5 }), hermes, DEV)).toMatchObject({ kind: "foreign" });
   });
 
   it("leaves someone else's devices, FIFOs and sockets alone", () => {
-    expect(judge(node({ kind: "other", mode: 0o060660 }), hermes, DEV)).toEqual({ kind: "special" });
-    expect(judge(node({ kind: "other", uid: 10000 }), hermes, DEV)).toEqual({ kind: "owned", enter: false });
+    expect(verdictFor(node({ kind: "other", mode: 0o060660 }), hermes, DEV)).toEqual({ kind: "special" });
+    expect(verdictFor(node({ kind: "other", uid: 10000 }), hermes, DEV)).toEqual({ kind: "owned", enter: false });
   });
 
   it("stops at another filesystem: a directory on another device, or any mount root", () => {
-    expect(judge(node({ kind: "dir", dev: "8:1", uid: 10000 }), hermes, DEV)).toEqual({ kind: "mount" });
-    expect(judge(node({ mountRoot: true }), hermes, DEV)).toEqual({ kind: "mount" });
-    expect(judge(node({ kind: "dir", mountRoot: true, uid: 10000 }), hermes, DEV)).toEqual({ kind: "mount" });
+    expect(verdictFor(node({ kind: "dir", dev: "8:1", uid: 10000 }), hermes, DEV)).toEqual({ kind: "mount" });
+    expect(verdictFor(node({ mountRoot: true }), hermes, DEV)).toEqual({ kind: "mount" });
+    expect(verdictFor(node({ kind: "dir", mountRoot: true, uid: 10000 }), hermes, DEV)).toEqual({ kind: "mount" });
   });
 
   it("does not take a file's own st_dev for another filesystem (overlayfs gives each layer its own)", () => {
-    expect(judge(node({ dev: "0:47" }), hermes, DEV)).toMatchObject({ kind: "foreign" });
+    expect(verdictFor(node({ dev: "0:47" }), hermes, DEV)).toMatchObject({ kind: "foreign" });
   });
 });
 
@@ -75,24 +80,30 @@ describe("contract §11: judged with the groups the drop gives", () => {
   const granted = { uid: 10000, gid: 10000, groups: [10000, 2000] };
 
   it("an entry hermes reads through a group it holds is shared: fine as it is", () => {
-    expect(judge(node({ gid: 2000, mode: 0o100640 }), granted, DEV)).toEqual({
+    expect(verdictFor(node({ gid: 2000, mode: 0o100640 }), granted, DEV)).toEqual({
       kind: "foreign",
       readable: true,
       shared: true,
       enter: false,
     });
-    expect(judge(node({ gid: 2000, mode: 0o100660 }), granted, DEV)).toMatchObject({ shared: true });
-    expect(judge(node({ kind: "dir", gid: 2000, mode: 0o042750 }), granted, DEV)).toMatchObject({ shared: true });
-    expect(judge(node({ gid: 10000, mode: 0o100640 }), granted, DEV)).toMatchObject({ shared: true });
+    expect(verdictFor(node({ gid: 2000, mode: 0o100660 }), granted, DEV)).toMatchObject({ shared: true });
+    expect(verdictFor(node({ kind: "dir", gid: 2000, mode: 0o042750 }), granted, DEV)).toMatchObject({ shared: true });
+    expect(verdictFor(node({ gid: 10000, mode: 0o100640 }), granted, DEV)).toMatchObject({ shared: true });
   });
 
   it("read by others' bits, or not read through the group, is not shared", () => {
-    expect(judge(node({ gid: 0, mode: 0o100644 }), granted, DEV)).toMatchObject({ readable: true, shared: false });
-    expect(judge(node({ gid: 2000, mode: 0o100604 }), granted, DEV)).toMatchObject({ readable: false, shared: false });
-    expect(judge(node({ gid: 2000, mode: 0o100640 }), hermes, DEV)).toMatchObject({ readable: false, shared: false });
+    expect(verdictFor(node({ gid: 0, mode: 0o100644 }), granted, DEV)).toMatchObject({ readable: true, shared: false });
+    expect(verdictFor(node({ gid: 2000, mode: 0o100604 }), granted, DEV)).toMatchObject({
+      readable: false,
+      shared: false,
+    });
+    expect(verdictFor(node({ gid: 2000, mode: 0o100640 }), hermes, DEV)).toMatchObject({
+      readable: false,
+      shared: false,
+    });
     // A directory it may read but not enter is no home for its state.
-    expect(judge(node({ kind: "dir", gid: 2000, mode: 0o040740 }), granted, DEV)).toMatchObject({ shared: false });
-    expect(judge(node({ kind: "symlink", gid: 2000, mode: 0o120777 }), granted, DEV)).toMatchObject({
+    expect(verdictFor(node({ kind: "dir", gid: 2000, mode: 0o040740 }), granted, DEV)).toMatchObject({ shared: false });
+    expect(verdictFor(node({ kind: "symlink", gid: 2000, mode: 0o120777 }), granted, DEV)).toMatchObject({
       shared: false,
     });
   });

@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  add,
-  EXAMPLES,
-  nothingFound,
-  record,
-  refusedByFilesystem,
-  type Tally,
-} from "../../../src/admin/core/walkResult.ts";
+import { add, EXAMPLES, nothingFound, record, type Tally } from "../../../src/admin/core/walkResult.ts";
 import { failureOf, nodeMaker } from "./fixtures.ts";
 
 const stat = nodeMaker();
@@ -153,15 +146,5 @@ describe("record: what a failed call left (contract §13)", () => {
       count: 1,
       examples: [{ path: "/r", detail: "file, was uid 10000 gid 0, mode 0600" }],
     });
-  });
-
-  it("refusedByFilesystem: EPERM and EINVAL only", () => {
-    expect([1, 22, 5, 13, 30].map((errno) => refusedByFilesystem(failureOf("fchownat", "/", errno)))).toEqual([
-      true,
-      true,
-      false,
-      false,
-      false,
-    ]);
   });
 });

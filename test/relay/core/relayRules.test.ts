@@ -1,5 +1,6 @@
 /** contract §12: the relay's rules, one loop, a bounded buffer each way, and the end without timers. */
 import { describe, expect, it } from "vitest";
+import { SIGCHLD, SIGCONT, SIGHUP, SIGTERM, SIGWINCH } from "../../../src/core/signals.ts";
 import {
   AGAIN,
   afterPtyRead,
@@ -20,11 +21,6 @@ import {
   PTY_OUT,
   ptyReadLimit,
   type RelayState,
-  SIGCHLD,
-  SIGCONT,
-  SIGHUP,
-  SIGTERM,
-  SIGWINCH,
   signalMeaning,
   startState,
   TERM_IN,

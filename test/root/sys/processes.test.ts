@@ -45,7 +45,7 @@ describe("readProcesses: one listing of /proc, one status read per process", () 
     }
   });
 
-  it("any other failure is told (contract §13): the listing's, or a status file's", () => {
+  it("any other failure is reported (contract §13): the listing's, or a status file's", () => {
     expect(readProcesses(() => fail("getdents64", "/proc", EIO), proc({}).read)).toEqual(
       fail("getdents64", "/proc", EIO),
     );

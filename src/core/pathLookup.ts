@@ -1,13 +1,13 @@
 /**
  * A path looked up the way the kernel looks it up, from / one name at a
- * time, through every symlink: the one walk behind both the trust check (may
+ * time, through every symlink: the one look-up behind both the trust check (may
  * root run what it names?) and the reach check (can a user get to it?).
  */
 import type { Failure } from "./failure.ts";
 import type { NodeKind, NodeStat } from "./node.ts";
 import { dirname, join, names } from "./paths.ts";
 
-/** What a walk needs of a node: its kind, and who owns it and may change it. */
+/** What a look-up needs of a node: its kind, and who owns it and may change it. */
 export type Node =
   | { kind: "missing" }
   /** Not examined: the call that would have said what is there failed (contract §13). */
@@ -18,10 +18,10 @@ export type Node =
 /** lstat-like view of the filesystem (never follows the last symlink). */
 export type Lstat = (path: string) => Node;
 
-/** A node the walk stands on: never a symlink (it is followed), missing, or unexamined. */
+/** A node the look-up stands on: never a symlink (it is followed), missing, or unexamined. */
 export type Reached = Exclude<Node, { kind: "symlink" } | { kind: "missing" } | { kind: "unexamined" }>;
 
-/** What a walk makes of what it meets; a result from `through` stops it there. */
+/** What a look-up makes of what it meets; a result from `through` stops it there. */
 export interface PathVisitor<T> {
   /** A node with names still to look up in it: / first, then each one on the way. */
   through(path: string, node: Reached): T | undefined;
@@ -29,7 +29,7 @@ export interface PathVisitor<T> {
   end(path: string, node: Reached): T;
   /** A name that does not exist, looked up in the directory `dir`. */
   missing(path: string, dir: string, node: Reached): T;
-  /** The walk cannot go on: a symlink loop, or a directory that is gone. */
+  /** The look-up cannot go on: a symlink loop, or a directory that is gone. */
   broken(reason: string): T;
   /** A node on the way that could not be examined: nothing is known beyond it. */
   unexamined(failure: Failure): T;
@@ -37,8 +37,8 @@ export interface PathVisitor<T> {
 
 const MAX_SYMLINKS = 40;
 
-/** Walks the absolute `path`: `..` is taken from the directory reached, as the kernel takes it. */
-export function walkPath<T>(path: string, lstat: Lstat, visit: PathVisitor<T>): T {
+/** Looks up the absolute `path`: `..` is taken from the directory reached, as the kernel takes it. */
+export function lookUpPath<T>(path: string, lstat: Lstat, visit: PathVisitor<T>): T {
   let dir = "/";
   let pending = names(path);
   let hops = 0;
@@ -59,7 +59,6 @@ export function walkPath<T>(path: string, lstat: Lstat, visit: PathVisitor<T>): 
     }
     const here = join(dir, name);
     const next = lstat(here);
-    if (next.kind === "unexamined") return visit.unexamined(next.failure);
     if (next.kind === "missing") return visit.missing(here, dir, node);
     if (next.kind === "symlink") {
       if (++hops > MAX_SYMLINKS) return visit.broken(`${path}: too many levels of symbolic links`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Lstat, type Node, type PathVisitor, walkPath } from "../../src/core/pathWalk.ts";
+import { type Lstat, lookUpPath, type Node, type PathVisitor } from "../../src/core/pathLookup.ts";
 
 const dir = (): Node => ({ kind: "dir", uid: 0, gid: 0, mode: 0o040755 });
 const file = (): Node => ({ kind: "file", uid: 0, gid: 0, mode: 0o100755 });
@@ -22,10 +22,10 @@ function trace(path: string, lstat: Lstat): string[] {
     broken: (reason) => [...met, `broken: ${reason}`],
     unexamined: (failure) => [...met, `unexamined: ${failure.call} ${failure.on}`],
   };
-  return walkPath(path, lstat, visitor);
+  return lookUpPath(path, lstat, visitor);
 }
 
-describe("walkPath", () => {
+describe("lookUpPath", () => {
   const tree = {
     "/": dir(),
     "/usr": dir(),
@@ -87,7 +87,7 @@ describe("walkPath", () => {
   });
 });
 
-describe("walkPath: where a walk cannot start, and how far symlinks go", () => {
+describe("lookUpPath: where a walk cannot start, and how far symlinks go", () => {
   it.each<[string, Node]>([
     ["missing", { kind: "missing" }],
     ["a symlink", link("/elsewhere")],
