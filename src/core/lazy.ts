@@ -18,6 +18,6 @@ export function lazy<T>(gather: () => T): Lazy<T> {
 }
 
 /** A fact already in hand: the unit tests'. */
-export function known<T>(value: T): Lazy<T> {
+export function gathered<T>(value: T): Lazy<T> {
   return Object.assign(() => value, { taken: () => value });
 }

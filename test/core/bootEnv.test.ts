@@ -9,7 +9,7 @@ import {
   bootWarnings,
 } from "../../src/core/bootEnv.ts";
 import { bytes, text } from "../../src/core/bytes.ts";
-import { known, lazy } from "../../src/core/lazy.ts";
+import { gathered, lazy } from "../../src/core/lazy.ts";
 import type { Node } from "../../src/core/pathLookup.ts";
 import type { Trust } from "../../src/core/trust.ts";
 
@@ -34,7 +34,7 @@ function facts(
 ): BootFacts {
   return {
     vars: [{ name: NAME, program: over.program ?? true, ...(file ? { file } : {}) }],
-    dirTrust: known(over.dir ?? rootsDir),
+    dirTrust: gathered(over.dir ?? rootsDir),
     target: over.target ?? (() => chromium),
   };
 }
@@ -202,7 +202,7 @@ describe("bootImports and bootWarnings", () => {
         { name: "B", program: false, file: rootFile("b") },
         { name: "A", program: false },
       ],
-      dirTrust: known(rootsDir),
+      dirTrust: gathered(rootsDir),
       target: () => chromium,
     };
     expect(bootImports(f).map((i) => i.name)).toEqual(["B", "A"]);
@@ -216,7 +216,7 @@ describe("bootImports and bootWarnings", () => {
         { name: "C", program: false, file: rootFile("c", { uid: 10000 }) },
         { name: "D", program: false },
       ],
-      dirTrust: known(rootsDir),
+      dirTrust: gathered(rootsDir),
       target: () => chromium,
     };
     expect(bootWarnings("hermes", bootImports(f))).toBe(

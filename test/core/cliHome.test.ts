@@ -4,13 +4,13 @@ import { defaultsFor } from "../../src/build/buildConfig.ts";
 import { BOOT_ENV_DIR, type BootFile } from "../../src/core/bootEnv.ts";
 import { bytes } from "../../src/core/bytes.ts";
 import { cliHome, isBlank } from "../../src/core/cliHome.ts";
-import { known } from "../../src/core/lazy.ts";
+import { gathered } from "../../src/core/lazy.ts";
 import type { Trust } from "../../src/core/trust.ts";
 
 const config = defaultsFor("hermes");
 const PATH = `${BOOT_ENV_DIR}/HERMES_HOME`;
 const rootsDir: Trust = { ok: true, resolved: BOOT_ENV_DIR };
-const boot = (dir: Trust = rootsDir) => ({ dirTrust: known(dir), target: () => ({ kind: "missing" as const }) });
+const boot = (dir: Trust = rootsDir) => ({ dirTrust: gathered(dir), target: () => ({ kind: "missing" as const }) });
 const rootFile = (value: string, uid = 0): BootFile => ({
   kind: "file",
   uid,

@@ -9,7 +9,7 @@ import type { Drop, Plan } from "../../src/core/decide.ts";
 import type { Failure } from "../../src/core/failure.ts";
 import type { DropGroup } from "../../src/core/groups.ts";
 import type { HomeCheck, Homes } from "../../src/core/homes.ts";
-import { known } from "../../src/core/lazy.ts";
+import { gathered } from "../../src/core/lazy.ts";
 import type { RuntimeUser } from "../../src/core/passwd.ts";
 import type { Terminal } from "../../src/core/terminal.ts";
 import type { Trust } from "../../src/core/trust.ts";
@@ -839,7 +839,7 @@ describe("15. the boot's environment: every way that runs the CLI gets it, nothi
   });
   const boot = (uid = 0): BootFacts => ({
     vars: [{ name: NAME, program: true, file: file(uid) }],
-    dirTrust: known({ ok: true, resolved: BOOT_ENV_DIR }),
+    dirTrust: gathered({ ok: true, resolved: BOOT_ENV_DIR }),
     target: () => ({ kind: "file", uid: 0, gid: 0, mode: 0o100755 }),
   });
   const imported = [{ name: NAME, value: bytes("/usr/bin/chromium"), from: `${BOOT_ENV_DIR}/${NAME}` }];
@@ -927,7 +927,7 @@ describe("16. one home whatever the session's environment: every way gets it, an
                 ? { kind: "missing" }
                 : { kind: "file", uid, gid: 0, mode: 0o100644, data: bytes(value) },
           },
-    dirTrust: known({ ok: true, resolved: BOOT_ENV_DIR }),
+    dirTrust: gathered({ ok: true, resolved: BOOT_ENV_DIR }),
     target: () => ({ kind: "missing" }),
   });
   const fromBoot = {

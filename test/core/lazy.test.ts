@@ -1,6 +1,6 @@
 /** A fact gathered when a rule asks for it, and then once; what was asked for is what explain shows. */
 import { describe, expect, it } from "vitest";
-import { known, lazy } from "../../src/core/lazy.ts";
+import { gathered, lazy } from "../../src/core/lazy.ts";
 
 describe("lazy", () => {
   it("gathers nothing until asked, then once, whatever it gathered (undefined included)", () => {
@@ -28,7 +28,7 @@ describe("lazy", () => {
 
 describe("known", () => {
   it("a fact already in hand: the value, asked for or not", () => {
-    const fact = known("none");
+    const fact = gathered("none");
     expect(fact.taken()).toBe("none");
     expect(fact()).toBe("none");
   });

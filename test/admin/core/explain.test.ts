@@ -9,7 +9,7 @@ import type { Command } from "../../../src/core/config.ts";
 import type { Drop } from "../../../src/core/decide.ts";
 import type { Failure } from "../../../src/core/failure.ts";
 import type { HomeCheck } from "../../../src/core/homes.ts";
-import { known } from "../../../src/core/lazy.ts";
+import { gathered } from "../../../src/core/lazy.ts";
 import type { Terminal } from "../../../src/core/terminal.ts";
 import type { Trust } from "../../../src/core/trust.ts";
 import type { Unreadable } from "../../../src/core/unreadable.ts";
@@ -681,7 +681,7 @@ describe("explain: the boot's environment (contract ยง15)", () => {
   const PATH = `${BOOT_ENV_DIR}/${NAME}`;
   const boot = (file?: BootFile): BootFacts => ({
     vars: [{ name: NAME, program: true, ...(file ? { file } : {}) }],
-    dirTrust: known({ ok: true, resolved: BOOT_ENV_DIR }),
+    dirTrust: gathered({ ok: true, resolved: BOOT_ENV_DIR }),
     target: () => ({ kind: "file", uid: 0, gid: 0, mode: 0o100755 }),
   });
   /** The facts' boot env row, whatever the width of the table's labels. */
@@ -744,7 +744,7 @@ describe("explain: the CLI's home and the variables the plan changes (contract ย
       given !== undefined && !isBlank(bytes(given))
         ? { given: bytes(given) }
         : { given: given === undefined ? undefined : bytes(given), file: file ?? { kind: "missing" } },
-    dirTrust: known({ ok: true, resolved: BOOT_ENV_DIR }),
+    dirTrust: gathered({ ok: true, resolved: BOOT_ENV_DIR }),
     target: () => ({ kind: "missing" }),
   });
   const rootFile = (value: string, uid = 0): BootFile => ({
