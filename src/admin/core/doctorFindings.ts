@@ -127,7 +127,16 @@ export function doctorFindings(config: ShimConfig, facts: DoctorFacts): DoctorVe
     ...initCheck(facts.pid1),
   ];
   const verdict: DoctorVerdict = { findings, walked: [], examined: 0, sharedWith: [], judgedAs: null };
-  if (identity)
+  const caller = facts.homes?.judged;
+  // Where doctor runs as a uid neither root's nor the runtime user's, the trees were judged as that caller.
+  if (identity && caller && caller.uid !== identity.account.uid)
+    verdict.judgedAs = {
+      user: "the caller",
+      uid: caller.uid,
+      groups: caller.groups.map((gid) => ({ gid, origin: gid === caller.gid ? "primary" : "granted" })),
+      gateway: null,
+    };
+  else if (identity)
     verdict.judgedAs = {
       user: config.user,
       uid: identity.account.uid,

@@ -85,6 +85,20 @@ describe("doctorFindings", () => {
     });
   });
 
+  it("run as an arbitrary uid, the walks judged as the caller: the header says so, with the groups it holds", () => {
+    const caller = { name: "uid 12345", uid: 12345, gid: 0, groups: [0, 4242], home: "/opt/data" };
+    const verdict = doctorFindings(config, facts({ euid: 12345, homes: homes({ judged: caller }) }));
+    expect(verdict.judgedAs).toEqual({
+      user: "the caller",
+      uid: 12345,
+      groups: [
+        { gid: 0, origin: "primary" },
+        { gid: 4242, origin: "granted" },
+      ],
+      gateway: null,
+    });
+  });
+
   it("a shared home names its group, as /etc/group lists it", () => {
     const sharing = { gid: 4242, mode: 0o2770 } as WalkResult["sharing"];
     const walks = [{ tree: { path: "/opt/data", variable: null }, walk: walkOf("/opt/data", 1, sharing) }];
