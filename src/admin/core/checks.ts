@@ -81,18 +81,19 @@ export function cliCheck(command: Command, status: ProgramStatus): Finding {
  * (`granted` undefined), or the helper is missing and no group would be lost, the drop is the helper's, and
  * nothing is said about it.
  */
-export function groupsHelperCheck(config: ShimConfig, granted: readonly number[] | undefined, trust: Trust): Finding[] {
+export function groupsHelperCheck(
+  config: ShimConfig,
+  granted: readonly number[] | undefined,
+  trust: Trust,
+  way: DropWay,
+): Finding[] {
   if (granted === undefined) return [];
   const gids = granted.join(", ");
   const { groupsHelper } = config;
+  // Whether root's calls exit 126 is decide's own choice of the way (dropWay), never worked out here again.
+  const exits = way.way === "refuse" ? ": root calls exit 126" : "";
   if (!trust.ok && trust.unexamined)
-    return [
-      unexamined(
-        "helper",
-        `the groups helper ${groupsHelper} could not be examined: root calls exit 126`,
-        trust.unexamined,
-      ),
-    ];
+    return [unexamined("helper", `the groups helper ${groupsHelper} could not be examined${exits}`, trust.unexamined)];
   if (trust.ok)
     return [
       finding(
@@ -116,7 +117,7 @@ export function groupsHelperCheck(config: ShimConfig, granted: readonly number[]
     finding(
       "helper",
       false,
-      `the groups helper ${groupsHelper} cannot be trusted: ${trust.reason}; root calls exit 126`,
+      `the groups helper ${groupsHelper} cannot be trusted: ${trust.reason}${exits.replace(":", ";")}`,
       "make it and every directory on its way owned by root and writable only by root (chown root:root, chmod go-w)",
     ),
   ];

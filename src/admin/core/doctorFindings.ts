@@ -97,25 +97,15 @@ export function doctorFindings(config: ShimConfig, facts: DoctorFacts): DoctorVe
   const identity = failed(facts.user) ? undefined : facts.user;
   const account = identity?.account;
   const { shim } = facts;
+  // The way root's drop takes, as decide() chooses it from the same facts: the helpers' verdicts follow it.
+  const groupsHelperTrust = facts.groupsHelperTrust;
+  const drop = account && { uid: account.uid, gid: account.gid, groups: identity.groups, groupsHelperTrust };
+  const way = dropWay(config, drop, facts.helperTrust);
   const findings: Finding[] = [
     ...shimCheck(config, shim.path, shim.mode, shim.trust),
     ...facts.clis.map((c) => cliCheck(c.command, c.status)),
-    // The way root's drop takes, as decide() chooses it from the same facts: the helpers' verdicts follow it.
-    helperCheck(
-      config,
-      facts.helperTrust,
-      dropWay(
-        config,
-        account && {
-          uid: account.uid,
-          gid: account.gid,
-          groups: identity.groups,
-          groupsHelperTrust: facts.groupsHelperTrust,
-        },
-        facts.helperTrust,
-      ),
-    ),
-    ...groupsHelperCheck(config, identity && addedGids(identity.groups), facts.groupsHelperTrust),
+    helperCheck(config, facts.helperTrust, way),
+    ...groupsHelperCheck(config, identity && addedGids(identity.groups), facts.groupsHelperTrust, way),
     ...userCheck(config, failed(facts.user) ? facts.user : account),
     ...gatewayCheck(config, identity?.gateway),
     ...facts.onPath.map((p) => pathCheck(p.name, p.found, p.isShim, p.shim)),

@@ -51,6 +51,15 @@ describe("each command's CLI", () => {
 /** The helper's finding where decide's way is the helper's own, or (`BY_IDS`) the groups helper's. */
 const helperOf = (trust: Trust, way: DropWay = dropWay(config, undefined, trust)) => helperCheck(config, trust, way);
 const BY_IDS: DropWay = { way: "drop-ids", drop: { uid: 10000, gid: 10000, groups: [] } };
+/** The groups helper's finding where decide's way is the one its trust gives, for a user the shim knows. */
+const groupsOf = (granted: number[] | undefined, trust: Trust, way?: DropWay) =>
+  groupsHelperCheck(
+    config,
+    granted,
+    trust,
+    way ??
+      dropWay(config, { uid: 10000, gid: 10000, groups: [], groupsHelperTrust: trust }, { ok: true, resolved: "/h" }),
+  );
 
 describe("the helper", () => {
   it("trusted: ok, naming what it resolves to", () => {
@@ -265,11 +274,11 @@ describe("the shim's own installation", () => {
 describe("the groups helper (contract §11)", () => {
   const trusted = { ok: true as const, resolved: "/command/s6-applyuidgid" };
   it("says nothing when the runtime user is not in /etc/passwd: the drop is the helper's", () => {
-    expect(groupsHelperCheck(config, undefined, trusted)).toEqual([]);
-    expect(groupsHelperCheck(config, undefined, { ok: false, missing: false, reason: "x" })).toEqual([]);
+    expect(groupsOf(undefined, trusted)).toEqual([]);
+    expect(groupsOf(undefined, { ok: false, missing: false, reason: "x" })).toEqual([]);
   });
   it("trusted: ok, the drop goes through it, naming the groups it passes on when there are some", () => {
-    expect(groupsHelperCheck(config, [4242, 2000], trusted)).toEqual([
+    expect(groupsOf([4242, 2000], trusted)).toEqual([
       {
         check: "helper",
         status: "ok",
@@ -279,7 +288,7 @@ describe("the groups helper (contract §11)", () => {
         items: [],
       },
     ]);
-    expect(groupsHelperCheck(config, [], trusted)).toMatchObject([
+    expect(groupsOf([], trusted)).toMatchObject([
       {
         status: "ok",
         message:
@@ -288,12 +297,10 @@ describe("the groups helper (contract §11)", () => {
     ]);
   });
   it("missing with nothing granted: nothing to say, the helper drops as well", () => {
-    expect(
-      groupsHelperCheck(config, [], { ok: false, missing: true, reason: "/command/s6-applyuidgid does not exist" }),
-    ).toEqual([]);
+    expect(groupsOf([], { ok: false, missing: true, reason: "/command/s6-applyuidgid does not exist" })).toEqual([]);
   });
   it("missing: a note, since the drop still works, only without the granted groups", () => {
-    const [found] = groupsHelperCheck(config, [4242], {
+    const [found] = groupsOf([4242], {
       ok: false,
       missing: true,
       reason: "/command/s6-applyuidgid does not exist",
@@ -307,10 +314,21 @@ describe("the groups helper (contract §11)", () => {
       remedy: "install s6-applyuidgid there (s6-overlay provides it), or rebuild the shim with --groups-helper PATH",
     });
   });
+  it("whether root calls exit 126 is decide's way alone: a way that drops never says so", () => {
+    const weak = { ok: false as const, missing: false, reason: "/command is writable by others (mode 0777)" };
+    const [found] = groupsOf([], weak, BY_IDS);
+    expect(found?.message).toBe(
+      "the groups helper /command/s6-applyuidgid cannot be trusted: /command is writable by others (mode 0777)",
+    );
+    const lost = { ok: false as const, missing: false, reason: "r", unexamined: failureOf("statx", "/command") };
+    expect(groupsOf([], lost, BY_IDS)[0]?.message).toBe(
+      "the groups helper /command/s6-applyuidgid could not be examined",
+    );
+  });
   it("replaceable by someone else: a problem, since root calls exit 126, granted groups or not", () => {
     const weak = { ok: false as const, missing: false, reason: "/command is writable by others (mode 0777)" };
-    expect(groupsHelperCheck(config, [], weak)).toMatchObject([{ status: "problem" }]);
-    const [found] = groupsHelperCheck(config, [4242], {
+    expect(groupsOf([], weak)).toMatchObject([{ status: "problem" }]);
+    const [found] = groupsOf([4242], {
       ok: false,
       missing: false,
       reason: "/command is writable by others (mode 0777)",
@@ -366,7 +384,7 @@ describe("a check whose subject a failed call kept from being examined (contract
   });
 
   it("the groups helper, where the drop would run it", () => {
-    expect(groupsHelperCheck(config, [], lostTrust("/command"))).toEqual([
+    expect(groupsOf([], lostTrust("/command"))).toEqual([
       unexamined(
         "helper",
         "the groups helper /command/s6-applyuidgid could not be examined: root calls exit 126",
