@@ -66,6 +66,23 @@ export interface TreeFacts {
   surface: SurfaceNode[];
 }
 
+/** The tree as its walk starts it: nothing found yet under `scanDir`. */
+export function emptyTree(scanDir: string): TreeFacts {
+  return {
+    scanDir,
+    services: [],
+    rewritableByOthers: [],
+    unreached: [],
+    failures: [],
+    rootSlots: [],
+    ownSlots: [],
+    tmpfs: false,
+    overlay: [],
+    rootWrites: [],
+    surface: [],
+  };
+}
+
 /** Why doctor neither checks nor changes a node: it is a symlink. */
 export const THROUGH_SYMLINK = "is a symlink: doctor neither checks nor changes anything through one";
 /** Why a service is not examined where the way to it is not root-only. */

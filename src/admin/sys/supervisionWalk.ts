@@ -24,6 +24,7 @@ import { type Role, repair } from "../core/controlSurface.ts";
 import { failureItem, type Item } from "../core/finding.ts";
 import {
   changedSince,
+  emptyTree,
   linkDestination,
   notRootsAlone,
   OVERLAY_RUN_IMAGE,
@@ -289,19 +290,7 @@ function dirAt(tree: TreeFacts, path: string): boolean {
 export function gatherTree(scanDir: string, account: Account, fix: boolean): TreeFacts | undefined {
   const scanTrust = checkTrust(scanDir, lstat, "dir");
   if (!scanTrust.ok && scanTrust.missing) return undefined;
-  const tree: TreeFacts = {
-    scanDir,
-    services: [],
-    rewritableByOthers: [],
-    unreached: [],
-    failures: [],
-    rootSlots: [],
-    ownSlots: [],
-    tmpfs: false,
-    overlay: [],
-    rootWrites: [],
-    surface: [],
-  };
+  const tree = emptyTree(scanDir);
   const context = { account, fix, out: tree.surface, failures: tree.failures, rootWrites: tree.rootWrites };
   const gathering: Gathering = { tree, context, recordTrust: trustRecorder(tree.rewritableByOthers, tree.failures) };
   gathering.recordTrust(scanDir, scanTrust);

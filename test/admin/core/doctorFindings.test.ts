@@ -6,6 +6,7 @@ import {
   type HomeFacts,
   sharedGroup,
 } from "../../../src/admin/core/doctorFindings.ts";
+import { emptyTree } from "../../../src/admin/core/supervision.ts";
 import { nothingFound, type WalkResult } from "../../../src/admin/core/walkResult.ts";
 import { defaultsFor } from "../../../src/build/buildConfig.ts";
 import type { Trust } from "../../../src/core/trust.ts";
@@ -161,19 +162,7 @@ describe("doctorFindings: each finding from its own facts", () => {
   });
 
   it("s6's tree only where s6 supervises", () => {
-    const supervision: NonNullable<HomeFacts["supervision"]> = {
-      scanDir: "/run/service",
-      services: [],
-      rewritableByOthers: [],
-      unreached: [],
-      failures: [],
-      rootSlots: [],
-      ownSlots: [],
-      tmpfs: false,
-      overlay: [],
-      rootWrites: [],
-      surface: [],
-    };
+    const supervision = emptyTree("/run/service");
     const checks = (over: Partial<HomeFacts>) =>
       doctorFindings(config, facts({ homes: homes(over) })).findings.filter((f) => f.check === "supervision");
     expect(checks({}).length).toBe(0);

@@ -4,6 +4,7 @@ import { repair } from "../../../src/admin/core/controlSurface.ts";
 import { type Item, LOOK_AGAIN } from "../../../src/admin/core/finding.ts";
 import {
   changedSince,
+  emptyTree,
   linkDestination,
   notRootsAlone,
   overlayOwned,
@@ -43,16 +44,8 @@ const seen = (path: string, role: SurfaceNode["role"], n: NodeStat | undefined, 
   changed,
 });
 const tree = (surface: SurfaceNode[], over: Partial<TreeFacts> = {}): TreeFacts => ({
-  scanDir: "/run/service",
+  ...emptyTree("/run/service"),
   services: [GW],
-  rewritableByOthers: [],
-  unreached: [],
-  failures: [],
-  rootSlots: [],
-  ownSlots: [],
-  tmpfs: false,
-  overlay: [],
-  rootWrites: [],
   surface,
   ...over,
 });
@@ -65,6 +58,24 @@ const DOORS_OK = {
 };
 const closedTo = (n: number) =>
   `hermes cannot control the services under /run/service or ask s6-svscan to rescan: ${n === 1 ? "1 node is" : `${n} nodes are`} closed to it`;
+
+describe("emptyTree: the tree as its walk starts it", () => {
+  it("nothing found yet: no service, node, failure or slot, not on a tmpfs", () => {
+    expect(emptyTree("/run/service")).toEqual({
+      scanDir: "/run/service",
+      services: [],
+      rewritableByOthers: [],
+      unreached: [],
+      failures: [],
+      rootSlots: [],
+      ownSlots: [],
+      tmpfs: false,
+      overlay: [],
+      rootWrites: [],
+      surface: [],
+    });
+  });
+});
 
 describe("the control surface, before and after --fix, and what root runs that others can rewrite", () => {
   it("a tree as s6 leaves it: each closed node with owner, mode and what fails, and --fix as the remedy", () => {
