@@ -13,17 +13,11 @@ import { gathered, lazy } from "../../src/core/lazy.ts";
 import type { Node } from "../../src/core/pathLookup.ts";
 import type { Trust } from "../../src/core/trust.ts";
 
+import { bootFile } from "./given.ts";
+
 const NAME = "AGENT_BROWSER_EXECUTABLE_PATH";
 const PATH = `${BOOT_ENV_DIR}/${NAME}`;
 const EIO = { call: "read", on: PATH, errno: 5, words: "Input/output error" };
-const rootFile = (value: string | Uint8Array, over: { uid?: number; mode?: number } = {}): BootFile => ({
-  kind: "file",
-  uid: 0,
-  gid: 0,
-  mode: 0o100644,
-  data: typeof value === "string" ? bytes(value) : value,
-  ...over,
-});
 const chromium: Node = { kind: "file", uid: 0, gid: 0, mode: 0o100755 };
 const rootsDir: Trust = { ok: true, resolved: BOOT_ENV_DIR };
 
@@ -42,7 +36,7 @@ const judged = (f: BootFacts) => bootImports(f)[0];
 
 describe("imported: a regular file of root-only, in root's directory, with a value upstream takes", () => {
   it("the whole file is the value, its path named", () => {
-    expect(judged(facts(rootFile("/usr/bin/chromium")))).toEqual({
+    expect(judged(facts(bootFile("/usr/bin/chromium")))).toEqual({
       name: NAME,
       value: bytes("/usr/bin/chromium"),
       from: PATH,
@@ -55,7 +49,7 @@ describe("imported: a regular file of root-only, in root's directory, with a val
   });
   it("a value that is not a program's is taken as it is, bytes that are not UTF-8 too", () => {
     const data = new Uint8Array([0x66, 0xff, 0x00]);
-    expect(judged(facts(rootFile(data), { program: false }))).toEqual({
+    expect(judged(facts(bootFile(data), { program: false }))).toEqual({
       name: NAME,
       value: new Uint8Array([0x66, 0xff, 0x0a]),
       from: PATH,
@@ -63,7 +57,7 @@ describe("imported: a regular file of root-only, in root's directory, with a val
   });
   it("a program value is looked up through links, as exec follows them: what it names must be executable", () => {
     const seen: string[] = [];
-    const f = facts(rootFile("/usr/bin/chromium"), {
+    const f = facts(bootFile("/usr/bin/chromium"), {
       target: (p) => {
         seen.push(p);
         return chromium;
@@ -72,7 +66,7 @@ describe("imported: a regular file of root-only, in root's directory, with a val
     expect(judged(f)).toHaveProperty("value");
     expect(seen).toEqual(["/usr/bin/chromium"]);
     for (const mode of [0o100100, 0o100010, 0o100001])
-      expect(judged(facts(rootFile("/x"), { target: () => ({ ...chromium, mode }) }))).toHaveProperty("value");
+      expect(judged(facts(bootFile("/x"), { target: () => ({ ...chromium, mode }) }))).toHaveProperty("value");
   });
 });
 
@@ -96,7 +90,7 @@ describe("kept: the caller's own value", () => {
 describe("not imported, silently: the boot's own say", () => {
   it.each([
     ["no file", { kind: "missing" } as BootFile, `the boot did not set it (no ${PATH})`],
-    ["an empty file, which unsets it", rootFile(""), `${PATH} is empty, which unsets it`],
+    ["an empty file, which unsets it", bootFile(""), `${PATH} is empty, which unsets it`],
   ])("%s", (_, file, not) => {
     expect(judged(facts(file))).toEqual({ name: NAME, not, warned: false });
   });
@@ -105,7 +99,7 @@ describe("not imported, silently: the boot's own say", () => {
     ["a directory", { kind: "dir", uid: 0, gid: 0, mode: 0o40755 } as Node, "which is not a regular file"],
     ["a file without an execute bit", { ...chromium, mode: 0o100644 }, "which is not executable"],
   ])("a program value that names %s", (_, node, why) => {
-    expect(judged(facts(rootFile("/usr/bin/chromium"), { target: () => node }))).toEqual({
+    expect(judged(facts(bootFile("/usr/bin/chromium"), { target: () => node }))).toEqual({
       name: NAME,
       not: `its value "/usr/bin/chromium" does not name an executable file, ${why}`,
       warned: false,
@@ -113,7 +107,7 @@ describe("not imported, silently: the boot's own say", () => {
   });
   it("a program value that is not UTF-8 names no path, and nothing is looked up", () => {
     const data = new Uint8Array([0x2f, 0xff]);
-    const f = facts(rootFile(data), {
+    const f = facts(bootFile(data), {
       target: () => {
         throw new Error("looked up");
       },
@@ -127,7 +121,7 @@ describe("not imported, silently: the boot's own say", () => {
   it("a value with a trailing newline is that value: it names no file of that name", () => {
     const seen: string[] = [];
     judged(
-      facts(rootFile("/usr/bin/chromium\n"), {
+      facts(bootFile("/usr/bin/chromium\n"), {
         target: (p) => {
           seen.push(p);
           return { kind: "missing" };
@@ -143,15 +137,15 @@ describe("not imported, and told: what someone but root could have written, or a
     ["a symbolic link", { kind: "symlink", target: "/tmp/x" } as BootFile, `${PATH} is a symbolic link`],
     ["a directory", { kind: "dir", uid: 0, gid: 0, mode: 0o40755 } as BootFile, `${PATH} is not a regular file`],
     ["a FIFO", { kind: "other", uid: 0, gid: 0, mode: 0o10644 } as BootFile, `${PATH} is not a regular file`],
-    ["a file hermes owns", rootFile("/usr/bin/chromium", { uid: 10000 }), `${PATH} is owned by uid 10000, not root`],
+    ["a file hermes owns", bootFile("/usr/bin/chromium", { uid: 10000 }), `${PATH} is owned by uid 10000, not root`],
     [
       "a file its group can write",
-      rootFile("/usr/bin/chromium", { mode: 0o100664 }),
+      bootFile("/usr/bin/chromium", { mode: 0o100664 }),
       `${PATH} is writable by its group (mode 0664)`,
     ],
     [
       "a file others can write",
-      rootFile("/usr/bin/chromium", { mode: 0o100646 }),
+      bootFile("/usr/bin/chromium", { mode: 0o100646 }),
       `${PATH} is writable by others (mode 0646)`,
     ],
   ])("%s", (_, file, not) => {
@@ -164,14 +158,14 @@ describe("not imported, and told: what someone but root could have written, or a
       reason: `${BOOT_ENV_DIR} is owned by uid 10000, not root`,
       rewritable: true,
     };
-    expect(judged(facts(rootFile("/usr/bin/chromium"), { dir }))).toEqual({
+    expect(judged(facts(bootFile("/usr/bin/chromium"), { dir }))).toEqual({
       name: NAME,
       not: dir.reason,
       warned: true,
     });
   });
   it("even an empty file there is told: who could have written it comes first", () => {
-    expect(judged(facts(rootFile("", { uid: 10000 })))).toMatchObject({ warned: true });
+    expect(judged(facts(bootFile("", { uid: 10000 })))).toMatchObject({ warned: true });
   });
   it("the file that could not be read, the directory that could not be examined, the value that could not be", () => {
     const unexamined = (f: BootFacts) =>
@@ -182,15 +176,15 @@ describe("not imported, and told: what someone but root could have written, or a
         unexamined: EIO,
       });
     unexamined(facts({ kind: "unexamined", failure: EIO }));
-    unexamined(facts(rootFile("/x"), { dir: { ok: false, missing: false, reason: "r", unexamined: EIO } }));
-    unexamined(facts(rootFile("/x"), { target: () => ({ kind: "unexamined", failure: EIO }) }));
+    unexamined(facts(bootFile("/x"), { dir: { ok: false, missing: false, reason: "r", unexamined: EIO } }));
+    unexamined(facts(bootFile("/x"), { target: () => ({ kind: "unexamined", failure: EIO }) }));
   });
   it("the directory is examined only for a file that could be taken", () => {
     const dirTrust = lazy((): Trust => rootsDir);
     bootImports({ ...facts({ kind: "missing" }), dirTrust });
     bootImports({ ...facts({ kind: "symlink", target: "/x" }), dirTrust });
     expect(dirTrust.taken()).toBeUndefined();
-    bootImports({ ...facts(rootFile("/x")), dirTrust });
+    bootImports({ ...facts(bootFile("/x")), dirTrust });
     expect(dirTrust.taken()).toEqual(rootsDir);
   });
 });
@@ -199,7 +193,7 @@ describe("bootImports and bootWarnings", () => {
   it("every variable the build names, in its order; none without facts", () => {
     const f: BootFacts = {
       vars: [
-        { name: "B", program: false, file: rootFile("b") },
+        { name: "B", program: false, file: bootFile("b") },
         { name: "A", program: false },
       ],
       dirTrust: gathered(rootsDir),
@@ -213,7 +207,7 @@ describe("bootImports and bootWarnings", () => {
       vars: [
         { name: "A", program: false, file: { kind: "symlink", target: "/x" } },
         { name: "B", program: false, file: { kind: "missing" } },
-        { name: "C", program: false, file: rootFile("c", { uid: 10000 }) },
+        { name: "C", program: false, file: bootFile("c", { uid: 10000 }) },
         { name: "D", program: false },
       ],
       dirTrust: gathered(rootsDir),

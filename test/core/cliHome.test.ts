@@ -7,17 +7,12 @@ import { cliHome, isBlank } from "../../src/core/cliHome.ts";
 import { gathered } from "../../src/core/lazy.ts";
 import type { Trust } from "../../src/core/trust.ts";
 
+import { bootFile } from "./given.ts";
+
 const config = defaultsFor("hermes");
 const PATH = `${BOOT_ENV_DIR}/HERMES_HOME`;
 const rootsDir: Trust = { ok: true, resolved: BOOT_ENV_DIR };
 const boot = (dir: Trust = rootsDir) => ({ dirTrust: gathered(dir), target: () => ({ kind: "missing" as const }) });
-const rootFile = (value: string, uid = 0): BootFile => ({
-  kind: "file",
-  uid,
-  gid: 0,
-  mode: 0o100644,
-  data: bytes(value),
-});
 /** The caller's value, with the boot's file where it is blank, as src/sys/facts.ts homeFact gathers them. */
 const home = (given: string | Uint8Array | undefined, file?: BootFile, dir?: Trust) => {
   const value = typeof given === "string" ? bytes(given) : given;
@@ -57,7 +52,7 @@ describe("blank: unset, empty, or only what Python's str.strip() strips", () => 
 
 describe("the caller's value is kept as it is", () => {
   it("a path, even with blanks around it, and nothing of the boot's is looked at", () => {
-    expect(home(" /srv/state", rootFile("/opt/data"))).toEqual({
+    expect(home(" /srv/state", bootFile("/opt/data"))).toEqual({
       variable: "HERMES_HOME",
       value: bytes(" /srv/state"),
       source: "caller",
@@ -79,7 +74,7 @@ describe("a blank value gets the boot's, under §15's rules", () => {
     ["empty", ""],
     ["blank", " \t"],
   ])("%s: the boot's value, and where it came from", (_, given) => {
-    expect(home(given, rootFile("/srv/hermes"))).toEqual({
+    expect(home(given, bootFile("/srv/hermes"))).toEqual({
       variable: "HERMES_HOME",
       value: bytes("/srv/hermes"),
       source: "boot",
@@ -87,7 +82,7 @@ describe("a blank value gets the boot's, under §15's rules", () => {
     });
   });
   it("a file someone else could have written: the build's, and the boot's verdict told", () => {
-    expect(home(undefined, rootFile("/tmp/evil", 10000))).toEqual({
+    expect(home(undefined, bootFile("/tmp/evil", { uid: 10000 }))).toEqual({
       variable: "HERMES_HOME",
       value: bytes("/opt/data"),
       source: "build",
@@ -96,7 +91,7 @@ describe("a blank value gets the boot's, under §15's rules", () => {
   });
   it("a directory someone else could write: the build's", () => {
     const dir: Trust = { ok: false, missing: false, reason: "/run/s6 is writable by others (mode 0777)" };
-    expect(home(undefined, rootFile("/tmp/evil"), dir)).toMatchObject({ source: "build", boot: { warned: true } });
+    expect(home(undefined, bootFile("/tmp/evil"), dir)).toMatchObject({ source: "build", boot: { warned: true } });
   });
   it("no file (no s6-overlay, or the boot never set it): the build's, quietly", () => {
     expect(home("", { kind: "missing" })).toEqual({
@@ -108,7 +103,7 @@ describe("a blank value gets the boot's, under §15's rules", () => {
     expect(home(undefined)).toMatchObject({ source: "build", boot: { warned: false } });
   });
   it("a boot value of only blanks is none: the build's", () => {
-    expect(home(undefined, rootFile(" \n"))).toEqual({
+    expect(home(undefined, bootFile(" \n"))).toEqual({
       variable: "HERMES_HOME",
       value: bytes("/opt/data"),
       source: "build",
@@ -116,7 +111,7 @@ describe("a blank value gets the boot's, under §15's rules", () => {
     });
   });
   it("an empty boot file unsets it: the build's", () => {
-    expect(home(undefined, rootFile(""))).toMatchObject({ source: "build", boot: { warned: false } });
+    expect(home(undefined, bootFile(""))).toMatchObject({ source: "build", boot: { warned: false } });
   });
   it("a file that could not be read: the build's, and the failure told", () => {
     const failure = { call: "open", on: PATH, errno: 5, words: "Input/output error" };

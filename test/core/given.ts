@@ -2,11 +2,23 @@
  * The facts as a test states them: in one value, root's drop facts beside root's own. `split` hands them out as
  * src/sys gathers them, and `planOf` plans as src/main.ts does: decide(), then, where it asks, planDrop().
  */
+import type { BootFile } from "../../src/core/bootEnv.ts";
+import { bytes } from "../../src/core/bytes.ts";
 import { cliHome } from "../../src/core/cliHome.ts";
 import type { ShimConfig } from "../../src/core/config.ts";
 import { decide, type Facts, type Plan } from "../../src/core/decide.ts";
 import type { Homes } from "../../src/core/homes.ts";
 import { planDrop, type RootFacts } from "../../src/root/core/drop.ts";
+
+/** A file under the boot's environment directory, root's and 0644 unless `over` says otherwise. */
+export const bootFile = (value: string | Uint8Array, over: { uid?: number; mode?: number } = {}): BootFile => ({
+  kind: "file",
+  uid: 0,
+  gid: 0,
+  mode: 0o100644,
+  data: typeof value === "string" ? bytes(value) : value,
+  ...over,
+});
 
 export type GivenRoot = NonNullable<Facts["asRoot"]> & RootFacts;
 /** `homes`: the caller's where it is not root, else the runtime user's, as the drop gathers them. */

@@ -13,7 +13,7 @@ import { gathered } from "../../../src/core/lazy.ts";
 import type { Terminal } from "../../../src/core/terminal.ts";
 import type { Trust } from "../../../src/core/trust.ts";
 import type { Unreadable } from "../../../src/core/unreadable.ts";
-import { type Given, type GivenRoot, planOf } from "../../core/given.ts";
+import { bootFile, type Given, type GivenRoot, planOf } from "../../core/given.ts";
 import { failureOf } from "./fixtures.ts";
 
 const config = defaultsFor("hermes");
@@ -686,16 +686,10 @@ describe("explain: the boot's environment (contract ยง15)", () => {
   });
   /** The facts' boot env row, whatever the width of the table's labels. */
   const bootRow = (text: string) => /\n {2}boot env +(.*)\n/.exec(text)?.[1];
-  const rootFile = (uid = 0): BootFile => ({
-    kind: "file",
-    uid,
-    gid: 0,
-    mode: 0o100644,
-    data: bytes("/usr/bin/chromium"),
-  });
+  const chromium = (uid = 0) => bootFile("/usr/bin/chromium", { uid });
 
   it("an import: its value and where it came from, and the plan sets it beside HOME", () => {
-    const { report, text } = explain({ ...root(), boot: boot(rootFile()) });
+    const { report, text } = explain({ ...root(), boot: boot(chromium()) });
     expect(report.facts.bootEnv).toEqual([
       { variable: NAME, status: "imported", text: `${NAME}="/usr/bin/chromium" from ${PATH}` },
     ]);
@@ -706,7 +700,7 @@ describe("explain: the boot's environment (contract ยง15)", () => {
     );
   });
   it("the pass-through too; a caller's own value is kept, and said so", () => {
-    expect(explain({ ...user(), boot: boot(rootFile()) }).report.plan).toMatchObject({
+    expect(explain({ ...user(), boot: boot(chromium()) }).report.plan).toMatchObject({
       setEnv: { [NAME]: "/usr/bin/chromium" },
     });
     const { report, text } = explain({ ...user(), boot: boot() });
@@ -717,7 +711,7 @@ describe("explain: the boot's environment (contract ยง15)", () => {
     expect(bootRow(text)).toBe(`${NAME} is set by the caller: kept as it is`);
   });
   it("why not, and whether a warning says so", () => {
-    const told = explain({ ...user(), boot: boot(rootFile(10000)) });
+    const told = explain({ ...user(), boot: boot(chromium(10000)) });
     expect(told.report.facts.bootEnv).toEqual([
       {
         variable: NAME,
@@ -730,7 +724,7 @@ describe("explain: the boot's environment (contract ยง15)", () => {
     expect(bootRow(quiet.text)).toBe(`${NAME} not imported: the boot did not set it (no ${PATH})`);
   });
   it("nothing where nothing would run, nor without a build's variables", () => {
-    expect(explain({ ...user("missing"), boot: boot(rootFile()) }).report.facts.bootEnv).toBeNull();
+    expect(explain({ ...user("missing"), boot: boot(chromium()) }).report.facts.bootEnv).toBeNull();
     expect(explain(user()).report.facts.bootEnv).toBeNull();
   });
 });
@@ -747,13 +741,6 @@ describe("explain: the CLI's home and the variables the plan changes (contract ย
     dirTrust: gathered({ ok: true, resolved: BOOT_ENV_DIR }),
     target: () => ({ kind: "missing" }),
   });
-  const rootFile = (value: string, uid = 0): BootFile => ({
-    kind: "file",
-    uid,
-    gid: 0,
-    mode: 0o100644,
-    data: bytes(value),
-  });
   const row = (text: string) => /\n {2}CLI home +(.*)\n/.exec(text)?.[1];
 
   it("the caller's own value", () => {
@@ -768,7 +755,7 @@ describe("explain: the CLI's home and the variables the plan changes (contract ย
     expect(report.plan).toMatchObject({ changes: [] });
   });
   it("the boot's, for a blank one: the file named, and the plan sets it", () => {
-    const { report, text } = explain({ ...user(), boot: boot(" ", rootFile("/srv/hermes")) });
+    const { report, text } = explain({ ...user(), boot: boot(" ", bootFile("/srv/hermes")) });
     expect(report.facts.home).toMatchObject({ value: "/srv/hermes", source: "boot" });
     expect(row(text)).toBe(
       `HERMES_HOME="/srv/hermes" from the boot's environment (${HOME_FILE}): the caller's was unset or blank`,
@@ -783,7 +770,7 @@ describe("explain: the CLI's home and the variables the plan changes (contract ย
     expect(text).toContain(`    HERMES_HOME  the caller's was unset or blank: from ${HOME_FILE}\n`);
   });
   it("the build's, and why not the boot's", () => {
-    const { report, text } = explain({ ...user(), boot: boot(undefined, rootFile("/tmp", 10000)) });
+    const { report, text } = explain({ ...user(), boot: boot(undefined, bootFile("/tmp", { uid: 10000 })) });
     expect(report.facts.home).toMatchObject({ value: "/opt/data", source: "build" });
     expect(row(text)).toBe(
       `HERMES_HOME="/opt/data", the build's --home: the caller's was unset or blank, and the boot's is not taken: ${HOME_FILE} is owned by uid 10000, not root`,
