@@ -61,18 +61,17 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
   // The shim's own file matters to root and to the refusal of a steered start, which names it.
   const self = euid === 0 || steered ? probe.self() : undefined;
   const given = typeof env === "function" ? [] : env;
-  const known = { command, euid, started, ...(self !== undefined ? { self } : {}), env: given };
+  const every = { command, euid, started, ...(self !== undefined ? { self } : {}), env: given };
   // A name the build does not know has no target: decide() refuses it once it knows the start is not steered.
-  if ("unknown" in command) return { ...known, cli: "missing" };
+  if ("unknown" in command) return { ...every, cli: "missing" };
   const cli = probe.executableStatus(command.target);
   const boot = bootFacts(config, probe, env);
   // The homes are looked at where the CLI will use them (contract §16): that home comes first.
   const home = boot.home && cliHome(config, boot.home, boot);
-  if (euid !== 0) return { ...known, cli, boot, home, homes: callerHomes(config, probe, euid, homeValue(home)) };
+  if (euid !== 0) return { ...every, cli, boot, home, homes: callerHomes(config, probe, euid, homeValue(home)) };
   const status = probe.read("/proc/self/status");
-  const statusText = failed(status) ? undefined : text(status);
   return {
-    ...known,
+    ...every,
     cli,
     boot,
     home,
@@ -80,10 +79,14 @@ export function gatherFacts(config: ShimConfig, probe: Probe, command: Called, e
       helperTrust: checkTrust(config.helper, probe.lstat),
       cliTrust: checkTrust(command.target, probe.lstat),
       selfTrust: checkTrustOf(self ?? probe.self(), probe.lstat),
-      capEff: failed(status) ? status : statusText === undefined ? undefined : parseCapEff(statusText),
-      ...(statusText === undefined ? {} : { status: statusText }),
+      ...(failed(status) ? { capEff: status } : statusFacts(text(status))),
     },
   };
+}
+
+/** Root's effective capabilities, and its status text for the drop's groups (contract §11). */
+function statusFacts(status: string): { capEff: ReturnType<typeof parseCapEff>; status: string } {
+  return { capEff: parseCapEff(status), status };
 }
 
 /** The value of the CLI's home variable the homes are checked at: the build's home stands for itself. */

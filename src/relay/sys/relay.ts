@@ -60,8 +60,12 @@ import {
   waits,
 } from "../core/relayRules.ts";
 
-/** The rarer calls and the relay's own, as one table: the relay binds its own once, when it starts. */
-const calls = () => ({ ...moreLibc(), ...relayLibc() });
+let table: (ReturnType<typeof moreLibc> & ReturnType<typeof relayLibc>) | undefined;
+/** The rarer calls and the relay's own, as one table, made once: the relay binds its own when it starts. */
+const calls = () => {
+  table ??= { ...moreLibc(), ...relayLibc() };
+  return table;
+};
 
 const TCSETS = 0x5402n;
 const TCSETSW = 0x5403n;
